@@ -1,0 +1,35 @@
+/* wd-actor.h: who performs an operation. Operations never read globals:
+ * the app, the server and wudanctl each build the actor and pass it in. */
+#pragma once
+
+#include <glib-object.h>
+
+#include "wd-types.h"
+
+G_BEGIN_DECLS
+
+#define WD_TYPE_ACTOR (wd_actor_get_type ())
+
+typedef struct
+{
+  char           *user;            /* account name, for history and audit */
+  WdRole          role;
+  char           *subdistrict_id;  /* office accounts: the one they serve */
+  WdAssigneeKind  assignee_kind;   /* team accounts: the team or speaker */
+  char           *assignee_id;
+} WdActor;
+
+GType     wd_actor_get_type       (void) G_GNUC_CONST;
+WdActor  *wd_actor_new            (const char     *user,
+                                   WdRole          role);
+WdActor  *wd_actor_new_office     (const char     *user,
+                                   const char     *subdistrict_id);
+WdActor  *wd_actor_new_assignee   (const char     *user,
+                                   WdAssigneeKind  kind,
+                                   const char     *assignee_id);
+WdActor  *wd_actor_copy           (const WdActor  *actor);
+void      wd_actor_free           (WdActor        *actor);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WdActor, wd_actor_free)
+
+G_END_DECLS

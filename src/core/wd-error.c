@@ -1,0 +1,50 @@
+/* wd-error.c: the WD_ERROR domain and the stable names of its codes. */
+#define G_LOG_DOMAIN "wudan-core"
+
+#include "config.h"
+
+#include "wd-error.h"
+
+G_DEFINE_QUARK (wd-error-quark, wd_error)
+
+static const char * const code_names[] = {
+  [WD_ERROR_INVALID_ARGUMENT] = "invalid-argument",
+  [WD_ERROR_UNKNOWN_OPERATION] = "unknown-operation",
+  [WD_ERROR_FORBIDDEN] = "forbidden",
+  [WD_ERROR_NOT_FOUND] = "not-found",
+  [WD_ERROR_WRONG_STATE] = "wrong-state",
+  [WD_ERROR_CLASH] = "clash",
+  [WD_ERROR_DEADLINE_PASSED] = "deadline-passed",
+  [WD_ERROR_FUND_INSUFFICIENT] = "fund-insufficient",
+  [WD_ERROR_DUPLICATE] = "duplicate",
+  [WD_ERROR_STORE] = "store-failure",
+  [WD_ERROR_SCHEMA_TOO_NEW] = "schema-too-new",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (code_names) == WD_ERROR_LAST + 1);
+
+const char *
+wd_error_code_to_string (int code)
+{
+  if (code < 0 || code > WD_ERROR_LAST)
+    return "unknown";
+  return code_names[code];
+}
+
+gboolean
+wd_error_code_from_string (const char *name,
+                           int        *code)
+{
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (code_names); i++)
+    {
+      if (g_str_equal (name, code_names[i]))
+        {
+          if (code != NULL)
+            *code = (int) i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}

@@ -1,0 +1,518 @@
+/* wd-search.c: the search indexes (one FTS5 table per kind, kept in step
+ * with the rows by the store) and ranked queries over them. */
+#define G_LOG_DOMAIN "wudan-core"
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "wd-error.h"
+#include "wd-search.h"
+#include "wd-search-private.h"
+#include "wd-store-private.h"
+
+typedef struct
+{
+  const char *kind;
+  const char *fts;
+  const char *base;        /* "table alias" */
+  const char *alias;
+  const char *columns;     /* of the FTS table */
+  const char *select;      /* the indexed text of each row, FROM included */
+  const char *title;       /* column index of the title, for highlight() */
+  const char *weights;     /* bm25 weight per column */
+  WdSearchScope scope;
+} SearchIndex;
+
+static const SearchIndex indexes[] = {
+  {
+    "speaker", "speakers_fts", "speakers sp", "sp",
+    "name, topics, subdistrict, organisation, bio, phone",
+    "SELECT sp.rowid, sp.name,"
+    " COALESCE ((SELECT group_concat (t.name, ' ') FROM speaker_topics st"
+    "   JOIN topics t ON t.id = st.ref_id WHERE st.owner_id = sp.id), ''),"
+    " COALESCE (s.name, ''), sp.title || ' ' || sp.organisation, sp.bio, sp.phone"
+    " FROM speakers sp LEFT JOIN subdistricts s ON s.id = sp.subdistrict_id",
+    "0", "10.0, 4.0, 2.0, 2.0, 1.0, 1.0", WD_SEARCH_SPEAKERS,
+  },
+  {
+    "team", "teams_fts", "teams tm", "tm",
+    "name, leader, subdistrict, description, phone",
+    "SELECT tm.rowid, tm.name, tm.leader, COALESCE (s.name, ''), tm.description, tm.phone"
+    " FROM teams tm LEFT JOIN subdistricts s ON s.id = tm.subdistrict_id",
+    "0", "10.0, 4.0, 2.0, 1.0, 1.0", WD_SEARCH_TEAMS,
+  },
+  {
+    "project", "projects_fts", "projects p", "p",
+    "title, category, team, topic, description",
+    "SELECT p.rowid, p.title, p.category, tm.name, COALESCE (t.name, ''), p.description"
+    " FROM projects p JOIN teams tm ON tm.id = p.team_id LEFT JOIN topics t ON t.id = p.topic_id",
+    "0", "10.0, 4.0, 3.0, 3.0, 1.0", WD_SEARCH_PROJECTS,
+  },
+  {
+    "order", "orders_fts", "orders o", "o",
+    "number, title, requester, venue, community, subdistrict, topic, assignee, contact, phone, notes",
+    "SELECT o.rowid, COALESCE (o.number, ''), o.title, o.requester, o.venue, o.community, s.name,"
+    " COALESCE (t.name, '') || ' ' || COALESCE (p.title, ''), COALESCE (sp.name, tm.name, ''),"
+    " o.contact_name, o.contact_phone, o.notes"
+    " FROM orders o JOIN subdistricts s ON s.id = o.subdistrict_id"
+    " LEFT JOIN topics t ON t.id = o.topic_id LEFT JOIN projects p ON p.id = o.project_id"
+    " LEFT JOIN speakers sp ON o.assignee_kind = 'speaker' AND sp.id = o.assignee_id"
+    " LEFT JOIN teams tm ON o.assignee_kind = 'team' AND tm.id = o.assignee_id",
+    "1", "3.0, 10.0, 6.0, 4.0, 4.0, 2.0, 3.0, 4.0, 3.0, 2.0, 1.0", WD_SEARCH_ORDERS,
+  },
+};
+
+static const SearchIndex *
+index_of (const char *kind)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (indexes); i++)
+    if (g_str_equal (indexes[i].kind, kind))
+      return &indexes[i];
+  return NULL;
+}
+
+/* Refreshes the index rows of kind that satisfy condition (which binds at
+ * most one parameter, id). */
+static gboolean
+refresh (WdStore            *store,
+         const SearchIndex  *index,
+         const char         *condition,
+         const char         *id,
+         GError            **error)
+{
+  g_autofree char *delete_sql = NULL;
+  g_autofree char *insert_sql = NULL;
+  g_autoptr(sqlite3_stmt) del = NULL;
+  g_autoptr(sqlite3_stmt) ins = NULL;
+
+  if (condition == NULL)
+    {
+      delete_sql = g_strdup_printf ("DELETE FROM %s", index->fts);
+      insert_sql = g_strdup_printf ("INSERT INTO %s (rowid, %s) %s",
+                                    index->fts, index->columns, index->select);
+    }
+  else
+    {
+      delete_sql = g_strdup_printf ("DELETE FROM %s WHERE rowid IN (SELECT %s.rowid FROM %s WHERE %s)",
+                                    index->fts, index->alias, index->base, condition);
+      insert_sql = g_strdup_printf ("INSERT INTO %s (rowid, %s) %s WHERE %s",
+                                    index->fts, index->columns, index->select, condition);
+    }
+
+  del = wd_store_prepare (store, delete_sql, error);
+  if (del == NULL)
+    return FALSE;
+  if (id != NULL)
+    wd_stmt_bind_text (del, 1, id);
+  if (!wd_store_run (store, del, error))
+    return FALSE;
+
+  ins = wd_store_prepare (store, insert_sql, error);
+  if (ins == NULL)
+    return FALSE;
+  if (id != NULL)
+    wd_stmt_bind_text (ins, 1, id);
+  return wd_store_run (store, ins, error);
+}
+
+/* A row's index text includes names of the rows it refers to, so a change
+ * to a topic, sub-district, team or speaker refreshes its dependants too. */
+gboolean
+wd_search_reindex (WdStore     *store,
+                   const char  *kind,
+                   const char  *id,
+                   GError     **error)
+{
+  static const struct { const char *changed; const char *index; const char *condition; } deps[] = {
+    { "speaker", "speaker", "sp.id = ?" },
+    { "speaker", "order", "o.assignee_id = ?" },
+    { "team", "team", "tm.id = ?" },
+    { "team", "project", "p.team_id = ?" },
+    { "team", "order", "o.assignee_id = ?" },
+    { "project", "project", "p.id = ?" },
+    { "project", "order", "o.project_id = ?" },
+    { "order", "order", "o.id = ?" },
+    { "topic", "speaker", "sp.id IN (SELECT owner_id FROM speaker_topics WHERE ref_id = ?)" },
+    { "topic", "project", "p.topic_id = ?" },
+    { "topic", "order", "o.topic_id = ?" },
+    { "subdistrict", "speaker", "sp.subdistrict_id = ?" },
+    { "subdistrict", "team", "tm.subdistrict_id = ?" },
+    { "subdistrict", "order", "o.subdistrict_id = ?" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (deps); i++)
+    {
+      if (!g_str_equal (deps[i].changed, kind))
+        continue;
+      if (!refresh (store, index_of (deps[i].index), deps[i].condition, id, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+wd_search_reindex_all (WdStore  *store,
+                       GError  **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (indexes); i++)
+    if (!refresh (store, &indexes[i], NULL, NULL, error))
+      return FALSE;
+  return TRUE;
+}
+
+static int
+count_token (gpointer    user_data,
+             gboolean    colocated,
+             const char *token,
+             int         token_len,
+             int         start,
+             int         end)
+{
+  (*(guint *) user_data)++;
+  return 0;
+}
+
+/* Turns what a person typed into an FTS5 expression: every word must
+ * match, each as a quoted phrase (so no FTS5 syntax can be injected), a
+ * word ending in a Latin letter as a prefix. */
+char *
+wd_search_build_match (const char *query)
+{
+  g_autoptr(GString) match = g_string_new (NULL);
+  g_auto(GStrv) words = NULL;
+
+  g_return_val_if_fail (query != NULL, NULL);
+
+  if (!g_utf8_validate (query, -1, NULL))
+    return NULL;
+
+  words = g_strsplit_set (query, " \t\n\r\u3000", -1);
+  for (guint i = 0; words[i]; i++)
+    {
+      const char *word = words[i];
+      guint n_tokens = 0;
+      gunichar last;
+
+      wd_tokenize (word, -1, WD_TOKENIZE_QUERY, count_token, &n_tokens);
+      if (n_tokens == 0)
+        continue;
+
+      if (match->len > 0)
+        g_string_append (match, " AND ");
+      g_string_append_c (match, '"');
+      for (const char *p = word; *p; p++)
+        {
+          if (*p == '"')
+            g_string_append_c (match, '"');
+          g_string_append_c (match, *p);
+        }
+      g_string_append_c (match, '"');
+
+      last = g_utf8_get_char (g_utf8_prev_char (word + strlen (word)));
+      if (g_unichar_isalpha (last) && g_unichar_get_script (last) == G_UNICODE_SCRIPT_LATIN)
+        g_string_append (match, " *");
+    }
+
+  if (match->len == 0)
+    return NULL;
+  return g_string_free (g_steal_pointer (&match), FALSE);
+}
+
+G_DEFINE_BOXED_TYPE (WdSearchHit, wd_search_hit, wd_search_hit_copy, wd_search_hit_free)
+
+WdSearchHit *
+wd_search_hit_copy (const WdSearchHit *hit)
+{
+  WdSearchHit *copy = g_new0 (WdSearchHit, 1);
+
+  copy->kind = g_strdup (hit->kind);
+  copy->id = g_strdup (hit->id);
+  copy->title = g_strdup (hit->title);
+  copy->excerpt = g_strdup (hit->excerpt);
+  copy->score = hit->score;
+  return copy;
+}
+
+void
+wd_search_hit_free (WdSearchHit *hit)
+{
+  if (hit == NULL)
+    return;
+  g_free (hit->kind);
+  g_free (hit->id);
+  g_free (hit->title);
+  g_free (hit->excerpt);
+  g_free (hit);
+}
+
+/* A character as the index sees it: full-width forms folded to ASCII,
+ * letters lower-cased. Marking works on this form so it finds what the
+ * index found. */
+static gunichar
+fold (gunichar c)
+{
+  if (c >= 0xFF10 && c <= 0xFF19)
+    return '0' + (c - 0xFF10);
+  if (c >= 0xFF21 && c <= 0xFF3A)
+    return 'a' + (c - 0xFF21);
+  if (c >= 0xFF41 && c <= 0xFF5A)
+    return 'a' + (c - 0xFF41);
+  return g_unichar_tolower (c);
+}
+
+typedef struct
+{
+  GArray *chars;     /* folded characters */
+  GArray *offsets;   /* byte offset of each in the original, plus the end */
+} Folded;
+
+static void
+folded_init (Folded     *folded,
+             const char *text)
+{
+  const char *p;
+
+  folded->chars = g_array_new (FALSE, FALSE, sizeof (gunichar));
+  folded->offsets = g_array_new (FALSE, FALSE, sizeof (gsize));
+  for (p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = fold (g_utf8_get_char (p));
+      gsize offset = (gsize) (p - text);
+
+      g_array_append_val (folded->chars, c);
+      g_array_append_val (folded->offsets, offset);
+    }
+  {
+    gsize end = (gsize) (p - text);
+
+    g_array_append_val (folded->offsets, end);
+  }
+}
+
+static void
+folded_clear (Folded *folded)
+{
+  g_array_unref (folded->chars);
+  g_array_unref (folded->offsets);
+}
+
+static gboolean
+indexable (gunichar c)
+{
+  return g_unichar_isalnum (c);
+}
+
+/* Marks every place where a run of the query's letters, digits or CJK
+ * characters occurs in text (the parts the index matched on). */
+static void
+mark_ranges (const Folded *text,
+             const char   *query,
+             gboolean     *marked)
+{
+  Folded q;
+
+  folded_init (&q, query);
+  for (guint start = 0; start < q.chars->len;)
+    {
+      guint end = start;
+
+      if (!indexable (g_array_index (q.chars, gunichar, start)))
+        {
+          start++;
+          continue;
+        }
+      while (end < q.chars->len && indexable (g_array_index (q.chars, gunichar, end)))
+        end++;
+
+      for (guint i = 0; i + (end - start) <= text->chars->len; i++)
+        {
+          guint k = 0;
+
+          while (k < end - start
+                 && g_array_index (text->chars, gunichar, i + k) == g_array_index (q.chars, gunichar, start + k))
+            k++;
+          if (k == end - start)
+            for (k = 0; k < end - start; k++)
+              marked[i + k] = TRUE;
+        }
+      start = end;
+    }
+  folded_clear (&q);
+}
+
+/* Returns text with the matched parts between the marks; from and to
+ * (character indexes) cut an excerpt, with "…" where text was left out. */
+static char *
+render_marked (const char   *text,
+               const Folded *folded,
+               const gboolean *marked,
+               guint         from,
+               guint         to)
+{
+  g_autoptr(GString) out = g_string_new (from > 0 ? "…" : "");
+  gboolean open = FALSE;
+
+  for (guint i = from; i < to; i++)
+    {
+      gsize a = g_array_index (folded->offsets, gsize, i);
+      gsize b = g_array_index (folded->offsets, gsize, i + 1);
+
+      if (marked[i] && !open)
+        g_string_append (out, WD_SEARCH_MARK_START);
+      else if (!marked[i] && open)
+        g_string_append (out, WD_SEARCH_MARK_END);
+      open = marked[i];
+      g_string_append_len (out, text + a, (gssize) (b - a));
+    }
+  if (open)
+    g_string_append (out, WD_SEARCH_MARK_END);
+  if (to < folded->chars->len)
+    g_string_append (out, "…");
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Returns text with what query matched marked; with context > 0, only an
+ * excerpt of about that many characters either side of the first match,
+ * or NULL when nothing in text matched. */
+char *
+wd_search_mark (const char *text,
+                const char *query,
+                guint       context)
+{
+  Folded folded;
+  g_autofree gboolean *marked = NULL;
+  guint first = G_MAXUINT;
+  char *result;
+
+  g_return_val_if_fail (text != NULL && query != NULL, NULL);
+
+  folded_init (&folded, text);
+  marked = g_new0 (gboolean, folded.chars->len + 1);
+  mark_ranges (&folded, query, marked);
+
+  for (guint i = 0; i < folded.chars->len && first == G_MAXUINT; i++)
+    if (marked[i])
+      first = i;
+
+  if (context == 0)
+    result = render_marked (text, &folded, marked, 0, folded.chars->len);
+  else if (first == G_MAXUINT)
+    result = NULL;
+  else
+    result = render_marked (text, &folded, marked, first > context ? first - context : 0,
+                            MIN (folded.chars->len, first + 2 * context));
+  folded_clear (&folded);
+  return result;
+}
+
+static gboolean
+search_index (WdStore            *store,
+              const SearchIndex  *index,
+              const char         *query,
+              const char         *match,
+              guint               limit,
+              GPtrArray          *hits,
+              GError            **error)
+{
+  g_autofree char *sql = NULL;
+  g_autofree char *table = g_strndup (index->base, strcspn (index->base, " "));
+  g_auto(GStrv) columns = g_strsplit (index->columns, ", ", -1);
+  g_autoptr(GString) qualified = g_string_new (NULL);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  guint n_columns = g_strv_length (columns);
+  int title = atoi (index->title);
+  int rc;
+
+  for (guint i = 0; i < n_columns; i++)
+    g_string_append_printf (qualified, ", %s.%s", index->fts, columns[i]);
+
+  /* FTS5's functions take the table's own name, not an alias. */
+  sql = g_strdup_printf ("SELECT b.id, bm25 (%1$s, %2$s) AS score%3$s"
+                         " FROM %1$s JOIN %4$s b ON b.rowid = %1$s.rowid"
+                         " WHERE %1$s MATCH ? ORDER BY score LIMIT ?",
+                         index->fts, index->weights, qualified->str, table);
+
+  stmt = wd_store_prepare (store, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  wd_stmt_bind_text (stmt, 1, match);
+  sqlite3_bind_int (stmt, 2, (int) limit);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      WdSearchHit *hit = g_new0 (WdSearchHit, 1);
+
+      hit->kind = g_strdup (index->kind);
+      hit->id = wd_stmt_dup_text (stmt, 0);
+      hit->score = sqlite3_column_double (stmt, 1);
+      hit->title = wd_search_mark ((const char *) sqlite3_column_text (stmt, 2 + title), query, 0);
+
+      /* The excerpt shows where else the query matched, in field order. */
+      for (guint i = 0; i < n_columns && hit->excerpt == NULL; i++)
+        if ((int) i != title)
+          hit->excerpt = wd_search_mark ((const char *) sqlite3_column_text (stmt, 2 + (int) i),
+                                         query, 16);
+      if (hit->excerpt == NULL)
+        hit->excerpt = g_strdup ((const char *) sqlite3_column_text (stmt, title == 0 ? 3 : 2));
+      g_ptr_array_add (hits, hit);
+    }
+  if (rc != SQLITE_DONE)
+    return wd_store_set_error (store, error);
+  return TRUE;
+}
+
+/* Returns up to limit hits of each kind in scope, each kind ranked best
+ * first, the kinds in the order speakers, teams, projects, orders. */
+GPtrArray *
+wd_store_search (WdStore        *store,
+                 const char     *query,
+                 WdSearchScope   scope,
+                 guint           limit,
+                 GError        **error)
+{
+  g_autoptr(GPtrArray) hits = g_ptr_array_new_with_free_func ((GDestroyNotify) wd_search_hit_free);
+  g_autofree char *match = NULL;
+
+  g_return_val_if_fail (WD_IS_STORE (store), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  match = wd_search_build_match (query);
+  if (match == NULL)
+    return g_steal_pointer (&hits);
+
+  for (guint i = 0; i < G_N_ELEMENTS (indexes); i++)
+    if ((scope & indexes[i].scope)
+        && !search_index (store, &indexes[i], query, match, limit, hits, error))
+      return NULL;
+
+  return g_steal_pointer (&hits);
+}
+
+char *
+wd_search_marks_replace (const char *marked,
+                         const char *open,
+                         const char *close)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (const char *p = marked; p && *p; p++)
+    {
+      if (*p == WD_SEARCH_MARK_START[0])
+        g_string_append (out, open);
+      else if (*p == WD_SEARCH_MARK_END[0])
+        g_string_append (out, close);
+      else
+        g_string_append_c (out, *p);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+char *
+wd_search_marks_to_markup (const char *marked)
+{
+  g_autofree char *escaped = g_markup_escape_text (marked ? marked : "", -1);
+
+  return wd_search_marks_replace (escaped, "<b>", "</b>");
+}

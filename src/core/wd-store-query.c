@@ -1,0 +1,654 @@
+/* wd-store-query.c: the read side of the store: single rows, the paged
+ * lists behind the views (keyset paging, so page 1,000 costs what page 1
+ * does) and the counts behind the reports. */
+#define G_LOG_DOMAIN "wudan-core"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "wd-error.h"
+#include "wd-store-private.h"
+
+#define ORDER_VIEW \
+  "SELECT o.*, s.name AS subdistrict_name, t.name AS topic_name, v.name AS venue_kind_name," \
+  " p.title AS project_title, COALESCE (sp.name, tm.name) AS assignee_name," \
+  " r.stars AS rating, r.comment AS rating_comment" \
+  " FROM orders o" \
+  " JOIN subdistricts s ON s.id = o.subdistrict_id" \
+  " JOIN venue_kinds v ON v.id = o.venue_kind" \
+  " LEFT JOIN topics t ON t.id = o.topic_id" \
+  " LEFT JOIN projects p ON p.id = o.project_id" \
+  " LEFT JOIN speakers sp ON o.assignee_kind = 'speaker' AND sp.id = o.assignee_id" \
+  " LEFT JOIN teams tm ON o.assignee_kind = 'team' AND tm.id = o.assignee_id" \
+  " LEFT JOIN ratings r ON r.order_id = o.id"
+
+/* Delivered lectures, and ratings of them, count towards a speaker's record. */
+#define SPEAKER_VIEW \
+  "SELECT sp.*, s.name AS subdistrict_name," \
+  " (SELECT group_concat (ref_id, ',') FROM speaker_topics WHERE owner_id = sp.id) AS topics," \
+  " (SELECT group_concat (t.name, '、') FROM speaker_topics st JOIN topics t ON t.id = st.ref_id" \
+  "   WHERE st.owner_id = sp.id) AS topic_names," \
+  " (SELECT count (*) FROM orders o WHERE o.assignee_id = sp.id AND o.assignee_kind = 'speaker'" \
+  "   AND o.state IN ('delivered', 'rated', 'rewarded', 'closed')) AS lectures," \
+  " (SELECT avg (r.stars) FROM orders o JOIN ratings r ON r.order_id = o.id" \
+  "   WHERE o.assignee_id = sp.id AND o.assignee_kind = 'speaker') AS rating," \
+  " (SELECT count (*) FROM orders o JOIN ratings r ON r.order_id = o.id" \
+  "   WHERE o.assignee_id = sp.id AND o.assignee_kind = 'speaker') AS ratings" \
+  " FROM speakers sp LEFT JOIN subdistricts s ON s.id = sp.subdistrict_id"
+
+#define PROJECT_VIEW \
+  "SELECT p.*, tm.name AS team_name, t.name AS topic_name," \
+  " (SELECT group_concat (ref_id, ',') FROM project_venue_kinds WHERE owner_id = p.id) AS venue_kinds," \
+  " (SELECT count (*) FROM orders o WHERE o.project_id = p.id) AS orders" \
+  " FROM projects p JOIN teams tm ON tm.id = p.team_id LEFT JOIN topics t ON t.id = p.topic_id"
+
+typedef struct
+{
+  GString   *sql;
+  GPtrArray *texts;     /* bound in order; NULL entries are integer slots */
+  GArray    *ints;
+  GArray    *kinds;     /* 't' or 'i' per parameter */
+  gboolean   has_where;
+} Query;
+
+static void
+query_init (Query      *q,
+            const char *select)
+{
+  q->sql = g_string_new (select);
+  q->texts = g_ptr_array_new ();
+  q->ints = g_array_new (FALSE, FALSE, sizeof (gint64));
+  q->kinds = g_array_new (FALSE, FALSE, sizeof (char));
+  q->has_where = FALSE;
+}
+
+static void
+query_clear (Query *q)
+{
+  g_string_free (q->sql, TRUE);
+  g_ptr_array_unref (q->texts);
+  g_array_unref (q->ints);
+  g_array_unref (q->kinds);
+}
+
+static void
+query_where (Query      *q,
+             const char *condition)
+{
+  g_string_append (q->sql, q->has_where ? " AND " : " WHERE ");
+  g_string_append (q->sql, condition);
+  q->has_where = TRUE;
+}
+
+static void
+query_bind_text (Query      *q,
+                 const char *value)
+{
+  char kind = 't';
+
+  g_ptr_array_add (q->texts, (gpointer) value);
+  g_array_append_val (q->kinds, kind);
+}
+
+static void
+query_bind_int (Query  *q,
+                gint64  value)
+{
+  char kind = 'i';
+
+  g_array_append_val (q->ints, value);
+  g_array_append_val (q->kinds, kind);
+}
+
+static void
+query_filter_text (Query      *q,
+                   const char *condition,
+                   const char *value)
+{
+  if (value == NULL || *value == '\0')
+    return;
+  query_where (q, condition);
+  query_bind_text (q, value);
+}
+
+static sqlite3_stmt *
+query_prepare (Query    *q,
+               WdStore  *store,
+               GError  **error)
+{
+  sqlite3_stmt *stmt = wd_store_prepare (store, q->sql->str, error);
+  guint t = 0, i = 0;
+
+  if (stmt == NULL)
+    return NULL;
+  for (guint k = 0; k < q->kinds->len; k++)
+    {
+      if (g_array_index (q->kinds, char, k) == 't')
+        wd_stmt_bind_text (stmt, (int) k + 1, g_ptr_array_index (q->texts, t++));
+      else
+        sqlite3_bind_int64 (stmt, (int) k + 1, g_array_index (q->ints, gint64, i++));
+    }
+  return stmt;
+}
+
+/* A cursor marks the last row of the previous page. */
+static gboolean
+split_cursor (const char  *after,
+              char       **key,
+              char       **id,
+              GError     **error)
+{
+  g_autofree char *decoded = NULL;
+  gsize len = 0;
+  const char *sep = NULL;
+
+  /* Cursors are opaque to callers: base64 of "<key>\x1f<id>". */
+  if (after != NULL)
+    decoded = (char *) g_base64_decode (after, &len);
+  if (decoded != NULL && memchr (decoded, '\0', len) == NULL)
+    {
+      decoded = g_realloc (decoded, len + 1);
+      decoded[len] = '\0';
+      sep = strchr (decoded, '\x1f');
+    }
+
+  if (sep == NULL)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
+                   _("The page cursor is not one this program handed out; start from the first page"));
+      return FALSE;
+    }
+  *key = g_strndup (decoded, sep - decoded);
+  *id = g_strdup (sep + 1);
+  return TRUE;
+}
+
+static char *
+make_cursor (JsonObject *row,
+             const char *key_member)
+{
+  JsonNode *key = json_object_get_member (row, key_member);
+  g_autofree char *plain = NULL;
+
+  if (JSON_NODE_HOLDS_VALUE (key) && json_node_get_value_type (key) == G_TYPE_INT64)
+    plain = g_strdup_printf ("%" G_GINT64_FORMAT "\x1f%s", json_node_get_int (key),
+                             json_object_get_string_member (row, "id"));
+  else
+    plain = g_strdup_printf ("%s\x1f%s", json_node_get_string (key),
+                             json_object_get_string_member (row, "id"));
+  return g_base64_encode ((const guchar *) plain, strlen (plain));
+}
+
+static void
+split_list_member (JsonObject *row,
+                   const char *member)
+{
+  const char *joined = json_object_get_string_member_with_default (row, member, NULL);
+  g_auto(GStrv) parts = joined ? g_strsplit (joined, ",", -1) : g_new0 (char *, 1);
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; parts[i]; i++)
+    json_array_add_string_element (array, parts[i]);
+  json_object_set_array_member (row, member, array);
+}
+
+static void
+fix_booleans (const WdEntity *entity,
+              JsonObject     *row)
+{
+  for (guint i = 0; i < entity->n_fields; i++)
+    if (entity->fields[i].type == WD_FIELD_BOOL && json_object_has_member (row, entity->fields[i].name))
+      json_object_set_boolean_member (row, entity->fields[i].name,
+                                      json_object_get_int_member (row, entity->fields[i].name) != 0);
+}
+
+static JsonObject *
+finish_row (const WdEntity *entity,
+            sqlite3_stmt   *stmt)
+{
+  JsonObject *row = wd_stmt_row_to_json (stmt);
+
+  fix_booleans (entity, row);
+  if (entity == &wd_entity_speaker)
+    split_list_member (row, "topics");
+  else if (entity == &wd_entity_project)
+    split_list_member (row, "venue_kinds");
+  return row;
+}
+
+static const char *
+view_of (const WdEntity *entity)
+{
+  if (entity == &wd_entity_order)
+    return ORDER_VIEW " WHERE o.id = ?";
+  if (entity == &wd_entity_speaker)
+    return SPEAKER_VIEW " WHERE sp.id = ?";
+  if (entity == &wd_entity_project)
+    return PROJECT_VIEW " WHERE p.id = ?";
+  return NULL;
+}
+
+JsonObject *
+wd_store_get (WdStore     *self,
+              const char  *kind,
+              const char  *id,
+              GError     **error)
+{
+  const WdEntity *entity = wd_entity_lookup (kind);
+  g_autofree char *generic = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  const char *sql;
+
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+  g_return_val_if_fail (entity != NULL, NULL);
+
+  sql = view_of (entity);
+  if (sql == NULL)
+    sql = generic = g_strdup_printf ("SELECT * FROM %s WHERE id = ?", entity->table);
+
+  stmt = wd_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  wd_stmt_bind_text (stmt, 1, id);
+  switch (sqlite3_step (stmt))
+    {
+    case SQLITE_ROW:
+      return finish_row (entity, stmt);
+    case SQLITE_DONE:
+      g_set_error (error, WD_ERROR, WD_ERROR_NOT_FOUND,
+                   _("There is no %s with the identifier “%s”"), kind, id);
+      return NULL;
+    default:
+      wd_store_set_error (self, error);
+      return NULL;
+    }
+}
+
+/* For people and scripts that name things: "千佛山街道" rather than its id. */
+char *
+wd_store_find_id_by_name (WdStore    *self,
+                          const char *kind,
+                          const char *name)
+{
+  const WdEntity *entity = wd_entity_lookup (kind);
+  const char *column;
+  g_autofree char *sql = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (entity != NULL, NULL);
+
+  column = wd_entity_field (entity, "name") ? "name" : "title";
+  if (entity == &wd_entity_order)
+    column = "number";
+  sql = g_strdup_printf ("SELECT id FROM %s WHERE id = ?1 OR %s = ?1 ORDER BY id = ?1 DESC LIMIT 1",
+                         entity->table, column);
+  stmt = wd_store_prepare (self, sql, NULL);
+  if (stmt == NULL)
+    return NULL;
+  wd_stmt_bind_text (stmt, 1, name);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return wd_stmt_dup_text (stmt, 0);
+}
+
+JsonArray *
+wd_store_list_all (WdStore     *self,
+                   const char  *kind,
+                   GError     **error)
+{
+  const WdEntity *entity = wd_entity_lookup (kind);
+  g_autofree char *sql = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(JsonArray) rows = json_array_new ();
+  gboolean sorted = entity && wd_entity_field (entity, "sort") != NULL;
+  int rc;
+
+  g_return_val_if_fail (entity != NULL, NULL);
+
+  sql = g_strdup_printf ("SELECT * FROM %s ORDER BY %s", entity->table,
+                         sorted ? "sort, name" : (wd_entity_field (entity, "name") ? "name" : "id"));
+  stmt = wd_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    json_array_add_object_element (rows, finish_row (entity, stmt));
+  if (rc != SQLITE_DONE)
+    {
+      wd_store_set_error (self, error);
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
+static void
+add_order_filter (Query               *q,
+                  const WdOrderFilter *filter)
+{
+  if (filter == NULL)
+    return;
+  query_filter_text (q, "o.state = ?", filter->state);
+  query_filter_text (q, "o.subdistrict_id = ?", filter->subdistrict_id);
+  query_filter_text (q, "o.topic_id = ?", filter->topic_id);
+  query_filter_text (q, "o.assignee_id = ?", filter->assignee_id);
+  if (filter->from != 0)
+    {
+      query_where (q, "o.starts_at >= ?");
+      query_bind_int (q, filter->from);
+    }
+  if (filter->to != 0)
+    {
+      query_where (q, "o.starts_at < ?");
+      query_bind_int (q, filter->to);
+    }
+}
+
+/* Runs a paged query; the caller has put the filter and ORDER BY in place
+ * and this adds the keyset condition, the limit and the cursor out. */
+static JsonArray *
+run_page (WdStore         *self,
+          Query           *q,
+          const WdEntity  *entity,
+          const char      *key_column,
+          const char      *key_member,
+          gboolean         key_is_int,
+          const char      *id_column,
+          const char      *after,
+          guint            limit,
+          char           **next_cursor,
+          GError         **error)
+{
+  g_autofree char *key = NULL;
+  g_autofree char *id = NULL;
+  g_autoptr(JsonArray) rows = json_array_new ();
+  g_autofree char *keyset = NULL;
+  sqlite3_stmt *raw;
+  int rc;
+
+  if (after != NULL && *after != '\0')
+    {
+      if (!split_cursor (after, &key, &id, error))
+        return NULL;
+      keyset = g_strdup_printf ("(%s, %s) > (?, ?)", key_column, id_column);
+      query_where (q, keyset);
+      if (key_is_int)
+        query_bind_int (q, g_ascii_strtoll (key, NULL, 10));
+      else
+        query_bind_text (q, key);
+      query_bind_text (q, id);
+    }
+
+  g_string_append_printf (q->sql, " ORDER BY %s, %s LIMIT ?", key_column, id_column);
+  query_bind_int (q, MAX (limit, 1));
+
+  raw = query_prepare (q, self, error);
+  if (raw == NULL)
+    return NULL;
+  {
+    g_autoptr(sqlite3_stmt) stmt = raw;
+
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      json_array_add_object_element (rows, finish_row (entity, stmt));
+    if (rc != SQLITE_DONE)
+      {
+        wd_store_set_error (self, error);
+        return NULL;
+      }
+  }
+
+  if (next_cursor != NULL)
+    {
+      guint n = json_array_get_length (rows);
+
+      *next_cursor = n == MAX (limit, 1)
+        ? make_cursor (json_array_get_object_element (rows, n - 1), key_member)
+        : NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
+JsonArray *
+wd_store_list_orders (WdStore              *self,
+                      const WdOrderFilter  *filter,
+                      const char           *after,
+                      guint                 limit,
+                      char                **next_cursor,
+                      GError              **error)
+{
+  Query q;
+  JsonArray *rows;
+
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+
+  query_init (&q, ORDER_VIEW);
+  add_order_filter (&q, filter);
+  rows = run_page (self, &q, &wd_entity_order, "o.starts_at", "starts_at", TRUE, "o.id",
+                   after, limit, next_cursor, error);
+  query_clear (&q);
+  return rows;
+}
+
+JsonArray *
+wd_store_list_speakers (WdStore                *self,
+                        const WdSpeakerFilter  *filter,
+                        const char             *after,
+                        guint                   limit,
+                        char                  **next_cursor,
+                        GError                **error)
+{
+  Query q;
+  JsonArray *rows;
+
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+
+  query_init (&q, SPEAKER_VIEW);
+  if (filter != NULL)
+    {
+      query_filter_text (&q, "EXISTS (SELECT 1 FROM speaker_topics WHERE owner_id = sp.id AND ref_id = ?)",
+                         filter->topic_id);
+      query_filter_text (&q, "sp.subdistrict_id = ?", filter->subdistrict_id);
+    }
+  rows = run_page (self, &q, &wd_entity_speaker, "sp.name", "name", FALSE, "sp.id",
+                   after, limit, next_cursor, error);
+  query_clear (&q);
+  return rows;
+}
+
+JsonArray *
+wd_store_list_projects (WdStore                *self,
+                        const WdProjectFilter  *filter,
+                        const char             *after,
+                        guint                   limit,
+                        char                  **next_cursor,
+                        GError                **error)
+{
+  Query q;
+  JsonArray *rows;
+
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+
+  query_init (&q, PROJECT_VIEW);
+  if (filter != NULL)
+    {
+      query_filter_text (&q, "p.category = ?", filter->category);
+      query_filter_text (&q, "EXISTS (SELECT 1 FROM project_venue_kinds WHERE owner_id = p.id AND ref_id = ?)",
+                         filter->venue_kind);
+      query_filter_text (&q, "p.team_id = ?", filter->team_id);
+    }
+  rows = run_page (self, &q, &wd_entity_project, "p.title", "title", FALSE, "p.id",
+                   after, limit, next_cursor, error);
+  query_clear (&q);
+  return rows;
+}
+
+JsonObject *
+wd_store_count_orders (WdStore              *self,
+                       const WdOrderFilter  *filter,
+                       const char           *group_by,
+                       GError              **error)
+{
+  static const struct { const char *name; const char *column; } groups[] = {
+    { "state", "o.state" },
+    { "subdistrict", "s.name" },
+    { "topic", "t.name" },
+    { "venue_kind", "v.name" },
+  };
+  const char *column = NULL;
+  g_autofree char *select = NULL;
+  g_autoptr(JsonObject) counts = json_object_new ();
+  sqlite3_stmt *raw;
+  Query q;
+  int rc;
+
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
+    if (g_strcmp0 (group_by, groups[i].name) == 0)
+      column = groups[i].column;
+  if (column == NULL)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
+                   _("Orders can be counted by state, subdistrict, topic or venue_kind, not by “%s”"),
+                   group_by ? group_by : "");
+      return NULL;
+    }
+
+  select = g_strdup_printf ("SELECT COALESCE (%s, ''), count (*) FROM orders o"
+                            " JOIN subdistricts s ON s.id = o.subdistrict_id"
+                            " JOIN venue_kinds v ON v.id = o.venue_kind"
+                            " LEFT JOIN topics t ON t.id = o.topic_id", column);
+  query_init (&q, select);
+  add_order_filter (&q, filter);
+  g_string_append_printf (q.sql, " GROUP BY 1 ORDER BY 2 DESC, 1");
+  raw = query_prepare (&q, self, error);
+  query_clear (&q);
+  if (raw == NULL)
+    return NULL;
+
+  {
+    g_autoptr(sqlite3_stmt) stmt = raw;
+
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      json_object_set_int_member (counts, (const char *) sqlite3_column_text (stmt, 0),
+                                  sqlite3_column_int64 (stmt, 1));
+    if (rc != SQLITE_DONE)
+      {
+        wd_store_set_error (self, error);
+        return NULL;
+      }
+  }
+  return g_steal_pointer (&counts);
+}
+
+static JsonArray *
+rows_of (WdStore     *self,
+         const char  *sql,
+         const char  *param,
+         GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (self, sql, error);
+  g_autoptr(JsonArray) rows = json_array_new ();
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  wd_stmt_bind_text (stmt, 1, param);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    json_array_add_object_element (rows, wd_stmt_row_to_json (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      wd_store_set_error (self, error);
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
+JsonArray *
+wd_store_get_history (WdStore     *self,
+                      const char  *entity_id,
+                      GError     **error)
+{
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+  return rows_of (self, "SELECT * FROM history WHERE entity_id = ? ORDER BY at, rowid",
+                  entity_id, error);
+}
+
+JsonArray *
+wd_store_list_fund_ledger (WdStore     *self,
+                           const char  *fund_id,
+                           GError     **error)
+{
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+  return rows_of (self, "SELECT * FROM fund_ledger WHERE fund_id = ? ORDER BY recorded_at, rowid",
+                  fund_id, error);
+}
+
+JsonObject *
+wd_store_get_reward_period (WdStore     *self,
+                            const char  *period_id,
+                            GError     **error)
+{
+  g_autoptr(JsonArray) periods = NULL;
+  g_autoptr(JsonArray) lines = NULL;
+  JsonObject *period;
+
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+
+  periods = rows_of (self, "SELECT * FROM reward_periods WHERE id = ?", period_id, error);
+  if (periods == NULL)
+    return NULL;
+  if (json_array_get_length (periods) == 0)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_NOT_FOUND,
+                   _("There is no reward period with the identifier “%s”"), period_id);
+      return NULL;
+    }
+  lines = rows_of (self,
+                   "SELECT l.*, COALESCE (sp.name, tm.name) AS recipient_name FROM reward_lines l"
+                   " LEFT JOIN speakers sp ON l.recipient_kind = 'speaker' AND sp.id = l.recipient_id"
+                   " LEFT JOIN teams tm ON l.recipient_kind = 'team' AND tm.id = l.recipient_id"
+                   " WHERE l.period_id = ? ORDER BY l.amount_cents DESC, recipient_name",
+                   period_id, error);
+  if (lines == NULL)
+    return NULL;
+
+  period = json_object_ref (json_array_get_object_element (periods, 0));
+  json_object_set_array_member (period, "lines", g_steal_pointer (&lines));
+  return period;
+}
+
+/* The booking of assignee that overlaps [starts_at, ends_at), if any.
+ * Only dispatched and accepted orders hold a slot. */
+JsonObject *
+wd_store_find_clash (WdStore         *self,
+                     WdAssigneeKind   kind,
+                     const char      *assignee_id,
+                     gint64           starts_at,
+                     gint64           ends_at,
+                     const char      *exclude_order_id,
+                     GError         **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (self,
+      "SELECT id, number, title, starts_at, ends_at FROM orders"
+      " WHERE assignee_id = ? AND assignee_kind = ? AND state IN ('dispatched', 'accepted')"
+      " AND starts_at < ? AND ends_at > ? AND id <> ? ORDER BY starts_at LIMIT 1", error);
+
+  if (stmt == NULL)
+    return NULL;
+  wd_stmt_bind_text (stmt, 1, assignee_id);
+  wd_stmt_bind_text (stmt, 2, wd_assignee_kind_to_string (kind));
+  sqlite3_bind_int64 (stmt, 3, ends_at);
+  sqlite3_bind_int64 (stmt, 4, starts_at);
+  wd_stmt_bind_text (stmt, 5, exclude_order_id ? exclude_order_id : "");
+  switch (sqlite3_step (stmt))
+    {
+    case SQLITE_ROW:
+      return wd_stmt_row_to_json (stmt);
+    case SQLITE_DONE:
+      return NULL;
+    default:
+      wd_store_set_error (self, error);
+      return NULL;
+    }
+}

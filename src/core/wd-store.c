@@ -1,0 +1,716 @@
+/* wd-store.c: opening, migrating and writing the SQLite store. Every
+ * statement is prepared once, cached, and run with bound parameters. */
+#define G_LOG_DOMAIN "wudan-core"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "wd-error.h"
+#include "wd-search-private.h"
+#include "wd-store-private.h"
+#include "wd-time.h"
+
+struct _WdStore
+{
+  GObject      parent_instance;
+
+  sqlite3     *db;
+  char        *path;
+  GHashTable  *statements;     /* SQL text → sqlite3_stmt */
+  GTimeZone   *tz;
+  guint        depth;          /* open transactions and savepoints */
+  int          schema_version;
+};
+
+G_DEFINE_FINAL_TYPE (WdStore, wd_store, G_TYPE_OBJECT)
+
+static void
+wd_store_finalize (GObject *object)
+{
+  WdStore *self = WD_STORE (object);
+
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  if (self->db != NULL)
+    sqlite3_close (self->db);
+  g_clear_pointer (&self->tz, g_time_zone_unref);
+  g_free (self->path);
+
+  G_OBJECT_CLASS (wd_store_parent_class)->finalize (object);
+}
+
+static void
+wd_store_class_init (WdStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = wd_store_finalize;
+}
+
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static void
+wd_store_init (WdStore *self)
+{
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
+}
+
+gboolean
+wd_store_set_error (WdStore  *self,
+                    GError  **error)
+{
+  g_set_error (error, WD_ERROR, WD_ERROR_STORE, _("The store %s could not be used: %s"),
+               self->path, sqlite3_errmsg (self->db));
+  return FALSE;
+}
+
+sqlite3 *
+wd_store_get_db (WdStore *self)
+{
+  return self->db;
+}
+
+sqlite3_stmt *
+wd_store_prepare (WdStore     *self,
+                  const char  *sql,
+                  GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+
+  stmt = g_hash_table_lookup (self->statements, sql);
+  if (stmt != NULL)
+    return stmt;
+
+  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+    {
+      g_critical ("Cannot prepare %s: %s", sql, sqlite3_errmsg (self->db));
+      wd_store_set_error (self, error);
+      return NULL;
+    }
+  g_hash_table_insert (self->statements, g_strdup (sql), stmt);
+  return stmt;
+}
+
+/* Runs a statement that returns no rows. */
+gboolean
+wd_store_run (WdStore       *self,
+              sqlite3_stmt  *stmt,
+              GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+    return TRUE;
+  return wd_store_set_error (self, error);
+}
+
+gboolean
+wd_store_exec (WdStore     *self,
+               const char  *sql,
+               GError     **error)
+{
+  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return wd_store_set_error (self, error);
+  return TRUE;
+}
+
+void
+wd_stmt_bind_text (sqlite3_stmt *stmt,
+                   int           index,
+                   const char   *text)
+{
+  if (text == NULL)
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+}
+
+char *
+wd_stmt_dup_text (sqlite3_stmt *stmt,
+                  int           column)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+JsonObject *
+wd_stmt_row_to_json (sqlite3_stmt *stmt)
+{
+  JsonObject *row = json_object_new ();
+  int n = sqlite3_column_count (stmt);
+
+  for (int i = 0; i < n; i++)
+    {
+      const char *name = sqlite3_column_name (stmt, i);
+
+      switch (sqlite3_column_type (stmt, i))
+        {
+        case SQLITE_INTEGER:
+          json_object_set_int_member (row, name, sqlite3_column_int64 (stmt, i));
+          break;
+        case SQLITE_FLOAT:
+          json_object_set_double_member (row, name, sqlite3_column_double (stmt, i));
+          break;
+        case SQLITE_TEXT:
+          json_object_set_string_member (row, name, (const char *) sqlite3_column_text (stmt, i));
+          break;
+        default:
+          json_object_set_null_member (row, name);
+          break;
+        }
+    }
+  return row;
+}
+
+static int
+read_user_version (WdStore *self)
+{
+  sqlite3_stmt *stmt = NULL;
+  int version = -1;
+
+  if (sqlite3_prepare_v2 (self->db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK
+      && sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  return version;
+}
+
+static gboolean
+migrate (WdStore  *self,
+         GError  **error)
+{
+  int version = read_user_version (self);
+  int latest = (int) wd_schema_n_migrations ();
+  int from = version;
+
+  if (version < 0)
+    return wd_store_set_error (self, error);
+
+  if (version > latest)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_SCHEMA_TOO_NEW,
+                   _("The store %s was written by a newer Wudan (schema %d, this one knows %d); "
+                     "update Wudan to open it"),
+                   self->path, version, latest);
+      return FALSE;
+    }
+
+  for (; version < latest; version++)
+    {
+      g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", version + 1);
+
+      if (!wd_store_begin (self, error))
+        return FALSE;
+      if (!wd_store_exec (self, wd_schema_migration (version + 1), error)
+          || !wd_store_exec (self, set_version, error))
+        {
+          g_prefix_error (error, _("Upgrading the store to schema %d failed: "), version + 1);
+          wd_store_rollback (self);
+          return FALSE;
+        }
+      /* The search index arrived with schema 2: fill it for old rows. */
+      if (version + 1 == 2 && from >= 1 && !wd_search_reindex_all (self, error))
+        {
+          wd_store_rollback (self);
+          return FALSE;
+        }
+      if (!wd_store_commit (self, error))
+        return FALSE;
+    }
+
+  self->schema_version = latest;
+  return TRUE;
+}
+
+WdStore *
+wd_store_open (const char  *path,
+               GError     **error)
+{
+  g_autoptr(WdStore) self = NULL;
+  g_autofree char *tz_name = NULL;
+  g_autofree char *dir = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = g_object_new (WD_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+
+  dir = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, WD_ERROR, WD_ERROR_STORE, _("Cannot create the folder %s: %s"),
+                   dir, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  if (sqlite3_open_v2 (path, &self->db,
+                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                       NULL) != SQLITE_OK)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_STORE, _("Cannot open the store %s: %s"),
+                   path, self->db ? sqlite3_errmsg (self->db) : g_strerror (ENOMEM));
+      return NULL;
+    }
+
+  sqlite3_extended_result_codes (self->db, TRUE);
+  sqlite3_busy_timeout (self->db, 5000);
+
+  /* WAL lets readers run beside the writer; FULL sync makes a committed
+   * operation survive a power cut, which is what "acknowledged" promises. */
+  if (!wd_store_exec (self, "PRAGMA journal_mode = WAL", error)
+      || !wd_store_exec (self, "PRAGMA synchronous = FULL", error)
+      || !wd_store_exec (self, "PRAGMA foreign_keys = ON", error)
+      || !wd_tokenizer_register (self->db, error)
+      || !migrate (self, error))
+    return NULL;
+
+  tz_name = wd_store_get_setting (self, "time_zone");
+  self->tz = wd_time_zone_new (tz_name);
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+wd_store_get_path (WdStore *self)
+{
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+  return self->path;
+}
+
+int
+wd_store_get_schema_version (WdStore *self)
+{
+  g_return_val_if_fail (WD_IS_STORE (self), -1);
+  return self->schema_version;
+}
+
+GTimeZone *
+wd_store_get_time_zone (WdStore *self)
+{
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+  return self->tz;
+}
+
+/* An authoritative store (the server, or an app that never syncs) gives
+ * new orders their human-readable number; a syncing client waits for the
+ * server's. */
+gboolean
+wd_store_get_authoritative (WdStore *self)
+{
+  g_return_val_if_fail (WD_IS_STORE (self), FALSE);
+  return wd_store_get_setting_int (self, "authoritative", 1) != 0;
+}
+
+void
+wd_store_set_authoritative (WdStore  *self,
+                            gboolean  authoritative)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (WD_IS_STORE (self));
+
+  if (!wd_store_set_setting (self, "authoritative", authoritative ? "1" : "0", &error))
+    g_warning ("%s", error->message);
+}
+
+/* Transactions nest: the outermost is a real transaction, inner ones are
+ * savepoints, so one operation can be undone inside a larger batch. */
+gboolean
+wd_store_begin (WdStore  *self,
+                GError  **error)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_val_if_fail (WD_IS_STORE (self), FALSE);
+
+  sql = self->depth == 0 ? g_strdup ("BEGIN IMMEDIATE")
+                         : g_strdup_printf ("SAVEPOINT wd_%u", self->depth);
+  if (!wd_store_exec (self, sql, error))
+    return FALSE;
+  self->depth++;
+  return TRUE;
+}
+
+gboolean
+wd_store_commit (WdStore  *self,
+                 GError  **error)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_val_if_fail (WD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (self->depth > 0, FALSE);
+
+  sql = self->depth == 1 ? g_strdup ("COMMIT")
+                         : g_strdup_printf ("RELEASE wd_%u", self->depth - 1);
+  if (!wd_store_exec (self, sql, error))
+    {
+      wd_store_rollback (self);
+      return FALSE;
+    }
+  self->depth--;
+  return TRUE;
+}
+
+void
+wd_store_rollback (WdStore *self)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_if_fail (WD_IS_STORE (self));
+  g_return_if_fail (self->depth > 0);
+
+  sql = self->depth == 1 ? g_strdup ("ROLLBACK")
+                         : g_strdup_printf ("ROLLBACK TO wd_%u; RELEASE wd_%u",
+                                            self->depth - 1, self->depth - 1);
+  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    g_warning ("Rollback failed on %s: %s", self->path, sqlite3_errmsg (self->db));
+  self->depth--;
+}
+
+char *
+wd_store_get_setting (WdStore    *self,
+                      const char *key)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+
+  stmt = wd_store_prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
+  if (stmt == NULL)
+    return NULL;
+  wd_stmt_bind_text (stmt, 1, key);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return wd_stmt_dup_text (stmt, 0);
+}
+
+gint64
+wd_store_get_setting_int (WdStore    *self,
+                          const char *key,
+                          gint64      fallback)
+{
+  g_autofree char *text = wd_store_get_setting (self, key);
+  gint64 value;
+
+  if (text == NULL || !g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, &value, NULL))
+    return fallback;
+  return value;
+}
+
+gboolean
+wd_store_set_setting (WdStore     *self,
+                      const char  *key,
+                      const char  *value,
+                      GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (self,
+      "INSERT INTO meta (key, value) VALUES (?, ?) "
+      "ON CONFLICT (key) DO UPDATE SET value = excluded.value", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  wd_stmt_bind_text (stmt, 1, key);
+  wd_stmt_bind_text (stmt, 2, value);
+  return wd_store_run (self, stmt, error);
+}
+
+gboolean
+wd_store_exists (WdStore    *self,
+                 const char *table,
+                 const char *id)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT 1 FROM %s WHERE id = ?", table);
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (self, sql, NULL);
+
+  if (stmt == NULL || id == NULL)
+    return FALSE;
+  wd_stmt_bind_text (stmt, 1, id);
+  return sqlite3_step (stmt) == SQLITE_ROW;
+}
+
+static void
+bind_json_value (sqlite3_stmt *stmt,
+                 int           index,
+                 JsonNode     *node)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node) || !JSON_NODE_HOLDS_VALUE (node))
+    {
+      sqlite3_bind_null (stmt, index);
+      return;
+    }
+
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_INT64:
+      sqlite3_bind_int64 (stmt, index, json_node_get_int (node));
+      break;
+    case G_TYPE_DOUBLE:
+      sqlite3_bind_double (stmt, index, json_node_get_double (node));
+      break;
+    case G_TYPE_BOOLEAN:
+      sqlite3_bind_int (stmt, index, json_node_get_boolean (node) ? 1 : 0);
+      break;
+    case G_TYPE_STRING:
+      wd_stmt_bind_text (stmt, index, json_node_get_string (node));
+      break;
+    default:
+      sqlite3_bind_null (stmt, index);
+      break;
+    }
+}
+
+static gboolean
+check_references (WdStore         *self,
+                  const WdEntity  *entity,
+                  JsonObject      *row,
+                  GError         **error)
+{
+  for (guint i = 0; i < entity->n_fields; i++)
+    {
+      const WdField *field = &entity->fields[i];
+      JsonNode *node = json_object_get_member (row, field->name);
+
+      if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+        continue;
+
+      if (field->type == WD_FIELD_REF
+          && !wd_store_exists (self, field->ref_table, json_node_get_string (node)))
+        {
+          g_set_error (error, WD_ERROR, WD_ERROR_NOT_FOUND,
+                       _("%s: nothing with the identifier “%s” exists; choose one from the list"),
+                       field->name, json_node_get_string (node));
+          return FALSE;
+        }
+
+      if (field->type == WD_FIELD_REF_LIST)
+        {
+          JsonArray *ids = json_node_get_array (node);
+
+          for (guint j = 0; j < json_array_get_length (ids); j++)
+            {
+              const char *id = json_array_get_string_element (ids, j);
+
+              if (!wd_store_exists (self, field->ref_table, id))
+                {
+                  g_set_error (error, WD_ERROR, WD_ERROR_NOT_FOUND,
+                               _("%s: nothing with the identifier “%s” exists; choose one from the list"),
+                               field->name, id);
+                  return FALSE;
+                }
+            }
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+check_unique (WdStore         *self,
+              const WdEntity  *entity,
+              JsonObject      *row,
+              GError         **error)
+{
+  const char *id = json_object_get_string_member (row, "id");
+
+  for (guint i = 0; i < entity->n_fields; i++)
+    {
+      const WdField *field = &entity->fields[i];
+      g_autofree char *sql = NULL;
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+      const char *value;
+
+      if (!(field->flags & WD_FIELD_UNIQUE) || !json_object_has_member (row, field->name))
+        continue;
+
+      value = json_object_get_string_member (row, field->name);
+      sql = g_strdup_printf ("SELECT id FROM %s WHERE %s = ? AND id <> ?",
+                             entity->table, field->name);
+      stmt = wd_store_prepare (self, sql, error);
+      if (stmt == NULL)
+        return FALSE;
+      wd_stmt_bind_text (stmt, 1, value);
+      wd_stmt_bind_text (stmt, 2, id);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          g_set_error (error, WD_ERROR, WD_ERROR_DUPLICATE,
+                       _("%s: “%s” is already used by another entry; choose a different one"),
+                       field->name, value);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+put_ref_list (WdStore        *self,
+              const WdField  *field,
+              const char     *owner_id,
+              JsonArray      *ids,
+              GError        **error)
+{
+  g_autofree char *delete_sql = g_strdup_printf ("DELETE FROM %s WHERE owner_id = ?",
+                                                 field->link_table);
+  g_autofree char *insert_sql = g_strdup_printf ("INSERT INTO %s (owner_id, ref_id) VALUES (?, ?)",
+                                                 field->link_table);
+  g_autoptr(sqlite3_stmt) del = wd_store_prepare (self, delete_sql, error);
+
+  if (del == NULL)
+    return FALSE;
+  wd_stmt_bind_text (del, 1, owner_id);
+  if (!wd_store_run (self, del, error))
+    return FALSE;
+
+  for (guint i = 0; i < json_array_get_length (ids); i++)
+    {
+      g_autoptr(sqlite3_stmt) ins = wd_store_prepare (self, insert_sql, error);
+
+      if (ins == NULL)
+        return FALSE;
+      wd_stmt_bind_text (ins, 1, owner_id);
+      wd_stmt_bind_text (ins, 2, json_array_get_string_element (ids, i));
+      if (!wd_store_run (self, ins, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Inserts or replaces a whole entity row. Column names come from the
+ * entity's descriptor, never from the row, so the SQL is fixed text. */
+gboolean
+wd_store_put_entity (WdStore         *self,
+                     const WdEntity  *entity,
+                     JsonObject      *row,
+                     GError         **error)
+{
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(GString) values = g_string_new (NULL);
+  g_autoptr(GString) updates = g_string_new (NULL);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  const char *id;
+  int index = 1;
+
+  g_return_val_if_fail (WD_IS_STORE (self), FALSE);
+
+  if (!check_references (self, entity, row, error) || !check_unique (self, entity, row, error))
+    return FALSE;
+
+  g_string_append_printf (sql, "INSERT INTO %s (", entity->table);
+  for (guint i = 0; i < entity->n_fields; i++)
+    {
+      const WdField *field = &entity->fields[i];
+
+      if (field->type == WD_FIELD_REF_LIST)
+        continue;
+      g_string_append_printf (sql, "%s%s", index > 1 ? ", " : "", field->name);
+      g_string_append_printf (values, "%s?", index > 1 ? ", " : "");
+      if (!g_str_equal (field->name, "id"))
+        g_string_append_printf (updates, "%s%s = excluded.%s", updates->len ? ", " : "",
+                                field->name, field->name);
+      index++;
+    }
+  g_string_append_printf (sql, ") VALUES (%s) ON CONFLICT (id) DO UPDATE SET %s",
+                          values->str, updates->str);
+
+  stmt = wd_store_prepare (self, sql->str, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  index = 1;
+  for (guint i = 0; i < entity->n_fields; i++)
+    {
+      const WdField *field = &entity->fields[i];
+
+      if (field->type == WD_FIELD_REF_LIST)
+        continue;
+      bind_json_value (stmt, index++, json_object_get_member (row, field->name));
+    }
+  if (!wd_store_run (self, stmt, error))
+    return FALSE;
+
+  id = json_object_get_string_member (row, "id");
+  for (guint i = 0; i < entity->n_fields; i++)
+    {
+      const WdField *field = &entity->fields[i];
+
+      if (field->type == WD_FIELD_REF_LIST
+          && json_object_has_member (row, field->name)
+          && !put_ref_list (self, field, id, json_object_get_array_member (row, field->name),
+                            error))
+        return FALSE;
+    }
+
+  return wd_search_reindex (self, entity->kind, id, error);
+}
+
+/* Changes some columns of one row; the keys of changes must be fields of
+ * the entity, which keeps the generated SQL to known column names. */
+gboolean
+wd_store_update_entity (WdStore         *self,
+                        const WdEntity  *entity,
+                        const char      *id,
+                        JsonObject      *changes,
+                        GError         **error)
+{
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(GList) names = json_object_get_members (changes);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int index = 1;
+
+  g_return_val_if_fail (WD_IS_STORE (self), FALSE);
+
+  g_string_append_printf (sql, "UPDATE %s SET ", entity->table);
+  for (GList *l = names; l; l = l->next)
+    {
+      const WdField *field = wd_entity_field (entity, l->data);
+
+      g_assert (field != NULL && field->type != WD_FIELD_REF_LIST);
+      g_string_append_printf (sql, "%s%s = ?", l->prev ? ", " : "", field->name);
+    }
+  g_string_append (sql, " WHERE id = ?");
+
+  stmt = wd_store_prepare (self, sql->str, error);
+  if (stmt == NULL)
+    return FALSE;
+  for (GList *l = names; l; l = l->next)
+    bind_json_value (stmt, index++, json_object_get_member (changes, l->data));
+  wd_stmt_bind_text (stmt, index, id);
+  if (!wd_store_run (self, stmt, error))
+    return FALSE;
+
+  return wd_search_reindex (self, entity->kind, id, error);
+}
+
+/* Appends a row to one of the record tables (ratings, callbacks, history,
+ * ledger...). The keys are column names chosen by the core's own code. */
+gboolean
+wd_store_insert_row (WdStore     *self,
+                     const char  *table,
+                     JsonObject  *row,
+                     GError     **error)
+{
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(GString) values = g_string_new (NULL);
+  g_autoptr(GList) names = json_object_get_members (row);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int index = 1;
+
+  g_string_append_printf (sql, "INSERT INTO %s (", table);
+  for (GList *l = names; l; l = l->next)
+    {
+      g_string_append_printf (sql, "%s%s", l->prev ? ", " : "", (const char *) l->data);
+      g_string_append (values, l->prev ? ", ?" : "?");
+    }
+  g_string_append_printf (sql, ") VALUES (%s)", values->str);
+
+  stmt = wd_store_prepare (self, sql->str, error);
+  if (stmt == NULL)
+    return FALSE;
+  for (GList *l = names; l; l = l->next)
+    bind_json_value (stmt, index++, json_object_get_member (row, l->data));
+  return wd_store_run (self, stmt, error);
+}

@@ -1,0 +1,102 @@
+/* wd-store.h: the SQLite store of one installation (the app's local copy or
+ * the server's database). Reads are public; writes go through operations
+ * (wd-operations.h) and never through this header. */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define WD_TYPE_STORE (wd_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (WdStore, wd_store, WD, STORE, GObject)
+
+/* Filters of the paged order views. Unset members (NULL, 0) do not filter. */
+typedef struct
+{
+  const char *state;
+  const char *subdistrict_id;
+  const char *topic_id;
+  const char *assignee_id;
+  gint64      from;            /* starts_at >= from */
+  gint64      to;              /* starts_at < to */
+} WdOrderFilter;
+
+typedef struct
+{
+  const char *topic_id;
+  const char *subdistrict_id;
+} WdSpeakerFilter;
+
+typedef struct
+{
+  const char *category;
+  const char *venue_kind;
+  const char *team_id;
+} WdProjectFilter;
+
+WdStore    *wd_store_open               (const char           *path,
+                                         GError              **error);
+const char *wd_store_get_path           (WdStore              *self);
+int         wd_store_get_schema_version (WdStore              *self);
+GTimeZone  *wd_store_get_time_zone      (WdStore              *self);
+gboolean    wd_store_get_authoritative  (WdStore              *self);
+void        wd_store_set_authoritative  (WdStore              *self,
+                                         gboolean              authoritative);
+
+gboolean    wd_store_begin              (WdStore              *self,
+                                         GError              **error);
+gboolean    wd_store_commit             (WdStore              *self,
+                                         GError              **error);
+void        wd_store_rollback           (WdStore              *self);
+
+char       *wd_store_get_setting        (WdStore              *self,
+                                         const char           *key);
+gint64      wd_store_get_setting_int    (WdStore              *self,
+                                         const char           *key,
+                                         gint64                fallback);
+
+JsonObject *wd_store_get                (WdStore              *self,
+                                         const char           *kind,
+                                         const char           *id,
+                                         GError              **error);
+char       *wd_store_find_id_by_name    (WdStore              *self,
+                                         const char           *kind,
+                                         const char           *name);
+JsonArray  *wd_store_list_all           (WdStore              *self,
+                                         const char           *kind,
+                                         GError              **error);
+
+JsonArray  *wd_store_list_orders        (WdStore              *self,
+                                         const WdOrderFilter  *filter,
+                                         const char           *after,
+                                         guint                 limit,
+                                         char                **next_cursor,
+                                         GError              **error);
+JsonObject *wd_store_count_orders       (WdStore              *self,
+                                         const WdOrderFilter  *filter,
+                                         const char           *group_by,
+                                         GError              **error);
+JsonArray  *wd_store_list_speakers      (WdStore              *self,
+                                         const WdSpeakerFilter *filter,
+                                         const char           *after,
+                                         guint                 limit,
+                                         char                **next_cursor,
+                                         GError              **error);
+JsonArray  *wd_store_list_projects      (WdStore              *self,
+                                         const WdProjectFilter *filter,
+                                         const char           *after,
+                                         guint                 limit,
+                                         char                **next_cursor,
+                                         GError              **error);
+JsonArray  *wd_store_get_history        (WdStore              *self,
+                                         const char           *entity_id,
+                                         GError              **error);
+JsonArray  *wd_store_list_fund_ledger   (WdStore              *self,
+                                         const char           *fund_id,
+                                         GError              **error);
+JsonObject *wd_store_get_reward_period  (WdStore              *self,
+                                         const char           *period_id,
+                                         GError              **error);
+
+G_END_DECLS

@@ -1,0 +1,123 @@
+/* wd-time.c: parsing and formatting of instants in the district's zone. */
+#define G_LOG_DOMAIN "wudan-core"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <glib/gi18n-lib.h>
+
+#include "wd-error.h"
+#include "wd-time.h"
+
+GTimeZone *
+wd_time_zone_new (const char *identifier)
+{
+  GTimeZone *tz = g_time_zone_new_identifier (identifier ? identifier : WD_DEFAULT_TIME_ZONE);
+
+  /* A machine without tzdata still needs the district's offset. */
+  if (tz == NULL)
+    tz = g_time_zone_new_offset (8 * 3600);
+  return tz;
+}
+
+static gboolean
+looks_like_date_time (const char *text)
+{
+  /* GLib accepts forms (week dates, ordinal dates) that a person typing an
+   * order's time never means; keep to the calendar form. */
+  return g_regex_match_simple ("^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?"
+                               "(Z|[+-][0-9]{2}:?[0-9]{2})?$", text, 0, 0);
+}
+
+gboolean
+wd_time_parse (const char  *text,
+               GTimeZone   *tz,
+               gint64      *unix_time,
+               GError     **error)
+{
+  g_autofree char *normalized = NULL;
+  g_autoptr(GDateTime) dt = NULL;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (tz != NULL, FALSE);
+
+  if (looks_like_date_time (text))
+    {
+      normalized = g_strdup (text);
+      if (normalized[10] == ' ')
+        normalized[10] = 'T';
+      dt = g_date_time_new_from_iso8601 (normalized, tz);
+    }
+
+  if (dt == NULL)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not a valid date and time; write it as 2026-12-01T09:30 "
+                     "(district time) or with an offset, as in 2026-12-01T09:30+08:00"),
+                   text);
+      return FALSE;
+    }
+
+  *unix_time = g_date_time_to_unix (dt);
+  return TRUE;
+}
+
+gboolean
+wd_date_parse (const char  *text,
+               GTimeZone   *tz,
+               gint64      *day_start,
+               GError     **error)
+{
+  int y, m, d;
+  g_autoptr(GDateTime) dt = NULL;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  if (g_regex_match_simple ("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", text, 0, 0)
+      && sscanf (text, "%d-%d-%d", &y, &m, &d) == 3)
+    dt = g_date_time_new (tz, y, m, d, 0, 0, 0);
+
+  if (dt == NULL)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not a valid date; write it as 2026-12-01"), text);
+      return FALSE;
+    }
+
+  *day_start = g_date_time_to_unix (dt);
+  return TRUE;
+}
+
+char *
+wd_time_format_iso (gint64 unix_time)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (unix_time);
+
+  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+char *
+wd_time_format_local (gint64      unix_time,
+                      GTimeZone  *tz,
+                      const char *format)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (unix_time);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, tz);
+
+  return g_date_time_format (local, format ? format : "%Y-%m-%d %H:%M");
+}
+
+gint64
+wd_time_day_start (gint64     unix_time,
+                   GTimeZone *tz)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (unix_time);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, tz);
+  g_autoptr(GDateTime) start = g_date_time_new (tz,
+                                                g_date_time_get_year (local),
+                                                g_date_time_get_month (local),
+                                                g_date_time_get_day_of_month (local),
+                                                0, 0, 0);
+
+  return g_date_time_to_unix (start);
+}

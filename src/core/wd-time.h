@@ -1,0 +1,27 @@
+/* wd-time.h: instants are stored as UTC seconds and shown in the
+ * district's time zone; this is where the two meet. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define WD_DEFAULT_TIME_ZONE "Asia/Shanghai"
+
+GTimeZone *wd_time_zone_new         (const char  *identifier);
+gboolean   wd_time_parse            (const char  *text,
+                                     GTimeZone   *tz,
+                                     gint64      *unix_time,
+                                     GError     **error);
+gboolean   wd_date_parse            (const char  *text,
+                                     GTimeZone   *tz,
+                                     gint64      *day_start,
+                                     GError     **error);
+char      *wd_time_format_iso       (gint64       unix_time);
+char      *wd_time_format_local     (gint64       unix_time,
+                                     GTimeZone   *tz,
+                                     const char  *format);
+gint64     wd_time_day_start        (gint64       unix_time,
+                                     GTimeZone   *tz);
+
+G_END_DECLS

@@ -1,0 +1,946 @@
+/* wudanctl: the headless Wudan client, for scripts, cron and admins. It
+ * works on the same local store as the app and changes data only through
+ * the operations of the core. */
+#define G_LOG_DOMAIN "wudanctl"
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <glib/gi18n.h>
+
+#include "wd-ctl-table.h"
+#include "wd-demo.h"
+#include "wd-error.h"
+#include "wd-matching.h"
+#include "wd-operations.h"
+#include "wd-rewards.h"
+#include "wd-search.h"
+#include "wd-store.h"
+#include "wd-time.h"
+
+#define EXIT_USAGE 2
+
+typedef struct
+{
+  const char *store_path;
+  WdStore    *store;
+  gboolean    json;
+} Ctl;
+
+typedef int (*CommandFunc) (Ctl *ctl, int argc, char **argv);
+
+typedef struct
+{
+  const char  *name;
+  const char  *args;       /* for the usage line */
+  const char  *summary;    /* msgid */
+  CommandFunc  func;
+} Command;
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static int
+fail (GError *error)
+{
+  if (error->domain == WD_ERROR)
+    g_printerr (_("wudanctl: %s (%s)\n"), error->message, wd_error_code_to_string (error->code));
+  else
+    g_printerr (_("wudanctl: %s\n"), error->message);
+  return EXIT_FAILURE;
+}
+
+static int
+usage_error (GOptionContext *context,
+             const char     *message)
+{
+  g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+
+  g_printerr ("wudanctl: %s\n\n%s", message, help);
+  return EXIT_USAGE;
+}
+
+static void
+print_json_node (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, NULL);
+  puts (text);
+}
+
+static void
+print_json_array (JsonArray *array)
+{
+  g_autoptr(JsonNode) node = json_node_init_array (json_node_alloc (), array);
+
+  print_json_node (node);
+}
+
+static void
+print_json_object (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+
+  print_json_node (node);
+}
+
+static gboolean
+open_store (Ctl     *ctl,
+            GError **error)
+{
+  ctl->store = wd_store_open (ctl->store_path, error);
+  return ctl->store != NULL;
+}
+
+/* Options name things the way people do ("千佛山街道", "党史"); ids work too. */
+static gboolean
+resolve (Ctl         *ctl,
+         const char  *kind,
+         const char  *option,
+         char       **value,
+         GError     **error)
+{
+  g_autofree char *id = NULL;
+
+  if (*value == NULL)
+    return TRUE;
+  id = wd_store_find_id_by_name (ctl->store, kind, *value);
+  if (id == NULL)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_NOT_FOUND,
+                   _("%s: nothing is called “%s”; check the spelling"), option, *value);
+      return FALSE;
+    }
+  g_free (*value);
+  *value = g_steal_pointer (&id);
+  return TRUE;
+}
+
+static GOptionContext *
+command_context (const Command *command,
+                 GOptionEntry  *entries,
+                 gboolean      *json)
+{
+  g_autofree char *parameter = g_strdup_printf ("%s %s", command->name, command->args);
+  GOptionContext *context = g_option_context_new (parameter);
+  const GOptionEntry json_entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, json, N_("Print JSON instead of a table"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, _(command->summary));
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (json != NULL)
+    g_option_context_add_main_entries (context, json_entries, GETTEXT_PACKAGE);
+  return context;
+}
+
+static gboolean
+parse (GOptionContext  *context,
+       int             *argc,
+       char          ***argv,
+       GError         **error)
+{
+  if (!g_option_context_parse (context, argc, argv, error))
+    return FALSE;
+  return TRUE;
+}
+
+static char *
+format_rating (JsonObject *row)
+{
+  JsonNode *rating = json_object_get_member (row, "rating");
+
+  if (rating == NULL || JSON_NODE_HOLDS_NULL (rating))
+    return g_strdup ("—");
+  return g_strdup_printf ("%.1f (%" G_GINT64_FORMAT ")", json_node_get_double (rating),
+                          json_object_get_int_member (row, "ratings"));
+}
+
+static const char *
+text_or_dash (JsonObject *row,
+              const char *member)
+{
+  const char *text = json_object_get_string_member_with_default (row, member, NULL);
+
+  return text && *text ? text : "—";
+}
+
+static int
+cmd_seed_demo (Ctl   *ctl,
+               int    argc,
+               char **argv)
+{
+  WdDemoOptions options;
+  int speakers, orders, seed;
+  GOptionEntry entries[] = {
+    { "speakers", 0, 0, G_OPTION_ARG_INT, &speakers, N_("How many speakers to enrol"), N_("N") },
+    { "orders", 0, 0, G_OPTION_ARG_INT, &orders, N_("How many orders to simulate"), N_("N") },
+    { "seed", 0, 0, G_OPTION_ARG_INT, &seed, N_("Seed of the simulation"), N_("N") },
+    G_OPTION_ENTRY_NULL
+  };
+  static const Command command = { "seed-demo", "", N_("Load the demo district into the store"), NULL };
+  g_autoptr(GOptionContext) context = command_context (&command, entries, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  wd_demo_options_init (&options);
+  speakers = (int) options.speakers;
+  orders = (int) options.orders;
+  seed = (int) options.seed;
+  if (!parse (context, &argc, &argv, &error))
+    return usage_error (context, error->message);
+  if (argc != 1)
+    return usage_error (context, _("seed-demo takes no arguments"));
+  if (speakers < 1 || orders < 0)
+    return usage_error (context, _("--speakers must be at least 1 and --orders at least 0"));
+
+  options.speakers = (guint) speakers;
+  options.orders = (guint) orders;
+  options.seed = (guint32) seed;
+
+  path = wd_demo_find_data ();
+  if (path == NULL)
+    {
+      g_printerr (_("wudanctl: the demo data (demo/district.json) is not installed; "
+                    "set WUDAN_DATADIR to the data folder\n"));
+      return EXIT_FAILURE;
+    }
+  if (!open_store (ctl, &error) || !wd_demo_load (ctl->store, path, now_seconds (), &options, &error))
+    return fail (error);
+
+  g_print (_("Loaded the demo district into %s\n"), wd_store_get_path (ctl->store));
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_speakers (Ctl   *ctl,
+              int    argc,
+              char **argv)
+{
+  g_autofree char *topic = NULL;
+  g_autofree char *subdistrict = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *next = NULL;
+  int limit = 500;
+  GOptionEntry entries[] = {
+    { "topic", 0, 0, G_OPTION_ARG_STRING, &topic, N_("Only speakers on this topic"), N_("TOPIC") },
+    { "subdistrict", 0, 0, G_OPTION_ARG_STRING, &subdistrict, N_("Only speakers of this sub-district"), N_("NAME") },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most this many"), N_("N") },
+    { "after", 0, 0, G_OPTION_ARG_STRING, &after, N_("Continue after this page cursor"), N_("CURSOR") },
+    G_OPTION_ENTRY_NULL
+  };
+  static const Command command = { "speakers", "", N_("List the speaker library"), NULL };
+  g_autoptr(GOptionContext) context = command_context (&command, entries, &ctl->json);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) rows = NULL;
+  WdSpeakerFilter filter = { 0 };
+  WdRewardRules rules;
+
+  if (!parse (context, &argc, &argv, &error))
+    return usage_error (context, error->message);
+  if (argc != 1)
+    return usage_error (context, _("speakers takes no arguments"));
+
+  if (!open_store (ctl, &error)
+      || !resolve (ctl, "topic", "--topic", &topic, &error)
+      || !resolve (ctl, "subdistrict", "--subdistrict", &subdistrict, &error)
+      || !wd_reward_rules_load (ctl->store, &rules, &error))
+    return fail (error);
+
+  filter.topic_id = topic;
+  filter.subdistrict_id = subdistrict;
+  rows = wd_store_list_speakers (ctl->store, &filter, after, (guint) MAX (limit, 1), &next, &error);
+  if (rows == NULL)
+    return fail (error);
+
+  if (ctl->json)
+    print_json_array (rows);
+  else
+    {
+      g_autoptr(WdCtlTable) table = wd_ctl_table_new (5, _("Name"), _("Topics"), _("Sub-district"),
+                                                      _("Rating"), _("Lectures"));
+
+      for (guint i = 0; i < json_array_get_length (rows); i++)
+        {
+          JsonObject *row = json_array_get_object_element (rows, i);
+          g_autofree char *rating = format_rating (row);
+          g_autofree char *lectures = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                       json_object_get_int_member (row, "lectures"));
+
+          wd_ctl_table_add (table, json_object_get_string_member (row, "name"),
+                            text_or_dash (row, "topic_names"), text_or_dash (row, "subdistrict_name"),
+                            rating, lectures);
+        }
+      wd_ctl_table_print (table);
+      if (next != NULL)
+        g_print (_("More: wudanctl speakers --after %s\n"), next);
+    }
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_projects (Ctl   *ctl,
+              int    argc,
+              char **argv)
+{
+  g_autofree char *category = NULL;
+  g_autofree char *venue_kind = NULL;
+  g_autofree char *team = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *next = NULL;
+  int limit = 500;
+  GOptionEntry entries[] = {
+    { "category", 0, 0, G_OPTION_ARG_STRING, &category, N_("Only projects of this category"), N_("CATEGORY") },
+    { "venue-kind", 0, 0, G_OPTION_ARG_STRING, &venue_kind, N_("Only projects that go to this kind of venue"), N_("KIND") },
+    { "team", 0, 0, G_OPTION_ARG_STRING, &team, N_("Only projects of this team"), N_("TEAM") },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most this many"), N_("N") },
+    { "after", 0, 0, G_OPTION_ARG_STRING, &after, N_("Continue after this page cursor"), N_("CURSOR") },
+    G_OPTION_ENTRY_NULL
+  };
+  static const Command command = { "projects", "", N_("List the project marketplace"), NULL };
+  g_autoptr(GOptionContext) context = command_context (&command, entries, &ctl->json);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) rows = NULL;
+  WdProjectFilter filter = { 0 };
+
+  if (!parse (context, &argc, &argv, &error))
+    return usage_error (context, error->message);
+  if (argc != 1)
+    return usage_error (context, _("projects takes no arguments"));
+
+  if (!open_store (ctl, &error)
+      || !resolve (ctl, "venue_kind", "--venue-kind", &venue_kind, &error)
+      || !resolve (ctl, "team", "--team", &team, &error))
+    return fail (error);
+
+  filter.category = category;
+  filter.venue_kind = venue_kind;
+  filter.team_id = team;
+  rows = wd_store_list_projects (ctl->store, &filter, after, (guint) MAX (limit, 1), &next, &error);
+  if (rows == NULL)
+    return fail (error);
+
+  if (ctl->json)
+    print_json_array (rows);
+  else
+    {
+      g_autoptr(WdCtlTable) table = wd_ctl_table_new (5, _("Project"), _("Category"), _("Team"),
+                                                      _("Topic"), _("Orders"));
+
+      for (guint i = 0; i < json_array_get_length (rows); i++)
+        {
+          JsonObject *row = json_array_get_object_element (rows, i);
+          g_autofree char *orders = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                     json_object_get_int_member (row, "orders"));
+
+          wd_ctl_table_add (table, json_object_get_string_member (row, "title"),
+                            json_object_get_string_member (row, "category"),
+                            json_object_get_string_member (row, "team_name"),
+                            text_or_dash (row, "topic_name"), orders);
+        }
+      wd_ctl_table_print (table);
+      if (next != NULL)
+        g_print (_("More: wudanctl projects --after %s\n"), next);
+    }
+  return EXIT_SUCCESS;
+}
+
+static gboolean
+parse_day (Ctl         *ctl,
+           const char  *option,
+           const char  *text,
+           gint64      *out,
+           GError     **error)
+{
+  if (text == NULL)
+    return TRUE;
+  if (!wd_date_parse (text, wd_store_get_time_zone (ctl->store), out, error))
+    {
+      g_prefix_error (error, "%s: ", option);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+order_number (JsonObject *row)
+{
+  const char *number = json_object_get_string_member_with_default (row, "number", NULL);
+
+  return g_strdup (number ? number : _("(to sync)"));
+}
+
+static char *
+order_state_text (JsonObject *row,
+                  gint64      now)
+{
+  WdOrderState state;
+  const char *name = json_object_get_string_member (row, "state");
+
+  if (!wd_order_state_from_string (name, &state))
+    return g_strdup (name);
+  if (state == WD_ORDER_DISPATCHED && json_object_get_int_member (row, "accept_deadline") < now)
+    return g_strdup_printf (_("%s (overdue)"), wd_order_state_label (state));
+  return g_strdup (wd_order_state_label (state));
+}
+
+static int
+cmd_orders (Ctl   *ctl,
+            int    argc,
+            char **argv)
+{
+  g_autofree char *state = NULL;
+  g_autofree char *subdistrict = NULL;
+  g_autofree char *topic = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *next = NULL;
+  int limit = 100;
+  GOptionEntry entries[] = {
+    { "state", 0, 0, G_OPTION_ARG_STRING, &state, N_("Only orders in this state (ordered, dispatched, …)"), N_("STATE") },
+    { "subdistrict", 0, 0, G_OPTION_ARG_STRING, &subdistrict, N_("Only orders of this sub-district"), N_("NAME") },
+    { "topic", 0, 0, G_OPTION_ARG_STRING, &topic, N_("Only orders on this topic"), N_("TOPIC") },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_("Only events on or after this day"), N_("YYYY-MM-DD") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("Only events before this day"), N_("YYYY-MM-DD") },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most this many"), N_("N") },
+    { "after", 0, 0, G_OPTION_ARG_STRING, &after, N_("Continue after this page cursor"), N_("CURSOR") },
+    G_OPTION_ENTRY_NULL
+  };
+  static const Command command = { "orders", "", N_("List orders by the time of the event"), NULL };
+  g_autoptr(GOptionContext) context = command_context (&command, entries, &ctl->json);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) rows = NULL;
+  WdOrderFilter filter = { 0 };
+  gint64 now = now_seconds ();
+
+  if (!parse (context, &argc, &argv, &error))
+    return usage_error (context, error->message);
+  if (argc != 1)
+    return usage_error (context, _("orders takes no arguments"));
+  if (state != NULL && !wd_order_state_from_string (state, NULL))
+    return usage_error (context, _("--state: use ordered, dispatched, accepted, delivered, rated, "
+                                   "rewarded, rejected, cancelled or closed"));
+
+  if (!open_store (ctl, &error)
+      || !resolve (ctl, "subdistrict", "--subdistrict", &subdistrict, &error)
+      || !resolve (ctl, "topic", "--topic", &topic, &error)
+      || !parse_day (ctl, "--from", from, &filter.from, &error)
+      || !parse_day (ctl, "--to", to, &filter.to, &error))
+    return fail (error);
+
+  filter.state = state;
+  filter.subdistrict_id = subdistrict;
+  filter.topic_id = topic;
+  rows = wd_store_list_orders (ctl->store, &filter, after, (guint) MAX (limit, 1), &next, &error);
+  if (rows == NULL)
+    return fail (error);
+
+  if (ctl->json)
+    print_json_array (rows);
+  else
+    {
+      GTimeZone *tz = wd_store_get_time_zone (ctl->store);
+      g_autoptr(WdCtlTable) table = wd_ctl_table_new (6, _("Number"), _("When"), _("State"),
+                                                      _("Sub-district"), _("Title"), _("Assigned to"));
+
+      for (guint i = 0; i < json_array_get_length (rows); i++)
+        {
+          JsonObject *row = json_array_get_object_element (rows, i);
+          g_autofree char *number = order_number (row);
+          g_autofree char *when = wd_time_format_local (json_object_get_int_member (row, "starts_at"),
+                                                        tz, "%Y-%m-%d %H:%M");
+          g_autofree char *state_text = order_state_text (row, now);
+
+          wd_ctl_table_add (table, number, when, state_text,
+                            json_object_get_string_member (row, "subdistrict_name"),
+                            json_object_get_string_member (row, "title"),
+                            text_or_dash (row, "assignee_name"));
+        }
+      wd_ctl_table_print (table);
+      if (next != NULL)
+        g_print (_("More: wudanctl orders --after %s\n"), next);
+    }
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_order (Ctl   *ctl,
+           int    argc,
+           char **argv)
+{
+  static const Command command = { "order", N_("ORDER"), N_("Show one order and its history"), NULL };
+  g_autoptr(GOptionContext) context = command_context (&command, NULL, &ctl->json);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(JsonArray) history = NULL;
+  g_autofree char *id = NULL;
+  GTimeZone *tz;
+
+  if (!parse (context, &argc, &argv, &error))
+    return usage_error (context, error->message);
+  if (argc != 2)
+    return usage_error (context, _("give the order's number or identifier"));
+
+  id = g_strdup (argv[1]);
+  if (!open_store (ctl, &error) || !resolve (ctl, "order", _("order"), &id, &error))
+    return fail (error);
+  order = wd_store_get (ctl->store, "order", id, &error);
+  history = order ? wd_store_get_history (ctl->store, id, &error) : NULL;
+  if (history == NULL)
+    return fail (error);
+
+  if (ctl->json)
+    {
+      json_object_set_array_member (order, "history", json_array_ref (history));
+      print_json_object (order);
+      return EXIT_SUCCESS;
+    }
+
+  tz = wd_store_get_time_zone (ctl->store);
+  {
+    g_autofree char *number = order_number (order);
+    g_autofree char *state_text = order_state_text (order, now_seconds ());
+    g_autofree char *from = wd_time_format_local (json_object_get_int_member (order, "starts_at"), tz, NULL);
+    g_autofree char *to = wd_time_format_local (json_object_get_int_member (order, "ends_at"), tz, "%H:%M");
+
+    g_print ("%s  %s  [%s]\n", number, json_object_get_string_member (order, "title"), state_text);
+    g_print (_("When:       %s–%s\n"), from, to);
+    g_print (_("Where:      %s (%s), %s\n"), json_object_get_string_member (order, "venue"),
+             json_object_get_string_member (order, "venue_kind_name"),
+             json_object_get_string_member (order, "subdistrict_name"));
+    g_print (_("Requester:  %s, %s %s\n"), json_object_get_string_member (order, "requester"),
+             json_object_get_string_member (order, "contact_name"),
+             json_object_get_string_member (order, "contact_phone"));
+    g_print (_("Assigned:   %s\n"), text_or_dash (order, "assignee_name"));
+  }
+
+  g_print ("\n%s\n", _("History:"));
+  for (guint i = 0; i < json_array_get_length (history); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (history, i);
+      g_autofree char *at = wd_time_format_local (json_object_get_int_member (entry, "at"), tz, NULL);
+      const char *from_state = json_object_get_string_member_with_default (entry, "from_state", NULL);
+      const char *to_state = json_object_get_string_member_with_default (entry, "to_state", NULL);
+
+      g_print ("  %s  %-16s %s → %s  (%s)\n", at, json_object_get_string_member (entry, "action"),
+               from_state ? from_state : "·", to_state ? to_state : "·",
+               json_object_get_string_member (entry, "actor"));
+    }
+  return EXIT_SUCCESS;
+}
+
+static gboolean
+use_color (void)
+{
+  return isatty (STDOUT_FILENO) && g_getenv ("NO_COLOR") == NULL;
+}
+
+static int
+cmd_search (Ctl   *ctl,
+            int    argc,
+            char **argv)
+{
+  int limit = 10;
+  GOptionEntry entries[] = {
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most this many hits of each kind"), N_("N") },
+    G_OPTION_ENTRY_NULL
+  };
+  static const Command command = { "search", N_("QUERY"), N_("Search speakers, teams, projects and orders"), NULL };
+  g_autoptr(GOptionContext) context = command_context (&command, entries, &ctl->json);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autofree char *query = NULL;
+  const char *open = use_color () ? "\033[1m" : "【";
+  const char *close = use_color () ? "\033[0m" : "】";
+
+  if (!parse (context, &argc, &argv, &error))
+    return usage_error (context, error->message);
+  if (argc < 2)
+    return usage_error (context, _("give the words to search for"));
+
+  query = g_strjoinv (" ", argv + 1);
+  if (!open_store (ctl, &error))
+    return fail (error);
+  hits = wd_store_search (ctl->store, query, WD_SEARCH_ALL, (guint) MAX (limit, 1), &error);
+  if (hits == NULL)
+    return fail (error);
+
+  if (ctl->json)
+    {
+      g_autoptr(JsonArray) array = json_array_new ();
+
+      for (guint i = 0; i < hits->len; i++)
+        {
+          WdSearchHit *hit = g_ptr_array_index (hits, i);
+          JsonObject *object = json_object_new ();
+          g_autofree char *title = wd_search_marks_replace (hit->title, "", "");
+          g_autofree char *excerpt = wd_search_marks_replace (hit->excerpt, "", "");
+          g_autofree char *marked = wd_search_marks_replace (hit->title, "[", "]");
+
+          json_object_set_string_member (object, "kind", hit->kind);
+          json_object_set_string_member (object, "id", hit->id);
+          json_object_set_string_member (object, "title", title);
+          json_object_set_string_member (object, "title_marked", marked);
+          json_object_set_string_member (object, "excerpt", excerpt);
+          json_object_set_double_member (object, "score", hit->score);
+          json_array_add_object_element (array, object);
+        }
+      print_json_array (array);
+      return EXIT_SUCCESS;
+    }
+
+  if (hits->len == 0)
+    g_print (_("Nothing found for “%s”\n"), query);
+  for (guint i = 0; i < hits->len; i++)
+    {
+      WdSearchHit *hit = g_ptr_array_index (hits, i);
+      g_autofree char *title = wd_search_marks_replace (hit->title, open, close);
+      g_autofree char *excerpt = wd_search_marks_replace (hit->excerpt, open, close);
+      const char *kind = g_str_equal (hit->kind, "speaker") ? _("Speaker")
+                       : g_str_equal (hit->kind, "team") ? _("Team")
+                       : g_str_equal (hit->kind, "project") ? _("Project") : _("Order");
+
+      g_print ("%s  %s\n      %s\n", kind, title, excerpt);
+    }
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_match (Ctl   *ctl,
+           int    argc,
+           char **argv)
+{
+  int limit = 10;
+  GOptionEntry entries[] = {
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most this many candidates"), N_("N") },
+    G_OPTION_ENTRY_NULL
+  };
+  static const Command command = { "match", N_("ORDER"), N_("Rank who could take an order, with reasons"), NULL };
+  g_autoptr(GOptionContext) context = command_context (&command, entries, &ctl->json);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) candidates = NULL;
+  g_autofree char *id = NULL;
+
+  if (!parse (context, &argc, &argv, &error))
+    return usage_error (context, error->message);
+  if (argc != 2)
+    return usage_error (context, _("give the order's number or identifier"));
+
+  id = g_strdup (argv[1]);
+  if (!open_store (ctl, &error) || !resolve (ctl, "order", _("order"), &id, &error))
+    return fail (error);
+  candidates = wd_match_candidates (ctl->store, id, now_seconds (), (guint) MAX (limit, 0), &error);
+  if (candidates == NULL)
+    return fail (error);
+
+  if (ctl->json)
+    {
+      g_autoptr(JsonArray) array = json_array_new ();
+
+      for (guint i = 0; i < candidates->len; i++)
+        json_array_add_object_element (array, wd_candidate_to_json (g_ptr_array_index (candidates, i)));
+      print_json_array (array);
+      return EXIT_SUCCESS;
+    }
+
+  if (candidates->len == 0)
+    g_print (_("Nobody in the library can take this order; add a speaker or team for its topic\n"));
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      WdCandidate *c = g_ptr_array_index (candidates, i);
+
+      g_print ("%2u. %s  %.2f%s\n", i + 1, c->name, c->score, c->clash ? _("  (busy)") : "");
+      for (guint r = 0; r < c->reasons->len; r++)
+        g_print ("      · %s\n", (char *) g_ptr_array_index (c->reasons, r));
+    }
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_counts (Ctl   *ctl,
+            int    argc,
+            char **argv)
+{
+  g_autofree char *by = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  GOptionEntry entries[] = {
+    { "by", 0, 0, G_OPTION_ARG_STRING, &by, N_("Count by state, subdistrict, topic or venue_kind"), N_("FIELD") },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_("Only events on or after this day"), N_("YYYY-MM-DD") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("Only events before this day"), N_("YYYY-MM-DD") },
+    G_OPTION_ENTRY_NULL
+  };
+  static const Command command = { "counts", "", N_("Count orders for reports"), NULL };
+  g_autoptr(GOptionContext) context = command_context (&command, entries, &ctl->json);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) counts = NULL;
+  WdOrderFilter filter = { 0 };
+
+  if (!parse (context, &argc, &argv, &error))
+    return usage_error (context, error->message);
+  if (argc != 1)
+    return usage_error (context, _("counts takes no arguments"));
+
+  if (!open_store (ctl, &error)
+      || !parse_day (ctl, "--from", from, &filter.from, &error)
+      || !parse_day (ctl, "--to", to, &filter.to, &error))
+    return fail (error);
+  counts = wd_store_count_orders (ctl->store, &filter, by ? by : "state", &error);
+  if (counts == NULL)
+    return fail (error);
+
+  if (ctl->json)
+    print_json_object (counts);
+  else
+    {
+      g_autoptr(GList) keys = json_object_get_members (counts);
+      g_autoptr(WdCtlTable) table = wd_ctl_table_new (2, by ? by : "state", _("Orders"));
+
+      for (GList *l = keys; l; l = l->next)
+        {
+          g_autofree char *n = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                json_object_get_int_member (counts, l->data));
+          WdOrderState state;
+          const char *label = l->data;
+
+          if ((by == NULL || g_str_equal (by, "state")) && wd_order_state_from_string (label, &state))
+            label = wd_order_state_label (state);
+          wd_ctl_table_add (table, *label ? label : "—", n);
+        }
+      wd_ctl_table_print (table);
+    }
+  return EXIT_SUCCESS;
+}
+
+static WdActor *
+make_actor (Ctl         *ctl,
+            const char  *user,
+            const char  *role_name,
+            char        *subdistrict,
+            char        *team,
+            char        *speaker,
+            GError     **error)
+{
+  WdRole role;
+  WdActor *actor;
+
+  if (!wd_role_from_string (role_name, &role))
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
+                   _("--role: use admin, centre, office or team"));
+      return NULL;
+    }
+  actor = wd_actor_new (user, role);
+  actor->subdistrict_id = g_strdup (subdistrict);
+  if (team != NULL)
+    {
+      actor->assignee_kind = WD_ASSIGNEE_TEAM;
+      actor->assignee_id = g_strdup (team);
+    }
+  else if (speaker != NULL)
+    {
+      actor->assignee_kind = WD_ASSIGNEE_SPEAKER;
+      actor->assignee_id = g_strdup (speaker);
+    }
+  return actor;
+}
+
+static int
+cmd_op (Ctl   *ctl,
+        int    argc,
+        char **argv)
+{
+  g_autofree char *user = NULL;
+  g_autofree char *role = NULL;
+  g_autofree char *subdistrict = NULL;
+  g_autofree char *team = NULL;
+  g_autofree char *speaker = NULL;
+  GOptionEntry entries[] = {
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_("Act as this user (default: your login name)"), N_("NAME") },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role, N_("Act in this role: admin, centre, office, team (default: centre)"), N_("ROLE") },
+    { "subdistrict", 0, 0, G_OPTION_ARG_STRING, &subdistrict, N_("The office's sub-district"), N_("NAME") },
+    { "team", 0, 0, G_OPTION_ARG_STRING, &team, N_("The team a team account belongs to"), N_("TEAM") },
+    { "speaker", 0, 0, G_OPTION_ARG_STRING, &speaker, N_("The speaker a team account belongs to"), N_("SPEAKER") },
+    G_OPTION_ENTRY_NULL
+  };
+  static const Command command = { "op", N_("KIND 'JSON-ARGUMENTS'"),
+                                   N_("Apply one operation (see docs/operations.md) as a local actor"), NULL };
+  g_autoptr(GOptionContext) context = command_context (&command, entries, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WdActor) actor = NULL;
+  g_autoptr(JsonObject) result = NULL;
+  g_autoptr(GString) kinds = g_string_new (NULL);
+
+  for (const char * const *k = wd_operation_kinds (); *k; k++)
+    g_string_append_printf (kinds, "  %s\n", *k);
+  g_option_context_set_description (context, kinds->str);
+
+  if (!parse (context, &argc, &argv, &error))
+    return usage_error (context, error->message);
+  if (argc != 3)
+    return usage_error (context, _("give the operation's kind and its arguments as one JSON object"));
+
+  if (!open_store (ctl, &error)
+      || !resolve (ctl, "subdistrict", "--subdistrict", &subdistrict, &error)
+      || !resolve (ctl, "team", "--team", &team, &error)
+      || !resolve (ctl, "speaker", "--speaker", &speaker, &error))
+    return fail (error);
+
+  actor = make_actor (ctl, user ? user : g_get_user_name (), role ? role : "centre",
+                      subdistrict, team, speaker, &error);
+  if (actor == NULL
+      || !wd_operation_apply_json (ctl->store, actor, now_seconds (), argv[1], argv[2], &result, &error))
+    return fail (error);
+
+  print_json_object (result);
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_expire (Ctl   *ctl,
+            int    argc,
+            char **argv)
+{
+  static const Command command = { "expire", "",
+                                   N_("Return dispatched orders whose acceptance deadline passed to the queue"),
+                                   NULL };
+  g_autoptr(GOptionContext) context = command_context (&command, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WdActor) actor = wd_actor_new (g_get_user_name (), WD_ROLE_CENTRE);
+  guint n;
+
+  if (!parse (context, &argc, &argv, &error))
+    return usage_error (context, error->message);
+  if (argc != 1)
+    return usage_error (context, _("expire takes no arguments"));
+  if (!open_store (ctl, &error))
+    return fail (error);
+
+  n = wd_operations_expire_overdue (ctl->store, actor, now_seconds (), &error);
+  if (error != NULL)
+    return fail (g_steal_pointer (&error));
+  g_print (g_dngettext (GETTEXT_PACKAGE, "%u order returned to the dispatch queue\n",
+                        "%u orders returned to the dispatch queue\n", n), n);
+  return EXIT_SUCCESS;
+}
+
+static const Command commands[] = {
+  { "seed-demo", "", N_("Load the demo district into the store"), cmd_seed_demo },
+  { "speakers", "", N_("List the speaker library"), cmd_speakers },
+  { "projects", "", N_("List the project marketplace"), cmd_projects },
+  { "orders", "", N_("List orders by the time of the event"), cmd_orders },
+  { "order", N_("ORDER"), N_("Show one order and its history"), cmd_order },
+  { "search", N_("QUERY"), N_("Search speakers, teams, projects and orders"), cmd_search },
+  { "match", N_("ORDER"), N_("Rank who could take an order, with reasons"), cmd_match },
+  { "counts", "", N_("Count orders for reports"), cmd_counts },
+  { "op", N_("KIND 'JSON-ARGUMENTS'"), N_("Apply one operation (see docs/operations.md) as a local actor"), cmd_op },
+  { "expire", "", N_("Return dispatched orders whose acceptance deadline passed to the queue"), cmd_expire },
+};
+
+static char *
+default_store_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "wudan", "wudan.db", NULL);
+}
+
+static void
+print_usage (FILE *out)
+{
+  g_autofree char *store = default_store_path ();
+
+  fprintf (out, _("Usage: wudanctl [--store PATH] COMMAND [OPTIONS]\n\n"
+                  "The headless client of Wudan, the five-orders volunteer service platform.\n\n"
+                  "Commands:\n"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (out, _("\nOptions:\n"
+                  "  --store PATH  the local store (default: %s)\n"
+                  "  --help        this help; COMMAND --help tells about one command\n"
+                  "  --version     the version of Wudan\n"), store);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *store_path = NULL;
+  Ctl ctl = { 0 };
+  int first = 1;
+  int status;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  /* Global options come before the command. */
+  while (first < argc && argv[first][0] == '-')
+    {
+      const char *arg = argv[first];
+
+      if (g_str_equal (arg, "--help") || g_str_equal (arg, "-h"))
+        {
+          print_usage (stdout);
+          return EXIT_SUCCESS;
+        }
+      if (g_str_equal (arg, "--version"))
+        {
+          g_print ("wudanctl %s\n", PACKAGE_VERSION);
+          return EXIT_SUCCESS;
+        }
+      if (g_str_equal (arg, "--store") && first + 1 < argc)
+        {
+          g_free (store_path);
+          store_path = g_strdup (argv[first + 1]);
+          first += 2;
+        }
+      else if (g_str_has_prefix (arg, "--store="))
+        {
+          g_free (store_path);
+          store_path = g_strdup (arg + strlen ("--store="));
+          first++;
+        }
+      else
+        {
+          g_printerr (_("wudanctl: unknown option %s\n\n"), arg);
+          print_usage (stderr);
+          return EXIT_USAGE;
+        }
+    }
+
+  if (first >= argc)
+    {
+      print_usage (stderr);
+      return EXIT_USAGE;
+    }
+
+  if (store_path == NULL)
+    store_path = default_store_path ();
+  ctl.store_path = store_path;
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      if (!g_str_equal (commands[i].name, argv[first]))
+        continue;
+      status = commands[i].func (&ctl, argc - first, argv + first);
+      g_clear_object (&ctl.store);
+      return status;
+    }
+
+  g_printerr (_("wudanctl: “%s” is not a command\n\n"), argv[first]);
+  print_usage (stderr);
+  return EXIT_USAGE;
+}
