@@ -280,20 +280,18 @@ wd_entity_read_args (const WdEntity  *entity,
   g_return_val_if_fail (entity != NULL, NULL);
   g_return_val_if_fail (args != NULL, NULL);
 
+  /* A misspelt field name explains a "missing" field: report it first. */
   for (guint i = 0; i < entity->n_fields; i++)
-    {
-      const WdField *field = &entity->fields[i];
-
-      if (field->flags & INTERNAL)
-        continue;
-      g_ptr_array_add (known, (gpointer) field->name);
-      if (!read_field (field, args, tz, row, error))
-        return NULL;
-    }
+    if (!(entity->fields[i].flags & INTERNAL))
+      g_ptr_array_add (known, (gpointer) entity->fields[i].name);
   g_ptr_array_add (known, NULL);
-
   if (!wd_args_only (args, (const char * const *) known->pdata, error))
     return NULL;
+
+  for (guint i = 0; i < entity->n_fields; i++)
+    if (!(entity->fields[i].flags & INTERNAL)
+        && !read_field (&entity->fields[i], args, tz, row, error))
+      return NULL;
 
   return g_steal_pointer (&row);
 }
