@@ -1,2 +1,263 @@
-#include <glib.h>
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+/* test-store.c: migrations from older files, paged views, counts. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "wd-search.h"
+#include "wd-store-private.h"
+#include "wd-test-util.h"
+
+#define FIXTURE(path, func) \
+  g_test_add (path, WdFixture, NULL, wd_fixture_setup, func, wd_fixture_teardown)
+
+static char *
+make_file_from_sql (const char *dir,
+                    const char *sql_file)
+{
+  g_autofree char *sql_path = g_test_build_filename (G_TEST_DIST, "data", sql_file, NULL);
+  g_autofree char *sql = NULL;
+  char *db_path = g_build_filename (dir, "old.db", NULL);
+  sqlite3 *db = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_file_get_contents (sql_path, &sql, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  return db_path;
+}
+
+static void
+test_migrate_from_schema_1 (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("wudan-test-XXXXXX", NULL);
+  g_autofree char *path = make_file_from_sql (dir, "store-v1.sql");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WdStore) store = wd_store_open (path, &error);
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(WdActor) office = wd_actor_new_office ("office-a", "sd-a");
+  g_autoptr(JsonObject) result = NULL;
+  g_autofree char *json = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (wd_store_get_schema_version (store), ==, 2);
+
+  /* The old rows are still there and now searchable. */
+  order = wd_store_get (store, "order", "o-old", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (order, "number"), ==, "2025-000007");
+  hits = wd_store_search (store, "秀兰", WD_SEARCH_ALL, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_assert_cmpstr (((WdSearchHit *) hits->pdata[0])->id, ==, "sp-old");
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  hits = wd_store_search (store, "党史", WD_SEARCH_ORDERS, 10, &error);
+  g_assert_cmpuint (hits->len, ==, 1);
+
+  /* And the migrated store takes new operations. */
+  json = g_strdup_printf ("{\"title\":\"讲座\",\"topic_id\":\"t-history\",\"subdistrict_id\":\"sd-a\","
+                          "\"venue\":\"活动室\",\"venue_kind\":\"community\",\"starts_at\":\"2026-12-05T09:00\","
+                          "\"ends_at\":\"2026-12-05T11:00\",\"requester\":\"社区\",\"contact_name\":\"刘洋\","
+                          "\"contact_phone\":\"13912340000\"}");
+  wd_operation_apply_json (store, office, 1764550000, "order.create", json, &result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (result, "number"), ==, "2025-000008");
+
+  g_clear_object (&store);
+  /* Opening again finds nothing to do. */
+  store = wd_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (wd_store_get_schema_version (store), ==, 2);
+}
+
+static void
+test_refuses_newer_schema (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("wudan-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "new.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WdStore) store = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 99", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  store = wd_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, WD_ERROR, WD_ERROR_SCHEMA_TOO_NEW);
+  g_assert_nonnull (strstr (error->message, "99"));
+}
+
+static void
+test_pragmas (WdFixture     *fx,
+              gconstpointer  data)
+{
+  sqlite3 *db = wd_store_get_db (fx->store);
+  sqlite3_stmt *stmt = NULL;
+
+  sqlite3_prepare_v2 (db, "PRAGMA journal_mode", -1, &stmt, NULL);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "wal");
+  sqlite3_finalize (stmt);
+  sqlite3_prepare_v2 (db, "PRAGMA foreign_keys", -1, &stmt, NULL);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 1);
+  sqlite3_finalize (stmt);
+}
+
+static void
+make_orders (WdFixture *fx,
+             guint      n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      /* Two orders share each start time, to exercise the id tie-break. */
+      g_autofree char *id = wd_test_create_order (fx, (gint) (i / 2) * 3);
+    }
+}
+
+static void
+test_paging (WdFixture     *fx,
+             gconstpointer  data)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *cursor = NULL;
+  gint64 last_start = 0;
+  guint pages = 0;
+
+  make_orders (fx, 23);
+  do
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *next = NULL;
+      g_autoptr(JsonArray) page = wd_store_list_orders (fx->store, NULL, cursor, 5, &next, &error);
+
+      g_assert_no_error (error);
+      pages++;
+      for (guint i = 0; i < json_array_get_length (page); i++)
+        {
+          JsonObject *row = json_array_get_object_element (page, i);
+          gint64 start = json_object_get_int_member (row, "starts_at");
+
+          g_assert_cmpint (start, >=, last_start);
+          last_start = start;
+          g_assert_true (g_hash_table_add (seen, g_strdup (json_object_get_string_member (row, "id"))));
+        }
+      g_free (cursor);
+      cursor = g_steal_pointer (&next);
+    }
+  while (cursor != NULL);
+
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 23);
+  g_assert_cmpuint (pages, ==, 5);
+}
+
+static void
+test_filters_and_counts (WdFixture     *fx,
+                         gconstpointer  data)
+{
+  g_autofree char *a = wd_test_create_order (fx, 0);
+  g_autofree char *b = wd_test_create_order (fx, 5);
+  g_autofree char *dispatch = g_strdup_printf ("{\"order_id\":\"%s\",\"assignee_kind\":\"speaker\","
+                                               "\"assignee_id\":\"sp-li\"}", b);
+  g_autoptr(JsonObject) r = wd_test_apply (fx, fx->centre, "order.dispatch", dispatch);
+  WdOrderFilter by_state = { .state = "dispatched" };
+  WdOrderFilter by_assignee = { .assignee_id = "sp-li" };
+  WdOrderFilter by_range = { .from = fx->t0 + 3 * WD_DAY + WD_HOUR, .to = fx->t0 + 4 * WD_DAY };
+  WdOrderFilter by_other_sd = { .subdistrict_id = "sd-b" };
+  g_autoptr(JsonArray) rows = NULL;
+  g_autoptr(JsonObject) counts = NULL;
+  g_autoptr(GError) error = NULL;
+
+  rows = wd_store_list_orders (fx->store, &by_state, NULL, 10, NULL, &error);
+  g_assert_cmpuint (json_array_get_length (rows), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (rows, 0), "id"), ==, b);
+  g_clear_pointer (&rows, json_array_unref);
+  rows = wd_store_list_orders (fx->store, &by_assignee, NULL, 10, NULL, &error);
+  g_assert_cmpuint (json_array_get_length (rows), ==, 1);
+  g_clear_pointer (&rows, json_array_unref);
+  rows = wd_store_list_orders (fx->store, &by_range, NULL, 10, NULL, &error);
+  g_assert_cmpuint (json_array_get_length (rows), ==, 1);
+  g_clear_pointer (&rows, json_array_unref);
+  rows = wd_store_list_orders (fx->store, &by_other_sd, NULL, 10, NULL, &error);
+  g_assert_cmpuint (json_array_get_length (rows), ==, 0);
+
+  counts = wd_store_count_orders (fx->store, NULL, "state", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (counts, "ordered"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (counts, "dispatched"), ==, 1);
+  g_clear_pointer (&counts, json_object_unref);
+  counts = wd_store_count_orders (fx->store, NULL, "subdistrict", &error);
+  g_assert_cmpint (json_object_get_int_member (counts, "千佛山街道"), ==, 2);
+  g_clear_pointer (&counts, json_object_unref);
+  counts = wd_store_count_orders (fx->store, NULL, "venue_kind", &error);
+  g_assert_cmpint (json_object_get_int_member (counts, "社区"), ==, 2);
+  g_clear_pointer (&counts, json_object_unref);
+
+  counts = wd_store_count_orders (fx->store, NULL, "phone; DROP TABLE orders", &error);
+  g_assert_null (counts);
+  g_assert_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT);
+}
+
+static void
+test_speaker_and_project_views (WdFixture     *fx,
+                                gconstpointer  data)
+{
+  WdSpeakerFilter history = { .topic_id = "t-history" };
+  WdSpeakerFilter in_a = { .subdistrict_id = "sd-a" };
+  WdProjectFilter schools = { .venue_kind = "school" };
+  g_autoptr(JsonArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *next = NULL;
+  g_autofree char *id = NULL;
+
+  rows = wd_store_list_speakers (fx->store, &history, NULL, 10, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (rows), ==, 3);
+  g_clear_pointer (&rows, json_array_unref);
+  rows = wd_store_list_speakers (fx->store, &in_a, NULL, 1, &next, &error);
+  g_assert_cmpuint (json_array_get_length (rows), ==, 1);
+  g_assert_nonnull (next);
+  g_clear_pointer (&rows, json_array_unref);
+  rows = wd_store_list_speakers (fx->store, &in_a, next, 10, NULL, &error);
+  g_assert_cmpuint (json_array_get_length (rows), ==, 1);
+  g_clear_pointer (&rows, json_array_unref);
+
+  rows = wd_store_list_projects (fx->store, &schools, NULL, 10, NULL, &error);
+  g_assert_cmpuint (json_array_get_length (rows), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (rows, 0), "team_name"),
+                   ==, "甸柳亲子共读会");
+  g_clear_pointer (&rows, json_array_unref);
+
+  rows = wd_store_list_speakers (fx->store, NULL, "not a cursor", 10, NULL, &error);
+  g_assert_null (rows);
+  g_assert_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT);
+
+  id = wd_store_find_id_by_name (fx->store, "subdistrict", "甸柳街道");
+  g_assert_cmpstr (id, ==, "sd-b");
+  g_clear_pointer (&id, g_free);
+  id = wd_store_find_id_by_name (fx->store, "topic", "t-law");
+  g_assert_cmpstr (id, ==, "t-law");
+  g_clear_pointer (&id, g_free);
+  id = wd_store_find_id_by_name (fx->store, "topic", "'; DROP TABLE topics; --");
+  g_assert_null (id);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/store/migrate-from-schema-1", test_migrate_from_schema_1);
+  g_test_add_func ("/store/refuses-newer-schema", test_refuses_newer_schema);
+  FIXTURE ("/store/pragmas", test_pragmas);
+  FIXTURE ("/store/paging", test_paging);
+  FIXTURE ("/store/filters-and-counts", test_filters_and_counts);
+  FIXTURE ("/store/speaker-and-project-views", test_speaker_and_project_views);
+
+  return g_test_run ();
+}

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <glib/gi18n-lib.h>
 
 #include "wd-error.h"
@@ -20,33 +21,43 @@ wd_time_zone_new (const char *identifier)
   return tz;
 }
 
-static gboolean
-looks_like_date_time (const char *text)
-{
-  /* GLib accepts forms (week dates, ordinal dates) that a person typing an
-   * order's time never means; keep to the calendar form. */
-  return g_regex_match_simple ("^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?"
-                               "(Z|[+-][0-9]{2}:?[0-9]{2})?$", text, 0, 0);
-}
-
+/* Accepts what people write for an event: 2026-12-01T09:30 or
+ * "2026-12-01 09:30", seconds optional, and an optional Z or ±hh:mm. GLib's
+ * own ISO 8601 parser takes forms (week dates, no minutes) nobody means
+ * here and refuses hh:mm without seconds, which everybody writes. */
 gboolean
 wd_time_parse (const char  *text,
                GTimeZone   *tz,
                gint64      *unix_time,
                GError     **error)
 {
-  g_autofree char *normalized = NULL;
+  g_autoptr(GRegex) regex = NULL;
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autoptr(GTimeZone) zone = NULL;
   g_autoptr(GDateTime) dt = NULL;
 
   g_return_val_if_fail (text != NULL, FALSE);
   g_return_val_if_fail (tz != NULL, FALSE);
 
-  if (looks_like_date_time (text))
+  regex = g_regex_new ("^([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?"
+                       "(Z|[+-][0-9]{2}:?[0-9]{2})?$", 0, 0, NULL);
+  if (g_regex_match (regex, text, 0, &match))
     {
-      normalized = g_strdup (text);
-      if (normalized[10] == ' ')
-        normalized[10] = 'T';
-      dt = g_date_time_new_from_iso8601 (normalized, tz);
+      int field[6] = { 0 };
+      g_autofree char *offset = g_match_info_fetch (match, 7);
+
+      for (int i = 0; i < 6; i++)
+        {
+          g_autofree char *digits = g_match_info_fetch (match, i + 1);
+
+          field[i] = digits && *digits ? atoi (digits) : 0;
+        }
+      if (offset == NULL || *offset == '\0')
+        zone = g_time_zone_ref (tz);
+      else
+        zone = g_time_zone_new_identifier (g_str_equal (offset, "Z") ? "UTC" : offset);
+      if (zone != NULL)
+        dt = g_date_time_new (zone, field[0], field[1], field[2], field[3], field[4], field[5]);
     }
 
   if (dt == NULL)
