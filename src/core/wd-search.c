@@ -512,7 +512,22 @@ wd_search_marks_replace (const char *marked,
 char *
 wd_search_marks_to_markup (const char *marked)
 {
-  g_autofree char *escaped = g_markup_escape_text (marked ? marked : "", -1);
+  g_autoptr(GString) out = g_string_new (NULL);
+  const char *segment = marked ? marked : "";
 
-  return wd_search_marks_replace (escaped, "<b>", "</b>");
+  /* Escape the text between the marks; GLib would escape the marks too. */
+  for (const char *p = segment;; p++)
+    {
+      if (*p == '\0' || *p == WD_SEARCH_MARK_START[0] || *p == WD_SEARCH_MARK_END[0])
+        {
+          g_autofree char *escaped = g_markup_escape_text (segment, p - segment);
+
+          g_string_append (out, escaped);
+          if (*p == '\0')
+            break;
+          g_string_append (out, *p == WD_SEARCH_MARK_START[0] ? "<b>" : "</b>");
+          segment = p + 1;
+        }
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }
