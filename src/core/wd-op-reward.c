@@ -6,6 +6,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "wd-json.h"
 #include "wd-operations-private.h"
 #include "wd-rewards.h"
 #include "wd-time.h"
@@ -166,15 +167,13 @@ wd_op_reward_rules (WdOpContext  *ctx,
 {
   WdRewardRules rules;
   g_autoptr(JsonObject) object = NULL;
-  g_autoptr(JsonNode) node = NULL;
   g_autofree char *text = NULL;
 
   if (!wd_reward_rules_from_json (args, &rules, error))
     return FALSE;
 
   object = wd_reward_rules_to_json (&rules);
-  node = json_node_init_object (json_node_alloc (), object);
-  text = json_to_string (node, FALSE);
+  text = wd_json_object_to_string (object, FALSE);
   if (!wd_store_set_setting (ctx->store, "reward_rules", text, error))
     return FALSE;
   return wd_op_record (ctx, "settings", "reward_rules", NULL, NULL, object, error);
@@ -272,7 +271,6 @@ wd_op_reward_propose (WdOpContext  *ctx,
   g_autoptr(JsonObject) proposal = NULL;
   g_autoptr(JsonObject) period = json_object_new ();
   g_autoptr(JsonObject) rules_json = NULL;
-  g_autoptr(JsonNode) rules_node = NULL;
   WdRewardRules rules;
   gint64 from, to, total;
 
@@ -321,8 +319,7 @@ wd_op_reward_propose (WdOpContext  *ctx,
     }
 
   rules_json = wd_reward_rules_to_json (&rules);
-  rules_node = json_node_init_object (json_node_alloc (), rules_json);
-  rules_text = json_to_string (rules_node, FALSE);
+  rules_text = wd_json_object_to_string (rules_json, FALSE);
 
   json_object_set_string_member (period, "id", period_id);
   json_object_set_string_member (period, "name", name);

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "wd-json.h"
 #include "wd-operations-private.h"
 
 #define ADMIN WD_ROLE_BIT (WD_ROLE_ADMIN)
@@ -107,14 +108,7 @@ wd_op_record (WdOpContext  *ctx,
 {
   g_autoptr(JsonObject) row = json_object_new ();
   g_autofree char *id = wd_op_new_id (ctx);
-  g_autofree char *detail_text = NULL;
-
-  if (detail != NULL)
-    {
-      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), detail);
-
-      detail_text = json_to_string (node, FALSE);
-    }
+  g_autofree char *detail_text = detail ? wd_json_object_to_string (detail, FALSE) : NULL;
 
   json_object_set_string_member (row, "id", id);
   json_object_set_string_member (row, "entity", entity);
@@ -243,28 +237,14 @@ wd_operation_apply_json (WdStore        *store,
                          JsonObject    **result,
                          GError        **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) parse_error = NULL;
-  JsonNode *root;
+  g_autoptr(JsonObject) args = wd_json_parse_object (args_json, -1, error);
 
-  if (!json_parser_load_from_data (parser, args_json, -1, &parse_error))
+  if (args == NULL)
     {
-      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
-                   _("The arguments are not valid JSON (%s); write them as an object, "
-                     "for example {\"order_id\": \"…\"}"), parse_error->message);
+      g_prefix_error (error, _("The arguments: "));
       return FALSE;
     }
-
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
-                   _("The arguments must be a JSON object, for example {\"order_id\": \"…\"}"));
-      return FALSE;
-    }
-
-  return wd_operation_apply (store, actor, now, NULL, kind, json_node_get_object (root),
-                             result, error);
+  return wd_operation_apply (store, actor, now, NULL, kind, args, result, error);
 }
 
 guint

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "wd-error.h"
+#include "wd-json.h"
 #include "wd-rewards.h"
 #include "wd-store-private.h"
 #include "wd-validate.h"
@@ -103,23 +104,20 @@ wd_reward_rules_load (WdStore        *store,
                       GError        **error)
 {
   g_autofree char *text = wd_store_get_setting (store, "reward_rules");
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonObject) object = NULL;
 
   wd_reward_rules_init_default (rules);
   if (text == NULL)
     return TRUE;
 
-  parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, text, -1, error)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  object = wd_json_parse_object (text, -1, NULL);
+  if (object == NULL)
     {
-      g_clear_error (error);
       g_set_error (error, WD_ERROR, WD_ERROR_STORE,
                    _("The stored reward rules are damaged; set them again"));
       return FALSE;
     }
-  return wd_reward_rules_from_json (json_node_get_object (json_parser_get_root (parser)),
-                                    rules, error);
+  return wd_reward_rules_from_json (object, rules, error);
 }
 
 int

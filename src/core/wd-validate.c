@@ -101,12 +101,20 @@ wd_validate_phone (const char  *field,
         continue;
       else
         {
-          digits->len = 0;
+          g_string_truncate (digits, 0);
           break;
         }
     }
 
-  if (digits->len == 13 && g_str_has_prefix (digits->str, "86"))
+  /* Only China's own country code makes sense for a district's phones. */
+  if (value != NULL && value[0] == '+')
+    {
+      if (!g_str_has_prefix (digits->str, "86"))
+        g_string_truncate (digits, 0);
+      else
+        g_string_erase (digits, 0, 2);
+    }
+  else if (digits->len == 13 && g_str_has_prefix (digits->str, "86"))
     g_string_erase (digits, 0, 2);
 
   if (digits->len == 11 && digits->str[0] == '1' && digits->str[1] >= '3')

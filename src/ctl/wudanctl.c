@@ -13,6 +13,7 @@
 #include "wd-ctl-table.h"
 #include "wd-demo.h"
 #include "wd-error.h"
+#include "wd-json.h"
 #include "wd-matching.h"
 #include "wd-operations.h"
 #include "wd-rewards.h"
@@ -66,31 +67,19 @@ usage_error (GOptionContext *context,
 }
 
 static void
-print_json_node (JsonNode *node)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *text = NULL;
-
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_root (generator, node);
-  text = json_generator_to_data (generator, NULL);
-  puts (text);
-}
-
-static void
 print_json_array (JsonArray *array)
 {
-  g_autoptr(JsonNode) node = json_node_init_array (json_node_alloc (), array);
+  g_autofree char *text = wd_json_array_to_string (array, TRUE);
 
-  print_json_node (node);
+  puts (text);
 }
 
 static void
 print_json_object (JsonObject *object)
 {
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+  g_autofree char *text = wd_json_object_to_string (object, TRUE);
 
-  print_json_node (node);
+  puts (text);
 }
 
 static gboolean

@@ -1,0 +1,147 @@
+/* wd-json.c: guarded JSON decoding and plain encoding. */
+#define G_LOG_DOMAIN "wudan-core"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "wd-error.h"
+#include "wd-json.h"
+
+/* One pass over the text, before json-glib sees it: nesting depth outside
+ * strings, NUL bytes, and \u0000 escapes inside strings. */
+static gboolean
+precheck (const char  *data,
+          gsize        length,
+          GError     **error)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (c == '\0')
+        {
+          g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
+                       _("The JSON holds a NUL byte at position %" G_GSIZE_FORMAT "; send text only"),
+                       i);
+          return FALSE;
+        }
+
+      if (in_string)
+        {
+          if (c == '\\' && i + 1 < length)
+            {
+              if (data[i + 1] == 'u' && i + 5 < length && strncmp (data + i + 2, "0000", 4) == 0)
+                {
+                  g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
+                               _("The JSON holds a NUL character (\\u0000) in a text; remove it"));
+                  return FALSE;
+                }
+              i++;
+            }
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > WD_JSON_MAX_DEPTH)
+            {
+              g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
+                           _("The JSON is nested deeper than %d levels; flatten it"),
+                           WD_JSON_MAX_DEPTH);
+              return FALSE;
+            }
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+  return TRUE;
+}
+
+JsonNode *
+wd_json_parse (const char  *data,
+               gssize       length,
+               GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) parse_error = NULL;
+  JsonNode *root;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  if (length < 0)
+    length = (gssize) strlen (data);
+  if (!precheck (data, (gsize) length, error))
+    return NULL;
+
+  if (!json_parser_load_from_data (parser, data, length, &parse_error))
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
+                   _("This is not valid JSON (%s); check quotes, commas and brackets"),
+                   parse_error->message);
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT, _("The JSON is empty"));
+      return NULL;
+    }
+  return json_node_copy (root);
+}
+
+JsonObject *
+wd_json_parse_object (const char  *data,
+                      gssize       length,
+                      GError     **error)
+{
+  g_autoptr(JsonNode) root = wd_json_parse (data, length, error);
+
+  if (root == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
+                   _("Expected a JSON object such as {\"order_id\": \"…\"}"));
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (root));
+}
+
+static char *
+node_to_string (JsonNode *node,
+                gboolean  pretty)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+  json_generator_set_pretty (generator, pretty);
+  json_generator_set_root (generator, node);
+  return json_generator_to_data (generator, NULL);
+}
+
+char *
+wd_json_object_to_string (JsonObject *object,
+                          gboolean    pretty)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+
+  return node_to_string (node, pretty);
+}
+
+char *
+wd_json_array_to_string (JsonArray *array,
+                         gboolean   pretty)
+{
+  g_autoptr(JsonNode) node = json_node_init_array (json_node_alloc (), array);
+
+  return node_to_string (node, pretty);
+}
