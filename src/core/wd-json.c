@@ -84,9 +84,11 @@ wd_json_parse (const char  *data,
 
   if (!json_parser_load_from_data (parser, data, length, &parse_error))
     {
+      /* json-glib may quote the offending bytes, valid UTF-8 or not. */
+      g_autofree char *reason = g_utf8_make_valid (parse_error->message, -1);
+
       g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
-                   _("This is not valid JSON (%s); check quotes, commas and brackets"),
-                   parse_error->message);
+                   _("This is not valid JSON (%s); check quotes, commas and brackets"), reason);
       return NULL;
     }
 
