@@ -1,2 +1,278 @@
-#include <glib.h>
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+/* test-wudanctl.c: the command-line client as a script would use it: exit
+ * codes, JSON output, errors on stderr. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "wd-json.h"
+
+static char *store_dir;
+static char *store_path;
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static void
+ctl (Run *run,
+     ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list args;
+  int wait_status;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("WUDANCTL"));
+  g_ptr_array_add (argv, (gpointer) "--store");
+  g_ptr_array_add (argv, store_path);
+  va_start (args, run);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &run->out, &run->err, &wait_status, &error);
+  g_assert_no_error (error);
+  run->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+}
+
+static JsonArray *
+json_array_of (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = wd_json_parse (text, -1, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
+  return json_array_ref (json_node_get_array (node));
+}
+
+static void
+test_help (void)
+{
+  static const char * const commands[] = {
+    "seed-demo", "speakers", "projects", "orders", "order", "search", "match", "counts", "op", "expire",
+  };
+  g_auto(Run) top = { 0 };
+  g_auto(Run) unknown = { 0 };
+
+  ctl (&top, "--help", NULL);
+  g_assert_cmpint (top.status, ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_auto(Run) run = { 0 };
+
+      g_assert_nonnull (strstr (top.out, commands[i]));
+      ctl (&run, commands[i], "--help", NULL);
+      g_assert_cmpint (run.status, ==, 0);
+      g_assert_nonnull (strstr (run.out, commands[i]));
+    }
+
+  ctl (&unknown, "fly", NULL);
+  g_assert_cmpint (unknown.status, ==, 2);
+  g_assert_nonnull (strstr (unknown.err, "fly"));
+}
+
+static void
+test_seed_and_list (void)
+{
+  g_auto(Run) seed = { 0 };
+  g_auto(Run) again = { 0 };
+  g_auto(Run) speakers = { 0 };
+  g_auto(Run) table = { 0 };
+  g_auto(Run) rated = { 0 };
+  g_auto(Run) projects = { 0 };
+  g_autoptr(JsonArray) rows = NULL;
+
+  ctl (&seed, "seed-demo", NULL);
+  g_assert_cmpint (seed.status, ==, 0);
+  ctl (&again, "seed-demo", NULL);
+  g_assert_cmpint (again.status, ==, 1);
+  g_assert_nonnull (strstr (again.err, "duplicate"));
+
+  ctl (&speakers, "speakers", "--json", "--topic", "党史", NULL);
+  g_assert_cmpint (speakers.status, ==, 0);
+  rows = json_array_of (speakers.out);
+  g_assert_cmpuint (json_array_get_length (rows), >=, 10);
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    g_assert_nonnull (strstr (json_object_get_string_member (json_array_get_object_element (rows, i),
+                                                             "topic_names"), "党史"));
+  g_clear_pointer (&rows, json_array_unref);
+
+  ctl (&table, "speakers", "--subdistrict", "千佛山街道", NULL);
+  g_assert_cmpint (table.status, ==, 0);
+  g_assert_nonnull (strstr (table.out, "千佛山街道"));
+  g_assert_null (strstr (table.out, "甸柳街道"));
+
+  ctl (&rated, "orders", "--state", "rated", "--json", "--limit", "1000", NULL);
+  g_assert_cmpint (rated.status, ==, 0);
+  rows = json_array_of (rated.out);
+  g_assert_cmpuint (json_array_get_length (rows), >, 0);
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (rows, i), "state"),
+                     ==, "rated");
+  g_clear_pointer (&rows, json_array_unref);
+
+  ctl (&projects, "projects", "--venue-kind", "学校", "--json", NULL);
+  g_assert_cmpint (projects.status, ==, 0);
+  rows = json_array_of (projects.out);
+  g_assert_cmpuint (json_array_get_length (rows), >, 3);
+}
+
+static void
+test_usage_errors (void)
+{
+  g_auto(Run) state = { 0 };
+  g_auto(Run) sd = { 0 };
+  g_auto(Run) from = { 0 };
+
+  ctl (&state, "orders", "--state", "finished", NULL);
+  g_assert_cmpint (state.status, ==, 2);
+  g_assert_nonnull (strstr (state.err, "--state"));
+  ctl (&sd, "speakers", "--subdistrict", "火星街道", NULL);
+  g_assert_cmpint (sd.status, ==, 1);
+  g_assert_nonnull (strstr (sd.err, "火星街道"));
+  ctl (&from, "orders", "--from", "2026-02-30", NULL);
+  g_assert_cmpint (from.status, ==, 1);
+  g_assert_nonnull (strstr (from.err, "--from"));
+}
+
+static void
+test_search_and_match (void)
+{
+  g_auto(Run) search = { 0 };
+  g_auto(Run) ordered = { 0 };
+  g_auto(Run) match = { 0 };
+  g_auto(Run) match_json = { 0 };
+  g_auto(Run) show = { 0 };
+  g_autoptr(JsonArray) hits = NULL;
+  g_autoptr(JsonArray) orders = NULL;
+  g_autoptr(JsonArray) candidates = NULL;
+  const char *number;
+
+  ctl (&search, "search", "党史", "--json", NULL);
+  g_assert_cmpint (search.status, ==, 0);
+  hits = json_array_of (search.out);
+  g_assert_cmpuint (json_array_get_length (hits), >, 0);
+  {
+    gboolean marked = FALSE;
+
+    /* Every hit matched somewhere; where the title matched it is marked. */
+    for (guint i = 0; i < json_array_get_length (hits); i++)
+      {
+        JsonObject *hit = json_array_get_object_element (hits, i);
+
+        g_assert_true (strstr (json_object_get_string_member (hit, "title"), "党史") != NULL
+                       || strstr (json_object_get_string_member (hit, "excerpt"), "党史") != NULL);
+        marked |= strstr (json_object_get_string_member (hit, "title_marked"), "[党史]") != NULL;
+      }
+    g_assert_true (marked);
+  }
+
+  ctl (&ordered, "orders", "--state", "ordered", "--json", NULL);
+  orders = json_array_of (ordered.out);
+  g_assert_cmpuint (json_array_get_length (orders), >, 0);
+  number = json_object_get_string_member (json_array_get_object_element (orders, 0), "number");
+
+  ctl (&match, "match", number, NULL);
+  g_assert_cmpint (match.status, ==, 0);
+  g_assert_nonnull (strstr (match.out, " 1. "));
+  ctl (&match_json, "match", number, "--json", "--limit", "3", NULL);
+  candidates = json_array_of (match_json.out);
+  g_assert_cmpuint (json_array_get_length (candidates), >=, 1);
+  g_assert_cmpuint (json_array_get_length (candidates), <=, 3);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      json_array_get_object_element (candidates, 0), "reasons")), >=, 4);
+
+  ctl (&show, "order", number, NULL);
+  g_assert_cmpint (show.status, ==, 0);
+  g_assert_nonnull (strstr (show.out, number));
+  g_assert_nonnull (strstr (show.out, "order.create"));
+}
+
+static void
+test_op (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) soon = g_date_time_add_days (now, 3);
+  g_autofree char *starts = g_date_time_format (soon, "%Y-%m-%dT09:00+08:00");
+  g_autofree char *ends = g_date_time_format (soon, "%Y-%m-%dT11:00+08:00");
+  g_autofree char *json = g_strdup_printf (
+      "{\"title\":\"反诈讲座\",\"topic_id\":\"law\",\"subdistrict_id\":\"qianfoshan\",\"venue\":\"历阳社区党群服务中心\","
+      "\"venue_kind\":\"community\",\"starts_at\":\"%s\",\"ends_at\":\"%s\",\"requester\":\"历阳社区\","
+      "\"contact_name\":\"刘洋\",\"contact_phone\":\"13912340000\"}", starts, ends);
+  g_auto(Run) created = { 0 };
+  g_auto(Run) wrong_role = { 0 };
+  g_auto(Run) bad_json = { 0 };
+  g_auto(Run) bad_kind = { 0 };
+  g_auto(Run) counts = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) result = NULL;
+
+  ctl (&created, "op", "order.create", json, "--role", "office", "--subdistrict", "千佛山街道",
+       "--user", "office-qfs", NULL);
+  g_assert_cmpint (created.status, ==, 0);
+  result = wd_json_parse_object (created.out, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (result, "number"), "20"));
+
+  ctl (&wrong_role, "op", "order.create", json, "--role", "office", "--subdistrict", "甸柳街道", NULL);
+  g_assert_cmpint (wrong_role.status, ==, 1);
+  g_assert_nonnull (strstr (wrong_role.err, "forbidden"));
+
+  ctl (&bad_json, "op", "order.create", "{\"title\": ", NULL);
+  g_assert_cmpint (bad_json.status, ==, 1);
+  g_assert_nonnull (strstr (bad_json.err, "invalid-argument"));
+
+  ctl (&bad_kind, "op", "order.delete", "{}", NULL);
+  g_assert_cmpint (bad_kind.status, ==, 1);
+  g_assert_nonnull (strstr (bad_kind.err, "unknown-operation"));
+
+  ctl (&counts, "counts", "--by", "topic", "--json", NULL);
+  g_assert_cmpint (counts.status, ==, 0);
+  g_assert_nonnull (strstr (counts.out, "法治宣传"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  g_assert_nonnull (g_getenv ("WUDANCTL"));
+
+  store_dir = g_dir_make_tmp ("wudanctl-test-XXXXXX", NULL);
+  store_path = g_build_filename (store_dir, "store.db", NULL);
+
+  g_test_add_func ("/wudanctl/help", test_help);
+  g_test_add_func ("/wudanctl/seed-and-list", test_seed_and_list);
+  g_test_add_func ("/wudanctl/usage-errors", test_usage_errors);
+  g_test_add_func ("/wudanctl/search-and-match", test_search_and_match);
+  g_test_add_func ("/wudanctl/op", test_op);
+
+  status = g_test_run ();
+
+  for (const char * const *suffix = (const char * const[]) { "", "-wal", "-shm", NULL }; *suffix; suffix++)
+    {
+      g_autofree char *file = g_strconcat (store_path, *suffix, NULL);
+
+      g_unlink (file);
+    }
+  g_rmdir (store_dir);
+  return status;
+}
