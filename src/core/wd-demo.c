@@ -281,6 +281,7 @@ plan_order (Demo  *demo,
   const char *venue_kind;
   gint64 today = wd_time_day_start (demo->now, demo->tz);
   gint64 starts, ends, created, dispatched, deadline, t;
+  gint64 last = G_MININT64;
   int duration;
   int fate = g_rand_int_range (demo->rand, 0, 100);
   Plan plan = { 0 };
@@ -310,7 +311,8 @@ plan_order (Demo  *demo,
     }
 
   venue = venue_for (demo, venue_kind, sd_name, community);
-  starts = today + (gint64) g_rand_int_range (demo->rand, -28, 29) * DAY
+  starts = today + (gint64) g_rand_int_range (demo->rand, -(gint32) demo->options->span_days,
+                                              (gint32) demo->options->span_days + 1) * DAY
          + start_minutes[g_rand_int_range (demo->rand, 0, G_N_ELEMENTS (start_minutes))] * 60;
   ends = starts + duration * 60;
   created = starts - g_rand_int_range (demo->rand, 2 * DAY, 12 * DAY);
@@ -335,10 +337,13 @@ plan_order (Demo  *demo,
   plan.stars = g_rand_int_range (demo->rand, 0, 100) < 80 ? 5 : g_rand_int_range (demo->rand, 2, 5);
   g_array_append_val (demo->plans, plan);
 
-#define STEP(kind, when) \
-  G_STMT_START { if ((when) > demo->now || (when) >= starts) goto done; add_step (demo, index, kind, when); } G_STMT_END
+  /* Each step comes after the one before; a step that would not (a
+   * cancellation squeezed before the acceptance) ends the course. */
 #define LATER(kind, when) \
-  G_STMT_START { if ((when) > demo->now) goto done; add_step (demo, index, kind, when); } G_STMT_END
+  G_STMT_START { gint64 w_ = (when); if (w_ > demo->now || w_ <= last) goto done; \
+                 add_step (demo, index, kind, w_); last = w_; } G_STMT_END
+#define STEP(kind, when) \
+  G_STMT_START { if ((when) >= starts) goto done; LATER (kind, when); } G_STMT_END
 
   STEP (STEP_CREATE, created);
   if (fate < 5)
@@ -657,8 +662,8 @@ set_up_catalogues (Demo     *demo,
       && apply (demo, demo->centre, at, "fund.deposit", deposit, NULL, error);
 }
 
-/* The last complete calendar month before now, or the four weeks before
- * the last fortnight when the month just began. */
+/* Rewards the three weeks that ended a week ago: late enough for the
+ * ratings and callbacks of those weeks to be in. */
 static gboolean
 reward_period (Demo     *demo,
                GError  **error)
@@ -725,6 +730,7 @@ wd_demo_options_init (WdDemoOptions *options)
   options->use_matching = TRUE;
   options->batch = 0;
   options->rewards = TRUE;
+  options->span_days = 28;
 }
 
 char *

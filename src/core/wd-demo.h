@@ -15,6 +15,7 @@ typedef struct
   gboolean use_matching;   /* dispatch to the top candidate (slow at scale) */
   guint    batch;          /* commit every this many steps; 0: one transaction */
   gboolean rewards;        /* propose and approve a reward period */
+  guint    span_days;      /* events fall this many days either side of now */
 } WdDemoOptions;
 
 #define WD_DEMO_CENTRE_USER "centre-zhang"

@@ -3,6 +3,8 @@
 
 #include <sqlite3.h>
 
+#include <json-glib/json-glib.h>
+
 #include "wd-store.h"
 
 G_BEGIN_DECLS
@@ -32,6 +34,8 @@ gboolean  wd_search_reindex       (WdStore         *store,
                                    const char      *kind,
                                    const char      *id,
                                    GError         **error);
+gboolean  wd_search_indexes_changes (const char     *kind,
+                                     JsonObject     *changes);
 gboolean  wd_search_reindex_all   (WdStore         *store,
                                    GError         **error);
 

@@ -23,6 +23,7 @@ typedef struct
   const char *title;       /* column index of the title, for highlight() */
   const char *weights;     /* bm25 weight per column */
   WdSearchScope scope;
+  const char *primary;     /* NULL: rank by bm25; else rank these columns' matches first, newest first */
 } SearchIndex;
 
 static const SearchIndex indexes[] = {
@@ -61,6 +62,10 @@ static const SearchIndex indexes[] = {
     " LEFT JOIN speakers sp ON o.assignee_kind = 'speaker' AND sp.id = o.assignee_id"
     " LEFT JOIN teams tm ON o.assignee_kind = 'team' AND tm.id = o.assignee_id",
     "1", "3.0, 10.0, 6.0, 4.0, 4.0, 2.0, 3.0, 4.0, 3.0, 2.0, 1.0", WD_SEARCH_ORDERS,
+    /* Orders are many and alike: a word like 社区 matches nearly all of them,
+     * and bm25 would score every one. Matches in the order's own name,
+     * requester or contact come first, the newest of them first. */
+    "number title requester contact phone",
   },
 };
 
@@ -74,7 +79,10 @@ index_of (const char *kind)
 }
 
 /* Refreshes the index rows of kind that satisfy condition (which binds at
- * most one parameter, id). */
+ * most one parameter, id), or all of them when condition is NULL. Each row
+ * is written by a single-row INSERT OR REPLACE: a multi-row statement
+ * would open a statement journal, and FTS5 flushes its pending terms to
+ * a new segment at every one of those. */
 static gboolean
 refresh (WdStore            *store,
          const SearchIndex  *index,
@@ -82,39 +90,51 @@ refresh (WdStore            *store,
          const char         *id,
          GError            **error)
 {
-  g_autofree char *delete_sql = NULL;
-  g_autofree char *insert_sql = NULL;
-  g_autoptr(sqlite3_stmt) del = NULL;
-  g_autoptr(sqlite3_stmt) ins = NULL;
+  g_autofree char *select_sql = NULL;
+  g_autoptr(GString) upsert_sql = g_string_new (NULL);
+  g_autoptr(sqlite3_stmt) rows = NULL;
+  int n_columns;
+  int rc;
 
   if (condition == NULL)
     {
-      delete_sql = g_strdup_printf ("DELETE FROM %s", index->fts);
-      insert_sql = g_strdup_printf ("INSERT INTO %s (rowid, %s) %s",
-                                    index->fts, index->columns, index->select);
+      g_autofree char *delete_sql = g_strdup_printf ("DELETE FROM %s", index->fts);
+
+      if (!wd_store_exec (store, delete_sql, error))
+        return FALSE;
+      select_sql = g_strdup (index->select);
     }
   else
+    select_sql = g_strdup_printf ("%s WHERE %s", index->select, condition);
+
+  rows = wd_store_prepare (store, select_sql, error);
+  if (rows == NULL)
+    return FALSE;
+  if (id != NULL)
+    wd_stmt_bind_text (rows, 1, id);
+  n_columns = sqlite3_column_count (rows);
+
+  g_string_append_printf (upsert_sql, "INSERT OR REPLACE INTO %s (rowid, %s) VALUES (?",
+                          index->fts, index->columns);
+  for (int i = 1; i < n_columns; i++)
+    g_string_append (upsert_sql, ", ?");
+  g_string_append (upsert_sql, ")");
+
+  while ((rc = sqlite3_step (rows)) == SQLITE_ROW)
     {
-      delete_sql = g_strdup_printf ("DELETE FROM %s WHERE rowid IN (SELECT %s.rowid FROM %s WHERE %s)",
-                                    index->fts, index->alias, index->base, condition);
-      insert_sql = g_strdup_printf ("INSERT INTO %s (rowid, %s) %s WHERE %s",
-                                    index->fts, index->columns, index->select, condition);
+      g_autoptr(sqlite3_stmt) upsert = wd_store_prepare (store, upsert_sql->str, error);
+
+      if (upsert == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (upsert, 1, sqlite3_column_int64 (rows, 0));
+      for (int i = 1; i < n_columns; i++)
+        wd_stmt_bind_text (upsert, i + 1, (const char *) sqlite3_column_text (rows, i));
+      if (!wd_store_run (store, upsert, error))
+        return FALSE;
     }
-
-  del = wd_store_prepare (store, delete_sql, error);
-  if (del == NULL)
-    return FALSE;
-  if (id != NULL)
-    wd_stmt_bind_text (del, 1, id);
-  if (!wd_store_run (store, del, error))
-    return FALSE;
-
-  ins = wd_store_prepare (store, insert_sql, error);
-  if (ins == NULL)
-    return FALSE;
-  if (id != NULL)
-    wd_stmt_bind_text (ins, 1, id);
-  return wd_store_run (store, ins, error);
+  if (rc != SQLITE_DONE)
+    return wd_store_set_error (store, error);
+  return TRUE;
 }
 
 /* A row's index text includes names of the rows it refers to, so a change
@@ -150,6 +170,36 @@ wd_search_reindex (WdStore     *store,
         return FALSE;
     }
   return TRUE;
+}
+
+/* Columns of each entity whose values reach an index; an update that
+ * touches none of them (a state change, say) leaves the index alone. */
+static const struct { const char *kind; const char *fields; } indexed_fields[] = {
+  { "order", " number title project_id topic_id subdistrict_id community venue requester"
+             " contact_name contact_phone notes assignee_kind assignee_id " },
+};
+
+gboolean
+wd_search_indexes_changes (const char *kind,
+                           JsonObject *changes)
+{
+  g_autoptr(GList) names = json_object_get_members (changes);
+  const char *fields = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (indexed_fields); i++)
+    if (g_str_equal (indexed_fields[i].kind, kind))
+      fields = indexed_fields[i].fields;
+  if (fields == NULL)
+    return TRUE;
+
+  for (GList *l = names; l; l = l->next)
+    {
+      g_autofree char *word = g_strdup_printf (" %s ", (const char *) l->data);
+
+      if (strstr (fields, word) != NULL)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 gboolean
@@ -407,6 +457,70 @@ wd_search_mark (const char *text,
   return result;
 }
 
+/* Runs inner (a query of rowid and score, best first, with its MATCH and
+ * LIMIT bound as ?1 and ?2) and turns its rows into hits, skipping rowids
+ * already seen. */
+static gboolean
+collect_hits (WdStore            *store,
+              const SearchIndex  *index,
+              const char         *inner,
+              const char         *query,
+              const char         *match,
+              guint               limit,
+              GHashTable         *seen,
+              GPtrArray          *hits,
+              GError            **error)
+{
+  g_autofree char *table = g_strndup (index->base, strcspn (index->base, " "));
+  g_auto(GStrv) columns = g_strsplit (index->columns, ", ", -1);
+  g_autoptr(GString) qualified = g_string_new (NULL);
+  g_autofree char *sql = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  guint n_columns = g_strv_length (columns);
+  int title = atoi (index->title);
+  int rc;
+
+  for (guint i = 0; i < n_columns; i++)
+    g_string_append_printf (qualified, ", %s.%s", index->fts, columns[i]);
+
+  /* Only the few best rowids are joined to their text and row. */
+  sql = g_strdup_printf ("SELECT b.id, m.rowid, m.score%1$s FROM (%2$s) m"
+                         " JOIN %3$s ON %3$s.rowid = m.rowid JOIN %4$s b ON b.rowid = m.rowid"
+                         " ORDER BY m.score, m.rowid DESC",
+                         qualified->str, inner, index->fts, table);
+  stmt = wd_store_prepare (store, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  wd_stmt_bind_text (stmt, 1, match);
+  sqlite3_bind_int (stmt, 2, (int) limit);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      WdSearchHit *hit;
+
+      if (!g_hash_table_add (seen, GINT_TO_POINTER (sqlite3_column_int64 (stmt, 1))))
+        continue;
+
+      hit = g_new0 (WdSearchHit, 1);
+      hit->kind = g_strdup (index->kind);
+      hit->id = wd_stmt_dup_text (stmt, 0);
+      hit->score = sqlite3_column_double (stmt, 2);
+      hit->title = wd_search_mark ((const char *) sqlite3_column_text (stmt, 3 + title), query, 0);
+
+      /* The excerpt shows where else the query matched, in field order. */
+      for (guint i = 0; i < n_columns && hit->excerpt == NULL; i++)
+        if ((int) i != title)
+          hit->excerpt = wd_search_mark ((const char *) sqlite3_column_text (stmt, 3 + (int) i),
+                                         query, 16);
+      if (hit->excerpt == NULL)
+        hit->excerpt = g_strdup ((const char *) sqlite3_column_text (stmt, title == 0 ? 4 : 3));
+      g_ptr_array_add (hits, hit);
+    }
+  if (rc != SQLITE_DONE)
+    return wd_store_set_error (store, error);
+  return TRUE;
+}
+
 static gboolean
 search_index (WdStore            *store,
               const SearchIndex  *index,
@@ -416,51 +530,31 @@ search_index (WdStore            *store,
               GPtrArray          *hits,
               GError            **error)
 {
-  g_autofree char *sql = NULL;
-  g_autofree char *table = g_strndup (index->base, strcspn (index->base, " "));
-  g_auto(GStrv) columns = g_strsplit (index->columns, ", ", -1);
-  g_autoptr(GString) qualified = g_string_new (NULL);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  guint n_columns = g_strv_length (columns);
-  int title = atoi (index->title);
-  int rc;
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  g_autofree char *inner = NULL;
+  g_autofree char *primary_match = NULL;
+  guint before = hits->len;
 
-  for (guint i = 0; i < n_columns; i++)
-    g_string_append_printf (qualified, ", %s.%s", index->fts, columns[i]);
-
-  /* FTS5's functions take the table's own name, not an alias. */
-  sql = g_strdup_printf ("SELECT b.id, bm25 (%1$s, %2$s) AS score%3$s"
-                         " FROM %1$s JOIN %4$s b ON b.rowid = %1$s.rowid"
-                         " WHERE %1$s MATCH ? ORDER BY score LIMIT ?",
-                         index->fts, index->weights, qualified->str, table);
-
-  stmt = wd_store_prepare (store, sql, error);
-  if (stmt == NULL)
-    return FALSE;
-  wd_stmt_bind_text (stmt, 1, match);
-  sqlite3_bind_int (stmt, 2, (int) limit);
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  if (index->primary == NULL)
     {
-      WdSearchHit *hit = g_new0 (WdSearchHit, 1);
-
-      hit->kind = g_strdup (index->kind);
-      hit->id = wd_stmt_dup_text (stmt, 0);
-      hit->score = sqlite3_column_double (stmt, 1);
-      hit->title = wd_search_mark ((const char *) sqlite3_column_text (stmt, 2 + title), query, 0);
-
-      /* The excerpt shows where else the query matched, in field order. */
-      for (guint i = 0; i < n_columns && hit->excerpt == NULL; i++)
-        if ((int) i != title)
-          hit->excerpt = wd_search_mark ((const char *) sqlite3_column_text (stmt, 2 + (int) i),
-                                         query, 16);
-      if (hit->excerpt == NULL)
-        hit->excerpt = g_strdup ((const char *) sqlite3_column_text (stmt, title == 0 ? 3 : 2));
-      g_ptr_array_add (hits, hit);
+      inner = g_strdup_printf ("SELECT rowid, bm25 (%1$s, %2$s) AS score FROM %1$s"
+                               " WHERE %1$s MATCH ?1 ORDER BY score LIMIT ?2",
+                               index->fts, index->weights);
+      return collect_hits (store, index, inner, query, match, limit, seen, hits, error);
     }
-  if (rc != SQLITE_DONE)
-    return wd_store_set_error (store, error);
-  return TRUE;
+
+  primary_match = g_strdup_printf ("{%s} : (%s)", index->primary, match);
+  inner = g_strdup_printf ("SELECT rowid, 1.0 AS score FROM %1$s WHERE %1$s MATCH ?1"
+                           " ORDER BY rowid DESC LIMIT ?2", index->fts);
+  if (!collect_hits (store, index, inner, query, primary_match, limit, seen, hits, error))
+    return FALSE;
+  if (hits->len - before >= limit)
+    return TRUE;
+
+  g_free (inner);
+  inner = g_strdup_printf ("SELECT rowid, 2.0 AS score FROM %1$s WHERE %1$s MATCH ?1"
+                           " ORDER BY rowid DESC LIMIT ?2", index->fts);
+  return collect_hits (store, index, inner, query, match, limit, seen, hits, error);
 }
 
 /* Returns up to limit hits of each kind in scope, each kind ranked best

@@ -21,6 +21,7 @@ struct _WdStore
   GHashTable  *statements;     /* SQL text → sqlite3_stmt */
   GTimeZone   *tz;
   guint        depth;          /* open transactions and savepoints */
+  GHashTable  *stale;          /* "kind\x1fid" of rows whose index entry waits for commit */
   int          schema_version;
 };
 
@@ -32,6 +33,7 @@ wd_store_finalize (GObject *object)
   WdStore *self = WD_STORE (object);
 
   g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->stale, g_hash_table_unref);
   if (self->db != NULL)
     sqlite3_close (self->db);
   g_clear_pointer (&self->tz, g_time_zone_unref);
@@ -56,6 +58,7 @@ static void
 wd_store_init (WdStore *self)
 {
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
+  self->stale = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 gboolean
@@ -319,6 +322,43 @@ wd_store_set_authoritative (WdStore  *self,
     g_warning ("%s", error->message);
 }
 
+/* Search index entries are brought up to date once, when the outermost
+ * transaction commits, not at every write: FTS5 flushes its pending terms
+ * at every savepoint, which made each operation in a batch pay for a
+ * flush. Refreshing from the rows as committed is also always right,
+ * whatever savepoints were rolled back on the way. */
+static gboolean
+refresh_stale (WdStore  *self,
+               GError  **error)
+{
+  GHashTableIter iter;
+  const char *key;
+
+  g_hash_table_iter_init (&iter, self->stale);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &key, NULL))
+    {
+      const char *sep = strchr (key, '\x1f');
+      g_autofree char *kind = g_strndup (key, sep - key);
+
+      if (!wd_search_reindex (self, kind, sep + 1, error))
+        return FALSE;
+    }
+  g_hash_table_remove_all (self->stale);
+  return TRUE;
+}
+
+static gboolean
+mark_stale (WdStore     *self,
+            const char  *kind,
+            const char  *id,
+            GError     **error)
+{
+  if (self->depth == 0)
+    return wd_search_reindex (self, kind, id, error);
+  g_hash_table_add (self->stale, g_strdup_printf ("%s\x1f%s", kind, id));
+  return TRUE;
+}
+
 /* Transactions nest: the outermost is a real transaction, inner ones are
  * savepoints, so one operation can be undone inside a larger batch. */
 gboolean
@@ -346,6 +386,12 @@ wd_store_commit (WdStore  *self,
   g_return_val_if_fail (WD_IS_STORE (self), FALSE);
   g_return_val_if_fail (self->depth > 0, FALSE);
 
+  if (self->depth == 1 && !refresh_stale (self, error))
+    {
+      wd_store_rollback (self);
+      return FALSE;
+    }
+
   sql = self->depth == 1 ? g_strdup ("COMMIT")
                          : g_strdup_printf ("RELEASE wd_%u", self->depth - 1);
   if (!wd_store_exec (self, sql, error))
@@ -364,6 +410,9 @@ wd_store_rollback (WdStore *self)
 
   g_return_if_fail (WD_IS_STORE (self));
   g_return_if_fail (self->depth > 0);
+
+  if (self->depth == 1)
+    g_hash_table_remove_all (self->stale);
 
   sql = self->depth == 1 ? g_strdup ("ROLLBACK")
                          : g_strdup_printf ("ROLLBACK TO wd_%u; RELEASE wd_%u",
@@ -644,7 +693,7 @@ wd_store_put_entity (WdStore         *self,
         return FALSE;
     }
 
-  return wd_search_reindex (self, entity->kind, id, error);
+  return mark_stale (self, entity->kind, id, error);
 }
 
 /* Changes some columns of one row; the keys of changes must be fields of
@@ -682,7 +731,9 @@ wd_store_update_entity (WdStore         *self,
   if (!wd_store_run (self, stmt, error))
     return FALSE;
 
-  return wd_search_reindex (self, entity->kind, id, error);
+  if (!wd_search_indexes_changes (entity->kind, changes))
+    return TRUE;
+  return mark_stale (self, entity->kind, id, error);
 }
 
 /* Appends a row to one of the record tables (ratings, callbacks, history,
