@@ -26,8 +26,8 @@ precheck (const char  *data,
       if (c == '\0')
         {
           g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
-                       _("The JSON holds a NUL byte at position %" G_GSIZE_FORMAT "; send text only"),
-                       i);
+                       _("The JSON holds a NUL byte at position %lu; send text only"),
+                       (unsigned long) i);
           return FALSE;
         }
 

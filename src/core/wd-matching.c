@@ -176,10 +176,10 @@ assess (Context      *ctx,
   if (n_ratings > 0)
     add_reason (candidate,
                 g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                              "Rated %.1f on average from %" G_GINT64_FORMAT " rating",
-                                              "Rated %.1f on average from %" G_GINT64_FORMAT " ratings",
+                                              "Rated %.1f on average from %ld rating",
+                                              "Rated %.1f on average from %ld ratings",
                                               (gulong) n_ratings),
-                                 total_stars / (double) n_ratings, n_ratings));
+                                 total_stars / (double) n_ratings, (long) n_ratings));
   else
     add_reason (candidate, g_strdup_printf (_("Not rated yet; counted at the district average of %.1f"),
                                             ctx->mean_rating));
@@ -189,10 +189,10 @@ assess (Context      *ctx,
   if (workload > 0)
     add_reason (candidate,
                 g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                              "%" G_GINT64_FORMAT " other engagement within %d days",
-                                              "%" G_GINT64_FORMAT " other engagements within %d days",
+                                              "%ld other engagement within %d days",
+                                              "%ld other engagements within %d days",
                                               (gulong) workload),
-                                 workload, WD_MATCH_WORKLOAD_DAYS));
+                                 (long) workload, WD_MATCH_WORKLOAD_DAYS));
   else
     add_reason (candidate, g_strdup_printf (_("No other engagement within %d days"),
                                             WD_MATCH_WORKLOAD_DAYS));

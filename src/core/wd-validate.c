@@ -278,9 +278,8 @@ wd_args_int (JsonObject  *args,
   if (value < min || value > max)
     {
       g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
-                   _("%s: %" G_GINT64_FORMAT " is out of range; give a number from %"
-                     G_GINT64_FORMAT " to %" G_GINT64_FORMAT),
-                   field, value, min, max);
+                   _("%s: %lld is out of range; give a number from %lld to %lld"),
+                   field, (long long) value, (long long) min, (long long) max);
       return FALSE;
     }
   *out = value;
