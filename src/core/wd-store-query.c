@@ -35,7 +35,10 @@
   " (SELECT avg (r.stars) FROM orders o JOIN ratings r ON r.order_id = o.id" \
   "   WHERE o.assignee_id = sp.id AND o.assignee_kind = 'speaker') AS rating," \
   " (SELECT count (*) FROM orders o JOIN ratings r ON r.order_id = o.id" \
-  "   WHERE o.assignee_id = sp.id AND o.assignee_kind = 'speaker') AS ratings" \
+  "   WHERE o.assignee_id = sp.id AND o.assignee_kind = 'speaker') AS ratings," \
+  " (SELECT total (o.credited_hours) FROM orders o WHERE o.assignee_id = sp.id" \
+  "   AND o.assignee_kind = 'speaker' AND o.state IN ('delivered', 'rated', 'rewarded', 'closed'))" \
+  "   AS hours" \
   " FROM speakers sp LEFT JOIN subdistricts s ON s.id = sp.subdistrict_id"
 
 #define PROJECT_VIEW \

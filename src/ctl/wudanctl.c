@@ -258,8 +258,8 @@ cmd_speakers (Ctl   *ctl,
     print_json_array (rows);
   else
     {
-      g_autoptr(WdCtlTable) table = wd_ctl_table_new (5, _("Name"), _("Topics"), _("Sub-district"),
-                                                      _("Rating"), _("Lectures"));
+      g_autoptr(WdCtlTable) table = wd_ctl_table_new (6, _("Name"), _("Topics"), _("Sub-district"),
+                                                      _("Rating"), _("Lectures"), _("Hours"));
 
       for (guint i = 0; i < json_array_get_length (rows); i++)
         {
@@ -267,10 +267,14 @@ cmd_speakers (Ctl   *ctl,
           g_autofree char *rating = format_rating (row);
           g_autofree char *lectures = g_strdup_printf ("%" G_GINT64_FORMAT,
                                                        json_object_get_int_member (row, "lectures"));
+          double hours = json_object_get_double_member (row, "hours");
+          int stars = wd_reward_star_level (&rules, hours);
+          g_autofree char *hours_text = g_strdup_printf ("%.1f %.*s", hours, stars * 3,
+                                                         "★★★★★");
 
           wd_ctl_table_add (table, json_object_get_string_member (row, "name"),
                             text_or_dash (row, "topic_names"), text_or_dash (row, "subdistrict_name"),
-                            rating, lectures);
+                            rating, lectures, hours_text);
         }
       wd_ctl_table_print (table);
       if (next != NULL)
