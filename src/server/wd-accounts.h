@@ -1,0 +1,58 @@
+/* wd-accounts.h: passwords (argon2id through libsodium), bearer sessions
+ * stored hashed, and the limit on failed logins. */
+#pragma once
+
+#include <glib-object.h>
+
+#include "wd-server-store.h"
+
+G_BEGIN_DECLS
+
+#define WD_ACCOUNTS_ERROR (wd_accounts_error_quark ())
+
+typedef enum
+{
+  WD_ACCOUNTS_ERROR_BAD_CREDENTIALS,
+  WD_ACCOUNTS_ERROR_RATE_LIMITED,
+  WD_ACCOUNTS_ERROR_WEAK_PASSWORD,
+  WD_ACCOUNTS_ERROR_INTERNAL,
+} WdAccountsError;
+
+#define WD_ACCOUNTS_MAX_FAILURES 5
+#define WD_ACCOUNTS_FAILURE_WINDOW (15 * 60)
+#define WD_ACCOUNTS_SESSION_SECONDS (12 * 3600)
+#define WD_ACCOUNTS_MIN_PASSWORD 8
+
+#define WD_TYPE_ACCOUNTS (wd_accounts_get_type ())
+
+G_DECLARE_FINAL_TYPE (WdAccounts, wd_accounts, WD, ACCOUNTS, GObject)
+
+GQuark      wd_accounts_error_quark (void);
+
+gboolean    wd_accounts_init_crypto (GError      **error);
+char       *wd_password_hash        (const char   *password,
+                                     GError      **error);
+gboolean    wd_password_verify      (const char   *hash,
+                                     const char   *password);
+char       *wd_token_hash           (const char   *token);
+
+WdAccounts *wd_accounts_new         (WdStore      *store);
+void        wd_accounts_set_session_seconds (WdAccounts *self,
+                                             gint64      seconds);
+gboolean    wd_accounts_login       (WdAccounts   *self,
+                                     const char   *name,
+                                     const char   *password,
+                                     const char   *address,
+                                     gint64        now,
+                                     char        **token,
+                                     gint64       *expires_at,
+                                     WdUser      **user,
+                                     GError      **error);
+WdUser     *wd_accounts_authenticate (WdAccounts  *self,
+                                      const char  *token,
+                                      gint64       now);
+gboolean    wd_accounts_logout      (WdAccounts   *self,
+                                     const char   *token,
+                                     GError      **error);
+
+G_END_DECLS

@@ -1,0 +1,575 @@
+/* wudan-server: the central server, and its administration from a shell. */
+#define G_LOG_DOMAIN "wudan-server"
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+
+#include "wd-accounts.h"
+#include "wd-demo.h"
+#include "wd-error.h"
+#include "wd-json.h"
+#include "wd-operations.h"
+#include "wd-server.h"
+#include "wd-server-store.h"
+
+#define EXIT_USAGE 2
+
+static int
+fail (const GError *error)
+{
+  g_printerr ("wudan-server: %s\n", error->message);
+  return EXIT_FAILURE;
+}
+
+static int
+usage (GOptionContext *context,
+       const char     *message)
+{
+  g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+
+  g_printerr ("wudan-server: %s\n\n%s", message, help);
+  return EXIT_USAGE;
+}
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static GOptionContext *
+context_for (const char   *parameter,
+             const char   *summary,
+             GOptionEntry *entries)
+{
+  GOptionContext *context = g_option_context_new (parameter);
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  return context;
+}
+
+static WdStore *
+open_server_store (const char  *path,
+                   GError     **error)
+{
+  g_autoptr(WdStore) store = wd_store_open (path, error);
+
+  if (store == NULL || !wd_server_store_prepare (store, error))
+    return NULL;
+  return g_steal_pointer (&store);
+}
+
+/* Reads one line from standard input, without echo on a terminal. */
+static char *
+read_password (const char *prompt)
+{
+  struct termios saved, quiet;
+  gboolean tty = isatty (STDIN_FILENO);
+  char line[512];
+  char *result = NULL;
+
+  if (tty)
+    {
+      fputs (prompt, stderr);
+      tcgetattr (STDIN_FILENO, &saved);
+      quiet = saved;
+      quiet.c_lflag &= ~(tcflag_t) ECHO;
+      tcsetattr (STDIN_FILENO, TCSANOW, &quiet);
+    }
+  if (fgets (line, sizeof line, stdin) != NULL)
+    {
+      line[strcspn (line, "\r\n")] = '\0';
+      result = g_strdup (line);
+    }
+  memset (line, 0, sizeof line);
+  if (tty)
+    {
+      tcsetattr (STDIN_FILENO, TCSANOW, &saved);
+      fputc ('\n', stderr);
+    }
+  return result;
+}
+
+static char *
+random_password (void)
+{
+  static const char alphabet[] = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  char password[13];
+
+  for (guint i = 0; i < sizeof password - 1; i++)
+    password[i] = alphabet[g_random_int_range (0, sizeof alphabet - 1)];
+  password[sizeof password - 1] = '\0';
+  return g_strdup (password);
+}
+
+static gboolean
+add_user (WdStore         *store,
+          const char      *name,
+          WdRole           role,
+          const char      *subdistrict,
+          WdAssigneeKind   kind,
+          const char      *assignee,
+          const char      *password,
+          GError         **error)
+{
+  g_autofree char *hash = wd_password_hash (password, error);
+  WdUser user = { 0 };
+
+  if (hash == NULL)
+    return FALSE;
+  user.name = (char *) name;
+  user.role = role;
+  user.subdistrict_id = (char *) subdistrict;
+  user.assignee_kind = kind;
+  user.assignee_id = (char *) assignee;
+  user.password_hash = hash;
+  return wd_server_store_add_user (store, &user, now_seconds (), error);
+}
+
+/* On an empty database: the demo district and one account per role. */
+static gboolean
+seed_demo (WdStore   *store,
+           gboolean   with_accounts,
+           GError   **error)
+{
+  static const struct
+  {
+    const char     *name;
+    WdRole          role;
+    const char     *subdistrict;
+    WdAssigneeKind  kind;
+    const char     *assignee;
+  } accounts[] = {
+    { "admin", WD_ROLE_ADMIN, NULL, WD_ASSIGNEE_NONE, NULL },
+    { "centre", WD_ROLE_CENTRE, NULL, WD_ASSIGNEE_NONE, NULL },
+    { "office", WD_ROLE_OFFICE, "qianfoshan", WD_ASSIGNEE_NONE, NULL },
+    { "team", WD_ROLE_TEAM, NULL, WD_ASSIGNEE_TEAM, "team-02" },
+  };
+  g_autofree char *data = wd_demo_find_data ();
+  g_autoptr(JsonArray) existing = wd_store_list_all (store, "subdistrict", error);
+
+  if (existing == NULL)
+    return FALSE;
+  if (json_array_get_length (existing) > 0)
+    return TRUE;
+
+  if (data == NULL)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_NOT_FOUND,
+                   _("The demo data (demo/district.json) is not installed; set WUDAN_DATADIR"));
+      return FALSE;
+    }
+  if (!wd_demo_load (store, data, now_seconds (), NULL, error))
+    return FALSE;
+  g_print (_("Loaded the demo district.\n"));
+
+  if (!with_accounts)
+    return TRUE;
+  g_print (_("Demo accounts (name / password):\n"));
+  for (guint i = 0; i < G_N_ELEMENTS (accounts); i++)
+    {
+      g_autofree char *password = random_password ();
+
+      if (!add_user (store, accounts[i].name, accounts[i].role, accounts[i].subdistrict,
+                     accounts[i].kind, accounts[i].assignee, password, error))
+        return FALSE;
+      g_print ("  %-8s %s  (%s)\n", accounts[i].name, password, wd_role_label (accounts[i].role));
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  WdServer  *server;
+  WdStore   *store;
+  WdActor   *system;
+} Serving;
+
+static gboolean
+on_terminate (gpointer data)
+{
+  Serving *serving = data;
+
+  g_message ("Stopping: answering the requests in flight, taking no new ones");
+  wd_server_drain (serving->server);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_drained (WdServer *server,
+            Serving  *serving)
+{
+  g_main_loop_quit (serving->loop);
+}
+
+static gboolean
+on_give_up (gpointer data)
+{
+  Serving *serving = data;
+
+  if (wd_server_is_drained (serving->server) || !g_main_loop_is_running (serving->loop))
+    return G_SOURCE_REMOVE;
+  g_warning ("Requests still in flight after 30 seconds; stopping anyway");
+  g_main_loop_quit (serving->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_terminate_with_deadline (gpointer data)
+{
+  on_terminate (data);
+  g_timeout_add_seconds (30, on_give_up, data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Dispatched orders nobody accepted in time go back to the queue. */
+static gboolean
+expire_overdue (gpointer data)
+{
+  Serving *serving = data;
+  g_autoptr(GError) error = NULL;
+  guint n = wd_operations_expire_overdue (serving->store, serving->system, now_seconds (), &error);
+
+  if (error != NULL)
+    g_warning ("Returning overdue orders failed: %s", error->message);
+  else if (n > 0)
+    g_message ("Returned %u overdue orders to the dispatch queue", n);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+cmd_serve (int    argc,
+           char **argv)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *listen = NULL;
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  gboolean demo = FALSE;
+  int max_body = WD_SERVER_DEFAULT_MAX_BODY;
+  int session_minutes = 12 * 60;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The database file"), N_("PATH") },
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, N_("Address and port (default 127.0.0.1:8080)"), N_("ADDR:PORT") },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &cert, N_("TLS certificate (PEM)"), N_("FILE") },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &key, N_("TLS private key (PEM)"), N_("FILE") },
+    { "demo", 0, 0, G_OPTION_ARG_NONE, &demo, N_("On an empty database, load the demo district and accounts"), NULL },
+    { "max-body", 0, 0, G_OPTION_ARG_INT, &max_body, N_("Largest request body in bytes"), N_("BYTES") },
+    { "session-minutes", 0, 0, G_OPTION_ARG_INT, &session_minutes, N_("How long a sign-in lasts"), N_("MINUTES") },
+    G_OPTION_ENTRY_NULL
+  };
+  g_autoptr(GOptionContext) context = context_for ("", _("Serve the Wudan API"), entries);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WdStore) store = NULL;
+  g_autoptr(WdAccounts) accounts = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(WdServer) server = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(WdActor) system = wd_actor_new ("system", WD_ROLE_CENTRE);
+  Serving serving;
+  GSList *uris;
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage (context, error->message);
+  if (db == NULL)
+    return usage (context, _("--db is required"));
+  if ((cert == NULL) != (key == NULL))
+    return usage (context, _("--tls-cert and --tls-key go together"));
+  if (max_body < 1024 || session_minutes < 1)
+    return usage (context, _("--max-body must be at least 1024 and --session-minutes at least 1"));
+
+  if (!wd_accounts_init_crypto (&error))
+    return fail (error);
+  store = open_server_store (db, &error);
+  if (store == NULL || (demo && !seed_demo (store, TRUE, &error)))
+    return fail (error);
+
+  if (cert != NULL)
+    {
+      certificate = g_tls_certificate_new_from_files (cert, key, &error);
+      if (certificate == NULL)
+        return fail (error);
+    }
+
+  accounts = wd_accounts_new (store);
+  wd_accounts_set_session_seconds (accounts, (gint64) session_minutes * 60);
+  server = wd_server_new (store, accounts, certificate);
+  wd_server_set_max_body (server, (gsize) max_body);
+  if (!wd_server_listen (server, listen ? listen : "127.0.0.1:8080", &error))
+    return fail (error);
+
+  uris = wd_server_get_uris (server);
+  for (GSList *l = uris; l; l = l->next)
+    {
+      g_autofree char *text = g_uri_to_string (l->data);
+
+      g_print (_("Listening on %s\n"), text);
+    }
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  fflush (stdout);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  serving.loop = loop;
+  serving.server = server;
+  serving.store = store;
+  serving.system = system;
+  g_signal_connect (server, "drained", G_CALLBACK (on_drained), &serving);
+  g_unix_signal_add (SIGTERM, on_terminate_with_deadline, &serving);
+  g_unix_signal_add (SIGINT, on_terminate_with_deadline, &serving);
+  g_timeout_add_seconds (60, expire_overdue, &serving);
+  expire_overdue (&serving);
+
+  g_main_loop_run (loop);
+  g_message ("Stopped");
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_seed_demo (int    argc,
+               char **argv)
+{
+  g_autofree char *db = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The database file"), N_("PATH") },
+    G_OPTION_ENTRY_NULL
+  };
+  g_autoptr(GOptionContext) context = context_for ("", _("Load the demo district into an empty database"), entries);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WdStore) store = NULL;
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage (context, error->message);
+  if (db == NULL)
+    return usage (context, _("--db is required"));
+  store = open_server_store (db, &error);
+  if (store == NULL || !seed_demo (store, FALSE, &error))
+    return fail (error);
+  return EXIT_SUCCESS;
+}
+
+static char *
+resolve (WdStore    *store,
+         const char *kind,
+         const char *name,
+         GError    **error)
+{
+  char *id = wd_store_find_id_by_name (store, kind, name);
+
+  if (id == NULL)
+    g_set_error (error, WD_ERROR, WD_ERROR_NOT_FOUND, _("Nothing is called “%s”; check the spelling"), name);
+  return id;
+}
+
+static int
+cmd_user (int    argc,
+          char **argv)
+{
+  const char *action = argc > 1 ? argv[1] : NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *role_name = NULL;
+  g_autofree char *subdistrict = NULL;
+  g_autofree char *team = NULL;
+  g_autofree char *speaker = NULL;
+  gboolean json = FALSE, enable = FALSE;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The database file"), N_("PATH") },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("The account name"), N_("NAME") },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role_name, N_("admin, centre, office or team"), N_("ROLE") },
+    { "subdistrict", 0, 0, G_OPTION_ARG_STRING, &subdistrict, N_("An office account's sub-district"), N_("NAME") },
+    { "team", 0, 0, G_OPTION_ARG_STRING, &team, N_("A team account's team"), N_("NAME") },
+    { "speaker", 0, 0, G_OPTION_ARG_STRING, &speaker, N_("A team account's speaker"), N_("NAME") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("List as JSON"), NULL },
+    { "enable", 0, 0, G_OPTION_ARG_NONE, &enable, N_("With disable: enable the account again"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
+  g_autoptr(GOptionContext) context = context_for (_("add|list|disable|passwd"),
+                                                    _("Manage accounts; passwords are read from standard input"),
+                                                    entries);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WdStore) store = NULL;
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage (context, error->message);
+  action = argc > 1 ? argv[1] : NULL;
+  if (action == NULL || argc > 2)
+    return usage (context, _("give one of add, list, disable or passwd"));
+  if (db == NULL)
+    return usage (context, _("--db is required"));
+  if (!g_str_equal (action, "list") && name == NULL)
+    return usage (context, _("--name is required"));
+  if (!wd_accounts_init_crypto (&error))
+    return fail (error);
+  store = open_server_store (db, &error);
+  if (store == NULL)
+    return fail (error);
+
+  if (g_str_equal (action, "add"))
+    {
+      WdRole role;
+      g_autofree char *sd_id = NULL;
+      g_autofree char *assignee = NULL;
+      g_autofree char *password = NULL;
+      WdAssigneeKind kind = WD_ASSIGNEE_NONE;
+
+      if (role_name == NULL || !wd_role_from_string (role_name, &role))
+        return usage (context, _("--role must be admin, centre, office or team"));
+      if (role == WD_ROLE_OFFICE && subdistrict == NULL)
+        return usage (context, _("an office account needs --subdistrict"));
+      if (role == WD_ROLE_TEAM && (team == NULL) == (speaker == NULL))
+        return usage (context, _("a team account needs either --team or --speaker"));
+      if ((subdistrict != NULL && (sd_id = resolve (store, "subdistrict", subdistrict, &error)) == NULL)
+          || (team != NULL && (assignee = resolve (store, "team", team, &error)) == NULL)
+          || (speaker != NULL && (assignee = resolve (store, "speaker", speaker, &error)) == NULL))
+        return fail (error);
+      kind = team ? WD_ASSIGNEE_TEAM : speaker ? WD_ASSIGNEE_SPEAKER : WD_ASSIGNEE_NONE;
+
+      password = read_password (_("Password: "));
+      if (password == NULL)
+        return usage (context, _("give the password on standard input"));
+      if (!add_user (store, name, role, role == WD_ROLE_OFFICE ? sd_id : NULL, kind,
+                     role == WD_ROLE_TEAM ? assignee : NULL, password, &error))
+        return fail (error);
+      g_print (_("Added %s (%s)\n"), name, wd_role_label (role));
+      return EXIT_SUCCESS;
+    }
+
+  if (g_str_equal (action, "list"))
+    {
+      g_autoptr(GPtrArray) users = wd_server_store_list_users (store, &error);
+      g_autoptr(JsonArray) array = json_array_new ();
+
+      if (users == NULL)
+        return fail (error);
+      for (guint i = 0; i < users->len; i++)
+        {
+          WdUser *user = g_ptr_array_index (users, i);
+
+          if (json)
+            json_array_add_object_element (array, wd_user_to_json (user));
+          else
+            g_print ("%-16s %-8s %-12s %s%s\n", user->name, wd_role_to_string (user->role),
+                     user->subdistrict_id ? user->subdistrict_id : "",
+                     user->assignee_id ? user->assignee_id : "",
+                     user->disabled ? _(" (disabled)") : "");
+        }
+      if (json)
+        {
+          g_autofree char *text = wd_json_array_to_string (array, TRUE);
+
+          puts (text);
+        }
+      return EXIT_SUCCESS;
+    }
+
+  if (g_str_equal (action, "disable"))
+    {
+      if (!wd_server_store_set_disabled (store, name, !enable, &error))
+        return fail (error);
+      g_print (enable ? _("Enabled %s\n") : _("Disabled %s; its sessions have ended\n"), name);
+      return EXIT_SUCCESS;
+    }
+
+  if (g_str_equal (action, "passwd"))
+    {
+      g_autofree char *password = read_password (_("New password: "));
+      g_autofree char *hash = NULL;
+
+      if (password == NULL)
+        return usage (context, _("give the password on standard input"));
+      hash = wd_password_hash (password, &error);
+      if (hash == NULL || !wd_server_store_set_password (store, name, hash, &error))
+        return fail (error);
+      g_print (_("Changed the password of %s; its sessions have ended\n"), name);
+      return EXIT_SUCCESS;
+    }
+
+  return usage (context, _("give one of add, list, disable or passwd"));
+}
+
+static int
+cmd_backup (int    argc,
+            char **argv)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *to = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The database file"), N_("PATH") },
+    { "to", 0, 0, G_OPTION_ARG_FILENAME, &to, N_("Where to write the copy"), N_("FILE") },
+    G_OPTION_ENTRY_NULL
+  };
+  g_autoptr(GOptionContext) context = context_for ("", _("Copy the database safely, even while serving"),
+                                                    entries);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WdStore) store = NULL;
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage (context, error->message);
+  if (db == NULL || to == NULL)
+    return usage (context, _("--db and --to are required"));
+  store = wd_store_open (db, &error);
+  if (store == NULL || !wd_server_store_backup (store, to, &error))
+    return fail (error);
+  g_print (_("Backed up %s to %s\n"), db, to);
+  return EXIT_SUCCESS;
+}
+
+static const struct
+{
+  const char *name;
+  const char *summary;
+  int (*func) (int argc, char **argv);
+} commands[] = {
+  { "serve", N_("Serve the Wudan API"), cmd_serve },
+  { "seed-demo", N_("Load the demo district into an empty database"), cmd_seed_demo },
+  { "user", N_("Manage accounts (add, list, disable, passwd)"), cmd_user },
+  { "backup", N_("Copy the database safely, even while serving"), cmd_backup },
+};
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out, "%s", _("Usage: wudan-server COMMAND [OPTIONS]\n\nCommands:\n"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (out, "%s", _("\nCOMMAND --help tells about one command.\n"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+    {
+      print_usage (argc < 2 ? stderr : stdout);
+      return argc < 2 ? EXIT_USAGE : EXIT_SUCCESS;
+    }
+  if (g_str_equal (argv[1], "--version"))
+    {
+      g_print ("wudan-server %s\n", PACKAGE_VERSION);
+      return EXIT_SUCCESS;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[1], commands[i].name))
+      return commands[i].func (argc - 1, argv + 1);
+
+  g_printerr (_("wudan-server: “%s” is not a command\n\n"), argv[1]);
+  print_usage (stderr);
+  return EXIT_USAGE;
+}

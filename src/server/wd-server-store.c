@@ -1,0 +1,784 @@
+/* wd-server-store.c: the server's own tables and the change log.
+ *
+ * The change log is kept by triggers on every shared table, so no write,
+ * however it is made, can escape it. It holds one row per entity key, the
+ * newest change of that entity: INSERT OR REPLACE moves a changed key to
+ * the end of the log with a fresh sequence number, so the log compacts
+ * itself and a pull sends each entity's current row once. */
+#define G_LOG_DOMAIN "wudan-server"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "wd-error.h"
+#include "wd-json.h"
+#include "wd-server-store.h"
+#include "wd-store-private.h"
+
+#define SERVER_SCHEMA 1
+
+static const char server_schema[] =
+  "CREATE TABLE IF NOT EXISTS users ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL UNIQUE,"
+  "  role TEXT NOT NULL,"
+  "  subdistrict_id TEXT REFERENCES subdistricts (id),"
+  "  assignee_kind TEXT,"
+  "  assignee_id TEXT,"
+  "  password_hash TEXT NOT NULL,"
+  "  disabled INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  /* Tokens are kept only as their SHA-256: a copy of the database opens no session. */
+  "CREATE TABLE IF NOT EXISTS sessions ("
+  "  token_hash TEXT PRIMARY KEY,"
+  "  user_id INTEGER NOT NULL REFERENCES users (id),"
+  "  created_at INTEGER NOT NULL,"
+  "  expires_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE IF NOT EXISTS clients ("
+  "  client_id TEXT PRIMARY KEY,"
+  "  user_id INTEGER NOT NULL REFERENCES users (id),"
+  "  last_seq INTEGER NOT NULL DEFAULT 0,"
+  "  scope TEXT,"
+  "  updated_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE IF NOT EXISTS op_results ("
+  "  client_id TEXT NOT NULL,"
+  "  seq INTEGER NOT NULL,"
+  "  result TEXT NOT NULL,"
+  "  applied_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (client_id, seq)"
+  ");"
+  "CREATE TABLE IF NOT EXISTS changes ("
+  "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  entity TEXT NOT NULL,"
+  "  key TEXT NOT NULL,"
+  "  UNIQUE (entity, key)"
+  ");";
+
+/* Which table's rows belong to which synced entity, keyed by which column. */
+static const struct
+{
+  const char *table;
+  const char *entity;
+  const char *key;
+  const char *when;   /* a condition on the row, called ROW */
+} synced_tables[] = {
+  { "subdistricts", "subdistrict", "id", NULL },
+  { "topics", "topic", "id", NULL },
+  { "teams", "team", "id", NULL },
+  { "speakers", "speaker", "id", NULL },
+  { "speaker_topics", "speaker", "owner_id", NULL },
+  { "projects", "project", "id", NULL },
+  { "project_venue_kinds", "project", "owner_id", NULL },
+  { "orders", "order", "id", NULL },
+  { "ratings", "rating", "order_id", NULL },
+  { "callbacks", "callback", "id", NULL },
+  { "history", "history", "id", NULL },
+  { "funds", "fund", "id", NULL },
+  { "fund_ledger", "fund_ledger", "id", NULL },
+  { "reward_periods", "reward_period", "id", NULL },
+  { "reward_lines", "reward_period", "period_id", NULL },
+  { "reward_orders", "reward_period", "period_id", NULL },
+  { "meta", "setting", "key",
+    "ROW.key IN ('district_name', 'accept_hours', 'callback_rate_percent', 'reward_rules', 'time_zone')" },
+};
+
+/* How a pull reads an entity's current row. */
+static const struct
+{
+  const char *entity;
+  const char *table;
+  const char *key;
+} entity_rows[] = {
+  { "subdistrict", "subdistricts", "id" },
+  { "topic", "topics", "id" },
+  { "team", "teams", "id" },
+  { "speaker", "speakers", "id" },
+  { "project", "projects", "id" },
+  { "order", "orders", "id" },
+  { "rating", "ratings", "order_id" },
+  { "callback", "callbacks", "id" },
+  { "history", "history", "id" },
+  { "fund", "funds", "id" },
+  { "fund_ledger", "fund_ledger", "id" },
+  { "reward_period", "reward_periods", "id" },
+  { "setting", "meta", "key" },
+};
+
+/* The table's condition on one row, for a trigger (row is NEW or OLD) or
+ * a query over the table (row is the table's name). */
+static char *
+condition_on (const char *when,
+              const char *row)
+{
+  g_autoptr(GString) condition = NULL;
+  g_autofree char *prefix = NULL;
+
+  if (when == NULL)
+    return NULL;
+  condition = g_string_new (when);
+  prefix = g_strconcat (row, ".", NULL);
+  g_string_replace (condition, "ROW.", prefix, 0);
+  return g_string_free (g_steal_pointer (&condition), FALSE);
+}
+
+static char *
+trigger_sql (void)
+{
+  static const char * const events[] = { "INSERT", "UPDATE", "DELETE" };
+  GString *sql = g_string_new (NULL);
+
+  for (guint t = 0; t < G_N_ELEMENTS (synced_tables); t++)
+    for (guint e = 0; e < G_N_ELEMENTS (events); e++)
+      {
+        const char *row = e == 2 ? "OLD" : "NEW";
+        g_autofree char *when = condition_on (synced_tables[t].when, row);
+
+        g_string_append_printf (sql,
+                                "CREATE TRIGGER IF NOT EXISTS log_%s_%s AFTER %s ON %s%s%s BEGIN"
+                                " INSERT OR REPLACE INTO changes (entity, key) VALUES ('%s', %s.%s); END;",
+                                synced_tables[t].table, events[e], events[e], synced_tables[t].table,
+                                when ? " WHEN " : "", when ? when : "",
+                                synced_tables[t].entity, row, synced_tables[t].key);
+      }
+  return g_string_free (sql, FALSE);
+}
+
+/* Adds the server's tables to a store once, and logs what the store held
+ * before, so a database seeded without the server still syncs whole. */
+gboolean
+wd_server_store_prepare (WdStore  *store,
+                         GError  **error)
+{
+  g_autofree char *triggers = NULL;
+
+  if (wd_store_get_setting_int (store, "server_schema", 0) >= SERVER_SCHEMA)
+    return TRUE;
+
+  triggers = trigger_sql ();
+  if (!wd_store_begin (store, error))
+    return FALSE;
+  if (!wd_store_exec (store, server_schema, error)
+      || !wd_store_exec (store, triggers, error))
+    goto fail;
+
+  for (guint t = 0; t < G_N_ELEMENTS (synced_tables); t++)
+    {
+      g_autofree char *when = condition_on (synced_tables[t].when, synced_tables[t].table);
+      g_autofree char *backfill = g_strdup_printf (
+          "INSERT OR IGNORE INTO changes (entity, key) SELECT '%s', %s FROM %s%s%s",
+          synced_tables[t].entity, synced_tables[t].key, synced_tables[t].table,
+          when ? " WHERE " : "", when ? when : "");
+
+      if (!wd_store_exec (store, backfill, error))
+        goto fail;
+    }
+
+  if (!wd_store_set_setting (store, "server_schema", G_STRINGIFY (SERVER_SCHEMA), error)
+      || !wd_store_set_setting (store, "authoritative", "1", error))
+    goto fail;
+  return wd_store_commit (store, error);
+
+fail:
+  wd_store_rollback (store);
+  return FALSE;
+}
+
+void
+wd_user_free (WdUser *user)
+{
+  if (user == NULL)
+    return;
+  g_free (user->name);
+  g_free (user->subdistrict_id);
+  g_free (user->assignee_id);
+  if (user->password_hash != NULL)
+    memset (user->password_hash, 0, strlen (user->password_hash));
+  g_free (user->password_hash);
+  g_free (user);
+}
+
+WdActor *
+wd_user_to_actor (const WdUser *user)
+{
+  WdActor *actor = wd_actor_new (user->name, user->role);
+
+  actor->subdistrict_id = g_strdup (user->subdistrict_id);
+  actor->assignee_kind = user->assignee_kind;
+  actor->assignee_id = g_strdup (user->assignee_id);
+  return actor;
+}
+
+JsonObject *
+wd_user_to_json (const WdUser *user)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "name", user->name);
+  json_object_set_string_member (object, "role", wd_role_to_string (user->role));
+  if (user->subdistrict_id != NULL)
+    json_object_set_string_member (object, "subdistrict_id", user->subdistrict_id);
+  if (user->assignee_id != NULL)
+    {
+      json_object_set_string_member (object, "assignee_kind", wd_assignee_kind_to_string (user->assignee_kind));
+      json_object_set_string_member (object, "assignee_id", user->assignee_id);
+    }
+  json_object_set_boolean_member (object, "disabled", user->disabled);
+  return object;
+}
+
+/* What a user may see; when it changes, its clients must resync. */
+char *
+wd_user_scope (const WdUser *user)
+{
+  return g_strdup_printf ("%s|%s|%s|%s", wd_role_to_string (user->role),
+                          user->subdistrict_id ? user->subdistrict_id : "",
+                          wd_assignee_kind_to_string (user->assignee_kind),
+                          user->assignee_id ? user->assignee_id : "");
+}
+
+static WdUser *
+user_from_row (sqlite3_stmt *stmt)
+{
+  WdUser *user = g_new0 (WdUser, 1);
+  WdAssigneeKind kind = WD_ASSIGNEE_NONE;
+
+  user->id = sqlite3_column_int64 (stmt, 0);
+  user->name = wd_stmt_dup_text (stmt, 1);
+  if (!wd_role_from_string ((const char *) sqlite3_column_text (stmt, 2), &user->role))
+    user->role = WD_ROLE_TEAM;
+  user->subdistrict_id = wd_stmt_dup_text (stmt, 3);
+  if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
+    wd_assignee_kind_from_string ((const char *) sqlite3_column_text (stmt, 4), &kind);
+  user->assignee_kind = kind;
+  user->assignee_id = wd_stmt_dup_text (stmt, 5);
+  user->password_hash = wd_stmt_dup_text (stmt, 6);
+  user->disabled = sqlite3_column_int (stmt, 7) != 0;
+  return user;
+}
+
+#define USER_COLUMNS "u.id, u.name, u.role, u.subdistrict_id, u.assignee_kind, u.assignee_id," \
+                     " u.password_hash, u.disabled"
+
+gboolean
+wd_server_store_add_user (WdStore       *store,
+                          const WdUser  *user,
+                          gint64         now,
+                          GError       **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store,
+      "INSERT INTO users (name, role, subdistrict_id, assignee_kind, assignee_id, password_hash,"
+      " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  wd_stmt_bind_text (stmt, 1, user->name);
+  wd_stmt_bind_text (stmt, 2, wd_role_to_string (user->role));
+  wd_stmt_bind_text (stmt, 3, user->subdistrict_id);
+  wd_stmt_bind_text (stmt, 4, user->assignee_id ? wd_assignee_kind_to_string (user->assignee_kind) : NULL);
+  wd_stmt_bind_text (stmt, 5, user->assignee_id);
+  wd_stmt_bind_text (stmt, 6, user->password_hash);
+  sqlite3_bind_int64 (stmt, 7, now);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  if (rc == SQLITE_CONSTRAINT_UNIQUE)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_DUPLICATE,
+                   _("There is already an account called “%s”; choose another name"), user->name);
+      return FALSE;
+    }
+  return wd_store_set_error (store, error);
+}
+
+WdUser *
+wd_server_store_find_user (WdStore     *store,
+                           const char  *name,
+                           GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store,
+      "SELECT " USER_COLUMNS " FROM users u WHERE u.name = ?", error);
+
+  if (stmt == NULL)
+    return NULL;
+  wd_stmt_bind_text (stmt, 1, name);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    return user_from_row (stmt);
+  g_set_error (error, WD_ERROR, WD_ERROR_NOT_FOUND, _("There is no account called “%s”"), name);
+  return NULL;
+}
+
+GPtrArray *
+wd_server_store_list_users (WdStore  *store,
+                            GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store,
+      "SELECT " USER_COLUMNS " FROM users u ORDER BY u.name", error);
+  GPtrArray *users;
+
+  if (stmt == NULL)
+    return NULL;
+  users = g_ptr_array_new_with_free_func ((GDestroyNotify) wd_user_free);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (users, user_from_row (stmt));
+  return users;
+}
+
+static gboolean
+update_user (WdStore     *store,
+             const char  *sql,
+             const char  *value,
+             gint64       number,
+             const char  *name,
+             GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  if (value != NULL)
+    wd_stmt_bind_text (stmt, 1, value);
+  else
+    sqlite3_bind_int64 (stmt, 1, number);
+  wd_stmt_bind_text (stmt, 2, name);
+  if (!wd_store_run (store, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (wd_store_get_db (store)) == 0)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_NOT_FOUND, _("There is no account called “%s”"), name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+wd_server_store_set_password (WdStore     *store,
+                              const char  *name,
+                              const char  *password_hash,
+                              GError     **error)
+{
+  /* A new password ends every session of the old one. */
+  g_autoptr(sqlite3_stmt) end = NULL;
+
+  if (!update_user (store, "UPDATE users SET password_hash = ? WHERE name = ?", password_hash, 0, name, error))
+    return FALSE;
+  end = wd_store_prepare (store, "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?)",
+                          error);
+  if (end == NULL)
+    return FALSE;
+  wd_stmt_bind_text (end, 1, name);
+  return wd_store_run (store, end, error);
+}
+
+gboolean
+wd_server_store_set_disabled (WdStore     *store,
+                              const char  *name,
+                              gboolean     disabled,
+                              GError     **error)
+{
+  g_autoptr(sqlite3_stmt) end = NULL;
+
+  if (!update_user (store, "UPDATE users SET disabled = ? WHERE name = ?", NULL, disabled ? 1 : 0, name, error))
+    return FALSE;
+  if (!disabled)
+    return TRUE;
+  end = wd_store_prepare (store, "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?)",
+                          error);
+  if (end == NULL)
+    return FALSE;
+  wd_stmt_bind_text (end, 1, name);
+  return wd_store_run (store, end, error);
+}
+
+gboolean
+wd_server_store_add_session (WdStore     *store,
+                             const char  *token_hash,
+                             gint64       user_id,
+                             gint64       now,
+                             gint64       expires_at,
+                             GError     **error)
+{
+  g_autoptr(sqlite3_stmt) purge = wd_store_prepare (store, "DELETE FROM sessions WHERE expires_at < ?", error);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (purge == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (purge, 1, now);
+  if (!wd_store_run (store, purge, error))
+    return FALSE;
+
+  stmt = wd_store_prepare (store, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
+                                  " VALUES (?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  wd_stmt_bind_text (stmt, 1, token_hash);
+  sqlite3_bind_int64 (stmt, 2, user_id);
+  sqlite3_bind_int64 (stmt, 3, now);
+  sqlite3_bind_int64 (stmt, 4, expires_at);
+  return wd_store_run (store, stmt, error);
+}
+
+WdUser *
+wd_server_store_session_user (WdStore    *store,
+                              const char *token_hash,
+                              gint64      now,
+                              gint64     *expires_at)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store,
+      "SELECT " USER_COLUMNS ", s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id"
+      " WHERE s.token_hash = ? AND s.expires_at > ? AND NOT u.disabled", NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  wd_stmt_bind_text (stmt, 1, token_hash);
+  sqlite3_bind_int64 (stmt, 2, now);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  if (expires_at != NULL)
+    *expires_at = sqlite3_column_int64 (stmt, 8);
+  return user_from_row (stmt);
+}
+
+gboolean
+wd_server_store_end_session (WdStore     *store,
+                             const char  *token_hash,
+                             GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store, "DELETE FROM sessions WHERE token_hash = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  wd_stmt_bind_text (stmt, 1, token_hash);
+  return wd_store_run (store, stmt, error);
+}
+
+/* A client id belongs to the account that first pushed with it; another
+ * account using it is refused rather than allowed to continue its queue. */
+gint64
+wd_server_store_client_last_seq (WdStore    *store,
+                                 const char *client_id,
+                                 gint64      user_id,
+                                 gboolean   *owned_by_other)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store,
+      "SELECT last_seq, user_id FROM clients WHERE client_id = ?", NULL);
+
+  *owned_by_other = FALSE;
+  if (stmt == NULL)
+    return 0;
+  wd_stmt_bind_text (stmt, 1, client_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return 0;
+  *owned_by_other = sqlite3_column_int64 (stmt, 1) != user_id;
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+gboolean
+wd_server_store_set_client (WdStore     *store,
+                            const char  *client_id,
+                            gint64       user_id,
+                            gint64       last_seq,
+                            gint64       now,
+                            GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store,
+      "INSERT INTO clients (client_id, user_id, last_seq, updated_at) VALUES (?, ?, ?, ?)"
+      " ON CONFLICT (client_id) DO UPDATE SET last_seq = excluded.last_seq,"
+      " updated_at = excluded.updated_at", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  wd_stmt_bind_text (stmt, 1, client_id);
+  sqlite3_bind_int64 (stmt, 2, user_id);
+  sqlite3_bind_int64 (stmt, 3, last_seq);
+  sqlite3_bind_int64 (stmt, 4, now);
+  return wd_store_run (store, stmt, error);
+}
+
+/* Records the scope a client pulls with; *changed tells whether it
+ * differs from the scope it pulled with before. */
+gboolean
+wd_server_store_client_scope (WdStore     *store,
+                              const char  *client_id,
+                              const char  *scope,
+                              gboolean    *changed,
+                              GError     **error)
+{
+  g_autoptr(sqlite3_stmt) get = wd_store_prepare (store, "SELECT scope FROM clients WHERE client_id = ?", error);
+  g_autoptr(sqlite3_stmt) set = NULL;
+
+  if (get == NULL)
+    return FALSE;
+  wd_stmt_bind_text (get, 1, client_id);
+  *changed = sqlite3_step (get) == SQLITE_ROW
+             && sqlite3_column_type (get, 0) != SQLITE_NULL
+             && g_strcmp0 ((const char *) sqlite3_column_text (get, 0), scope) != 0;
+
+  set = wd_store_prepare (store, "UPDATE clients SET scope = ? WHERE client_id = ?", error);
+  if (set == NULL)
+    return FALSE;
+  wd_stmt_bind_text (set, 1, scope);
+  wd_stmt_bind_text (set, 2, client_id);
+  return wd_store_run (store, set, error);
+}
+
+JsonObject *
+wd_server_store_get_result (WdStore    *store,
+                            const char *client_id,
+                            gint64      seq)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store,
+      "SELECT result FROM op_results WHERE client_id = ? AND seq = ?", NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  wd_stmt_bind_text (stmt, 1, client_id);
+  sqlite3_bind_int64 (stmt, 2, seq);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return wd_json_parse_object ((const char *) sqlite3_column_text (stmt, 0), -1, NULL);
+}
+
+gboolean
+wd_server_store_add_result (WdStore     *store,
+                            const char  *client_id,
+                            gint64       seq,
+                            JsonObject  *result,
+                            gint64       now,
+                            GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store,
+      "INSERT INTO op_results (client_id, seq, result, applied_at) VALUES (?, ?, ?, ?)", error);
+  g_autofree char *text = wd_json_object_to_string (result, FALSE);
+
+  if (stmt == NULL)
+    return FALSE;
+  wd_stmt_bind_text (stmt, 1, client_id);
+  sqlite3_bind_int64 (stmt, 2, seq);
+  wd_stmt_bind_text (stmt, 3, text);
+  sqlite3_bind_int64 (stmt, 4, now);
+  return wd_store_run (store, stmt, error);
+}
+
+JsonArray *
+wd_server_store_results_after (WdStore     *store,
+                               const char  *client_id,
+                               gint64       after,
+                               guint        limit,
+                               GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store,
+      "SELECT result FROM op_results WHERE client_id = ? AND seq > ? ORDER BY seq LIMIT ?", error);
+  g_autoptr(JsonArray) results = json_array_new ();
+
+  if (stmt == NULL)
+    return NULL;
+  wd_stmt_bind_text (stmt, 1, client_id);
+  sqlite3_bind_int64 (stmt, 2, after);
+  sqlite3_bind_int (stmt, 3, (int) limit);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      JsonObject *result = wd_json_parse_object ((const char *) sqlite3_column_text (stmt, 0), -1, NULL);
+
+      if (result != NULL)
+        json_array_add_object_element (results, result);
+    }
+  return g_steal_pointer (&results);
+}
+
+gint64
+wd_server_store_last_change (WdStore *store)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store, "SELECT coalesce (max (seq), 0) FROM changes", NULL);
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return 0;
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+/* Cursors below the horizon point into log entries that were compacted
+ * away; their clients must start over. */
+gint64
+wd_server_store_log_horizon (WdStore *store)
+{
+  return wd_store_get_setting_int (store, "log_horizon", 0);
+}
+
+JsonArray *
+wd_server_store_changes_after (WdStore     *store,
+                               gint64       since,
+                               guint        limit,
+                               GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store,
+      "SELECT seq, entity, key FROM changes WHERE seq > ? ORDER BY seq LIMIT ?", error);
+  g_autoptr(JsonArray) changes = json_array_new ();
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, since);
+  sqlite3_bind_int (stmt, 2, (int) limit);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    json_array_add_object_element (changes, wd_stmt_row_to_json (stmt));
+  return g_steal_pointer (&changes);
+}
+
+static JsonArray *
+rows_where (WdStore    *store,
+            const char *sql,
+            const char *key)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store, sql, NULL);
+  JsonArray *rows = json_array_new ();
+
+  if (stmt == NULL)
+    return rows;
+  wd_stmt_bind_text (stmt, 1, key);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    json_array_add_object_element (rows, wd_stmt_row_to_json (stmt));
+  return rows;
+}
+
+static JsonArray *
+ids_where (WdStore    *store,
+           const char *sql,
+           const char *key)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store, sql, NULL);
+  JsonArray *ids = json_array_new ();
+
+  if (stmt == NULL)
+    return ids;
+  wd_stmt_bind_text (stmt, 1, key);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    json_array_add_string_element (ids, (const char *) sqlite3_column_text (stmt, 0));
+  return ids;
+}
+
+/* The current row of a logged entity, with the rows that belong to it;
+ * NULL (and no error) when it no longer exists. */
+JsonObject *
+wd_server_store_change_row (WdStore     *store,
+                            const char  *entity,
+                            const char  *key,
+                            GError     **error)
+{
+  g_autofree char *sql = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  JsonObject *row;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (entity_rows); i++)
+    if (g_str_equal (entity_rows[i].entity, entity))
+      break;
+  g_return_val_if_fail (i < G_N_ELEMENTS (entity_rows), NULL);
+
+  sql = g_strdup_printf ("SELECT * FROM %s WHERE %s = ?", entity_rows[i].table, entity_rows[i].key);
+  stmt = wd_store_prepare (store, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  wd_stmt_bind_text (stmt, 1, key);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  row = wd_stmt_row_to_json (stmt);
+
+  if (g_str_equal (entity, "speaker"))
+    json_object_set_array_member (row, "topics",
+                                  ids_where (store, "SELECT ref_id FROM speaker_topics WHERE owner_id = ?"
+                                                    " ORDER BY ref_id", key));
+  else if (g_str_equal (entity, "project"))
+    json_object_set_array_member (row, "venue_kinds",
+                                  ids_where (store, "SELECT ref_id FROM project_venue_kinds WHERE owner_id = ?"
+                                                    " ORDER BY ref_id", key));
+  else if (g_str_equal (entity, "reward_period"))
+    {
+      json_object_set_array_member (row, "lines",
+                                    rows_where (store, "SELECT * FROM reward_lines WHERE period_id = ?", key));
+      json_object_set_array_member (row, "orders",
+                                    rows_where (store, "SELECT * FROM reward_orders WHERE period_id = ?", key));
+    }
+  return row;
+}
+
+/* Whether order_id was ever dispatched to assignee_id: a team that lost an
+ * order to someone else is told to drop its copy. */
+gboolean
+wd_server_store_was_assigned (WdStore    *store,
+                              const char *order_id,
+                              const char *assignee_id)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store,
+      "SELECT 1 FROM history WHERE entity_id = ? AND action = 'order.dispatch'"
+      " AND json_extract (detail, '$.assignee_id') = ? LIMIT 1", NULL);
+
+  if (stmt == NULL)
+    return FALSE;
+  wd_stmt_bind_text (stmt, 1, order_id);
+  wd_stmt_bind_text (stmt, 2, assignee_id);
+  return sqlite3_step (stmt) == SQLITE_ROW;
+}
+
+/* SQLite's online backup copies a consistent snapshot while the server
+ * goes on writing; the copy is written beside the target and renamed, so
+ * a failed backup never leaves a half file under the target's name. */
+gboolean
+wd_server_store_backup (WdStore     *store,
+                        const char  *destination,
+                        GError     **error)
+{
+  g_autofree char *partial = g_strconcat (destination, ".partial", NULL);
+  sqlite3 *target = NULL;
+  sqlite3_backup *backup;
+  int rc;
+
+  g_unlink (partial);
+  if (sqlite3_open (partial, &target) != SQLITE_OK)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_STORE, _("Cannot create the backup %s: %s"),
+                   partial, sqlite3_errmsg (target));
+      sqlite3_close (target);
+      return FALSE;
+    }
+
+  backup = sqlite3_backup_init (target, "main", wd_store_get_db (store), "main");
+  if (backup == NULL)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_STORE, _("Cannot back up to %s: %s"),
+                   destination, sqlite3_errmsg (target));
+      sqlite3_close (target);
+      return FALSE;
+    }
+  do
+    {
+      rc = sqlite3_backup_step (backup, 256);
+      if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        g_usleep (10000);
+    }
+  while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  sqlite3_backup_finish (backup);
+
+  if (rc != SQLITE_DONE)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_STORE, _("The backup to %s failed: %s"),
+                   destination, sqlite3_errstr (rc));
+      sqlite3_close (target);
+      g_unlink (partial);
+      return FALSE;
+    }
+  sqlite3_close (target);
+
+  if (g_rename (partial, destination) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, WD_ERROR, WD_ERROR_STORE, _("Cannot move the backup to %s: %s"),
+                   destination, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,853 @@
+/* wd-server.c: routes, authentication, JSON errors, request logging and
+ * the orderly shutdown of wudan-server. Every write goes through push. */
+#define G_LOG_DOMAIN "wudan-server"
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+
+#include "wd-error.h"
+#include "wd-json.h"
+#include "wd-search.h"
+#include "wd-server.h"
+#include "wd-sync-protocol.h"
+#include "wd-sync-service.h"
+#include "wd-time.h"
+#include "wd-validate.h"
+
+struct _WdServer
+{
+  GObject          parent_instance;
+
+  WdStore         *store;
+  WdAccounts      *accounts;
+  WdSyncService   *sync;
+  SoupServer      *soup;
+  gsize            max_body;
+  guint            in_flight;
+  gboolean         draining;
+};
+
+enum { SIGNAL_DRAINED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (WdServer, wd_server, G_TYPE_OBJECT)
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* Bodies of a kilobyte or more go out gzipped when the client takes it. */
+static void
+respond_json (SoupServerMessage *msg,
+              guint              status,
+              JsonObject        *object)
+{
+  g_autofree char *text = wd_json_object_to_string (object, FALSE);
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
+  gsize length = strlen (text);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_message_headers_replace (response, "Cache-Control", "no-store");
+  if (length >= 1024 && soup_message_headers_header_contains (request, "Accept-Encoding", "gzip"))
+    {
+      g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 6);
+      g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+      g_autoptr(GOutputStream) gzip = g_converter_output_stream_new (memory, G_CONVERTER (compressor));
+
+      if (g_output_stream_write_all (gzip, text, length, NULL, NULL, NULL)
+          && g_output_stream_close (gzip, NULL, NULL))
+        {
+          g_autoptr(GBytes) bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
+
+          soup_message_headers_replace (response, "Content-Encoding", "gzip");
+          soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
+                                            g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+          return;
+        }
+    }
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
+                                    g_steal_pointer (&text), length);
+}
+
+static void
+respond_error (SoupServerMessage *msg,
+               guint              status,
+               const char        *code,
+               const char        *message)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+
+  json_object_set_string_member (body, "code", code);
+  json_object_set_string_member (body, "message", message);
+  respond_json (msg, status, body);
+}
+
+static void
+respond_gerror (SoupServerMessage *msg,
+                const GError      *error)
+{
+  if (error->domain == WD_SYNC_ERROR)
+    {
+      guint status = error->code == WD_SYNC_ERROR_GAP || error->code == WD_SYNC_ERROR_SEQ_REUSED
+                     ? SOUP_STATUS_CONFLICT : SOUP_STATUS_BAD_REQUEST;
+
+      respond_error (msg, status, wd_sync_error_code_to_string (error->code), error->message);
+    }
+  else if (error->domain == WD_ERROR && error->code != WD_ERROR_STORE)
+    respond_error (msg, SOUP_STATUS_BAD_REQUEST, wd_error_code_to_string (error->code), error->message);
+  else
+    {
+      /* A failure of the store is passing (disk full, locked): try again. */
+      g_warning ("Store failure: %s", error->message);
+      respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "unavailable",
+                     _("The server could not save the change just now; try again shortly"));
+    }
+}
+
+static void
+note_user (SoupServerMessage *msg,
+           const WdUser      *user)
+{
+  g_object_set_data_full (G_OBJECT (msg), "wd-user", g_strdup (user->name), g_free);
+}
+
+static gboolean
+allow_methods (SoupServerMessage *msg,
+               const char        *first,
+               const char        *second)
+{
+  const char *method = soup_server_message_get_method (msg);
+
+  if (g_strcmp0 (method, first) == 0 || g_strcmp0 (method, second) == 0)
+    return TRUE;
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
+                                second ? "GET, POST, DELETE" : first);
+  respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method-not-allowed",
+                 _("This address does not take that method"));
+  return FALSE;
+}
+
+static WdUser *
+authenticate (WdServer          *self,
+              SoupServerMessage *msg)
+{
+  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                     "Authorization");
+  WdUser *user = NULL;
+
+  if (header != NULL && g_ascii_strncasecmp (header, "Bearer ", 7) == 0)
+    user = wd_accounts_authenticate (self->accounts, header + 7, now_seconds ());
+
+  if (user == NULL)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "WWW-Authenticate", "Bearer realm=\"wudan\"");
+      respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
+                     header == NULL ? _("Sign in first: this needs a session token")
+                                    : _("The session has ended or is not valid; sign in again"));
+      return NULL;
+    }
+  note_user (msg, user);
+  return user;
+}
+
+static GBytes *
+request_body (SoupServerMessage *msg)
+{
+  return soup_message_body_flatten (soup_server_message_get_request_body (msg));
+}
+
+static JsonObject *
+request_object (SoupServerMessage *msg)
+{
+  g_autoptr(GBytes) body = request_body (msg);
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+  gsize length;
+  const char *data = g_bytes_get_data (body, &length);
+
+  object = wd_json_parse_object (data ? data : "", (gssize) length, &error);
+  if (object == NULL)
+    respond_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid-json", error->message);
+  return object;
+}
+
+typedef struct
+{
+  WdServer          *server;
+  SoupServerMessage *msg;
+  char              *name;
+  char              *password;
+  char              *address;
+} Login;
+
+static void
+login_free (Login *login)
+{
+  g_object_unref (login->server);
+  g_object_unref (login->msg);
+  g_free (login->name);
+  if (login->password != NULL)
+    memset (login->password, 0, strlen (login->password));
+  g_free (login->password);
+  g_free (login->address);
+  g_free (login);
+}
+
+/* Hashing a password takes a tenth of a second on purpose; it runs on a
+ * worker so other requests are not kept waiting behind it. The store is
+ * read and written on the main thread only. */
+static void
+login_in_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      data,
+                 GCancellable *cancellable)
+{
+  Login *login = data;
+  g_autoptr(GError) error = NULL;
+  char *token = NULL;
+  gint64 expires_at = 0;
+  WdUser *user = NULL;
+
+  if (!wd_accounts_login (login->server->accounts, login->name, login->password, login->address,
+                          now_seconds (), &token, &expires_at, &user, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  {
+    JsonObject *reply = json_object_new ();
+
+    json_object_set_string_member (reply, "token", token);
+    json_object_set_int_member (reply, "expires_at", expires_at);
+    json_object_set_object_member (reply, "user", wd_user_to_json (user));
+    g_free (token);
+    g_task_return_pointer (task, reply, (GDestroyNotify) json_object_unref);
+    g_object_set_data_full (G_OBJECT (task), "wd-user", user, (GDestroyNotify) wd_user_free);
+  }
+}
+
+static void
+login_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  Login *login = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (reply != NULL)
+    {
+      note_user (login->msg, g_object_get_data (G_OBJECT (result), "wd-user"));
+      respond_json (login->msg, SOUP_STATUS_OK, reply);
+    }
+  else if (g_error_matches (error, WD_ACCOUNTS_ERROR, WD_ACCOUNTS_ERROR_RATE_LIMITED))
+    respond_error (login->msg, 429, "rate-limited", error->message);
+  else if (g_error_matches (error, WD_ACCOUNTS_ERROR, WD_ACCOUNTS_ERROR_BAD_CREDENTIALS))
+    respond_error (login->msg, SOUP_STATUS_UNAUTHORIZED, "bad-credentials", error->message);
+  else
+    respond_gerror (login->msg, error);
+
+  soup_server_message_unpause (login->msg);
+  login_free (login);
+}
+
+static void
+handle_session (SoupServer        *soup,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           data)
+{
+  WdServer *self = data;
+
+  if (!allow_methods (msg, "POST", "DELETE"))
+    return;
+
+  if (g_str_equal (soup_server_message_get_method (msg), "DELETE"))
+    {
+      g_autoptr(WdUser) user = authenticate (self, msg);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonObject) reply = json_object_new ();
+      const char *header;
+
+      if (user == NULL)
+        return;
+      header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
+      if (!wd_accounts_logout (self->accounts, header + 7, &error))
+        {
+          respond_gerror (msg, error);
+          return;
+        }
+      respond_json (msg, SOUP_STATUS_OK, reply);
+      return;
+    }
+
+  {
+    g_autoptr(JsonObject) args = request_object (msg);
+    static const char * const known[] = { "name", "password", NULL };
+    g_autoptr(GError) error = NULL;
+    g_autofree char *name = NULL;
+    g_autofree char *password = NULL;
+    Login *login;
+    GTask *task;
+
+    if (args == NULL)
+      return;
+    if (!wd_args_only (args, known, &error)
+        || !wd_args_text (args, "name", WD_ARG_REQUIRED, 64, &name, &error)
+        || !wd_args_text (args, "password", WD_ARG_REQUIRED, 256, &password, &error))
+      {
+        respond_error (msg, SOUP_STATUS_BAD_REQUEST, wd_error_code_to_string (error->code), error->message);
+        return;
+      }
+
+    login = g_new0 (Login, 1);
+    login->server = g_object_ref (self);
+    login->msg = g_object_ref (msg);
+    login->name = g_steal_pointer (&name);
+    login->password = g_steal_pointer (&password);
+    login->address = g_strdup (soup_server_message_get_remote_host (msg));
+
+    soup_server_message_pause (msg);
+    task = g_task_new (NULL, NULL, login_done, login);
+    g_task_set_task_data (task, login, NULL);
+    g_task_run_in_thread (task, login_in_thread);
+    g_object_unref (task);
+  }
+}
+
+static gboolean
+check_protocol_header (SoupServerMessage *msg,
+                       GHashTable        *query)
+{
+  const char *value = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                    WD_SYNC_PROTOCOL_HEADER);
+  g_autofree char *message = NULL;
+
+  if (value == NULL && query != NULL)
+    value = g_hash_table_lookup (query, "protocol");
+  if (value == NULL || g_strcmp0 (value, G_STRINGIFY (WD_SYNC_PROTOCOL_VERSION)) == 0)
+    return TRUE;
+
+  message = g_strdup_printf (_("Protocol version %s is not spoken here (this server speaks %d); "
+                               "update Wudan"), value, WD_SYNC_PROTOCOL_VERSION);
+  respond_error (msg, SOUP_STATUS_BAD_REQUEST, "unsupported-protocol", message);
+  return FALSE;
+}
+
+static void
+handle_push (SoupServer        *soup,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           data)
+{
+  WdServer *self = data;
+  g_autoptr(WdUser) user = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  gint64 last_seq = 0;
+  gsize length;
+  const char *bytes;
+
+  if (!allow_methods (msg, "POST", NULL) || !check_protocol_header (msg, query))
+    return;
+  user = authenticate (self, msg);
+  if (user == NULL)
+    return;
+
+  body = request_body (msg);
+  bytes = g_bytes_get_data (body, &length);
+  reply = wd_sync_service_push (self->sync, user, bytes ? bytes : "", length, now_seconds (),
+                                &last_seq, &error);
+  if (reply == NULL)
+    {
+      if (g_error_matches (error, WD_SYNC_ERROR, WD_SYNC_ERROR_GAP))
+        {
+          /* The client learns where its queue must resume. */
+          g_autoptr(JsonObject) gap = json_object_new ();
+
+          json_object_set_string_member (gap, "code", "gap");
+          json_object_set_string_member (gap, "message", error->message);
+          json_object_set_int_member (gap, "last_seq", last_seq);
+          respond_json (msg, SOUP_STATUS_CONFLICT, gap);
+          return;
+        }
+      respond_gerror (msg, error);
+      return;
+    }
+
+  /* For fault-injection tests: die after the commit, before the answer. */
+  if (g_strcmp0 (g_getenv ("WUDAN_SERVER_FAULT"), "crash-after-commit") == 0)
+    abort ();
+
+  respond_json (msg, SOUP_STATUS_OK, reply);
+}
+
+static gboolean
+query_int (GHashTable  *query,
+           const char  *name,
+           gint64       fallback,
+           gint64       min,
+           gint64       max,
+           gint64      *out,
+           char       **problem)
+{
+  const char *text = query ? g_hash_table_lookup (query, name) : NULL;
+
+  if (text == NULL)
+    {
+      *out = fallback;
+      return TRUE;
+    }
+  if (!g_ascii_string_to_signed (text, 10, min, max, out, NULL))
+    {
+      *problem = g_strdup_printf (_("%s must be a whole number from %lld to %lld"),
+                                  name, (long long) min, (long long) max);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+handle_pull (SoupServer        *soup,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           data)
+{
+  WdServer *self = data;
+  g_autoptr(WdUser) user = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autofree char *problem = NULL;
+  WdPullRequest request = { 0 };
+  gint64 limit;
+
+  if (!allow_methods (msg, "GET", NULL) || !check_protocol_header (msg, query))
+    return;
+  user = authenticate (self, msg);
+  if (user == NULL)
+    return;
+
+  request.client_id = query ? g_hash_table_lookup (query, "client_id") : NULL;
+  if (request.client_id == NULL || !wd_validate_id ("client_id", request.client_id, &error))
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid-argument",
+                     error ? error->message : _("client_id: give this install's client id"));
+      return;
+    }
+  if (!query_int (query, "since", 0, 0, G_MAXINT64, &request.since, &problem)
+      || !query_int (query, "limit", 500, 1, WD_SYNC_MAX_PULL_LIMIT, &limit, &problem)
+      || !query_int (query, "acked", -1, -1, G_MAXINT64, &request.acked, &problem))
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid-argument", problem);
+      return;
+    }
+  request.limit = (guint) limit;
+
+  reply = wd_sync_service_pull (self->sync, user, &request, now_seconds (), &error);
+  if (reply == NULL)
+    {
+      respond_gerror (msg, error);
+      return;
+    }
+  respond_json (msg, SOUP_STATUS_OK, reply);
+}
+
+static void
+handle_health (SoupServer        *soup,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           data)
+{
+  WdServer *self = data;
+  g_autoptr(JsonObject) reply = json_object_new ();
+
+  if (!allow_methods (msg, "GET", NULL))
+    return;
+  json_object_set_string_member (reply, "status", self->draining ? "draining" : "ok");
+  json_object_set_string_member (reply, "version", PACKAGE_VERSION);
+  json_object_set_int_member (reply, "protocol", WD_SYNC_PROTOCOL_VERSION);
+  respond_json (msg, self->draining ? SOUP_STATUS_SERVICE_UNAVAILABLE : SOUP_STATUS_OK, reply);
+}
+
+static void
+handle_me (SoupServer        *soup,
+           SoupServerMessage *msg,
+           const char        *path,
+           GHashTable        *query,
+           gpointer           data)
+{
+  WdServer *self = data;
+  g_autoptr(WdUser) user = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+
+  if (!allow_methods (msg, "GET", NULL))
+    return;
+  user = authenticate (self, msg);
+  if (user == NULL)
+    return;
+  reply = wd_user_to_json (user);
+  respond_json (msg, SOUP_STATUS_OK, reply);
+}
+
+static void
+strip_members (JsonArray          *rows,
+               const char * const *members)
+{
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    for (guint m = 0; members[m]; m++)
+      json_object_remove_member (json_array_get_object_element (rows, i), members[m]);
+}
+
+static void
+respond_page (SoupServerMessage *msg,
+              JsonArray         *rows,
+              const char        *next)
+{
+  g_autoptr(JsonObject) reply = json_object_new ();
+
+  json_object_set_array_member (reply, "items", json_array_ref (rows));
+  if (next != NULL)
+    json_object_set_string_member (reply, "next", next);
+  respond_json (msg, SOUP_STATUS_OK, reply);
+}
+
+/* The public read endpoints: what a community notice board or a website
+ * may show. No phone numbers, no residents' names. */
+static void
+handle_projects (SoupServer        *soup,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           data)
+{
+  WdServer *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) rows = NULL;
+  g_autofree char *next = NULL;
+
+  if (!allow_methods (msg, "GET", NULL))
+    return;
+  rows = wd_store_list_projects (self->store, NULL, query ? g_hash_table_lookup (query, "after") : NULL,
+                                 200, &next, &error);
+  if (rows == NULL)
+    {
+      respond_gerror (msg, error);
+      return;
+    }
+  respond_page (msg, rows, next);
+}
+
+static void
+handle_speakers (SoupServer        *soup,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           data)
+{
+  static const char * const private_members[] = { "phone", NULL };
+  WdServer *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) rows = NULL;
+  g_autofree char *next = NULL;
+  WdSpeakerFilter filter = { 0 };
+
+  if (!allow_methods (msg, "GET", NULL))
+    return;
+  filter.topic_id = query ? g_hash_table_lookup (query, "topic") : NULL;
+  rows = wd_store_list_speakers (self->store, &filter, query ? g_hash_table_lookup (query, "after") : NULL,
+                                 200, &next, &error);
+  if (rows == NULL)
+    {
+      respond_gerror (msg, error);
+      return;
+    }
+  strip_members (rows, private_members);
+  respond_page (msg, rows, next);
+}
+
+static void
+handle_schedule (SoupServer        *soup,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           data)
+{
+  static const char * const private_members[] = {
+    "contact_name", "contact_phone", "notes", "requester", "created_by", "clash_override",
+    "closing_reason", "rating_comment", NULL
+  };
+  WdServer *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) rows = NULL;
+  g_autoptr(JsonArray) events = json_array_new ();
+  g_autofree char *next = NULL;
+  WdOrderFilter filter = { 0 };
+  GTimeZone *tz = wd_store_get_time_zone (self->store);
+  const char *from = query ? g_hash_table_lookup (query, "from") : NULL;
+  const char *to = query ? g_hash_table_lookup (query, "to") : NULL;
+
+  if (!allow_methods (msg, "GET", NULL))
+    return;
+
+  filter.from = wd_time_day_start (now_seconds (), tz);
+  filter.to = filter.from + 7 * 24 * 3600;
+  if ((from != NULL && !wd_date_parse (from, tz, &filter.from, &error))
+      || (to != NULL && !wd_date_parse (to, tz, &filter.to, &error)))
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid-argument", error->message);
+      return;
+    }
+  filter.subdistrict_id = query ? g_hash_table_lookup (query, "subdistrict") : NULL;
+
+  rows = wd_store_list_orders (self->store, &filter, query ? g_hash_table_lookup (query, "after") : NULL,
+                               500, &next, &error);
+  if (rows == NULL)
+    {
+      respond_gerror (msg, error);
+      return;
+    }
+  /* Only events that will take place or have: dispatched, accepted, done. */
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+      const char *state = json_object_get_string_member (row, "state");
+
+      if (g_str_equal (state, "dispatched") || g_str_equal (state, "accepted")
+          || g_str_equal (state, "delivered") || g_str_equal (state, "rated")
+          || g_str_equal (state, "rewarded") || g_str_equal (state, "closed"))
+        json_array_add_object_element (events, json_object_ref (row));
+    }
+  strip_members (events, private_members);
+  respond_page (msg, events, next);
+}
+
+static void
+handle_unknown (SoupServer        *soup,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           data)
+{
+  respond_error (msg, SOUP_STATUS_NOT_FOUND, "not-found",
+                 _("There is nothing at this address; see docs/api.md for the API"));
+}
+
+/* Refuses a body over the limit before reading it. */
+static void
+early_check (SoupServer        *soup,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           data)
+{
+  WdServer *self = data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  goffset length = soup_message_headers_get_content_length (headers);
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+
+  if (encoding == SOUP_ENCODING_CHUNKED && g_str_equal (soup_server_message_get_method (msg), "POST"))
+    {
+      respond_error (msg, SOUP_STATUS_LENGTH_REQUIRED, "length-required",
+                     _("Send the body with a Content-Length"));
+      return;
+    }
+  if (encoding == SOUP_ENCODING_CONTENT_LENGTH && length > (goffset) self->max_body)
+    {
+      g_autofree char *message = g_strdup_printf (_("The body is larger than %lu bytes; send less at a time"),
+                                                  (unsigned long) self->max_body);
+
+      /* Whatever of the body still arrives is thrown away, not kept. */
+      soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+      respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large", message);
+    }
+}
+
+static void
+request_started (SoupServer        *soup,
+                 SoupServerMessage *msg,
+                 WdServer          *self)
+{
+  gint64 *start = g_new (gint64, 1);
+
+  *start = g_get_monotonic_time ();
+  g_object_set_data_full (G_OBJECT (msg), "wd-start", start, g_free);
+  self->in_flight++;
+}
+
+static void
+request_ended (SoupServer        *soup,
+               SoupServerMessage *msg,
+               WdServer          *self)
+{
+  gint64 *start = g_object_get_data (G_OBJECT (msg), "wd-start");
+  const char *user = g_object_get_data (G_OBJECT (msg), "wd-user");
+  GUri *uri = soup_server_message_get_uri (msg);
+
+  /* One line per request; never the query string (it may hold ids) nor
+   * any header, so no token or password reaches the log. */
+  g_message ("%s %s %u %.1fms %s", soup_server_message_get_method (msg),
+             uri ? g_uri_get_path (uri) : "?", soup_server_message_get_status (msg),
+             start ? (double) (g_get_monotonic_time () - *start) / 1000.0 : 0.0,
+             user ? user : "-");
+
+  g_assert (self->in_flight > 0);
+  self->in_flight--;
+  if (self->draining && self->in_flight == 0)
+    g_signal_emit (self, signals[SIGNAL_DRAINED], 0);
+}
+
+static void
+wd_server_dispose (GObject *object)
+{
+  WdServer *self = WD_SERVER (object);
+
+  if (self->soup != NULL)
+    soup_server_disconnect (self->soup);
+  g_clear_object (&self->soup);
+  g_clear_object (&self->sync);
+  g_clear_object (&self->accounts);
+  g_clear_object (&self->store);
+  G_OBJECT_CLASS (wd_server_parent_class)->dispose (object);
+}
+
+static void
+wd_server_class_init (WdServerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = wd_server_dispose;
+
+  /* All requests in flight when draining began have been answered. */
+  signals[SIGNAL_DRAINED] = g_signal_new ("drained", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+wd_server_init (WdServer *self)
+{
+  self->max_body = WD_SERVER_DEFAULT_MAX_BODY;
+}
+
+WdServer *
+wd_server_new (WdStore         *store,
+               WdAccounts      *accounts,
+               GTlsCertificate *certificate)
+{
+  WdServer *self = g_object_new (WD_TYPE_SERVER, NULL);
+  static const struct
+  {
+    const char *path;
+    SoupServerCallback callback;
+  } routes[] = {
+    { "/api/v1/session", handle_session },
+    { "/api/v1/push", handle_push },
+    { "/api/v1/pull", handle_pull },
+    { "/api/v1/health", handle_health },
+    { "/api/v1/me", handle_me },
+    { "/api/v1/projects", handle_projects },
+    { "/api/v1/speakers", handle_speakers },
+    { "/api/v1/schedule", handle_schedule },
+  };
+
+  self->store = g_object_ref (store);
+  self->accounts = g_object_ref (accounts);
+  self->sync = wd_sync_service_new (store);
+  self->soup = soup_server_new ("server-header", "wudan-server/" PACKAGE_VERSION,
+                                "tls-certificate", certificate, NULL);
+
+  /* An early handler only runs for the very path it is registered at. */
+  soup_server_add_early_handler (self->soup, NULL, early_check, self, NULL);
+  soup_server_add_handler (self->soup, NULL, handle_unknown, self, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    {
+      soup_server_add_early_handler (self->soup, routes[i].path, early_check, self, NULL);
+      soup_server_add_handler (self->soup, routes[i].path, routes[i].callback, self, NULL);
+    }
+
+  g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started), self);
+  g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_ended), self);
+  g_signal_connect (self->soup, "request-aborted", G_CALLBACK (request_ended), self);
+  return self;
+}
+
+void
+wd_server_set_max_body (WdServer *self,
+                        gsize     max_body)
+{
+  g_return_if_fail (WD_IS_SERVER (self));
+  self->max_body = max_body;
+}
+
+/* address is HOST:PORT; port 0 picks a free one (see the printed URI). */
+gboolean
+wd_server_listen (WdServer    *self,
+                  const char  *address,
+                  GError     **error)
+{
+  g_autoptr(GSocketConnectable) connectable = NULL;
+  g_autoptr(GSocketAddressEnumerator) enumerator = NULL;
+  g_autoptr(GSocketAddress) socket_address = NULL;
+  SoupServerListenOptions options = soup_server_is_https (self->soup) ? SOUP_SERVER_LISTEN_HTTPS : 0;
+
+  g_return_val_if_fail (WD_IS_SERVER (self), FALSE);
+
+  connectable = g_network_address_parse (address, 8080, error);
+  if (connectable == NULL)
+    {
+      g_prefix_error (error, _("--listen %s: "), address);
+      return FALSE;
+    }
+  enumerator = g_socket_connectable_enumerate (connectable);
+  socket_address = g_socket_address_enumerator_next (enumerator, NULL, error);
+  if (socket_address == NULL)
+    {
+      g_prefix_error (error, _("--listen %s: "), address);
+      return FALSE;
+    }
+  return soup_server_listen (self->soup, socket_address, options, error);
+}
+
+GSList *
+wd_server_get_uris (WdServer *self)
+{
+  g_return_val_if_fail (WD_IS_SERVER (self), NULL);
+  return soup_server_get_uris (self->soup);
+}
+
+/* Stops taking connections; "drained" follows once every request already
+ * received has had its answer. */
+void
+wd_server_drain (WdServer *self)
+{
+  GSList *listeners;
+
+  g_return_if_fail (WD_IS_SERVER (self));
+
+  if (self->draining)
+    return;
+  self->draining = TRUE;
+  listeners = soup_server_get_listeners (self->soup);
+  for (GSList *l = listeners; l; l = l->next)
+    g_socket_close (l->data, NULL);
+  g_slist_free (listeners);
+  if (self->in_flight == 0)
+    g_signal_emit (self, signals[SIGNAL_DRAINED], 0);
+}
+
+gboolean
+wd_server_is_drained (WdServer *self)
+{
+  return self->draining && self->in_flight == 0;
+}

@@ -1,0 +1,29 @@
+/* wd-server.h: wudan-server's HTTP API (docs/api.md) on libsoup. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "wd-accounts.h"
+#include "wd-store.h"
+
+G_BEGIN_DECLS
+
+#define WD_TYPE_SERVER (wd_server_get_type ())
+
+G_DECLARE_FINAL_TYPE (WdServer, wd_server, WD, SERVER, GObject)
+
+#define WD_SERVER_DEFAULT_MAX_BODY (8 * 1024 * 1024)
+
+WdServer   *wd_server_new           (WdStore          *store,
+                                     WdAccounts       *accounts,
+                                     GTlsCertificate  *certificate);
+void        wd_server_set_max_body  (WdServer         *self,
+                                     gsize             max_body);
+gboolean    wd_server_listen        (WdServer         *self,
+                                     const char       *address,
+                                     GError          **error);
+GSList     *wd_server_get_uris      (WdServer         *self);
+void        wd_server_drain         (WdServer         *self);
+gboolean    wd_server_is_drained    (WdServer         *self);
+
+G_END_DECLS

@@ -1,0 +1,39 @@
+/* wd-sync-service.h: the server half of sync. Push applies a client's
+ * queued operations exactly once, in order; pull hands a client the
+ * changes it may see, one snapshot per page. */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "wd-server-store.h"
+
+G_BEGIN_DECLS
+
+#define WD_TYPE_SYNC_SERVICE (wd_sync_service_get_type ())
+
+G_DECLARE_FINAL_TYPE (WdSyncService, wd_sync_service, WD, SYNC_SERVICE, GObject)
+
+typedef struct
+{
+  const char *client_id;
+  gint64      since;
+  guint       limit;
+  gint64      acked;      /* results of operations after this seq are returned; -1: none */
+} WdPullRequest;
+
+WdSyncService *wd_sync_service_new   (WdStore              *store);
+JsonObject    *wd_sync_service_push  (WdSyncService        *self,
+                                      const WdUser         *user,
+                                      const char           *body,
+                                      gsize                 length,
+                                      gint64                now,
+                                      gint64               *last_seq,
+                                      GError              **error);
+JsonObject    *wd_sync_service_pull  (WdSyncService        *self,
+                                      const WdUser         *user,
+                                      const WdPullRequest  *request,
+                                      gint64                now,
+                                      GError              **error);
+char          *wd_mask_phone         (const char           *phone);
+
+G_END_DECLS
