@@ -308,6 +308,16 @@ cmd_serve (int    argc,
   if (!wd_server_listen (server, listen ? listen : "127.0.0.1:8080", &error))
     return fail (error);
 
+  /* Signals are caught before anyone is told where to connect. */
+  loop = g_main_loop_new (NULL, FALSE);
+  serving.loop = loop;
+  serving.server = server;
+  serving.store = store;
+  serving.system = system;
+  g_signal_connect (server, "drained", G_CALLBACK (on_drained), &serving);
+  g_unix_signal_add (SIGTERM, on_terminate_with_deadline, &serving);
+  g_unix_signal_add (SIGINT, on_terminate_with_deadline, &serving);
+
   uris = wd_server_get_uris (server);
   for (GSList *l = uris; l; l = l->next)
     {
@@ -318,14 +328,6 @@ cmd_serve (int    argc,
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   fflush (stdout);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  serving.loop = loop;
-  serving.server = server;
-  serving.store = store;
-  serving.system = system;
-  g_signal_connect (server, "drained", G_CALLBACK (on_drained), &serving);
-  g_unix_signal_add (SIGTERM, on_terminate_with_deadline, &serving);
-  g_unix_signal_add (SIGINT, on_terminate_with_deadline, &serving);
   g_timeout_add_seconds (60, expire_overdue, &serving);
   expire_overdue (&serving);
 

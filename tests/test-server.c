@@ -1,0 +1,700 @@
+/* test-server.c: wudan-server as a real process on loopback: every
+ * endpoint, each way of failing to authenticate, each kind of bad input,
+ * duplicate and gap pushes, and crashes between apply and answer. */
+#include "config.h"
+
+#include <sqlite3.h>
+#include <glib/gstdio.h>
+
+#include "wd-json.h"
+#include "wd-test-server.h"
+
+static WdTestServer shared;
+
+static JsonObject *
+order_args (const char *id,
+            const char *subdistrict,
+            int         day_offset)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) day = g_date_time_add_days (now, day_offset);
+  g_autofree char *starts = g_date_time_format (day, "%Y-%m-%dT09:00+08:00");
+  g_autofree char *ends = g_date_time_format (day, "%Y-%m-%dT11:00+08:00");
+  g_autofree char *json = g_strdup_printf (
+      "{\"id\":\"%s\",\"title\":\"反诈讲座\",\"topic_id\":\"law\",\"subdistrict_id\":\"%s\","
+      "\"venue\":\"社区活动室\",\"venue_kind\":\"community\",\"starts_at\":\"%s\",\"ends_at\":\"%s\","
+      "\"requester\":\"社区居委会\",\"contact_name\":\"刘洋\",\"contact_phone\":\"13912340000\"}",
+      id, subdistrict, starts, ends);
+
+  return wd_json_parse_object (json, -1, NULL);
+}
+
+static char *
+push_body (const char  *client_id,
+           gint64       first_seq,
+           guint        n,
+           const char **kinds,
+           JsonObject **args)
+{
+  g_autoptr(JsonObject) message = json_object_new ();
+  JsonArray *ops = json_array_new ();
+
+  json_object_set_int_member (message, "protocol", 1);
+  json_object_set_string_member (message, "client_id", client_id);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *op = json_object_new ();
+      g_autofree char *op_id = g_strdup_printf ("%s-op-%" G_GINT64_FORMAT, client_id, first_seq + i);
+
+      json_object_set_int_member (op, "seq", first_seq + i);
+      json_object_set_string_member (op, "op_id", op_id);
+      json_object_set_string_member (op, "kind", kinds[i]);
+      json_object_set_object_member (op, "args", json_object_ref (args[i]));
+      json_array_add_object_element (ops, op);
+    }
+  json_object_set_array_member (message, "ops", ops);
+  return wd_json_object_to_string (message, FALSE);
+}
+
+static JsonObject *
+result_of (WdTestReply *reply,
+           guint        index)
+{
+  JsonArray *results = json_object_get_array_member (wd_test_reply_object (reply), "results");
+
+  return json_array_get_object_element (results, index);
+}
+
+static gint64
+db_count (WdTestServer *server,
+          const char   *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (server->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+static void
+test_health (void)
+{
+  g_autoptr(WdTestReply) reply = wd_test_request (&shared, "GET", "/api/v1/health", NULL, NULL);
+
+  g_assert_cmpuint (reply->status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (wd_test_reply_object (reply), "status"), ==, "ok");
+  g_assert_cmpint (json_object_get_int_member (wd_test_reply_object (reply), "protocol"), ==, 1);
+}
+
+static void
+test_session (void)
+{
+  g_autofree char *token = wd_test_login (&shared, "centre");
+  g_autoptr(WdTestReply) me = wd_test_request (&shared, "GET", "/api/v1/me", token, NULL);
+  g_autoptr(WdTestReply) wrong = wd_test_request (&shared, "POST", "/api/v1/session", NULL,
+                                                  "{\"name\":\"centre\",\"password\":\"not-it-at-all\"}");
+  g_autoptr(WdTestReply) nobody = wd_test_request (&shared, "POST", "/api/v1/session", NULL,
+                                                   "{\"name\":\"nobody\",\"password\":\"whatever1\"}");
+  g_autoptr(WdTestReply) missing = wd_test_request (&shared, "POST", "/api/v1/session", NULL,
+                                                    "{\"name\":\"centre\"}");
+  g_autoptr(WdTestReply) broken = wd_test_request (&shared, "POST", "/api/v1/session", NULL, "{\"name\":");
+  g_autoptr(WdTestReply) logout = NULL;
+  g_autoptr(WdTestReply) after = NULL;
+
+  g_assert_cmpuint (me->status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (wd_test_reply_object (me), "role"), ==, "centre");
+  g_assert_cmpuint (wrong->status, ==, 401);
+  g_assert_cmpstr (wd_test_reply_code (wrong), ==, "bad-credentials");
+  g_assert_cmpuint (nobody->status, ==, 401);
+  g_assert_cmpuint (missing->status, ==, 400);
+  g_assert_nonnull (strstr (json_object_get_string_member (wd_test_reply_object (missing), "message"), "password"));
+  g_assert_cmpuint (broken->status, ==, 400);
+  g_assert_cmpstr (wd_test_reply_code (broken), ==, "invalid-json");
+
+  logout = wd_test_request (&shared, "DELETE", "/api/v1/session", token, NULL);
+  g_assert_cmpuint (logout->status, ==, 200);
+  after = wd_test_request (&shared, "GET", "/api/v1/me", token, NULL);
+  g_assert_cmpuint (after->status, ==, 401);
+}
+
+static void
+test_auth_failures (void)
+{
+  g_autofree char *token = wd_test_login (&shared, "office");
+  g_autoptr(WdTestReply) none = wd_test_request (&shared, "GET", "/api/v1/pull?client_id=a1", NULL, NULL);
+  g_autoptr(WdTestReply) bad = wd_test_request (&shared, "GET", "/api/v1/pull?client_id=a1", "forged-token", NULL);
+  g_autoptr(WdTestReply) no_push = wd_test_request (&shared, "POST", "/api/v1/push", NULL, "{}");
+  g_autoptr(WdTestReply) expired = NULL;
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
+  g_autofree char *sql = g_strdup_printf ("UPDATE sessions SET expires_at = 1 WHERE token_hash = '%s'", hash);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpuint (none->status, ==, 401);
+  g_assert_cmpstr (wd_test_reply_code (none), ==, "unauthorized");
+  g_assert_cmpuint (bad->status, ==, 401);
+  g_assert_cmpuint (no_push->status, ==, 401);
+
+  /* The session runs out: the same token is refused. */
+  g_assert_cmpint (sqlite3_open (shared.db, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  expired = wd_test_request (&shared, "GET", "/api/v1/me", token, NULL);
+  g_assert_cmpuint (expired->status, ==, 401);
+}
+
+static void
+test_roles_and_scope (void)
+{
+  g_autofree char *office = wd_test_login (&shared, "office");
+  g_autofree char *centre = wd_test_login (&shared, "centre");
+  g_autoptr(JsonObject) own = order_args ("scope-own", "qianfoshan", 5);
+  g_autoptr(JsonObject) other = order_args ("scope-other", "dianliu", 5);
+  g_autoptr(JsonObject) dispatch = wd_json_parse_object (
+      "{\"order_id\":\"scope-own\",\"assignee_kind\":\"speaker\",\"assignee_id\":\"speaker-0001\"}", -1, NULL);
+  const char *office_kinds[] = { "order.create", "order.create", "order.dispatch" };
+  JsonObject *office_args[] = { own, other, dispatch };
+  g_autofree char *body = push_body ("scope-office", 1, 3, office_kinds, office_args);
+  g_autoptr(WdTestReply) pushed = wd_test_request (&shared, "POST", "/api/v1/push", office, body);
+  g_autofree char *cursor = g_strdup ("0");
+  gboolean more = TRUE;
+  guint orders = 0, speakers = 0;
+
+  g_assert_cmpuint (pushed->status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (result_of (pushed, 0), "status"), ==, "applied");
+  /* Another sub-district's order, and dispatching: not for an office. */
+  g_assert_cmpstr (json_object_get_string_member (result_of (pushed, 1), "status"), ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (result_of (pushed, 1), "code"), ==, "forbidden");
+  g_assert_cmpstr (json_object_get_string_member (result_of (pushed, 2), "code"), ==, "forbidden");
+  g_assert_cmpint (json_object_get_int_member (wd_test_reply_object (pushed), "last_seq"), ==, 3);
+
+  /* Everything the office pulls is its own sub-district's, and no
+   * speaker's phone number comes through whole. */
+  while (more)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/pull?client_id=scope-office&since=%s&limit=500", cursor);
+      g_autoptr(WdTestReply) page = wd_test_request (&shared, "GET", path, office, NULL);
+      JsonObject *reply = wd_test_reply_object (page);
+      JsonArray *changes = json_object_get_array_member (reply, "changes");
+
+      g_assert_cmpuint (page->status, ==, 200);
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        {
+          JsonObject *change = json_array_get_object_element (changes, i);
+          const char *entity = json_object_get_string_member (change, "entity");
+          JsonObject *row = json_object_get_object_member (change, "row");
+
+          g_assert_true (row != NULL || json_object_get_boolean_member (change, "deleted"));
+          if (row == NULL)
+            continue;
+          if (g_str_equal (entity, "order"))
+            {
+              g_assert_cmpstr (json_object_get_string_member (row, "subdistrict_id"), ==, "qianfoshan");
+              orders++;
+            }
+          if (g_str_equal (entity, "speaker"))
+            {
+              g_assert_nonnull (strstr (json_object_get_string_member (row, "phone"), "****"));
+              speakers++;
+            }
+          g_assert_false (g_str_equal (entity, "fund") || g_str_equal (entity, "reward_period"));
+        }
+      g_free (cursor);
+      cursor = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (reply, "cursor"));
+      more = json_object_get_boolean_member (reply, "more");
+    }
+  g_assert_cmpuint (orders, >, 10);
+  g_assert_cmpuint (speakers, >=, 130);
+
+  /* The centre sees the phone numbers. */
+  {
+    g_autoptr(WdTestReply) page = wd_test_request (&shared, "GET", "/api/v1/pull?client_id=scope-centre&limit=5000",
+                                                   centre, NULL);
+
+    g_assert_null (strstr (page->text, "****"));
+  }
+}
+
+static void
+test_team_scope (void)
+{
+  g_autofree char *team = wd_test_login (&shared, "team");
+  g_autoptr(WdTestReply) page = wd_test_request (&shared, "GET", "/api/v1/pull?client_id=team-1&limit=5000",
+                                                 team, NULL);
+  JsonArray *changes = json_object_get_array_member (wd_test_reply_object (page), "changes");
+  guint own = 0;
+
+  g_assert_cmpuint (page->status, ==, 200);
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonObject *change = json_array_get_object_element (changes, i);
+
+      if (g_str_equal (json_object_get_string_member (change, "entity"), "order")
+          && json_object_has_member (change, "row"))
+        {
+          JsonObject *row = json_object_get_object_member (change, "row");
+
+          g_assert_cmpstr (json_object_get_string_member (row, "assignee_id"), ==, "team-02");
+          own++;
+        }
+      g_assert_false (g_str_equal (json_object_get_string_member (change, "entity"), "callback"));
+    }
+  g_assert_cmpuint (own, >, 0);
+}
+
+static void
+expect_bad (WdTestReply *reply,
+            guint        status,
+            const char  *code)
+{
+  if (reply->status != status || !g_str_equal (wd_test_reply_code (reply), code))
+    g_error ("expected %u %s, got %u %s", status, code, reply->status, reply->text);
+  g_assert_cmpuint (strlen (json_object_get_string_member (wd_test_reply_object (reply), "message")), >, 10);
+}
+
+static void
+test_bad_input (void)
+{
+  static const struct { const char *body; const char *code; } cases[] = {
+    { "{\"protocol\":1,\"client_id\":\"bad-1\",\"ops\":", "malformed" },
+    { "[1,2,3]", "malformed" },
+    { "{\"protocol\":1,\"client_id\":\"bad-1\",\"ops\":{}}", "malformed" },
+    { "{\"protocol\":1,\"client_id\":\"bad-1\",\"ops\":[{\"seq\":\"1\",\"op_id\":\"x\",\"kind\":\"order.create\",\"args\":{}}]}", "malformed" },
+    { "{\"protocol\":1,\"client_id\":\"bad-1\",\"ops\":[{\"seq\":1,\"kind\":\"order.create\",\"args\":{}}]}", "malformed" },
+    { "{\"protocol\":1,\"client_id\":\"bad-1\",\"ops\":[{\"seq\":1,\"op_id\":\"x\",\"kind\":\"order.create\",\"args\":[]}]}", "malformed" },
+    { "{\"protocol\":1,\"ops\":[]}", "malformed" },
+    { "{\"protocol\":1,\"client_id\":\"bad 1\",\"ops\":[]}", "malformed" },
+    { "{\"protocol\":1,\"client_id\":\"bad-1\",\"ops\":[],\"extra\":1}", "malformed" },
+    { "{\"protocol\":1,\"client_id\":\"\xff\xfe\",\"ops\":[]}", "malformed" },
+    { "{\"protocol\":1,\"client_id\":\"x\\u0000y\",\"ops\":[]}", "malformed" },
+    { "{\"protocol\":2,\"client_id\":\"bad-1\",\"ops\":[]}", "unsupported-protocol" },
+    { "{\"client_id\":\"bad-1\",\"ops\":[]}", "malformed" },
+    { "{\"protocol\":1,\"client_id\":\"bad-1\",\"ops\":[{\"seq\":1,\"op_id\":\"a\",\"kind\":\"k\",\"args\":{}},"
+      "{\"seq\":3,\"op_id\":\"b\",\"kind\":\"k\",\"args\":{}}]}", "malformed" },
+  };
+  g_autofree char *token = wd_test_login (&shared, "centre");
+  g_autoptr(GString) deep = g_string_new ("{\"protocol\":1,\"client_id\":\"bad-1\",\"ops\":");
+  gint64 before = db_count (&shared, "SELECT max (seq) FROM changes");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(WdTestReply) reply = wd_test_request_raw (&shared, "POST", "/api/v1/push", token,
+                                                          cases[i].body, strlen (cases[i].body), NULL);
+
+      expect_bad (reply, 400, cases[i].code);
+    }
+
+  for (int i = 0; i < 100000; i++)
+    g_string_append_c (deep, '[');
+  {
+    g_autoptr(WdTestReply) reply = wd_test_request_raw (&shared, "POST", "/api/v1/push", token,
+                                                        deep->str, deep->len, NULL);
+    g_autoptr(WdTestReply) header = wd_test_request_raw (&shared, "GET", "/api/v1/pull?client_id=bad-1", token,
+                                                         NULL, 0, "7");
+    g_autoptr(WdTestReply) future = wd_test_request (&shared, "GET", "/api/v1/pull?client_id=bad-1&since=999999999",
+                                                     token, NULL);
+    g_autoptr(WdTestReply) limit = wd_test_request (&shared, "GET", "/api/v1/pull?client_id=bad-1&limit=0",
+                                                    token, NULL);
+    g_autoptr(WdTestReply) no_client = wd_test_request (&shared, "GET", "/api/v1/pull", token, NULL);
+    g_autoptr(WdTestReply) unknown_kind = NULL;
+    g_autoptr(JsonObject) empty = json_object_new ();
+    const char *kinds[] = { "order.teleport" };
+    JsonObject *args[] = { empty };
+    g_autofree char *body = push_body ("bad-2", 1, 1, kinds, args);
+
+    expect_bad (reply, 400, "malformed");
+    expect_bad (header, 400, "unsupported-protocol");
+    expect_bad (future, 400, "bad-cursor");
+    expect_bad (limit, 400, "invalid-argument");
+    expect_bad (no_client, 400, "invalid-argument");
+
+    /* An unknown operation is that operation's refusal, not the push's. */
+    unknown_kind = wd_test_request (&shared, "POST", "/api/v1/push", token, body);
+    g_assert_cmpuint (unknown_kind->status, ==, 200);
+    g_assert_cmpstr (json_object_get_string_member (result_of (unknown_kind, 0), "code"), ==, "unknown-operation");
+  }
+
+  /* Nothing of it changed any data. */
+  g_assert_cmpint (db_count (&shared, "SELECT max (seq) FROM changes"), ==, before);
+}
+
+static void
+test_body_limit (void)
+{
+  static const char * const args[] = { "--max-body", "4096", NULL };
+  WdTestServer small;
+  g_autoptr(GString) big = g_string_new ("{\"protocol\":1,\"client_id\":\"big\",\"ops\":[],\"pad\":\"");
+  g_autofree char *token = NULL;
+  g_autoptr(WdTestReply) reply = NULL;
+
+  wd_test_server_start (&small, NULL, args);
+  token = wd_test_login (&small, "centre");
+  while (big->len < 8192)
+    g_string_append (big, "xxxxxxxxxxxxxxxx");
+  g_string_append (big, "\"}");
+  reply = wd_test_request_raw (&small, "POST", "/api/v1/push", token, big->str, big->len, NULL);
+  g_assert_cmpuint (reply->status, ==, 413);
+  g_assert_cmpstr (wd_test_reply_code (reply), ==, "too-large");
+  wd_test_server_stop (&small);
+}
+
+static void
+test_duplicate_and_gap (void)
+{
+  g_autofree char *token = wd_test_login (&shared, "centre");
+  g_autoptr(JsonObject) a = order_args ("dup-a", "dongguan", 6);
+  g_autoptr(JsonObject) b = order_args ("dup-b", "dongguan", 7);
+  g_autoptr(JsonObject) c = order_args ("dup-c", "dongguan", 8);
+  const char *kinds[] = { "order.create", "order.create", "order.create" };
+  JsonObject *args[] = { a, b, c };
+  g_autofree char *first = push_body ("dup-client", 1, 2, kinds, args);
+  g_autofree char *overlap = push_body ("dup-client", 2, 2, kinds + 1, args + 1);
+  g_autofree char *gap = push_body ("dup-client", 7, 1, kinds, args);
+  g_autoptr(WdTestReply) r1 = wd_test_request (&shared, "POST", "/api/v1/push", token, first);
+  g_autoptr(WdTestReply) r2 = wd_test_request (&shared, "POST", "/api/v1/push", token, first);
+  g_autoptr(WdTestReply) r3 = wd_test_request (&shared, "POST", "/api/v1/push", token, overlap);
+  g_autoptr(WdTestReply) r4 = wd_test_request (&shared, "POST", "/api/v1/push", token, gap);
+  g_autoptr(WdTestReply) r5 = NULL;
+  g_autofree char *reused = NULL;
+
+  g_assert_cmpuint (r1->status, ==, 200);
+  g_assert_cmpuint (r2->status, ==, 200);
+  g_assert_true (json_object_get_boolean_member (result_of (r2, 0), "duplicate"));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (result_of (r2, 0), "result"),
+                                                  "number"), ==,
+                   json_object_get_string_member (json_object_get_object_member (result_of (r1, 0), "result"),
+                                                  "number"));
+  /* A resent queue: the first is a duplicate, the next is new. */
+  g_assert_true (json_object_get_boolean_member (result_of (r3, 0), "duplicate"));
+  g_assert_false (json_object_has_member (result_of (r3, 1), "duplicate"));
+  g_assert_cmpint (json_object_get_int_member (wd_test_reply_object (r3), "last_seq"), ==, 3);
+
+  g_assert_cmpuint (r4->status, ==, 409);
+  g_assert_cmpstr (wd_test_reply_code (r4), ==, "gap");
+  g_assert_cmpint (json_object_get_int_member (wd_test_reply_object (r4), "last_seq"), ==, 3);
+
+  /* Number 1 again, for a different operation. */
+  reused = push_body ("dup-client", 1, 1, kinds + 2, args + 2);
+  {
+    g_autoptr(GString) text = g_string_new (reused);
+
+    g_string_replace (text, "dup-client-op-1", "another-op", 0);
+    r5 = wd_test_request (&shared, "POST", "/api/v1/push", token, text->str);
+  }
+  g_assert_cmpuint (r5->status, ==, 409);
+  g_assert_cmpstr (wd_test_reply_code (r5), ==, "seq-reused");
+
+  g_assert_cmpint (db_count (&shared, "SELECT count (*) FROM orders WHERE id IN ('dup-a', 'dup-b', 'dup-c')"),
+                   ==, 3);
+  g_assert_cmpint (db_count (&shared, "SELECT count (*) FROM history WHERE entity_id IN ('dup-a', 'dup-b', 'dup-c')"),
+                   ==, 3);
+}
+
+static void
+test_pull_paging (void)
+{
+  g_autofree char *token = wd_test_login (&shared, "centre");
+  g_autoptr(GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gint64 cursor = 0;
+  gboolean more = TRUE;
+  guint pages = 0;
+
+  while (more)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/pull?client_id=paging&since=%" G_GINT64_FORMAT
+                                               "&limit=200", cursor);
+      g_autoptr(WdTestReply) page = wd_test_request (&shared, "GET", path, token, NULL);
+      JsonObject *reply = wd_test_reply_object (page);
+      JsonArray *changes = json_object_get_array_member (reply, "changes");
+      gint64 next = json_object_get_int_member (reply, "cursor");
+
+      g_assert_cmpuint (page->status, ==, 200);
+      g_assert_cmpuint (json_array_get_length (changes), <=, 200);
+      g_assert_cmpint (next, >=, cursor);
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        {
+          JsonObject *change = json_array_get_object_element (changes, i);
+          g_autofree char *key = g_strdup_printf ("%s/%s", json_object_get_string_member (change, "entity"),
+                                                  json_object_get_string_member (change, "key"));
+
+          g_assert_cmpint (json_object_get_int_member (change, "seq"), >, cursor);
+          /* Each entity comes once: the log keeps only its newest change. */
+          g_assert_true (g_hash_table_add (keys, g_steal_pointer (&key)));
+        }
+      cursor = next;
+      more = json_object_get_boolean_member (reply, "more");
+      pages++;
+    }
+  g_assert_cmpuint (pages, >, 5);
+  g_assert_cmpint (g_hash_table_size (keys), ==, db_count (&shared, "SELECT count (*) FROM changes"));
+  g_assert_cmpint (db_count (&shared, "SELECT count (*) FROM orders"), <, g_hash_table_size (keys));
+}
+
+static void
+test_read_endpoints (void)
+{
+  g_autoptr(WdTestReply) projects = wd_test_request (&shared, "GET", "/api/v1/projects", NULL, NULL);
+  g_autoptr(WdTestReply) speakers = wd_test_request (&shared, "GET", "/api/v1/speakers?topic=party-history",
+                                                     NULL, NULL);
+  g_autoptr(WdTestReply) schedule = wd_test_request (&shared, "GET", "/api/v1/schedule", NULL, NULL);
+  g_autoptr(WdTestReply) missing = wd_test_request (&shared, "GET", "/api/v1/nothing-here", NULL, NULL);
+  g_autoptr(WdTestReply) method = wd_test_request (&shared, "PUT", "/api/v1/projects", NULL, "{}");
+
+  g_assert_cmpuint (projects->status, ==, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (wd_test_reply_object (projects), "items")),
+                    >=, 40);
+  g_assert_cmpuint (speakers->status, ==, 200);
+  g_assert_null (strstr (speakers->text, "\"phone\""));
+  g_assert_cmpuint (schedule->status, ==, 200);
+  g_assert_null (strstr (schedule->text, "contact_phone"));
+  g_assert_null (strstr (schedule->text, "\"ordered\""));
+  g_assert_cmpuint (missing->status, ==, 404);
+  g_assert_cmpuint (method->status, ==, 405);
+}
+
+static void
+test_rate_limit (void)
+{
+  guint limited = 0;
+
+  for (int i = 0; i < 8; i++)
+    {
+      g_autoptr(WdTestReply) reply = wd_test_request (&shared, "POST", "/api/v1/session", NULL,
+                                                      "{\"name\":\"admin\",\"password\":\"guess-guess\"}");
+
+      limited += reply->status == 429;
+    }
+  g_assert_cmpuint (limited, >=, 3);
+  /* The right password is refused as well while the limit holds. */
+  {
+    g_autofree char *body = g_strdup_printf ("{\"name\":\"admin\",\"password\":\"%s\"}",
+                                             (char *) g_hash_table_lookup (shared.passwords, "admin"));
+    g_autoptr(WdTestReply) reply = wd_test_request (&shared, "POST", "/api/v1/session", NULL, body);
+
+    g_assert_cmpuint (reply->status, ==, 429);
+    g_assert_cmpstr (wd_test_reply_code (reply), ==, "rate-limited");
+  }
+}
+
+static void
+test_no_secrets_in_log (void)
+{
+  g_autofree char *token = wd_test_login (&shared, "office");
+  g_autofree char *log = wd_test_server_log (&shared);
+  const char *password = g_hash_table_lookup (shared.passwords, "office");
+
+  g_assert_nonnull (strstr (log, "POST /api/v1/session 200"));
+  g_assert_null (strstr (log, password));
+  g_assert_null (strstr (log, token));
+  g_assert_null (strstr (log, "$argon2id$"));
+}
+
+/* The server dies after committing a push and before answering; the
+ * client, having no answer, sends the same push again. */
+static void
+test_crash_after_commit (void)
+{
+  WdTestServer server;
+  g_autoptr(JsonObject) a = order_args ("crash-a", "wendong", 9);
+  g_autoptr(JsonObject) b = order_args ("crash-b", "wendong", 10);
+  const char *kinds[] = { "order.create", "order.create" };
+  JsonObject *args[] = { a, b };
+  g_autofree char *body = push_body ("crash-client", 1, 2, kinds, args);
+  g_autofree char *token = NULL;
+  g_autoptr(WdTestReply) lost = NULL;
+  g_autoptr(WdTestReply) retried = NULL;
+
+  wd_test_server_start (&server, NULL, NULL);
+  wd_test_server_restart (&server, "crash-after-commit");
+  token = wd_test_login (&server, "centre");
+
+  lost = wd_test_request (&server, "POST", "/api/v1/push", token, body);
+  g_assert_cmpuint (lost->status, ==, 0);           /* no answer at all */
+
+  wd_test_server_restart (&server, NULL);
+  g_free (token);
+  token = wd_test_login (&server, "centre");
+  retried = wd_test_request (&server, "POST", "/api/v1/push", token, body);
+  g_assert_cmpuint (retried->status, ==, 200);
+  g_assert_true (json_object_get_boolean_member (result_of (retried, 0), "duplicate"));
+  g_assert_true (json_object_get_boolean_member (result_of (retried, 1), "duplicate"));
+  g_assert_cmpint (db_count (&server, "SELECT count (*) FROM orders WHERE id IN ('crash-a', 'crash-b')"), ==, 2);
+  g_assert_cmpint (db_count (&server, "SELECT count (*) FROM history WHERE entity_id IN ('crash-a', 'crash-b')"),
+                   ==, 2);
+  wd_test_server_stop (&server);
+}
+
+static gpointer
+kill_soon (gpointer data)
+{
+  /* Somewhere between sending and answering, varying from run to run. */
+  g_usleep (g_random_int_range (0, 20000));
+  wd_test_server_kill (data);
+  return NULL;
+}
+
+/* kill -9 at arbitrary moments during a stream of pushes; the client
+ * resends whatever was not acknowledged. Every operation ends applied
+ * exactly once, and the database is sound. */
+static void
+test_kill_during_pushes (void)
+{
+  WdTestServer server;
+  const guint n_ops = 60;
+  g_autofree char *token = NULL;
+  gint64 acked = 0;
+  guint kills = 0;
+
+  wd_test_server_start (&server, NULL, NULL);
+  token = wd_test_login (&server, "centre");
+
+  while (acked < n_ops)
+    {
+      g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+      const char *kinds[5];
+      guint n = MIN (5, n_ops - (guint) acked);
+      g_autofree char *body = NULL;
+      g_autoptr(WdTestReply) reply = NULL;
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autofree char *id = g_strdup_printf ("kill-%" G_GINT64_FORMAT, acked + 1 + i);
+
+          kinds[i] = "order.create";
+          g_ptr_array_add (args, order_args (id, "yanshan", 11 + (int) ((acked + i) % 20)));
+        }
+      body = push_body ("kill-client", acked + 1, n, kinds, (JsonObject **) args->pdata);
+
+      if (kills < 4 && acked > 10 * (kills + 1))
+        {
+          /* Kill while this push is on its way. */
+          g_autoptr(GThread) killer = NULL;
+
+          kills++;
+          killer = g_thread_new ("killer", kill_soon, &server);
+          reply = wd_test_request (&server, "POST", "/api/v1/push", token, body);
+          g_thread_join (g_steal_pointer (&killer));
+          wd_test_server_restart (&server, NULL);
+          g_free (token);
+          token = wd_test_login (&server, "centre");
+          continue;     /* no answer taken as given: resend */
+        }
+
+      reply = wd_test_request (&server, "POST", "/api/v1/push", token, body);
+      g_assert_cmpuint (reply->status, ==, 200);
+      acked = json_object_get_int_member (wd_test_reply_object (reply), "last_seq");
+    }
+
+  g_assert_cmpuint (kills, ==, 4);
+  g_assert_cmpint (db_count (&server, "SELECT count (*) FROM orders WHERE id LIKE 'kill-%'"), ==, n_ops);
+  g_assert_cmpint (db_count (&server, "SELECT count (*) FROM history WHERE entity_id LIKE 'kill-%'"), ==, n_ops);
+  g_assert_cmpint (db_count (&server, "SELECT count (*) FROM op_results WHERE client_id = 'kill-client'"), ==, n_ops);
+  g_assert_cmpint (db_count (&server, "SELECT count (*) FROM pragma_integrity_check WHERE integrity_check = 'ok'"),
+                   ==, 1);
+  wd_test_server_stop (&server);
+}
+
+static void
+test_sigterm (void)
+{
+  WdTestServer server;
+  g_autofree char *log = NULL;
+
+  wd_test_server_start (&server, NULL, NULL);
+  g_assert_cmpint (wd_test_server_terminate (&server), ==, 0);
+  log = wd_test_server_log (&server);
+  g_assert_nonnull (strstr (log, "Stopped"));
+  wd_test_server_stop (&server);
+}
+
+static gboolean
+accept_any_certificate (SoupMessage          *msg,
+                        GTlsCertificate      *certificate,
+                        GTlsCertificateFlags  errors,
+                        gpointer              data)
+{
+  return TRUE;
+}
+
+static void
+test_tls (void)
+{
+  WdTestServer server;
+  g_autofree char *dir = g_dir_make_tmp ("wudan-tls-XXXXXX", NULL);
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  g_autofree char *command = g_strdup_printf ("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost"
+                                              " -keyout %s -out %s", key, cert);
+  const char *args[] = { "--tls-cert", cert, "--tls-key", key, NULL };
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autofree char *openssl_out = NULL;
+  g_autofree char *openssl_err = NULL;
+  int status = 0;
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is not installed");
+      return;
+    }
+  g_assert_true (g_spawn_command_line_sync (command, &openssl_out, &openssl_err, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  wd_test_server_start (&server, NULL, args);
+  g_assert_true (g_str_has_prefix (server.base, "https://"));
+  {
+    g_autofree char *uri = g_strconcat (server.base, "/api/v1/health", NULL);
+    g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+    g_autoptr(GBytes) body = NULL;
+    g_autoptr(GError) error = NULL;
+
+    /* The test trusts its own self-signed certificate. */
+    g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any_certificate), NULL);
+    body = soup_session_send_and_read (server.session, msg, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  }
+  wd_test_server_stop (&server);
+  g_unlink (cert);
+  g_unlink (key);
+  g_rmdir (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  g_assert_nonnull (g_getenv ("WUDAN_SERVER"));
+
+  wd_test_server_start (&shared, NULL, NULL);
+
+  g_test_add_func ("/server/health", test_health);
+  g_test_add_func ("/server/session", test_session);
+  g_test_add_func ("/server/auth-failures", test_auth_failures);
+  g_test_add_func ("/server/roles-and-scope", test_roles_and_scope);
+  g_test_add_func ("/server/team-scope", test_team_scope);
+  g_test_add_func ("/server/bad-input", test_bad_input);
+  g_test_add_func ("/server/body-limit", test_body_limit);
+  g_test_add_func ("/server/duplicate-and-gap", test_duplicate_and_gap);
+  g_test_add_func ("/server/pull-paging", test_pull_paging);
+  g_test_add_func ("/server/read-endpoints", test_read_endpoints);
+  g_test_add_func ("/server/no-secrets-in-log", test_no_secrets_in_log);
+  g_test_add_func ("/server/rate-limit", test_rate_limit);
+  g_test_add_func ("/server/crash-after-commit", test_crash_after_commit);
+  g_test_add_func ("/server/kill-during-pushes", test_kill_during_pushes);
+  g_test_add_func ("/server/sigterm", test_sigterm);
+  g_test_add_func ("/server/tls", test_tls);
+
+  status = g_test_run ();
+  wd_test_server_stop (&shared);
+  return status;
+}

@@ -1,0 +1,247 @@
+/* wd-test-server.c: starting, killing and talking to wudan-server. */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "wd-json.h"
+#include "wd-test-server.h"
+
+static void
+spawn (WdTestServer        *server,
+       const char          *fault,
+       gboolean             demo,
+       const char * const  *extra_args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  char *line;
+
+  if (fault != NULL)
+    g_subprocess_launcher_setenv (launcher, "WUDAN_SERVER_FAULT", fault, TRUE);
+  else
+    g_subprocess_launcher_unsetenv (launcher, "WUDAN_SERVER_FAULT");
+  g_subprocess_launcher_set_stderr_file_path (launcher, server->log);
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("WUDAN_SERVER"));
+  g_ptr_array_add (argv, (gpointer) "serve");
+  g_ptr_array_add (argv, (gpointer) "--db");
+  g_ptr_array_add (argv, server->db);
+  g_ptr_array_add (argv, (gpointer) "--listen");
+  g_ptr_array_add (argv, (gpointer) "127.0.0.1:0");
+  if (demo)
+    g_ptr_array_add (argv, (gpointer) "--demo");
+  for (guint i = 0; extra_args && extra_args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) extra_args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  server->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
+  while ((line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error)) != NULL)
+    {
+      g_auto(GStrv) words = g_strsplit_set (g_strstrip (line), " ", -1);
+      g_autofree char *owned = line;
+
+      if (g_str_has_prefix (line, "Listening on "))
+        {
+          g_clear_pointer (&server->base, g_free);
+          server->base = g_strndup (line + strlen ("Listening on "), strlen (line) - strlen ("Listening on ") - 1);
+          break;
+        }
+      /* "admin    PASSWORD  (Administrator)" */
+      if (g_strv_length (words) >= 2 && *words[0] && !g_str_has_suffix (words[0], ":"))
+        {
+          g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+
+          for (guint i = 0; words[i]; i++)
+            if (*words[i])
+              g_ptr_array_add (parts, words[i]);
+          if (parts->len >= 3 && g_str_has_prefix (parts->pdata[2], "("))
+            g_hash_table_insert (server->passwords, g_strdup (parts->pdata[0]), g_strdup (parts->pdata[1]));
+        }
+    }
+  g_assert_no_error (error);
+  g_assert_nonnull (server->base);
+}
+
+void
+wd_test_server_start (WdTestServer       *server,
+                      const char         *fault,
+                      const char * const *extra_args)
+{
+  g_autoptr(GError) error = NULL;
+
+  memset (server, 0, sizeof *server);
+  server->dir = g_dir_make_tmp ("wudan-server-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  server->db = g_build_filename (server->dir, "server.db", NULL);
+  server->log = g_build_filename (server->dir, "server.log", NULL);
+  server->passwords = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  server->session = soup_session_new_with_options ("timeout", 30, NULL);
+  spawn (server, fault, TRUE, extra_args);
+}
+
+void
+wd_test_server_restart (WdTestServer *server,
+                        const char   *fault)
+{
+  if (server->process != NULL)
+    wd_test_server_kill (server);
+  /* A fresh session: connections to the old process are gone. */
+  g_clear_object (&server->session);
+  server->session = soup_session_new_with_options ("timeout", 30, NULL);
+  spawn (server, fault, FALSE, NULL);
+}
+
+void
+wd_test_server_kill (WdTestServer *server)
+{
+  if (server->process == NULL)
+    return;
+  g_subprocess_send_signal (server->process, SIGKILL);
+  g_subprocess_wait (server->process, NULL, NULL);
+  g_clear_object (&server->process);
+}
+
+/* SIGTERM; returns the exit status. */
+int
+wd_test_server_terminate (WdTestServer *server)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_subprocess_send_signal (server->process, SIGTERM);
+  g_subprocess_wait (server->process, NULL, &error);
+  g_assert_no_error (error);
+  status = g_subprocess_get_if_exited (server->process) ? g_subprocess_get_exit_status (server->process) : -1;
+  g_clear_object (&server->process);
+  return status;
+}
+
+char *
+wd_test_server_log (WdTestServer *server)
+{
+  char *text = NULL;
+
+  g_file_get_contents (server->log, &text, NULL, NULL);
+  return text ? text : g_strdup ("");
+}
+
+void
+wd_test_server_stop (WdTestServer *server)
+{
+  wd_test_server_kill (server);
+  g_clear_object (&server->session);
+  for (const char * const *suffix = (const char * const[]) { "", "-wal", "-shm", NULL }; *suffix; suffix++)
+    {
+      g_autofree char *file = g_strconcat (server->db, *suffix, NULL);
+
+      g_unlink (file);
+    }
+  g_unlink (server->log);
+  g_rmdir (server->dir);
+  g_free (server->dir);
+  g_free (server->db);
+  g_free (server->log);
+  g_free (server->base);
+  g_hash_table_unref (server->passwords);
+}
+
+WdTestReply *
+wd_test_request_raw (WdTestServer *server,
+                     const char   *method,
+                     const char   *path,
+                     const char   *token,
+                     const char   *body,
+                     gsize         length,
+                     const char   *protocol)
+{
+  g_autofree char *uri = g_strconcat (server->base, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  WdTestReply *reply = g_new0 (WdTestReply, 1);
+  gsize size;
+  const char *data;
+
+  g_assert_nonnull (msg);
+  if (token != NULL)
+    {
+      g_autofree char *header = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", header);
+    }
+  if (protocol != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Wudan-Protocol", protocol);
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) content = g_bytes_new (body, length);
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", content);
+    }
+
+  bytes = soup_session_send_and_read (server->session, msg, NULL, &error);
+  if (bytes == NULL)
+    {
+      reply->status = 0;
+      reply->text = g_strdup (error->message);
+      return reply;
+    }
+  reply->status = soup_message_get_status (msg);
+  data = g_bytes_get_data (bytes, &size);
+  reply->text = g_strndup (data ? data : "", size);
+  reply->body = wd_json_parse (reply->text, -1, NULL);
+  return reply;
+}
+
+WdTestReply *
+wd_test_request (WdTestServer *server,
+                 const char   *method,
+                 const char   *path,
+                 const char   *token,
+                 const char   *body)
+{
+  return wd_test_request_raw (server, method, path, token, body, body ? strlen (body) : 0, NULL);
+}
+
+JsonObject *
+wd_test_reply_object (WdTestReply *reply)
+{
+  if (reply->body == NULL || !JSON_NODE_HOLDS_OBJECT (reply->body))
+    g_error ("expected a JSON object, got %u: %s", reply->status, reply->text);
+  return json_node_get_object (reply->body);
+}
+
+const char *
+wd_test_reply_code (WdTestReply *reply)
+{
+  return json_object_get_string_member_with_default (wd_test_reply_object (reply), "code", "");
+}
+
+void
+wd_test_reply_free (WdTestReply *reply)
+{
+  if (reply == NULL)
+    return;
+  g_clear_pointer (&reply->body, json_node_unref);
+  g_free (reply->text);
+  g_free (reply);
+}
+
+char *
+wd_test_login (WdTestServer *server,
+               const char   *name)
+{
+  const char *password = g_hash_table_lookup (server->passwords, name);
+  g_autofree char *body = g_strdup_printf ("{\"name\":\"%s\",\"password\":\"%s\"}", name, password);
+  g_autoptr(WdTestReply) reply = wd_test_request (server, "POST", "/api/v1/session", NULL, body);
+
+  g_assert_nonnull (password);
+  if (reply->status != 200)
+    g_error ("login as %s failed: %u %s", name, reply->status, reply->text);
+  return g_strdup (json_object_get_string_member (wd_test_reply_object (reply), "token"));
+}

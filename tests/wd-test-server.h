@@ -1,0 +1,59 @@
+/* wd-test-server.h: a real wudan-server process on loopback for tests,
+ * and a small synchronous HTTP client to talk to it. */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char        *dir;
+  char        *db;
+  char        *log;
+  char        *base;          /* http://127.0.0.1:PORT */
+  GSubprocess *process;
+  GHashTable  *passwords;     /* demo account → password */
+  SoupSession *session;
+} WdTestServer;
+
+typedef struct
+{
+  guint       status;
+  JsonNode   *body;
+  char       *text;
+} WdTestReply;
+
+void         wd_test_server_start       (WdTestServer   *server,
+                                         const char     *fault,
+                                         const char * const *extra_args);
+void         wd_test_server_restart     (WdTestServer   *server,
+                                         const char     *fault);
+void         wd_test_server_kill        (WdTestServer   *server);
+int          wd_test_server_terminate   (WdTestServer   *server);
+void         wd_test_server_stop        (WdTestServer   *server);
+char        *wd_test_server_log         (WdTestServer   *server);
+
+WdTestReply *wd_test_request            (WdTestServer   *server,
+                                         const char     *method,
+                                         const char     *path,
+                                         const char     *token,
+                                         const char     *body);
+WdTestReply *wd_test_request_raw        (WdTestServer   *server,
+                                         const char     *method,
+                                         const char     *path,
+                                         const char     *token,
+                                         const char     *body,
+                                         gsize           length,
+                                         const char     *protocol);
+char        *wd_test_login              (WdTestServer   *server,
+                                         const char     *name);
+JsonObject  *wd_test_reply_object       (WdTestReply    *reply);
+const char  *wd_test_reply_code         (WdTestReply    *reply);
+void         wd_test_reply_free         (WdTestReply    *reply);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WdTestReply, wd_test_reply_free)
+
+G_END_DECLS
