@@ -666,6 +666,162 @@ test_tls (void)
   g_rmdir (dir);
 }
 
+static int
+server_cliv (const char  *input,
+             char       **out,
+             char       **err,
+             va_list      args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("WUDAN_SERVER"));
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                               | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input, NULL, out, err, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_exit_status (process);
+}
+
+/* Runs wudan-server with arguments, feeding input on stdin; what it
+ * printed replaces *out and *err. */
+static int
+server_cli (const char  *input,
+            char       **out,
+            char       **err,
+            ...)
+{
+  va_list args;
+  int status;
+
+  g_clear_pointer (out, g_free);
+  g_clear_pointer (err, g_free);
+  va_start (args, err);
+  status = server_cliv (input, out, err, args);
+  va_end (args);
+  return status;
+}
+
+static void
+test_cli (void)
+{
+  static const char * const commands[] = { "serve", "seed-demo", "user", "backup" };
+  g_autofree char *dir = g_dir_make_tmp ("wudan-cli-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "cli.db", NULL);
+  g_autofree char *copy = g_build_filename (dir, "copy.db", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_assert_cmpint (server_cli (NULL, &out, &err, commands[i], "--help", NULL), ==, 0);
+      g_assert_nonnull (strstr (out, commands[i]));
+    }
+
+#define RUN(input, ...) server_cli (input, &out, &err, __VA_ARGS__, NULL)
+
+  g_assert_cmpint (RUN (NULL, "fly"), ==, 2);
+  g_assert_cmpint (RUN (NULL, "seed-demo", "--db", db), ==, 0);
+  g_assert_cmpint (RUN ("secret-password-1\n", "user", "add", "--db", db, "--name", "zhang", "--role", "office",
+                        "--subdistrict", "千佛山街道"), ==, 0);
+  g_assert_cmpint (RUN ("secret-password-2\n", "user", "add", "--db", db, "--name", "zhang", "--role", "office",
+                        "--subdistrict", "千佛山街道"), ==, 1);
+  g_assert_nonnull (strstr (err, "zhang"));
+  g_assert_cmpint (RUN ("short\n", "user", "add", "--db", db, "--name", "li", "--role", "centre"), ==, 1);
+  g_assert_nonnull (strstr (err, "8"));
+  g_assert_cmpint (RUN ("secret-password-3\n", "user", "add", "--db", db, "--name", "wang", "--role", "office"), ==, 2);
+  g_assert_nonnull (strstr (err, "--subdistrict"));
+  g_assert_cmpint (RUN ("secret-password-3\n", "user", "add", "--db", db, "--name", "wang", "--role", "office",
+                        "--subdistrict", "火星街道"), ==, 1);
+  g_assert_cmpint (RUN ("secret-password-4\n", "user", "add", "--db", db, "--name", "team1", "--role", "team",
+                        "--team", "甸柳亲子共读会"), ==, 0);
+
+  g_assert_cmpint (RUN (NULL, "user", "list", "--db", db, "--json"), ==, 0);
+  {
+    g_autoptr(JsonNode) users = wd_json_parse (out, -1, NULL);
+
+    g_assert_true (JSON_NODE_HOLDS_ARRAY (users));
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (users)), ==, 2);
+    g_assert_null (strstr (out, "argon2"));
+  }
+  g_assert_cmpint (RUN (NULL, "user", "disable", "--db", db, "--name", "zhang"), ==, 0);
+  g_assert_cmpint (RUN (NULL, "user", "list", "--db", db), ==, 0);
+  g_assert_nonnull (strstr (out, "disabled"));
+  g_assert_cmpint (RUN ("another-password\n", "user", "passwd", "--db", db, "--name", "zhang"), ==, 0);
+  g_assert_cmpint (RUN (NULL, "user", "disable", "--db", db, "--name", "nobody"), ==, 1);
+
+  /* The password was taken from standard input: it is nowhere on disk in clear. */
+  {
+    g_autofree char *contents = NULL;
+    gsize length = 0;
+
+    g_file_get_contents (db, &contents, &length, NULL);
+    g_assert_null (g_strstr_len (contents, (gssize) length, "secret-password-1"));
+  }
+
+  g_assert_cmpint (RUN (NULL, "backup", "--db", db, "--to", copy), ==, 0);
+  {
+    sqlite3 *backup = NULL;
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_open_v2 (copy, &backup, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (backup, "SELECT (SELECT count (*) FROM speakers),"
+                                         " (SELECT integrity_check FROM pragma_integrity_check)", -1, &stmt, NULL),
+                     ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), >=, 130);
+    g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 1), ==, "ok");
+    sqlite3_finalize (stmt);
+    sqlite3_close (backup);
+  }
+#undef RUN
+
+  for (const char * const *f = (const char * const[]) { "cli.db", "cli.db-wal", "cli.db-shm", "copy.db", NULL };
+       *f; f++)
+    {
+      g_autofree char *path = g_build_filename (dir, *f, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+/* A backup taken while the server answers pushes is complete and sound. */
+static void
+test_backup_while_serving (void)
+{
+  g_autofree char *token = wd_test_login (&shared, "centre");
+  g_autofree char *copy = g_build_filename (shared.dir, "live-backup.db", NULL);
+  g_autoptr(JsonObject) a = order_args ("backup-a", "jianxin", 12);
+  const char *kinds[] = { "order.create" };
+  JsonObject *args[] = { a };
+  g_autofree char *body = push_body ("backup-client", 1, 1, kinds, args);
+  g_autoptr(WdTestReply) pushed = wd_test_request (&shared, "POST", "/api/v1/push", token, body);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  sqlite3 *backup = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpuint (pushed->status, ==, 200);
+  g_assert_cmpint (server_cli (NULL, &out, &err, "backup", "--db", shared.db, "--to", copy, NULL), ==, 0);
+  g_assert_cmpint (sqlite3_open_v2 (copy, &backup, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (backup, "SELECT count (*) FROM orders WHERE id = 'backup-a'", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 1);
+  sqlite3_finalize (stmt);
+  sqlite3_close (backup);
+  g_unlink (copy);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -693,6 +849,8 @@ main (int    argc,
   g_test_add_func ("/server/kill-during-pushes", test_kill_during_pushes);
   g_test_add_func ("/server/sigterm", test_sigterm);
   g_test_add_func ("/server/tls", test_tls);
+  g_test_add_func ("/server/cli", test_cli);
+  g_test_add_func ("/server/backup-while-serving", test_backup_while_serving);
 
   status = g_test_run ();
   wd_test_server_stop (&shared);
