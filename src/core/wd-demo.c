@@ -11,6 +11,7 @@
 
 #include "wd-demo.h"
 #include "wd-error.h"
+#include "wd-json.h"
 #include "wd-matching.h"
 #include "wd-operations.h"
 #include "wd-time.h"
@@ -776,11 +777,12 @@ wd_demo_load (WdStore              *store,
               const WdDemoOptions  *options,
               GError              **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *contents = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  gsize length = 0;
   g_auto(Demo) demo = { 0 };
   g_autoptr(JsonArray) existing = NULL;
   WdDemoOptions defaults;
-  JsonNode *root;
 
   g_return_val_if_fail (WD_IS_STORE (store), FALSE);
   g_return_val_if_fail (district_path != NULL, FALSE);
@@ -791,12 +793,12 @@ wd_demo_load (WdStore              *store,
       options = &defaults;
     }
 
-  if (!json_parser_load_from_file (parser, district_path, error))
+  if (!g_file_get_contents (district_path, &contents, &length, error)
+      || (root = wd_json_parse (contents, (gssize) length, error)) == NULL)
     {
       g_prefix_error (error, _("Cannot read the demo district %s: "), district_path);
       return FALSE;
     }
-  root = json_parser_get_root (parser);
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,

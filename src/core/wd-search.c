@@ -23,7 +23,9 @@ typedef struct
   const char *title;       /* column index of the title, for highlight() */
   const char *weights;     /* bm25 weight per column */
   WdSearchScope scope;
-  const char *primary;     /* NULL: rank by bm25; else rank these columns' matches first, newest first */
+  /* NULL: rank by bm25. Otherwise column sets, best first, "|"-separated:
+   * matches rank by the first set they match in, then newest first. */
+  const char *tiers;
 } SearchIndex;
 
 static const SearchIndex indexes[] = {
@@ -36,6 +38,9 @@ static const SearchIndex indexes[] = {
     " COALESCE (s.name, ''), sp.title || ' ' || sp.organisation, sp.bio, sp.phone"
     " FROM speakers sp LEFT JOIN subdistricts s ON s.id = sp.subdistrict_id",
     "0", "10.0, 4.0, 2.0, 2.0, 1.0, 1.0", WD_SEARCH_SPEAKERS,
+    /* A district's five thousand speakers nearly all match 街道 in their
+     * sub-district; scoring each would take longer than a keystroke. */
+    "name|topics subdistrict organisation",
   },
   {
     "team", "teams_fts", "teams tm", "tm",
@@ -532,10 +537,11 @@ search_index (WdStore            *store,
 {
   g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
   g_autofree char *inner = NULL;
-  g_autofree char *primary_match = NULL;
+  g_auto(GStrv) tiers = NULL;
+  guint n_tiers;
   guint before = hits->len;
 
-  if (index->primary == NULL)
+  if (index->tiers == NULL)
     {
       inner = g_strdup_printf ("SELECT rowid, bm25 (%1$s, %2$s) AS score FROM %1$s"
                                " WHERE %1$s MATCH ?1 ORDER BY score LIMIT ?2",
@@ -543,18 +549,28 @@ search_index (WdStore            *store,
       return collect_hits (store, index, inner, query, match, limit, seen, hits, error);
     }
 
-  primary_match = g_strdup_printf ("{%s} : (%s)", index->primary, match);
-  inner = g_strdup_printf ("SELECT rowid, 1.0 AS score FROM %1$s WHERE %1$s MATCH ?1"
-                           " ORDER BY rowid DESC LIMIT ?2", index->fts);
-  if (!collect_hits (store, index, inner, query, primary_match, limit, seen, hits, error))
-    return FALSE;
-  if (hits->len - before >= limit)
-    return TRUE;
+  tiers = g_strsplit (index->tiers, "|", -1);
+  n_tiers = g_strv_length (tiers);
 
-  g_free (inner);
-  inner = g_strdup_printf ("SELECT rowid, 2.0 AS score FROM %1$s WHERE %1$s MATCH ?1"
-                           " ORDER BY rowid DESC LIMIT ?2", index->fts);
-  return collect_hits (store, index, inner, query, match, limit, seen, hits, error);
+  /* One round per column set, and a last one over every column. */
+  for (guint t = 0; t <= n_tiers && hits->len - before < limit; t++)
+    {
+      g_autofree char *tier_match = t < n_tiers ? g_strdup_printf ("{%s} : (%s)", tiers[t], match)
+                                                : g_strdup (match);
+
+      g_free (inner);
+      inner = g_strdup_printf ("SELECT rowid, %u.0 AS score FROM %s WHERE %s MATCH ?1"
+                               " ORDER BY rowid DESC LIMIT ?2", t + 1, index->fts, index->fts);
+      /* Ask for enough to fill the page after the hits already seen. */
+      if (!collect_hits (store, index, inner, query, tier_match, limit + (hits->len - before),
+                         seen, hits, error))
+        return FALSE;
+    }
+
+  /* Over-asking may have returned more than a page. */
+  while (hits->len - before > limit)
+    g_ptr_array_remove_index (hits, hits->len - 1);
+  return TRUE;
 }
 
 /* Returns up to limit hits of each kind in scope, each kind ranked best
