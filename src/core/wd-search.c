@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "wd-error.h"
 #include "wd-search.h"
 #include "wd-search-private.h"
@@ -587,6 +589,13 @@ wd_store_search (WdStore        *store,
 
   g_return_val_if_fail (WD_IS_STORE (store), NULL);
   g_return_val_if_fail (query != NULL, NULL);
+
+  if (!wd_store_get_search_index (store))
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_STORE,
+                   _("This store does not keep a search index; search the app's copy instead"));
+      return NULL;
+    }
 
   match = wd_search_build_match (query);
   if (match == NULL)

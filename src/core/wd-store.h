@@ -44,7 +44,13 @@ gboolean    wd_store_get_authoritative  (WdStore              *self);
 void        wd_store_set_authoritative  (WdStore              *self,
                                          gboolean              authoritative);
 
+void        wd_store_set_search_index   (WdStore              *self,
+                                         gboolean              keep);
+gboolean    wd_store_get_search_index   (WdStore              *self);
+
 gboolean    wd_store_begin              (WdStore              *self,
+                                         GError              **error);
+gboolean    wd_store_begin_read         (WdStore              *self,
                                          GError              **error);
 gboolean    wd_store_commit             (WdStore              *self,
                                          GError              **error);

@@ -65,6 +65,7 @@ open_server_store (const char  *path,
 
   if (store == NULL || !wd_server_store_prepare (store, error))
     return NULL;
+  wd_store_set_search_index (store, FALSE);
   return g_steal_pointer (&store);
 }
 

@@ -500,30 +500,41 @@ wd_server_store_set_client (WdStore     *store,
   return wd_store_run (store, stmt, error);
 }
 
-/* Records the scope a client pulls with; *changed tells whether it
- * differs from the scope it pulled with before. */
+/* Records the scope a client pulls with; *scope_changed tells whether
+ * it differs from the scope of its previous pull. Writes only when
+ * something changed, so an ordinary pull stays a pure read. */
 gboolean
-wd_server_store_client_scope (WdStore     *store,
-                              const char  *client_id,
-                              const char  *scope,
-                              gboolean    *changed,
-                              GError     **error)
+wd_server_store_note_pull (WdStore     *store,
+                           const char  *client_id,
+                           gint64       user_id,
+                           const char  *scope,
+                           gint64       now,
+                           gboolean    *scope_changed,
+                           GError     **error)
 {
   g_autoptr(sqlite3_stmt) get = wd_store_prepare (store, "SELECT scope FROM clients WHERE client_id = ?", error);
   g_autoptr(sqlite3_stmt) set = NULL;
+  gboolean known;
 
   if (get == NULL)
     return FALSE;
   wd_stmt_bind_text (get, 1, client_id);
-  *changed = sqlite3_step (get) == SQLITE_ROW
-             && sqlite3_column_type (get, 0) != SQLITE_NULL
-             && g_strcmp0 ((const char *) sqlite3_column_text (get, 0), scope) != 0;
+  known = sqlite3_step (get) == SQLITE_ROW;
+  *scope_changed = known && sqlite3_column_type (get, 0) != SQLITE_NULL
+                   && g_strcmp0 ((const char *) sqlite3_column_text (get, 0), scope) != 0;
+  if (known && sqlite3_column_type (get, 0) != SQLITE_NULL && !*scope_changed)
+    return TRUE;
 
-  set = wd_store_prepare (store, "UPDATE clients SET scope = ? WHERE client_id = ?", error);
+  set = wd_store_prepare (store,
+      "INSERT INTO clients (client_id, user_id, last_seq, scope, updated_at) VALUES (?, ?, 0, ?, ?)"
+      " ON CONFLICT (client_id) DO UPDATE SET scope = excluded.scope, updated_at = excluded.updated_at",
+      error);
   if (set == NULL)
     return FALSE;
-  wd_stmt_bind_text (set, 1, scope);
-  wd_stmt_bind_text (set, 2, client_id);
+  wd_stmt_bind_text (set, 1, client_id);
+  sqlite3_bind_int64 (set, 2, user_id);
+  wd_stmt_bind_text (set, 3, scope);
+  sqlite3_bind_int64 (set, 4, now);
   return wd_store_run (store, set, error);
 }
 

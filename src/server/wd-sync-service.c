@@ -349,8 +349,8 @@ pull_locked (WdSyncService        *self,
       return FALSE;
     }
 
-  if (!wd_server_store_set_client (self->store, request->client_id, user->id, last_seq, now, error)
-      || !wd_server_store_client_scope (self->store, request->client_id, scope, &scope_changed, error))
+  if (!wd_server_store_note_pull (self->store, request->client_id, user->id, scope, now,
+                                  &scope_changed, error))
     return FALSE;
 
   json_object_set_int_member (response, "last_seq", last_seq);
@@ -444,7 +444,7 @@ wd_sync_service_pull (WdSyncService        *self,
   json_object_set_boolean_member (response, "reset", FALSE);
 
   /* One transaction: the page is one snapshot of the log and the rows. */
-  if (!wd_store_begin (self->store, error))
+  if (!wd_store_begin_read (self->store, error))
     return NULL;
   if (!pull_locked (self, user, request, now, response, error))
     {
