@@ -21,4 +21,7 @@ char       *wd_json_object_to_string  (JsonObject  *object,
 char       *wd_json_array_to_string   (JsonArray   *array,
                                        gboolean     pretty);
 
+void        wd_json_append_string     (GString     *out,
+                                       const char  *text);
+
 G_END_DECLS

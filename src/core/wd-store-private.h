@@ -37,6 +37,16 @@ void           wd_stmt_bind_text        (sqlite3_stmt    *stmt,
                                          int              index,
                                          const char      *text);
 JsonObject    *wd_stmt_row_to_json      (sqlite3_stmt    *stmt);
+
+/* Returns a replacement for value (to mask it), or NULL to keep it. */
+typedef char *(*WdValueFilter) (const char *column,
+                                const char *value,
+                                gpointer    data);
+
+void           wd_stmt_append_json_members (sqlite3_stmt  *stmt,
+                                            GString       *out,
+                                            WdValueFilter  filter,
+                                            gpointer       data);
 char          *wd_stmt_dup_text         (sqlite3_stmt    *stmt,
                                          int              column);
 gboolean       wd_store_set_setting     (WdStore         *self,

@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "wd-error.h"
+#include "wd-json.h"
 #include "wd-search-private.h"
 #include "wd-store-private.h"
 #include "wd-time.h"
@@ -172,6 +173,51 @@ wd_stmt_row_to_json (sqlite3_stmt *stmt)
         }
     }
   return row;
+}
+
+/* Writes the current row's columns as JSON members ("name":value,...),
+ * straight from SQLite, for responses too large to build as a tree. */
+void
+wd_stmt_append_json_members (sqlite3_stmt  *stmt,
+                             GString       *out,
+                             WdValueFilter  filter,
+                             gpointer       data)
+{
+  int n = sqlite3_column_count (stmt);
+
+  for (int i = 0; i < n; i++)
+    {
+      const char *name = sqlite3_column_name (stmt, i);
+
+      if (i > 0)
+        g_string_append_c (out, ',');
+      wd_json_append_string (out, name);
+      g_string_append_c (out, ':');
+      switch (sqlite3_column_type (stmt, i))
+        {
+        case SQLITE_INTEGER:
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, i));
+          break;
+        case SQLITE_FLOAT:
+          {
+            char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+            g_string_append (out, g_ascii_dtostr (number, sizeof number, sqlite3_column_double (stmt, i)));
+          }
+          break;
+        case SQLITE_TEXT:
+          {
+            const char *text = (const char *) sqlite3_column_text (stmt, i);
+            g_autofree char *replaced = filter ? filter (name, text, data) : NULL;
+
+            wd_json_append_string (out, replaced ? replaced : text);
+          }
+          break;
+        default:
+          g_string_append (out, "null");
+          break;
+        }
+    }
 }
 
 static int

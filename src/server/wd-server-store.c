@@ -576,30 +576,35 @@ wd_server_store_add_result (WdStore     *store,
   return wd_store_run (store, stmt, error);
 }
 
-JsonArray *
-wd_server_store_results_after (WdStore     *store,
-                               const char  *client_id,
-                               gint64       after,
-                               guint        limit,
-                               GError     **error)
+/* Appends the stored results after seq after, as a JSON array; they are
+ * kept as the JSON they were sent as the first time. */
+gboolean
+wd_server_store_append_results (WdStore     *store,
+                                const char  *client_id,
+                                gint64       after,
+                                guint        limit,
+                                GString     *out,
+                                GError     **error)
 {
   g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store,
       "SELECT result FROM op_results WHERE client_id = ? AND seq > ? ORDER BY seq LIMIT ?", error);
-  g_autoptr(JsonArray) results = json_array_new ();
+  gboolean first = TRUE;
 
   if (stmt == NULL)
-    return NULL;
+    return FALSE;
   wd_stmt_bind_text (stmt, 1, client_id);
   sqlite3_bind_int64 (stmt, 2, after);
   sqlite3_bind_int (stmt, 3, (int) limit);
+  g_string_append_c (out, '[');
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      JsonObject *result = wd_json_parse_object ((const char *) sqlite3_column_text (stmt, 0), -1, NULL);
-
-      if (result != NULL)
-        json_array_add_object_element (results, result);
+      if (!first)
+        g_string_append_c (out, ',');
+      g_string_append (out, (const char *) sqlite3_column_text (stmt, 0));
+      first = FALSE;
     }
-  return g_steal_pointer (&results);
+  g_string_append_c (out, ']');
+  return TRUE;
 }
 
 gint64
@@ -620,68 +625,83 @@ wd_server_store_log_horizon (WdStore *store)
   return wd_store_get_setting_int (store, "log_horizon", 0);
 }
 
-JsonArray *
+/* The log entries after since, oldest first: a statement to step
+ * through, giving seq, entity and key. */
+sqlite3_stmt *
 wd_server_store_changes_after (WdStore     *store,
                                gint64       since,
                                guint        limit,
                                GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store,
+  sqlite3_stmt *stmt = wd_store_prepare (store,
       "SELECT seq, entity, key FROM changes WHERE seq > ? ORDER BY seq LIMIT ?", error);
-  g_autoptr(JsonArray) changes = json_array_new ();
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, since);
   sqlite3_bind_int (stmt, 2, (int) limit);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    json_array_add_object_element (changes, wd_stmt_row_to_json (stmt));
-  return g_steal_pointer (&changes);
+  return stmt;
 }
 
-static JsonArray *
-rows_where (WdStore    *store,
+static void
+append_ids (WdStore    *store,
             const char *sql,
-            const char *key)
+            const char *key,
+            GString    *out)
 {
   g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store, sql, NULL);
-  JsonArray *rows = json_array_new ();
+  gboolean first = TRUE;
 
-  if (stmt == NULL)
-    return rows;
-  wd_stmt_bind_text (stmt, 1, key);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    json_array_add_object_element (rows, wd_stmt_row_to_json (stmt));
-  return rows;
+  g_string_append_c (out, '[');
+  if (stmt != NULL)
+    {
+      wd_stmt_bind_text (stmt, 1, key);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          if (!first)
+            g_string_append_c (out, ',');
+          wd_json_append_string (out, (const char *) sqlite3_column_text (stmt, 0));
+          first = FALSE;
+        }
+    }
+  g_string_append_c (out, ']');
 }
 
-static JsonArray *
-ids_where (WdStore    *store,
-           const char *sql,
-           const char *key)
+static void
+append_rows (WdStore    *store,
+             const char *sql,
+             const char *key,
+             GString    *out)
 {
   g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store, sql, NULL);
-  JsonArray *ids = json_array_new ();
+  gboolean first = TRUE;
 
-  if (stmt == NULL)
-    return ids;
-  wd_stmt_bind_text (stmt, 1, key);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    json_array_add_string_element (ids, (const char *) sqlite3_column_text (stmt, 0));
-  return ids;
+  g_string_append_c (out, '[');
+  if (stmt != NULL)
+    {
+      wd_stmt_bind_text (stmt, 1, key);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          g_string_append (out, first ? "{" : ",{");
+          wd_stmt_append_json_members (stmt, out, NULL, NULL);
+          g_string_append_c (out, '}');
+          first = FALSE;
+        }
+    }
+  g_string_append_c (out, ']');
 }
 
-/* The current row of a logged entity, with the rows that belong to it;
- * NULL (and no error) when it no longer exists. */
-JsonObject *
-wd_server_store_change_row (WdStore     *store,
-                            const char  *entity,
-                            const char  *key,
-                            GError     **error)
+/* The current row of a logged entity, as a statement standing on it;
+ * NULL, and no error, when the entity no longer exists. The caller reads
+ * it (or writes it out) and lets it go before asking for another. */
+sqlite3_stmt *
+wd_server_store_row (WdStore     *store,
+                     const char  *entity,
+                     const char  *key,
+                     GError     **error)
 {
-  g_autofree char *sql = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  JsonObject *row;
+  static char *queries[G_N_ELEMENTS (entity_rows)];
+  sqlite3_stmt *stmt;
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (entity_rows); i++)
@@ -689,31 +709,65 @@ wd_server_store_change_row (WdStore     *store,
       break;
   g_return_val_if_fail (i < G_N_ELEMENTS (entity_rows), NULL);
 
-  sql = g_strdup_printf ("SELECT * FROM %s WHERE %s = ?", entity_rows[i].table, entity_rows[i].key);
-  stmt = wd_store_prepare (store, sql, error);
+  /* Built once: this runs for every change of every pull. */
+  if (queries[i] == NULL)
+    queries[i] = g_strdup_printf ("SELECT * FROM %s WHERE %s = ?", entity_rows[i].table, entity_rows[i].key);
+  stmt = wd_store_prepare (store, queries[i], error);
   if (stmt == NULL)
     return NULL;
   wd_stmt_bind_text (stmt, 1, key);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return NULL;
-  row = wd_stmt_row_to_json (stmt);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    return stmt;
+  wd_stmt_release (stmt);
+  return NULL;
+}
 
+/* Appends the rows that belong to an entity, as more JSON members. */
+void
+wd_server_store_append_extras (WdStore    *store,
+                               const char *entity,
+                               const char *key,
+                               GString    *out)
+{
   if (g_str_equal (entity, "speaker"))
-    json_object_set_array_member (row, "topics",
-                                  ids_where (store, "SELECT ref_id FROM speaker_topics WHERE owner_id = ?"
-                                                    " ORDER BY ref_id", key));
+    {
+      g_string_append (out, ",\"topics\":");
+      append_ids (store, "SELECT ref_id FROM speaker_topics WHERE owner_id = ? ORDER BY ref_id", key, out);
+    }
   else if (g_str_equal (entity, "project"))
-    json_object_set_array_member (row, "venue_kinds",
-                                  ids_where (store, "SELECT ref_id FROM project_venue_kinds WHERE owner_id = ?"
-                                                    " ORDER BY ref_id", key));
+    {
+      g_string_append (out, ",\"venue_kinds\":");
+      append_ids (store, "SELECT ref_id FROM project_venue_kinds WHERE owner_id = ? ORDER BY ref_id", key, out);
+    }
   else if (g_str_equal (entity, "reward_period"))
     {
-      json_object_set_array_member (row, "lines",
-                                    rows_where (store, "SELECT * FROM reward_lines WHERE period_id = ?", key));
-      json_object_set_array_member (row, "orders",
-                                    rows_where (store, "SELECT * FROM reward_orders WHERE period_id = ?", key));
+      g_string_append (out, ",\"lines\":");
+      append_rows (store, "SELECT * FROM reward_lines WHERE period_id = ?", key, out);
+      g_string_append (out, ",\"orders\":");
+      append_rows (store, "SELECT * FROM reward_orders WHERE period_id = ?", key, out);
     }
-  return row;
+}
+
+/* Who an order belongs to: its sub-district and its assignee. */
+gboolean
+wd_server_store_order_scope (WdStore     *store,
+                             const char  *order_id,
+                             char       **subdistrict_id,
+                             char       **assignee_kind,
+                             char       **assignee_id)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store,
+      "SELECT subdistrict_id, assignee_kind, assignee_id FROM orders WHERE id = ?", NULL);
+
+  if (stmt == NULL)
+    return FALSE;
+  wd_stmt_bind_text (stmt, 1, order_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return FALSE;
+  *subdistrict_id = wd_stmt_dup_text (stmt, 0);
+  *assignee_kind = wd_stmt_dup_text (stmt, 1);
+  *assignee_id = wd_stmt_dup_text (stmt, 2);
+  return TRUE;
 }
 
 /* Whether order_id was ever dispatched to assignee_id: a team that lost an

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
+#include <sqlite3.h>
 
 #include "wd-actor.h"
 #include "wd-store.h"
@@ -90,22 +91,32 @@ gboolean    wd_server_store_add_result     (WdStore     *store,
                                             JsonObject  *result,
                                             gint64       now,
                                             GError     **error);
-JsonArray  *wd_server_store_results_after  (WdStore     *store,
+gboolean    wd_server_store_append_results (WdStore     *store,
                                             const char  *client_id,
                                             gint64       after,
                                             guint        limit,
+                                            GString     *out,
                                             GError     **error);
 
 gint64      wd_server_store_last_change    (WdStore     *store);
 gint64      wd_server_store_log_horizon    (WdStore     *store);
-JsonArray  *wd_server_store_changes_after  (WdStore     *store,
+sqlite3_stmt *wd_server_store_changes_after (WdStore    *store,
                                             gint64       since,
                                             guint        limit,
                                             GError     **error);
-JsonObject *wd_server_store_change_row     (WdStore     *store,
+sqlite3_stmt *wd_server_store_row          (WdStore     *store,
                                             const char  *entity,
                                             const char  *key,
                                             GError     **error);
+void        wd_server_store_append_extras  (WdStore     *store,
+                                            const char  *entity,
+                                            const char  *key,
+                                            GString     *out);
+gboolean    wd_server_store_order_scope    (WdStore     *store,
+                                            const char  *order_id,
+                                            char       **subdistrict_id,
+                                            char       **assignee_kind,
+                                            char       **assignee_id);
 gboolean    wd_server_store_was_assigned   (WdStore     *store,
                                             const char  *order_id,
                                             const char  *assignee_id);

@@ -7,6 +7,8 @@
 #include <glib/gi18n.h>
 
 #include "wd-error.h"
+#include "wd-json.h"
+#include "wd-store-private.h"
 #include "wd-operations.h"
 #include "wd-sync-protocol.h"
 #include "wd-sync-service.h"
@@ -216,104 +218,172 @@ typedef enum
   DROPPED,   /* the client may hold a copy it must now forget */
 } Visibility;
 
+static const char *
+column (sqlite3_stmt *stmt,
+        const char   *name)
+{
+  for (int i = 0; i < sqlite3_column_count (stmt); i++)
+    if (g_str_equal (sqlite3_column_name (stmt, i), name))
+      return (const char *) sqlite3_column_text (stmt, i);
+  return NULL;
+}
+
 static Visibility
 order_visibility (WdSyncService *self,
                   const WdUser  *user,
-                  JsonObject    *order)
+                  const char    *order_id,
+                  const char    *subdistrict_id,
+                  const char    *assignee_kind,
+                  const char    *assignee_id)
 {
-  const char *id = json_object_get_string_member (order, "id");
-
   switch (user->role)
     {
     case WD_ROLE_ADMIN:
     case WD_ROLE_CENTRE:
       return SHOWN;
     case WD_ROLE_OFFICE:
-      return g_strcmp0 (json_object_get_string_member (order, "subdistrict_id"), user->subdistrict_id) == 0
-             ? SHOWN : HIDDEN;
+      return g_strcmp0 (subdistrict_id, user->subdistrict_id) == 0 ? SHOWN : HIDDEN;
     case WD_ROLE_TEAM:
     default:
-      if (g_strcmp0 (json_object_get_string_member_with_default (order, "assignee_id", NULL),
-                     user->assignee_id) == 0
-          && g_strcmp0 (json_object_get_string_member_with_default (order, "assignee_kind", NULL),
-                        wd_assignee_kind_to_string (user->assignee_kind)) == 0)
+      if (g_strcmp0 (assignee_id, user->assignee_id) == 0
+          && g_strcmp0 (assignee_kind, wd_assignee_kind_to_string (user->assignee_kind)) == 0)
         return SHOWN;
-      return wd_server_store_was_assigned (self->store, id, user->assignee_id) ? DROPPED : HIDDEN;
+      return wd_server_store_was_assigned (self->store, order_id, user->assignee_id) ? DROPPED : HIDDEN;
     }
 }
 
+/* Whether the order a rating, callback or history entry belongs to is
+ * seen; those rows are never "dropped", only not sent. */
 static Visibility
 visibility_of_order_id (WdSyncService *self,
                         const WdUser  *user,
                         const char    *order_id)
 {
-  g_autoptr(JsonObject) order = wd_server_store_change_row (self->store, "order", order_id, NULL);
-  Visibility v;
+  g_autofree char *subdistrict = NULL;
+  g_autofree char *kind = NULL;
+  g_autofree char *assignee = NULL;
 
-  if (order == NULL)
+  if (order_id == NULL
+      || !wd_server_store_order_scope (self->store, order_id, &subdistrict, &kind, &assignee))
     return HIDDEN;
-  v = order_visibility (self, user, order);
-  return v == SHOWN ? SHOWN : HIDDEN;
+  return order_visibility (self, user, order_id, subdistrict, kind, assignee) == SHOWN ? SHOWN : HIDDEN;
 }
 
-/* What of entity the user may see. Offices see the catalogues and their
+/* What of an entity the user may see. Offices see the catalogues and their
  * sub-district's orders; teams the catalogues and the orders dispatched to
- * them; neither sees speakers' private phones, funds or rewards. */
+ * them; neither sees funds or rewards. */
 static Visibility
 visibility (WdSyncService *self,
             const WdUser  *user,
             const char    *entity,
-            JsonObject    *row)
+            sqlite3_stmt  *row)
 {
-  gboolean privileged = user->role == WD_ROLE_ADMIN || user->role == WD_ROLE_CENTRE;
-
-  if (privileged)
+  if (user->role == WD_ROLE_ADMIN || user->role == WD_ROLE_CENTRE)
     return SHOWN;
 
   if (g_str_equal (entity, "order"))
-    return order_visibility (self, user, row);
+    return order_visibility (self, user, column (row, "id"), column (row, "subdistrict_id"),
+                             column (row, "assignee_kind"), column (row, "assignee_id"));
   if (g_str_equal (entity, "rating"))
-    return visibility_of_order_id (self, user, json_object_get_string_member (row, "order_id"));
+    return visibility_of_order_id (self, user, column (row, "order_id"));
   if (g_str_equal (entity, "callback"))
-    return user->role == WD_ROLE_OFFICE
-           ? visibility_of_order_id (self, user, json_object_get_string_member (row, "order_id"))
-           : HIDDEN;
+    return user->role == WD_ROLE_OFFICE ? visibility_of_order_id (self, user, column (row, "order_id"))
+                                        : HIDDEN;
   if (g_str_equal (entity, "history"))
-    return g_str_equal (json_object_get_string_member (row, "entity"), "order")
-           ? visibility_of_order_id (self, user, json_object_get_string_member (row, "entity_id"))
+    return g_strcmp0 (column (row, "entity"), "order") == 0
+           ? visibility_of_order_id (self, user, column (row, "entity_id"))
            : HIDDEN;
   if (g_str_equal (entity, "fund") || g_str_equal (entity, "fund_ledger")
       || g_str_equal (entity, "reward_period"))
     return HIDDEN;
-
-  /* The catalogues and settings. */
-  if (g_str_equal (entity, "speaker")
-      && !(user->assignee_kind == WD_ASSIGNEE_SPEAKER
-           && g_strcmp0 (user->assignee_id, json_object_get_string_member (row, "id")) == 0))
-    {
-      g_autofree char *masked = wd_mask_phone (json_object_get_string_member (row, "phone"));
-
-      json_object_set_string_member (row, "phone", masked);
-    }
   return SHOWN;
 }
 
-static JsonObject *
-change_entry (gint64      seq,
-              const char *entity,
-              const char *key,
-              JsonObject *row)
+typedef struct
 {
-  JsonObject *entry = json_object_new ();
+  const WdUser *user;
+  const char   *speaker_id;
+} MaskContext;
 
-  json_object_set_int_member (entry, "seq", seq);
-  json_object_set_string_member (entry, "entity", entity);
-  json_object_set_string_member (entry, "key", key);
-  if (row != NULL)
-    json_object_set_object_member (entry, "row", json_object_ref (row));
-  else
-    json_object_set_boolean_member (entry, "deleted", TRUE);
-  return entry;
+/* Speakers' phones are private: whole for the centre and the speaker. */
+static char *
+mask_speaker_phone (const char *name,
+                    const char *value,
+                    gpointer    data)
+{
+  MaskContext *ctx = data;
+
+  if (!g_str_equal (name, "phone")
+      || ctx->user->role == WD_ROLE_ADMIN || ctx->user->role == WD_ROLE_CENTRE
+      || (ctx->user->assignee_kind == WD_ASSIGNEE_SPEAKER
+          && g_strcmp0 (ctx->user->assignee_id, ctx->speaker_id) == 0))
+    return NULL;
+  return wd_mask_phone (value);
+}
+
+static void
+append_change_head (GString    *out,
+                    gint64      seq,
+                    const char *entity,
+                    const char *key)
+{
+  if (out->str[out->len - 1] != '[')
+    g_string_append_c (out, ',');
+  g_string_append_printf (out, "{\"seq\":%" G_GINT64_FORMAT ",\"entity\":", seq);
+  wd_json_append_string (out, entity);
+  g_string_append (out, ",\"key\":");
+  wd_json_append_string (out, key);
+}
+
+/* Appends one logged change as the caller may see it; returns whether
+ * anything was appended. */
+static gboolean
+append_change (WdSyncService  *self,
+               const WdUser   *user,
+               gint64          seq,
+               const char     *entity,
+               const char     *key,
+               GString        *out,
+               GError        **error)
+{
+  g_autoptr(GError) row_error = NULL;
+  sqlite3_stmt *raw = wd_server_store_row (self->store, entity, key, &row_error);
+
+  if (row_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&row_error));
+      return FALSE;
+    }
+  if (raw == NULL)
+    {
+      append_change_head (out, seq, entity, key);
+      g_string_append (out, ",\"deleted\":true}");
+      return TRUE;
+    }
+
+  {
+    g_autoptr(sqlite3_stmt) row = raw;
+    MaskContext mask = { user, key };
+
+    switch (visibility (self, user, entity, row))
+      {
+      case SHOWN:
+        append_change_head (out, seq, entity, key);
+        g_string_append (out, ",\"row\":{");
+        wd_stmt_append_json_members (row, out, g_str_equal (entity, "speaker") ? mask_speaker_phone : NULL,
+                                     &mask);
+        wd_server_store_append_extras (self->store, entity, key, out);
+        g_string_append (out, "}}");
+        return TRUE;
+      case DROPPED:
+        append_change_head (out, seq, entity, key);
+        g_string_append (out, ",\"deleted\":true}");
+        return TRUE;
+      case HIDDEN:
+      default:
+        return FALSE;
+      }
+  }
 }
 
 static gboolean
@@ -321,18 +391,15 @@ pull_locked (WdSyncService        *self,
              const WdUser         *user,
              const WdPullRequest  *request,
              gint64                now,
-             JsonObject           *response,
+             GString              *out,
              GError              **error)
 {
   g_autofree char *scope = wd_user_scope (user);
-  JsonArray *changes = json_array_new ();
   gint64 last_change = wd_server_store_last_change (self->store);
   gint64 cursor = request->since;
   gboolean foreign = FALSE, scope_changed = FALSE;
   gint64 last_seq = wd_server_store_client_last_seq (self->store, request->client_id, user->id, &foreign);
-  guint scanned = 0;
-
-  json_object_set_array_member (response, "changes", changes);
+  guint scanned = 0, sent = 0;
 
   if (foreign)
     {
@@ -348,110 +415,95 @@ pull_locked (WdSyncService        *self,
                    (long long) request->since, (long long) last_change);
       return FALSE;
     }
-
   if (!wd_server_store_note_pull (self->store, request->client_id, user->id, scope, now,
                                   &scope_changed, error))
     return FALSE;
 
-  json_object_set_int_member (response, "last_seq", last_seq);
+  g_string_append_printf (out, "\"last_seq\":%" G_GINT64_FORMAT ",", last_seq);
 
   /* A copy made under another scope, or from compacted history, cannot be
    * patched up: the client starts again from zero, keeping its outbox. */
   if ((scope_changed && request->since > 0) || request->since < wd_server_store_log_horizon (self->store))
     {
-      json_object_set_boolean_member (response, "reset", TRUE);
-      json_object_set_int_member (response, "cursor", 0);
-      json_object_set_boolean_member (response, "more", TRUE);
+      g_string_append (out, "\"reset\":true,\"cursor\":0,\"more\":true,\"changes\":[]");
       return TRUE;
     }
 
+  g_string_append (out, "\"reset\":false,\"changes\":[");
   /* Read at most a few pages' worth of log per request, so a client that
    * may see little of it still gets an answer soon. */
-  while (json_array_get_length (changes) < request->limit && scanned < 4 * request->limit)
+  while (sent < request->limit && scanned < 4 * request->limit)
     {
-      g_autoptr(JsonArray) batch = wd_server_store_changes_after (self->store, cursor, request->limit, error);
-      guint n;
+      g_autoptr(sqlite3_stmt) batch = wd_server_store_changes_after (self->store, cursor, request->limit, error);
+      guint n = 0;
+      int rc;
 
       if (batch == NULL)
         return FALSE;
-      n = json_array_get_length (batch);
-      if (n == 0)
-        break;
-
-      for (guint i = 0; i < n && json_array_get_length (changes) < request->limit; i++)
+      while (sent < request->limit && (rc = sqlite3_step (batch)) == SQLITE_ROW)
         {
-          JsonObject *logged = json_array_get_object_element (batch, i);
-          const char *entity = json_object_get_string_member (logged, "entity");
-          const char *key = json_object_get_string_member (logged, "key");
-          g_autoptr(JsonObject) row = NULL;
-          g_autoptr(GError) row_error = NULL;
+          g_autoptr(GError) change_error = NULL;
+          g_autofree char *entity = wd_stmt_dup_text (batch, 1);
+          g_autofree char *key = wd_stmt_dup_text (batch, 2);
 
-          cursor = json_object_get_int_member (logged, "seq");
+          n++;
+          cursor = sqlite3_column_int64 (batch, 0);
           scanned++;
-          row = wd_server_store_change_row (self->store, entity, key, &row_error);
-          if (row_error != NULL)
+          if (append_change (self, user, cursor, entity, key, out, &change_error))
+            sent++;
+          else if (change_error != NULL)
             {
-              g_propagate_error (error, g_steal_pointer (&row_error));
+              g_propagate_error (error, g_steal_pointer (&change_error));
               return FALSE;
             }
-
-          if (row == NULL)
-            json_array_add_object_element (changes, change_entry (cursor, entity, key, NULL));
-          else
-            switch (visibility (self, user, entity, row))
-              {
-              case SHOWN:
-                json_array_add_object_element (changes, change_entry (cursor, entity, key, row));
-                break;
-              case DROPPED:
-                json_array_add_object_element (changes, change_entry (cursor, entity, key, NULL));
-                break;
-              case HIDDEN:
-              default:
-                break;
-              }
         }
+      if (n == 0)
+        break;
     }
 
-  json_object_set_int_member (response, "cursor", cursor);
-  json_object_set_boolean_member (response, "more", cursor < last_change);
+  g_string_append_printf (out, "],\"cursor\":%" G_GINT64_FORMAT ",\"more\":%s", cursor,
+                          cursor < last_change ? "true" : "false");
 
   if (request->acked >= 0)
     {
-      JsonArray *results = wd_server_store_results_after (self->store, request->client_id, request->acked,
-                                                          WD_SYNC_MAX_OPS_PER_PUSH, error);
-
-      if (results == NULL)
+      g_string_append (out, ",\"results\":");
+      if (!wd_server_store_append_results (self->store, request->client_id, request->acked,
+                                           WD_SYNC_MAX_OPS_PER_PUSH, out, error))
         return FALSE;
-      json_object_set_array_member (response, "results", results);
     }
   return TRUE;
 }
 
-JsonObject *
+/* Returns the pull page as JSON text: pages are written straight from
+ * the rows, without a json-glib tree in between, since a page of five
+ * thousand rows is the server's heaviest answer. */
+char *
 wd_sync_service_pull (WdSyncService        *self,
                       const WdUser         *user,
                       const WdPullRequest  *request,
                       gint64                now,
+                      gsize                *length,
                       GError              **error)
 {
-  g_autoptr(JsonObject) response = json_object_new ();
+  g_autoptr(GString) out = g_string_new (NULL);
 
   g_return_val_if_fail (WD_IS_SYNC_SERVICE (self), NULL);
 
-  json_object_set_int_member (response, "protocol", WD_SYNC_PROTOCOL_VERSION);
-  json_object_set_int_member (response, "since", request->since);
-  json_object_set_boolean_member (response, "reset", FALSE);
+  g_string_append_printf (out, "{\"protocol\":%d,\"since\":%" G_GINT64_FORMAT ",",
+                          WD_SYNC_PROTOCOL_VERSION, request->since);
 
   /* One transaction: the page is one snapshot of the log and the rows. */
   if (!wd_store_begin_read (self->store, error))
     return NULL;
-  if (!pull_locked (self, user, request, now, response, error))
+  if (!pull_locked (self, user, request, now, out, error))
     {
       wd_store_rollback (self->store);
       return NULL;
     }
   if (!wd_store_commit (self->store, error))
     return NULL;
-  return g_steal_pointer (&response);
+
+  g_string_append_c (out, '}');
+  *length = out->len;
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }

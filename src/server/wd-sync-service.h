@@ -29,10 +29,11 @@ JsonObject    *wd_sync_service_push  (WdSyncService        *self,
                                       gint64                now,
                                       gint64               *last_seq,
                                       GError              **error);
-JsonObject    *wd_sync_service_pull  (WdSyncService        *self,
+char          *wd_sync_service_pull  (WdSyncService        *self,
                                       const WdUser         *user,
                                       const WdPullRequest  *request,
                                       gint64                now,
+                                      gsize                *length,
                                       GError              **error);
 char          *wd_mask_phone         (const char           *phone);
 
