@@ -25,6 +25,7 @@ struct _WdStore
   GHashTable  *stale;          /* "kind\x1fid" of rows whose index entry waits for commit */
   GHashTable  *upsert_sql;     /* WdEntity → its INSERT … ON CONFLICT statement text */
   gboolean     search_index;   /* keep the full-text indexes up to date */
+  int          authoritative;  /* cached setting: -1 unknown */
   int          schema_version;
 };
 
@@ -65,6 +66,7 @@ wd_store_init (WdStore *self)
   self->stale = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->upsert_sql = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->search_index = TRUE;
+  self->authoritative = -1;
 }
 
 gboolean
@@ -378,7 +380,10 @@ gboolean
 wd_store_get_authoritative (WdStore *self)
 {
   g_return_val_if_fail (WD_IS_STORE (self), FALSE);
-  return wd_store_get_setting_int (self, "authoritative", 1) != 0;
+
+  if (self->authoritative < 0)
+    self->authoritative = wd_store_get_setting_int (self, "authoritative", 1) != 0;
+  return self->authoritative;
 }
 
 void
@@ -432,6 +437,19 @@ mark_stale (WdStore     *self,
   return TRUE;
 }
 
+/* Transaction statements are run from the statement cache like any
+ * other: a batch of operations opens and releases a savepoint per
+ * operation, and parsing those each time showed in the profile. */
+static gboolean
+run_control (WdStore     *self,
+             const char  *sql,
+             GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (self, sql, error);
+
+  return stmt != NULL && wd_store_run (self, stmt, error);
+}
+
 /* Transactions nest: the outermost is a real transaction, inner ones are
  * savepoints, so one operation can be undone inside a larger batch. */
 gboolean
@@ -444,7 +462,7 @@ wd_store_begin (WdStore  *self,
 
   sql = self->depth == 0 ? g_strdup ("BEGIN IMMEDIATE")
                          : g_strdup_printf ("SAVEPOINT wd_%u", self->depth);
-  if (!wd_store_exec (self, sql, error))
+  if (!run_control (self, sql, error))
     return FALSE;
   self->depth++;
   return TRUE;
@@ -461,7 +479,7 @@ wd_store_begin_read (WdStore  *self,
 
   if (self->depth > 0)
     return wd_store_begin (self, error);
-  if (!wd_store_exec (self, "BEGIN DEFERRED", error))
+  if (!run_control (self, "BEGIN DEFERRED", error))
     return FALSE;
   self->depth++;
   return TRUE;
@@ -484,7 +502,7 @@ wd_store_commit (WdStore  *self,
 
   sql = self->depth == 1 ? g_strdup ("COMMIT")
                          : g_strdup_printf ("RELEASE wd_%u", self->depth - 1);
-  if (!wd_store_exec (self, sql, error))
+  if (!run_control (self, sql, error))
     {
       wd_store_rollback (self);
       return FALSE;
@@ -496,7 +514,8 @@ wd_store_commit (WdStore  *self,
 void
 wd_store_rollback (WdStore *self)
 {
-  g_autofree char *sql = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
 
   g_return_if_fail (WD_IS_STORE (self));
   g_return_if_fail (self->depth > 0);
@@ -504,11 +523,17 @@ wd_store_rollback (WdStore *self)
   if (self->depth == 1)
     g_hash_table_remove_all (self->stale);
 
-  sql = self->depth == 1 ? g_strdup ("ROLLBACK")
-                         : g_strdup_printf ("ROLLBACK TO wd_%u; RELEASE wd_%u",
-                                            self->depth - 1, self->depth - 1);
-  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    g_warning ("Rollback failed on %s: %s", self->path, sqlite3_errmsg (self->db));
+  if (self->depth == 1)
+    ok = run_control (self, "ROLLBACK", &error);
+  else
+    {
+      g_autofree char *to = g_strdup_printf ("ROLLBACK TO wd_%u", self->depth - 1);
+      g_autofree char *release = g_strdup_printf ("RELEASE wd_%u", self->depth - 1);
+
+      ok = run_control (self, to, &error) && run_control (self, release, &error);
+    }
+  if (!ok)
+    g_warning ("Rollback failed on %s: %s", self->path, error->message);
   self->depth--;
 }
 
@@ -554,6 +579,8 @@ wd_store_set_setting (WdStore     *self,
 
   if (stmt == NULL)
     return FALSE;
+  if (g_str_equal (key, "authoritative"))
+    self->authoritative = -1;
   wd_stmt_bind_text (stmt, 1, key);
   wd_stmt_bind_text (stmt, 2, value);
   return wd_store_run (self, stmt, error);

@@ -1,0 +1,80 @@
+/* test-sync-protocol.c: the push message codec both ends share. */
+#include "config.h"
+
+#include <string.h>
+
+#include "wd-json.h"
+#include "wd-sync-protocol.h"
+
+static void
+test_round_trip (void)
+{
+  g_autoptr(GPtrArray) ops = g_ptr_array_new_with_free_func ((GDestroyNotify) wd_sync_op_free);
+  g_autoptr(JsonObject) args = wd_json_parse_object ("{\"order_id\":\"o-1\",\"stars\":5}", -1, NULL);
+  g_autoptr(GPtrArray) decoded = NULL;
+  g_autofree char *client_id = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  WdSyncOp *op;
+
+  g_ptr_array_add (ops, wd_sync_op_new (7, "a6f1-op", "order.rate", args, 1796000000));
+  g_ptr_array_add (ops, wd_sync_op_new (8, "a6f2-op", "order.callback", args, 1796000060));
+  text = wd_sync_encode_push ("client-9", ops);
+
+  g_assert_true (wd_sync_decode_push (text, strlen (text), &client_id, &decoded, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (client_id, ==, "client-9");
+  g_assert_cmpuint (decoded->len, ==, 2);
+  op = g_ptr_array_index (decoded, 1);
+  g_assert_cmpint (op->seq, ==, 8);
+  g_assert_cmpstr (op->op_id, ==, "a6f2-op");
+  g_assert_cmpstr (op->kind, ==, "order.callback");
+  g_assert_cmpint (op->at, ==, 1796000060);
+  g_assert_cmpint (json_object_get_int_member (op->args, "stars"), ==, 5);
+}
+
+static void
+test_refusals (void)
+{
+  static const struct { const char *body; int code; const char *mentions; } cases[] = {
+    { "{\"client_id\":\"c\",\"ops\":[]}", WD_SYNC_ERROR_MALFORMED, "protocol" },
+    { "{\"protocol\":99,\"client_id\":\"c\",\"ops\":[]}", WD_SYNC_ERROR_PROTOCOL, "99" },
+    { "{\"protocol\":1,\"ops\":[]}", WD_SYNC_ERROR_MALFORMED, "client_id" },
+    { "{\"protocol\":1,\"client_id\":\"c\"}", WD_SYNC_ERROR_MALFORMED, "ops" },
+    { "{\"protocol\":1,\"client_id\":\"c\",\"ops\":[7]}", WD_SYNC_ERROR_MALFORMED, "ops[0]" },
+    { "{\"protocol\":1,\"client_id\":\"c\",\"ops\":[{\"seq\":0,\"op_id\":\"a\",\"kind\":\"k\",\"args\":{}}]}",
+      WD_SYNC_ERROR_MALFORMED, "seq" },
+    { "{\"protocol\":1,\"client_id\":\"c\",\"ops\":[{\"seq\":1,\"op_id\":\"a\",\"kind\":\"k\",\"args\":{},\"x\":1}]}",
+      WD_SYNC_ERROR_MALFORMED, "x" },
+    { "{\"protocol\":1,\"client_id\":\"c\",\"ops\":[{\"seq\":2,\"op_id\":\"a\",\"kind\":\"k\",\"args\":{}},"
+      "{\"seq\":2,\"op_id\":\"b\",\"kind\":\"k\",\"args\":{}}]}", WD_SYNC_ERROR_MALFORMED, "ops[1]" },
+    { "not json", WD_SYNC_ERROR_MALFORMED, "JSON" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GPtrArray) ops = NULL;
+      g_autofree char *client_id = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (wd_sync_decode_push (cases[i].body, strlen (cases[i].body), &client_id, &ops, &error));
+      g_assert_error (error, WD_SYNC_ERROR, cases[i].code);
+      if (strstr (error->message, cases[i].mentions) == NULL)
+        g_error ("case %u: “%s” does not mention %s", i, error->message, cases[i].mentions);
+      g_assert_null (ops);
+      g_assert_null (client_id);
+    }
+  g_assert_cmpstr (wd_sync_error_code_to_string (WD_SYNC_ERROR_GAP), ==, "gap");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/sync-protocol/round-trip", test_round_trip);
+  g_test_add_func ("/sync-protocol/refusals", test_refusals);
+
+  return g_test_run ();
+}
