@@ -223,12 +223,35 @@ test_json_decoder (void)
   g_assert_no_error (error);
 }
 
+static void
+test_json_writer (void)
+{
+  static const char * const texts[] = {
+    "", "plain", "党史故事", "quote \" backslash \\ slash /", "line\nbreak\ttab\rreturn",
+    "bell\a and \x01\x1f", "mixed 王\"芳\"\n", "\\u0000 stays text",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(GString) out = g_string_new ("{\"t\":");
+      g_autoptr(JsonObject) back = NULL;
+      g_autoptr(GError) error = NULL;
+
+      wd_json_append_string (out, texts[i]);
+      g_string_append_c (out, '}');
+      back = wd_json_parse_object (out->str, (gssize) out->len, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (json_object_get_string_member (back, "t"), ==, texts[i]);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/validate/json-writer", test_json_writer);
   g_test_add_func ("/validate/phone", test_phone);
   g_test_add_func ("/validate/text", test_text);
   g_test_add_func ("/validate/times", test_times);

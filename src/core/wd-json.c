@@ -156,10 +156,18 @@ wd_json_append_string (GString    *out,
                        const char *text)
 {
   static const char hex[] = "0123456789abcdef";
+  const guchar *run = (const guchar *) (text ? text : "");
+  const guchar *p;
 
   g_string_append_c (out, '"');
-  for (const guchar *p = (const guchar *) (text ? text : ""); *p; p++)
+  for (p = run; *p; p++)
     {
+      if (*p >= 0x20 && *p != '"' && *p != '\\')
+        continue;
+
+      /* Copy the plain stretch before this byte in one go. */
+      g_string_append_len (out, (const char *) run, p - run);
+      run = p + 1;
       switch (*p)
         {
         case '"':
@@ -178,16 +186,12 @@ wd_json_append_string (GString    *out,
           g_string_append (out, "\\t");
           break;
         default:
-          if (*p < 0x20)
-            {
-              g_string_append (out, "\\u00");
-              g_string_append_c (out, hex[*p >> 4]);
-              g_string_append_c (out, hex[*p & 0xf]);
-            }
-          else
-            g_string_append_c (out, (char) *p);
+          g_string_append (out, "\\u00");
+          g_string_append_c (out, hex[*p >> 4]);
+          g_string_append_c (out, hex[*p & 0xf]);
           break;
         }
     }
+  g_string_append_len (out, (const char *) run, p - run);
   g_string_append_c (out, '"');
 }
