@@ -182,25 +182,21 @@ is_limited (WdAccounts *self,
   return attempts != NULL && attempts->failures >= WD_ACCOUNTS_MAX_FAILURES;
 }
 
-/* Checks name and password and opens a session. Too many failures for the
- * account or from the address within the window refuse even a right
- * password, so guessing is slow whichever way it is spread. */
+/* The first half of a sign-in, on the thread that owns the store:
+ * refuses at once while the failed-login limit holds for the account or
+ * the address, so guessing stays slow however it is spread, and otherwise
+ * returns the account (NULL when there is none) whose hash the slow
+ * check will compare against. */
 gboolean
-wd_accounts_login (WdAccounts  *self,
-                   const char  *name,
-                   const char  *password,
-                   const char  *address,
-                   gint64       now,
-                   char       **token,
-                   gint64      *expires_at,
-                   WdUser     **user_out,
-                   GError     **error)
+wd_accounts_begin_login (WdAccounts  *self,
+                         const char  *name,
+                         const char  *address,
+                         gint64       now,
+                         WdUser     **user,
+                         GError     **error)
 {
   g_autofree char *user_key = g_strdup_printf ("user:%s", name);
   g_autofree char *address_key = g_strdup_printf ("addr:%s", address ? address : "");
-  g_autoptr(WdUser) user = NULL;
-  g_autofree char *fresh = NULL;
-  g_autofree char *hash = NULL;
 
   g_return_val_if_fail (WD_IS_ACCOUNTS (self), FALSE);
 
@@ -211,9 +207,49 @@ wd_accounts_login (WdAccounts  *self,
                    WD_ACCOUNTS_FAILURE_WINDOW / 60);
       return FALSE;
     }
+  *user = wd_server_store_find_user (self->store, name, NULL);
+  return TRUE;
+}
 
-  user = wd_server_store_find_user (self->store, name, NULL);
-  if (user == NULL || user->disabled || !wd_password_verify (user->password_hash, password))
+/* The slow half, safe on any thread: argon2id takes a tenth of a second
+ * on purpose. An unknown account is checked against a fixed hash, so the
+ * answer takes as long as for a real one. */
+gboolean
+wd_accounts_check_password (const WdUser *user,
+                            const char   *password)
+{
+  static char *decoy;
+
+  if (user != NULL && !user->disabled)
+    return wd_password_verify (user->password_hash, password);
+
+  if (g_once_init_enter (&decoy))
+    g_once_init_leave (&decoy, wd_password_hash ("not any account's password", NULL));
+  wd_password_verify (decoy, password);
+  return FALSE;
+}
+
+/* The last half, back on the store's thread: counts a failure, or opens
+ * the session. */
+gboolean
+wd_accounts_finish_login (WdAccounts    *self,
+                          const char    *name,
+                          const char    *address,
+                          const WdUser  *user,
+                          gboolean       password_ok,
+                          gint64         now,
+                          char         **token,
+                          gint64        *expires_at,
+                          GError       **error)
+{
+  g_autofree char *user_key = g_strdup_printf ("user:%s", name);
+  g_autofree char *address_key = g_strdup_printf ("addr:%s", address ? address : "");
+  g_autofree char *fresh = NULL;
+  g_autofree char *hash = NULL;
+
+  g_return_val_if_fail (WD_IS_ACCOUNTS (self), FALSE);
+
+  if (user == NULL || !password_ok)
     {
       count_failure (self, user_key, now);
       count_failure (self, address_key, now);
@@ -230,8 +266,6 @@ wd_accounts_login (WdAccounts  *self,
 
   *token = g_steal_pointer (&fresh);
   *expires_at = now + self->session_seconds;
-  if (user_out != NULL)
-    *user_out = g_steal_pointer (&user);
   return TRUE;
 }
 

@@ -39,15 +39,23 @@ char       *wd_token_hash           (const char   *token);
 WdAccounts *wd_accounts_new         (WdStore      *store);
 void        wd_accounts_set_session_seconds (WdAccounts *self,
                                              gint64      seconds);
-gboolean    wd_accounts_login       (WdAccounts   *self,
+gboolean    wd_accounts_begin_login (WdAccounts   *self,
                                      const char   *name,
-                                     const char   *password,
                                      const char   *address,
                                      gint64        now,
-                                     char        **token,
-                                     gint64       *expires_at,
                                      WdUser      **user,
                                      GError      **error);
+gboolean    wd_accounts_check_password (const WdUser *user,
+                                        const char   *password);
+gboolean    wd_accounts_finish_login (WdAccounts  *self,
+                                      const char  *name,
+                                      const char  *address,
+                                      const WdUser *user,
+                                      gboolean     password_ok,
+                                      gint64       now,
+                                      char       **token,
+                                      gint64      *expires_at,
+                                      GError     **error);
 WdUser     *wd_accounts_authenticate (WdAccounts  *self,
                                       const char  *token,
                                       gint64       now);

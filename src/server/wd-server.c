@@ -196,6 +196,7 @@ typedef struct
   char              *name;
   char              *password;
   char              *address;
+  WdUser            *user;
 } Login;
 
 static void
@@ -208,59 +209,47 @@ login_free (Login *login)
     memset (login->password, 0, strlen (login->password));
   g_free (login->password);
   g_free (login->address);
+  wd_user_free (login->user);
   g_free (login);
 }
 
-/* Hashing a password takes a tenth of a second on purpose; it runs on a
- * worker so other requests are not kept waiting behind it. The store is
- * read and written on the main thread only. */
+/* Checking a password takes a tenth of a second on purpose; it runs on a
+ * worker so other requests are not kept waiting behind it. Only the
+ * check runs there: the store and the failure counts stay on the main
+ * thread, before and after. */
 static void
-login_in_thread (GTask        *task,
+check_in_thread (GTask        *task,
                  gpointer      source,
                  gpointer      data,
                  GCancellable *cancellable)
 {
   Login *login = data;
-  g_autoptr(GError) error = NULL;
-  char *token = NULL;
-  gint64 expires_at = 0;
-  WdUser *user = NULL;
 
-  if (!wd_accounts_login (login->server->accounts, login->name, login->password, login->address,
-                          now_seconds (), &token, &expires_at, &user, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  {
-    JsonObject *reply = json_object_new ();
-
-    json_object_set_string_member (reply, "token", token);
-    json_object_set_int_member (reply, "expires_at", expires_at);
-    json_object_set_object_member (reply, "user", wd_user_to_json (user));
-    g_free (token);
-    g_task_return_pointer (task, reply, (GDestroyNotify) json_object_unref);
-    g_object_set_data_full (G_OBJECT (task), "wd-user", user, (GDestroyNotify) wd_user_free);
-  }
+  g_task_return_boolean (task, wd_accounts_check_password (login->user, login->password));
 }
 
 static void
-login_done (GObject      *source,
-            GAsyncResult *result,
-            gpointer      data)
+login_checked (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
 {
   Login *login = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) reply = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *token = NULL;
+  gboolean password_ok = g_task_propagate_boolean (G_TASK (result), NULL);
+  gint64 expires_at = 0;
 
-  if (reply != NULL)
+  if (wd_accounts_finish_login (login->server->accounts, login->name, login->address, login->user,
+                                password_ok, now_seconds (), &token, &expires_at, &error))
     {
-      note_user (login->msg, g_object_get_data (G_OBJECT (result), "wd-user"));
+      g_autoptr(JsonObject) reply = json_object_new ();
+
+      json_object_set_string_member (reply, "token", token);
+      json_object_set_int_member (reply, "expires_at", expires_at);
+      json_object_set_object_member (reply, "user", wd_user_to_json (login->user));
+      note_user (login->msg, login->user);
       respond_json (login->msg, SOUP_STATUS_OK, reply);
     }
-  else if (g_error_matches (error, WD_ACCOUNTS_ERROR, WD_ACCOUNTS_ERROR_RATE_LIMITED))
-    respond_error (login->msg, 429, "rate-limited", error->message);
   else if (g_error_matches (error, WD_ACCOUNTS_ERROR, WD_ACCOUNTS_ERROR_BAD_CREDENTIALS))
     respond_error (login->msg, SOUP_STATUS_UNAUTHORIZED, "bad-credentials", error->message);
   else
@@ -327,10 +316,18 @@ handle_session (SoupServer        *soup,
     login->password = g_steal_pointer (&password);
     login->address = g_strdup (soup_server_message_get_remote_host (msg));
 
+    if (!wd_accounts_begin_login (self->accounts, login->name, login->address, now_seconds (),
+                                  &login->user, &error))
+      {
+        respond_error (msg, 429, "rate-limited", error->message);
+        login_free (login);
+        return;
+      }
+
     soup_server_message_pause (msg);
-    task = g_task_new (NULL, NULL, login_done, login);
+    task = g_task_new (NULL, NULL, login_checked, login);
     g_task_set_task_data (task, login, NULL);
-    g_task_run_in_thread (task, login_in_thread);
+    g_task_run_in_thread (task, check_in_thread);
     g_object_unref (task);
   }
 }
