@@ -208,15 +208,13 @@ enrol_speakers (Demo     *demo,
           g_string_append_printf (topic_names, "%s%s", t ? "、" : "", topic_name (demo, topic));
         }
 
-      bio = g_strdup (template);
       {
-        g_autoptr(GString) text = g_string_new (template);
+        GString *text = g_string_new (template);
 
         g_string_replace (text, "{title}", title, 0);
         g_string_replace (text, "{org}", org, 0);
         g_string_replace (text, "{topic}", topic_names->str, 0);
-        g_free (bio);
-        bio = g_string_free (g_steal_pointer (&text), FALSE);
+        bio = g_string_free (text, FALSE);
       }
 
       json_object_set_string_member (args, "id", id);
