@@ -106,24 +106,23 @@ wd_op_record (WdOpContext  *ctx,
               JsonObject   *detail,
               GError      **error)
 {
-  g_autoptr(JsonObject) row = json_object_new ();
   g_autofree char *id = wd_op_new_id (ctx);
   g_autofree char *detail_text = detail ? wd_json_object_to_string (detail, FALSE) : NULL;
+  WdHistoryEntry entry = {
+    .id = id,
+    .entity = entity,
+    .entity_id = entity_id,
+    .op_id = ctx->op_id,
+    .action = ctx->kind,
+    .from_state = from_state,
+    .to_state = to_state,
+    .actor = ctx->actor->user,
+    .role = wd_role_to_string (ctx->actor->role),
+    .at = ctx->now,
+    .detail = detail_text ? detail_text : "{}",
+  };
 
-  json_object_set_string_member (row, "id", id);
-  json_object_set_string_member (row, "entity", entity);
-  json_object_set_string_member (row, "entity_id", entity_id);
-  json_object_set_string_member (row, "op_id", ctx->op_id);
-  json_object_set_string_member (row, "action", ctx->kind);
-  if (from_state != NULL)
-    json_object_set_string_member (row, "from_state", from_state);
-  if (to_state != NULL)
-    json_object_set_string_member (row, "to_state", to_state);
-  json_object_set_string_member (row, "actor", ctx->actor->user);
-  json_object_set_string_member (row, "role", wd_role_to_string (ctx->actor->role));
-  json_object_set_int_member (row, "at", ctx->now);
-  json_object_set_string_member (row, "detail", detail_text ? detail_text : "{}");
-  return wd_store_insert_row (ctx->store, "history", row, error);
+  return wd_store_add_history (ctx->store, &entry, error);
 }
 
 gboolean

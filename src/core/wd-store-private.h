@@ -79,6 +79,26 @@ JsonObject    *wd_store_find_clash      (WdStore         *self,
                                          const char      *exclude_order_id,
                                          GError         **error);
 
+/* One line of an entity's history: who did what, when. */
+typedef struct
+{
+  const char *id;
+  const char *entity;
+  const char *entity_id;
+  const char *op_id;
+  const char *action;
+  const char *from_state;
+  const char *to_state;
+  const char *actor;
+  const char *role;
+  gint64      at;
+  const char *detail;
+} WdHistoryEntry;
+
+gboolean       wd_store_add_history     (WdStore              *self,
+                                         const WdHistoryEntry *entry,
+                                         GError              **error);
+
 guint          wd_schema_n_migrations   (void);
 const char    *wd_schema_migration      (guint            version);
 

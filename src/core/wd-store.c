@@ -24,6 +24,7 @@ struct _WdStore
   guint        depth;          /* open transactions and savepoints */
   GHashTable  *stale;          /* "kind\x1fid" of rows whose index entry waits for commit */
   GHashTable  *upsert_sql;     /* WdEntity → its INSERT … ON CONFLICT statement text */
+  GHashTable  *exists_sql;     /* table → its SELECT 1 … WHERE id = ? text */
   gboolean     search_index;   /* keep the full-text indexes up to date */
   int          authoritative;  /* cached setting: -1 unknown */
   int          schema_version;
@@ -39,6 +40,7 @@ wd_store_finalize (GObject *object)
   g_clear_pointer (&self->statements, g_hash_table_unref);
   g_clear_pointer (&self->stale, g_hash_table_unref);
   g_clear_pointer (&self->upsert_sql, g_hash_table_unref);
+  g_clear_pointer (&self->exists_sql, g_hash_table_unref);
   if (self->db != NULL)
     sqlite3_close (self->db);
   g_clear_pointer (&self->tz, g_time_zone_unref);
@@ -65,6 +67,7 @@ wd_store_init (WdStore *self)
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
   self->stale = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->upsert_sql = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->exists_sql = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->search_index = TRUE;
   self->authoritative = -1;
 }
@@ -587,12 +590,48 @@ wd_store_set_setting (WdStore     *self,
 }
 
 gboolean
+wd_store_add_history (WdStore               *self,
+                      const WdHistoryEntry  *entry,
+                      GError               **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (self,
+      "INSERT INTO history (id, entity, entity_id, op_id, action, from_state, to_state, actor, role,"
+      " at, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  wd_stmt_bind_text (stmt, 1, entry->id);
+  wd_stmt_bind_text (stmt, 2, entry->entity);
+  wd_stmt_bind_text (stmt, 3, entry->entity_id);
+  wd_stmt_bind_text (stmt, 4, entry->op_id);
+  wd_stmt_bind_text (stmt, 5, entry->action);
+  wd_stmt_bind_text (stmt, 6, entry->from_state);
+  wd_stmt_bind_text (stmt, 7, entry->to_state);
+  wd_stmt_bind_text (stmt, 8, entry->actor);
+  wd_stmt_bind_text (stmt, 9, entry->role);
+  sqlite3_bind_int64 (stmt, 10, entry->at);
+  wd_stmt_bind_text (stmt, 11, entry->detail);
+  return wd_store_run (self, stmt, error);
+}
+
+gboolean
 wd_store_exists (WdStore    *self,
                  const char *table,
                  const char *id)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT 1 FROM %s WHERE id = ?", table);
-  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (self, sql, NULL);
+  g_autofree char *sql = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  const char *cached;
+
+  /* Asked several times by every operation: keep the text per table. */
+  cached = g_hash_table_lookup (self->exists_sql, table);
+  if (cached == NULL)
+    {
+      sql = g_strdup_printf ("SELECT 1 FROM %s WHERE id = ?", table);
+      g_hash_table_insert (self->exists_sql, g_strdup (table), g_strdup (sql));
+      cached = sql;
+    }
+  stmt = wd_store_prepare (self, cached, NULL);
 
   if (stmt == NULL || id == NULL)
     return FALSE;
