@@ -53,6 +53,9 @@ gboolean       wd_store_set_setting     (WdStore         *self,
                                          const char      *key,
                                          const char      *value,
                                          GError         **error);
+void           wd_store_mark_stale      (WdStore         *self,
+                                         const char      *kind,
+                                         const char      *id);
 gboolean       wd_store_exists          (WdStore         *self,
                                          const char      *table,
                                          const char      *id);

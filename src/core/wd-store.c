@@ -4,7 +4,11 @@
 
 #include "config.h"
 
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
 #include <glib/gi18n-lib.h>
 
 #include "wd-error.h"
@@ -308,6 +312,19 @@ wd_store_open (const char  *path,
       return NULL;
     }
 
+  /* The store holds residents' phone numbers and, when syncing, a session
+   * token: only its owner may read it. SQLite gives the -wal and -shm
+   * files the same mode as the database. */
+  {
+    int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+    if (fd >= 0)
+      {
+        fchmod (fd, 0600);
+        close (fd);
+      }
+  }
+
   if (sqlite3_open_v2 (path, &self->db,
                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                        NULL) != SQLITE_OK)
@@ -424,6 +441,20 @@ refresh_stale (WdStore  *self,
     }
   g_hash_table_remove_all (self->stale);
   return TRUE;
+}
+
+/* For rows written other than by the store's own functions (the sync
+ * client writes pulled rows): their index entries are refreshed at the
+ * next commit. */
+void
+wd_store_mark_stale (WdStore    *self,
+                     const char *kind,
+                     const char *id)
+{
+  g_return_if_fail (WD_IS_STORE (self));
+
+  if (self->search_index && self->depth > 0)
+    g_hash_table_add (self->stale, g_strdup_printf ("%s\x1f%s", kind, id));
 }
 
 static gboolean

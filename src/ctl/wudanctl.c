@@ -7,6 +7,7 @@
 
 #include <locale.h>
 #include <stdio.h>
+#include <termios.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
 
@@ -19,6 +20,8 @@
 #include "wd-rewards.h"
 #include "wd-search.h"
 #include "wd-store.h"
+#include "wd-sync-client.h"
+#include "wd-sync-store.h"
 #include "wd-time.h"
 
 #define EXIT_USAGE 2
@@ -792,6 +795,22 @@ cmd_op (Ctl   *ctl,
       || !resolve (ctl, "speaker", "--speaker", &speaker, &error))
     return fail (error);
 
+  /* Signed in to a server: the operation is applied here and queued for
+   * the server, as the signed-in account. */
+  if (wd_sync_store_get_int (ctl->store, "sync_schema") > 0)
+    {
+      g_autoptr(WdSyncClient) client = wd_sync_client_new (ctl->store, &error);
+      g_autoptr(JsonObject) args = NULL;
+
+      if (user != NULL || role != NULL || subdistrict != NULL || team != NULL || speaker != NULL)
+        return usage_error (context, _("this store syncs with a server: operations run as the signed-in account"));
+      args = client ? wd_json_parse_object (argv[2], -1, &error) : NULL;
+      if (args == NULL || !wd_sync_client_apply (client, now_seconds (), argv[1], args, &result, &error))
+        return fail (error);
+      print_json_object (result);
+      return EXIT_SUCCESS;
+    }
+
   actor = make_actor (ctl, user ? user : g_get_user_name (), role ? role : "centre",
                       subdistrict, team, speaker, &error);
   if (actor == NULL
@@ -830,6 +849,212 @@ cmd_expire (Ctl   *ctl,
   return EXIT_SUCCESS;
 }
 
+/* Reads one line from standard input, without echo on a terminal. */
+static char *
+read_secret (const char *prompt)
+{
+  struct termios saved, quiet;
+  gboolean tty = isatty (STDIN_FILENO);
+  char line[512];
+  char *result = NULL;
+
+  if (tty)
+    {
+      fputs (prompt, stderr);
+      tcgetattr (STDIN_FILENO, &saved);
+      quiet = saved;
+      quiet.c_lflag &= ~(tcflag_t) ECHO;
+      tcsetattr (STDIN_FILENO, TCSANOW, &quiet);
+    }
+  if (fgets (line, sizeof line, stdin) != NULL)
+    {
+      line[strcspn (line, "\r\n")] = '\0';
+      result = g_strdup (line);
+    }
+  memset (line, 0, sizeof line);
+  if (tty)
+    {
+      tcsetattr (STDIN_FILENO, TCSANOW, &saved);
+      fputc ('\n', stderr);
+    }
+  return result;
+}
+
+static int
+cmd_login (Ctl   *ctl,
+           int    argc,
+           char **argv)
+{
+  g_autofree char *server = NULL;
+  g_autofree char *user = NULL;
+  GOptionEntry entries[] = {
+    { "server", 0, 0, G_OPTION_ARG_STRING, &server, N_("The server, as http://host:port"), N_("URL") },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_("The account name"), N_("NAME") },
+    G_OPTION_ENTRY_NULL
+  };
+  static const Command command = { "login", "", N_("Sign in to a server; the password is read from standard input"),
+                                   NULL };
+  g_autoptr(GOptionContext) context = command_context (&command, entries, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WdSyncClient) client = NULL;
+  g_autofree char *password = NULL;
+
+  if (!parse (context, &argc, &argv, &error))
+    return usage_error (context, error->message);
+  if (argc != 1 || server == NULL || user == NULL)
+    return usage_error (context, _("give --server and --user"));
+
+  password = read_secret (_("Password: "));
+  if (password == NULL)
+    return usage_error (context, _("give the password on standard input"));
+  if (!open_store (ctl, &error)
+      || (client = wd_sync_client_new (ctl->store, &error)) == NULL
+      || !wd_sync_client_login (client, server, user, password, &error))
+    {
+      memset (password, 0, strlen (password));
+      return fail (error);
+    }
+  memset (password, 0, strlen (password));
+  g_print (_("Signed in to %s as %s\n"), server, user);
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_sync (Ctl   *ctl,
+          int    argc,
+          char **argv)
+{
+  static const Command command = { "sync", "", N_("Send this store's changes and fetch the server's"), NULL };
+  g_autoptr(GOptionContext) context = command_context (&command, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WdSyncClient) client = NULL;
+  g_autoptr(JsonObject) status = NULL;
+
+  if (!parse (context, &argc, &argv, &error))
+    return usage_error (context, error->message);
+  if (argc != 1)
+    return usage_error (context, _("sync takes no arguments"));
+  if (!open_store (ctl, &error)
+      || (client = wd_sync_client_new (ctl->store, &error)) == NULL
+      || !wd_sync_client_sync (client, NULL, &error))
+    return fail (error);
+
+  status = wd_sync_client_status (client);
+  g_print (_("Synced: %lld changes waiting, %lld problems\n"),
+           (long long) json_object_get_int_member (status, "pending"),
+           (long long) json_object_get_int_member (status, "problems"));
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_status (Ctl   *ctl,
+            int    argc,
+            char **argv)
+{
+  static const Command command = { "status", "", N_("Show the server, the account and what waits to sync"), NULL };
+  g_autoptr(GOptionContext) context = command_context (&command, NULL, &ctl->json);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WdSyncClient) client = NULL;
+  g_autoptr(JsonObject) status = NULL;
+
+  if (!parse (context, &argc, &argv, &error))
+    return usage_error (context, error->message);
+  if (argc != 1)
+    return usage_error (context, _("status takes no arguments"));
+  if (!open_store (ctl, &error) || (client = wd_sync_client_new (ctl->store, &error)) == NULL)
+    return fail (error);
+
+  status = wd_sync_client_status (client);
+  if (ctl->json)
+    print_json_object (status);
+  else
+    {
+      gint64 last = json_object_get_int_member (status, "last_sync");
+      g_autofree char *when = last ? wd_time_format_local (last, wd_store_get_time_zone (ctl->store), NULL)
+                                   : g_strdup (_("never"));
+
+      g_print (_("Server:     %s\n"), *json_object_get_string_member (status, "server")
+                                       ? json_object_get_string_member (status, "server") : _("none"));
+      g_print (_("Account:    %s%s\n"), json_object_get_string_member (status, "user"),
+               json_object_get_boolean_member (status, "signed_in") ? "" : _(" (signed out)"));
+      g_print (_("Last sync:  %s\n"), when);
+      g_print (_("Cursor:     %lld\n"), (long long) json_object_get_int_member (status, "cursor"));
+      g_print (_("Waiting:    %lld changes\n"), (long long) json_object_get_int_member (status, "pending"));
+      g_print (_("Problems:   %lld\n"), (long long) json_object_get_int_member (status, "problems"));
+    }
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_problems (Ctl   *ctl,
+              int    argc,
+              char **argv)
+{
+  gint64 dismiss = 0;
+  GOptionEntry entries[] = {
+    { "dismiss", 0, 0, G_OPTION_ARG_INT64, &dismiss, N_("Remove this problem from the list"), N_("ID") },
+    G_OPTION_ENTRY_NULL
+  };
+  static const Command command = { "problems", "", N_("List the changes the server refused, and why"), NULL };
+  g_autoptr(GOptionContext) context = command_context (&command, entries, &ctl->json);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) problems = NULL;
+
+  if (!parse (context, &argc, &argv, &error))
+    return usage_error (context, error->message);
+  if (argc != 1)
+    return usage_error (context, _("problems takes no arguments"));
+  if (!open_store (ctl, &error) || !wd_sync_store_prepare (ctl->store, &error))
+    return fail (error);
+  if (dismiss > 0)
+    {
+      if (!wd_sync_store_dismiss_problem (ctl->store, dismiss, &error))
+        return fail (error);
+      return EXIT_SUCCESS;
+    }
+
+  problems = wd_sync_store_problems (ctl->store, &error);
+  if (problems == NULL)
+    return fail (error);
+  if (ctl->json)
+    print_json_array (problems);
+  else if (json_array_get_length (problems) == 0)
+    g_print (_("No sync problems\n"));
+  else
+    for (guint i = 0; i < json_array_get_length (problems); i++)
+      {
+        JsonObject *problem = json_array_get_object_element (problems, i);
+
+        g_print ("%lld. %s — %s\n", (long long) json_object_get_int_member (problem, "id"),
+                 json_object_get_string_member (problem, "kind"),
+                 json_object_get_string_member (problem, "message"));
+        g_print (_("    Undone on this computer. %s\n"), json_object_get_string_member (problem, "now"));
+      }
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_logout (Ctl   *ctl,
+            int    argc,
+            char **argv)
+{
+  static const Command command = { "logout", "", N_("Sign out; changes still waiting stay in the store"), NULL };
+  g_autoptr(GOptionContext) context = command_context (&command, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WdSyncClient) client = NULL;
+
+  if (!parse (context, &argc, &argv, &error))
+    return usage_error (context, error->message);
+  if (argc != 1)
+    return usage_error (context, _("logout takes no arguments"));
+  if (!open_store (ctl, &error)
+      || (client = wd_sync_client_new (ctl->store, &error)) == NULL
+      || !wd_sync_client_logout (client, &error))
+    return fail (error);
+  g_print (_("Signed out\n"));
+  return EXIT_SUCCESS;
+}
+
 static const Command commands[] = {
   { "seed-demo", "", N_("Load the demo district into the store"), cmd_seed_demo },
   { "speakers", "", N_("List the speaker library"), cmd_speakers },
@@ -841,6 +1066,11 @@ static const Command commands[] = {
   { "counts", "", N_("Count orders for reports"), cmd_counts },
   { "op", N_("KIND 'JSON-ARGUMENTS'"), N_("Apply one operation (see docs/operations.md) as a local actor"), cmd_op },
   { "expire", "", N_("Return dispatched orders whose acceptance deadline passed to the queue"), cmd_expire },
+  { "login", "", N_("Sign in to a server; the password is read from standard input"), cmd_login },
+  { "sync", "", N_("Send this store's changes and fetch the server's"), cmd_sync },
+  { "status", "", N_("Show the server, the account and what waits to sync"), cmd_status },
+  { "problems", "", N_("List the changes the server refused, and why"), cmd_problems },
+  { "logout", "", N_("Sign out; changes still waiting stay in the store"), cmd_logout },
 };
 
 static char *

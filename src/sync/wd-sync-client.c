@@ -1,0 +1,411 @@
+/* wd-sync-client.c: the client's conversation with wudan-server. The
+ * engine is synchronous and keeps no state of its own beyond the store:
+ * whatever it knows (server, account, token, cursor, the last operation
+ * the server answered) is in the store, so a crash at any point leaves
+ * nothing to repair: the next sync resends what has no answer. */
+#define G_LOG_DOMAIN "wudan-sync"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
+
+#include "wd-error.h"
+#include "wd-json.h"
+#include "wd-sync-client.h"
+#include "wd-sync-protocol.h"
+#include "wd-sync-store.h"
+
+#define PUSH_BATCH 500
+#define PULL_PAGE 1000
+
+G_DEFINE_QUARK (wd-sync-client-error-quark, wd_sync_client_error)
+
+struct _WdSyncClient
+{
+  GObject      parent_instance;
+
+  WdStore     *store;
+  SoupSession *session;
+};
+
+G_DEFINE_FINAL_TYPE (WdSyncClient, wd_sync_client, G_TYPE_OBJECT)
+
+static void
+wd_sync_client_finalize (GObject *object)
+{
+  WdSyncClient *self = WD_SYNC_CLIENT (object);
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->session);
+  G_OBJECT_CLASS (wd_sync_client_parent_class)->finalize (object);
+}
+
+static void
+wd_sync_client_class_init (WdSyncClientClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = wd_sync_client_finalize;
+}
+
+static void
+wd_sync_client_init (WdSyncClient *self)
+{
+  /* The content decoder, on by default, takes gzip answers. */
+  self->session = soup_session_new_with_options ("timeout", 60, "user-agent", "wudan/" PACKAGE_VERSION, NULL);
+}
+
+WdSyncClient *
+wd_sync_client_new (WdStore  *store,
+                    GError  **error)
+{
+  g_autoptr(WdSyncClient) self = g_object_new (WD_TYPE_SYNC_CLIENT, NULL);
+
+  if (!wd_sync_store_prepare (store, error))
+    return NULL;
+  self->store = g_object_ref (store);
+  return g_steal_pointer (&self);
+}
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* Sends a request and returns the parsed JSON answer of a 200; any other
+ * answer becomes an error carrying the server's message. */
+static JsonNode *
+request (WdSyncClient  *self,
+         const char    *method,
+         const char    *path,
+         const char    *body,
+         gboolean       with_token,
+         guint         *status_out,
+         GCancellable  *cancellable,
+         GError       **error)
+{
+  g_autofree char *server = wd_sync_store_get (self->store, "sync_server");
+  g_autofree char *token = with_token ? wd_sync_store_get (self->store, "sync_token") : NULL;
+  g_autofree char *uri = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  gsize length = 0;
+  const char *data;
+  guint status;
+
+  if (server == NULL || (with_token && token == NULL))
+    {
+      g_set_error (error, WD_SYNC_CLIENT_ERROR, WD_SYNC_CLIENT_ERROR_NOT_SIGNED_IN,
+                   _("This store is not signed in to a server; sign in first"));
+      return NULL;
+    }
+
+  uri = g_strconcat (server, path, NULL);
+  msg = soup_message_new (method, uri);
+  if (msg == NULL)
+    {
+      g_set_error (error, WD_SYNC_CLIENT_ERROR, WD_SYNC_CLIENT_ERROR_NETWORK,
+                   _("“%s” is not a server address; write it as http://host:port"), server);
+      return NULL;
+    }
+  soup_message_headers_replace (soup_message_get_request_headers (msg), WD_SYNC_PROTOCOL_HEADER,
+                                G_STRINGIFY (WD_SYNC_PROTOCOL_VERSION));
+  if (token != NULL)
+    {
+      g_autofree char *header = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", header);
+    }
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) content = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", content);
+    }
+
+  reply = soup_session_send_and_read (self->session, msg, cancellable, &local);
+  if (reply == NULL)
+    {
+      g_set_error (error, WD_SYNC_CLIENT_ERROR, WD_SYNC_CLIENT_ERROR_NETWORK,
+                   _("The server could not be reached: %s"), local->message);
+      return NULL;
+    }
+
+  status = soup_message_get_status (msg);
+  if (status_out != NULL)
+    *status_out = status;
+  data = g_bytes_get_data (reply, &length);
+  node = wd_json_parse (data ? data : "", (gssize) length, NULL);
+
+  if (status != SOUP_STATUS_OK)
+    {
+      const char *message = node && JSON_NODE_HOLDS_OBJECT (node)
+        ? json_object_get_string_member_with_default (json_node_get_object (node), "message", NULL) : NULL;
+
+      g_set_error (error, WD_SYNC_CLIENT_ERROR,
+                   status == SOUP_STATUS_UNAUTHORIZED ? WD_SYNC_CLIENT_ERROR_UNAUTHORIZED
+                                                      : WD_SYNC_CLIENT_ERROR_SERVER,
+                   "%s", message ? message : soup_status_get_phrase (status));
+      if (status == 409 && node != NULL)
+        return g_steal_pointer (&node);
+      return NULL;
+    }
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, WD_SYNC_CLIENT_ERROR, WD_SYNC_CLIENT_ERROR_SERVER,
+                   _("The server's answer was not understood"));
+      return NULL;
+    }
+  return g_steal_pointer (&node);
+}
+
+/* Signs in and remembers the server, the account and the session token
+ * in the store (which only its owner can read). The password is not kept. */
+gboolean
+wd_sync_client_login (WdSyncClient  *self,
+                      const char    *server,
+                      const char    *name,
+                      const char    *password,
+                      GError       **error)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autofree char *text = NULL;
+  g_autofree char *user_text = NULL;
+  g_autofree char *previous = wd_sync_store_get (self->store, "sync_server");
+  g_autofree char *base = g_str_has_suffix (server, "/") ? g_strndup (server, strlen (server) - 1)
+                                                         : g_strdup (server);
+  g_autoptr(JsonNode) reply = NULL;
+  JsonObject *answer;
+
+  if (previous != NULL && !g_str_equal (previous, base) && wd_sync_store_count_pending (self->store) > 0)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_WRONG_STATE,
+                   _("This store still has changes for %s; sync them before signing in elsewhere"),
+                   previous);
+      return FALSE;
+    }
+
+  json_object_set_string_member (body, "name", name);
+  json_object_set_string_member (body, "password", password);
+  text = wd_json_object_to_string (body, FALSE);
+
+  if (!wd_sync_store_set (self->store, "sync_server", base, error))
+    return FALSE;
+  reply = request (self, "POST", "/api/v1/session", text, FALSE, NULL, NULL, error);
+  if (reply == NULL)
+    return FALSE;
+  answer = json_node_get_object (reply);
+  user_text = wd_json_object_to_string (json_object_get_object_member (answer, "user"), FALSE);
+
+  return wd_sync_store_set (self->store, "sync_token", json_object_get_string_member (answer, "token"), error)
+      && wd_sync_store_set (self->store, "sync_user", user_text, error);
+}
+
+gboolean
+wd_sync_client_logout (WdSyncClient  *self,
+                       GError       **error)
+{
+  g_autoptr(GError) ignored = NULL;
+  g_autoptr(JsonNode) reply = request (self, "DELETE", "/api/v1/session", NULL, TRUE, NULL, NULL, &ignored);
+
+  /* Offline, the token still ends here; the server lets it expire. */
+  return wd_sync_store_set (self->store, "sync_token", NULL, error);
+}
+
+gboolean
+wd_sync_client_is_signed_in (WdSyncClient *self)
+{
+  g_autofree char *token = wd_sync_store_get (self->store, "sync_token");
+
+  return token != NULL;
+}
+
+/* The signed-in account as the operations' actor. */
+WdActor *
+wd_sync_client_get_actor (WdSyncClient *self)
+{
+  g_autofree char *text = wd_sync_store_get (self->store, "sync_user");
+  g_autoptr(JsonObject) user = text ? wd_json_parse_object (text, -1, NULL) : NULL;
+  WdActor *actor;
+  WdRole role;
+  WdAssigneeKind kind = WD_ASSIGNEE_NONE;
+
+  if (user == NULL || !wd_role_from_string (json_object_get_string_member_with_default (user, "role", ""), &role))
+    return NULL;
+  actor = wd_actor_new (json_object_get_string_member (user, "name"), role);
+  actor->subdistrict_id = g_strdup (json_object_get_string_member_with_default (user, "subdistrict_id", NULL));
+  actor->assignee_id = g_strdup (json_object_get_string_member_with_default (user, "assignee_id", NULL));
+  if (actor->assignee_id != NULL
+      && wd_assignee_kind_from_string (json_object_get_string_member (user, "assignee_kind"), &kind))
+    actor->assignee_kind = kind;
+  return actor;
+}
+
+gboolean
+wd_sync_client_apply (WdSyncClient  *self,
+                      gint64         now,
+                      const char    *kind,
+                      JsonObject    *args,
+                      JsonObject   **result,
+                      GError       **error)
+{
+  g_autoptr(WdActor) actor = wd_sync_client_get_actor (self);
+
+  if (actor == NULL)
+    {
+      g_set_error (error, WD_SYNC_CLIENT_ERROR, WD_SYNC_CLIENT_ERROR_NOT_SIGNED_IN,
+                   _("This store is not signed in to a server; sign in first"));
+      return FALSE;
+    }
+  return wd_sync_store_apply_local (self->store, actor, now, kind, args, result, error);
+}
+
+static gboolean
+record_results (WdSyncClient  *self,
+                JsonArray     *results,
+                GError       **error)
+{
+  for (guint i = 0; results != NULL && i < json_array_get_length (results); i++)
+    {
+      JsonObject *result = json_array_get_object_element (results, i);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (result, "status", ""), "rejected") == 0
+          && !wd_sync_store_add_problem (self->store, result, now_seconds (), error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Sends the outbox in order, in batches. What the server answers is
+ * recorded (rejections become sync problems) before anything else. */
+gboolean
+wd_sync_client_push (WdSyncClient  *self,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  g_autofree char *client_id = wd_sync_store_get (self->store, "sync_client_id");
+
+  for (;;)
+    {
+      gint64 acked = wd_sync_store_get_int (self->store, "sync_acked");
+      g_autoptr(GPtrArray) ops = wd_sync_store_pending (self->store, acked, PUSH_BATCH, error);
+      g_autofree char *body = NULL;
+      g_autoptr(JsonNode) reply = NULL;
+      g_autoptr(GError) local = NULL;
+      g_autofree char *last = NULL;
+      JsonObject *answer;
+      guint status = 0;
+
+      if (ops == NULL)
+        return FALSE;
+      if (ops->len == 0)
+        return TRUE;
+
+      body = wd_sync_encode_push (client_id, ops);
+      reply = request (self, "POST", "/api/v1/push", body, TRUE, &status, cancellable, &local);
+      if (status == 409 && reply != NULL
+          && g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (reply), "code", ""),
+                        "gap") == 0)
+        {
+          /* The server answered operations whose answer was lost: resume
+           * after the last it has. */
+          gint64 server_last = json_object_get_int_member (json_node_get_object (reply), "last_seq");
+
+          if (server_last <= acked)
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              return FALSE;
+            }
+          last = g_strdup_printf ("%" G_GINT64_FORMAT, server_last);
+          if (!wd_sync_store_set (self->store, "sync_acked", last, error))
+            return FALSE;
+          continue;
+        }
+      if (reply == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+
+      answer = json_node_get_object (reply);
+      last = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (answer, "last_seq"));
+      if (!record_results (self, json_object_get_array_member (answer, "results"), error)
+          || !wd_sync_store_set (self->store, "sync_acked", last, error))
+        return FALSE;
+    }
+}
+
+/* Pulls pages until the server has no more, applying each with the
+ * outbox lifted off and replayed. */
+gboolean
+wd_sync_client_pull (WdSyncClient  *self,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  g_autofree char *client_id = wd_sync_store_get (self->store, "sync_client_id");
+  gboolean more = TRUE;
+
+  while (more)
+    {
+      gint64 cursor = wd_sync_store_get_int (self->store, "sync_cursor");
+      gint64 acked = wd_sync_store_get_int (self->store, "sync_acked");
+      g_autofree char *path = g_strdup_printf ("/api/v1/pull?client_id=%s&since=%" G_GINT64_FORMAT
+                                               "&limit=%d&acked=%" G_GINT64_FORMAT,
+                                               client_id, cursor, PULL_PAGE, acked);
+      g_autoptr(JsonNode) reply = request (self, "GET", path, NULL, TRUE, NULL, cancellable, error);
+      JsonObject *page;
+      gint64 server_last;
+
+      if (reply == NULL)
+        return FALSE;
+      page = json_node_get_object (reply);
+      server_last = json_object_get_int_member_with_default (page, "last_seq", acked);
+
+      /* Answers the push may have missed (a lost connection) come here. */
+      if (json_object_has_member (page, "results")
+          && !record_results (self, json_object_get_array_member (page, "results"), error))
+        return FALSE;
+      if (!wd_sync_store_apply_page (self->store, page, MAX (server_last, acked), error))
+        return FALSE;
+      more = json_object_get_boolean_member_with_default (page, "more", FALSE);
+    }
+
+  {
+    g_autofree char *at = g_strdup_printf ("%" G_GINT64_FORMAT, now_seconds ());
+
+    return wd_sync_store_set (self->store, "sync_last_at", at, error);
+  }
+}
+
+gboolean
+wd_sync_client_sync (WdSyncClient  *self,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  return wd_sync_client_push (self, cancellable, error)
+      && wd_sync_client_pull (self, cancellable, error);
+}
+
+JsonObject *
+wd_sync_client_status (WdSyncClient *self)
+{
+  JsonObject *status = json_object_new ();
+  g_autofree char *server = wd_sync_store_get (self->store, "sync_server");
+  g_autofree char *user = wd_sync_store_get (self->store, "sync_user");
+  g_autoptr(JsonObject) user_json = user ? wd_json_parse_object (user, -1, NULL) : NULL;
+  g_autoptr(JsonArray) problems = wd_sync_store_problems (self->store, NULL);
+
+  json_object_set_string_member (status, "server", server ? server : "");
+  json_object_set_string_member (status, "user",
+                                 user_json ? json_object_get_string_member (user_json, "name") : "");
+  json_object_set_boolean_member (status, "signed_in", wd_sync_client_is_signed_in (self));
+  json_object_set_int_member (status, "cursor", wd_sync_store_get_int (self->store, "sync_cursor"));
+  json_object_set_int_member (status, "acked", wd_sync_store_get_int (self->store, "sync_acked"));
+  json_object_set_int_member (status, "pending", wd_sync_store_count_pending (self->store));
+  json_object_set_int_member (status, "problems", problems ? json_array_get_length (problems) : 0);
+  json_object_set_int_member (status, "last_sync", wd_sync_store_get_int (self->store, "sync_last_at"));
+  return status;
+}

@@ -1,0 +1,873 @@
+/* wd-sync-store.c: the outbox, the undo log and the applying of pulled
+ * changes in a client's local store.
+ *
+ * A local operation is applied at once (the user sees it) and queued in
+ * the outbox in the same transaction. While it is queued, triggers record
+ * what it changed, row by row, in an undo log. When the server's changes
+ * arrive, every queued operation is lifted off with the undo log, the
+ * server's rows are written, the operations the server has answered are
+ * dropped, and the rest are applied again on top: the local store is
+ * always the server's state plus this client's pending work. */
+#define G_LOG_DOMAIN "wudan-sync"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "wd-error.h"
+#include "wd-json.h"
+#include "wd-operations.h"
+#include "wd-store-private.h"
+#include "wd-sync-protocol.h"
+#include "wd-sync-store.h"
+
+#define SYNC_SCHEMA 1
+
+/* The tables of shared data, parents before children. */
+static const char * const synced_tables[] = {
+  "meta", "subdistricts", "topics", "teams", "speakers", "speaker_topics", "projects",
+  "project_venue_kinds", "orders", "ratings", "callbacks", "history", "funds", "fund_ledger",
+  "reward_periods", "reward_lines", "reward_orders",
+};
+
+/* How a pulled entity is stored: its table and key column. */
+static const struct
+{
+  const char *entity;
+  const char *table;
+  const char *key;
+  const char *kind;     /* for the search index, or NULL */
+} entities[] = {
+  { "subdistrict", "subdistricts", "id", "subdistrict" },
+  { "topic", "topics", "id", "topic" },
+  { "team", "teams", "id", "team" },
+  { "speaker", "speakers", "id", "speaker" },
+  { "project", "projects", "id", "project" },
+  { "order", "orders", "id", "order" },
+  { "rating", "ratings", "order_id", NULL },
+  { "callback", "callbacks", "id", NULL },
+  { "history", "history", "id", NULL },
+  { "fund", "funds", "id", NULL },
+  { "fund_ledger", "fund_ledger", "id", NULL },
+  { "reward_period", "reward_periods", "id", NULL },
+  { "setting", "meta", "key", NULL },
+};
+
+typedef struct
+{
+  char      *table;
+  GPtrArray *columns;      /* names */
+  GPtrArray *keys;         /* primary key columns */
+  char      *upsert;       /* INSERT … ON CONFLICT (keys) DO UPDATE */
+  char      *undo_insert;  /* delete the row an operation inserted */
+  char      *undo_update;  /* put back the columns an operation changed */
+  char      *undo_delete;  /* put back the row an operation deleted */
+} TableInfo;
+
+static void
+table_info_free (TableInfo *info)
+{
+  g_free (info->table);
+  g_ptr_array_unref (info->columns);
+  g_ptr_array_unref (info->keys);
+  g_free (info->upsert);
+  g_free (info->undo_insert);
+  g_free (info->undo_update);
+  g_free (info->undo_delete);
+  g_free (info);
+}
+
+static char *
+join_mapped (GPtrArray  *names,
+             const char *format,
+             const char *separator)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autoptr(GString) item = g_string_new (format);
+      g_autofree char *index = g_strdup_printf ("%u", i);
+
+      g_string_replace (item, "{c}", g_ptr_array_index (names, i), 0);
+      g_string_replace (item, "{i}", index, 0);
+      if (i > 0)
+        g_string_append (out, separator);
+      g_string_append (out, item->str);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static TableInfo *
+read_table (WdStore    *store,
+            const char *table)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA table_info (%s)", table);
+  sqlite3_stmt *stmt = NULL;
+  TableInfo *info = g_new0 (TableInfo, 1);
+  g_autofree char *columns = NULL, *marks = NULL, *updates = NULL, *keys = NULL;
+  g_autofree char *key_match = NULL, *set_old = NULL, *values_old = NULL;
+  g_autoptr(GArray) key_order = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr(GPtrArray) unordered_keys = g_ptr_array_new_with_free_func (g_free);
+
+  info->table = g_strdup (table);
+  info->columns = g_ptr_array_new_with_free_func (g_free);
+  info->keys = g_ptr_array_new_with_free_func (g_free);
+
+  sqlite3_prepare_v2 (wd_store_get_db (store), sql, -1, &stmt, NULL);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      int pk = sqlite3_column_int (stmt, 5);
+
+      g_ptr_array_add (info->columns, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+      if (pk > 0)
+        {
+          g_ptr_array_add (unordered_keys, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+          g_array_append_val (key_order, pk);
+        }
+    }
+  sqlite3_finalize (stmt);
+  for (int k = 1; k <= (int) key_order->len; k++)
+    for (guint i = 0; i < key_order->len; i++)
+      if (g_array_index (key_order, int, i) == k)
+        g_ptr_array_add (info->keys, g_strdup (g_ptr_array_index (unordered_keys, i)));
+
+  columns = join_mapped (info->columns, "{c}", ", ");
+  marks = join_mapped (info->columns, "?", ", ");
+  updates = join_mapped (info->columns, "{c} = excluded.{c}", ", ");
+  keys = join_mapped (info->keys, "{c}", ", ");
+  key_match = join_mapped (info->keys, "{c} = json_extract (?1, '$[{i}]')", " AND ");
+  set_old = join_mapped (info->columns, "{c} = json_extract (?2, '$.{c}')", ", ");
+  values_old = join_mapped (info->columns, "json_extract (?2, '$.{c}')", ", ");
+
+  info->upsert = g_strdup_printf ("INSERT INTO %s (%s) VALUES (%s) ON CONFLICT (%s) DO UPDATE SET %s",
+                                  table, columns, marks, keys, updates);
+  info->undo_insert = g_strdup_printf ("DELETE FROM %s WHERE %s", table, key_match);
+  info->undo_update = g_strdup_printf ("UPDATE %s SET %s WHERE %s", table, set_old, key_match);
+  info->undo_delete = g_strdup_printf ("INSERT OR REPLACE INTO %s (%s) VALUES (%s)", table, columns, values_old);
+  return info;
+}
+
+static GHashTable *
+tables (WdStore *store)
+{
+  GHashTable *infos = g_object_get_data (G_OBJECT (store), "wd-sync-tables");
+
+  if (infos == NULL)
+    {
+      infos = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) table_info_free);
+      for (guint i = 0; i < G_N_ELEMENTS (synced_tables); i++)
+        {
+          TableInfo *info = read_table (store, synced_tables[i]);
+
+          g_hash_table_insert (infos, info->table, info);
+        }
+      g_object_set_data_full (G_OBJECT (store), "wd-sync-tables", infos, (GDestroyNotify) g_hash_table_unref);
+    }
+  return infos;
+}
+
+static TableInfo *
+table (WdStore    *store,
+       const char *name)
+{
+  return g_hash_table_lookup (tables (store), name);
+}
+
+/* Triggers that, while an operation is being recorded, keep the old
+ * state of every row it touches. */
+static char *
+undo_triggers (WdStore *store)
+{
+  GString *sql = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (synced_tables); i++)
+    {
+      TableInfo *info = table (store, synced_tables[i]);
+      g_autofree char *new_key = join_mapped (info->keys, "NEW.{c}", ", ");
+      g_autofree char *old_key = join_mapped (info->keys, "OLD.{c}", ", ");
+      g_autofree char *old_row = join_mapped (info->columns, "'{c}', OLD.{c}", ", ");
+      const char *when = "WHEN EXISTS (SELECT 1 FROM sync_recording)";
+
+      g_string_append_printf (sql,
+          "CREATE TRIGGER IF NOT EXISTS undo_%1$s_i AFTER INSERT ON %1$s %2$s BEGIN"
+          " INSERT INTO sync_undo (seq, tbl, how, pk) SELECT seq, '%1$s', 'i', json_array (%3$s)"
+          " FROM sync_recording; END;"
+          "CREATE TRIGGER IF NOT EXISTS undo_%1$s_u BEFORE UPDATE ON %1$s %2$s BEGIN"
+          " INSERT INTO sync_undo (seq, tbl, how, pk, old) SELECT seq, '%1$s', 'u', json_array (%4$s),"
+          " json_object (%5$s) FROM sync_recording; END;"
+          "CREATE TRIGGER IF NOT EXISTS undo_%1$s_d BEFORE DELETE ON %1$s %2$s BEGIN"
+          " INSERT INTO sync_undo (seq, tbl, how, pk, old) SELECT seq, '%1$s', 'd', json_array (%4$s),"
+          " json_object (%5$s) FROM sync_recording; END;",
+          info->table, when, new_key, old_key, old_row);
+    }
+  return g_string_free (sql, FALSE);
+}
+
+static const char client_schema[] =
+  "CREATE TABLE IF NOT EXISTS sync_outbox ("
+  "  seq INTEGER PRIMARY KEY,"
+  "  op_id TEXT NOT NULL UNIQUE,"
+  "  kind TEXT NOT NULL,"
+  "  args TEXT NOT NULL,"
+  "  actor TEXT NOT NULL,"
+  "  at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE IF NOT EXISTS sync_undo ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  seq INTEGER NOT NULL,"
+  "  tbl TEXT NOT NULL,"
+  "  how TEXT NOT NULL,"
+  "  pk TEXT NOT NULL,"
+  "  old TEXT"
+  ");"
+  /* One row while an operation is being applied and recorded. */
+  "CREATE TABLE IF NOT EXISTS sync_recording (seq INTEGER NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS sync_problems ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  seq INTEGER NOT NULL UNIQUE,"
+  "  op_id TEXT NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  args TEXT NOT NULL,"
+  "  code TEXT NOT NULL,"
+  "  message TEXT NOT NULL,"
+  "  now TEXT NOT NULL DEFAULT '',"
+  "  at INTEGER NOT NULL"
+  ");";
+
+gboolean
+wd_sync_store_prepare (WdStore  *store,
+                       GError  **error)
+{
+  g_autofree char *triggers = NULL;
+  g_autofree char *client_id = NULL;
+
+  if (wd_store_get_setting_int (store, "sync_schema", 0) >= SYNC_SCHEMA)
+    return TRUE;
+
+  if (!wd_store_begin (store, error))
+    return FALSE;
+  triggers = undo_triggers (store);
+  client_id = g_uuid_string_random ();
+  if (!wd_store_exec (store, client_schema, error)
+      || !wd_store_exec (store, triggers, error)
+      || !wd_store_set_setting (store, "sync_client_id", client_id, error)
+      || !wd_store_set_setting (store, "sync_next_seq", "1", error)
+      || !wd_store_set_setting (store, "sync_schema", G_STRINGIFY (SYNC_SCHEMA), error))
+    {
+      wd_store_rollback (store);
+      return FALSE;
+    }
+  /* Order numbers come from the server from now on. */
+  wd_store_set_authoritative (store, FALSE);
+  return wd_store_commit (store, error);
+}
+
+char *
+wd_sync_store_get (WdStore    *store,
+                   const char *key)
+{
+  return wd_store_get_setting (store, key);
+}
+
+gint64
+wd_sync_store_get_int (WdStore    *store,
+                       const char *key)
+{
+  return wd_store_get_setting_int (store, key, 0);
+}
+
+gboolean
+wd_sync_store_set (WdStore     *store,
+                   const char  *key,
+                   const char  *value,
+                   GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (value != NULL)
+    return wd_store_set_setting (store, key, value, error);
+  stmt = wd_store_prepare (store, "DELETE FROM meta WHERE key = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  wd_stmt_bind_text (stmt, 1, key);
+  return wd_store_run (store, stmt, error);
+}
+
+static gboolean
+set_int (WdStore     *store,
+         const char  *key,
+         gint64       value,
+         GError     **error)
+{
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+
+  return wd_store_set_setting (store, key, text, error);
+}
+
+static gboolean
+recording (WdStore     *store,
+           gint64       seq,
+           GError     **error)
+{
+  g_autoptr(sqlite3_stmt) clear = wd_store_prepare (store, "DELETE FROM sync_recording", error);
+  g_autoptr(sqlite3_stmt) start = NULL;
+
+  if (clear == NULL || !wd_store_run (store, clear, error))
+    return FALSE;
+  if (seq <= 0)
+    return TRUE;
+  start = wd_store_prepare (store, "INSERT INTO sync_recording (seq) VALUES (?)", error);
+  if (start == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (start, 1, seq);
+  return wd_store_run (store, start, error);
+}
+
+static JsonObject *
+actor_to_json (const WdActor *actor)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "user", actor->user);
+  json_object_set_string_member (object, "role", wd_role_to_string (actor->role));
+  if (actor->subdistrict_id != NULL)
+    json_object_set_string_member (object, "subdistrict_id", actor->subdistrict_id);
+  if (actor->assignee_id != NULL)
+    {
+      json_object_set_string_member (object, "assignee_kind", wd_assignee_kind_to_string (actor->assignee_kind));
+      json_object_set_string_member (object, "assignee_id", actor->assignee_id);
+    }
+  return object;
+}
+
+static WdActor *
+actor_from_json (const char *text)
+{
+  g_autoptr(JsonObject) object = wd_json_parse_object (text, -1, NULL);
+  WdActor *actor;
+  WdRole role = WD_ROLE_OFFICE;
+  WdAssigneeKind kind = WD_ASSIGNEE_NONE;
+
+  if (object == NULL)
+    return NULL;
+  wd_role_from_string (json_object_get_string_member_with_default (object, "role", ""), &role);
+  actor = wd_actor_new (json_object_get_string_member_with_default (object, "user", "?"), role);
+  actor->subdistrict_id = g_strdup (json_object_get_string_member_with_default (object, "subdistrict_id", NULL));
+  actor->assignee_id = g_strdup (json_object_get_string_member_with_default (object, "assignee_id", NULL));
+  if (actor->assignee_id != NULL
+      && wd_assignee_kind_from_string (json_object_get_string_member (object, "assignee_kind"), &kind))
+    actor->assignee_kind = kind;
+  return actor;
+}
+
+/* Applies an operation locally and queues it for the server, in one
+ * transaction: either both happen or neither. A local refusal is final
+ * and queues nothing. */
+gboolean
+wd_sync_store_apply_local (WdStore        *store,
+                           const WdActor  *actor,
+                           gint64          now,
+                           const char     *kind,
+                           JsonObject     *args,
+                           JsonObject    **result,
+                           GError        **error)
+{
+  g_autofree char *op_id = g_uuid_string_random ();
+  g_autoptr(JsonObject) actor_json = actor_to_json (actor);
+  g_autofree char *actor_text = wd_json_object_to_string (actor_json, FALSE);
+  g_autofree char *args_text = wd_json_object_to_string (args, FALSE);
+  g_autoptr(sqlite3_stmt) queue = NULL;
+  gint64 seq;
+
+  if (!wd_store_begin (store, error))
+    return FALSE;
+  seq = wd_store_get_setting_int (store, "sync_next_seq", 1);
+
+  if (!recording (store, seq, error)
+      || !wd_operation_apply (store, actor, now, op_id, kind, args, result, error)
+      || !recording (store, 0, error))
+    goto fail;
+
+  queue = wd_store_prepare (store, "INSERT INTO sync_outbox (seq, op_id, kind, args, actor, at)"
+                                   " VALUES (?, ?, ?, ?, ?, ?)", error);
+  if (queue == NULL)
+    goto fail;
+  sqlite3_bind_int64 (queue, 1, seq);
+  wd_stmt_bind_text (queue, 2, op_id);
+  wd_stmt_bind_text (queue, 3, kind);
+  wd_stmt_bind_text (queue, 4, args_text);
+  wd_stmt_bind_text (queue, 5, actor_text);
+  sqlite3_bind_int64 (queue, 6, now);
+  if (!wd_store_run (store, queue, error) || !set_int (store, "sync_next_seq", seq + 1, error))
+    goto fail;
+  return wd_store_commit (store, error);
+
+fail:
+  wd_store_rollback (store);
+  return FALSE;
+}
+
+/* Queued operations after seq after, oldest first, as protocol ops. */
+GPtrArray *
+wd_sync_store_pending (WdStore  *store,
+                       gint64    after,
+                       guint     limit,
+                       GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store,
+      "SELECT seq, op_id, kind, args, at FROM sync_outbox WHERE seq > ? ORDER BY seq LIMIT ?", error);
+  GPtrArray *ops;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, after);
+  sqlite3_bind_int (stmt, 2, (int) limit);
+  ops = g_ptr_array_new_with_free_func ((GDestroyNotify) wd_sync_op_free);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autoptr(JsonObject) args = wd_json_parse_object ((const char *) sqlite3_column_text (stmt, 3), -1, NULL);
+
+      if (args == NULL)
+        args = json_object_new ();
+      g_ptr_array_add (ops, wd_sync_op_new (sqlite3_column_int64 (stmt, 0),
+                                            (const char *) sqlite3_column_text (stmt, 1),
+                                            (const char *) sqlite3_column_text (stmt, 2),
+                                            args, sqlite3_column_int64 (stmt, 4)));
+    }
+  return ops;
+}
+
+guint
+wd_sync_store_count_pending (WdStore *store)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store, "SELECT count (*) FROM sync_outbox", NULL);
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return 0;
+  return (guint) sqlite3_column_int (stmt, 0);
+}
+
+/* The search index follows rows written by the store's own functions;
+ * rows put back by the undo log or written from a pull are marked here. */
+static void
+mark_for_index (WdStore    *store,
+                const char *table_name,
+                const char *id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (entities); i++)
+    if (entities[i].kind != NULL && g_str_equal (entities[i].table, table_name))
+      wd_store_mark_stale (store, entities[i].kind, id);
+}
+
+/* Lifts every queued operation off the store, newest change first. */
+static gboolean
+undo_all (WdStore  *store,
+          GError  **error)
+{
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autoptr(sqlite3_stmt) clear = NULL;
+
+  {
+    g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store,
+        "SELECT tbl, how, pk, old FROM sync_undo ORDER BY id DESC", error);
+
+    if (stmt == NULL)
+      return FALSE;
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      {
+        char **record = g_new0 (char *, 5);
+
+        for (int c = 0; c < 4; c++)
+          record[c] = wd_stmt_dup_text (stmt, c);
+        g_ptr_array_add (records, record);
+      }
+  }
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      char **record = g_ptr_array_index (records, i);
+      TableInfo *info = table (store, record[0]);
+      const char *sql = g_str_equal (record[1], "i") ? info->undo_insert
+                      : g_str_equal (record[1], "u") ? info->undo_update : info->undo_delete;
+      g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store, sql, error);
+      g_autoptr(JsonNode) pk = wd_json_parse (record[2], -1, NULL);
+
+      if (stmt == NULL)
+        return FALSE;
+      wd_stmt_bind_text (stmt, 1, record[2]);
+      wd_stmt_bind_text (stmt, 2, record[3]);
+      if (!wd_store_run (store, stmt, error))
+        return FALSE;
+      if (pk != NULL && JSON_NODE_HOLDS_ARRAY (pk) && json_array_get_length (json_node_get_array (pk)) == 1)
+        {
+          JsonNode *key = json_array_get_element (json_node_get_array (pk), 0);
+
+          if (JSON_NODE_HOLDS_VALUE (key) && json_node_get_value_type (key) == G_TYPE_STRING)
+            mark_for_index (store, record[0], json_node_get_string (key));
+        }
+    }
+
+  clear = wd_store_prepare (store, "DELETE FROM sync_undo", error);
+  return clear != NULL && wd_store_run (store, clear, error);
+}
+
+static void
+bind_value (sqlite3_stmt *stmt,
+            int           index,
+            JsonNode     *node)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    sqlite3_bind_null (stmt, index);
+  else if (json_node_get_value_type (node) == G_TYPE_INT64)
+    sqlite3_bind_int64 (stmt, index, json_node_get_int (node));
+  else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    sqlite3_bind_double (stmt, index, json_node_get_double (node));
+  else if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    sqlite3_bind_int (stmt, index, json_node_get_boolean (node));
+  else
+    wd_stmt_bind_text (stmt, index, json_node_get_string (node));
+}
+
+static gboolean
+upsert_row (WdStore     *store,
+            const char  *table_name,
+            JsonObject  *row,
+            GError     **error)
+{
+  TableInfo *info = table (store, table_name);
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store, info->upsert, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  for (guint c = 0; c < info->columns->len; c++)
+    bind_value (stmt, (int) c + 1, json_object_get_member (row, g_ptr_array_index (info->columns, c)));
+  return wd_store_run (store, stmt, error);
+}
+
+static gboolean
+delete_where (WdStore     *store,
+              const char  *table_name,
+              const char  *column,
+              const char  *value,
+              GError     **error)
+{
+  g_autofree char *sql = g_strdup_printf ("DELETE FROM %s WHERE %s = ?", table_name, column);
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  wd_stmt_bind_text (stmt, 1, value);
+  return wd_store_run (store, stmt, error);
+}
+
+static gboolean
+replace_links (WdStore     *store,
+               const char  *link_table,
+               const char  *owner,
+               JsonArray   *ids,
+               GError     **error)
+{
+  if (!delete_where (store, link_table, "owner_id", owner, error))
+    return FALSE;
+  for (guint i = 0; ids != NULL && i < json_array_get_length (ids); i++)
+    {
+      g_autoptr(JsonObject) link = json_object_new ();
+
+      json_object_set_string_member (link, "owner_id", owner);
+      json_object_set_string_member (link, "ref_id", json_array_get_string_element (ids, i));
+      if (!upsert_row (store, link_table, link, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+replace_children (WdStore     *store,
+                  const char  *child_table,
+                  const char  *owner,
+                  JsonArray   *rows,
+                  GError     **error)
+{
+  if (!delete_where (store, child_table, "period_id", owner, error))
+    return FALSE;
+  for (guint i = 0; rows != NULL && i < json_array_get_length (rows); i++)
+    if (!upsert_row (store, child_table, json_array_get_object_element (rows, i), error))
+      return FALSE;
+  return TRUE;
+}
+
+static JsonArray *
+array_member (JsonObject *object,
+              const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+/* Writes one pulled change: the entity's current row, or its removal. */
+static gboolean
+apply_change (WdStore     *store,
+              JsonObject  *change,
+              GError     **error)
+{
+  const char *entity = json_object_get_string_member_with_default (change, "entity", "");
+  const char *key = json_object_get_string_member_with_default (change, "key", "");
+  JsonNode *row_node = json_object_get_member (change, "row");
+  JsonObject *row = row_node && JSON_NODE_HOLDS_OBJECT (row_node) ? json_node_get_object (row_node) : NULL;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (entities); i++)
+    if (g_str_equal (entities[i].entity, entity))
+      break;
+  if (i == G_N_ELEMENTS (entities))
+    {
+      /* A newer server's entity this client does not know: skip it. */
+      g_debug ("Skipping a change of unknown entity %s", entity);
+      return TRUE;
+    }
+
+  if (entities[i].kind != NULL)
+    wd_store_mark_stale (store, entities[i].kind, key);
+
+  if (row == NULL)
+    return delete_where (store, entities[i].table, entities[i].key, key, error);
+
+  if (!upsert_row (store, entities[i].table, row, error))
+    return FALSE;
+  if (g_str_equal (entity, "speaker"))
+    return replace_links (store, "speaker_topics", key, array_member (row, "topics"), error);
+  if (g_str_equal (entity, "project"))
+    return replace_links (store, "project_venue_kinds", key, array_member (row, "venue_kinds"), error);
+  if (g_str_equal (entity, "reward_period"))
+    return replace_children (store, "reward_lines", key, array_member (row, "lines"), error)
+        && replace_children (store, "reward_orders", key, array_member (row, "orders"), error);
+  return TRUE;
+}
+
+static gboolean
+clear_mirror (WdStore  *store,
+              GError  **error)
+{
+  /* Children first; the settings that are not shared stay. */
+  for (guint i = G_N_ELEMENTS (synced_tables); i > 0; i--)
+    {
+      const char *name = synced_tables[i - 1];
+      g_autofree char *sql = g_str_equal (name, "meta")
+        ? g_strdup ("DELETE FROM meta WHERE key IN ('district_name', 'accept_hours', 'callback_rate_percent',"
+                    " 'reward_rules', 'time_zone')")
+        : g_strdup_printf ("DELETE FROM %s", name);
+
+      if (!wd_store_exec (store, sql, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Applies the queued operations again over the store as it now is. One
+ * that no longer applies here stays queued: the server has the last word. */
+static gboolean
+replay (WdStore  *store,
+        GError  **error)
+{
+  g_autoptr(GPtrArray) queued = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+
+  {
+    g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store,
+        "SELECT seq, op_id, kind, args, actor, at FROM sync_outbox ORDER BY seq", error);
+
+    if (stmt == NULL)
+      return FALSE;
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      {
+        char **op = g_new0 (char *, 7);
+
+        for (int c = 0; c < 6; c++)
+          op[c] = wd_stmt_dup_text (stmt, c);
+        g_ptr_array_add (queued, op);
+      }
+  }
+
+  for (guint i = 0; i < queued->len; i++)
+    {
+      char **op = g_ptr_array_index (queued, i);
+      g_autoptr(WdActor) actor = actor_from_json (op[4]);
+      g_autoptr(JsonObject) args = wd_json_parse_object (op[3], -1, NULL);
+      g_autoptr(GError) refusal = NULL;
+
+      if (actor == NULL || args == NULL)
+        continue;
+      if (!recording (store, g_ascii_strtoll (op[0], NULL, 10), error))
+        return FALSE;
+      if (!wd_operation_apply (store, actor, g_ascii_strtoll (op[5], NULL, 10), op[1], op[2], args, NULL,
+                               &refusal))
+        {
+          if (refusal->domain != WD_ERROR || refusal->code == WD_ERROR_STORE)
+            {
+              g_propagate_error (error, g_steal_pointer (&refusal));
+              return FALSE;
+            }
+          g_debug ("Queued %s no longer applies here: %s", op[2], refusal->message);
+        }
+    }
+  return recording (store, 0, error);
+}
+
+/* Applies one pulled page in one transaction: lift the queued operations
+ * off, write the server's changes and the new cursor, drop the
+ * operations the server has answered (up to acked), replay the rest. */
+gboolean
+wd_sync_store_apply_page (WdStore     *store,
+                          JsonObject  *page,
+                          gint64       acked,
+                          GError     **error)
+{
+  JsonArray *changes = array_member (page, "changes");
+  g_autoptr(sqlite3_stmt) drop = NULL;
+  g_autoptr(sqlite3_stmt) drop_undo = NULL;
+
+  /* The log is in order of change, not of reference: a page may hold an
+   * order whose project comes in a later page. The server keeps the
+   * references whole; between pages the copy may point ahead. (The pragma
+   * only takes effect outside a transaction.) */
+  if (!wd_store_exec (store, "PRAGMA foreign_keys = OFF", error))
+    return FALSE;
+  if (!wd_store_begin (store, error))
+    goto restore;
+  if (!undo_all (store, error))
+    goto fail;
+
+  if (json_object_get_boolean_member_with_default (page, "reset", FALSE))
+    {
+      if (!clear_mirror (store, error) || !set_int (store, "sync_cursor", 0, error))
+        goto fail;
+    }
+  else
+    {
+      for (guint i = 0; changes != NULL && i < json_array_get_length (changes); i++)
+        if (!apply_change (store, json_array_get_object_element (changes, i), error))
+          goto fail;
+      if (!set_int (store, "sync_cursor", json_object_get_int_member_with_default (page, "cursor", 0), error))
+        goto fail;
+    }
+
+  drop = wd_store_prepare (store, "DELETE FROM sync_outbox WHERE seq <= ?", error);
+  if (drop == NULL)
+    goto fail;
+  sqlite3_bind_int64 (drop, 1, acked);
+  if (!wd_store_run (store, drop, error) || !set_int (store, "sync_acked", acked, error)
+      || !replay (store, error))
+    goto fail;
+  if (!wd_store_commit (store, error))
+    goto restore;
+  return wd_store_exec (store, "PRAGMA foreign_keys = ON", error);
+
+fail:
+  wd_store_rollback (store);
+restore:
+  wd_store_exec (store, "PRAGMA foreign_keys = ON", NULL);
+  return FALSE;
+}
+
+/* What an order looks like now, and who last changed it: so a person
+ * whose change lost can see what won. */
+static char *
+describe_now (WdStore    *store,
+              JsonObject *args)
+{
+  const char *order_id = json_object_get_string_member_with_default (args, "order_id", NULL);
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(JsonArray) history = NULL;
+  WdOrderState state;
+  JsonObject *last;
+
+  if (order_id == NULL || (order = wd_store_get (store, "order", order_id, NULL)) == NULL)
+    return g_strdup ("");
+  history = wd_store_get_history (store, order_id, NULL);
+  if (history == NULL || json_array_get_length (history) == 0
+      || !wd_order_state_from_string (json_object_get_string_member (order, "state"), &state))
+    return g_strdup ("");
+  last = json_array_get_object_element (history, json_array_get_length (history) - 1);
+  return g_strdup_printf (_("The order is now %s: %s by %s"), wd_order_state_label (state),
+                          json_object_get_string_member (last, "action"),
+                          json_object_get_string_member (last, "actor"));
+}
+
+/* Records an operation the server rejected, with its reason; the
+ * operation itself leaves the outbox with the next pull. */
+gboolean
+wd_sync_store_add_problem (WdStore     *store,
+                           JsonObject  *result,
+                           gint64       now,
+                           GError     **error)
+{
+  gint64 seq = json_object_get_int_member (result, "seq");
+  g_autoptr(sqlite3_stmt) find = wd_store_prepare (store, "SELECT args FROM sync_outbox WHERE seq = ?", error);
+  g_autoptr(sqlite3_stmt) add = NULL;
+  g_autofree char *args = NULL;
+
+  if (find == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (find, 1, seq);
+  if (sqlite3_step (find) == SQLITE_ROW)
+    args = wd_stmt_dup_text (find, 0);
+
+  add = wd_store_prepare (store,
+      "INSERT INTO sync_problems (seq, op_id, kind, args, code, message, at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+      " ON CONFLICT (seq) DO NOTHING", error);
+  if (add == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (add, 1, seq);
+  wd_stmt_bind_text (add, 2, json_object_get_string_member_with_default (result, "op_id", ""));
+  wd_stmt_bind_text (add, 3, json_object_get_string_member_with_default (result, "kind", ""));
+  wd_stmt_bind_text (add, 4, args ? args : "{}");
+  wd_stmt_bind_text (add, 5, json_object_get_string_member_with_default (result, "code", ""));
+  wd_stmt_bind_text (add, 6, json_object_get_string_member_with_default (result, "message", ""));
+  sqlite3_bind_int64 (add, 7, now);
+  return wd_store_run (store, add, error);
+}
+
+/* The problems still shown, each with what the store holds now. */
+JsonArray *
+wd_sync_store_problems (WdStore  *store,
+                        GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store,
+      "SELECT id, seq, op_id, kind, args, code, message, at FROM sync_problems ORDER BY id", error);
+  g_autoptr(JsonArray) problems = json_array_new ();
+
+  if (stmt == NULL)
+    return NULL;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      JsonObject *problem = wd_stmt_row_to_json (stmt);
+      g_autoptr(JsonObject) args = wd_json_parse_object (json_object_get_string_member (problem, "args"), -1, NULL);
+      g_autofree char *now_text = args ? describe_now (store, args) : g_strdup ("");
+
+      json_object_set_string_member (problem, "now", now_text);
+      json_array_add_object_element (problems, problem);
+    }
+  return g_steal_pointer (&problems);
+}
+
+gboolean
+wd_sync_store_dismiss_problem (WdStore  *store,
+                               gint64    id,
+                               GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store, "DELETE FROM sync_problems WHERE id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (!wd_store_run (store, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (wd_store_get_db (store)) == 0)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_NOT_FOUND, _("There is no sync problem %lld"), (long long) id);
+      return FALSE;
+    }
+  return TRUE;
+}
