@@ -1,0 +1,502 @@
+/* test-sync.c: clients syncing with a real wudan-server on loopback:
+ * offline edits on two clients, a conflict, lost answers, a server killed
+ * mid-push, and a seeded randomized run that must converge. */
+#include "config.h"
+
+#include <sqlite3.h>
+#include <glib/gstdio.h>
+
+#include "wd-error.h"
+#include "wd-json.h"
+#include "wd-operations.h"
+#include "wd-store-private.h"
+#include "wd-sync-client.h"
+#include "wd-sync-store.h"
+#include "wd-test-server.h"
+
+typedef struct
+{
+  char         *path;
+  WdStore      *store;
+  WdSyncClient *client;
+} Client;
+
+static WdTestServer server;
+static char *client_dir;
+
+static void
+client_open (Client     *client,
+             const char *name,
+             const char *account)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *file = g_strdup_printf ("%s-%u.db", name, g_random_int ());
+
+  client->path = g_build_filename (client_dir, file, NULL);
+  client->store = wd_store_open (client->path, &error);
+  g_assert_no_error (error);
+  client->client = wd_sync_client_new (client->store, &error);
+  g_assert_no_error (error);
+  wd_sync_client_login (client->client, server.base, account,
+                        g_hash_table_lookup (server.passwords, account), &error);
+  g_assert_no_error (error);
+}
+
+static void
+client_sync (Client *client)
+{
+  g_autoptr(GError) error = NULL;
+
+  wd_sync_client_sync (client->client, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+client_close (Client *client)
+{
+  g_clear_object (&client->client);
+  g_clear_object (&client->store);
+  for (const char * const *s = (const char * const[]) { "", "-wal", "-shm", NULL }; *s; s++)
+    {
+      g_autofree char *file = g_strconcat (client->path, *s, NULL);
+
+      g_unlink (file);
+    }
+  g_free (client->path);
+}
+
+static JsonObject *
+apply (Client     *client,
+       const char *kind,
+       const char *json)
+{
+  g_autoptr(JsonObject) args = wd_json_parse_object (json, -1, NULL);
+  g_autoptr(GError) error = NULL;
+  JsonObject *result = NULL;
+
+  wd_sync_client_apply (client->client, g_get_real_time () / G_USEC_PER_SEC, kind, args, &result, &error);
+  g_assert_no_error (error);
+  return result;
+}
+
+/* A digest of the orders (and what hangs on them) a store holds,
+ * optionally only one sub-district's. */
+static char *
+orders_digest (sqlite3    *db,
+               const char *subdistrict)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  sqlite3_stmt *stmt = NULL;
+  const char *sql =
+    "SELECT o.id, o.number, o.state, coalesce (o.assignee_id, ''), coalesce (o.closing_reason, ''),"
+    " (SELECT count (*) FROM history h WHERE h.entity_id = o.id),"
+    " coalesce ((SELECT stars FROM ratings r WHERE r.order_id = o.id), 0)"
+    " FROM orders o WHERE ?1 IS NULL OR o.subdistrict_id = ?1 ORDER BY o.id";
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (subdistrict != NULL)
+    sqlite3_bind_text (stmt, 1, subdistrict, -1, SQLITE_TRANSIENT);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    for (int c = 0; c < sqlite3_column_count (stmt); c++)
+      {
+        const char *text = (const char *) sqlite3_column_text (stmt, c);
+
+        g_checksum_update (sum, (const guchar *) (text ? text : "-"), -1);
+        g_checksum_update (sum, (const guchar *) "|", 1);
+      }
+  sqlite3_finalize (stmt);
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+static char *
+server_digest (const char *subdistrict)
+{
+  sqlite3 *db = NULL;
+  char *digest;
+
+  g_assert_cmpint (sqlite3_open_v2 (server.db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  digest = orders_digest (db, subdistrict);
+  sqlite3_close (db);
+  return digest;
+}
+
+static char *
+client_digest (Client     *client,
+               const char *subdistrict)
+{
+  return orders_digest (wd_store_get_db (client->store), subdistrict);
+}
+
+static gint64
+server_count (const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_open_v2 (server.db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+static char *
+order_json (const char *id,
+            const char *subdistrict,
+            int         days_ahead,
+            int         hour)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) day = g_date_time_add_days (now, days_ahead);
+  g_autofree char *date = g_date_time_format (day, "%Y-%m-%d");
+
+  return g_strdup_printf ("{\"id\":\"%s\",\"title\":\"法治讲座\",\"topic_id\":\"law\",\"subdistrict_id\":\"%s\","
+                          "\"venue\":\"社区活动室\",\"venue_kind\":\"community\","
+                          "\"starts_at\":\"%sT%02d:00+08:00\",\"ends_at\":\"%sT%02d:30+08:00\","
+                          "\"requester\":\"社区\",\"contact_name\":\"刘洋\",\"contact_phone\":\"13912340000\"}",
+                          id, subdistrict, date, hour, date, hour + 1);
+}
+
+static char *
+first_ordered (Client     *client,
+               const char *subdistrict)
+{
+  WdOrderFilter filter = { .state = "ordered", .subdistrict_id = subdistrict,
+                           .from = g_get_real_time () / G_USEC_PER_SEC + 86400 };
+  g_autoptr(JsonArray) rows = wd_store_list_orders (client->store, &filter, NULL, 1, NULL, NULL);
+
+  g_assert_cmpuint (json_array_get_length (rows), ==, 1);
+  return g_strdup (json_object_get_string_member (json_array_get_object_element (rows, 0), "id"));
+}
+
+static void
+test_offline_edits (void)
+{
+  Client centre, office;
+  g_autofree char *a = order_json ("offline-a", "qianfoshan", 6, 9);
+  g_autofree char *b = order_json ("offline-b", "dianliu", 7, 14);
+  g_autofree char *existing = NULL;
+  g_autofree char *dispatch = NULL;
+  g_autoptr(JsonObject) r1 = NULL, r2 = NULL, r3 = NULL;
+  g_autoptr(JsonObject) status = NULL;
+  g_autofree char *c_digest = NULL, *s_digest = NULL, *o_digest = NULL, *so_digest = NULL;
+
+  client_open (&centre, "centre", "centre");
+  client_open (&office, "office", "office");
+  client_sync (&centre);
+  client_sync (&office);
+
+  /* Offline: each works on its own copy. */
+  existing = first_ordered (&centre, NULL);
+  dispatch = g_strdup_printf ("{\"order_id\":\"%s\",\"assignee_kind\":\"speaker\",\"assignee_id\":\"speaker-0005\","
+                              "\"force\":true,\"force_reason\":\"测试\"}", existing);
+  r1 = apply (&office, "order.create", a);
+  r2 = apply (&centre, "order.create", b);
+  r3 = apply (&centre, "order.dispatch", dispatch);
+  /* Until the server has seen it, a new order has no number. */
+  g_assert_false (json_object_has_member (r1, "number"));
+  status = wd_sync_client_status (office.client);
+  g_assert_cmpint (json_object_get_int_member (status, "pending"), ==, 1);
+
+  client_sync (&office);
+  client_sync (&centre);
+  client_sync (&office);
+
+  g_assert_cmpint (server_count ("SELECT count (*) FROM orders WHERE id IN ('offline-a', 'offline-b')"), ==, 2);
+  g_assert_cmpint (server_count ("SELECT count (*) FROM history WHERE entity_id IN ('offline-a', 'offline-b')"),
+                   ==, 2);
+  g_clear_pointer (&status, json_object_unref);
+  status = wd_sync_client_status (office.client);
+  g_assert_cmpint (json_object_get_int_member (status, "pending"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (status, "problems"), ==, 0);
+
+  {
+    g_autoptr(JsonObject) order = wd_store_get (office.store, "order", "offline-a", NULL);
+
+    g_assert_nonnull (json_object_get_string_member_with_default (order, "number", NULL));
+  }
+
+  /* Both end as the server is (the office for its own sub-district). */
+  c_digest = client_digest (&centre, NULL);
+  s_digest = server_digest (NULL);
+  g_assert_cmpstr (c_digest, ==, s_digest);
+  o_digest = client_digest (&office, "qianfoshan");
+  so_digest = server_digest ("qianfoshan");
+  g_assert_cmpstr (o_digest, ==, so_digest);
+  g_assert_cmpint (wd_store_get_history (office.store, existing, NULL) == NULL ? 0 : 1, ==, 1);
+
+  client_close (&centre);
+  client_close (&office);
+}
+
+static void
+test_conflict (void)
+{
+  Client first, second;
+  g_autofree char *order = NULL;
+  g_autofree char *to_first = NULL;
+  g_autofree char *to_second = NULL;
+  g_autoptr(JsonObject) r1 = NULL, r2 = NULL;
+  g_autoptr(JsonArray) problems = NULL;
+  g_autoptr(JsonObject) mine = NULL;
+  g_autofree char *d1 = NULL, *d2 = NULL;
+  JsonObject *problem;
+
+  client_open (&first, "first", "centre");
+  client_open (&second, "second", "admin");
+  client_sync (&first);
+  client_sync (&second);
+
+  order = first_ordered (&first, NULL);
+  to_first = g_strdup_printf ("{\"order_id\":\"%s\",\"assignee_kind\":\"speaker\",\"assignee_id\":\"speaker-0007\","
+                              "\"force\":true,\"force_reason\":\"就近\"}", order);
+  to_second = g_strdup_printf ("{\"order_id\":\"%s\",\"assignee_kind\":\"speaker\",\"assignee_id\":\"speaker-0017\","
+                               "\"force\":true,\"force_reason\":\"熟悉\"}", order);
+  r1 = apply (&first, "order.dispatch", to_first);
+  r2 = apply (&second, "order.dispatch", to_second);
+
+  client_sync (&first);
+  client_sync (&second);
+
+  /* The second lost: its dispatch is undone and explained. */
+  problems = wd_sync_store_problems (second.store, NULL);
+  g_assert_cmpuint (json_array_get_length (problems), ==, 1);
+  problem = json_array_get_object_element (problems, 0);
+  g_assert_cmpstr (json_object_get_string_member (problem, "code"), ==, "wrong-state");
+  g_assert_nonnull (strstr (json_object_get_string_member (problem, "now"), "centre"));
+  mine = wd_store_get (second.store, "order", order, NULL);
+  g_assert_cmpstr (json_object_get_string_member (mine, "assignee_id"), ==, "speaker-0007");
+
+  client_sync (&first);
+  d1 = client_digest (&first, NULL);
+  d2 = client_digest (&second, NULL);
+  g_assert_cmpstr (d1, ==, d2);
+
+  /* Dismissed, it is gone. */
+  g_assert_true (wd_sync_store_dismiss_problem (second.store, json_object_get_int_member (problem, "id"), NULL));
+  g_clear_pointer (&problems, json_array_unref);
+  problems = wd_sync_store_problems (second.store, NULL);
+  g_assert_cmpuint (json_array_get_length (problems), ==, 0);
+
+  client_close (&first);
+  client_close (&second);
+}
+
+static void
+test_local_refusal_queues_nothing (void)
+{
+  Client office;
+  g_autofree char *other = order_json ("refused-1", "dianliu", 5, 10);
+  g_autoptr(JsonObject) args = wd_json_parse_object (other, -1, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) status = NULL;
+
+  client_open (&office, "refusal", "office");
+  client_sync (&office);
+  g_assert_false (wd_sync_client_apply (office.client, g_get_real_time () / G_USEC_PER_SEC, "order.create", args,
+                                        NULL, &error));
+  g_assert_error (error, WD_ERROR, WD_ERROR_FORBIDDEN);
+  status = wd_sync_client_status (office.client);
+  g_assert_cmpint (json_object_get_int_member (status, "pending"), ==, 0);
+  g_assert_null (wd_store_get (office.store, "order", "refused-1", NULL));
+  client_close (&office);
+}
+
+/* The client pushes, then dies before it records the answer: the next
+ * sync sends the same operations again and each is applied once. */
+static void
+test_lost_answer (void)
+{
+  Client centre;
+  g_autofree char *a = order_json ("lost-a", "yaojia", 8, 9);
+  g_autofree char *b = order_json ("lost-b", "yaojia", 8, 14);
+  g_autoptr(JsonObject) r1 = NULL, r2 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *c_digest = NULL, *s_digest = NULL;
+
+  client_open (&centre, "lost", "centre");
+  client_sync (&centre);
+  r1 = apply (&centre, "order.create", a);
+  r2 = apply (&centre, "order.create", b);
+
+  g_assert_true (wd_sync_client_push (centre.client, NULL, &error));
+  g_assert_no_error (error);
+  /* As if the answer never arrived. */
+  g_assert_true (wd_sync_store_set (centre.store, "sync_acked", "0", NULL));
+
+  client_sync (&centre);
+  g_assert_cmpint (server_count ("SELECT count (*) FROM orders WHERE id LIKE 'lost-%'"), ==, 2);
+  g_assert_cmpint (server_count ("SELECT count (*) FROM history WHERE entity_id LIKE 'lost-%'"), ==, 2);
+  c_digest = client_digest (&centre, NULL);
+  s_digest = server_digest (NULL);
+  g_assert_cmpstr (c_digest, ==, s_digest);
+  client_close (&centre);
+}
+
+/* The server dies in the middle: the sync fails, nothing is lost, and
+ * the next sync after the restart completes it exactly once. */
+static void
+test_server_killed (void)
+{
+  Client centre;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *c_digest = NULL, *s_digest = NULL;
+
+  client_open (&centre, "killed", "centre");
+  client_sync (&centre);
+  for (int i = 0; i < 20; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("killed-%02d", i);
+      g_autofree char *json = order_json (id, "longdong", 9 + i % 10, 8 + i % 10);
+      g_autoptr(JsonObject) r = apply (&centre, "order.create", json);
+    }
+
+  wd_test_server_kill (&server);
+  g_assert_false (wd_sync_client_sync (centre.client, NULL, &error));
+  g_assert_error (error, WD_SYNC_CLIENT_ERROR, WD_SYNC_CLIENT_ERROR_NETWORK);
+  wd_test_server_restart (&server, NULL);
+
+  /* The restart printed a new address. */
+  g_assert_true (wd_sync_store_set (centre.store, "sync_server", server.base, NULL));
+  client_sync (&centre);
+  g_assert_cmpint (server_count ("SELECT count (*) FROM orders WHERE id LIKE 'killed-%'"), ==, 20);
+  g_assert_cmpint (server_count ("SELECT count (*) FROM history WHERE entity_id LIKE 'killed-%'"), ==, 20);
+  g_assert_cmpint (server_count ("SELECT count (*) FROM pragma_integrity_check WHERE integrity_check = 'ok'"), ==, 1);
+  c_digest = client_digest (&centre, NULL);
+  s_digest = server_digest (NULL);
+  g_assert_cmpstr (c_digest, ==, s_digest);
+  client_close (&centre);
+}
+
+/* Several clients, random operations, random partial syncs; at the end
+ * everyone syncs and every copy equals the server's. */
+static void
+test_randomized_convergence (void)
+{
+  const char *env = g_getenv ("WUDAN_SYNC_SEED");
+  guint32 seed = env ? (guint32) g_ascii_strtoull (env, NULL, 10) : 20261128;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  static const char * const accounts[] = { "centre", "admin", "office" };
+  Client clients[G_N_ELEMENTS (accounts)];
+  guint applied = 0, refused = 0;
+
+  g_test_message ("convergence seed %u (WUDAN_SYNC_SEED=%u reproduces it)", seed, seed);
+  for (guint c = 0; c < G_N_ELEMENTS (accounts); c++)
+    {
+      client_open (&clients[c], accounts[c], accounts[c]);
+      client_sync (&clients[c]);
+    }
+
+  for (int step = 0; step < 60; step++)
+    {
+      guint c = (guint) g_rand_int_range (rand, 0, G_N_ELEMENTS (accounts));
+      Client *client = &clients[c];
+      int what = g_rand_int_range (rand, 0, 10);
+      g_autofree char *json = NULL;
+      const char *kind;
+      g_autoptr(JsonObject) args = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonObject) result = NULL;
+
+      if (what < 2)
+        {
+          client_sync (client);
+          continue;
+        }
+      if (what < 5)
+        {
+          g_autofree char *id = g_strdup_printf ("conv-%u-%d", seed, step);
+
+          kind = "order.create";
+          json = order_json (id, "qianfoshan", 3 + g_rand_int_range (rand, 0, 20), 8 + g_rand_int_range (rand, 0, 10));
+        }
+      else
+        {
+          WdOrderFilter filter = { .subdistrict_id = "qianfoshan", .from = g_get_real_time () / G_USEC_PER_SEC };
+          g_autoptr(JsonArray) rows = wd_store_list_orders (client->store, &filter, NULL, 200, NULL, NULL);
+          JsonObject *order;
+
+          if (json_array_get_length (rows) == 0)
+            continue;
+          order = json_array_get_object_element (rows, g_rand_int_range (rand, 0, json_array_get_length (rows)));
+          if (what < 8)
+            {
+              kind = "order.dispatch";
+              json = g_strdup_printf ("{\"order_id\":\"%s\",\"assignee_kind\":\"speaker\",\"assignee_id\":\"speaker-%04d\","
+                                      "\"force\":true,\"force_reason\":\"随机\"}",
+                                      json_object_get_string_member (order, "id"), g_rand_int_range (rand, 1, 136));
+            }
+          else
+            {
+              kind = "order.cancel";
+              json = g_strdup_printf ("{\"order_id\":\"%s\",\"reason\":\"随机取消\"}",
+                                      json_object_get_string_member (order, "id"));
+            }
+        }
+
+      args = wd_json_parse_object (json, -1, NULL);
+      if (wd_sync_client_apply (client->client, g_get_real_time () / G_USEC_PER_SEC, kind, args, &result, &error))
+        applied++;
+      else
+        {
+          /* A local refusal (wrong state, an office dispatching) is final here. */
+          g_assert_true (error->domain == WD_ERROR);
+          refused++;
+        }
+    }
+
+  for (int round = 0; round < 2; round++)
+    for (guint c = 0; c < G_N_ELEMENTS (accounts); c++)
+      client_sync (&clients[c]);
+
+  g_test_message ("%u operations applied locally, %u refused locally", applied, refused);
+  g_assert_cmpuint (applied, >, 10);
+  {
+    g_autofree char *all = server_digest (NULL);
+    g_autofree char *own = server_digest ("qianfoshan");
+
+    for (guint c = 0; c < G_N_ELEMENTS (accounts); c++)
+      {
+        gboolean office = g_str_equal (accounts[c], "office");
+        g_autofree char *digest = client_digest (&clients[c], office ? "qianfoshan" : NULL);
+        g_autoptr(JsonObject) status = wd_sync_client_status (clients[c].client);
+
+        if (g_strcmp0 (digest, office ? own : all) != 0)
+          g_error ("seed %u: %s's copy differs from the server's", seed, accounts[c]);
+        g_assert_cmpint (json_object_get_int_member (status, "pending"), ==, 0);
+      }
+  }
+
+  for (guint c = 0; c < G_N_ELEMENTS (accounts); c++)
+    client_close (&clients[c]);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  g_assert_nonnull (g_getenv ("WUDAN_SERVER"));
+
+  client_dir = g_dir_make_tmp ("wudan-sync-test-XXXXXX", NULL);
+  wd_test_server_start (&server, NULL, NULL);
+
+  g_test_add_func ("/sync/offline-edits", test_offline_edits);
+  g_test_add_func ("/sync/conflict", test_conflict);
+  g_test_add_func ("/sync/local-refusal-queues-nothing", test_local_refusal_queues_nothing);
+  g_test_add_func ("/sync/lost-answer", test_lost_answer);
+  g_test_add_func ("/sync/randomized-convergence", test_randomized_convergence);
+  g_test_add_func ("/sync/server-killed", test_server_killed);
+
+  status = g_test_run ();
+  wd_test_server_stop (&server);
+  g_rmdir (client_dir);
+  return status;
+}
