@@ -18,7 +18,7 @@
 #include "wd-sync-store.h"
 
 #define PUSH_BATCH 500
-#define PULL_PAGE 1000
+#define PULL_PAGE 2000
 
 G_DEFINE_QUARK (wd-sync-client-error-quark, wd_sync_client_error)
 

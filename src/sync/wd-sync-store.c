@@ -734,6 +734,10 @@ wd_sync_store_apply_page (WdStore     *store,
    * only takes effect outside a transaction.) */
   if (!wd_store_exec (store, "PRAGMA foreign_keys = OFF", error))
     return FALSE;
+  /* A page lost to a power cut is pulled again (cursor and rows commit
+   * together); only the outbox needs every commit on disk, and it keeps
+   * the default FULL sync outside this function. */
+  wd_store_exec (store, "PRAGMA synchronous = NORMAL", NULL);
   if (!wd_store_begin (store, error))
     goto restore;
   if (!undo_all (store, error))
@@ -762,11 +766,13 @@ wd_sync_store_apply_page (WdStore     *store,
     goto fail;
   if (!wd_store_commit (store, error))
     goto restore;
+  wd_store_exec (store, "PRAGMA synchronous = FULL", NULL);
   return wd_store_exec (store, "PRAGMA foreign_keys = ON", error);
 
 fail:
   wd_store_rollback (store);
 restore:
+  wd_store_exec (store, "PRAGMA synchronous = FULL", NULL);
   wd_store_exec (store, "PRAGMA foreign_keys = ON", NULL);
   return FALSE;
 }

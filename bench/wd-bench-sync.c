@@ -1,0 +1,147 @@
+/* wd-bench-sync: initial sync of a large district from a local server
+ * into an empty store, and the push of an offline backlog. Reports time
+ * and the client's peak memory (VmHWM). Numbers go to bench/README.md. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "wd-json.h"
+#include "wd-sync-client.h"
+#include "wd-sync-store.h"
+
+static char *server_db = NULL;
+static int backlog = 1000;
+
+static const GOptionEntry entries[] = {
+  { "server-db", 0, 0, G_OPTION_ARG_FILENAME, &server_db, "A district database to serve (it is modified)", "PATH" },
+  { "backlog", 0, 0, G_OPTION_ARG_INT, &backlog, "Offline operations to push afterwards", "N" },
+  G_OPTION_ENTRY_NULL
+};
+
+static long
+peak_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return -1;
+  line = strstr (status, "VmHWM:");
+  return line ? strtol (line + 6, NULL, 10) : -1;
+}
+
+static char *
+add_account (const char *binary,
+             const char *db)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *password = "bench-password-1";
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                              | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error, binary, "user", "add", "--db", db,
+                              "--name", "bench-centre", "--role", "centre", NULL);
+  if (process == NULL)
+    g_error ("%s", error->message);
+  g_subprocess_communicate_utf8 (process, "bench-password-1\n", NULL, NULL, NULL, NULL);
+  return g_strdup (password);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new ("— benchmark the sync client");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("wudan-bench-sync-XXXXXX", NULL);
+  g_autofree char *client_db = g_build_filename (dir, "client.db", NULL);
+  g_autofree char *password = NULL;
+  g_autofree char *base = NULL;
+  g_autoptr(WdStore) store = NULL;
+  g_autoptr(WdSyncClient) client = NULL;
+  const char *binary = g_getenv ("WUDAN_SERVER");
+  char *line;
+  gint64 start;
+  double seconds;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || server_db == NULL || binary == NULL)
+    g_error ("give --server-db and set WUDAN_SERVER");
+
+  password = add_account (binary, server_db);
+  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                             binary, "serve", "--db", server_db, "--listen", "127.0.0.1:0", NULL);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  while ((line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, NULL)) != NULL)
+    {
+      g_autofree char *owned = line;
+
+      if (g_str_has_prefix (line, "Listening on "))
+        {
+          base = g_strndup (line + 13, strlen (line) - 14);
+          break;
+        }
+    }
+
+  store = wd_store_open (client_db, &error);
+  client = store ? wd_sync_client_new (store, &error) : NULL;
+  if (client == NULL || !wd_sync_client_login (client, base, "bench-centre", password, &error))
+    g_error ("%s", error->message);
+
+  start = g_get_monotonic_time ();
+  if (!wd_sync_client_sync (client, NULL, &error))
+    g_error ("%s", error->message);
+  seconds = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
+  {
+    g_autoptr(JsonObject) counts = wd_store_count_orders (store, NULL, "state", NULL);
+    g_autoptr(GList) states = json_object_get_members (counts);
+    gint64 orders = 0;
+
+    for (GList *l = states; l; l = l->next)
+      orders += json_object_get_int_member (counts, l->data);
+    printf ("initial sync: %" G_GINT64_FORMAT " orders with their history, search index included: %.2f s,"
+            " client peak memory %ld MiB\n", orders, seconds, peak_kib () / 1024);
+  }
+
+  for (int i = 0; i < backlog; i++)
+    {
+      g_autofree char *json = g_strdup_printf (
+          "{\"id\":\"backlog-%d\",\"title\":\"法治讲座\",\"topic_id\":\"law\",\"subdistrict_id\":\"dianliu\","
+          "\"venue\":\"社区活动室\",\"venue_kind\":\"community\",\"starts_at\":%" G_GINT64_FORMAT ","
+          "\"ends_at\":%" G_GINT64_FORMAT ",\"requester\":\"社区\",\"contact_name\":\"刘洋\","
+          "\"contact_phone\":\"13912340000\"}",
+          i, g_get_real_time () / G_USEC_PER_SEC + 86400 * 30 + i * 3600,
+          g_get_real_time () / G_USEC_PER_SEC + 86400 * 30 + i * 3600 + 3600);
+      g_autoptr(JsonObject) args = wd_json_parse_object (json, -1, NULL);
+
+      if (!wd_sync_client_apply (client, g_get_real_time () / G_USEC_PER_SEC, "order.create", args, NULL, &error))
+        g_error ("%s", error->message);
+    }
+  start = g_get_monotonic_time ();
+  if (!wd_sync_client_push (client, NULL, &error))
+    g_error ("%s", error->message);
+  seconds = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
+  printf ("backlog: %d offline operations pushed in %.2f s\n", backlog, seconds);
+  start = g_get_monotonic_time ();
+  if (!wd_sync_client_pull (client, NULL, &error))
+    g_error ("%s", error->message);
+  printf ("backlog: and their results pulled back and applied in %.2f s\n",
+          (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC);
+
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, NULL);
+  g_clear_object (&client);
+  g_clear_object (&store);
+  for (const char * const *s = (const char * const[]) { "", "-wal", "-shm", NULL }; *s; s++)
+    {
+      g_autofree char *file = g_strconcat (client_db, *s, NULL);
+
+      g_unlink (file);
+    }
+  g_rmdir (dir);
+  return 0;
+}
