@@ -11,6 +11,7 @@
 #include "wd-operations.h"
 #include "wd-store-private.h"
 #include "wd-sync-client.h"
+#include "wd-sync-engine.h"
 #include "wd-sync-store.h"
 #include "wd-test-server.h"
 
@@ -476,6 +477,146 @@ test_randomized_convergence (void)
     client_close (&clients[c]);
 }
 
+static void
+sync_finished (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  GError **error = data;
+
+  wd_sync_engine_sync_finish (WD_SYNC_ENGINE (source), result, error);
+  *(gboolean *) g_object_get_data (source, "done") = TRUE;
+}
+
+static gboolean
+engine_sync (WdSyncEngine  *engine,
+             GError       **error)
+{
+  gboolean done = FALSE;
+
+  g_object_set_data (G_OBJECT (engine), "done", &done);
+  wd_sync_engine_sync_async (engine, NULL, sync_finished, error);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  return *error == NULL;
+}
+
+static void
+note_phase (WdSyncEngine *engine,
+            GParamSpec   *pspec,
+            GString      *phases)
+{
+  gint64 total;
+  g_autofree char *phase = NULL;
+
+  g_object_get (engine, "phase", &phase, "total", &total, NULL);
+  g_string_append_printf (phases, "%s:%s;", phase ? phase : "-", total > 0 ? "n" : "0");
+}
+
+static void
+test_engine (void)
+{
+  Client office;
+  g_autoptr(WdSyncEngine) engine = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) phases = g_string_new (NULL);
+  g_autofree char *json = order_json ("engine-1", "qianfoshan", 10, 9);
+  g_autoptr(JsonObject) created = NULL;
+  guint pending = 99;
+
+  client_open (&office, "engine", "office");
+  client_sync (&office);
+  created = apply (&office, "order.create", json);
+
+  engine = wd_sync_engine_new (office.path);
+  g_signal_connect (engine, "notify::total", G_CALLBACK (note_phase), phases);
+  g_assert_cmpint (wd_sync_engine_get_state (engine), ==, WD_SYNC_STATE_SIGNED_OUT);
+  g_assert_true (engine_sync (engine, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (wd_sync_engine_get_state (engine), ==, WD_SYNC_STATE_UP_TO_DATE);
+  g_object_get (engine, "pending", &pending, NULL);
+  g_assert_cmpuint (pending, ==, 0);
+  /* Progress came through for both phases, with the pull's total known. */
+  g_assert_nonnull (strstr (phases->str, "push:"));
+  g_assert_nonnull (strstr (phases->str, "pull:n"));
+  g_assert_cmpint (server_count ("SELECT count (*) FROM orders WHERE id = 'engine-1'"), ==, 1);
+
+  g_clear_object (&engine);
+  client_close (&office);
+}
+
+static void
+test_engine_offline (void)
+{
+  Client centre;
+  g_autoptr(WdSyncEngine) engine = NULL;
+  g_autoptr(GError) error = NULL;
+  guint retry_in;
+
+  client_open (&centre, "offline", "centre");
+  /* Nothing listens on port 1. */
+  g_assert_true (wd_sync_store_set (centre.store, "sync_server", "http://127.0.0.1:1", NULL));
+
+  engine = wd_sync_engine_new (centre.path);
+  wd_sync_engine_start (engine);
+  while (wd_sync_engine_get_state (engine) == WD_SYNC_STATE_SIGNED_OUT
+         || wd_sync_engine_get_state (engine) == WD_SYNC_STATE_SYNCING)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpint (wd_sync_engine_get_state (engine), ==, WD_SYNC_STATE_OFFLINE);
+  g_assert_nonnull (strstr (wd_sync_engine_get_message (engine), "reach"));
+  /* The first retry comes after about 15 s, give or take a quarter. */
+  retry_in = wd_sync_engine_get_retry_in (engine);
+  g_assert_cmpuint (retry_in, >=, 11);
+  g_assert_cmpuint (retry_in, <=, 19);
+
+  g_clear_object (&engine);
+  client_close (&centre);
+}
+
+static char *
+give_password (const char *server_url,
+               const char *user,
+               gpointer    data)
+{
+  guint *calls = data;
+
+  (*calls)++;
+  return g_strdup (g_hash_table_lookup (server.passwords, user));
+}
+
+static void
+test_engine_signs_in_again (void)
+{
+  Client centre;
+  g_autoptr(WdSyncEngine) engine = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *sql = NULL;
+  sqlite3 *db = NULL;
+  guint calls = 0;
+
+  client_open (&centre, "relogin", "centre");
+  token = wd_sync_store_get (centre.store, "sync_token");
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
+  sql = g_strdup_printf ("UPDATE sessions SET expires_at = 1 WHERE token_hash = '%s'", hash);
+  g_assert_cmpint (sqlite3_open (server.db, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  engine = wd_sync_engine_new (centre.path);
+  wd_sync_engine_set_password_func (engine, give_password, &calls, NULL);
+  g_assert_true (engine_sync (engine, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (calls, ==, 1);
+  g_assert_cmpint (wd_sync_engine_get_state (engine), ==, WD_SYNC_STATE_UP_TO_DATE);
+
+  g_clear_object (&engine);
+  client_close (&centre);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -493,6 +634,9 @@ main (int    argc,
   g_test_add_func ("/sync/local-refusal-queues-nothing", test_local_refusal_queues_nothing);
   g_test_add_func ("/sync/lost-answer", test_lost_answer);
   g_test_add_func ("/sync/randomized-convergence", test_randomized_convergence);
+  g_test_add_func ("/sync/engine", test_engine);
+  g_test_add_func ("/sync/engine-offline", test_engine_offline);
+  g_test_add_func ("/sync/engine-signs-in-again", test_engine_signs_in_again);
   g_test_add_func ("/sync/server-killed", test_server_killed);
 
   status = g_test_run ();

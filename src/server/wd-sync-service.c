@@ -461,8 +461,9 @@ pull_locked (WdSyncService        *self,
         break;
     }
 
-  g_string_append_printf (out, "],\"cursor\":%" G_GINT64_FORMAT ",\"more\":%s", cursor,
-                          cursor < last_change ? "true" : "false");
+  /* head: the newest change there is, so a client can show progress. */
+  g_string_append_printf (out, "],\"cursor\":%" G_GINT64_FORMAT ",\"head\":%" G_GINT64_FORMAT ",\"more\":%s",
+                          cursor, last_change, cursor < last_change ? "true" : "false");
 
   if (request->acked >= 0)
     {

@@ -26,8 +26,10 @@ struct _WdSyncClient
 {
   GObject      parent_instance;
 
-  WdStore     *store;
-  SoupSession *session;
+  WdStore            *store;
+  SoupSession        *session;
+  WdSyncProgressFunc  progress;
+  gpointer            progress_data;
 };
 
 G_DEFINE_FINAL_TYPE (WdSyncClient, wd_sync_client, G_TYPE_OBJECT)
@@ -65,6 +67,26 @@ wd_sync_client_new (WdStore  *store,
     return NULL;
   self->store = g_object_ref (store);
   return g_steal_pointer (&self);
+}
+
+void
+wd_sync_client_set_progress_func (WdSyncClient       *self,
+                                  WdSyncProgressFunc  func,
+                                  gpointer            data)
+{
+  g_return_if_fail (WD_IS_SYNC_CLIENT (self));
+  self->progress = func;
+  self->progress_data = data;
+}
+
+static void
+report (WdSyncClient *self,
+        const char   *phase,
+        gint64        done,
+        gint64        total)
+{
+  if (self->progress != NULL)
+    self->progress (phase, done, total, self->progress_data);
 }
 
 static gint64
@@ -287,6 +309,8 @@ wd_sync_client_push (WdSyncClient  *self,
                      GError       **error)
 {
   g_autofree char *client_id = wd_sync_store_get (self->store, "sync_client_id");
+  gint64 total = wd_sync_store_count_pending (self->store);
+  gint64 sent = 0;
 
   for (;;)
     {
@@ -301,8 +325,10 @@ wd_sync_client_push (WdSyncClient  *self,
 
       if (ops == NULL)
         return FALSE;
+      report (self, "push", sent, total);
       if (ops->len == 0)
         return TRUE;
+      sent += ops->len;
 
       body = wd_sync_encode_push (client_id, ops);
       reply = request (self, "POST", "/api/v1/push", body, TRUE, &status, cancellable, &local);
@@ -371,6 +397,8 @@ wd_sync_client_pull (WdSyncClient  *self,
       if (!wd_sync_store_apply_page (self->store, page, MAX (server_last, acked), error))
         return FALSE;
       more = json_object_get_boolean_member_with_default (page, "more", FALSE);
+      report (self, "pull", json_object_get_int_member_with_default (page, "cursor", 0),
+              json_object_get_int_member_with_default (page, "head", 0));
     }
 
   {

@@ -24,10 +24,19 @@ typedef enum
 
 G_DECLARE_FINAL_TYPE (WdSyncClient, wd_sync_client, WD, SYNC_CLIENT, GObject)
 
+/* Called as sync proceeds: phase is "push" or "pull"; done of total. */
+typedef void (*WdSyncProgressFunc) (const char *phase,
+                                    gint64      done,
+                                    gint64      total,
+                                    gpointer    data);
+
 GQuark        wd_sync_client_error_quark (void);
 
 WdSyncClient *wd_sync_client_new        (WdStore       *store,
                                          GError       **error);
+void          wd_sync_client_set_progress_func (WdSyncClient       *self,
+                                                WdSyncProgressFunc  func,
+                                                gpointer            data);
 gboolean      wd_sync_client_login      (WdSyncClient  *self,
                                          const char    *server,
                                          const char    *name,
