@@ -3,6 +3,8 @@
  * mid-push, and a seeded randomized run that must converge. */
 #include "config.h"
 
+#include <poll.h>
+#include <unistd.h>
 #include <sqlite3.h>
 #include <glib/gstdio.h>
 
@@ -477,6 +479,222 @@ test_randomized_convergence (void)
     client_close (&clients[c]);
 }
 
+/* A TCP proxy between client and server that can break connections on
+ * purpose: it cuts the request or the answer after a number of bytes, or
+ * holds data back for a while. */
+typedef enum
+{
+  FAULT_NONE,
+  FAULT_CUT_REQUEST,
+  FAULT_CUT_RESPONSE,
+  FAULT_DELAY,
+} Fault;
+
+typedef struct
+{
+  GSocketListener *listener;
+  guint16          port;
+  char            *target_host;
+  guint16          target_port;
+  gint             fault;        /* Fault, atomically */
+  gint             budget;       /* bytes let through before a cut */
+  gint             cuts;         /* connections cut so far */
+} Proxy;
+
+typedef struct
+{
+  Proxy             *proxy;
+  GSocketConnection *client;
+  GSocketConnection *server;
+} Link;
+
+/* Forwards both ways on one thread, waiting on both sockets at once, and
+ * breaks the link where the fault says. */
+static gpointer
+forward (gpointer data)
+{
+  Link *link = data;
+  int fds[2] = {
+    g_socket_get_fd (g_socket_connection_get_socket (link->client)),
+    g_socket_get_fd (g_socket_connection_get_socket (link->server)),
+  };
+  gint64 passed[2] = { 0, 0 };
+  gboolean open = TRUE;
+
+  while (open)
+    {
+      struct pollfd polls[2] = { { fds[0], POLLIN, 0 }, { fds[1], POLLIN, 0 } };
+
+      if (poll (polls, 2, 30000) <= 0)
+        break;
+      for (int side = 0; side < 2 && open; side++)
+        {
+          Fault cut = side == 0 ? FAULT_CUT_REQUEST : FAULT_CUT_RESPONSE;
+          char buffer[4096];
+          gssize n;
+          Fault fault;
+
+          if (!(polls[side].revents & (POLLIN | POLLHUP | POLLERR)))
+            continue;
+          n = read (fds[side], buffer, sizeof buffer);
+          if (n <= 0)
+            {
+              open = FALSE;
+              break;
+            }
+          fault = (Fault) g_atomic_int_get (&link->proxy->fault);
+          if (fault == FAULT_DELAY)
+            g_usleep (150000);
+          if (fault == cut && passed[side] + n > g_atomic_int_get (&link->proxy->budget))
+            {
+              n = MAX (0, g_atomic_int_get (&link->proxy->budget) - passed[side]);
+              if (n > 0 && write (fds[1 - side], buffer, (size_t) n) < 0)
+                n = 0;
+              g_atomic_int_inc (&link->proxy->cuts);
+              open = FALSE;
+              break;
+            }
+          for (gssize sent = 0; sent < n;)
+            {
+              gssize w = write (fds[1 - side], buffer + sent, (size_t) (n - sent));
+
+              if (w <= 0)
+                {
+                  open = FALSE;
+                  break;
+                }
+              sent += w;
+            }
+          passed[side] += n;
+        }
+    }
+  g_io_stream_close (G_IO_STREAM (link->client), NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (link->server), NULL, NULL);
+  g_object_unref (link->client);
+  g_object_unref (link->server);
+  g_free (link);
+  return NULL;
+}
+
+static gpointer
+proxy_accept (gpointer data)
+{
+  Proxy *proxy = data;
+
+  for (;;)
+    {
+      g_autoptr(GSocketClient) connector = g_socket_client_new ();
+      GSocketConnection *client = g_socket_listener_accept (proxy->listener, NULL, NULL, NULL);
+      GSocketConnection *upstream;
+      Link *link;
+
+      if (client == NULL)
+        return NULL;
+      g_socket_client_set_enable_proxy (connector, FALSE);
+      upstream = g_socket_client_connect_to_host (connector, proxy->target_host, proxy->target_port, NULL, NULL);
+      if (upstream == NULL)
+        {
+          g_object_unref (client);
+          continue;
+        }
+      link = g_new0 (Link, 1);
+      link->proxy = proxy;
+      link->client = client;
+      link->server = upstream;
+      g_thread_unref (g_thread_new ("forward", forward, link));
+    }
+}
+
+static void
+proxy_start (Proxy      *proxy,
+             const char *target)
+{
+  g_autoptr(GUri) uri = g_uri_parse (target, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GError) error = NULL;
+
+  memset (proxy, 0, sizeof *proxy);
+  proxy->target_host = g_strdup (g_uri_get_host (uri));
+  proxy->target_port = (guint16) g_uri_get_port (uri);
+  proxy->listener = g_socket_listener_new ();
+  {
+    g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+    g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+    g_autoptr(GSocketAddress) bound = NULL;
+
+    g_socket_listener_add_address (proxy->listener, any, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
+                                   &bound, &error);
+    g_assert_no_error (error);
+    proxy->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  }
+  g_thread_unref (g_thread_new ("proxy", proxy_accept, proxy));
+}
+
+static void
+set_fault (Proxy *proxy,
+           Fault  fault,
+           gint   budget)
+{
+  g_atomic_int_set (&proxy->budget, budget);
+  g_atomic_int_set (&proxy->fault, fault);
+}
+
+/* Syncs through the proxy while it breaks things in each way in turn;
+ * after each failure the client simply syncs again. In the end every
+ * operation is on the server exactly once and the copies agree. */
+static void
+test_faults (void)
+{
+  static const struct { Fault fault; gint budget; } faults[] = {
+    { FAULT_CUT_REQUEST, 200 },       /* inside the request headers */
+    { FAULT_CUT_REQUEST, 900 },       /* inside a push body */
+    { FAULT_CUT_RESPONSE, 100 },      /* inside the answer's headers */
+    { FAULT_CUT_RESPONSE, 400 },      /* inside a push answer: applied, unacknowledged */
+    { FAULT_DELAY, 0 },
+    { FAULT_CUT_RESPONSE, 20000 },    /* inside a pull page */
+  };
+  Proxy proxy;
+  Client centre;
+  g_autofree char *through = NULL;
+  g_autofree char *c_digest = NULL, *s_digest = NULL;
+  guint failed = 0;
+
+  proxy_start (&proxy, server.base);
+  through = g_strdup_printf ("http://127.0.0.1:%u", proxy.port);
+  client_open (&centre, "faults", "centre");
+  g_assert_true (wd_sync_store_set (centre.store, "sync_server", through, NULL));
+  client_sync (&centre);
+
+  for (guint f = 0; f < G_N_ELEMENTS (faults); f++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      for (int i = 0; i < 3; i++)
+        {
+          g_autofree char *id = g_strdup_printf ("fault-%u-%d", f, i);
+          g_autofree char *json = order_json (id, "zhiyuan", 12 + (int) f, 8 + i * 3);
+          g_autoptr(JsonObject) r = apply (&centre, "order.create", json);
+        }
+      set_fault (&proxy, faults[f].fault, faults[f].budget);
+      if (!wd_sync_client_sync (centre.client, NULL, &error))
+        failed++;
+      set_fault (&proxy, FAULT_NONE, 0);
+      client_sync (&centre);
+    }
+
+  g_test_message ("%u of %zu syncs broke, %d connections cut", failed, G_N_ELEMENTS (faults),
+                  g_atomic_int_get (&proxy.cuts));
+  g_assert_cmpuint (failed, >=, 4);
+  g_assert_cmpint (server_count ("SELECT count (*) FROM orders WHERE id LIKE 'fault-%'"), ==, 18);
+  g_assert_cmpint (server_count ("SELECT count (*) FROM history WHERE entity_id LIKE 'fault-%'"), ==, 18);
+  g_assert_cmpint (server_count ("SELECT count (*) FROM pragma_integrity_check WHERE integrity_check = 'ok'"), ==, 1);
+  g_assert_cmpint (sqlite3_exec (wd_store_get_db (centre.store), "PRAGMA integrity_check", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  c_digest = client_digest (&centre, NULL);
+  s_digest = server_digest (NULL);
+  g_assert_cmpstr (c_digest, ==, s_digest);
+  client_close (&centre);
+}
+
 static void
 sync_finished (GObject      *source,
                GAsyncResult *result,
@@ -637,6 +855,7 @@ main (int    argc,
   g_test_add_func ("/sync/engine", test_engine);
   g_test_add_func ("/sync/engine-offline", test_engine_offline);
   g_test_add_func ("/sync/engine-signs-in-again", test_engine_signs_in_again);
+  g_test_add_func ("/sync/faults", test_faults);
   g_test_add_func ("/sync/server-killed", test_server_killed);
 
   status = g_test_run ();
