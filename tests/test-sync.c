@@ -695,6 +695,66 @@ test_faults (void)
   client_close (&centre);
 }
 
+/* wudanctl is killed with SIGKILL at a random moment of a sync with a
+ * large backlog; syncing again applies everything exactly once. */
+static void
+test_client_killed (void)
+{
+  Client centre;
+  g_autofree char *c_digest = NULL, *s_digest = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261128);
+
+  client_open (&centre, "client-killed", "centre");
+  client_sync (&centre);
+  for (int i = 0; i < 300; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("ckill-%03d", i);
+      g_autofree char *json = order_json (id, "shunhualu", 14 + i % 14, 8 + i % 10);
+      g_autoptr(JsonObject) r = apply (&centre, "order.create", json);
+    }
+  /* The store is the other process's now. */
+  g_clear_object (&centre.client);
+  g_clear_object (&centre.store);
+
+  for (int round = 0; round < 3; round++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GSubprocess) ctl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                                     &error, g_getenv ("WUDANCTL"), "--store", centre.path, "sync",
+                                                     NULL);
+
+      g_assert_no_error (error);
+      g_usleep (g_rand_int_range (rand, 5000, 60000));
+      g_subprocess_force_exit (ctl);
+      g_subprocess_wait (ctl, NULL, NULL);
+    }
+
+  {
+    g_autoptr(GError) error = NULL;
+
+    centre.store = wd_store_open (centre.path, &error);
+    g_assert_no_error (error);
+    centre.client = wd_sync_client_new (centre.store, &error);
+    g_assert_no_error (error);
+  }
+  client_sync (&centre);
+  g_assert_cmpint (server_count ("SELECT count (*) FROM orders WHERE id LIKE 'ckill-%'"), ==, 300);
+  g_assert_cmpint (server_count ("SELECT count (*) FROM history WHERE entity_id LIKE 'ckill-%'"), ==, 300);
+  {
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (wd_store_get_db (centre.store), "PRAGMA integrity_check", -1, &stmt, NULL),
+                     ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
+    sqlite3_finalize (stmt);
+  }
+  c_digest = client_digest (&centre, NULL);
+  s_digest = server_digest (NULL);
+  g_assert_cmpstr (c_digest, ==, s_digest);
+  client_close (&centre);
+}
+
 static void
 sync_finished (GObject      *source,
                GAsyncResult *result,
@@ -856,6 +916,7 @@ main (int    argc,
   g_test_add_func ("/sync/engine-offline", test_engine_offline);
   g_test_add_func ("/sync/engine-signs-in-again", test_engine_signs_in_again);
   g_test_add_func ("/sync/faults", test_faults);
+  g_test_add_func ("/sync/client-killed", test_client_killed);
   g_test_add_func ("/sync/server-killed", test_server_killed);
 
   status = g_test_run ();
