@@ -218,7 +218,11 @@ wd_sync_client_login (WdSyncClient  *self,
     return FALSE;
   reply = request (self, "POST", "/api/v1/session", text, FALSE, NULL, NULL, error);
   if (reply == NULL)
-    return FALSE;
+    {
+      /* A failed sign-in leaves the store talking to the server it had. */
+      wd_sync_store_set (self->store, "sync_server", previous, NULL);
+      return FALSE;
+    }
   answer = json_node_get_object (reply);
   user_text = wd_json_object_to_string (json_object_get_object_member (answer, "user"), FALSE);
 
