@@ -11,6 +11,7 @@
 #include "wd-error.h"
 #include "wd-json.h"
 #include "wd-operations.h"
+#include "wd-search.h"
 #include "wd-store-private.h"
 #include "wd-sync-client.h"
 #include "wd-sync-engine.h"
@@ -220,8 +221,16 @@ test_offline_edits (void)
 
   {
     g_autoptr(JsonObject) order = wd_store_get (office.store, "order", "offline-a", NULL);
+    g_autoptr(GPtrArray) speakers = wd_store_search (office.store, "党史", WD_SEARCH_SPEAKERS, 5, NULL);
+    g_autoptr(GPtrArray) orders = wd_store_search (office.store, "法治讲座", WD_SEARCH_ORDERS, 50, NULL);
+    gboolean found = FALSE;
 
     g_assert_nonnull (json_object_get_string_member_with_default (order, "number", NULL));
+    /* The pulled copy is searchable, and so is what was made here. */
+    g_assert_cmpuint (speakers->len, ==, 5);
+    for (guint i = 0; i < orders->len; i++)
+      found |= g_str_equal (((WdSearchHit *) orders->pdata[i])->id, "offline-a");
+    g_assert_true (found);
   }
 
   /* Both end as the server is (the office for its own sub-district). */

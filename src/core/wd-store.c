@@ -393,6 +393,24 @@ wd_store_get_search_index (WdStore *self)
   return self->search_index;
 }
 
+/* Builds every search index afresh from the rows, in one transaction:
+ * after a bulk load, once, instead of row by row. */
+gboolean
+wd_store_rebuild_search_index (WdStore  *self,
+                               GError  **error)
+{
+  g_return_val_if_fail (WD_IS_STORE (self), FALSE);
+
+  if (!wd_store_begin (self, error))
+    return FALSE;
+  if (!wd_search_reindex_all (self, error))
+    {
+      wd_store_rollback (self);
+      return FALSE;
+    }
+  return wd_store_commit (self, error);
+}
+
 /* An authoritative store (the server, or an app that never syncs) gives
  * new orders their human-readable number; a syncing client waits for the
  * server's. */

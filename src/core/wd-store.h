@@ -47,6 +47,8 @@ void        wd_store_set_authoritative  (WdStore              *self,
 void        wd_store_set_search_index   (WdStore              *self,
                                          gboolean              keep);
 gboolean    wd_store_get_search_index   (WdStore              *self);
+gboolean    wd_store_rebuild_search_index (WdStore            *self,
+                                           GError            **error);
 
 gboolean    wd_store_begin              (WdStore              *self,
                                          GError              **error);

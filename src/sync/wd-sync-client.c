@@ -377,6 +377,14 @@ wd_sync_client_pull (WdSyncClient  *self,
 {
   g_autofree char *client_id = wd_sync_store_get (self->store, "sync_client_id");
   gboolean more = TRUE;
+  /* A first sync (or one after a reset) fills an empty copy: its search
+   * index is built once at the end rather than entry by entry. */
+  gboolean filling = wd_sync_store_get_int (self->store, "sync_cursor") == 0
+                     && wd_store_get_search_index (self->store);
+  gboolean failed = FALSE;
+
+  if (filling)
+    wd_store_set_search_index (self->store, FALSE);
 
   while (more)
     {
@@ -390,20 +398,35 @@ wd_sync_client_pull (WdSyncClient  *self,
       gint64 server_last;
 
       if (reply == NULL)
-        return FALSE;
+        {
+          failed = TRUE;
+          break;
+        }
       page = json_node_get_object (reply);
       server_last = json_object_get_int_member_with_default (page, "last_seq", acked);
 
       /* Answers the push may have missed (a lost connection) come here. */
-      if (json_object_has_member (page, "results")
-          && !record_results (self, json_object_get_array_member (page, "results"), error))
-        return FALSE;
-      if (!wd_sync_store_apply_page (self->store, page, MAX (server_last, acked), error))
-        return FALSE;
+      if ((json_object_has_member (page, "results")
+           && !record_results (self, json_object_get_array_member (page, "results"), error))
+          || !wd_sync_store_apply_page (self->store, page, MAX (server_last, acked), error))
+        {
+          failed = TRUE;
+          break;
+        }
       more = json_object_get_boolean_member_with_default (page, "more", FALSE);
       report (self, "pull", json_object_get_int_member_with_default (page, "cursor", 0),
               json_object_get_int_member_with_default (page, "head", 0));
     }
+
+  /* Even after a failure: what was pulled must be searchable. */
+  if (filling)
+    {
+      wd_store_set_search_index (self->store, TRUE);
+      if (!wd_store_rebuild_search_index (self->store, failed ? NULL : error))
+        return FALSE;
+    }
+  if (failed)
+    return FALSE;
 
   {
     g_autofree char *at = g_strdup_printf ("%" G_GINT64_FORMAT, now_seconds ());
