@@ -44,6 +44,8 @@ gboolean    wd_store_get_authoritative  (WdStore              *self);
 void        wd_store_set_authoritative  (WdStore              *self,
                                          gboolean              authoritative);
 
+void        wd_store_set_cache_size     (WdStore              *self,
+                                         guint                 mebibytes);
 void        wd_store_set_search_index   (WdStore              *self,
                                          gboolean              keep);
 gboolean    wd_store_get_search_index   (WdStore              *self);

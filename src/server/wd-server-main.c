@@ -66,6 +66,8 @@ open_server_store (const char  *path,
   if (store == NULL || !wd_server_store_prepare (store, error))
     return NULL;
   wd_store_set_search_index (store, FALSE);
+  /* A server has memory to spare and many clients reading. */
+  wd_store_set_cache_size (store, 128);
   return g_steal_pointer (&store);
 }
 
