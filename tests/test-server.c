@@ -93,6 +93,62 @@ test_health (void)
   g_assert_cmpint (json_object_get_int_member (wd_test_reply_object (reply), "protocol"), ==, 1);
 }
 
+static guint
+count_open_files (GSubprocess *process)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/fd", g_subprocess_get_identifier (process));
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* Clients that close a kept-alive connection give its descriptor back;
+ * a server that kept them would stop accepting after a day of syncs. */
+static void
+test_closed_connections_released (void)
+{
+  g_autoptr(GUri) uri = g_uri_parse (shared.base, G_URI_FLAGS_NONE, NULL);
+  guint before = count_open_files (shared.process);
+  guint after = 0;
+
+  for (int i = 0; i < 60; i++)
+    {
+      g_autoptr(GSocketClient) connector = g_socket_client_new ();
+      g_autoptr(GSocketConnection) connection = NULL;
+      g_autoptr(GError) error = NULL;
+      const char request[] = "GET /api/v1/health HTTP/1.1\r\nHost: wudan\r\n\r\n";
+      char answer[1024];
+      gssize n;
+
+      g_socket_client_set_enable_proxy (connector, FALSE);
+      connection = g_socket_client_connect_to_host (connector, g_uri_get_host (uri), (guint16) g_uri_get_port (uri),
+                                                    NULL, &error);
+      g_assert_no_error (error);
+      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), request,
+                                 sizeof request - 1, NULL, NULL, &error);
+      g_assert_no_error (error);
+      n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)), answer,
+                               sizeof answer - 1, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (n, >, 12);
+      g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 200"));
+      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+    }
+
+  for (int wait = 0; wait < 100; wait++)
+    {
+      after = count_open_files (shared.process);
+      if (after <= before + 2)
+        break;
+      g_usleep (50000);
+    }
+  g_assert_cmpuint (after, <=, before + 2);
+}
+
 static void
 test_session (void)
 {
@@ -834,6 +890,7 @@ main (int    argc,
   wd_test_server_start (&shared, NULL, NULL);
 
   g_test_add_func ("/server/health", test_health);
+  g_test_add_func ("/server/closed-connections-released", test_closed_connections_released);
   g_test_add_func ("/server/session", test_session);
   g_test_add_func ("/server/auth-failures", test_auth_failures);
   g_test_add_func ("/server/roles-and-scope", test_roles_and_scope);

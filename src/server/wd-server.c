@@ -684,6 +684,55 @@ early_check (SoupServer        *soup,
     }
 }
 
+/* libsoup 3.2 (Debian 12's) never notices a keep-alive connection the
+ * client closes while it is idle: the socket stays in CLOSE_WAIT and its
+ * descriptor is lost, one per closed connection, until the server runs
+ * out (fixed upstream in 3.3). Until then the server watches each idle
+ * connection itself and closes it when the peer has gone. */
+static gboolean
+idle_connection_readable (GSocket      *socket,
+                          GIOCondition  condition,
+                          gpointer      user_data)
+{
+  char byte;
+  GInputVector vector = { &byte, 1 };
+  int flags = G_SOCKET_MSG_PEEK;
+  gssize n;
+
+  n = g_socket_receive_message (socket, NULL, &vector, 1, NULL, NULL, &flags, NULL, NULL);
+  g_object_set_data (G_OBJECT (socket), "wd-idle-watch", NULL);
+  if (n <= 0)
+    g_socket_close (socket, NULL);
+  /* Otherwise the next request is arriving and libsoup reads it; the
+   * watch is set again when that request ends. */
+  return G_SOURCE_REMOVE;
+}
+
+static void
+source_destroy_and_unref (gpointer source)
+{
+  g_source_destroy (source);
+  g_source_unref (source);
+}
+
+static void
+watch_idle_connection (SoupServerMessage *msg)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+  g_autoptr(GSource) source = NULL;
+
+  if (socket == NULL || g_socket_is_closed (socket)
+      || g_object_get_data (G_OBJECT (socket), "wd-idle-watch") != NULL)
+    return;
+  source = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_callback (source, G_SOURCE_FUNC (idle_connection_readable), NULL, NULL);
+  g_source_set_name (source, "wd-idle-connection");
+  g_source_attach (source, NULL);
+  /* The watch goes with the socket, whichever ends first. */
+  g_object_set_data_full (G_OBJECT (socket), "wd-idle-watch", g_steal_pointer (&source),
+                          source_destroy_and_unref);
+}
+
 static void
 request_started (SoupServer        *soup,
                  SoupServerMessage *msg,
@@ -711,6 +760,8 @@ request_ended (SoupServer        *soup,
              uri ? g_uri_get_path (uri) : "?", soup_server_message_get_status (msg),
              start ? (double) (g_get_monotonic_time () - *start) / 1000.0 : 0.0,
              user ? user : "-");
+
+  watch_idle_connection (msg);
 
   g_assert (self->in_flight > 0);
   self->in_flight--;
