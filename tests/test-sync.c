@@ -489,14 +489,17 @@ test_randomized_convergence (void)
 }
 
 /* A TCP proxy between client and server that can break connections on
- * purpose: it cuts the request or the answer after a number of bytes, or
- * holds data back for a while. */
+ * purpose: it cuts the request or the answer after a number of bytes,
+ * holds data back for a while, or sends every request a second time on a
+ * shadow connection whose answers nobody reads, as a retrying middlebox
+ * would. */
 typedef enum
 {
   FAULT_NONE,
   FAULT_CUT_REQUEST,
   FAULT_CUT_RESPONSE,
   FAULT_DELAY,
+  FAULT_DUPLICATE,
 } Fault;
 
 typedef struct
@@ -508,6 +511,8 @@ typedef struct
   gint             fault;        /* Fault, atomically */
   gint             budget;       /* bytes let through before a cut */
   gint             cuts;         /* connections cut so far */
+  gint             copied;       /* request bytes sent twice so far */
+  gint             shadows;      /* shadow connections still open */
 } Proxy;
 
 typedef struct
@@ -515,7 +520,41 @@ typedef struct
   Proxy             *proxy;
   GSocketConnection *client;
   GSocketConnection *server;
+  GSocketConnection *shadow;     /* FAULT_DUPLICATE only */
 } Link;
+
+static gboolean
+write_all (int         fd,
+           const char *buffer,
+           gssize      n)
+{
+  for (gssize sent = 0; sent < n;)
+    {
+      gssize w = write (fd, buffer + sent, (size_t) (n - sent));
+
+      if (w <= 0)
+        return FALSE;
+      sent += w;
+    }
+  return TRUE;
+}
+
+/* Reads the shadow connection's answers and throws them away, until the
+ * server closes it. */
+static gpointer
+drain_shadow (gpointer data)
+{
+  g_autoptr(GSocketConnection) shadow = data;
+  int fd = g_socket_get_fd (g_socket_connection_get_socket (shadow));
+  char buffer[4096];
+  struct pollfd poll_fd = { fd, POLLIN, 0 };
+
+  while (poll (&poll_fd, 1, 30000) > 0 && read (fd, buffer, sizeof buffer) > 0)
+    ;
+  g_io_stream_close (G_IO_STREAM (shadow), NULL, NULL);
+  g_atomic_int_add (&((Proxy *) g_object_get_data (G_OBJECT (shadow), "proxy"))->shadows, -1);
+  return NULL;
+}
 
 /* Forwards both ways on one thread, waiting on both sockets at once, and
  * breaks the link where the fault says. */
@@ -563,19 +602,22 @@ forward (gpointer data)
               open = FALSE;
               break;
             }
-          for (gssize sent = 0; sent < n;)
+          if (side == 0 && link->shadow != NULL
+              && write_all (g_socket_get_fd (g_socket_connection_get_socket (link->shadow)), buffer, n))
+            g_atomic_int_add (&link->proxy->copied, (gint) n);
+          if (!write_all (fds[1 - side], buffer, n))
             {
-              gssize w = write (fds[1 - side], buffer + sent, (size_t) (n - sent));
-
-              if (w <= 0)
-                {
-                  open = FALSE;
-                  break;
-                }
-              sent += w;
+              open = FALSE;
+              break;
             }
           passed[side] += n;
         }
+    }
+  if (link->shadow != NULL)
+    {
+      /* The server answers what it has read, then closes. */
+      g_socket_shutdown (g_socket_connection_get_socket (link->shadow), FALSE, TRUE, NULL);
+      g_object_unref (link->shadow);
     }
   g_io_stream_close (G_IO_STREAM (link->client), NULL, NULL);
   g_io_stream_close (G_IO_STREAM (link->server), NULL, NULL);
@@ -610,6 +652,17 @@ proxy_accept (gpointer data)
       link->proxy = proxy;
       link->client = client;
       link->server = upstream;
+      if (g_atomic_int_get (&proxy->fault) == FAULT_DUPLICATE)
+        {
+          link->shadow = g_socket_client_connect_to_host (connector, proxy->target_host, proxy->target_port,
+                                                          NULL, NULL);
+          if (link->shadow != NULL)
+            {
+              g_object_set_data (G_OBJECT (link->shadow), "proxy", proxy);
+              g_atomic_int_inc (&proxy->shadows);
+              g_thread_unref (g_thread_new ("shadow", drain_shadow, g_object_ref (link->shadow)));
+            }
+        }
       g_thread_unref (g_thread_new ("forward", forward, link));
     }
 }
@@ -698,6 +751,92 @@ test_faults (void)
   g_assert_cmpint (server_count ("SELECT count (*) FROM pragma_integrity_check WHERE integrity_check = 'ok'"), ==, 1);
   g_assert_cmpint (sqlite3_exec (wd_store_get_db (centre.store), "PRAGMA integrity_check", NULL, NULL, NULL),
                    ==, SQLITE_OK);
+  c_digest = client_digest (&centre, NULL);
+  s_digest = server_digest (NULL);
+  g_assert_cmpstr (c_digest, ==, s_digest);
+  client_close (&centre);
+}
+
+static guint
+count_log_lines (const char *needle)
+{
+  g_autofree char *log = wd_test_server_log (&server);
+  guint n = 0;
+
+  for (const char *at = strstr (log, needle); at != NULL; at = strstr (at + 1, needle))
+    n++;
+  return n;
+}
+
+/* Every request reaches the server twice, the copy on a connection of
+ * its own whose answer nobody reads: logins, pushes and pulls alike. Each
+ * operation is still applied once, and the client's answer is the same
+ * whichever copy the server saw first. */
+static void
+test_duplicated_requests (void)
+{
+  Proxy proxy;
+  Client centre;
+  g_autofree char *through = NULL;
+  g_autofree char *c_digest = NULL, *s_digest = NULL;
+  g_autoptr(JsonArray) problems = NULL;
+  guint pushes_before, pushes_after;
+
+  proxy_start (&proxy, server.base);
+  through = g_strdup_printf ("http://127.0.0.1:%u", proxy.port);
+  client_open (&centre, "duplicates", "centre");
+  g_assert_true (wd_sync_store_set (centre.store, "sync_server", through, NULL));
+  client_sync (&centre);
+  pushes_before = count_log_lines ("POST /api/v1/push 200");
+
+  for (int round = 0; round < 3; round++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      for (int i = 0; i < 4; i++)
+        {
+          g_autofree char *id = g_strdup_printf ("dup-%d-%d", round, i);
+          g_autofree char *json = order_json (id, "zhiyuan", 15 + round, 8 + i * 2);
+          g_autoptr(JsonObject) r = apply (&centre, "order.create", json);
+        }
+      if (round > 0)
+        {
+          /* Not idempotent by itself: applied twice it would fail the
+           * second time, or leave two history entries. */
+          g_autofree char *json = g_strdup_printf ("{\"order_id\": \"dup-%d-0\", \"reason\": \"改期\"}",
+                                                   round - 1);
+          g_autoptr(JsonObject) r = apply (&centre, "order.cancel", json);
+        }
+      /* A new connection, so the proxy gives it a shadow. */
+      set_fault (&proxy, FAULT_DUPLICATE, 0);
+      g_clear_object (&centre.client);
+      centre.client = wd_sync_client_new (centre.store, &error);
+      g_assert_no_error (error);
+      client_sync (&centre);
+      g_clear_object (&centre.client);
+      set_fault (&proxy, FAULT_NONE, 0);
+      centre.client = wd_sync_client_new (centre.store, &error);
+      g_assert_no_error (error);
+    }
+
+  /* Let the last copies finish before reading the server's store. */
+  for (int wait = 0; wait < 200 && g_atomic_int_get (&proxy.shadows) > 0; wait++)
+    g_usleep (50000);
+  g_assert_cmpint (g_atomic_int_get (&proxy.shadows), ==, 0);
+  g_assert_cmpint (g_atomic_int_get (&proxy.copied), >, 0);
+  /* Each round's push reached the server twice. */
+  pushes_after = count_log_lines ("POST /api/v1/push 200");
+  g_assert_cmpuint (pushes_after - pushes_before, >=, 6);
+  client_sync (&centre);
+
+  g_assert_cmpint (server_count ("SELECT count (*) FROM orders WHERE id LIKE 'dup-%'"), ==, 12);
+  g_assert_cmpint (server_count ("SELECT count (*) FROM orders WHERE id LIKE 'dup-%' AND state = 'cancelled'"),
+                   ==, 2);
+  g_assert_cmpint (server_count ("SELECT count (*) FROM history WHERE entity_id LIKE 'dup-%'"), ==, 14);
+  g_assert_cmpint (wd_sync_store_count_pending (centre.store), ==, 0);
+  problems = wd_sync_store_problems (centre.store, NULL);
+  g_assert_cmpuint (json_array_get_length (problems), ==, 0);
+  g_assert_cmpint (server_count ("SELECT count (*) FROM pragma_integrity_check WHERE integrity_check = 'ok'"), ==, 1);
   c_digest = client_digest (&centre, NULL);
   s_digest = server_digest (NULL);
   g_assert_cmpstr (c_digest, ==, s_digest);
@@ -925,6 +1064,7 @@ main (int    argc,
   g_test_add_func ("/sync/engine-offline", test_engine_offline);
   g_test_add_func ("/sync/engine-signs-in-again", test_engine_signs_in_again);
   g_test_add_func ("/sync/faults", test_faults);
+  g_test_add_func ("/sync/duplicated-requests", test_duplicated_requests);
   g_test_add_func ("/sync/client-killed", test_client_killed);
   g_test_add_func ("/sync/server-killed", test_server_killed);
 
