@@ -513,6 +513,9 @@ typedef struct
   gint             cuts;         /* connections cut so far */
   gint             copied;       /* request bytes sent twice so far */
   gint             shadows;      /* shadow connections still open */
+  gint             links;        /* client connections still open */
+  GCancellable    *stop;
+  GThread         *acceptor;
 } Proxy;
 
 typedef struct
@@ -623,6 +626,7 @@ forward (gpointer data)
   g_io_stream_close (G_IO_STREAM (link->server), NULL, NULL);
   g_object_unref (link->client);
   g_object_unref (link->server);
+  g_atomic_int_add (&link->proxy->links, -1);
   g_free (link);
   return NULL;
 }
@@ -635,7 +639,7 @@ proxy_accept (gpointer data)
   for (;;)
     {
       g_autoptr(GSocketClient) connector = g_socket_client_new ();
-      GSocketConnection *client = g_socket_listener_accept (proxy->listener, NULL, NULL, NULL);
+      GSocketConnection *client = g_socket_listener_accept (proxy->listener, NULL, proxy->stop, NULL);
       GSocketConnection *upstream;
       Link *link;
 
@@ -649,6 +653,7 @@ proxy_accept (gpointer data)
           continue;
         }
       link = g_new0 (Link, 1);
+      g_atomic_int_inc (&proxy->links);
       link->proxy = proxy;
       link->client = client;
       link->server = upstream;
@@ -688,7 +693,25 @@ proxy_start (Proxy      *proxy,
     g_assert_no_error (error);
     proxy->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
   }
-  g_thread_unref (g_thread_new ("proxy", proxy_accept, proxy));
+  proxy->stop = g_cancellable_new ();
+  proxy->acceptor = g_thread_new ("proxy", proxy_accept, proxy);
+}
+
+/* Once its clients have closed their connections. */
+static void
+proxy_stop (Proxy *proxy)
+{
+  g_cancellable_cancel (proxy->stop);
+  g_thread_join (proxy->acceptor);
+  for (int wait = 0; wait < 200 && (g_atomic_int_get (&proxy->links) > 0 || g_atomic_int_get (&proxy->shadows) > 0);
+       wait++)
+    g_usleep (50000);
+  g_assert_cmpint (g_atomic_int_get (&proxy->links), ==, 0);
+  g_assert_cmpint (g_atomic_int_get (&proxy->shadows), ==, 0);
+  g_socket_listener_close (proxy->listener);
+  g_clear_object (&proxy->listener);
+  g_clear_object (&proxy->stop);
+  g_clear_pointer (&proxy->target_host, g_free);
 }
 
 static void
@@ -755,6 +778,7 @@ test_faults (void)
   s_digest = server_digest (NULL);
   g_assert_cmpstr (c_digest, ==, s_digest);
   client_close (&centre);
+  proxy_stop (&proxy);
 }
 
 static guint
@@ -841,6 +865,7 @@ test_duplicated_requests (void)
   s_digest = server_digest (NULL);
   g_assert_cmpstr (c_digest, ==, s_digest);
   client_close (&centre);
+  proxy_stop (&proxy);
 }
 
 /* wudanctl is killed with SIGKILL at a random moment of a sync with a
