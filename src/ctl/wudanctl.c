@@ -7,7 +7,6 @@
 
 #include <locale.h>
 #include <stdio.h>
-#include <termios.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
 
@@ -17,6 +16,7 @@
 #include "wd-json.h"
 #include "wd-matching.h"
 #include "wd-operations.h"
+#include "wd-prompt.h"
 #include "wd-rewards.h"
 #include "wd-search.h"
 #include "wd-store.h"
@@ -849,37 +849,6 @@ cmd_expire (Ctl   *ctl,
   return EXIT_SUCCESS;
 }
 
-/* Reads one line from standard input, without echo on a terminal. */
-static char *
-read_secret (const char *prompt)
-{
-  struct termios saved, quiet;
-  gboolean tty = isatty (STDIN_FILENO);
-  char line[512];
-  char *result = NULL;
-
-  if (tty)
-    {
-      fputs (prompt, stderr);
-      tcgetattr (STDIN_FILENO, &saved);
-      quiet = saved;
-      quiet.c_lflag &= ~(tcflag_t) ECHO;
-      tcsetattr (STDIN_FILENO, TCSANOW, &quiet);
-    }
-  if (fgets (line, sizeof line, stdin) != NULL)
-    {
-      line[strcspn (line, "\r\n")] = '\0';
-      result = g_strdup (line);
-    }
-  memset (line, 0, sizeof line);
-  if (tty)
-    {
-      tcsetattr (STDIN_FILENO, TCSANOW, &saved);
-      fputc ('\n', stderr);
-    }
-  return result;
-}
-
 static int
 cmd_login (Ctl   *ctl,
            int    argc,
@@ -904,7 +873,7 @@ cmd_login (Ctl   *ctl,
   if (argc != 1 || server == NULL || user == NULL)
     return usage_error (context, _("give --server and --user"));
 
-  password = read_secret (_("Password: "));
+  password = wd_prompt_secret (_("Password: "));
   if (password == NULL)
     return usage_error (context, _("give the password on standard input"));
   if (!open_store (ctl, &error)

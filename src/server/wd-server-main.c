@@ -6,7 +6,6 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
 #include <glib-unix.h>
@@ -16,6 +15,7 @@
 #include "wd-error.h"
 #include "wd-json.h"
 #include "wd-operations.h"
+#include "wd-prompt.h"
 #include "wd-server.h"
 #include "wd-server-store.h"
 
@@ -69,37 +69,6 @@ open_server_store (const char  *path,
   /* A server has memory to spare and many clients reading. */
   wd_store_set_cache_size (store, 128);
   return g_steal_pointer (&store);
-}
-
-/* Reads one line from standard input, without echo on a terminal. */
-static char *
-read_password (const char *prompt)
-{
-  struct termios saved, quiet;
-  gboolean tty = isatty (STDIN_FILENO);
-  char line[512];
-  char *result = NULL;
-
-  if (tty)
-    {
-      fputs (prompt, stderr);
-      tcgetattr (STDIN_FILENO, &saved);
-      quiet = saved;
-      quiet.c_lflag &= ~(tcflag_t) ECHO;
-      tcsetattr (STDIN_FILENO, TCSANOW, &quiet);
-    }
-  if (fgets (line, sizeof line, stdin) != NULL)
-    {
-      line[strcspn (line, "\r\n")] = '\0';
-      result = g_strdup (line);
-    }
-  memset (line, 0, sizeof line);
-  if (tty)
-    {
-      tcsetattr (STDIN_FILENO, TCSANOW, &saved);
-      fputc ('\n', stderr);
-    }
-  return result;
 }
 
 static char *
@@ -439,7 +408,7 @@ cmd_user (int    argc,
         return fail (error);
       kind = team ? WD_ASSIGNEE_TEAM : speaker ? WD_ASSIGNEE_SPEAKER : WD_ASSIGNEE_NONE;
 
-      password = read_password (_("Password: "));
+      password = wd_prompt_secret (_("Password: "));
       if (password == NULL)
         return usage (context, _("give the password on standard input"));
       if (!add_user (store, name, role, role == WD_ROLE_OFFICE ? sd_id : NULL, kind,
@@ -487,7 +456,7 @@ cmd_user (int    argc,
 
   if (g_str_equal (action, "passwd"))
     {
-      g_autofree char *password = read_password (_("New password: "));
+      g_autofree char *password = wd_prompt_secret (_("New password: "));
       g_autofree char *hash = NULL;
 
       if (password == NULL)
