@@ -4,8 +4,10 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
@@ -695,16 +697,18 @@ idle_connection_readable (GSocket      *socket,
                           gpointer      user_data)
 {
   char byte;
-  GInputVector vector = { &byte, 1 };
-  int flags = G_SOCKET_MSG_PEEK;
-  gssize n;
+  ssize_t n = 0;
 
-  n = g_socket_receive_message (socket, NULL, &vector, 1, NULL, NULL, &flags, NULL, NULL);
-  g_object_set_data (G_OBJECT (socket), "wd-idle-watch", NULL);
-  if (n <= 0)
+  /* MSG_DONTWAIT: whatever libsoup made of the socket, the main loop
+   * must not block here. */
+  if (!g_socket_is_closed (socket))
+    n = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  /* Data, or none because libsoup has just read it: the next request is
+   * arriving, and the watch is set again when it ends. Only the end of
+   * the stream or a broken socket means the client has gone. */
+  if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
     g_socket_close (socket, NULL);
-  /* Otherwise the next request is arriving and libsoup reads it; the
-   * watch is set again when that request ends. */
+  g_object_set_data (G_OBJECT (socket), "wd-idle-watch", NULL);
   return G_SOURCE_REMOVE;
 }
 
