@@ -1,11 +1,21 @@
 /* wd-test-server.c: starting, killing and talking to wudan-server. */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <glib/gstdio.h>
 
 #include "wd-json.h"
 #include "wd-test-server.h"
+
+/* A test that aborts must not leave its server running: a stray server
+ * holding the test's output open would stall the whole run. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
 
 static void
 spawn (WdTestServer        *server,
@@ -24,6 +34,7 @@ spawn (WdTestServer        *server,
   else
     g_subprocess_launcher_unsetenv (launcher, "WUDAN_SERVER_FAULT");
   g_subprocess_launcher_set_stderr_file_path (launcher, server->log);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
 
   g_ptr_array_add (argv, (gpointer) g_getenv ("WUDAN_SERVER"));
   g_ptr_array_add (argv, (gpointer) "serve");
