@@ -691,23 +691,94 @@ early_check (SoupServer        *soup,
  * descriptor is lost, one per closed connection, until the server runs
  * out (fixed upstream in 3.3). Until then the server watches each idle
  * connection itself and closes it when the peer has gone. */
+
+#define IDLE_STALE_SECONDS 2
+
+/* What the next byte on an idle socket says, without taking it.
+ * MSG_DONTWAIT: whatever libsoup made of the socket, the main loop must
+ * not block here. */
+typedef enum
+{
+  PEEK_NOTHING,      /* nothing to read (libsoup has read it) */
+  PEEK_DATA,
+  PEEK_GONE,         /* end of stream, or the socket is broken */
+} PeekResult;
+
+static PeekResult
+peek_socket (GSocket *socket)
+{
+  char byte;
+  ssize_t n;
+
+  if (g_socket_is_closed (socket))
+    return PEEK_GONE;
+  n = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n > 0)
+    return PEEK_DATA;
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    return PEEK_NOTHING;
+  return PEEK_GONE;
+}
+
+static guint
+requests_started_on (GSocket *socket)
+{
+  return GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (socket), "wd-requests"));
+}
+
+typedef struct
+{
+  GSocket *socket;
+  guint    requests;
+} StaleCheck;
+
+static void
+stale_check_free (gpointer data)
+{
+  StaleCheck *check = data;
+
+  g_object_unref (check->socket);
+  g_free (check);
+}
+
+/* Bytes that sit unread while no request starts are bytes libsoup is not
+ * reading: over TLS, the client's close_notify. */
+static gboolean
+close_if_stale (gpointer data)
+{
+  StaleCheck *check = data;
+
+  if (requests_started_on (check->socket) == check->requests && peek_socket (check->socket) != PEEK_NOTHING)
+    g_socket_close (check->socket, NULL);
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 idle_connection_readable (GSocket      *socket,
                           GIOCondition  condition,
                           gpointer      user_data)
 {
-  char byte;
-  ssize_t n = 0;
+  switch (peek_socket (socket))
+    {
+    case PEEK_GONE:
+      g_socket_close (socket, NULL);
+      break;
+    case PEEK_DATA:
+      {
+        /* Most likely the next request, which libsoup is about to read;
+         * look again later in case it is not. */
+        StaleCheck *check = g_new0 (StaleCheck, 1);
 
-  /* MSG_DONTWAIT: whatever libsoup made of the socket, the main loop
-   * must not block here. */
-  if (!g_socket_is_closed (socket))
-    n = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-  /* Data, or none because libsoup has just read it: the next request is
-   * arriving, and the watch is set again when it ends. Only the end of
-   * the stream or a broken socket means the client has gone. */
-  if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
-    g_socket_close (socket, NULL);
+        check->socket = g_object_ref (socket);
+        check->requests = requests_started_on (socket);
+        g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, IDLE_STALE_SECONDS, close_if_stale, check,
+                                    stale_check_free);
+      }
+      break;
+    case PEEK_NOTHING:
+      break;
+    }
+  /* Set again when the next request ends. */
   g_object_set_data (G_OBJECT (socket), "wd-idle-watch", NULL);
   return G_SOURCE_REMOVE;
 }
@@ -738,6 +809,15 @@ watch_idle_connection (SoupServerMessage *msg)
 }
 
 static void
+count_request_on_socket (SoupServerMessage *msg)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL)
+    g_object_set_data (G_OBJECT (socket), "wd-requests", GUINT_TO_POINTER (requests_started_on (socket) + 1));
+}
+
+static void
 request_started (SoupServer        *soup,
                  SoupServerMessage *msg,
                  WdServer          *self)
@@ -747,6 +827,7 @@ request_started (SoupServer        *soup,
   *start = g_get_monotonic_time ();
   g_object_set_data_full (G_OBJECT (msg), "wd-start", start, g_free);
   self->in_flight++;
+  count_request_on_socket (msg);
 }
 
 static void
