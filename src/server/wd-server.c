@@ -802,6 +802,9 @@ watch_idle_connection (SoupServerMessage *msg)
   source = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
   g_source_set_callback (source, G_SOURCE_FUNC (idle_connection_readable), NULL, NULL);
   g_source_set_name (source, "wd-idle-connection");
+  /* After libsoup's own reads, so that a request arriving is taken by
+   * libsoup first and this watch finds nothing to look at. */
+  g_source_set_priority (source, G_PRIORITY_LOW);
   g_source_attach (source, NULL);
   /* The watch goes with the socket, whichever ends first. */
   g_object_set_data_full (G_OBJECT (socket), "wd-idle-watch", g_steal_pointer (&source),
