@@ -742,13 +742,16 @@ stale_check_free (gpointer data)
 }
 
 /* Bytes that sit unread while no request starts are bytes libsoup is not
- * reading: over TLS, the client's close_notify. */
+ * reading: over TLS, the client's close_notify. A request still being
+ * answered (a slow push, a sign-in) may have a pipelined one waiting. */
 static gboolean
 close_if_stale (gpointer data)
 {
   StaleCheck *check = data;
 
-  if (requests_started_on (check->socket) == check->requests && peek_socket (check->socket) != PEEK_NOTHING)
+  if (requests_started_on (check->socket) == check->requests
+      && g_object_get_data (G_OBJECT (check->socket), "wd-busy") == NULL
+      && peek_socket (check->socket) != PEEK_NOTHING)
     g_socket_close (check->socket, NULL);
   return G_SOURCE_REMOVE;
 }
@@ -812,12 +815,16 @@ watch_idle_connection (SoupServerMessage *msg)
 }
 
 static void
-count_request_on_socket (SoupServerMessage *msg)
+note_request_on_socket (SoupServerMessage *msg,
+                        gboolean           started)
 {
   GSocket *socket = soup_server_message_get_socket (msg);
 
-  if (socket != NULL)
+  if (socket == NULL)
+    return;
+  if (started)
     g_object_set_data (G_OBJECT (socket), "wd-requests", GUINT_TO_POINTER (requests_started_on (socket) + 1));
+  g_object_set_data (G_OBJECT (socket), "wd-busy", GINT_TO_POINTER (started));
 }
 
 static void
@@ -830,7 +837,7 @@ request_started (SoupServer        *soup,
   *start = g_get_monotonic_time ();
   g_object_set_data_full (G_OBJECT (msg), "wd-start", start, g_free);
   self->in_flight++;
-  count_request_on_socket (msg);
+  note_request_on_socket (msg, TRUE);
 }
 
 static void
@@ -849,6 +856,7 @@ request_ended (SoupServer        *soup,
              start ? (double) (g_get_monotonic_time () - *start) / 1000.0 : 0.0,
              user ? user : "-");
 
+  note_request_on_socket (msg, FALSE);
   watch_idle_connection (msg);
 
   g_assert (self->in_flight > 0);
