@@ -77,3 +77,47 @@ wd_actor_free (WdActor *actor)
   g_free (actor->assignee_id);
   g_free (actor);
 }
+
+/* The one JSON shape of an actor's scope, used for the signed-in user the
+ * server reports and for the actor kept with each queued operation; only
+ * the member holding the account name differs ("name" or "user"). */
+JsonObject *
+wd_actor_to_json (const WdActor *actor,
+                  const char    *name_member)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, name_member, actor->user);
+  json_object_set_string_member (object, "role", wd_role_to_string (actor->role));
+  if (actor->subdistrict_id != NULL)
+    json_object_set_string_member (object, "subdistrict_id", actor->subdistrict_id);
+  if (actor->assignee_id != NULL)
+    {
+      json_object_set_string_member (object, "assignee_kind", wd_assignee_kind_to_string (actor->assignee_kind));
+      json_object_set_string_member (object, "assignee_id", actor->assignee_id);
+    }
+  return object;
+}
+
+/* NULL when the object names no account or no known role. */
+WdActor *
+wd_actor_from_json (JsonObject *object,
+                    const char *name_member)
+{
+  const char *name = json_object_get_string_member_with_default (object, name_member, NULL);
+  WdRole role;
+  WdAssigneeKind kind = WD_ASSIGNEE_NONE;
+  WdActor *actor;
+
+  if (name == NULL || *name == '\0'
+      || !wd_role_from_string (json_object_get_string_member_with_default (object, "role", ""), &role))
+    return NULL;
+  actor = wd_actor_new (name, role);
+  actor->subdistrict_id = g_strdup (json_object_get_string_member_with_default (object, "subdistrict_id", NULL));
+  actor->assignee_id = g_strdup (json_object_get_string_member_with_default (object, "assignee_id", NULL));
+  if (actor->assignee_id != NULL
+      && wd_assignee_kind_from_string (json_object_get_string_member_with_default (object, "assignee_kind", ""),
+                                       &kind))
+    actor->assignee_kind = kind;
+  return actor;
+}

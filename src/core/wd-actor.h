@@ -3,6 +3,7 @@
 #pragma once
 
 #include <glib-object.h>
+#include <json-glib/json-glib.h>
 
 #include "wd-types.h"
 
@@ -28,6 +29,10 @@ WdActor  *wd_actor_new_assignee   (const char     *user,
                                    WdAssigneeKind  kind,
                                    const char     *assignee_id);
 WdActor  *wd_actor_copy           (const WdActor  *actor);
+JsonObject *wd_actor_to_json      (const WdActor  *actor,
+                                   const char     *name_member);
+WdActor  *wd_actor_from_json      (JsonObject     *object,
+                                   const char     *name_member);
 void      wd_actor_free           (WdActor        *actor);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WdActor, wd_actor_free)

@@ -216,17 +216,9 @@ wd_user_to_actor (const WdUser *user)
 JsonObject *
 wd_user_to_json (const WdUser *user)
 {
-  JsonObject *object = json_object_new ();
+  g_autoptr(WdActor) actor = wd_user_to_actor (user);
+  JsonObject *object = wd_actor_to_json (actor, "name");
 
-  json_object_set_string_member (object, "name", user->name);
-  json_object_set_string_member (object, "role", wd_role_to_string (user->role));
-  if (user->subdistrict_id != NULL)
-    json_object_set_string_member (object, "subdistrict_id", user->subdistrict_id);
-  if (user->assignee_id != NULL)
-    {
-      json_object_set_string_member (object, "assignee_kind", wd_assignee_kind_to_string (user->assignee_kind));
-      json_object_set_string_member (object, "assignee_id", user->assignee_id);
-    }
   json_object_set_boolean_member (object, "disabled", user->disabled);
   return object;
 }

@@ -255,19 +255,8 @@ wd_sync_client_get_actor (WdSyncClient *self)
 {
   g_autofree char *text = wd_sync_store_get (self->store, "sync_user");
   g_autoptr(JsonObject) user = text ? wd_json_parse_object (text, -1, NULL) : NULL;
-  WdActor *actor;
-  WdRole role;
-  WdAssigneeKind kind = WD_ASSIGNEE_NONE;
 
-  if (user == NULL || !wd_role_from_string (json_object_get_string_member_with_default (user, "role", ""), &role))
-    return NULL;
-  actor = wd_actor_new (json_object_get_string_member (user, "name"), role);
-  actor->subdistrict_id = g_strdup (json_object_get_string_member_with_default (user, "subdistrict_id", NULL));
-  actor->assignee_id = g_strdup (json_object_get_string_member_with_default (user, "assignee_id", NULL));
-  if (actor->assignee_id != NULL
-      && wd_assignee_kind_from_string (json_object_get_string_member (user, "assignee_kind"), &kind))
-    actor->assignee_kind = kind;
-  return actor;
+  return user != NULL ? wd_actor_from_json (user, "name") : NULL;
 }
 
 gboolean

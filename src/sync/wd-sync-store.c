@@ -325,41 +325,12 @@ recording (WdStore     *store,
   return wd_store_run (store, start, error);
 }
 
-static JsonObject *
-actor_to_json (const WdActor *actor)
-{
-  JsonObject *object = json_object_new ();
-
-  json_object_set_string_member (object, "user", actor->user);
-  json_object_set_string_member (object, "role", wd_role_to_string (actor->role));
-  if (actor->subdistrict_id != NULL)
-    json_object_set_string_member (object, "subdistrict_id", actor->subdistrict_id);
-  if (actor->assignee_id != NULL)
-    {
-      json_object_set_string_member (object, "assignee_kind", wd_assignee_kind_to_string (actor->assignee_kind));
-      json_object_set_string_member (object, "assignee_id", actor->assignee_id);
-    }
-  return object;
-}
-
 static WdActor *
 actor_from_json (const char *text)
 {
   g_autoptr(JsonObject) object = wd_json_parse_object (text, -1, NULL);
-  WdActor *actor;
-  WdRole role = WD_ROLE_OFFICE;
-  WdAssigneeKind kind = WD_ASSIGNEE_NONE;
 
-  if (object == NULL)
-    return NULL;
-  wd_role_from_string (json_object_get_string_member_with_default (object, "role", ""), &role);
-  actor = wd_actor_new (json_object_get_string_member_with_default (object, "user", "?"), role);
-  actor->subdistrict_id = g_strdup (json_object_get_string_member_with_default (object, "subdistrict_id", NULL));
-  actor->assignee_id = g_strdup (json_object_get_string_member_with_default (object, "assignee_id", NULL));
-  if (actor->assignee_id != NULL
-      && wd_assignee_kind_from_string (json_object_get_string_member (object, "assignee_kind"), &kind))
-    actor->assignee_kind = kind;
-  return actor;
+  return object != NULL ? wd_actor_from_json (object, "user") : NULL;
 }
 
 /* Applies an operation locally and queues it for the server, in one
@@ -375,7 +346,7 @@ wd_sync_store_apply_local (WdStore        *store,
                            GError        **error)
 {
   g_autofree char *op_id = g_uuid_string_random ();
-  g_autoptr(JsonObject) actor_json = actor_to_json (actor);
+  g_autoptr(JsonObject) actor_json = wd_actor_to_json (actor, "user");
   g_autofree char *actor_text = wd_json_object_to_string (actor_json, FALSE);
   g_autofree char *args_text = wd_json_object_to_string (args, FALSE);
   g_autoptr(sqlite3_stmt) queue = NULL;
