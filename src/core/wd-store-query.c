@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "wd-error.h"
+#include "wd-search.h"
 #include "wd-store-private.h"
 
 #define ORDER_VIEW \
@@ -345,6 +346,8 @@ add_order_filter (Query               *q,
       query_where (q, "o.starts_at < ?");
       query_bind_int (q, filter->to);
     }
+  if (filter->live)
+    query_where (q, "o.state NOT IN ('cancelled', 'rejected')");
 }
 
 /* Runs a paged query; the caller has put the filter and ORDER BY in place
@@ -556,7 +559,8 @@ rows_of (WdStore     *self,
 
   if (stmt == NULL)
     return NULL;
-  wd_stmt_bind_text (stmt, 1, param);
+  if (param != NULL)
+    wd_stmt_bind_text (stmt, 1, param);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     json_array_add_object_element (rows, wd_stmt_row_to_json (stmt));
   if (rc != SQLITE_DONE)
@@ -654,4 +658,258 @@ wd_store_find_clash (WdStore         *self,
       wd_store_set_error (self, error);
       return NULL;
     }
+}
+
+static GArray *
+collect_keys (WdStore  *self,
+              Query    *q,
+              GError  **error)
+{
+  g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *raw = query_prepare (q, self, error);
+  int rc;
+
+  if (raw == NULL)
+    return NULL;
+  {
+    g_autoptr(sqlite3_stmt) stmt = raw;
+
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      {
+        gint64 key = sqlite3_column_int64 (stmt, 0);
+
+        g_array_append_val (keys, key);
+      }
+    if (rc != SQLITE_DONE)
+      {
+        wd_store_set_error (self, error);
+        return NULL;
+      }
+  }
+  return g_steal_pointer (&keys);
+}
+
+/* Keeps the rows whose search index entry matches text; match stays alive
+ * until the query has run. */
+static void
+query_filter_search (Query      *q,
+                     const char *condition,
+                     const char *match)
+{
+  if (match != NULL)
+    query_filter_text (q, condition, match);
+}
+
+GArray *
+wd_store_order_keys (WdStore              *self,
+                     const WdOrderFilter  *filter,
+                     const char           *text,
+                     GError              **error)
+{
+  g_autofree char *match = text ? wd_search_build_match (text) : NULL;
+  GArray *keys;
+  Query q;
+
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+
+  query_init (&q, "SELECT o.rowid FROM orders o");
+  add_order_filter (&q, filter);
+  query_filter_search (&q, "o.rowid IN (SELECT rowid FROM orders_fts WHERE orders_fts MATCH ?)", match);
+  g_string_append (q.sql, " ORDER BY o.starts_at, o.id");
+  keys = collect_keys (self, &q, error);
+  query_clear (&q);
+  return keys;
+}
+
+GArray *
+wd_store_speaker_keys (WdStore                *self,
+                       const WdSpeakerFilter  *filter,
+                       const char             *text,
+                       GError                **error)
+{
+  g_autofree char *match = text ? wd_search_build_match (text) : NULL;
+  GArray *keys;
+  Query q;
+
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+
+  query_init (&q, "SELECT sp.rowid FROM speakers sp");
+  if (filter != NULL)
+    {
+      query_filter_text (&q, "EXISTS (SELECT 1 FROM speaker_topics WHERE owner_id = sp.id AND ref_id = ?)",
+                         filter->topic_id);
+      query_filter_text (&q, "sp.subdistrict_id = ?", filter->subdistrict_id);
+    }
+  query_filter_search (&q, "sp.rowid IN (SELECT rowid FROM speakers_fts WHERE speakers_fts MATCH ?)", match);
+  g_string_append (q.sql, " ORDER BY sp.name, sp.id");
+  keys = collect_keys (self, &q, error);
+  query_clear (&q);
+  return keys;
+}
+
+GArray *
+wd_store_project_keys (WdStore                *self,
+                       const WdProjectFilter  *filter,
+                       const char             *text,
+                       GError                **error)
+{
+  g_autofree char *match = text ? wd_search_build_match (text) : NULL;
+  GArray *keys;
+  Query q;
+
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+
+  query_init (&q, "SELECT p.rowid FROM projects p");
+  if (filter != NULL)
+    {
+      query_filter_text (&q, "p.category = ?", filter->category);
+      query_filter_text (&q, "EXISTS (SELECT 1 FROM project_venue_kinds WHERE owner_id = p.id AND ref_id = ?)",
+                         filter->venue_kind);
+      query_filter_text (&q, "p.team_id = ?", filter->team_id);
+    }
+  query_filter_search (&q, "p.rowid IN (SELECT rowid FROM projects_fts WHERE projects_fts MATCH ?)", match);
+  g_string_append (q.sql, " ORDER BY p.active DESC, p.title, p.id");
+  keys = collect_keys (self, &q, error);
+  query_clear (&q);
+  return keys;
+}
+
+/* Returns the rows of keys in the order of keys; a key whose row has gone
+ * since the keys were read is left out. */
+JsonArray *
+wd_store_get_rows (WdStore       *self,
+                   const char    *kind,
+                   const gint64  *keys,
+                   guint          n_keys,
+                   GError       **error)
+{
+  const WdEntity *entity = wd_entity_lookup (kind);
+  const char *view = NULL;
+  const char *alias = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(GString) list = g_string_new ("[");
+  g_autoptr(GHashTable) by_key = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                        (GDestroyNotify) json_object_unref);
+  g_autoptr(JsonArray) rows = json_array_new ();
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+
+  if (entity == &wd_entity_order)
+    view = ORDER_VIEW, alias = "o";
+  else if (entity == &wd_entity_speaker)
+    view = SPEAKER_VIEW, alias = "sp";
+  else if (entity == &wd_entity_project)
+    view = PROJECT_VIEW, alias = "p";
+  g_return_val_if_fail (view != NULL, NULL);
+
+  for (guint i = 0; i < n_keys; i++)
+    g_string_append_printf (list, "%s%" G_GINT64_FORMAT, i ? "," : "", keys[i]);
+  g_string_append_c (list, ']');
+
+  sql = g_strdup_printf ("SELECT %1$s.rowid AS row_key, %2$s WHERE %1$s.rowid IN"
+                         " (SELECT value FROM json_each (?))",
+                         alias, view + strlen ("SELECT "));
+  stmt = wd_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  wd_stmt_bind_text (stmt, 1, list->str);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      JsonObject *row = finish_row (entity, stmt);
+      gint64 *key = g_new (gint64, 1);
+
+      *key = json_object_get_int_member (row, "row_key");
+      json_object_remove_member (row, "row_key");
+      g_hash_table_insert (by_key, key, row);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      wd_store_set_error (self, error);
+      return NULL;
+    }
+
+  for (guint i = 0; i < n_keys; i++)
+    {
+      JsonObject *row = g_hash_table_lookup (by_key, &keys[i]);
+
+      if (row != NULL)
+        json_array_add_object_element (rows, json_object_ref (row));
+    }
+  return g_steal_pointer (&rows);
+}
+
+gboolean
+wd_callback_sampled (const char *order_id,
+                     guint       rate_percent)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize len = sizeof digest;
+
+  if (rate_percent >= 100)
+    return TRUE;
+  g_checksum_update (sum, (const guchar *) order_id, -1);
+  g_checksum_get_digest (sum, digest, &len);
+  return (guint) ((digest[0] << 8 | digest[1]) % 100) < rate_percent;
+}
+
+/* Delivered and rated orders of the sample that nobody has phoned yet,
+ * the longest-waiting first. */
+JsonArray *
+wd_store_callback_queue (WdStore     *self,
+                         guint        rate_percent,
+                         guint        limit,
+                         GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(JsonArray) rows = json_array_new ();
+  int rc = SQLITE_DONE;
+
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+
+  stmt = wd_store_prepare (self,
+                           ORDER_VIEW " WHERE o.state IN ('delivered', 'rated')"
+                           " AND NOT EXISTS (SELECT 1 FROM callbacks c WHERE c.order_id = o.id)"
+                           " ORDER BY o.ends_at, o.id", error);
+  if (stmt == NULL)
+    return NULL;
+  while (json_array_get_length (rows) < limit && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    if (wd_callback_sampled ((const char *) sqlite3_column_text (stmt, 0), rate_percent))
+      json_array_add_object_element (rows, finish_row (&wd_entity_order, stmt));
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      wd_store_set_error (self, error);
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
+JsonArray *
+wd_store_get_callbacks (WdStore     *self,
+                        const char  *order_id,
+                        GError     **error)
+{
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+  return rows_of (self, "SELECT * FROM callbacks WHERE order_id = ? ORDER BY called_at, rowid",
+                  order_id, error);
+}
+
+JsonArray *
+wd_store_list_reward_periods (WdStore  *self,
+                              GError  **error)
+{
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+  return rows_of (self,
+                  "SELECT p.*, f.name AS fund_name FROM reward_periods p JOIN funds f ON f.id = p.fund_id"
+                  " ORDER BY p.proposed_at DESC, p.rowid DESC", NULL, error);
+}
+
+JsonArray *
+wd_store_list_funds (WdStore  *self,
+                     GError  **error)
+{
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+  return rows_of (self, "SELECT * FROM funds ORDER BY name", NULL, error);
 }

@@ -20,6 +20,7 @@ typedef struct
   const char *assignee_id;
   gint64      from;            /* starts_at >= from */
   gint64      to;              /* starts_at < to */
+  gboolean    live;            /* leave out cancelled and rejected orders */
 } WdOrderFilter;
 
 typedef struct
@@ -99,6 +100,43 @@ JsonArray  *wd_store_list_projects      (WdStore              *self,
                                          guint                 limit,
                                          char                **next_cursor,
                                          GError              **error);
+/* The views' list models hold only the keys of what matches, in display
+ * order, and fetch the rows of the part on screen by key. text, if not
+ * empty, keeps the rows the search index finds for it. */
+GArray     *wd_store_order_keys         (WdStore              *self,
+                                         const WdOrderFilter  *filter,
+                                         const char           *text,
+                                         GError              **error);
+GArray     *wd_store_speaker_keys       (WdStore              *self,
+                                         const WdSpeakerFilter *filter,
+                                         const char           *text,
+                                         GError              **error);
+GArray     *wd_store_project_keys       (WdStore              *self,
+                                         const WdProjectFilter *filter,
+                                         const char           *text,
+                                         GError              **error);
+JsonArray  *wd_store_get_rows           (WdStore              *self,
+                                         const char           *kind,
+                                         const gint64         *keys,
+                                         guint                 n_keys,
+                                         GError              **error);
+
+/* The centre phones back a share of delivered orders; whether an order is
+ * in that share depends only on its id, so every copy picks the same ones. */
+gboolean    wd_callback_sampled         (const char           *order_id,
+                                         guint                 rate_percent);
+JsonArray  *wd_store_callback_queue     (WdStore              *self,
+                                         guint                 rate_percent,
+                                         guint                 limit,
+                                         GError              **error);
+JsonArray  *wd_store_get_callbacks      (WdStore              *self,
+                                         const char           *order_id,
+                                         GError              **error);
+JsonArray  *wd_store_list_reward_periods (WdStore             *self,
+                                          GError             **error);
+JsonArray  *wd_store_list_funds         (WdStore              *self,
+                                         GError              **error);
+
 JsonArray  *wd_store_get_history        (WdStore              *self,
                                          const char           *entity_id,
                                          GError              **error);

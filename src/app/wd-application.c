@@ -1,0 +1,245 @@
+/* wd-application.c: start-up, the store, and the app-wide actions. */
+#define G_LOG_DOMAIN "wudan"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "wd-application.h"
+#include "wd-login-dialog.h"
+#include "wd-preferences-window.h"
+#include "wd-sync-engine.h"
+#include "wd-window.h"
+#include "wd-workspace.h"
+
+struct _WdApplication
+{
+  AdwApplication  parent_instance;
+
+  char           *store_path;
+  gint64          fixed_now;
+  WdWorkspace    *workspace;
+};
+
+G_DEFINE_FINAL_TYPE (WdApplication, wd_application, ADW_TYPE_APPLICATION)
+
+static void
+wd_application_finalize (GObject *object)
+{
+  WdApplication *self = WD_APPLICATION (object);
+
+  g_free (self->store_path);
+  g_clear_object (&self->workspace);
+  G_OBJECT_CLASS (wd_application_parent_class)->finalize (object);
+}
+
+static char *
+default_store_path (void)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "wudan", NULL);
+
+  g_mkdir_with_parents (dir, 0700);
+  return g_build_filename (dir, "wudan.db", NULL);
+}
+
+static GtkWindow *
+main_window (WdApplication *self)
+{
+  return gtk_application_get_active_window (GTK_APPLICATION (self));
+}
+
+static void
+show_startup_error (WdApplication *self,
+                    const GError  *error)
+{
+  GtkWidget *dialog = adw_message_dialog_new (NULL, _("Wudan Cannot Open Its Data"), error->message);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+wd_application_activate (GApplication *application)
+{
+  WdApplication *self = WD_APPLICATION (application);
+  g_autoptr(GError) error = NULL;
+  WdWindow *window;
+
+  if (main_window (self) != NULL)
+    {
+      gtk_window_present (main_window (self));
+      return;
+    }
+
+  if (self->store_path == NULL)
+    self->store_path = default_store_path ();
+  self->workspace = wd_workspace_open (self->store_path, &error);
+  if (self->workspace == NULL)
+    {
+      show_startup_error (self, error);
+      return;
+    }
+  if (self->fixed_now != 0)
+    wd_workspace_set_clock (self->workspace, self->fixed_now);
+
+  window = wd_window_new (ADW_APPLICATION (self), self->workspace);
+  gtk_window_present (GTK_WINDOW (window));
+  if (wd_workspace_is_signed_in (self->workspace))
+    wd_sync_engine_start (wd_workspace_get_engine (self->workspace));
+}
+
+static int
+wd_application_handle_local_options (GApplication *application,
+                                     GVariantDict *options)
+{
+  WdApplication *self = WD_APPLICATION (application);
+  const char *store = NULL;
+  const char *now = NULL;
+
+  if (g_variant_dict_lookup (options, "version", "b", NULL))
+    {
+      g_print ("wudan %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  if (g_variant_dict_lookup (options, "store", "&s", &store))
+    self->store_path = g_strdup (store);
+  if (g_variant_dict_lookup (options, "now", "&s", &now))
+    {
+      g_autoptr(GDateTime) at = g_date_time_new_from_iso8601 (now, g_time_zone_new_local ());
+
+      if (at == NULL)
+        {
+          g_printerr (_("--now takes a date and time such as 2026-12-01T09:30, not “%s”\n"), now);
+          return 1;
+        }
+      self->fixed_now = g_date_time_to_unix (at);
+    }
+  return -1;
+}
+
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  WdApplication *self = user_data;
+
+  if (self->workspace != NULL)
+    gtk_window_present (GTK_WINDOW (wd_preferences_window_new (main_window (self), self->workspace)));
+}
+
+static void
+sign_in_activated (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  WdApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (self->workspace != NULL)
+    gtk_window_present (GTK_WINDOW (wd_login_dialog_new (parent, self->workspace)));
+}
+
+static void
+sync_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  WdApplication *self = user_data;
+
+  if (self->workspace != NULL && wd_workspace_is_signed_in (self->workspace))
+    wd_sync_engine_sync_now (wd_workspace_get_engine (self->workspace));
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  WdApplication *self = user_data;
+  const char *developers[] = { _("The Wudan team"), NULL };
+
+  adw_show_about_window (main_window (self),
+                         "application-name", _("Wudan"),
+                         "application-icon", APPLICATION_ID,
+                         "developer-name", _("The Wudan team"),
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Order, dispatch, accept, rate and reward: volunteer services for a district"),
+                         "developers", developers,
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         NULL);
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  GtkWindow *window = main_window (WD_APPLICATION (user_data));
+
+  /* Closing the window saves its size and view. */
+  if (window != NULL)
+    gtk_window_close (window);
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+wd_application_startup (GApplication *application)
+{
+  static const GActionEntry entries[] = {
+    { "preferences", preferences_activated },
+    { "sign-in", sign_in_activated },
+    { "sync", sync_activated },
+    { "about", about_activated },
+    { "quit", quit_activated },
+  };
+  static const char * const quit_accels[] = { "<Control>q", NULL };
+  static const char * const prefs_accels[] = { "<Control>comma", NULL };
+  static const char * const sync_accels[] = { "<Control>r", NULL };
+
+  G_APPLICATION_CLASS (wd_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (application), entries, G_N_ELEMENTS (entries), application);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.preferences", prefs_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.sync", sync_accels);
+}
+
+static void
+wd_application_class_init (WdApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = wd_application_finalize;
+  app_class->activate = wd_application_activate;
+  app_class->startup = wd_application_startup;
+  app_class->handle_local_options = wd_application_handle_local_options;
+}
+
+static void
+wd_application_init (WdApplication *self)
+{
+  static const GOptionEntry options[] = {
+    { "store", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("The local store to open (default: the user's data folder)"),
+      N_("PATH") },
+    { "now", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Show the district as at this moment (for screenshots)"),
+      N_("DATETIME") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
+}
+
+WdApplication *
+wd_application_new (void)
+{
+  return g_object_new (WD_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", "/cn/wudan/Wudan",
+                       NULL);
+}

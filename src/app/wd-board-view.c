@@ -1,0 +1,423 @@
+/* wd-board-view.c: the dispatch board. */
+#define G_LOG_DOMAIN "wudan"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "wd-board-view.h"
+#include "wd-forms.h"
+#include "wd-order-actions.h"
+#include "wd-row.h"
+#include "wd-ui-util.h"
+#include "wd-view.h"
+
+#define TICK_SECONDS 60
+
+static const WdOrderState column_states[] = {
+  WD_ORDER_ORDERED, WD_ORDER_DISPATCHED, WD_ORDER_ACCEPTED, WD_ORDER_DELIVERED, WD_ORDER_RATED,
+};
+
+#define N_COLUMNS G_N_ELEMENTS (column_states)
+
+struct _WdBoardView
+{
+  AdwBin          parent_instance;
+
+  GtkSearchEntry *search_entry;
+  GtkDropDown    *subdistrict_filter;
+  GtkBox         *columns_box;
+
+  WdWorkspace    *workspace;
+  WdRowModel     *models[N_COLUMNS];
+  GtkLabel       *count_labels[N_COLUMNS];
+  guint           tick_id;
+};
+
+static void wd_board_view_view_init (WdViewInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (WdBoardView, wd_board_view, ADW_TYPE_BIN,
+                               G_IMPLEMENT_INTERFACE (WD_TYPE_VIEW, wd_board_view_view_init))
+
+static void
+wd_board_view_dispose (GObject *object)
+{
+  WdBoardView *self = WD_BOARD_VIEW (object);
+
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  for (guint i = 0; i < N_COLUMNS; i++)
+    {
+      /* The list views may keep the models alive after this view is gone. */
+      if (self->models[i] != NULL)
+        g_signal_handlers_disconnect_by_data (self->models[i], self->count_labels[i]);
+      g_clear_object (&self->models[i]);
+    }
+  g_clear_object (&self->workspace);
+  G_OBJECT_CLASS (wd_board_view_parent_class)->dispose (object);
+}
+
+static void
+on_search_changed (WdBoardView *self)
+{
+  for (guint i = 0; i < N_COLUMNS && self->models[i] != NULL; i++)
+    wd_row_model_set_text (self->models[i], gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+}
+
+static void
+on_filter_changed (WdBoardView *self)
+{
+  for (guint i = 0; i < N_COLUMNS && self->models[i] != NULL; i++)
+    wd_row_model_set_filter (self->models[i], "subdistrict_id", wd_drop_down_get_id (self->subdistrict_filter));
+}
+
+static JsonObject *
+read_order (WdBoardView *self,
+            const char  *order_id)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *order = wd_store_get (wd_workspace_get_store (self->workspace), "order", order_id, &error);
+
+  if (order == NULL)
+    wd_toast (GTK_WIDGET (self), error->message);
+  return order;
+}
+
+/* The card menu's actions carry (order id, action name). */
+static void
+act_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  WdBoardView *self = WD_BOARD_VIEW (widget);
+  const char *order_id, *name;
+  g_autoptr(JsonObject) order = NULL;
+
+  g_variant_get (parameter, "(&s&s)", &order_id, &name);
+  order = read_order (self, order_id);
+  if (order == NULL)
+    return;
+  for (guint i = 0; i < WD_N_ORDER_ACTIONS; i++)
+    if (g_str_equal (wd_order_action_info (i)->name, name))
+      wd_forms_run_order_action (widget, self->workspace, order, wd_order_action_info (i)->action);
+}
+
+static void
+wd_board_view_class_init (WdBoardViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = wd_board_view_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/cn/wudan/Wudan/wd-board-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, WdBoardView, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, WdBoardView, subdistrict_filter);
+  gtk_widget_class_bind_template_child (widget_class, WdBoardView, columns_box);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
+  gtk_widget_class_install_action (widget_class, "board.act", "(ss)", act_action);
+}
+
+static void
+wd_board_view_init (WdBoardView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+static GtkWidget *
+card_label (const char *css)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (css != NULL)
+    gtk_widget_add_css_class (label, css);
+  return label;
+}
+
+static GdkContentProvider *
+on_drag_prepare (GtkDragSource *source,
+                 double         x,
+                 double         y,
+                 GtkListItem   *item)
+{
+  WdRow *row = gtk_list_item_get_item (item);
+
+  if (row == NULL)
+    return NULL;
+  return gdk_content_provider_new_typed (G_TYPE_STRING, wd_row_get_id (row));
+}
+
+/* A card: when, what, where, who asked, who serves, how long is left. */
+static void
+setup_card (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            gpointer                  user_data)
+{
+  GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *when = card_label ("caption-heading");
+  GtkWidget *menu = gtk_menu_button_new ();
+  GtkDragSource *drag = gtk_drag_source_new ();
+
+  gtk_widget_set_hexpand (when, TRUE);
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu), "view-more-symbolic");
+  gtk_widget_add_css_class (menu, "flat");
+  gtk_widget_set_tooltip_text (menu, _("Actions"));
+  gtk_box_append (GTK_BOX (top), when);
+  gtk_box_append (GTK_BOX (top), menu);
+  gtk_box_append (GTK_BOX (card), top);
+  gtk_box_append (GTK_BOX (card), card_label ("heading"));     /* title */
+  gtk_box_append (GTK_BOX (card), card_label (NULL));          /* venue */
+  gtk_box_append (GTK_BOX (card), card_label ("dim-label"));   /* requester */
+  gtk_box_append (GTK_BOX (card), card_label ("dim-label"));   /* assignee */
+  gtk_box_append (GTK_BOX (card), card_label ("deadline"));    /* deadline */
+  gtk_widget_add_css_class (card, "card");
+  gtk_widget_add_css_class (card, "order-card");
+
+  gtk_drag_source_set_actions (drag, GDK_ACTION_MOVE);
+  g_signal_connect (drag, "prepare", G_CALLBACK (on_drag_prepare), item);
+  gtk_widget_add_controller (card, GTK_EVENT_CONTROLLER (drag));
+  gtk_list_item_set_child (item, card);
+}
+
+static GMenuModel *
+card_menu (WdBoardView *self,
+           WdRow       *row)
+{
+  GMenu *menu = g_menu_new ();
+  GMenu *actions = g_menu_new ();
+  WdOrderActions offered = wd_order_actions_for (wd_row_get_object (row), wd_workspace_get_actor (self->workspace),
+                                                 wd_workspace_now (self->workspace));
+  g_autoptr(GMenuItem) open = g_menu_item_new (_("Open Order"), NULL);
+
+  g_menu_item_set_action_and_target_value (open, "win.show-order", g_variant_new_string (wd_row_get_id (row)));
+  g_menu_append_item (menu, open);
+  for (guint i = 0; i < WD_N_ORDER_ACTIONS; i++)
+    {
+      const WdOrderActionInfo *info = wd_order_action_info (i);
+      g_autoptr(GMenuItem) entry = NULL;
+
+      if (!(offered & info->action))
+        continue;
+      entry = g_menu_item_new (_(info->label), NULL);
+      g_menu_item_set_action_and_target_value (entry, "board.act",
+                                               g_variant_new ("(ss)", wd_row_get_id (row), info->name));
+      g_menu_append_item (actions, entry);
+    }
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (actions));
+  g_object_unref (actions);
+  return G_MENU_MODEL (menu);
+}
+
+static void
+bind_card (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           WdBoardView              *self)
+{
+  WdRow *row = gtk_list_item_get_item (item);
+  WdStore *store = wd_workspace_get_store (self->workspace);
+  GtkWidget *card = gtk_list_item_get_child (item);
+  GtkWidget *top = gtk_widget_get_first_child (card);
+  GtkWidget *when = gtk_widget_get_first_child (top);
+  GtkWidget *menu = gtk_widget_get_next_sibling (when);
+  GtkWidget *title = gtk_widget_get_next_sibling (top);
+  GtkWidget *venue = gtk_widget_get_next_sibling (title);
+  GtkWidget *requester = gtk_widget_get_next_sibling (venue);
+  GtkWidget *assignee = gtk_widget_get_next_sibling (requester);
+  GtkWidget *deadline = gtk_widget_get_next_sibling (assignee);
+  const char *number = wd_row_get_string (row, "number");
+  g_autofree char *when_text = wd_format_span (store, wd_row_get_int (row, "starts_at"), wd_row_get_int (row, "ends_at"));
+  g_autofree char *title_text = g_strdup_printf ("%s · %s", *number ? number : _("(number pending)"),
+                                                 wd_row_get_string (row, "title"));
+  g_autofree char *venue_text = g_strdup_printf ("%s · %s", wd_row_get_string (row, "venue"),
+                                                 wd_row_get_string (row, "venue_kind_name"));
+  g_autofree char *requester_text = g_strdup_printf ("%s · %s", wd_row_get_string (row, "requester"),
+                                                     wd_row_get_string (row, "subdistrict_name"));
+  g_autofree char *deadline_text = NULL;
+  g_autoptr(GMenuModel) model = card_menu (self, row);
+  WdDeadlineUrgency urgency = wd_deadline_describe (wd_row_get_object (row), wd_workspace_now (self->workspace),
+                                                    &deadline_text);
+  const char *assignee_name = wd_row_get_string (row, "assignee_name");
+
+  gtk_label_set_text (GTK_LABEL (when), when_text);
+  gtk_label_set_text (GTK_LABEL (title), title_text);
+  gtk_widget_set_tooltip_text (title, wd_row_get_string (row, "title"));
+  gtk_label_set_text (GTK_LABEL (venue), venue_text);
+  gtk_label_set_text (GTK_LABEL (requester), requester_text);
+  gtk_label_set_text (GTK_LABEL (assignee), assignee_name);
+  gtk_widget_set_visible (assignee, *assignee_name != '\0');
+  gtk_label_set_text (GTK_LABEL (deadline), deadline_text);
+  gtk_widget_set_visible (deadline, urgency != WD_DEADLINE_NONE);
+  gtk_widget_remove_css_class (card, "overdue");
+  gtk_widget_remove_css_class (card, "soon");
+  if (urgency == WD_DEADLINE_OVERDUE)
+    gtk_widget_add_css_class (card, "overdue");
+  else if (urgency == WD_DEADLINE_SOON)
+    gtk_widget_add_css_class (card, "soon");
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (menu), model);
+}
+
+static void
+on_card_activate (GtkListView *list_view,
+                  guint        position,
+                  WdBoardView *self)
+{
+  GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (list_view));
+  g_autoptr(WdRow) row = g_list_model_get_item (model, position);
+
+  if (row != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-order", "s", wd_row_get_id (row));
+}
+
+/* Dropping a card on the next column runs the step that moves it there:
+ * dispatching opens the candidates, rating opens the stars. */
+gboolean
+wd_board_view_drop (WdBoardView  *self,
+                    const char   *order_id,
+                    WdOrderState  to)
+{
+  g_autoptr(JsonObject) order = read_order (self, order_id);
+  WdOrderActions action, offered;
+  WdOrderState from;
+
+  if (order == NULL
+      || !wd_order_state_from_string (json_object_get_string_member (order, "state"), &from))
+    return FALSE;
+  if (from == to)
+    return FALSE;
+
+  offered = wd_order_actions_for (order, wd_workspace_get_actor (self->workspace), wd_workspace_now (self->workspace));
+  if (!wd_order_drop_action (from, to, &action) || !(offered & action))
+    {
+      g_autofree char *text = g_strdup_printf (_("An order that is “%s” cannot be moved to “%s” now; "
+                                                 "open its menu to see what can be done"),
+                                               wd_order_state_label (from), wd_order_state_label (to));
+
+      wd_toast (GTK_WIDGET (self), text);
+      return FALSE;
+    }
+  wd_forms_run_order_action (GTK_WIDGET (self), self->workspace, order, action);
+  return TRUE;
+}
+
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         WdBoardView   *self)
+{
+  WdOrderState to = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (target), "wd-state"));
+
+  return wd_board_view_drop (self, g_value_get_string (value), to);
+}
+
+static void
+update_count (WdRowModel *model,
+              GParamSpec *pspec,
+              GtkLabel   *label)
+{
+  g_autofree char *text = g_strdup_printf ("%u", g_list_model_get_n_items (G_LIST_MODEL (model)));
+
+  gtk_label_set_text (label, text);
+}
+
+static GtkWidget *
+build_column (WdBoardView *self,
+              guint        index)
+{
+  WdOrderState state = column_states[index];
+  GtkWidget *column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *title = gtk_label_new (wd_order_state_label (state));
+  GtkWidget *count = gtk_label_new ("0");
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkNoSelection) selection = NULL;
+  GtkWidget *list_view;
+  GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_STRING, GDK_ACTION_MOVE);
+
+  self->models[index] = wd_row_model_new (self->workspace, "order");
+  wd_row_model_set_filter (self->models[index], "state", wd_order_state_to_string (state));
+
+  gtk_widget_add_css_class (title, "heading");
+  gtk_widget_add_css_class (count, "dim-label");
+  gtk_widget_add_css_class (count, "numeric");
+  gtk_box_append (GTK_BOX (header), title);
+  gtk_box_append (GTK_BOX (header), count);
+  gtk_widget_set_margin_top (header, 6);
+  self->count_labels[index] = GTK_LABEL (count);
+  g_signal_connect (self->models[index], "notify::n-items", G_CALLBACK (update_count), count);
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_card), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_card), self);
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->models[index])));
+  list_view = gtk_list_view_new (GTK_SELECTION_MODEL (g_steal_pointer (&selection)), g_steal_pointer (&factory));
+  gtk_widget_add_css_class (list_view, "board-column");
+  g_signal_connect (list_view, "activate", G_CALLBACK (on_card_activate), self);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list_view);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_widget_set_size_request (column, 240, -1);
+
+  g_object_set_data (G_OBJECT (drop), "wd-state", GUINT_TO_POINTER (state));
+  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (column, GTK_EVENT_CONTROLLER (drop));
+
+  gtk_box_append (GTK_BOX (column), header);
+  gtk_box_append (GTK_BOX (column), scrolled);
+  return column;
+}
+
+/* Deadlines count down while the board is open. */
+static gboolean
+on_tick (gpointer data)
+{
+  WdBoardView *self = data;
+
+  for (guint i = 0; i < N_COLUMNS; i++)
+    wd_row_model_reload (self->models[i]);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+wd_board_view_bind (WdView      *view,
+                    WdWorkspace *workspace)
+{
+  WdBoardView *self = WD_BOARD_VIEW (view);
+  g_autoptr(JsonArray) subdistricts = wd_store_list_all (wd_workspace_get_store (workspace), "subdistrict", NULL);
+
+  self->workspace = g_object_ref (workspace);
+  wd_drop_down_fill (self->subdistrict_filter, subdistricts, "id", "name", _("All sub-districts"));
+  for (guint i = 0; i < N_COLUMNS; i++)
+    {
+      gtk_box_append (self->columns_box, build_column (self, i));
+      wd_row_model_reload (self->models[i]);
+    }
+  self->tick_id = g_timeout_add_seconds (TICK_SECONDS, on_tick, self);
+}
+
+static void
+wd_board_view_focus_search (WdView *view)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (WD_BOARD_VIEW (view)->search_entry));
+}
+
+static void
+wd_board_view_view_init (WdViewInterface *iface)
+{
+  iface->bind = wd_board_view_bind;
+  iface->focus_search = wd_board_view_focus_search;
+}
+
+WdRowModel *
+wd_board_view_get_column_model (WdBoardView  *self,
+                                WdOrderState  state)
+{
+  for (guint i = 0; i < N_COLUMNS; i++)
+    if (column_states[i] == state)
+      return self->models[i];
+  return NULL;
+}

@@ -1,0 +1,348 @@
+/* wd-forms.c: the forms of the app. */
+#define G_LOG_DOMAIN "wudan"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "wd-dispatch-dialog.h"
+#include "wd-forms.h"
+#include "wd-time.h"
+#include "wd-types.h"
+#include "wd-ui-util.h"
+
+static JsonArray *
+all_of (WdWorkspace *workspace,
+        const char  *kind)
+{
+  g_autoptr(GError) error = NULL;
+  JsonArray *rows = wd_store_list_all (wd_workspace_get_store (workspace), kind, &error);
+
+  if (rows == NULL)
+    {
+      g_warning ("The %s list could not be read: %s", kind, error->message);
+      rows = json_array_new ();
+    }
+  return rows;
+}
+
+static const char *
+string_of (JsonObject *object,
+           const char *member)
+{
+  return object ? json_object_get_string_member_with_default (object, member, NULL) : NULL;
+}
+
+static gint64
+int_of (JsonObject *object,
+        const char *member)
+{
+  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
+
+  return node && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_int (node) : 0;
+}
+
+static char *
+local_input_time (WdWorkspace *workspace,
+                  gint64       unix_time)
+{
+  return wd_format_time (wd_workspace_get_store (workspace), unix_time, "%Y-%m-%d %H:%M");
+}
+
+static void
+toast_order_placed (WdFormDialog *dialog,
+                    JsonObject   *result,
+                    GtkWidget    *parent)
+{
+  const char *number = string_of (result, "number");
+  g_autofree char *text = number && *number
+    ? g_strdup_printf (_("Order %s placed"), number)
+    : g_strdup (_("Order placed; it gets its number when it reaches the server"));
+
+  wd_toast (parent, text);
+}
+
+/* A project's order starts as the project: its title, its first venue
+ * kind, its usual length, tomorrow morning. */
+WdFormDialog *
+wd_forms_new_order (GtkWidget   *parent,
+                    WdWorkspace *workspace,
+                    JsonObject  *project)
+{
+  WdStore *store = wd_workspace_get_store (workspace);
+  const WdActor *actor = wd_workspace_get_actor (workspace);
+  WdFormDialog *dialog = wd_form_dialog_new (parent, workspace, _("New Order"), _("_Place Order"), "order.create");
+  g_autoptr(JsonArray) projects = all_of (workspace, "project");
+  g_autoptr(JsonArray) topics = all_of (workspace, "topic");
+  g_autoptr(JsonArray) subdistricts = all_of (workspace, "subdistrict");
+  g_autoptr(JsonArray) venue_kinds = all_of (workspace, "venue_kind");
+  gint64 now = wd_workspace_now (workspace);
+  gint64 start = wd_time_day_start (now, wd_store_get_time_zone (store)) + 86400 + 9 * 3600;
+  gint64 minutes = project ? MAX (int_of (project, "duration_minutes"), 30) : 90;
+  g_autofree char *starts = local_input_time (workspace, start);
+  g_autofree char *ends = local_input_time (workspace, start + minutes * 60);
+  JsonArray *project_kinds = project && json_object_has_member (project, "venue_kinds")
+    ? json_object_get_array_member (project, "venue_kinds") : NULL;
+  const char *kind = project_kinds && json_array_get_length (project_kinds) > 0
+    ? json_array_get_string_element (project_kinds, 0) : NULL;
+
+  wd_form_dialog_set_description (dialog, project
+      ? _("An order for this project goes to the dispatch board, where the centre sends it to the team.")
+      : _("Describe the service the community asks for; the centre dispatches it to a speaker or team."));
+  wd_form_dialog_add_text (dialog, "title", _("What"), string_of (project, "title"), WD_FORM_REQUIRED);
+  wd_form_dialog_add_choice_rows (dialog, "project_id", _("Project"), projects, "title",
+                                  string_of (project, "id"), WD_FORM_OPTIONAL);
+  wd_form_dialog_add_choice_rows (dialog, "topic_id", _("Topic"), topics, "name",
+                                  string_of (project, "topic_id"), WD_FORM_OPTIONAL);
+  wd_form_dialog_add_choice_rows (dialog, "subdistrict_id", _("Sub-district"), subdistricts, "name",
+                                  actor->subdistrict_id, WD_FORM_REQUIRED);
+  wd_form_dialog_add_text (dialog, "community", _("Community"), NULL, WD_FORM_OPTIONAL);
+  wd_form_dialog_add_text (dialog, "venue", _("Venue"), NULL, WD_FORM_REQUIRED);
+  wd_form_dialog_add_choice_rows (dialog, "venue_kind", _("Venue kind"), venue_kinds, "name", kind,
+                                  WD_FORM_REQUIRED);
+  wd_form_dialog_add_text (dialog, "starts_at", _("Starts (YYYY-MM-DD HH:MM)"), starts, WD_FORM_REQUIRED);
+  wd_form_dialog_add_text (dialog, "ends_at", _("Ends (YYYY-MM-DD HH:MM)"), ends, WD_FORM_REQUIRED);
+  wd_form_dialog_add_number (dialog, "audience", _("Expected audience"), 0, 100000, 10, 30);
+  wd_form_dialog_add_text (dialog, "requester", _("Requested by"), NULL, WD_FORM_REQUIRED);
+  wd_form_dialog_add_text (dialog, "contact_name", _("Contact"), NULL, WD_FORM_REQUIRED);
+  wd_form_dialog_add_text (dialog, "contact_phone", _("Contact phone"), NULL, WD_FORM_REQUIRED);
+  wd_form_dialog_add_multiline (dialog, "notes", _("Notes"), NULL);
+  g_signal_connect_object (dialog, "applied", G_CALLBACK (toast_order_placed), parent, 0);
+  return dialog;
+}
+
+WdFormDialog *
+wd_forms_edit_speaker (GtkWidget   *parent,
+                       WdWorkspace *workspace,
+                       JsonObject  *speaker)
+{
+  WdFormDialog *dialog = wd_form_dialog_new (parent, workspace,
+                                             speaker ? _("Edit Speaker") : _("New Speaker"),
+                                             _("_Save"), "speaker.upsert");
+  g_autoptr(JsonArray) topics = all_of (workspace, "topic");
+  g_autoptr(JsonArray) subdistricts = all_of (workspace, "subdistrict");
+  g_autofree char *id = speaker ? g_strdup (string_of (speaker, "id")) : g_uuid_string_random ();
+
+  wd_form_dialog_set_fixed_string (dialog, "id", id);
+  wd_form_dialog_add_text (dialog, "name", _("Name"), string_of (speaker, "name"), WD_FORM_REQUIRED);
+  wd_form_dialog_add_text (dialog, "title", _("Title"), string_of (speaker, "title"), WD_FORM_OPTIONAL);
+  wd_form_dialog_add_text (dialog, "organisation", _("Organisation"), string_of (speaker, "organisation"),
+                           WD_FORM_OPTIONAL);
+  wd_form_dialog_add_choice_rows (dialog, "subdistrict_id", _("Sub-district"), subdistricts, "name",
+                                  string_of (speaker, "subdistrict_id"), WD_FORM_OPTIONAL);
+  wd_form_dialog_add_text (dialog, "phone", _("Phone"), string_of (speaker, "phone"), WD_FORM_OPTIONAL);
+  wd_form_dialog_add_checks (dialog, "topics", _("Topics"), topics, "name",
+                             speaker && json_object_has_member (speaker, "topics")
+                             ? json_object_get_array_member (speaker, "topics") : NULL);
+  wd_form_dialog_add_switch (dialog, "active", _("Takes lectures"),
+                             speaker ? json_object_get_boolean_member_with_default (speaker, "active", TRUE) : TRUE);
+  wd_form_dialog_add_multiline (dialog, "bio", _("Biography"), string_of (speaker, "bio"));
+  return dialog;
+}
+
+static void
+add_reason (WdFormDialog *dialog,
+            const char   *description)
+{
+  wd_form_dialog_set_description (dialog, description);
+  wd_form_dialog_add_text (dialog, "reason", _("Reason"), NULL, WD_FORM_REQUIRED);
+}
+
+static char *
+call_script (WdWorkspace *workspace,
+             JsonObject  *order)
+{
+  g_autofree char *day = wd_format_time (wd_workspace_get_store (workspace), int_of (order, "starts_at"),
+                                         /* TRANSLATORS: a day in the call script */
+                                         _("%B %-d"));
+  const char *assignee = string_of (order, "assignee_name");
+
+  return g_strdup_printf (_("Hello, this is the district volunteer service guidance centre calling about "
+                            "“%1$s” on %2$s, given by %3$s. Were you satisfied with the service? "
+                            "From 1 to 5, what would you give it? Is there anything we should do better?"),
+                          string_of (order, "title"), day, assignee ? assignee : _("the volunteers"));
+}
+
+WdFormDialog *
+wd_forms_order_action (GtkWidget      *parent,
+                       WdWorkspace    *workspace,
+                       JsonObject     *order,
+                       WdOrderActions  action)
+{
+  WdFormDialog *dialog = NULL;
+  gint64 starts_at = int_of (order, "starts_at");
+  gint64 ends_at = int_of (order, "ends_at");
+
+  switch (action)
+    {
+    case WD_ORDER_ACTION_DECLINE:
+      dialog = wd_form_dialog_new (parent, workspace, _("Decline Order"), _("_Decline"), "order.decline");
+      add_reason (dialog, _("The order goes back to the dispatch queue for someone else."));
+      break;
+    case WD_ORDER_ACTION_CANCEL:
+      dialog = wd_form_dialog_new (parent, workspace, _("Cancel Order"), _("Cancel _Order"), "order.cancel");
+      add_reason (dialog, _("The community no longer needs the service. This cannot be undone."));
+      break;
+    case WD_ORDER_ACTION_REJECT:
+      dialog = wd_form_dialog_new (parent, workspace, _("Reject Order"), _("_Reject"), "order.reject");
+      add_reason (dialog, _("The centre will not serve this order. The requester is told the reason."));
+      break;
+    case WD_ORDER_ACTION_DELIVER:
+      {
+        g_autofree char *start = local_input_time (workspace, starts_at);
+        g_autofree char *end = local_input_time (workspace, ends_at);
+        double hours = MAX (0.5, ((ends_at - starts_at) / 1800 + ((ends_at - starts_at) % 1800 >= 900)) / 2.0);
+
+        dialog = wd_form_dialog_new (parent, workspace, _("Record Delivery"), _("_Record"), "order.deliver");
+        wd_form_dialog_set_description (dialog, _("What actually happened: the times, how many came, "
+                                                  "and the service hours each volunteer is credited."));
+        wd_form_dialog_add_text (dialog, "delivered_start", _("Started (YYYY-MM-DD HH:MM)"), start,
+                                 WD_FORM_REQUIRED);
+        wd_form_dialog_add_text (dialog, "delivered_end", _("Ended (YYYY-MM-DD HH:MM)"), end, WD_FORM_REQUIRED);
+        wd_form_dialog_add_number (dialog, "audience", _("Audience"), 0, 100000, 1,
+                                   (double) int_of (order, "audience"));
+        wd_form_dialog_add_number (dialog, "hours", _("Service hours"), 0.5, 24, 0.5, hours);
+        break;
+      }
+    case WD_ORDER_ACTION_RATE:
+      dialog = wd_form_dialog_new (parent, workspace, _("Rate Service"), _("_Rate"), "order.rate");
+      wd_form_dialog_set_description (dialog, _("The community's rating of the service it received."));
+      wd_form_dialog_add_stars (dialog, "stars", _("Rating"), 5);
+      wd_form_dialog_add_multiline (dialog, "comment", _("Comment"), NULL);
+      break;
+    case WD_ORDER_ACTION_CALLBACK:
+      {
+        static const char * const outcomes[] = { "satisfied", "neutral", "dissatisfied", "complaint",
+                                                 "unreachable", NULL };
+        static const char * const levels[] = { "1", "2", "3", "4", "5", NULL };
+        const char *labels[G_N_ELEMENTS (outcomes)] = { NULL };
+        g_autofree char *script = call_script (workspace, order);
+
+        for (guint i = 0; outcomes[i] != NULL; i++)
+          {
+            WdCallbackOutcome outcome;
+
+            wd_callback_outcome_from_string (outcomes[i], &outcome);
+            labels[i] = wd_callback_outcome_label (outcome);
+          }
+        dialog = wd_form_dialog_new (parent, workspace, _("Record Callback"), _("_Record"), "order.callback");
+        wd_form_dialog_set_description (dialog, script);
+        wd_form_dialog_add_choice (dialog, "outcome", _("Outcome"), outcomes, labels, "satisfied",
+                                   WD_FORM_REQUIRED);
+        wd_form_dialog_add_choice (dialog, "satisfaction", _("Satisfaction (1–5)"), levels, levels, "5",
+                                   WD_FORM_INTEGER);
+        wd_form_dialog_add_multiline (dialog, "notes", _("Notes"), NULL);
+        break;
+      }
+    default:
+      g_return_val_if_reached (NULL);
+    }
+
+  wd_form_dialog_set_fixed_string (dialog, "order_id", string_of (order, "id"));
+  return dialog;
+}
+
+static void
+apply_directly (GtkWidget   *parent,
+                WdWorkspace *workspace,
+                JsonObject  *order,
+                const char  *operation,
+                const char  *done)
+{
+  g_autoptr(JsonObject) args = json_object_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_object_set_string_member (args, "order_id", string_of (order, "id"));
+  if (!wd_workspace_apply (workspace, operation, args, NULL, &error))
+    wd_show_error (parent, _("The order could not be changed"), error);
+  else
+    wd_toast (parent, done);
+}
+
+/* Accepting and returning to the queue need no questions; dispatching
+ * has its own dialog; the rest are forms. */
+void
+wd_forms_run_order_action (GtkWidget      *parent,
+                           WdWorkspace    *workspace,
+                           JsonObject     *order,
+                           WdOrderActions  action)
+{
+  switch (action)
+    {
+    case WD_ORDER_ACTION_ACCEPT:
+      apply_directly (parent, workspace, order, "order.accept", _("Order accepted"));
+      break;
+    case WD_ORDER_ACTION_EXPIRE:
+      apply_directly (parent, workspace, order, "order.expire", _("Order returned to the dispatch queue"));
+      break;
+    case WD_ORDER_ACTION_DISPATCH:
+      gtk_window_present (GTK_WINDOW (wd_dispatch_dialog_new (parent, workspace, string_of (order, "id"))));
+      break;
+    default:
+      gtk_window_present (GTK_WINDOW (wd_forms_order_action (parent, workspace, order, action)));
+      break;
+    }
+}
+
+WdFormDialog *
+wd_forms_deposit (GtkWidget   *parent,
+                  WdWorkspace *workspace,
+                  const char  *fund_id)
+{
+  WdFormDialog *dialog = wd_form_dialog_new (parent, workspace, _("Deposit"), _("_Deposit"), "fund.deposit");
+
+  wd_form_dialog_set_fixed_string (dialog, "fund_id", fund_id);
+  wd_form_dialog_set_description (dialog, _("Money paid into the public welfare fund, in fen (1 yuan = 100 fen)."));
+  wd_form_dialog_add_number (dialog, "amount_cents", _("Amount (fen)"), 1, 1e10, 100, 100000);
+  wd_form_dialog_add_text (dialog, "reference", _("Reference"), NULL, WD_FORM_OPTIONAL);
+  wd_form_dialog_add_text (dialog, "note", _("Note"), NULL, WD_FORM_OPTIONAL);
+  return dialog;
+}
+
+/* The last whole month is what the centre usually rewards. */
+WdFormDialog *
+wd_forms_propose_rewards (GtkWidget   *parent,
+                          WdWorkspace *workspace)
+{
+  WdFormDialog *dialog = wd_form_dialog_new (parent, workspace, _("Propose Rewards"), _("_Propose"),
+                                             "reward.propose");
+  g_autoptr(JsonArray) funds = wd_store_list_funds (wd_workspace_get_store (workspace), NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_from_unix_local (wd_workspace_now (workspace));
+  g_autoptr(GDateTime) this_month = g_date_time_new_local (g_date_time_get_year (now),
+                                                           g_date_time_get_month (now), 1, 0, 0, 0);
+  g_autoptr(GDateTime) last_month = g_date_time_add_months (this_month, -1);
+  g_autoptr(GDateTime) last_day = g_date_time_add_days (this_month, -1);
+  g_autofree char *from = g_date_time_format (last_month, "%Y-%m-%d");
+  g_autofree char *to = g_date_time_format (last_day, "%Y-%m-%d");
+  /* TRANSLATORS: the default name of a reward period; strftime format */
+  g_autofree char *name = g_date_time_format (last_month, _("Rewards %B %Y"));
+  const char *fund = funds != NULL && json_array_get_length (funds) > 0
+    ? string_of (json_array_get_object_element (funds, 0), "id") : NULL;
+
+  wd_form_dialog_set_description (dialog, _("The rules look at every rated order delivered in the period. "
+                                            "Another person approves the proposal before anything is paid."));
+  wd_form_dialog_add_text (dialog, "name", _("Name"), name, WD_FORM_REQUIRED);
+  wd_form_dialog_add_text (dialog, "from", _("From (YYYY-MM-DD)"), from, WD_FORM_REQUIRED);
+  wd_form_dialog_add_text (dialog, "to", _("To, inclusive (YYYY-MM-DD)"), to, WD_FORM_REQUIRED);
+  if (funds != NULL)
+    wd_form_dialog_add_choice_rows (dialog, "fund_id", _("Fund"), funds, "name", fund, WD_FORM_REQUIRED);
+  return dialog;
+}
+
+WdFormDialog *
+wd_forms_district_settings (GtkWidget   *parent,
+                            WdWorkspace *workspace)
+{
+  WdStore *store = wd_workspace_get_store (workspace);
+  WdFormDialog *dialog = wd_form_dialog_new (parent, workspace, _("District Settings"), _("_Save"),
+                                             "settings.set");
+  g_autofree char *district = wd_store_get_setting (store, "district_name");
+
+  wd_form_dialog_set_description (dialog, _("These settings are the same for every office of the district."));
+  wd_form_dialog_add_text (dialog, "district_name", _("District"), district, WD_FORM_OPTIONAL);
+  wd_form_dialog_add_number (dialog, "accept_hours", _("Hours to accept a dispatch"), 1, 720, 1,
+                             (double) wd_store_get_setting_int (store, "accept_hours", 48));
+  wd_form_dialog_add_number (dialog, "callback_rate_percent", _("Orders phoned back (%)"), 0, 100, 5,
+                             (double) wd_store_get_setting_int (store, "callback_rate_percent", 20));
+  return dialog;
+}

@@ -1,0 +1,32 @@
+/* wd-forms.h: the forms of the app, each a WdFormDialog with the fields
+ * of one operation, filled in from what the user is looking at. */
+#pragma once
+
+#include "wd-form-dialog.h"
+#include "wd-order-actions.h"
+
+G_BEGIN_DECLS
+
+WdFormDialog *wd_forms_new_order        (GtkWidget      *parent,
+                                         WdWorkspace    *workspace,
+                                         JsonObject     *project);
+WdFormDialog *wd_forms_edit_speaker     (GtkWidget      *parent,
+                                         WdWorkspace    *workspace,
+                                         JsonObject     *speaker);
+WdFormDialog *wd_forms_order_action     (GtkWidget      *parent,
+                                         WdWorkspace    *workspace,
+                                         JsonObject     *order,
+                                         WdOrderActions  action);
+WdFormDialog *wd_forms_deposit          (GtkWidget      *parent,
+                                         WdWorkspace    *workspace,
+                                         const char     *fund_id);
+WdFormDialog *wd_forms_propose_rewards  (GtkWidget      *parent,
+                                         WdWorkspace    *workspace);
+WdFormDialog *wd_forms_district_settings (GtkWidget     *parent,
+                                          WdWorkspace   *workspace);
+void          wd_forms_run_order_action (GtkWidget      *parent,
+                                         WdWorkspace    *workspace,
+                                         JsonObject     *order,
+                                         WdOrderActions  action);
+
+G_END_DECLS

@@ -1,0 +1,276 @@
+/* wd-market-view.c: the project marketplace. */
+#define G_LOG_DOMAIN "wudan"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "wd-market-view.h"
+#include "wd-row.h"
+#include "wd-ui-util.h"
+#include "wd-view.h"
+
+struct _WdMarketView
+{
+  AdwBin        parent_instance;
+
+  GtkSearchEntry *search_entry;
+  GtkDropDown  *category_filter;
+  GtkDropDown  *venue_kind_filter;
+  GtkDropDown  *team_filter;
+  GtkStack     *content_stack;
+  GtkGridView  *grid_view;
+
+  WdWorkspace  *workspace;
+  WdRowModel   *model;
+  GHashTable   *venue_kind_names;
+};
+
+static void wd_market_view_view_init (WdViewInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (WdMarketView, wd_market_view, ADW_TYPE_BIN,
+                               G_IMPLEMENT_INTERFACE (WD_TYPE_VIEW, wd_market_view_view_init))
+
+static void
+wd_market_view_dispose (GObject *object)
+{
+  WdMarketView *self = WD_MARKET_VIEW (object);
+
+  if (self->workspace != NULL)
+    g_signal_handlers_disconnect_by_data (self->workspace, self);
+  g_clear_object (&self->workspace);
+  /* The grid view may keep the model alive after this view is gone. */
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_data (self->model, self);
+  g_clear_object (&self->model);
+  g_clear_pointer (&self->venue_kind_names, g_hash_table_unref);
+  G_OBJECT_CLASS (wd_market_view_parent_class)->dispose (object);
+}
+
+static void
+on_search_changed (WdMarketView *self)
+{
+  if (self->model != NULL)
+    wd_row_model_set_text (self->model, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+}
+
+static void
+on_filter_changed (WdMarketView *self)
+{
+  if (self->model == NULL)
+    return;
+  wd_row_model_set_filter (self->model, "category", wd_drop_down_get_id (self->category_filter));
+  wd_row_model_set_filter (self->model, "venue_kind", wd_drop_down_get_id (self->venue_kind_filter));
+  wd_row_model_set_filter (self->model, "team_id", wd_drop_down_get_id (self->team_filter));
+}
+
+static void
+on_activate (WdMarketView *self,
+             guint         position)
+{
+  g_autoptr(WdRow) row = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+
+  if (row != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-project", "s", wd_row_get_id (row));
+}
+
+static void
+wd_market_view_class_init (WdMarketViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = wd_market_view_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/cn/wudan/Wudan/wd-market-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, WdMarketView, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, WdMarketView, category_filter);
+  gtk_widget_class_bind_template_child (widget_class, WdMarketView, venue_kind_filter);
+  gtk_widget_class_bind_template_child (widget_class, WdMarketView, team_filter);
+  gtk_widget_class_bind_template_child (widget_class, WdMarketView, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, WdMarketView, grid_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_activate);
+}
+
+static void
+wd_market_view_init (WdMarketView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+static GtkWidget *
+dim_label (const char *css)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (css != NULL)
+    gtk_widget_add_css_class (label, css);
+  return label;
+}
+
+static void
+setup_card (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            gpointer                  user_data)
+{
+  GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *title = dim_label ("heading");
+  GtkWidget *team = dim_label (NULL);
+  GtkWidget *meta = dim_label ("dim-label");
+  GtkWidget *description = dim_label ("caption");
+
+  gtk_label_set_ellipsize (GTK_LABEL (description), PANGO_ELLIPSIZE_NONE);
+  gtk_label_set_wrap (GTK_LABEL (description), TRUE);
+  gtk_label_set_lines (GTK_LABEL (description), 3);
+  gtk_label_set_ellipsize (GTK_LABEL (description), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (card, "card");
+  gtk_widget_add_css_class (card, "project-card");
+  gtk_box_append (GTK_BOX (card), title);
+  gtk_box_append (GTK_BOX (card), team);
+  gtk_box_append (GTK_BOX (card), meta);
+  gtk_box_append (GTK_BOX (card), description);
+  gtk_list_item_set_child (item, card);
+}
+
+static char *
+venue_kinds_text (WdMarketView *self,
+                  JsonArray    *ids)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; ids != NULL && i < json_array_get_length (ids); i++)
+    {
+      const char *name = g_hash_table_lookup (self->venue_kind_names, json_array_get_string_element (ids, i));
+
+      g_string_append_printf (text, "%s%s", i ? "、" : "", name ? name : json_array_get_string_element (ids, i));
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+bind_card (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           WdMarketView             *self)
+{
+  WdRow *row = gtk_list_item_get_item (item);
+  GtkWidget *card = gtk_list_item_get_child (item);
+  GtkWidget *title = gtk_widget_get_first_child (card);
+  GtkWidget *team = gtk_widget_get_next_sibling (title);
+  GtkWidget *meta = gtk_widget_get_next_sibling (team);
+  GtkWidget *description = gtk_widget_get_next_sibling (meta);
+  JsonObject *object = wd_row_get_object (row);
+  g_autofree char *kinds = venue_kinds_text (self, json_object_has_member (object, "venue_kinds")
+                                                   ? json_object_get_array_member (object, "venue_kinds") : NULL);
+  g_autofree char *meta_text = NULL;
+  g_autofree char *team_text = NULL;
+  gint64 orders = wd_row_get_int (row, "orders");
+
+  /* TRANSLATORS: category · topic · venue kinds · how often ordered */
+  meta_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %s · %s · ordered %d time",
+                                            "%s · %s · %s · ordered %d times", (gulong) orders),
+                               wd_row_get_string (row, "category"), wd_row_get_string (row, "topic_name"),
+                               kinds, (int) orders);
+  team_text = g_strdup_printf (_("by %s"), wd_row_get_string (row, "team_name"));
+  gtk_label_set_text (GTK_LABEL (title), wd_row_get_string (row, "title"));
+  gtk_label_set_text (GTK_LABEL (team), team_text);
+  gtk_label_set_text (GTK_LABEL (meta), meta_text);
+  gtk_label_set_text (GTK_LABEL (description), wd_row_get_string (row, "description"));
+  gtk_widget_set_opacity (card, wd_row_get_bool (row, "active") ? 1.0 : 0.55);
+}
+
+static void
+on_n_items (WdRowModel   *model,
+            GParamSpec   *pspec,
+            WdMarketView *self)
+{
+  gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (model)) == 0;
+
+  gtk_stack_set_visible_child_name (self->content_stack, empty ? "empty" : "results");
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+static void
+fill_filters (WdMarketView *self)
+{
+  WdStore *store = wd_workspace_get_store (self->workspace);
+  g_autoptr(JsonArray) projects = wd_store_list_all (store, "project", NULL);
+  g_autoptr(JsonArray) venue_kinds = wd_store_list_all (store, "venue_kind", NULL);
+  g_autoptr(JsonArray) teams = wd_store_list_all (store, "team", NULL);
+  g_autoptr(GPtrArray) categories = g_ptr_array_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; projects != NULL && i < json_array_get_length (projects); i++)
+    {
+      const char *category = json_object_get_string_member (json_array_get_object_element (projects, i),
+                                                            "category");
+
+      if (g_hash_table_add (seen, (gpointer) category))
+        g_ptr_array_add (categories, (gpointer) category);
+    }
+  g_ptr_array_sort (categories, compare_strings);
+  g_ptr_array_add (categories, NULL);
+  wd_drop_down_fill_pairs (self->category_filter, (const char * const *) categories->pdata,
+                           (const char * const *) categories->pdata, _("All categories"));
+  wd_drop_down_fill (self->venue_kind_filter, venue_kinds, "id", "name", _("All venues"));
+  wd_drop_down_fill (self->team_filter, teams, "id", "name", _("All teams"));
+
+  g_hash_table_remove_all (self->venue_kind_names);
+  for (guint i = 0; venue_kinds != NULL && i < json_array_get_length (venue_kinds); i++)
+    {
+      JsonObject *kind = json_array_get_object_element (venue_kinds, i);
+
+      g_hash_table_insert (self->venue_kind_names, g_strdup (json_object_get_string_member (kind, "id")),
+                           g_strdup (json_object_get_string_member (kind, "name")));
+    }
+}
+
+static void
+wd_market_view_bind (WdView      *view,
+                     WdWorkspace *workspace)
+{
+  WdMarketView *self = WD_MARKET_VIEW (view);
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkNoSelection) selection = NULL;
+
+  self->workspace = g_object_ref (workspace);
+  self->venue_kind_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  fill_filters (self);
+
+  self->model = wd_row_model_new (workspace, "project");
+  g_signal_connect (self->model, "notify::n-items", G_CALLBACK (on_n_items), self);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_card), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_card), self);
+  gtk_grid_view_set_factory (self->grid_view, factory);
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
+  gtk_grid_view_set_model (self->grid_view, GTK_SELECTION_MODEL (selection));
+  wd_row_model_reload (self->model);
+}
+
+static void
+wd_market_view_focus_search (WdView *view)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (WD_MARKET_VIEW (view)->search_entry));
+}
+
+static void
+wd_market_view_view_init (WdViewInterface *iface)
+{
+  iface->bind = wd_market_view_bind;
+  iface->focus_search = wd_market_view_focus_search;
+}
+
+WdRowModel *
+wd_market_view_get_model (WdMarketView *self)
+{
+  return self->model;
+}

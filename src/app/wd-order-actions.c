@@ -1,0 +1,240 @@
+/* wd-order-actions.c: the rules the views follow, from plain values. */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "wd-error.h"
+#include "wd-operations.h"
+#include "wd-order-actions.h"
+
+#define SOON_SECONDS (4 * 3600)
+
+static const WdOrderActionInfo actions[WD_N_ORDER_ACTIONS] = {
+  { WD_ORDER_ACTION_DISPATCH, "dispatch", "order.dispatch", N_("Dispatch…") },
+  { WD_ORDER_ACTION_ACCEPT, "accept", "order.accept", N_("Accept") },
+  { WD_ORDER_ACTION_DECLINE, "decline", "order.decline", N_("Decline…") },
+  { WD_ORDER_ACTION_EXPIRE, "expire", "order.expire", N_("Return to Queue") },
+  { WD_ORDER_ACTION_DELIVER, "deliver", "order.deliver", N_("Record Delivery…") },
+  { WD_ORDER_ACTION_RATE, "rate", "order.rate", N_("Rate…") },
+  { WD_ORDER_ACTION_CALLBACK, "callback", "order.callback", N_("Record Callback…") },
+  { WD_ORDER_ACTION_CANCEL, "cancel", "order.cancel", N_("Cancel Order…") },
+  { WD_ORDER_ACTION_REJECT, "reject", "order.reject", N_("Reject…") },
+};
+
+const WdOrderActionInfo *
+wd_order_action_info (guint index)
+{
+  g_return_val_if_fail (index < WD_N_ORDER_ACTIONS, NULL);
+  return &actions[index];
+}
+
+static const char *
+member (JsonObject *order,
+        const char *name)
+{
+  return json_object_get_string_member_with_default (order, name, "");
+}
+
+static gint64
+member_int (JsonObject *order,
+            const char *name)
+{
+  JsonNode *node = json_object_get_member (order, name);
+
+  return node && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_int (node) : 0;
+}
+
+/* The same scope the operations enforce: an office acts on its own
+ * sub-district, a team on what was dispatched to it. */
+static gboolean
+in_scope (JsonObject    *order,
+          const WdActor *actor,
+          const char    *operation)
+{
+  switch (actor->role)
+    {
+    case WD_ROLE_ADMIN:
+    case WD_ROLE_CENTRE:
+      return TRUE;
+    case WD_ROLE_OFFICE:
+      return g_strcmp0 (actor->subdistrict_id, member (order, "subdistrict_id")) == 0;
+    case WD_ROLE_TEAM:
+      return g_strcmp0 (actor->assignee_id, member (order, "assignee_id")) == 0;
+    default:
+      return FALSE;
+    }
+}
+
+/* Beyond state and role, some actions depend on the clock: nothing is
+ * dispatched or accepted after the event started, nothing delivered
+ * before it, and only an overdue dispatch goes back to the queue. */
+static gboolean
+timely (WdOrderActions  action,
+        JsonObject     *order,
+        gint64          now)
+{
+  gint64 starts_at = member_int (order, "starts_at");
+  gint64 deadline = member_int (order, "accept_deadline");
+
+  switch (action)
+    {
+    case WD_ORDER_ACTION_DISPATCH:
+      return now < starts_at;
+    case WD_ORDER_ACTION_ACCEPT:
+      return now < starts_at && (deadline == 0 || now <= deadline);
+    case WD_ORDER_ACTION_EXPIRE:
+      return deadline != 0 && now > deadline;
+    case WD_ORDER_ACTION_DELIVER:
+      return now >= starts_at;
+    default:
+      return TRUE;
+    }
+}
+
+WdOrderActions
+wd_order_actions_for (JsonObject    *order,
+                      const WdActor *actor,
+                      gint64         now)
+{
+  WdOrderState state;
+  WdOrderActions offered = 0;
+
+  g_return_val_if_fail (order != NULL && actor != NULL, 0);
+
+  if (!wd_order_state_from_string (member (order, "state"), &state))
+    return 0;
+
+  for (guint i = 0; i < WD_N_ORDER_ACTIONS; i++)
+    {
+      WdOrderState to;
+
+      if (wd_order_transition (actions[i].operation, state, &to)
+          && wd_operation_allows_role (actions[i].operation, actor->role)
+          && in_scope (order, actor, actions[i].operation)
+          && timely (actions[i].action, order, now))
+        offered |= actions[i].action;
+    }
+
+  return offered;
+}
+
+/* Dragging a card to the next column of the board means the step that
+ * moves it there; any other move has no meaning. */
+gboolean
+wd_order_drop_action (WdOrderState    from,
+                      WdOrderState    to,
+                      WdOrderActions *action)
+{
+  static const struct { WdOrderState from, to; WdOrderActions action; } moves[] = {
+    { WD_ORDER_ORDERED, WD_ORDER_DISPATCHED, WD_ORDER_ACTION_DISPATCH },
+    { WD_ORDER_DISPATCHED, WD_ORDER_ACCEPTED, WD_ORDER_ACTION_ACCEPT },
+    { WD_ORDER_DISPATCHED, WD_ORDER_ORDERED, WD_ORDER_ACTION_DECLINE },
+    { WD_ORDER_ACCEPTED, WD_ORDER_DELIVERED, WD_ORDER_ACTION_DELIVER },
+    { WD_ORDER_DELIVERED, WD_ORDER_RATED, WD_ORDER_ACTION_RATE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (moves); i++)
+    if (moves[i].from == from && moves[i].to == to)
+      {
+        *action = moves[i].action;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static char *
+describe_span (gint64 seconds)
+{
+  if (seconds >= 48 * 3600)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day", "%d days", (gulong) (seconds / 86400)),
+                            (int) (seconds / 86400));
+  if (seconds >= 3600)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour", "%d hours", (gulong) (seconds / 3600)),
+                            (int) (seconds / 3600));
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute", "%d minutes",
+                                       (gulong) MAX (seconds / 60, 1)),
+                          (int) MAX (seconds / 60, 1));
+}
+
+WdDeadlineUrgency
+wd_deadline_describe (JsonObject  *order,
+                      gint64       now,
+                      char       **text)
+{
+  gint64 deadline = member_int (order, "accept_deadline");
+  g_autofree char *span = NULL;
+
+  if (!g_str_equal (member (order, "state"), "dispatched") || deadline == 0)
+    {
+      *text = NULL;
+      return WD_DEADLINE_NONE;
+    }
+  if (now > deadline)
+    {
+      span = describe_span (now - deadline);
+      /* TRANSLATORS: %s is a span such as "3 hours" */
+      *text = g_strdup_printf (_("Overdue by %s"), span);
+      return WD_DEADLINE_OVERDUE;
+    }
+  span = describe_span (deadline - now);
+  /* TRANSLATORS: %s is a span such as "3 hours" */
+  *text = g_strdup_printf (_("%s left to accept"), span);
+  return deadline - now < SOON_SECONDS ? WD_DEADLINE_SOON : WD_DEADLINE_AHEAD;
+}
+
+/* 13912340000 → 139****0000: enough to recognise, not to call. */
+char *
+wd_mask_phone (const char *phone)
+{
+  gsize len = phone ? strlen (phone) : 0;
+
+  if (len < 7)
+    return g_strdup (phone ? phone : "");
+  return g_strdup_printf ("%.3s****%s", phone, phone + len - 4);
+}
+
+/* Whoever must call the requester sees the number: the centre, and an
+ * office for its own sub-district. */
+gboolean
+wd_actor_sees_phones (const WdActor *actor,
+                      JsonObject    *order)
+{
+  switch (actor->role)
+    {
+    case WD_ROLE_ADMIN:
+    case WD_ROLE_CENTRE:
+      return TRUE;
+    case WD_ROLE_OFFICE:
+      return order == NULL
+          || g_strcmp0 (actor->subdistrict_id, member (order, "subdistrict_id")) == 0;
+    case WD_ROLE_TEAM:
+      return order != NULL && g_strcmp0 (actor->assignee_id, member (order, "assignee_id")) == 0;
+    default:
+      return FALSE;
+    }
+}
+
+/* The core words argument errors "field: what to do"; a form marks the
+ * field and shows the rest beside it. */
+gboolean
+wd_error_split_field (const GError  *error,
+                      char         **field,
+                      char         **message)
+{
+  const char *colon;
+
+  *field = NULL;
+  *message = NULL;
+  if (error == NULL || !g_error_matches (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT))
+    return FALSE;
+  colon = strstr (error->message, ": ");
+  if (colon == NULL || colon == error->message)
+    return FALSE;
+  for (const char *p = error->message; p < colon; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_')
+      return FALSE;
+  *field = g_strndup (error->message, colon - error->message);
+  *message = g_strdup (colon + 2);
+  return TRUE;
+}

@@ -1,0 +1,62 @@
+/* wd-order-actions.h: what the views show, computed from plain values so
+ * it is tested without a display: which actions an order offers this
+ * user now, and how its acceptance deadline reads. */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "wd-actor.h"
+#include "wd-types.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  WD_ORDER_ACTION_DISPATCH = 1 << 0,
+  WD_ORDER_ACTION_ACCEPT = 1 << 1,
+  WD_ORDER_ACTION_DECLINE = 1 << 2,
+  WD_ORDER_ACTION_EXPIRE = 1 << 3,
+  WD_ORDER_ACTION_DELIVER = 1 << 4,
+  WD_ORDER_ACTION_RATE = 1 << 5,
+  WD_ORDER_ACTION_CALLBACK = 1 << 6,
+  WD_ORDER_ACTION_CANCEL = 1 << 7,
+  WD_ORDER_ACTION_REJECT = 1 << 8,
+} WdOrderActions;
+
+#define WD_N_ORDER_ACTIONS 9
+
+typedef struct
+{
+  WdOrderActions  action;
+  const char     *name;         /* the GAction name, e.g. "dispatch" */
+  const char     *operation;    /* the operation it applies */
+  const char     *label;        /* untranslated; pass through gettext */
+} WdOrderActionInfo;
+
+const WdOrderActionInfo *wd_order_action_info    (guint          index);
+WdOrderActions           wd_order_actions_for    (JsonObject    *order,
+                                                  const WdActor *actor,
+                                                  gint64         now);
+gboolean                 wd_order_drop_action    (WdOrderState   from,
+                                                  WdOrderState   to,
+                                                  WdOrderActions *action);
+
+typedef enum
+{
+  WD_DEADLINE_NONE,       /* not waiting for acceptance */
+  WD_DEADLINE_AHEAD,
+  WD_DEADLINE_SOON,       /* under four hours left */
+  WD_DEADLINE_OVERDUE,
+} WdDeadlineUrgency;
+
+WdDeadlineUrgency        wd_deadline_describe    (JsonObject    *order,
+                                                  gint64         now,
+                                                  char         **text);
+char                    *wd_mask_phone           (const char    *phone);
+gboolean                 wd_actor_sees_phones    (const WdActor *actor,
+                                                  JsonObject    *order);
+gboolean                 wd_error_split_field    (const GError  *error,
+                                                  char         **field,
+                                                  char         **message);
+
+G_END_DECLS

@@ -1,0 +1,364 @@
+/* wd-order-window.c: the page of one order. */
+#define G_LOG_DOMAIN "wudan"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "wd-forms.h"
+#include "wd-json.h"
+#include "wd-order-window.h"
+#include "wd-ui-util.h"
+
+struct _WdOrderWindow
+{
+  AdwWindow       parent_instance;
+
+  AdwWindowTitle *window_title;
+  GtkBox         *status_box;
+  GtkLabel       *summary_label;
+  GtkFlowBox     *actions_box;
+  GtkBox         *groups_box;
+  GtkWidget      *chip;
+
+  WdWorkspace    *workspace;
+  char           *order_id;
+  JsonObject     *order;
+  WdOrderActions  offered;
+};
+
+G_DEFINE_FINAL_TYPE (WdOrderWindow, wd_order_window, ADW_TYPE_WINDOW)
+
+static void
+wd_order_window_dispose (GObject *object)
+{
+  WdOrderWindow *self = WD_ORDER_WINDOW (object);
+
+  if (self->workspace != NULL)
+    g_signal_handlers_disconnect_by_data (self->workspace, self);
+  g_clear_object (&self->workspace);
+  G_OBJECT_CLASS (wd_order_window_parent_class)->dispose (object);
+}
+
+static void
+wd_order_window_finalize (GObject *object)
+{
+  WdOrderWindow *self = WD_ORDER_WINDOW (object);
+
+  g_free (self->order_id);
+  g_clear_pointer (&self->order, json_object_unref);
+  G_OBJECT_CLASS (wd_order_window_parent_class)->finalize (object);
+}
+
+static void
+order_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  WdOrderWindow *self = WD_ORDER_WINDOW (widget);
+  const char *name = action_name + strlen ("order.");
+
+  for (guint i = 0; i < WD_N_ORDER_ACTIONS; i++)
+    if (g_str_equal (wd_order_action_info (i)->name, name) && self->order != NULL)
+      wd_forms_run_order_action (widget, self->workspace, self->order, wd_order_action_info (i)->action);
+}
+
+static void
+wd_order_window_class_init (WdOrderWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = wd_order_window_dispose;
+  object_class->finalize = wd_order_window_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/cn/wudan/Wudan/wd-order-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, WdOrderWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, WdOrderWindow, status_box);
+  gtk_widget_class_bind_template_child (widget_class, WdOrderWindow, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, WdOrderWindow, actions_box);
+  gtk_widget_class_bind_template_child (widget_class, WdOrderWindow, groups_box);
+
+  for (guint i = 0; i < WD_N_ORDER_ACTIONS; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("order.%s", wd_order_action_info (i)->name);
+
+      gtk_widget_class_install_action (widget_class, name, NULL, order_action);
+    }
+}
+
+static void
+wd_order_window_init (WdOrderWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+static const char *
+member (JsonObject *object,
+        const char *name)
+{
+  const char *value = json_object_get_string_member_with_default (object, name, "");
+
+  return value ? value : "";
+}
+
+static gint64
+member_int (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_int (node) : 0;
+}
+
+static void
+add_row (GtkWidget  *group,
+         const char *title,
+         const char *value)
+{
+  GtkWidget *row;
+
+  if (value == NULL || *value == '\0')
+    return;
+  row = wd_action_row_new (title, value);
+  gtk_widget_add_css_class (row, "property");
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+}
+
+static GtkWidget *
+new_group (WdOrderWindow *self,
+           const char    *title)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
+  gtk_box_append (self->groups_box, group);
+  return group;
+}
+
+static void
+fill_event (WdOrderWindow *self,
+            WdStore       *store)
+{
+  JsonObject *order = self->order;
+  GtkWidget *group = new_group (self, _("Event"));
+  g_autofree char *when = wd_format_span (store, member_int (order, "starts_at"), member_int (order, "ends_at"));
+  g_autofree char *where = g_strdup_printf ("%s (%s) · %s %s", member (order, "venue"),
+                                            member (order, "venue_kind_name"), member (order, "subdistrict_name"),
+                                            member (order, "community"));
+  g_autofree char *audience = g_strdup_printf ("%" G_GINT64_FORMAT, member_int (order, "audience"));
+  g_autofree char *phone = wd_actor_sees_phones (wd_workspace_get_actor (self->workspace), order)
+    ? g_strdup (member (order, "contact_phone")) : wd_mask_phone (member (order, "contact_phone"));
+  g_autofree char *contact = g_strdup_printf ("%s %s", member (order, "contact_name"), phone);
+
+  add_row (group, _("When"), when);
+  add_row (group, _("Where"), where);
+  add_row (group, _("Project"), member (order, "project_title"));
+  add_row (group, _("Topic"), member (order, "topic_name"));
+  add_row (group, _("Expected audience"), audience);
+  add_row (group, _("Requested by"), member (order, "requester"));
+  add_row (group, _("Contact"), contact);
+  add_row (group, _("Notes"), member (order, "notes"));
+  add_row (group, _("Served by"), member (order, "assignee_name"));
+  add_row (group, _("Booked twice because"), member (order, "clash_override"));
+  add_row (group, _("Closed because"), member (order, "closing_reason"));
+}
+
+static void
+fill_outcome (WdOrderWindow *self,
+              WdStore       *store)
+{
+  JsonObject *order = self->order;
+  g_autoptr(JsonArray) callbacks = wd_store_get_callbacks (store, self->order_id, NULL);
+  GtkWidget *group;
+
+  if (member_int (order, "delivered_start") == 0 && callbacks != NULL && json_array_get_length (callbacks) == 0)
+    return;
+
+  group = new_group (self, _("Delivery and Rating"));
+  if (member_int (order, "delivered_start") != 0)
+    {
+      g_autofree char *when = wd_format_span (store, member_int (order, "delivered_start"),
+                                              member_int (order, "delivered_end"));
+      g_autofree char *audience = g_strdup_printf ("%" G_GINT64_FORMAT, member_int (order, "delivered_audience"));
+      g_autofree char *hours = g_strdup_printf ("%.1f", json_object_get_double_member_with_default (order, "hours", 0));
+
+      add_row (group, _("Delivered"), when);
+      add_row (group, _("Audience"), audience);
+      add_row (group, _("Service hours"), hours);
+    }
+  if (member_int (order, "rating") > 0)
+    {
+      g_autofree char *stars = g_strdup_printf ("%s %s", "★★★★★" + 3 * (5 - MIN (member_int (order, "rating"), 5)),
+                                                member (order, "rating_comment"));
+
+      add_row (group, _("Rating"), stars);
+    }
+  for (guint i = 0; callbacks != NULL && i < json_array_get_length (callbacks); i++)
+    {
+      JsonObject *call = json_array_get_object_element (callbacks, i);
+      WdCallbackOutcome outcome;
+      g_autofree char *at = wd_format_time (store, member_int (call, "called_at"), "%Y-%m-%d %H:%M");
+      g_autofree char *text = NULL;
+
+      if (!wd_callback_outcome_from_string (member (call, "outcome"), &outcome))
+        continue;
+      if (member_int (call, "satisfaction") > 0)
+        text = g_strdup_printf ("%s · %s · %d/5 %s", at, wd_callback_outcome_label (outcome),
+                                (int) member_int (call, "satisfaction"), member (call, "notes"));
+      else
+        text = g_strdup_printf ("%s · %s %s", at, wd_callback_outcome_label (outcome), member (call, "notes"));
+      add_row (group, _("Callback"), text);
+    }
+}
+
+static const char *
+history_label (const char *action)
+{
+  static const struct { const char *action; const char *label; } labels[] = {
+    { "order.create", N_("Ordered") },
+    { "order.dispatch", N_("Dispatched") },
+    { "order.accept", N_("Accepted") },
+    { "order.decline", N_("Declined") },
+    { "order.expire", N_("Returned to the queue after the deadline") },
+    { "order.deliver", N_("Delivery recorded") },
+    { "order.rate", N_("Rated") },
+    { "order.callback", N_("Phoned back") },
+    { "order.cancel", N_("Cancelled") },
+    { "order.reject", N_("Rejected") },
+    { "reward.approve", N_("Reward period approved") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_str_equal (labels[i].action, action))
+      return _(labels[i].label);
+  return action;
+}
+
+/* Who did what, when, and why when they said. */
+static void
+fill_history (WdOrderWindow *self,
+              WdStore       *store)
+{
+  g_autoptr(JsonArray) history = wd_store_get_history (store, self->order_id, NULL);
+  GtkWidget *group = new_group (self, _("History"));
+
+  for (guint i = 0; history != NULL && i < json_array_get_length (history); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (history, i);
+      g_autoptr(JsonObject) detail = wd_json_parse_object (member (entry, "detail"), -1, NULL);
+      const char *reason = detail ? json_object_get_string_member_with_default (detail, "reason", NULL) : NULL;
+      g_autofree char *at = wd_format_time (store, member_int (entry, "at"), "%Y-%m-%d %H:%M");
+      g_autofree char *subtitle = reason && *reason
+        ? g_strdup_printf ("%s · %s · %s", at, member (entry, "actor"), reason)
+        : g_strdup_printf ("%s · %s", at, member (entry, "actor"));
+
+      add_row (group, history_label (member (entry, "action")), subtitle);
+    }
+}
+
+static void
+fill_actions (WdOrderWindow *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->actions_box))) != NULL)
+    gtk_flow_box_remove (self->actions_box, child);
+
+  self->offered = wd_order_actions_for (self->order, wd_workspace_get_actor (self->workspace),
+                                        wd_workspace_now (self->workspace));
+  for (guint i = 0; i < WD_N_ORDER_ACTIONS; i++)
+    {
+      const WdOrderActionInfo *info = wd_order_action_info (i);
+      g_autofree char *action = g_strdup_printf ("order.%s", info->name);
+      GtkWidget *button;
+
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), action, (self->offered & info->action) != 0);
+      if (!(self->offered & info->action))
+        continue;
+      button = gtk_button_new_with_mnemonic (_(info->label));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+      if (info->action == WD_ORDER_ACTION_CANCEL || info->action == WD_ORDER_ACTION_REJECT)
+        gtk_widget_add_css_class (button, "destructive-action");
+      else if (info->action != WD_ORDER_ACTION_DECLINE && info->action != WD_ORDER_ACTION_CALLBACK)
+        gtk_widget_add_css_class (button, "suggested-action");
+      gtk_flow_box_append (self->actions_box, button);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->actions_box), self->offered != 0);
+}
+
+static void
+refresh (WdOrderWindow *self)
+{
+  WdStore *store = wd_workspace_get_store (self->workspace);
+  g_autoptr(GError) error = NULL;
+  JsonObject *order = wd_store_get (store, "order", self->order_id, &error);
+  GtkWidget *child;
+  g_autofree char *summary = NULL;
+  g_autofree char *deadline = NULL;
+  const char *number;
+
+  if (order == NULL)
+    {
+      /* Gone after a sync (the server refused its creation): say so. */
+      gtk_label_set_text (self->summary_label, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->actions_box), FALSE);
+      return;
+    }
+  g_clear_pointer (&self->order, json_object_unref);
+  self->order = order;
+
+  number = member (order, "number");
+  adw_window_title_set_title (self->window_title, member (order, "title"));
+  adw_window_title_set_subtitle (self->window_title, *number ? number : _("Number pending until synced"));
+  gtk_window_set_title (GTK_WINDOW (self), member (order, "title"));
+
+  if (self->chip != NULL)
+    gtk_box_remove (self->status_box, self->chip);
+  self->chip = wd_status_chip_new (member (order, "state"));
+  gtk_box_prepend (self->status_box, self->chip);
+  wd_deadline_describe (order, wd_workspace_now (self->workspace), &deadline);
+  summary = g_strdup_printf ("%s%s%s", member (order, "requester"), deadline ? " · " : "", deadline ? deadline : "");
+  gtk_label_set_text (self->summary_label, summary);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->groups_box))) != NULL)
+    gtk_box_remove (self->groups_box, child);
+  fill_actions (self);
+  fill_event (self, store);
+  fill_outcome (self, store);
+  fill_history (self, store);
+}
+
+static void
+on_workspace_changed (WdWorkspace   *workspace,
+                      WdOrderWindow *self)
+{
+  refresh (self);
+}
+
+WdOrderWindow *
+wd_order_window_new (GtkWindow   *parent,
+                     WdWorkspace *workspace,
+                     const char  *order_id)
+{
+  WdOrderWindow *self = g_object_new (WD_TYPE_ORDER_WINDOW, "transient-for", parent, NULL);
+
+  self->workspace = g_object_ref (workspace);
+  self->order_id = g_strdup (order_id);
+  g_signal_connect (workspace, "changed", G_CALLBACK (on_workspace_changed), self);
+  refresh (self);
+  return self;
+}
+
+WdOrderActions
+wd_order_window_get_actions (WdOrderWindow *self)
+{
+  return self->offered;
+}
+
+const char *
+wd_order_window_get_order_id (WdOrderWindow *self)
+{
+  return self->order_id;
+}

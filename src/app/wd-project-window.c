@@ -1,0 +1,195 @@
+/* wd-project-window.c: a project of the marketplace. */
+#define G_LOG_DOMAIN "wudan"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "wd-forms.h"
+#include "wd-project-window.h"
+#include "wd-ui-util.h"
+
+struct _WdProjectWindow
+{
+  AdwWindow       parent_instance;
+
+  AdwWindowTitle *window_title;
+  GtkWidget      *main_button;
+  GtkBox         *content_box;
+
+  WdWorkspace    *workspace;
+  char           *project_id;
+  JsonObject     *project;
+};
+
+G_DEFINE_FINAL_TYPE (WdProjectWindow, wd_project_window, ADW_TYPE_WINDOW)
+
+static void
+wd_project_window_dispose (GObject *object)
+{
+  WdProjectWindow *self = WD_PROJECT_WINDOW (object);
+
+  if (self->workspace != NULL)
+    g_signal_handlers_disconnect_by_data (self->workspace, self);
+  g_clear_object (&self->workspace);
+  G_OBJECT_CLASS (wd_project_window_parent_class)->dispose (object);
+}
+
+static void
+wd_project_window_finalize (GObject *object)
+{
+  WdProjectWindow *self = WD_PROJECT_WINDOW (object);
+
+  g_free (self->project_id);
+  g_clear_pointer (&self->project, json_object_unref);
+  G_OBJECT_CLASS (wd_project_window_parent_class)->finalize (object);
+}
+
+/* 点单: the order form, filled in from the project. */
+static void
+order_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  WdProjectWindow *self = WD_PROJECT_WINDOW (widget);
+
+  if (self->project != NULL)
+    gtk_window_present (GTK_WINDOW (wd_forms_new_order (widget, self->workspace, self->project)));
+}
+
+static void
+wd_project_window_class_init (WdProjectWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = wd_project_window_dispose;
+  object_class->finalize = wd_project_window_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/cn/wudan/Wudan/wd-project-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, WdProjectWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, WdProjectWindow, main_button);
+  gtk_widget_class_bind_template_child (widget_class, WdProjectWindow, content_box);
+  gtk_widget_class_install_action (widget_class, "project.main", NULL, order_action);
+}
+
+static void
+wd_project_window_init (WdProjectWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_button_set_label (GTK_BUTTON (self->main_button), _("_Order"));
+  gtk_widget_set_tooltip_text (self->main_button, _("Order this service for a community"));
+}
+
+static const char *
+member (JsonObject *object,
+        const char *name)
+{
+  const char *value = json_object_get_string_member_with_default (object, name, "");
+
+  return value ? value : "";
+}
+
+static char *
+venue_kinds_text (WdStore    *store,
+                  JsonObject *project)
+{
+  JsonArray *ids = json_object_has_member (project, "venue_kinds")
+    ? json_object_get_array_member (project, "venue_kinds") : NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; ids != NULL && i < json_array_get_length (ids); i++)
+    {
+      g_autoptr(JsonObject) kind = wd_store_get (store, "venue_kind", json_array_get_string_element (ids, i), NULL);
+
+      g_string_append_printf (text, "%s%s", i ? "、" : "",
+                              kind ? member (kind, "name") : json_array_get_string_element (ids, i));
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+refresh (WdProjectWindow *self)
+{
+  WdStore *store = wd_workspace_get_store (self->workspace);
+  g_autoptr(GError) error = NULL;
+  JsonObject *project = wd_store_get (store, "project", self->project_id, &error);
+  GtkWidget *child, *group, *description, *inactive;
+  g_autofree char *kinds = NULL;
+  g_autofree char *duration = NULL;
+  g_autofree char *capacity = NULL;
+  g_autofree char *orders = NULL;
+  gboolean active;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->content_box))) != NULL)
+    gtk_box_remove (self->content_box, child);
+  if (project == NULL)
+    {
+      gtk_box_append (self->content_box, gtk_label_new (error->message));
+      return;
+    }
+  g_clear_pointer (&self->project, json_object_unref);
+  self->project = project;
+
+  active = json_object_get_boolean_member_with_default (project, "active", TRUE);
+  adw_window_title_set_title (self->window_title, member (project, "title"));
+  adw_window_title_set_subtitle (self->window_title, member (project, "team_name"));
+  gtk_window_set_title (GTK_WINDOW (self), member (project, "title"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "project.main", active);
+
+  if (!active)
+    {
+      inactive = gtk_label_new (_("This project is not offered at present."));
+      gtk_widget_add_css_class (inactive, "warning");
+      gtk_box_append (self->content_box, inactive);
+    }
+
+  description = gtk_label_new (member (project, "description"));
+  gtk_label_set_wrap (GTK_LABEL (description), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (description), 0);
+  gtk_label_set_selectable (GTK_LABEL (description), TRUE);
+  gtk_box_append (self->content_box, description);
+
+  kinds = venue_kinds_text (store, project);
+  duration = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute", "%d minutes",
+                                           (gulong) json_object_get_int_member_with_default (project, "duration_minutes", 0)),
+                              (int) json_object_get_int_member_with_default (project, "duration_minutes", 0));
+  capacity = g_strdup_printf (_("Up to %d a month"),
+                              (int) json_object_get_int_member_with_default (project, "capacity_per_month", 0));
+  orders = g_strdup_printf ("%d", (int) json_object_get_int_member_with_default (project, "orders", 0));
+
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("About the Service"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (_("Team"), member (project, "team_name")));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (_("Category"), member (project, "category")));
+  if (*member (project, "topic_name"))
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (_("Topic"), member (project, "topic_name")));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (_("Goes to"), kinds));
+  if (*member (project, "audience"))
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (_("For"), member (project, "audience")));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (_("Length"), duration));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (_("Capacity"), capacity));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (_("Orders so far"), orders));
+  gtk_box_append (self->content_box, group);
+}
+
+static void
+on_workspace_changed (WdWorkspace     *workspace,
+                      WdProjectWindow *self)
+{
+  refresh (self);
+}
+
+WdProjectWindow *
+wd_project_window_new (GtkWindow   *parent,
+                       WdWorkspace *workspace,
+                       const char  *project_id)
+{
+  WdProjectWindow *self = g_object_new (WD_TYPE_PROJECT_WINDOW, "transient-for", parent, NULL);
+
+  self->workspace = g_object_ref (workspace);
+  self->project_id = g_strdup (project_id);
+  g_signal_connect (workspace, "changed", G_CALLBACK (on_workspace_changed), self);
+  refresh (self);
+  return self;
+}

@@ -1,0 +1,304 @@
+/* wd-reward-view.c: the fund and the reward periods. */
+#define G_LOG_DOMAIN "wudan"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "wd-forms.h"
+#include "wd-reward-view.h"
+#include "wd-ui-util.h"
+#include "wd-view.h"
+
+#define LEDGER_LINES 50
+
+struct _WdRewardView
+{
+  AdwBin               parent_instance;
+
+  GtkLabel            *fund_label;
+  GtkLabel            *balance_label;
+  GtkWidget           *deposit_button;
+  GtkWidget           *propose_button;
+  AdwPreferencesGroup *periods_group;
+  AdwPreferencesGroup *ledger_group;
+
+  WdWorkspace         *workspace;
+  char                *fund_id;
+};
+
+static void wd_reward_view_view_init (WdViewInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (WdRewardView, wd_reward_view, ADW_TYPE_BIN,
+                               G_IMPLEMENT_INTERFACE (WD_TYPE_VIEW, wd_reward_view_view_init))
+
+static void
+wd_reward_view_dispose (GObject *object)
+{
+  WdRewardView *self = WD_REWARD_VIEW (object);
+
+  if (self->workspace != NULL)
+    g_signal_handlers_disconnect_by_data (self->workspace, self);
+  g_clear_object (&self->workspace);
+  g_clear_pointer (&self->fund_id, g_free);
+  G_OBJECT_CLASS (wd_reward_view_parent_class)->dispose (object);
+}
+
+static void
+deposit_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  WdRewardView *self = WD_REWARD_VIEW (widget);
+
+  if (self->fund_id != NULL)
+    gtk_window_present (GTK_WINDOW (wd_forms_deposit (widget, self->workspace, self->fund_id)));
+}
+
+static void
+propose_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  WdRewardView *self = WD_REWARD_VIEW (widget);
+
+  gtk_window_present (GTK_WINDOW (wd_forms_propose_rewards (widget, self->workspace)));
+}
+
+static void
+apply_period (WdRewardView *self,
+              const char   *operation,
+              const char   *period_id,
+              const char   *done)
+{
+  g_autoptr(JsonObject) args = json_object_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_object_set_string_member (args, "period_id", period_id);
+  if (!wd_workspace_apply (self->workspace, operation, args, NULL, &error))
+    wd_show_error (GTK_WIDGET (self), _("The reward period could not be changed"), error);
+  else
+    wd_toast (GTK_WIDGET (self), done);
+}
+
+static void
+on_approve_response (AdwMessageDialog *dialog,
+                     const char       *response,
+                     WdRewardView     *self)
+{
+  if (g_str_equal (response, "approve"))
+    apply_period (self, "reward.approve", g_object_get_data (G_OBJECT (dialog), "wd-period"),
+                  _("Rewards approved and paid from the fund"));
+}
+
+/* Paying out is the one step that cannot be taken back: ask first. */
+static void
+approve_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                              _("Approve and Pay?"),
+                                              _("The total is paid out of the fund and the orders are closed. "
+                                                "This cannot be undone."));
+
+  g_object_set_data_full (G_OBJECT (dialog), "wd-period", g_variant_dup_string (parameter, NULL), g_free);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "approve", _("_Approve and Pay"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "approve", ADW_RESPONSE_SUGGESTED);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_approve_response), widget);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+withdraw_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  apply_period (WD_REWARD_VIEW (widget), "reward.withdraw", g_variant_get_string (parameter, NULL),
+                _("Proposal withdrawn; its orders can be proposed again"));
+}
+
+static void
+wd_reward_view_class_init (WdRewardViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = wd_reward_view_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/cn/wudan/Wudan/wd-reward-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, WdRewardView, fund_label);
+  gtk_widget_class_bind_template_child (widget_class, WdRewardView, balance_label);
+  gtk_widget_class_bind_template_child (widget_class, WdRewardView, deposit_button);
+  gtk_widget_class_bind_template_child (widget_class, WdRewardView, propose_button);
+  gtk_widget_class_bind_template_child (widget_class, WdRewardView, periods_group);
+  gtk_widget_class_bind_template_child (widget_class, WdRewardView, ledger_group);
+  gtk_widget_class_install_action (widget_class, "rewards.deposit", NULL, deposit_action);
+  gtk_widget_class_install_action (widget_class, "rewards.propose", NULL, propose_action);
+  gtk_widget_class_install_action (widget_class, "rewards.approve", "s", approve_action);
+  gtk_widget_class_install_action (widget_class, "rewards.withdraw", "s", withdraw_action);
+}
+
+static void
+wd_reward_view_init (WdRewardView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+static const char *
+member (JsonObject *object,
+        const char *name)
+{
+  const char *value = json_object_get_string_member_with_default (object, name, "");
+
+  return value ? value : "";
+}
+
+static const char *
+period_state_label (const char *state)
+{
+  if (g_str_equal (state, "proposed"))
+    return _("Waiting for approval");
+  if (g_str_equal (state, "approved"))
+    return _("Approved and paid");
+  if (g_str_equal (state, "withdrawn"))
+    return _("Withdrawn");
+  return state;
+}
+
+static GtkWidget *
+action_button (const char *label,
+               const char *action,
+               const char *period_id,
+               const char *css)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", period_id);
+  if (css != NULL)
+    gtk_widget_add_css_class (button, css);
+  return button;
+}
+
+static GtkWidget *
+period_row (WdRewardView *self,
+            JsonObject   *summary)
+{
+  WdStore *store = wd_workspace_get_store (self->workspace);
+  const char *id = member (summary, "id");
+  g_autoptr(JsonObject) period = wd_store_get_reward_period (store, id, NULL);
+  GtkWidget *row = adw_expander_row_new ();
+  g_autofree char *from = wd_format_time (store, json_object_get_int_member (summary, "starts_at"), "%Y-%m-%d");
+  g_autofree char *to = wd_format_time (store, json_object_get_int_member (summary, "ends_at") - 1, "%Y-%m-%d");
+  g_autofree char *total = wd_format_money (json_object_get_int_member (summary, "total_cents"));
+  g_autofree char *subtitle = g_strdup_printf ("%s – %s · %s · %s · %s", from, to, total,
+                                               period_state_label (member (summary, "state")),
+                                               member (summary, "proposed_by"));
+  JsonArray *lines = period ? json_object_get_array_member (period, "lines") : NULL;
+  WdRole role = wd_workspace_get_actor (self->workspace)->role;
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), member (summary, "name"));
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
+  if (g_str_equal (member (summary, "state"), "proposed") && (role == WD_ROLE_CENTRE || role == WD_ROLE_ADMIN))
+    {
+      adw_expander_row_add_action (ADW_EXPANDER_ROW (row),
+                                   action_button (_("_Withdraw"), "rewards.withdraw", id, NULL));
+      adw_expander_row_add_action (ADW_EXPANDER_ROW (row),
+                                   action_button (_("_Approve…"), "rewards.approve", id, "suggested-action"));
+    }
+  for (guint i = 0; lines != NULL && i < json_array_get_length (lines); i++)
+    {
+      JsonObject *line = json_array_get_object_element (lines, i);
+      g_autofree char *amount = wd_format_money (json_object_get_int_member (line, "amount_cents"));
+      g_autofree char *detail = g_strdup_printf (_("%1$d orders · %2$.1f hours · %3$d points · %4$s"),
+                                                 (int) json_object_get_int_member (line, "orders"),
+                                                 json_object_get_double_member (line, "hours"),
+                                                 (int) json_object_get_int_member (line, "points"), amount);
+
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), wd_action_row_new (member (line, "recipient_name"), detail));
+    }
+  return row;
+}
+
+static void
+fill_ledger (WdRewardView *self,
+             WdStore      *store)
+{
+  g_autoptr(JsonArray) ledger = self->fund_id ? wd_store_list_fund_ledger (store, self->fund_id, NULL) : NULL;
+  guint n = ledger ? json_array_get_length (ledger) : 0;
+
+  /* Newest first. */
+  for (guint i = n; i > 0 && n - i < LEDGER_LINES; i--)
+    {
+      JsonObject *line = json_array_get_object_element (ledger, i - 1);
+      gint64 amount = json_object_get_int_member (line, "amount_cents");
+      gboolean payout = g_str_equal (member (line, "kind"), "payout");
+      g_autofree char *money = wd_format_money (amount);
+      g_autofree char *balance = wd_format_money (json_object_get_int_member (line, "balance_after_cents"));
+      g_autofree char *at = wd_format_time (store, json_object_get_int_member (line, "recorded_at"), "%Y-%m-%d");
+      g_autofree char *title = g_strdup_printf ("%s%s %s", payout ? "−" : "+", money,
+                                                payout ? _("paid out") : _("deposited"));
+      g_autofree char *subtitle = g_strdup_printf (_("%1$s · %2$s · balance %3$s · %4$s %5$s"), at,
+                                                   member (line, "recorded_by"), balance,
+                                                   member (line, "reference"), member (line, "note"));
+
+      wd_group_add (self->ledger_group, wd_action_row_new (title, subtitle));
+    }
+}
+
+static void
+refresh (WdRewardView *self)
+{
+  WdStore *store = wd_workspace_get_store (self->workspace);
+  g_autoptr(JsonArray) funds = wd_store_list_funds (store, NULL);
+  g_autoptr(JsonArray) periods = wd_store_list_reward_periods (store, NULL);
+  WdRole role = wd_workspace_get_actor (self->workspace)->role;
+  gboolean may_manage = role == WD_ROLE_CENTRE || role == WD_ROLE_ADMIN;
+
+  wd_group_clear (self->periods_group);
+  wd_group_clear (self->ledger_group);
+  g_clear_pointer (&self->fund_id, g_free);
+  if (funds != NULL && json_array_get_length (funds) > 0)
+    {
+      JsonObject *fund = json_array_get_object_element (funds, 0);
+      g_autofree char *balance = wd_format_money (json_object_get_int_member (fund, "balance_cents"));
+
+      self->fund_id = g_strdup (member (fund, "id"));
+      gtk_label_set_text (self->fund_label, member (fund, "name"));
+      gtk_label_set_text (self->balance_label, balance);
+    }
+  else
+    {
+      gtk_label_set_text (self->fund_label, _("No fund yet"));
+      gtk_label_set_text (self->balance_label, "—");
+    }
+  gtk_widget_set_visible (self->deposit_button, may_manage && self->fund_id != NULL);
+  gtk_widget_set_visible (self->propose_button, may_manage && self->fund_id != NULL);
+
+  for (guint i = 0; periods != NULL && i < json_array_get_length (periods); i++)
+    wd_group_add (self->periods_group, period_row (self, json_array_get_object_element (periods, i)));
+  if (periods == NULL || json_array_get_length (periods) == 0)
+    wd_group_add (self->periods_group, wd_action_row_new (_("No reward periods yet"), NULL));
+  fill_ledger (self, store);
+}
+
+static void
+wd_reward_view_bind (WdView      *view,
+                     WdWorkspace *workspace)
+{
+  WdRewardView *self = WD_REWARD_VIEW (view);
+
+  self->workspace = g_object_ref (workspace);
+  g_signal_connect_swapped (workspace, "changed", G_CALLBACK (refresh), self);
+  refresh (self);
+}
+
+static void
+wd_reward_view_view_init (WdViewInterface *iface)
+{
+  iface->bind = wd_reward_view_bind;
+}

@@ -1,0 +1,417 @@
+/* wd-row-model.c: keys on a worker thread, rows by page on demand. */
+#define G_LOG_DOMAIN "wudan"
+
+#include "config.h"
+
+#include "wd-row.h"
+#include "wd-row-model.h"
+
+#define PAGE_SIZE 50
+#define MAX_CACHED_PAGES 40
+
+typedef struct
+{
+  char   *kind;
+  char   *state;
+  char   *subdistrict_id;
+  char   *topic_id;
+  char   *assignee_id;
+  char   *category;
+  char   *venue_kind;
+  char   *team_id;
+  gint64  from;
+  gint64  to;
+  gboolean live;
+  char   *text;
+} Query;
+
+struct _WdRowModel
+{
+  GObject       parent_instance;
+
+  WdWorkspace  *workspace;
+  Query         query;
+  GArray       *keys;
+  GHashTable   *pages;          /* page number → GPtrArray of WdRow */
+  GCancellable *loading;
+  gboolean      reload_again;
+};
+
+enum {
+  PROP_0,
+  PROP_LOADING,
+  PROP_N_ITEMS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void wd_row_model_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (WdRowModel, wd_row_model, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, wd_row_model_list_model_init))
+
+static void
+query_clear (Query *q)
+{
+  g_free (q->kind);
+  g_free (q->state);
+  g_free (q->subdistrict_id);
+  g_free (q->topic_id);
+  g_free (q->assignee_id);
+  g_free (q->category);
+  g_free (q->venue_kind);
+  g_free (q->team_id);
+  g_free (q->text);
+}
+
+static Query *
+query_copy (const Query *q)
+{
+  Query *copy = g_new0 (Query, 1);
+
+  copy->kind = g_strdup (q->kind);
+  copy->state = g_strdup (q->state);
+  copy->subdistrict_id = g_strdup (q->subdistrict_id);
+  copy->topic_id = g_strdup (q->topic_id);
+  copy->assignee_id = g_strdup (q->assignee_id);
+  copy->category = g_strdup (q->category);
+  copy->venue_kind = g_strdup (q->venue_kind);
+  copy->team_id = g_strdup (q->team_id);
+  copy->from = q->from;
+  copy->to = q->to;
+  copy->live = q->live;
+  copy->text = g_strdup (q->text);
+  return copy;
+}
+
+static void
+query_free (Query *q)
+{
+  query_clear (q);
+  g_free (q);
+}
+
+static gpointer
+read_keys (WdStore   *store,
+           gpointer   data,
+           GError   **error)
+{
+  Query *q = data;
+
+  if (g_str_equal (q->kind, "order"))
+    {
+      WdOrderFilter filter = { q->state, q->subdistrict_id, q->topic_id, q->assignee_id, q->from, q->to, q->live };
+
+      return wd_store_order_keys (store, &filter, q->text, error);
+    }
+  if (g_str_equal (q->kind, "speaker"))
+    {
+      WdSpeakerFilter filter = { q->topic_id, q->subdistrict_id };
+
+      return wd_store_speaker_keys (store, &filter, q->text, error);
+    }
+  {
+    WdProjectFilter filter = { q->category, q->venue_kind, q->team_id };
+
+    return wd_store_project_keys (store, &filter, q->text, error);
+  }
+}
+
+static GType
+wd_row_model_get_item_type (GListModel *model)
+{
+  return WD_TYPE_ROW;
+}
+
+static guint
+wd_row_model_get_n_items (GListModel *model)
+{
+  return WD_ROW_MODEL (model)->keys->len;
+}
+
+static GPtrArray *
+fetch_page (WdRowModel *self,
+            guint       page)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) rows = NULL;
+  GPtrArray *items = g_ptr_array_new_with_free_func (g_object_unref);
+  guint first = page * PAGE_SIZE;
+  guint n = MIN (PAGE_SIZE, self->keys->len - first);
+
+  rows = wd_store_get_rows (wd_workspace_get_store (self->workspace), self->query.kind,
+                            &g_array_index (self->keys, gint64, first), n, &error);
+  if (rows == NULL)
+    g_warning ("Rows %u–%u of the %s list could not be read: %s", first, first + n, self->query.kind,
+               error->message);
+  for (guint i = 0; rows != NULL && i < json_array_get_length (rows); i++)
+    g_ptr_array_add (items, wd_row_new (self->query.kind, json_array_get_object_element (rows, i)));
+  return items;
+}
+
+static gpointer
+wd_row_model_get_item (GListModel *model,
+                       guint       position)
+{
+  WdRowModel *self = WD_ROW_MODEL (model);
+  guint page = position / PAGE_SIZE;
+  GPtrArray *items;
+
+  if (position >= self->keys->len)
+    return NULL;
+
+  items = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page));
+  if (items == NULL)
+    {
+      if (g_hash_table_size (self->pages) >= MAX_CACHED_PAGES)
+        g_hash_table_remove_all (self->pages);
+      items = fetch_page (self, page);
+      g_hash_table_insert (self->pages, GUINT_TO_POINTER (page), items);
+    }
+
+  /* A row deleted since the keys were read leaves its page short; the
+   * next reload closes the gap. Until then the last row stands in. */
+  if (items->len == 0)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (items, MIN (position % PAGE_SIZE, items->len - 1)));
+}
+
+static void
+wd_row_model_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = wd_row_model_get_item_type;
+  iface->get_n_items = wd_row_model_get_n_items;
+  iface->get_item = wd_row_model_get_item;
+}
+
+static void
+wd_row_model_dispose (GObject *object)
+{
+  WdRowModel *self = WD_ROW_MODEL (object);
+
+  if (self->loading != NULL)
+    g_cancellable_cancel (self->loading);
+  g_clear_object (&self->loading);
+  if (self->workspace != NULL)
+    g_signal_handlers_disconnect_by_data (self->workspace, self);
+  g_clear_object (&self->workspace);
+  G_OBJECT_CLASS (wd_row_model_parent_class)->dispose (object);
+}
+
+static void
+wd_row_model_finalize (GObject *object)
+{
+  WdRowModel *self = WD_ROW_MODEL (object);
+
+  query_clear (&self->query);
+  g_array_unref (self->keys);
+  g_hash_table_unref (self->pages);
+  G_OBJECT_CLASS (wd_row_model_parent_class)->finalize (object);
+}
+
+static void
+wd_row_model_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  WdRowModel *self = WD_ROW_MODEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->loading != NULL);
+      break;
+    case PROP_N_ITEMS:
+      g_value_set_uint (value, self->keys->len);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+wd_row_model_class_init (WdRowModelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = wd_row_model_dispose;
+  object_class->finalize = wd_row_model_finalize;
+  object_class->get_property = wd_row_model_get_property;
+
+  properties[PROP_LOADING] = g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_ITEMS] = g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
+                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+wd_row_model_init (WdRowModel *self)
+{
+  self->keys = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+on_workspace_changed (WdWorkspace *workspace,
+                      WdRowModel  *self)
+{
+  wd_row_model_reload (self);
+}
+
+WdRowModel *
+wd_row_model_new (WdWorkspace *workspace,
+                  const char  *kind)
+{
+  WdRowModel *self = g_object_new (WD_TYPE_ROW_MODEL, NULL);
+
+  g_return_val_if_fail (g_str_equal (kind, "order") || g_str_equal (kind, "speaker")
+                        || g_str_equal (kind, "project"), NULL);
+
+  self->workspace = g_object_ref (workspace);
+  self->query.kind = g_strdup (kind);
+  g_signal_connect (workspace, "changed", G_CALLBACK (on_workspace_changed), self);
+  return self;
+}
+
+static gboolean
+replace (char       **slot,
+         const char  *value)
+{
+  if (value != NULL && *value == '\0')
+    value = NULL;
+  if (g_strcmp0 (*slot, value) == 0)
+    return FALSE;
+  g_free (*slot);
+  *slot = g_strdup (value);
+  return TRUE;
+}
+
+/* name is one of the filters of the kind: state, subdistrict_id,
+ * topic_id, assignee_id (orders); topic_id, subdistrict_id (speakers);
+ * category, venue_kind, team_id (projects). NULL or "" clears it. */
+void
+wd_row_model_set_filter (WdRowModel *self,
+                         const char *name,
+                         const char *value)
+{
+  struct { const char *name; char **slot; } filters[] = {
+    { "state", &self->query.state },
+    { "subdistrict_id", &self->query.subdistrict_id },
+    { "topic_id", &self->query.topic_id },
+    { "assignee_id", &self->query.assignee_id },
+    { "category", &self->query.category },
+    { "venue_kind", &self->query.venue_kind },
+    { "team_id", &self->query.team_id },
+  };
+
+  g_return_if_fail (WD_IS_ROW_MODEL (self));
+
+  for (guint i = 0; i < G_N_ELEMENTS (filters); i++)
+    if (g_str_equal (name, filters[i].name))
+      {
+        if (replace (filters[i].slot, value))
+          wd_row_model_reload (self);
+        return;
+      }
+  g_critical ("%s lists cannot be filtered by %s", self->query.kind, name);
+}
+
+void
+wd_row_model_set_range (WdRowModel *self,
+                        gint64      from,
+                        gint64      to)
+{
+  g_return_if_fail (WD_IS_ROW_MODEL (self));
+
+  if (self->query.from == from && self->query.to == to)
+    return;
+  self->query.from = from;
+  self->query.to = to;
+  wd_row_model_reload (self);
+}
+
+/* Leaves out cancelled and rejected orders: what will or did happen. */
+void
+wd_row_model_set_live (WdRowModel *self,
+                       gboolean    live)
+{
+  g_return_if_fail (WD_IS_ROW_MODEL (self));
+
+  if (self->query.live == live)
+    return;
+  self->query.live = live;
+  wd_row_model_reload (self);
+}
+
+void
+wd_row_model_set_text (WdRowModel *self,
+                       const char *text)
+{
+  g_return_if_fail (WD_IS_ROW_MODEL (self));
+
+  if (replace (&self->query.text, text))
+    wd_row_model_reload (self);
+}
+
+gboolean
+wd_row_model_get_loading (WdRowModel *self)
+{
+  g_return_val_if_fail (WD_IS_ROW_MODEL (self), FALSE);
+  return self->loading != NULL;
+}
+
+static void
+on_keys_read (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(WdRowModel) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) keys = wd_workspace_read_finish (WD_WORKSPACE (source), result, &error);
+  guint removed;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->loading);
+
+  if (keys == NULL)
+    g_warning ("The %s list could not be read: %s", self->query.kind, error->message);
+  else
+    {
+      removed = self->keys->len;
+      g_array_unref (self->keys);
+      self->keys = g_steal_pointer (&keys);
+      g_hash_table_remove_all (self->pages);
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, self->keys->len);
+      /* Also when the count stayed: views learn the first load is done. */
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+    }
+
+  if (self->reload_again)
+    {
+      self->reload_again = FALSE;
+      wd_row_model_reload (self);
+    }
+  else
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+/* At most one read runs; changes meanwhile start one more after it. */
+void
+wd_row_model_reload (WdRowModel *self)
+{
+  g_return_if_fail (WD_IS_ROW_MODEL (self));
+
+  if (self->loading != NULL)
+    {
+      self->reload_again = TRUE;
+      return;
+    }
+  self->loading = g_cancellable_new ();
+  wd_workspace_read_async (self->workspace, read_keys, query_copy (&self->query), (GDestroyNotify) query_free,
+                           (GDestroyNotify) g_array_unref, self->loading, on_keys_read, g_object_ref (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}

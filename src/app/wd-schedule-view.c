@@ -1,0 +1,250 @@
+/* wd-schedule-view.c: the coming days' events. */
+#define G_LOG_DOMAIN "wudan"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "wd-order-actions.h"
+#include "wd-row.h"
+#include "wd-schedule-view.h"
+#include "wd-time.h"
+#include "wd-ui-util.h"
+#include "wd-view.h"
+
+struct _WdScheduleView
+{
+  AdwBin          parent_instance;
+
+  GtkSearchEntry *search_entry;
+  GtkDropDown    *days_filter;
+  GtkDropDown    *subdistrict_filter;
+  GtkStack       *content_stack;
+  GtkListView    *list_view;
+
+  WdWorkspace    *workspace;
+  WdRowModel     *model;
+};
+
+static const char * const day_choices[] = { "7", "14", "31", NULL };
+
+static void wd_schedule_view_view_init (WdViewInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (WdScheduleView, wd_schedule_view, ADW_TYPE_BIN,
+                               G_IMPLEMENT_INTERFACE (WD_TYPE_VIEW, wd_schedule_view_view_init))
+
+static void
+wd_schedule_view_dispose (GObject *object)
+{
+  WdScheduleView *self = WD_SCHEDULE_VIEW (object);
+
+  g_clear_object (&self->workspace);
+  /* The list views may keep the model alive after this view is gone. */
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_data (self->model, self);
+  g_clear_object (&self->model);
+  G_OBJECT_CLASS (wd_schedule_view_parent_class)->dispose (object);
+}
+
+static void
+on_search_changed (WdScheduleView *self)
+{
+  if (self->model != NULL)
+    wd_row_model_set_text (self->model, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+}
+
+/* From the start of today, so an event this morning still shows. */
+static void
+on_filter_changed (WdScheduleView *self)
+{
+  const char *days = wd_drop_down_get_id (self->days_filter);
+  gint64 today;
+
+  if (self->model == NULL)
+    return;
+  today = wd_time_day_start (wd_workspace_now (self->workspace),
+                             wd_store_get_time_zone (wd_workspace_get_store (self->workspace)));
+  wd_row_model_set_range (self->model, today, today + g_ascii_strtoll (days ? days : "7", NULL, 10) * 86400);
+  wd_row_model_set_filter (self->model, "subdistrict_id", wd_drop_down_get_id (self->subdistrict_filter));
+}
+
+static void
+on_activate (WdScheduleView *self,
+             guint           position)
+{
+  g_autoptr(WdRow) row = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+
+  if (row != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-order", "s", wd_row_get_id (row));
+}
+
+static void
+wd_schedule_view_class_init (WdScheduleViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = wd_schedule_view_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/cn/wudan/Wudan/wd-schedule-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, WdScheduleView, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, WdScheduleView, days_filter);
+  gtk_widget_class_bind_template_child (widget_class, WdScheduleView, subdistrict_filter);
+  gtk_widget_class_bind_template_child (widget_class, WdScheduleView, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, WdScheduleView, list_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_activate);
+}
+
+static void
+wd_schedule_view_init (WdScheduleView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+static GtkWidget *
+row_label (const char *css)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (css != NULL)
+    gtk_widget_add_css_class (label, css);
+  return label;
+}
+
+static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *day = row_label ("title-4");
+  GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *time = row_label ("numeric");
+  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+
+  gtk_widget_set_margin_top (day, 12);
+  gtk_widget_set_size_request (time, 110, -1);
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_box_append (GTK_BOX (text), row_label ("heading"));
+  gtk_box_append (GTK_BOX (text), row_label ("dim-label"));
+  gtk_box_append (GTK_BOX (line), time);
+  gtk_box_append (GTK_BOX (line), text);
+  gtk_box_append (GTK_BOX (box), day);
+  gtk_box_append (GTK_BOX (box), line);
+  gtk_widget_set_margin_start (box, 18);
+  gtk_widget_set_margin_end (box, 18);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_list_item_set_child (item, box);
+}
+
+/* A day's heading shows above its first event (the list has no section
+ * headers in GTK 4.8). */
+static gboolean
+starts_day (WdScheduleView *self,
+            guint           position,
+            gint64          day)
+{
+  g_autoptr(WdRow) previous = NULL;
+  GTimeZone *tz = wd_store_get_time_zone (wd_workspace_get_store (self->workspace));
+
+  if (position == 0)
+    return TRUE;
+  previous = g_list_model_get_item (G_LIST_MODEL (self->model), position - 1);
+  return previous == NULL || wd_time_day_start (wd_row_get_int (previous, "starts_at"), tz) != day;
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          WdScheduleView           *self)
+{
+  WdRow *row = gtk_list_item_get_item (item);
+  WdStore *store = wd_workspace_get_store (self->workspace);
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *day = gtk_widget_get_first_child (box);
+  GtkWidget *line = gtk_widget_get_next_sibling (day);
+  GtkWidget *time = gtk_widget_get_first_child (line);
+  GtkWidget *text = gtk_widget_get_next_sibling (time);
+  GtkWidget *title = gtk_widget_get_first_child (text);
+  GtkWidget *detail = gtk_widget_get_next_sibling (title);
+  GtkWidget *chip = gtk_widget_get_next_sibling (text);
+  gint64 starts_at = wd_row_get_int (row, "starts_at");
+  gint64 day_start = wd_time_day_start (starts_at, wd_store_get_time_zone (store));
+  /* TRANSLATORS: a day heading of the schedule; strftime format */
+  g_autofree char *day_text = wd_format_time (store, starts_at, _("%A, %B %-d"));
+  g_autofree char *start = wd_format_time (store, starts_at, "%H:%M");
+  g_autofree char *end = wd_format_time (store, wd_row_get_int (row, "ends_at"), "%H:%M");
+  g_autofree char *time_text = g_strdup_printf ("%s–%s", start, end);
+  const char *assignee = wd_row_get_string (row, "assignee_name");
+  g_autofree char *detail_text = g_strdup_printf ("%s（%s）· %s · %s", wd_row_get_string (row, "venue"),
+                                                  wd_row_get_string (row, "venue_kind_name"),
+                                                  wd_row_get_string (row, "subdistrict_name"),
+                                                  *assignee ? assignee : _("not yet dispatched"));
+
+  gtk_label_set_text (GTK_LABEL (day), day_text);
+  gtk_widget_set_visible (day, starts_day (self, gtk_list_item_get_position (item), day_start));
+  gtk_label_set_text (GTK_LABEL (time), time_text);
+  gtk_label_set_text (GTK_LABEL (title), wd_row_get_string (row, "title"));
+  gtk_label_set_text (GTK_LABEL (detail), detail_text);
+  if (chip != NULL)
+    gtk_box_remove (GTK_BOX (line), chip);
+  gtk_box_append (GTK_BOX (line), wd_status_chip_new (wd_row_get_string (row, "state")));
+}
+
+static void
+on_n_items (WdRowModel     *model,
+            GParamSpec     *pspec,
+            WdScheduleView *self)
+{
+  gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (model)) == 0;
+
+  gtk_stack_set_visible_child_name (self->content_stack, empty ? "empty" : "results");
+}
+
+static void
+wd_schedule_view_bind (WdView      *view,
+                       WdWorkspace *workspace)
+{
+  WdScheduleView *self = WD_SCHEDULE_VIEW (view);
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkNoSelection) selection = NULL;
+  g_autoptr(JsonArray) subdistricts = wd_store_list_all (wd_workspace_get_store (workspace), "subdistrict", NULL);
+  const char *day_labels[] = { _("Next 7 days"), _("Next 14 days"), _("Next 31 days"), NULL };
+
+  self->workspace = g_object_ref (workspace);
+  wd_drop_down_fill_pairs (self->days_filter, day_choices, day_labels, NULL);
+  wd_drop_down_fill (self->subdistrict_filter, subdistricts, "id", "name", _("All sub-districts"));
+
+  self->model = wd_row_model_new (workspace, "order");
+  wd_row_model_set_live (self->model, TRUE);
+  g_signal_connect (self->model, "notify::n-items", G_CALLBACK (on_n_items), self);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
+  gtk_list_view_set_factory (self->list_view, factory);
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+  on_filter_changed (self);
+}
+
+static void
+wd_schedule_view_focus_search (WdView *view)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (WD_SCHEDULE_VIEW (view)->search_entry));
+}
+
+static void
+wd_schedule_view_view_init (WdViewInterface *iface)
+{
+  iface->bind = wd_schedule_view_bind;
+  iface->focus_search = wd_schedule_view_focus_search;
+}
+
+WdRowModel *
+wd_schedule_view_get_model (WdScheduleView *self)
+{
+  return self->model;
+}

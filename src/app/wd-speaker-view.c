@@ -1,0 +1,255 @@
+/* wd-speaker-view.c: the speaker library. */
+#define G_LOG_DOMAIN "wudan"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "wd-forms.h"
+#include "wd-row.h"
+#include "wd-speaker-view.h"
+#include "wd-ui-util.h"
+#include "wd-view.h"
+
+struct _WdSpeakerView
+{
+  AdwBin          parent_instance;
+
+  GtkSearchEntry *search_entry;
+  GtkDropDown    *topic_filter;
+  GtkDropDown    *subdistrict_filter;
+  GtkWidget      *add_button;
+  GtkLabel       *count_label;
+  GtkStack       *content_stack;
+  GtkListView    *list_view;
+
+  WdWorkspace    *workspace;
+  WdRowModel     *model;
+};
+
+static void wd_speaker_view_view_init (WdViewInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (WdSpeakerView, wd_speaker_view, ADW_TYPE_BIN,
+                               G_IMPLEMENT_INTERFACE (WD_TYPE_VIEW, wd_speaker_view_view_init))
+
+static void
+wd_speaker_view_dispose (GObject *object)
+{
+  WdSpeakerView *self = WD_SPEAKER_VIEW (object);
+
+  if (self->workspace != NULL)
+    g_signal_handlers_disconnect_by_data (self->workspace, self);
+  g_clear_object (&self->workspace);
+  /* The list views may keep the model alive after this view is gone. */
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_data (self->model, self);
+  g_clear_object (&self->model);
+  G_OBJECT_CLASS (wd_speaker_view_parent_class)->dispose (object);
+}
+
+static void
+on_search_changed (WdSpeakerView *self)
+{
+  if (self->model != NULL)
+    wd_row_model_set_text (self->model, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+}
+
+static void
+on_filter_changed (WdSpeakerView *self)
+{
+  if (self->model == NULL)
+    return;
+  wd_row_model_set_filter (self->model, "topic_id", wd_drop_down_get_id (self->topic_filter));
+  wd_row_model_set_filter (self->model, "subdistrict_id", wd_drop_down_get_id (self->subdistrict_filter));
+}
+
+static void
+on_activate (WdSpeakerView *self,
+             guint          position)
+{
+  g_autoptr(WdRow) row = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+
+  if (row != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-speaker", "s", wd_row_get_id (row));
+}
+
+static void
+add_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  WdSpeakerView *self = WD_SPEAKER_VIEW (widget);
+
+  gtk_window_present (GTK_WINDOW (wd_forms_edit_speaker (widget, self->workspace, NULL)));
+}
+
+static void
+wd_speaker_view_class_init (WdSpeakerViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = wd_speaker_view_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/cn/wudan/Wudan/wd-speaker-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, WdSpeakerView, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, WdSpeakerView, topic_filter);
+  gtk_widget_class_bind_template_child (widget_class, WdSpeakerView, subdistrict_filter);
+  gtk_widget_class_bind_template_child (widget_class, WdSpeakerView, add_button);
+  gtk_widget_class_bind_template_child (widget_class, WdSpeakerView, count_label);
+  gtk_widget_class_bind_template_child (widget_class, WdSpeakerView, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, WdSpeakerView, list_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_activate);
+  gtk_widget_class_install_action (widget_class, "speakers.add", NULL, add_action);
+}
+
+static void
+wd_speaker_view_init (WdSpeakerView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+static GtkWidget *
+text_label (const char *css)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (css != NULL)
+    gtk_widget_add_css_class (label, css);
+  return label;
+}
+
+static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *avatar = adw_avatar_new (40, NULL, TRUE);
+  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *stats = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *rating = text_label ("numeric");
+  GtkWidget *lectures = text_label ("dim-label");
+
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_box_append (GTK_BOX (text), text_label ("heading"));
+  gtk_box_append (GTK_BOX (text), text_label ("dim-label"));
+  gtk_label_set_xalign (GTK_LABEL (rating), 1);
+  gtk_label_set_xalign (GTK_LABEL (lectures), 1);
+  gtk_box_append (GTK_BOX (stats), rating);
+  gtk_box_append (GTK_BOX (stats), lectures);
+  gtk_box_append (GTK_BOX (box), avatar);
+  gtk_box_append (GTK_BOX (box), text);
+  gtk_box_append (GTK_BOX (box), stats);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          gpointer                  user_data)
+{
+  WdRow *row = gtk_list_item_get_item (item);
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *avatar = gtk_widget_get_first_child (box);
+  GtkWidget *text = gtk_widget_get_next_sibling (avatar);
+  GtkWidget *stats = gtk_widget_get_next_sibling (text);
+  GtkWidget *name = gtk_widget_get_first_child (text);
+  GtkWidget *detail = gtk_widget_get_next_sibling (name);
+  GtkWidget *rating = gtk_widget_get_first_child (stats);
+  GtkWidget *lectures = gtk_widget_get_next_sibling (rating);
+  const char *title = wd_row_get_string (row, "title");
+  const char *subdistrict = wd_row_get_string (row, "subdistrict_name");
+  gint64 n_ratings = wd_row_get_int (row, "ratings");
+  gint64 n_lectures = wd_row_get_int (row, "lectures");
+  g_autofree char *name_text = *title ? g_strdup_printf ("%s · %s", wd_row_get_string (row, "name"), title)
+                                      : g_strdup (wd_row_get_string (row, "name"));
+  g_autofree char *detail_text = g_strdup_printf ("%s · %s", wd_row_get_string (row, "topic_names"),
+                                                  *subdistrict ? subdistrict : _("District-wide"));
+  g_autofree char *rating_text = n_ratings > 0
+    ? g_strdup_printf ("★ %.1f (%d)", wd_row_get_double (row, "rating"), (int) n_ratings)
+    : g_strdup (_("Not yet rated"));
+  g_autofree char *lecture_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d lecture", "%d lectures",
+                                                                (gulong) n_lectures),
+                                                   (int) n_lectures);
+
+  adw_avatar_set_text (ADW_AVATAR (avatar), wd_row_get_string (row, "name"));
+  gtk_label_set_text (GTK_LABEL (name), name_text);
+  gtk_label_set_text (GTK_LABEL (detail), detail_text);
+  gtk_label_set_text (GTK_LABEL (rating), rating_text);
+  gtk_label_set_text (GTK_LABEL (lectures), lecture_text);
+  gtk_widget_set_opacity (box, wd_row_get_bool (row, "active") ? 1.0 : 0.55);
+}
+
+static void
+on_n_items (WdRowModel    *model,
+            GParamSpec    *pspec,
+            WdSpeakerView *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (model));
+  g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u speaker", "%u speakers", n), n);
+
+  gtk_label_set_text (self->count_label, text);
+  gtk_stack_set_visible_child_name (self->content_stack, n == 0 ? "empty" : "results");
+}
+
+static void
+on_workspace_changed (WdWorkspace   *workspace,
+                      WdSpeakerView *self)
+{
+  WdRole role = wd_workspace_get_actor (workspace)->role;
+
+  gtk_widget_set_visible (self->add_button, role == WD_ROLE_CENTRE || role == WD_ROLE_ADMIN);
+}
+
+static void
+wd_speaker_view_bind (WdView      *view,
+                      WdWorkspace *workspace)
+{
+  WdSpeakerView *self = WD_SPEAKER_VIEW (view);
+  WdStore *store = wd_workspace_get_store (workspace);
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkNoSelection) selection = NULL;
+  g_autoptr(JsonArray) topics = wd_store_list_all (store, "topic", NULL);
+  g_autoptr(JsonArray) subdistricts = wd_store_list_all (store, "subdistrict", NULL);
+
+  self->workspace = g_object_ref (workspace);
+  wd_drop_down_fill (self->topic_filter, topics, "id", "name", _("All topics"));
+  wd_drop_down_fill (self->subdistrict_filter, subdistricts, "id", "name", _("All sub-districts"));
+  g_signal_connect (workspace, "changed", G_CALLBACK (on_workspace_changed), self);
+  on_workspace_changed (workspace, self);
+
+  self->model = wd_row_model_new (workspace, "speaker");
+  g_signal_connect (self->model, "notify::n-items", G_CALLBACK (on_n_items), self);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
+  gtk_list_view_set_factory (self->list_view, factory);
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+  wd_row_model_reload (self->model);
+}
+
+static void
+wd_speaker_view_focus_search (WdView *view)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (WD_SPEAKER_VIEW (view)->search_entry));
+}
+
+static void
+wd_speaker_view_view_init (WdViewInterface *iface)
+{
+  iface->bind = wd_speaker_view_bind;
+  iface->focus_search = wd_speaker_view_focus_search;
+}
+
+WdRowModel *
+wd_speaker_view_get_model (WdSpeakerView *self)
+{
+  return self->model;
+}

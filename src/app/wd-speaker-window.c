@@ -1,0 +1,281 @@
+/* wd-speaker-window.c: a speaker's profile. */
+#define G_LOG_DOMAIN "wudan"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "wd-forms.h"
+#include "wd-order-actions.h"
+#include "wd-speaker-window.h"
+#include "wd-ui-util.h"
+
+#define N_LECTURES 20
+
+struct _WdSpeakerWindow
+{
+  AdwWindow       parent_instance;
+
+  AdwWindowTitle *window_title;
+  GtkWidget      *main_button;
+  GtkBox         *content_box;
+
+  WdWorkspace    *workspace;
+  char           *speaker_id;
+  JsonObject     *speaker;
+};
+
+G_DEFINE_FINAL_TYPE (WdSpeakerWindow, wd_speaker_window, ADW_TYPE_WINDOW)
+
+static void
+wd_speaker_window_dispose (GObject *object)
+{
+  WdSpeakerWindow *self = WD_SPEAKER_WINDOW (object);
+
+  if (self->workspace != NULL)
+    g_signal_handlers_disconnect_by_data (self->workspace, self);
+  g_clear_object (&self->workspace);
+  G_OBJECT_CLASS (wd_speaker_window_parent_class)->dispose (object);
+}
+
+static void
+wd_speaker_window_finalize (GObject *object)
+{
+  WdSpeakerWindow *self = WD_SPEAKER_WINDOW (object);
+
+  g_free (self->speaker_id);
+  g_clear_pointer (&self->speaker, json_object_unref);
+  G_OBJECT_CLASS (wd_speaker_window_parent_class)->finalize (object);
+}
+
+static void
+edit_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  WdSpeakerWindow *self = WD_SPEAKER_WINDOW (widget);
+
+  if (self->speaker != NULL)
+    gtk_window_present (GTK_WINDOW (wd_forms_edit_speaker (widget, self->workspace, self->speaker)));
+}
+
+static void
+wd_speaker_window_class_init (WdSpeakerWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = wd_speaker_window_dispose;
+  object_class->finalize = wd_speaker_window_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/cn/wudan/Wudan/wd-speaker-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, WdSpeakerWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, WdSpeakerWindow, main_button);
+  gtk_widget_class_bind_template_child (widget_class, WdSpeakerWindow, content_box);
+  gtk_widget_class_install_action (widget_class, "speaker.main", NULL, edit_action);
+}
+
+static void
+wd_speaker_window_init (WdSpeakerWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_button_set_label (GTK_BUTTON (self->main_button), _("_Edit"));
+  gtk_widget_remove_css_class (self->main_button, "suggested-action");
+}
+
+static const char *
+member (JsonObject *object,
+        const char *name)
+{
+  const char *value = json_object_get_string_member_with_default (object, name, "");
+
+  return value ? value : "";
+}
+
+static GtkWidget *
+new_group (WdSpeakerWindow *self,
+           const char      *title)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
+  gtk_box_append (self->content_box, group);
+  return group;
+}
+
+static void
+add_row (GtkWidget  *group,
+         const char *title,
+         const char *value)
+{
+  if (value != NULL && *value != '\0')
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (title, value));
+}
+
+static void
+add_lecture (WdSpeakerWindow *self,
+             GtkWidget       *group,
+             JsonObject      *order)
+{
+  WdStore *store = wd_workspace_get_store (self->workspace);
+  g_autofree char *when = wd_format_span (store, json_object_get_int_member (order, "starts_at"),
+                                          json_object_get_int_member (order, "ends_at"));
+  JsonNode *rating = json_object_get_member (order, "rating");
+  g_autofree char *subtitle = rating && !JSON_NODE_HOLDS_NULL (rating)
+    ? g_strdup_printf ("%s · %s · ★%d %s", when, member (order, "venue"), (int) json_node_get_int (rating),
+                       member (order, "rating_comment"))
+    : g_strdup_printf ("%s · %s", when, member (order, "venue"));
+  GtkWidget *row = wd_action_row_new (member (order, "title"), subtitle);
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "lectures.open-order");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", member (order, "id"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), wd_status_chip_new (member (order, "state")));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+}
+
+static void
+fill_lectures (WdSpeakerWindow *self,
+               gboolean         upcoming)
+{
+  WdStore *store = wd_workspace_get_store (self->workspace);
+  gint64 now = wd_workspace_now (self->workspace);
+  WdOrderFilter filter = { .assignee_id = self->speaker_id, .live = TRUE };
+  g_autoptr(GArray) keys = NULL;
+  g_autoptr(JsonArray) orders = NULL;
+  GtkWidget *group = new_group (self, upcoming ? _("Upcoming Lectures") : _("Past Lectures"));
+  guint first;
+
+  if (upcoming)
+    filter.from = now;
+  else
+    filter.to = now;
+  keys = wd_store_order_keys (store, &filter, NULL, NULL);
+  if (keys == NULL || keys->len == 0)
+    {
+      add_row (group, upcoming ? _("None planned") : _("None yet"), " ");
+      return;
+    }
+  /* Upcoming: the next ones; past: the latest ones, newest first. */
+  first = upcoming ? 0 : (keys->len > N_LECTURES ? keys->len - N_LECTURES : 0);
+  orders = wd_store_get_rows (store, "order", &g_array_index (keys, gint64, first),
+                              MIN (keys->len - first, N_LECTURES), NULL);
+  for (guint i = 0; orders != NULL && i < json_array_get_length (orders); i++)
+    add_lecture (self, group,
+                 json_array_get_object_element (orders, upcoming ? i : json_array_get_length (orders) - 1 - i));
+}
+
+static void
+refresh (WdSpeakerWindow *self)
+{
+  WdStore *store = wd_workspace_get_store (self->workspace);
+  const WdActor *actor = wd_workspace_get_actor (self->workspace);
+  g_autoptr(GError) error = NULL;
+  JsonObject *speaker = wd_store_get (store, "speaker", self->speaker_id, &error);
+  GtkWidget *child, *header, *avatar, *names, *name, *title, *group, *bio;
+  g_autofree char *title_text = NULL;
+  g_autofree char *record = NULL;
+  g_autofree char *phone = NULL;
+  gint64 ratings;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->content_box))) != NULL)
+    gtk_box_remove (self->content_box, child);
+  if (speaker == NULL)
+    {
+      gtk_box_append (self->content_box, gtk_label_new (error->message));
+      return;
+    }
+  g_clear_pointer (&self->speaker, json_object_unref);
+  self->speaker = speaker;
+
+  adw_window_title_set_title (self->window_title, member (speaker, "name"));
+  gtk_window_set_title (GTK_WINDOW (self), member (speaker, "name"));
+  gtk_widget_set_visible (self->main_button, actor->role == WD_ROLE_CENTRE || actor->role == WD_ROLE_ADMIN);
+
+  header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
+  avatar = adw_avatar_new (96, member (speaker, "name"), TRUE);
+  names = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  name = gtk_label_new (member (speaker, "name"));
+  title_text = g_strdup_printf ("%s %s", member (speaker, "title"), member (speaker, "organisation"));
+  title = gtk_label_new (title_text);
+  gtk_widget_add_css_class (name, "title-1");
+  gtk_widget_add_css_class (title, "dim-label");
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+  gtk_widget_set_valign (names, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (names), name);
+  gtk_box_append (GTK_BOX (names), title);
+  gtk_box_append (GTK_BOX (header), avatar);
+  gtk_box_append (GTK_BOX (header), names);
+  gtk_box_append (self->content_box, header);
+
+  ratings = json_object_get_int_member_with_default (speaker, "ratings", 0);
+  record = ratings > 0
+    ? g_strdup_printf (_("★ %.1f from %d ratings · %d lectures · %.1f service hours"),
+                       json_object_get_double_member_with_default (speaker, "rating", 0), (int) ratings,
+                       (int) json_object_get_int_member_with_default (speaker, "lectures", 0),
+                       json_object_get_double_member_with_default (speaker, "hours", 0))
+    : g_strdup_printf (_("Not yet rated · %d lectures"),
+                       (int) json_object_get_int_member_with_default (speaker, "lectures", 0));
+  phone = actor->role == WD_ROLE_CENTRE || actor->role == WD_ROLE_ADMIN
+    ? g_strdup (member (speaker, "phone")) : wd_mask_phone (member (speaker, "phone"));
+
+  group = new_group (self, _("Profile"));
+  add_row (group, _("Topics"), member (speaker, "topic_names"));
+  add_row (group, _("Sub-district"), *member (speaker, "subdistrict_name") ? member (speaker, "subdistrict_name")
+                                                                          : _("District-wide"));
+  add_row (group, _("Phone"), phone);
+  add_row (group, _("Record"), record);
+  if (!json_object_get_boolean_member_with_default (speaker, "active", TRUE))
+    add_row (group, _("Status"), _("Not taking lectures at present"));
+
+  group = new_group (self, _("Biography"));
+  bio = gtk_label_new (*member (speaker, "bio") ? member (speaker, "bio") : _("No biography yet."));
+  gtk_label_set_wrap (GTK_LABEL (bio), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (bio), 0);
+  gtk_label_set_selectable (GTK_LABEL (bio), TRUE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), bio);
+
+  fill_lectures (self, TRUE);
+  fill_lectures (self, FALSE);
+}
+
+static void
+on_workspace_changed (WdWorkspace     *workspace,
+                      WdSpeakerWindow *self)
+{
+  refresh (self);
+}
+
+static void
+on_open_order (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (user_data));
+
+  if (parent != NULL)
+    gtk_widget_activate_action_variant (GTK_WIDGET (parent), "win.show-order", parameter);
+}
+
+WdSpeakerWindow *
+wd_speaker_window_new (GtkWindow   *parent,
+                       WdWorkspace *workspace,
+                       const char  *speaker_id)
+{
+  WdSpeakerWindow *self = g_object_new (WD_TYPE_SPEAKER_WINDOW, "transient-for", parent, NULL);
+  GSimpleActionGroup *group = g_simple_action_group_new ();
+  g_autoptr(GSimpleAction) action = g_simple_action_new ("open-order", G_VARIANT_TYPE_STRING);
+
+  g_signal_connect (action, "activate", G_CALLBACK (on_open_order), self);
+  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (action));
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "lectures", G_ACTION_GROUP (group));
+  g_object_unref (group);
+
+  self->workspace = g_object_ref (workspace);
+  self->speaker_id = g_strdup (speaker_id);
+  g_signal_connect (workspace, "changed", G_CALLBACK (on_workspace_changed), self);
+  refresh (self);
+  return self;
+}

@@ -1,0 +1,224 @@
+/* wd-ui-util.c: helpers the views share. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "wd-time.h"
+#include "wd-types.h"
+#include "wd-ui-util.h"
+
+/* The ids ride along with the labels the drop-down shows; position 0 is
+ * "all" (id NULL) when all_label is given. */
+static void
+set_choices (GtkDropDown *drop_down,
+             GPtrArray   *ids,
+             GPtrArray   *labels)
+{
+  g_autoptr(GtkStringList) model = NULL;
+
+  g_ptr_array_add (labels, NULL);
+  model = gtk_string_list_new ((const char * const *) labels->pdata);
+  g_object_set_data_full (G_OBJECT (drop_down), "wd-ids", g_ptr_array_ref (ids),
+                          (GDestroyNotify) g_ptr_array_unref);
+  gtk_drop_down_set_model (drop_down, G_LIST_MODEL (model));
+  gtk_drop_down_set_selected (drop_down, 0);
+}
+
+void
+wd_drop_down_fill (GtkDropDown *drop_down,
+                   JsonArray   *rows,
+                   const char  *id_member,
+                   const char  *label_member,
+                   const char  *all_label)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  if (all_label != NULL)
+    {
+      g_ptr_array_add (ids, NULL);
+      g_ptr_array_add (labels, (gpointer) all_label);
+    }
+  for (guint i = 0; rows != NULL && i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+
+      g_ptr_array_add (ids, g_strdup (json_object_get_string_member_with_default (row, id_member, "")));
+      g_ptr_array_add (labels, (gpointer) json_object_get_string_member_with_default (row, label_member, ""));
+    }
+  set_choices (drop_down, ids, labels);
+}
+
+void
+wd_drop_down_fill_pairs (GtkDropDown        *drop_down,
+                         const char * const *ids_in,
+                         const char * const *labels_in,
+                         const char         *all_label)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  if (all_label != NULL)
+    {
+      g_ptr_array_add (ids, NULL);
+      g_ptr_array_add (labels, (gpointer) all_label);
+    }
+  for (guint i = 0; ids_in[i] != NULL; i++)
+    {
+      g_ptr_array_add (ids, g_strdup (ids_in[i]));
+      g_ptr_array_add (labels, (gpointer) labels_in[i]);
+    }
+  set_choices (drop_down, ids, labels);
+}
+
+const char *
+wd_drop_down_get_id (GtkDropDown *drop_down)
+{
+  GPtrArray *ids = g_object_get_data (G_OBJECT (drop_down), "wd-ids");
+  guint selected = gtk_drop_down_get_selected (drop_down);
+
+  if (ids == NULL || selected >= ids->len)
+    return NULL;
+  return g_ptr_array_index (ids, selected);
+}
+
+void
+wd_drop_down_set_id (GtkDropDown *drop_down,
+                     const char  *id)
+{
+  GPtrArray *ids = g_object_get_data (G_OBJECT (drop_down), "wd-ids");
+
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (ids, i), id) == 0)
+      {
+        gtk_drop_down_set_selected (drop_down, i);
+        return;
+      }
+}
+
+char *
+wd_format_time (WdStore    *store,
+                gint64      unix_time,
+                const char *format)
+{
+  if (unix_time == 0)
+    return g_strdup ("");
+  return wd_time_format_local (unix_time, wd_store_get_time_zone (store), format);
+}
+
+/* "12月5日 周六 09:00–11:00": the day once, both times. */
+char *
+wd_format_span (WdStore *store,
+                gint64   starts_at,
+                gint64   ends_at)
+{
+  /* TRANSLATORS: strftime format of an event's day and start, see g_date_time_format() */
+  g_autofree char *start = wd_format_time (store, starts_at, _("%b %-d %a %H:%M"));
+  g_autofree char *end = wd_format_time (store, ends_at, "%H:%M");
+
+  return g_strdup_printf ("%s–%s", start, end);
+}
+
+char *
+wd_format_money (gint64 cents)
+{
+  /* TRANSLATORS: an amount of money in yuan; %s is the number */
+  g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT ".%02d", cents / 100, (int) ABS (cents % 100));
+
+  return g_strdup_printf (_("¥%s"), number);
+}
+
+/* Short notices show at the foot of the main window (win.notify); a
+ * dialog passes them on to the window it belongs to. */
+void
+wd_toast (GtkWidget  *widget,
+          const char *message)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWindow *window = root && GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+
+  for (; window != NULL; window = gtk_window_get_transient_for (window))
+    if (gtk_widget_activate_action (GTK_WIDGET (window), "win.notify", "s", message))
+      return;
+  g_message ("%s", message);
+}
+
+/* An error the user must read and act on: a dialog, never a log line. */
+void
+wd_show_error (GtkWidget    *widget,
+               const char   *heading,
+               const GError *error)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *dialog = adw_message_dialog_new (root && GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                              heading, error ? error->message : NULL);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Preference groups cannot list their rows; these remember them, so a
+ * page can be filled again when its data changed. */
+void
+wd_group_add (AdwPreferencesGroup *group,
+              GtkWidget           *row)
+{
+  GPtrArray *rows = g_object_get_data (G_OBJECT (group), "wd-rows");
+
+  if (rows == NULL)
+    {
+      rows = g_ptr_array_new ();
+      g_object_set_data_full (G_OBJECT (group), "wd-rows", rows, (GDestroyNotify) g_ptr_array_unref);
+    }
+  g_ptr_array_add (rows, row);
+  adw_preferences_group_add (group, row);
+}
+
+void
+wd_group_clear (AdwPreferencesGroup *group)
+{
+  GPtrArray *rows = g_object_get_data (G_OBJECT (group), "wd-rows");
+
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
+    adw_preferences_group_remove (group, g_ptr_array_index (rows, i));
+  if (rows != NULL)
+    g_ptr_array_set_size (rows, 0);
+}
+
+void
+wd_clear_list_box (GtkListBox *list_box)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list_box))) != NULL)
+    gtk_list_box_remove (list_box, child);
+}
+
+GtkWidget *
+wd_action_row_new (const char *title,
+                   const char *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title ? title : "");
+  if (subtitle != NULL && *subtitle != '\0')
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  return row;
+}
+
+/* The state of an order as a small coloured label, the same everywhere. */
+GtkWidget *
+wd_status_chip_new (const char *state)
+{
+  WdOrderState value;
+  GtkWidget *label = gtk_label_new (NULL);
+  g_autofree char *css = g_strdup_printf ("state-%s", state);
+
+  if (wd_order_state_from_string (state, &value))
+    gtk_label_set_text (GTK_LABEL (label), wd_order_state_label (value));
+  gtk_widget_add_css_class (label, "state-chip");
+  gtk_widget_add_css_class (label, css);
+  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+  return label;
+}

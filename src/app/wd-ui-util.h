@@ -1,0 +1,46 @@
+/* wd-ui-util.h: small helpers the views share: choices in drop-downs,
+ * times in the district's zone, toasts, and errors shown to the user. */
+#pragma once
+
+#include <adwaita.h>
+#include <json-glib/json-glib.h>
+
+#include "wd-store.h"
+
+G_BEGIN_DECLS
+
+void        wd_drop_down_fill        (GtkDropDown  *drop_down,
+                                      JsonArray    *rows,
+                                      const char   *id_member,
+                                      const char   *label_member,
+                                      const char   *all_label);
+void        wd_drop_down_fill_pairs  (GtkDropDown  *drop_down,
+                                      const char * const *ids,
+                                      const char * const *labels,
+                                      const char   *all_label);
+const char *wd_drop_down_get_id      (GtkDropDown  *drop_down);
+void        wd_drop_down_set_id      (GtkDropDown  *drop_down,
+                                      const char   *id);
+
+char       *wd_format_time           (WdStore      *store,
+                                      gint64        unix_time,
+                                      const char   *format);
+char       *wd_format_span           (WdStore      *store,
+                                      gint64        starts_at,
+                                      gint64        ends_at);
+char       *wd_format_money          (gint64        cents);
+
+void        wd_toast                 (GtkWidget    *widget,
+                                      const char   *message);
+void        wd_show_error            (GtkWidget    *widget,
+                                      const char   *heading,
+                                      const GError *error);
+void        wd_group_add             (AdwPreferencesGroup *group,
+                                      GtkWidget    *row);
+void        wd_group_clear           (AdwPreferencesGroup *group);
+void        wd_clear_list_box        (GtkListBox   *list_box);
+GtkWidget  *wd_action_row_new        (const char   *title,
+                                      const char   *subtitle);
+GtkWidget  *wd_status_chip_new       (const char   *state);
+
+G_END_DECLS

@@ -1,0 +1,286 @@
+/* wd-window.c: the main window. */
+#define G_LOG_DOMAIN "wudan"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "wd-board-view.h"
+#include "wd-callback-view.h"
+#include "wd-forms.h"
+#include "wd-market-view.h"
+#include "wd-order-window.h"
+#include "wd-project-window.h"
+#include "wd-reward-view.h"
+#include "wd-schedule-view.h"
+#include "wd-speaker-view.h"
+#include "wd-speaker-window.h"
+#include "wd-sync-indicator.h"
+#include "wd-view.h"
+#include "wd-window.h"
+
+struct _WdWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  GtkRevealer          *notice_revealer;
+  GtkLabel             *notice_label;
+  guint                 notice_timeout;
+  AdwViewStack         *stack;
+  WdSyncIndicator      *sync_indicator;
+
+  WdWorkspace          *workspace;
+  GSettings            *settings;
+};
+
+#define NOTICE_SECONDS 5
+
+G_DEFINE_FINAL_TYPE (WdWindow, wd_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static const char * const view_names[] = {
+  "market", "speakers", "board", "callbacks", "rewards", "schedule",
+};
+
+static void
+wd_window_dispose (GObject *object)
+{
+  WdWindow *self = WD_WINDOW (object);
+
+  g_clear_handle_id (&self->notice_timeout, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), WD_TYPE_WINDOW);
+  g_clear_object (&self->workspace);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (wd_window_parent_class)->dispose (object);
+}
+
+/* Size and view are saved when the window closes, as GNOME apps do. */
+static gboolean
+wd_window_close_request (GtkWindow *window)
+{
+  WdWindow *self = WD_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set (self->settings, "window-size", "(ii)", width, height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  g_settings_set_string (self->settings, "last-view", wd_window_get_view (self));
+  return GTK_WINDOW_CLASS (wd_window_parent_class)->close_request (window);
+}
+
+static void
+new_order_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  WdWindow *self = WD_WINDOW (widget);
+
+  gtk_window_present (GTK_WINDOW (wd_forms_new_order (widget, self->workspace, NULL)));
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  WdWindow *self = WD_WINDOW (widget);
+  GtkWidget *view = adw_view_stack_get_visible_child (self->stack);
+
+  if (WD_IS_VIEW (view))
+    wd_view_focus_search (WD_VIEW (view));
+}
+
+static void
+view_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  wd_window_set_view (WD_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+show_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  WdWindow *self = WD_WINDOW (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+
+  if (g_str_equal (action_name, "win.show-order"))
+    wd_window_show_order (self, id);
+  else if (g_str_equal (action_name, "win.show-speaker"))
+    wd_window_show_speaker (self, id);
+  else
+    wd_window_show_project (self, id);
+}
+
+static gboolean
+hide_notice (gpointer data)
+{
+  WdWindow *self = data;
+
+  self->notice_timeout = 0;
+  gtk_revealer_set_reveal_child (self->notice_revealer, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/* A short word on what just happened, like a toast: the newest replaces
+ * the last. (AdwToastOverlay in libadwaita 1.2 reads freed memory when
+ * a toast's animation ends: caught by MALLOC_PERTURB_ in the UI tests.) */
+static void
+notify_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  WdWindow *self = WD_WINDOW (widget);
+
+  gtk_label_set_text (self->notice_label, g_variant_get_string (parameter, NULL));
+  gtk_revealer_set_reveal_child (self->notice_revealer, TRUE);
+  g_clear_handle_id (&self->notice_timeout, g_source_remove);
+  self->notice_timeout = g_timeout_add_seconds (NOTICE_SECONDS, hide_notice, self);
+}
+
+static void
+dismiss_notice_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  WdWindow *self = WD_WINDOW (widget);
+
+  g_clear_handle_id (&self->notice_timeout, g_source_remove);
+  hide_notice (self);
+}
+
+static void
+wd_window_class_init (WdWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = wd_window_dispose;
+  window_class->close_request = wd_window_close_request;
+
+  g_type_ensure (WD_TYPE_SYNC_INDICATOR);
+  g_type_ensure (WD_TYPE_MARKET_VIEW);
+  g_type_ensure (WD_TYPE_SPEAKER_VIEW);
+  g_type_ensure (WD_TYPE_BOARD_VIEW);
+  g_type_ensure (WD_TYPE_CALLBACK_VIEW);
+  g_type_ensure (WD_TYPE_REWARD_VIEW);
+  g_type_ensure (WD_TYPE_SCHEDULE_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/cn/wudan/Wudan/wd-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, WdWindow, notice_revealer);
+  gtk_widget_class_bind_template_child (widget_class, WdWindow, notice_label);
+  gtk_widget_class_bind_template_child (widget_class, WdWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, WdWindow, sync_indicator);
+
+  gtk_widget_class_install_action (widget_class, "win.new-order", NULL, new_order_action);
+  gtk_widget_class_install_action (widget_class, "win.notify", "s", notify_action);
+  gtk_widget_class_install_action (widget_class, "win.dismiss-notice", NULL, dismiss_notice_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.view", "s", view_action);
+  gtk_widget_class_install_action (widget_class, "win.show-order", "s", show_action);
+  gtk_widget_class_install_action (widget_class, "win.show-speaker", "s", show_action);
+  gtk_widget_class_install_action (widget_class, "win.show-project", "s", show_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-order", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (view_names); i++)
+    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK, "win.view", "s",
+                                         view_names[i]);
+}
+
+static void
+wd_window_init (WdWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->settings = g_settings_new ("cn.wudan.Wudan");
+}
+
+static void
+restore_state (WdWindow *self)
+{
+  int width, height;
+  g_autofree char *view = g_settings_get_string (self->settings, "last-view");
+
+  g_settings_get (self->settings, "window-size", "(ii)", &width, &height);
+  gtk_window_set_default_size (GTK_WINDOW (self), width, height);
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+  wd_window_set_view (self, view);
+}
+
+WdWindow *
+wd_window_new (AdwApplication *application,
+               WdWorkspace    *workspace)
+{
+  WdWindow *self = g_object_new (WD_TYPE_WINDOW, "application", application, NULL);
+
+  self->workspace = g_object_ref (workspace);
+  wd_sync_indicator_bind (self->sync_indicator, workspace);
+  for (guint i = 0; i < G_N_ELEMENTS (view_names); i++)
+    wd_view_bind (WD_VIEW (wd_window_get_view_widget (self, view_names[i])), workspace);
+  restore_state (self);
+  return self;
+}
+
+WdWorkspace *
+wd_window_get_workspace (WdWindow *self)
+{
+  g_return_val_if_fail (WD_IS_WINDOW (self), NULL);
+  return self->workspace;
+}
+
+void
+wd_window_set_view (WdWindow   *self,
+                    const char *name)
+{
+  g_return_if_fail (WD_IS_WINDOW (self));
+  if (name != NULL && adw_view_stack_get_child_by_name (self->stack, name) != NULL)
+    adw_view_stack_set_visible_child_name (self->stack, name);
+}
+
+const char *
+wd_window_get_view (WdWindow *self)
+{
+  g_return_val_if_fail (WD_IS_WINDOW (self), NULL);
+  return adw_view_stack_get_visible_child_name (self->stack);
+}
+
+GtkWidget *
+wd_window_get_view_widget (WdWindow   *self,
+                           const char *name)
+{
+  g_return_val_if_fail (WD_IS_WINDOW (self), NULL);
+  return adw_view_stack_get_child_by_name (self->stack, name);
+}
+
+GtkWindow *
+wd_window_show_order (WdWindow   *self,
+                      const char *order_id)
+{
+  GtkWindow *window = GTK_WINDOW (wd_order_window_new (GTK_WINDOW (self), self->workspace, order_id));
+
+  gtk_window_present (window);
+  return window;
+}
+
+GtkWindow *
+wd_window_show_speaker (WdWindow   *self,
+                        const char *speaker_id)
+{
+  GtkWindow *window = GTK_WINDOW (wd_speaker_window_new (GTK_WINDOW (self), self->workspace, speaker_id));
+
+  gtk_window_present (window);
+  return window;
+}
+
+GtkWindow *
+wd_window_show_project (WdWindow   *self,
+                        const char *project_id)
+{
+  GtkWindow *window = GTK_WINDOW (wd_project_window_new (GTK_WINDOW (self), self->workspace, project_id));
+
+  gtk_window_present (window);
+  return window;
+}

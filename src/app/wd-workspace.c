@@ -1,0 +1,377 @@
+/* wd-workspace.c: the app's controller for one local store. */
+#define G_LOG_DOMAIN "wudan"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "wd-json.h"
+#include "wd-keyring.h"
+#include "wd-operations.h"
+#include "wd-sync-client.h"
+#include "wd-sync-store.h"
+#include "wd-workspace.h"
+
+struct _WdWorkspace
+{
+  GObject       parent_instance;
+
+  WdStore      *store;          /* the UI thread's connection */
+  WdStore      *worker_store;   /* slow reads and sign-in, under worker_lock */
+  GMutex        worker_lock;
+  WdSyncEngine *engine;
+  WdActor      *actor;
+  gint64        fixed_now;
+};
+
+enum {
+  SIGNAL_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (WdWorkspace, wd_workspace, G_TYPE_OBJECT)
+
+static void
+wd_workspace_dispose (GObject *object)
+{
+  WdWorkspace *self = WD_WORKSPACE (object);
+
+  if (self->engine != NULL)
+    g_signal_handlers_disconnect_by_data (self->engine, self);
+  g_clear_object (&self->engine);
+  G_OBJECT_CLASS (wd_workspace_parent_class)->dispose (object);
+}
+
+static void
+wd_workspace_finalize (GObject *object)
+{
+  WdWorkspace *self = WD_WORKSPACE (object);
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->worker_store);
+  g_mutex_clear (&self->worker_lock);
+  g_clear_pointer (&self->actor, wd_actor_free);
+  G_OBJECT_CLASS (wd_workspace_parent_class)->finalize (object);
+}
+
+static void
+wd_workspace_class_init (WdWorkspaceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = wd_workspace_dispose;
+  object_class->finalize = wd_workspace_finalize;
+
+  /* Emitted when the store may hold new data: after an operation, after
+   * a sync brought changes, after signing in or out. */
+  signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+wd_workspace_init (WdWorkspace *self)
+{
+  g_mutex_init (&self->worker_lock);
+}
+
+static gboolean
+has_synced (WdStore *store)
+{
+  return wd_store_get_setting_int (store, "sync_schema", 0) > 0;
+}
+
+/* Signed in, the user is the server's account; on a store that never
+ * synced, the person at the desk acts as the centre. */
+void
+wd_workspace_reload_actor (WdWorkspace *self)
+{
+  g_autofree char *user_text = has_synced (self->store) ? wd_sync_store_get (self->store, "sync_user") : NULL;
+  g_autoptr(JsonObject) user = user_text ? wd_json_parse_object (user_text, -1, NULL) : NULL;
+  WdActor *actor = user ? wd_actor_from_json (user, "name") : NULL;
+
+  if (actor == NULL)
+    actor = wd_actor_new (g_get_user_name (), WD_ROLE_CENTRE);
+  g_clear_pointer (&self->actor, wd_actor_free);
+  self->actor = actor;
+}
+
+static void
+on_engine_synced (WdSyncEngine *engine,
+                  GParamSpec   *pspec,
+                  WdWorkspace  *self)
+{
+  wd_workspace_changed (self);
+}
+
+static char *
+keyring_password (const char *server,
+                  const char *user,
+                  gpointer    data)
+{
+  return wd_keyring_lookup (server, user);
+}
+
+WdWorkspace *
+wd_workspace_open (const char  *store_path,
+                   GError     **error)
+{
+  g_autoptr(WdWorkspace) self = g_object_new (WD_TYPE_WORKSPACE, NULL);
+
+  self->store = wd_store_open (store_path, error);
+  if (self->store == NULL)
+    return NULL;
+  self->worker_store = wd_store_open (store_path, error);
+  if (self->worker_store == NULL)
+    return NULL;
+  wd_workspace_reload_actor (self);
+
+  self->engine = wd_sync_engine_new (store_path);
+  wd_sync_engine_set_password_func (self->engine, keyring_password, NULL, NULL);
+  g_signal_connect (self->engine, "notify::last-sync", G_CALLBACK (on_engine_synced), self);
+  return g_steal_pointer (&self);
+}
+
+WdStore *
+wd_workspace_get_store (WdWorkspace *self)
+{
+  g_return_val_if_fail (WD_IS_WORKSPACE (self), NULL);
+  return self->store;
+}
+
+WdSyncEngine *
+wd_workspace_get_engine (WdWorkspace *self)
+{
+  g_return_val_if_fail (WD_IS_WORKSPACE (self), NULL);
+  return self->engine;
+}
+
+const WdActor *
+wd_workspace_get_actor (WdWorkspace *self)
+{
+  g_return_val_if_fail (WD_IS_WORKSPACE (self), NULL);
+  return self->actor;
+}
+
+gboolean
+wd_workspace_is_signed_in (WdWorkspace *self)
+{
+  g_autofree char *token = NULL;
+
+  g_return_val_if_fail (WD_IS_WORKSPACE (self), FALSE);
+  if (!has_synced (self->store))
+    return FALSE;
+  token = wd_sync_store_get (self->store, "sync_token");
+  return token != NULL;
+}
+
+char *
+wd_workspace_get_server (WdWorkspace *self)
+{
+  g_return_val_if_fail (WD_IS_WORKSPACE (self), NULL);
+  return has_synced (self->store) ? wd_sync_store_get (self->store, "sync_server") : NULL;
+}
+
+gint64
+wd_workspace_now (WdWorkspace *self)
+{
+  if (self->fixed_now != 0)
+    return self->fixed_now;
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* Screenshots and tests show a district at a chosen moment. */
+void
+wd_workspace_set_clock (WdWorkspace *self,
+                        gint64       fixed_now)
+{
+  self->fixed_now = fixed_now;
+}
+
+void
+wd_workspace_changed (WdWorkspace *self)
+{
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+/* A store that syncs queues the operation for the server in the same
+ * transaction; one that never synced is its own authority. */
+gboolean
+wd_workspace_apply (WdWorkspace  *self,
+                    const char   *kind,
+                    JsonObject   *args,
+                    JsonObject  **result,
+                    GError      **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (WD_IS_WORKSPACE (self), FALSE);
+
+  if (has_synced (self->store))
+    ok = wd_sync_store_apply_local (self->store, self->actor, wd_workspace_now (self), kind, args,
+                                    result, error);
+  else
+    ok = wd_operation_apply (self->store, self->actor, wd_workspace_now (self), NULL, kind, args,
+                             result, error);
+  if (!ok)
+    return FALSE;
+
+  wd_workspace_changed (self);
+  if (wd_workspace_is_signed_in (self))
+    wd_sync_engine_sync_now (self->engine);
+  return TRUE;
+}
+
+typedef struct
+{
+  WdReadFunc     func;
+  gpointer       data;
+  GDestroyNotify data_free;
+  GDestroyNotify result_free;
+} ReadJob;
+
+static void
+read_job_free (ReadJob *job)
+{
+  if (job->data_free != NULL)
+    job->data_free (job->data);
+  g_free (job);
+}
+
+static void
+run_read (GTask        *task,
+          gpointer      source,
+          gpointer      task_data,
+          GCancellable *cancellable)
+{
+  WdWorkspace *self = source;
+  ReadJob *job = task_data;
+  g_autoptr(GError) error = NULL;
+  gpointer result;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  g_mutex_lock (&self->worker_lock);
+  result = job->func (self->worker_store, job->data, &error);
+  g_mutex_unlock (&self->worker_lock);
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, result, job->result_free);
+}
+
+void
+wd_workspace_read_async (WdWorkspace         *self,
+                         WdReadFunc           func,
+                         gpointer             data,
+                         GDestroyNotify       data_free,
+                         GDestroyNotify       result_free,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  ReadJob *job = g_new0 (ReadJob, 1);
+
+  job->func = func;
+  job->data = data;
+  job->data_free = data_free;
+  job->result_free = result_free;
+  g_task_set_source_tag (task, wd_workspace_read_async);
+  g_task_set_task_data (task, job, (GDestroyNotify) read_job_free);
+  g_task_run_in_thread (task, run_read);
+}
+
+gpointer
+wd_workspace_read_finish (WdWorkspace   *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+typedef struct
+{
+  char *server;
+  char *user;
+  char *password;
+} SignIn;
+
+static void
+sign_in_free (SignIn *sign_in)
+{
+  g_free (sign_in->server);
+  g_free (sign_in->user);
+  if (sign_in->password != NULL)
+    memset (sign_in->password, 0, strlen (sign_in->password));
+  g_free (sign_in->password);
+  g_free (sign_in);
+}
+
+static gpointer
+sign_in_on_worker (WdStore   *store,
+                   gpointer   data,
+                   GError   **error)
+{
+  SignIn *sign_in = data;
+  g_autoptr(WdSyncClient) client = wd_sync_client_new (store, error);
+
+  if (client == NULL
+      || !wd_sync_client_login (client, sign_in->server, sign_in->user, sign_in->password, error))
+    return NULL;
+  /* Kept for signing in again when the session ends; a keyring that is
+   * not there only means the user is asked again. */
+  wd_keyring_store (sign_in->server, sign_in->user, sign_in->password);
+  return GINT_TO_POINTER (TRUE);
+}
+
+void
+wd_workspace_sign_in_async (WdWorkspace         *self,
+                            const char          *server,
+                            const char          *user,
+                            const char          *password,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  SignIn *sign_in = g_new0 (SignIn, 1);
+
+  sign_in->server = g_strdup (server);
+  sign_in->user = g_strdup (user);
+  sign_in->password = g_strdup (password);
+  wd_workspace_read_async (self, sign_in_on_worker, sign_in, (GDestroyNotify) sign_in_free, NULL,
+                           cancellable, callback, user_data);
+}
+
+gboolean
+wd_workspace_sign_in_finish (WdWorkspace   *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  if (wd_workspace_read_finish (self, result, error) == NULL)
+    return FALSE;
+  wd_workspace_reload_actor (self);
+  wd_sync_engine_start (self->engine);
+  wd_sync_engine_sync_now (self->engine);
+  wd_workspace_changed (self);
+  return TRUE;
+}
+
+/* Ends the session here; the server lets the token expire if it cannot be
+ * told. Queued changes stay and go out at the next sign-in. */
+gboolean
+wd_workspace_sign_out (WdWorkspace  *self,
+                       GError      **error)
+{
+  g_autofree char *server = wd_workspace_get_server (self);
+
+  if (!wd_sync_store_set (self->store, "sync_token", NULL, error))
+    return FALSE;
+  if (server != NULL && self->actor != NULL)
+    wd_keyring_forget (server, self->actor->user);
+  wd_workspace_changed (self);
+  return TRUE;
+}

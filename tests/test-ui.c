@@ -1,0 +1,384 @@
+/* test-ui.c: the real main window on the demo district, driven through
+ * its actions as a dispatcher would: an order placed, dispatched,
+ * accepted, delivered and rated, and what the store holds afterwards. */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "wd-board-view.h"
+#include "wd-callback-view.h"
+#include "wd-dispatch-dialog.h"
+#include "wd-form-dialog.h"
+#include "wd-market-view.h"
+#include "wd-order-window.h"
+#include "wd-row-model.h"
+#include "wd-search.h"
+#include "wd-speaker-view.h"
+#include "wd-row.h"
+#include "wd-ui-test-util.h"
+
+static WdStore *
+store_of (WdUiFixture *fx)
+{
+  return wd_workspace_get_store (fx->workspace);
+}
+
+static gint64
+count_orders (WdUiFixture *fx,
+              const char  *state)
+{
+  WdOrderFilter filter = { .state = state };
+  g_autoptr(GArray) keys = wd_store_order_keys (store_of (fx), &filter, NULL, NULL);
+
+  return keys->len;
+}
+
+static void
+test_views_show_the_district (WdUiFixture   *fx,
+                              gconstpointer  data)
+{
+  const char *views[] = { "market", "speakers", "board", "callbacks", "rewards", "schedule" };
+  WdBoardView *board = WD_BOARD_VIEW (wd_window_get_view_widget (fx->window, "board"));
+  g_autoptr(JsonArray) projects = wd_store_list_all (store_of (fx), "project", NULL);
+  g_autoptr(JsonArray) speakers = wd_store_list_all (store_of (fx), "speaker", NULL);
+  GListModel *market = G_LIST_MODEL (wd_market_view_get_model (WD_MARKET_VIEW (wd_window_get_view_widget (fx->window, "market"))));
+  GListModel *library = G_LIST_MODEL (wd_speaker_view_get_model (WD_SPEAKER_VIEW (wd_window_get_view_widget (fx->window, "speakers"))));
+
+  /* Every view is reachable by keyboard (Alt+1 … Alt+6 run win.view). */
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.view", "s", views[i]));
+      wd_ui_settle ();
+      g_assert_cmpstr (wd_window_get_view (fx->window), ==, views[i]);
+    }
+
+  g_assert_cmpuint (g_list_model_get_n_items (market), ==, json_array_get_length (projects));
+  g_assert_cmpuint (g_list_model_get_n_items (library), ==, json_array_get_length (speakers));
+  g_assert_cmpuint (json_array_get_length (speakers), >=, 130);
+  for (WdOrderState s = WD_ORDER_ORDERED; s <= WD_ORDER_RATED; s++)
+    {
+      GListModel *column = G_LIST_MODEL (wd_board_view_get_column_model (board, s));
+
+      g_assert_cmpuint (g_list_model_get_n_items (column), ==, count_orders (fx, wd_order_state_to_string (s)));
+      g_assert_cmpuint (g_list_model_get_n_items (column), >, 0);
+    }
+}
+
+static gboolean
+dispatch_ready (gpointer data)
+{
+  return !wd_dispatch_dialog_get_loading (data);
+}
+
+static JsonObject *
+order (WdUiFixture *fx,
+       const char  *id)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *row = wd_store_get (store_of (fx), "order", id, &error);
+
+  g_assert_no_error (error);
+  return row;
+}
+
+static char *
+find_order_by_title (WdUiFixture *fx,
+                     const char  *title)
+{
+  WdOrderFilter filter = { 0 };
+  g_autoptr(GArray) keys = wd_store_order_keys (store_of (fx), &filter, NULL, NULL);
+  g_autoptr(JsonArray) rows = wd_store_get_rows (store_of (fx), "order", (gint64 *) keys->data, keys->len, NULL);
+
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+
+      if (g_str_equal (json_object_get_string_member (row, "title"), title))
+        return g_strdup (json_object_get_string_member (row, "id"));
+    }
+  return NULL;
+}
+
+static WdFormDialog *
+open_form (GtkWidget  *widget,
+           const char *action)
+{
+  WdFormDialog *form;
+
+  g_assert_true (gtk_widget_activate_action (widget, action, NULL));
+  wd_ui_settle ();
+  form = WD_FORM_DIALOG (wd_ui_find_window (WD_TYPE_FORM_DIALOG));
+  g_assert_nonnull (form);
+  return form;
+}
+
+/* The whole loop through the window's own actions and dialogs. */
+static void
+test_five_order_loop (WdUiFixture   *fx,
+                      gconstpointer  data)
+{
+  gint64 ordered_before = count_orders (fx, "ordered");
+  WdFormDialog *form;
+  WdDispatchDialog *dispatch;
+  WdOrderWindow *page;
+  g_autofree char *id = NULL;
+  g_autoptr(JsonObject) placed = NULL;
+  g_autoptr(JsonObject) dispatched = NULL;
+  g_autoptr(JsonObject) accepted = NULL;
+  g_autoptr(JsonObject) delivered = NULL;
+  g_autoptr(JsonObject) rated = NULL;
+  g_autoptr(JsonArray) history = NULL;
+
+  /* 点单: Ctrl+N's action opens the order form. */
+  form = open_form (GTK_WIDGET (fx->window), "win.new-order");
+  g_assert_cmpstr (wd_form_dialog_get_operation (form), ==, "order.create");
+  g_assert_true (wd_form_dialog_set_value (form, "title", "冬季防火安全讲座"));
+  g_assert_true (wd_form_dialog_set_value (form, "topic_id", "science"));
+  g_assert_true (wd_form_dialog_set_value (form, "subdistrict_id", "qianfoshan"));
+  g_assert_true (wd_form_dialog_set_value (form, "community", "历阳社区"));
+  g_assert_true (wd_form_dialog_set_value (form, "venue", "历阳社区党群服务中心"));
+  g_assert_true (wd_form_dialog_set_value (form, "venue_kind", "community"));
+  g_assert_true (wd_form_dialog_set_value (form, "starts_at", "2026-12-05 09:00"));
+  g_assert_true (wd_form_dialog_set_value (form, "ends_at", "2026-12-05 11:00"));
+  g_assert_true (wd_form_dialog_set_value (form, "audience", "60"));
+  g_assert_true (wd_form_dialog_set_value (form, "requester", "历阳社区居委会"));
+  g_assert_true (wd_form_dialog_set_value (form, "contact_name", "刘洋"));
+  g_assert_true (wd_form_dialog_set_value (form, "contact_phone", "13912340000"));
+  g_assert_true (wd_form_dialog_apply (form));
+  wd_ui_settle ();
+
+  id = find_order_by_title (fx, "冬季防火安全讲座");
+  g_assert_nonnull (id);
+  placed = order (fx, id);
+  g_assert_cmpstr (json_object_get_string_member (placed, "state"), ==, "ordered");
+  g_assert_cmpstr (json_object_get_string_member (placed, "subdistrict_id"), ==, "qianfoshan");
+  g_assert_cmpstr (json_object_get_string_member (placed, "contact_phone"), ==, "13912340000");
+  g_assert_cmpint (json_object_get_int_member (placed, "audience"), ==, 60);
+  g_assert_cmpint (count_orders (fx, "ordered"), ==, ordered_before + 1);
+
+  /* The order page offers dispatching, and the dialog ranks candidates. */
+  page = WD_ORDER_WINDOW (wd_window_show_order (fx->window, id));
+  g_assert_true (wd_order_window_get_actions (page) & WD_ORDER_ACTION_DISPATCH);
+  g_assert_false (wd_order_window_get_actions (page) & WD_ORDER_ACTION_DELIVER);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "order.dispatch", NULL));
+  wd_ui_settle ();
+  dispatch = WD_DISPATCH_DIALOG (wd_ui_find_window (WD_TYPE_DISPATCH_DIALOG));
+  g_assert_nonnull (dispatch);
+  wd_ui_wait (dispatch_ready, dispatch, "the candidates");
+  g_assert_cmpuint (wd_dispatch_dialog_get_n_candidates (dispatch), >, 0);
+  wd_dispatch_dialog_select (dispatch, 0);
+  g_assert_true (wd_dispatch_dialog_apply (dispatch));
+  wd_ui_settle ();
+  dispatched = order (fx, id);
+  g_assert_cmpstr (json_object_get_string_member (dispatched, "state"), ==, "dispatched");
+  g_assert_nonnull (json_object_get_string_member (dispatched, "assignee_id"));
+
+  /* 接单 */
+  g_assert_true (wd_order_window_get_actions (page) & WD_ORDER_ACTION_ACCEPT);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "order.accept", NULL));
+  wd_ui_settle ();
+  accepted = order (fx, id);
+  g_assert_cmpstr (json_object_get_string_member (accepted, "state"), ==, "accepted");
+
+  /* Delivery is recorded once the event has begun. */
+  g_assert_false (wd_order_window_get_actions (page) & WD_ORDER_ACTION_DELIVER);
+  wd_workspace_set_clock (fx->workspace, json_object_get_int_member (accepted, "ends_at") + 3600);
+  wd_workspace_changed (fx->workspace);
+  g_assert_true (wd_order_window_get_actions (page) & WD_ORDER_ACTION_DELIVER);
+  form = open_form (GTK_WIDGET (page), "order.deliver");
+  g_assert_true (wd_form_dialog_set_value (form, "audience", "72"));
+  g_assert_true (wd_form_dialog_apply (form));
+  wd_ui_settle ();
+  delivered = order (fx, id);
+  g_assert_cmpstr (json_object_get_string_member (delivered, "state"), ==, "delivered");
+  g_assert_cmpint (json_object_get_int_member (delivered, "delivered_audience"), ==, 72);
+  g_assert_cmpfloat (json_object_get_double_member (delivered, "hours"), ==, 2.0);
+
+  /* 评单 */
+  form = open_form (GTK_WIDGET (page), "order.rate");
+  g_assert_true (wd_form_dialog_set_value (form, "stars", "4"));
+  g_assert_true (wd_form_dialog_set_value (form, "comment", "讲得很实用"));
+  g_assert_true (wd_form_dialog_apply (form));
+  wd_ui_settle ();
+  rated = order (fx, id);
+  g_assert_cmpstr (json_object_get_string_member (rated, "state"), ==, "rated");
+  g_assert_cmpint (json_object_get_int_member (rated, "rating"), ==, 4);
+  g_assert_cmpstr (json_object_get_string_member (rated, "rating_comment"), ==, "讲得很实用");
+
+  /* Each step is in the history, in order, by the person at the desk. */
+  history = wd_store_get_history (store_of (fx), id, NULL);
+  g_assert_cmpuint (json_array_get_length (history), ==, 5);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 0), "action"), ==, "order.create");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 4), "action"), ==, "order.rate");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 4), "actor"), ==,
+                   g_get_user_name ());
+}
+
+/* A refused field is marked, the dialog stays, the store is untouched. */
+static void
+test_bad_input_marks_field (WdUiFixture   *fx,
+                            gconstpointer  data)
+{
+  gint64 before = count_orders (fx, NULL);
+  WdFormDialog *form = open_form (GTK_WIDGET (fx->window), "win.new-order");
+
+  wd_form_dialog_set_value (form, "title", "测试");
+  wd_form_dialog_set_value (form, "topic_id", "science");
+  wd_form_dialog_set_value (form, "venue", "某地");
+  wd_form_dialog_set_value (form, "requester", "某社区");
+  wd_form_dialog_set_value (form, "contact_name", "某人");
+  wd_form_dialog_set_value (form, "contact_phone", "123");
+  g_assert_false (wd_form_dialog_apply (form));
+  g_assert_cmpstr (wd_form_dialog_get_error_field (form), ==, "contact_phone");
+  g_assert_true (wd_ui_find_window (WD_TYPE_FORM_DIALOG) == GTK_WINDOW (form));
+  g_assert_cmpint (count_orders (fx, NULL), ==, before);
+
+  wd_form_dialog_set_value (form, "contact_phone", "13912340000");
+  wd_form_dialog_set_value (form, "ends_at", "2026-12-01 08:00");
+  g_assert_false (wd_form_dialog_apply (form));
+  g_assert_cmpint (count_orders (fx, NULL), ==, before);
+}
+
+/* Dragging a card to the next column runs that step; other moves are
+ * refused and change nothing. */
+static void
+test_board_drag_and_drop (WdUiFixture   *fx,
+                          gconstpointer  data)
+{
+  WdBoardView *board = WD_BOARD_VIEW (wd_window_get_view_widget (fx->window, "board"));
+  GListModel *ordered = G_LIST_MODEL (wd_board_view_get_column_model (board, WD_ORDER_ORDERED));
+  g_autoptr(GObject) first = NULL;
+  g_autofree char *id = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  guint i;
+
+  /* An order whose event is still ahead can be dispatched. */
+  for (i = 0; i < g_list_model_get_n_items (ordered); i++)
+    {
+      g_autoptr(GObject) row = g_list_model_get_item (ordered, i);
+      g_autoptr(JsonObject) o = order (fx, wd_row_get_id ((WdRow *) row));
+
+      if (json_object_get_int_member (o, "starts_at") > fx->now + 86400)
+        {
+          id = g_strdup (wd_row_get_id ((WdRow *) row));
+          break;
+        }
+    }
+  g_assert_nonnull (id);
+
+  g_assert_false (wd_board_view_drop (board, id, WD_ORDER_RATED));
+  after = order (fx, id);
+  g_assert_cmpstr (json_object_get_string_member (after, "state"), ==, "ordered");
+  g_assert_null (wd_ui_find_window (WD_TYPE_DISPATCH_DIALOG));
+
+  g_assert_true (wd_board_view_drop (board, id, WD_ORDER_DISPATCHED));
+  wd_ui_settle ();
+  g_assert_nonnull (wd_ui_find_window (WD_TYPE_DISPATCH_DIALOG));
+}
+
+typedef struct
+{
+  WdRowModel *model;
+  guint       expected;
+} CountWait;
+
+static gboolean
+model_has (gpointer data)
+{
+  CountWait *wait = data;
+
+  return !wd_row_model_get_loading (wait->model)
+      && g_list_model_get_n_items (G_LIST_MODEL (wait->model)) == wait->expected;
+}
+
+/* Ctrl+F puts the cursor in the view's search; typing narrows the list
+ * to what the search index finds. */
+static void
+test_search_as_you_type (WdUiFixture   *fx,
+                         gconstpointer  data)
+{
+  WdSpeakerView *view = WD_SPEAKER_VIEW (wd_window_get_view_widget (fx->window, "speakers"));
+  WdSpeakerFilter none = { 0 };
+  g_autoptr(GArray) expected = wd_store_speaker_keys (store_of (fx), &none, "党史", NULL);
+  CountWait wait = { wd_speaker_view_get_model (view), expected->len };
+  GtkWidget *focus;
+
+  g_assert_cmpuint (expected->len, >, 0);
+  g_assert_cmpuint (expected->len, <, 130);
+  wd_window_set_view (fx->window, "speakers");
+  wd_ui_settle ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.search", NULL));
+  wd_ui_settle ();
+  focus = gtk_root_get_focus (GTK_ROOT (fx->window));
+  g_assert_nonnull (focus);
+  g_assert_true (GTK_IS_TEXT (focus));
+  g_assert_true (GTK_IS_SEARCH_ENTRY (gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY)));
+
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY)), "党史");
+  wd_ui_wait (model_has, &wait, "the search results");
+}
+
+static gboolean
+callbacks_loaded (gpointer data)
+{
+  return !wd_callback_view_get_loading (data);
+}
+
+/* The callbacks queue shrinks by the order phoned. */
+static void
+test_callback_recorded (WdUiFixture   *fx,
+                        gconstpointer  data)
+{
+  WdCallbackView *view = WD_CALLBACK_VIEW (wd_window_get_view_widget (fx->window, "callbacks"));
+  guint before;
+  WdFormDialog *form;
+
+  wd_ui_wait (callbacks_loaded, view, "the callbacks queue");
+  before = wd_callback_view_get_n_waiting (view);
+  g_assert_cmpuint (before, >, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "callbacks.call", "u", 0));
+  wd_ui_settle ();
+  form = WD_FORM_DIALOG (wd_ui_find_window (WD_TYPE_FORM_DIALOG));
+  g_assert_cmpstr (wd_form_dialog_get_operation (form), ==, "order.callback");
+  g_assert_true (wd_form_dialog_set_value (form, "outcome", "satisfied"));
+  g_assert_true (wd_form_dialog_set_value (form, "satisfaction", "5"));
+  g_assert_true (wd_form_dialog_apply (form));
+  wd_ui_wait (callbacks_loaded, view, "the callbacks queue");
+  g_assert_cmpuint (wd_callback_view_get_n_waiting (view), ==, before - 1);
+}
+
+/* Closing the window keeps its view for next time. */
+static void
+test_window_remembers_view (WdUiFixture   *fx,
+                            gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("cn.wudan.Wudan");
+  g_autofree char *saved = NULL;
+
+  wd_window_set_view (fx->window, "rewards");
+  gtk_window_close (GTK_WINDOW (fx->window));
+  wd_ui_settle ();
+  saved = g_settings_get_string (settings, "last-view");
+  g_assert_cmpstr (saved, ==, "rewards");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+#define ADD(path, func) \
+  g_test_add ("/ui/" path, WdUiFixture, NULL, wd_ui_fixture_setup, func, wd_ui_fixture_teardown)
+  ADD ("views-show-the-district", test_views_show_the_district);
+  ADD ("five-order-loop", test_five_order_loop);
+  ADD ("bad-input-marks-field", test_bad_input_marks_field);
+  ADD ("board-drag-and-drop", test_board_drag_and_drop);
+  ADD ("search-as-you-type", test_search_as_you_type);
+  ADD ("callback-recorded", test_callback_recorded);
+  ADD ("window-remembers-view", test_window_remembers_view);
+#undef ADD
+
+  return g_test_run ();
+}

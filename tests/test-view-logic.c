@@ -1,0 +1,188 @@
+/* test-view-logic.c: what the views show, from plain values, without a
+ * display: the actions an order offers each role, the deadline's words,
+ * masking, the field a refusal names, and the sync indicator's state. */
+#include "config.h"
+
+#include <locale.h>
+
+#include "wd-error.h"
+#include "wd-order-actions.h"
+#include "wd-sync-engine.h"
+#include "wd-sync-indicator.h"
+
+#define NOW 1764550800   /* 2025-12-01 01:00 UTC; any instant will do */
+
+static JsonObject *
+make_order (const char *state,
+            gint64      starts_in,
+            gint64      deadline_in)
+{
+  JsonObject *order = json_object_new ();
+
+  json_object_set_string_member (order, "id", "o1");
+  json_object_set_string_member (order, "state", state);
+  json_object_set_string_member (order, "subdistrict_id", "qianfoshan");
+  json_object_set_string_member (order, "assignee_id", "sp-1");
+  json_object_set_int_member (order, "starts_at", NOW + starts_in);
+  json_object_set_int_member (order, "ends_at", NOW + starts_in + 7200);
+  if (deadline_in != 0)
+    json_object_set_int_member (order, "accept_deadline", NOW + deadline_in);
+  return order;
+}
+
+static void
+test_centre_actions_follow_state_and_clock (void)
+{
+  g_autoptr(WdActor) centre = wd_actor_new ("zhang", WD_ROLE_CENTRE);
+  g_autoptr(JsonObject) ordered = make_order ("ordered", 86400, 0);
+  g_autoptr(JsonObject) started = make_order ("ordered", -600, 0);
+  g_autoptr(JsonObject) dispatched = make_order ("dispatched", 86400, 3600);
+  g_autoptr(JsonObject) overdue = make_order ("dispatched", 86400, -60);
+  g_autoptr(JsonObject) accepted_ahead = make_order ("accepted", 86400, 0);
+  g_autoptr(JsonObject) accepted_past = make_order ("accepted", -7300, 0);
+  g_autoptr(JsonObject) delivered = make_order ("delivered", -86400, 0);
+  g_autoptr(JsonObject) rated = make_order ("rated", -86400, 0);
+  g_autoptr(JsonObject) closed = make_order ("closed", -86400, 0);
+
+  g_assert_cmphex (wd_order_actions_for (ordered, centre, NOW), ==,
+                   WD_ORDER_ACTION_DISPATCH | WD_ORDER_ACTION_CANCEL | WD_ORDER_ACTION_REJECT);
+  /* Too late to dispatch an event that has started. */
+  g_assert_cmphex (wd_order_actions_for (started, centre, NOW), ==, WD_ORDER_ACTION_CANCEL | WD_ORDER_ACTION_REJECT);
+  g_assert_cmphex (wd_order_actions_for (dispatched, centre, NOW), ==,
+                   WD_ORDER_ACTION_ACCEPT | WD_ORDER_ACTION_DECLINE | WD_ORDER_ACTION_CANCEL);
+  g_assert_cmphex (wd_order_actions_for (overdue, centre, NOW), ==,
+                   WD_ORDER_ACTION_DECLINE | WD_ORDER_ACTION_EXPIRE | WD_ORDER_ACTION_CANCEL);
+  g_assert_cmphex (wd_order_actions_for (accepted_ahead, centre, NOW), ==, WD_ORDER_ACTION_CANCEL);
+  g_assert_cmphex (wd_order_actions_for (accepted_past, centre, NOW), ==,
+                   WD_ORDER_ACTION_DELIVER | WD_ORDER_ACTION_CANCEL);
+  g_assert_cmphex (wd_order_actions_for (delivered, centre, NOW), ==,
+                   WD_ORDER_ACTION_RATE | WD_ORDER_ACTION_CALLBACK);
+  g_assert_cmphex (wd_order_actions_for (rated, centre, NOW), ==, WD_ORDER_ACTION_CALLBACK);
+  g_assert_cmphex (wd_order_actions_for (closed, centre, NOW), ==, 0);
+}
+
+static void
+test_roles_see_only_their_actions (void)
+{
+  g_autoptr(WdActor) own_office = wd_actor_new_office ("li", "qianfoshan");
+  g_autoptr(WdActor) other_office = wd_actor_new_office ("wang", "dianliu");
+  g_autoptr(WdActor) own_team = wd_actor_new_assignee ("sp", WD_ASSIGNEE_SPEAKER, "sp-1");
+  g_autoptr(WdActor) other_team = wd_actor_new_assignee ("sp2", WD_ASSIGNEE_SPEAKER, "sp-2");
+  g_autoptr(JsonObject) ordered = make_order ("ordered", 86400, 0);
+  g_autoptr(JsonObject) dispatched = make_order ("dispatched", 86400, 3600);
+  g_autoptr(JsonObject) delivered = make_order ("delivered", -86400, 0);
+
+  /* Offices do not dispatch or reject; they cancel their own orders. */
+  g_assert_cmphex (wd_order_actions_for (ordered, own_office, NOW), ==, WD_ORDER_ACTION_CANCEL);
+  g_assert_cmphex (wd_order_actions_for (ordered, other_office, NOW), ==, 0);
+  g_assert_cmphex (wd_order_actions_for (delivered, own_office, NOW), ==, WD_ORDER_ACTION_RATE);
+  /* A team accepts or declines what was sent to it, nothing else. */
+  g_assert_cmphex (wd_order_actions_for (dispatched, own_team, NOW), ==,
+                   WD_ORDER_ACTION_ACCEPT | WD_ORDER_ACTION_DECLINE);
+  g_assert_cmphex (wd_order_actions_for (dispatched, other_team, NOW), ==, 0);
+}
+
+static void
+test_drop_moves (void)
+{
+  WdOrderActions action = 0;
+
+  g_assert_true (wd_order_drop_action (WD_ORDER_ORDERED, WD_ORDER_DISPATCHED, &action));
+  g_assert_cmphex (action, ==, WD_ORDER_ACTION_DISPATCH);
+  g_assert_true (wd_order_drop_action (WD_ORDER_DELIVERED, WD_ORDER_RATED, &action));
+  g_assert_cmphex (action, ==, WD_ORDER_ACTION_RATE);
+  g_assert_false (wd_order_drop_action (WD_ORDER_ORDERED, WD_ORDER_RATED, &action));
+  g_assert_false (wd_order_drop_action (WD_ORDER_RATED, WD_ORDER_ORDERED, &action));
+}
+
+static void
+test_deadline_words (void)
+{
+  g_autoptr(JsonObject) soon = make_order ("dispatched", 86400, 2 * 3600);
+  g_autoptr(JsonObject) ahead = make_order ("dispatched", 5 * 86400, 3 * 86400);
+  g_autoptr(JsonObject) overdue = make_order ("dispatched", 86400, -5 * 3600);
+  g_autoptr(JsonObject) accepted = make_order ("accepted", 86400, 3600);
+  g_autofree char *soon_text = NULL;
+  g_autofree char *ahead_text = NULL;
+  g_autofree char *overdue_text = NULL;
+  g_autofree char *none_text = NULL;
+
+  g_assert_cmpint (wd_deadline_describe (soon, NOW, &soon_text), ==, WD_DEADLINE_SOON);
+  g_assert_cmpstr (soon_text, ==, "2 hours left to accept");
+  g_assert_cmpint (wd_deadline_describe (ahead, NOW, &ahead_text), ==, WD_DEADLINE_AHEAD);
+  g_assert_cmpstr (ahead_text, ==, "3 days left to accept");
+  g_assert_cmpint (wd_deadline_describe (overdue, NOW, &overdue_text), ==, WD_DEADLINE_OVERDUE);
+  g_assert_cmpstr (overdue_text, ==, "Overdue by 5 hours");
+  g_assert_cmpint (wd_deadline_describe (accepted, NOW, &none_text), ==, WD_DEADLINE_NONE);
+  g_assert_null (none_text);
+}
+
+static void
+test_phones_masked_by_role (void)
+{
+  g_autoptr(WdActor) centre = wd_actor_new ("zhang", WD_ROLE_CENTRE);
+  g_autoptr(WdActor) other_office = wd_actor_new_office ("wang", "dianliu");
+  g_autoptr(JsonObject) order = make_order ("ordered", 86400, 0);
+  g_autofree char *masked = wd_mask_phone ("13912340000");
+  g_autofree char *landline = wd_mask_phone ("0531-86123456");
+  g_autofree char *short_one = wd_mask_phone ("110");
+
+  g_assert_cmpstr (masked, ==, "139****0000");
+  g_assert_cmpstr (landline, ==, "053****3456");
+  g_assert_cmpstr (short_one, ==, "110");
+  g_assert_true (wd_actor_sees_phones (centre, order));
+  g_assert_false (wd_actor_sees_phones (other_office, order));
+}
+
+static void
+test_refusal_names_field (void)
+{
+  g_autoptr(GError) field_error = g_error_new (WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
+                                               "contact_phone: “123” is not a phone number");
+  g_autoptr(GError) sentence = g_error_new (WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
+                                            "The event ends before it starts: check the times");
+  g_autoptr(GError) clash = g_error_new (WD_ERROR, WD_ERROR_CLASH, "speakers: booked");
+  g_autofree char *field = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *none = NULL;
+  g_autofree char *none_message = NULL;
+
+  g_assert_true (wd_error_split_field (field_error, &field, &message));
+  g_assert_cmpstr (field, ==, "contact_phone");
+  g_assert_cmpstr (message, ==, "“123” is not a phone number");
+  g_assert_false (wd_error_split_field (sentence, &none, &none_message));
+  g_assert_null (none);
+  g_assert_false (wd_error_split_field (clash, &none, &none_message));
+}
+
+static void
+test_sync_look (void)
+{
+  g_assert_cmpint (wd_sync_look_for (FALSE, FALSE, WD_SYNC_STATE_SIGNED_OUT, 0, 0), ==, WD_SYNC_LOOK_LOCAL);
+  g_assert_cmpint (wd_sync_look_for (TRUE, FALSE, WD_SYNC_STATE_SIGNED_OUT, 3, 0), ==, WD_SYNC_LOOK_SIGNED_OUT);
+  g_assert_cmpint (wd_sync_look_for (TRUE, TRUE, WD_SYNC_STATE_OFFLINE, 3, 0), ==, WD_SYNC_LOOK_OFFLINE);
+  g_assert_cmpint (wd_sync_look_for (TRUE, TRUE, WD_SYNC_STATE_SYNCING, 3, 0), ==, WD_SYNC_LOOK_SYNCING);
+  g_assert_cmpint (wd_sync_look_for (TRUE, TRUE, WD_SYNC_STATE_UP_TO_DATE, 0, 0), ==, WD_SYNC_LOOK_UP_TO_DATE);
+  g_assert_cmpint (wd_sync_look_for (TRUE, TRUE, WD_SYNC_STATE_UP_TO_DATE, 2, 0), ==, WD_SYNC_LOOK_PENDING);
+  g_assert_cmpint (wd_sync_look_for (TRUE, TRUE, WD_SYNC_STATE_ERROR, 0, 0), ==, WD_SYNC_LOOK_ERROR);
+  /* Problems outrank everything: they need the user. */
+  g_assert_cmpint (wd_sync_look_for (TRUE, TRUE, WD_SYNC_STATE_OFFLINE, 0, 1), ==, WD_SYNC_LOOK_PROBLEMS);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/view-logic/centre-actions", test_centre_actions_follow_state_and_clock);
+  g_test_add_func ("/view-logic/role-actions", test_roles_see_only_their_actions);
+  g_test_add_func ("/view-logic/drop-moves", test_drop_moves);
+  g_test_add_func ("/view-logic/deadline-words", test_deadline_words);
+  g_test_add_func ("/view-logic/phones-masked", test_phones_masked_by_role);
+  g_test_add_func ("/view-logic/refusal-names-field", test_refusal_names_field);
+  g_test_add_func ("/view-logic/sync-look", test_sync_look);
+
+  return g_test_run ();
+}

@@ -1,0 +1,145 @@
+/* wd-ui-test-util.c: UI test fixture and helpers. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "wd-board-view.h"
+#include "wd-demo.h"
+#include "wd-market-view.h"
+#include "wd-row-model.h"
+#include "wd-schedule-view.h"
+#include "wd-speaker-view.h"
+#include "wd-ui-test-util.h"
+
+#define WAIT_SECONDS 20
+
+/* The demo district as at 2026-12-01 09:00 in the district's zone. */
+gint64
+wd_ui_demo_now (void)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("Asia/Shanghai");
+  g_autoptr(GDateTime) dt = g_date_time_new (tz, 2026, 12, 1, 9, 0, 0);
+
+  return g_date_time_to_unix (dt);
+}
+
+void
+wd_ui_wait (WdUiCondition  condition,
+            gpointer       data,
+            const char    *what)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Waited %d s for %s", WAIT_SECONDS, what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* Lets pending idles, layouts and frames run. */
+void
+wd_ui_settle (void)
+{
+  gint64 until = g_get_monotonic_time () + 50 * 1000;
+
+  while (g_get_monotonic_time () < until)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
+GtkWindow *
+wd_ui_find_window (GType type)
+{
+  g_autoptr(GList) windows = gtk_window_list_toplevels ();
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+models_loaded (gpointer data)
+{
+  WdUiFixture *fx = data;
+  WdRowModel *models[] = {
+    wd_market_view_get_model (WD_MARKET_VIEW (wd_window_get_view_widget (fx->window, "market"))),
+    wd_speaker_view_get_model (WD_SPEAKER_VIEW (wd_window_get_view_widget (fx->window, "speakers"))),
+    wd_schedule_view_get_model (WD_SCHEDULE_VIEW (wd_window_get_view_widget (fx->window, "schedule"))),
+  };
+  WdBoardView *board = WD_BOARD_VIEW (wd_window_get_view_widget (fx->window, "board"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (models); i++)
+    if (wd_row_model_get_loading (models[i]))
+      return FALSE;
+  for (WdOrderState s = WD_ORDER_ORDERED; s <= WD_ORDER_RATED; s++)
+    if (wd_row_model_get_loading (wd_board_view_get_column_model (board, s)))
+      return FALSE;
+  return TRUE;
+}
+
+void
+wd_ui_wait_models (WdUiFixture *fx)
+{
+  wd_ui_wait (models_loaded, fx, "the lists to load");
+}
+
+void
+wd_ui_fixture_setup (WdUiFixture   *fx,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *district = wd_demo_find_data ();
+  WdStore *store;
+
+  fx->dir = g_dir_make_tmp ("wudan-ui-XXXXXX", &error);
+  g_assert_no_error (error);
+  fx->store_path = g_build_filename (fx->dir, "wudan.db", NULL);
+  fx->now = wd_ui_demo_now ();
+
+  store = wd_store_open (fx->store_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (wd_demo_load (store, district, fx->now, NULL, &error));
+  g_assert_no_error (error);
+  g_object_unref (store);
+
+  fx->workspace = wd_workspace_open (fx->store_path, &error);
+  g_assert_no_error (error);
+  wd_workspace_set_clock (fx->workspace, fx->now);
+  fx->window = wd_window_new (NULL, fx->workspace);
+  gtk_window_present (GTK_WINDOW (fx->window));
+  wd_ui_wait_models (fx);
+}
+
+static void
+remove_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+
+      g_unlink (file);
+    }
+  g_rmdir (path);
+}
+
+void
+wd_ui_fixture_teardown (WdUiFixture   *fx,
+                        gconstpointer  data)
+{
+  g_autoptr(GList) windows = gtk_window_list_toplevels ();
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_destroy (l->data);
+  wd_ui_settle ();
+  g_clear_object (&fx->workspace);
+  remove_dir (fx->dir);
+  g_free (fx->dir);
+  g_free (fx->store_path);
+}

@@ -1,0 +1,35 @@
+/* wd-ui-test-util.h: the real main window on a fresh demo district, and
+ * the waiting and finding that driving it takes. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "wd-window.h"
+#include "wd-workspace.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char        *dir;
+  char        *store_path;
+  WdWorkspace *workspace;
+  WdWindow    *window;
+  gint64       now;
+} WdUiFixture;
+
+typedef gboolean (*WdUiCondition) (gpointer data);
+
+void       wd_ui_fixture_setup    (WdUiFixture   *fx,
+                                   gconstpointer  data);
+void       wd_ui_fixture_teardown (WdUiFixture   *fx,
+                                   gconstpointer  data);
+gint64     wd_ui_demo_now         (void);
+void       wd_ui_wait             (WdUiCondition  condition,
+                                   gpointer       data,
+                                   const char    *what);
+void       wd_ui_settle           (void);
+GtkWindow *wd_ui_find_window      (GType          type);
+void       wd_ui_wait_models      (WdUiFixture   *fx);
+
+G_END_DECLS
