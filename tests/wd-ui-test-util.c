@@ -91,6 +91,7 @@ void
 wd_ui_fixture_setup (WdUiFixture   *fx,
                      gconstpointer  data)
 {
+  static gsize css_loaded;
   g_autoptr(GError) error = NULL;
   g_autofree char *district = wd_demo_find_data ();
   WdStore *store;
@@ -105,6 +106,17 @@ wd_ui_fixture_setup (WdUiFixture   *fx,
   g_assert_true (wd_demo_load (store, district, fx->now, NULL, &error));
   g_assert_no_error (error);
   g_object_unref (store);
+
+  /* AdwApplication would load the app's style sheet; here there is none. */
+  if (g_once_init_enter (&css_loaded))
+    {
+      GtkCssProvider *provider = gtk_css_provider_new ();
+
+      gtk_css_provider_load_from_resource (provider, "/cn/wudan/Wudan/style.css");
+      gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+      g_once_init_leave (&css_loaded, 1);
+    }
 
   fx->workspace = wd_workspace_open (fx->store_path, &error);
   g_assert_no_error (error);

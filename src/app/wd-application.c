@@ -103,7 +103,7 @@ wd_application_handle_local_options (GApplication *application,
       g_print ("wudan %s\n", PACKAGE_VERSION);
       return 0;
     }
-  if (g_variant_dict_lookup (options, "store", "&s", &store))
+  if (g_variant_dict_lookup (options, "store", "^&ay", &store))
     self->store_path = g_strdup (store);
   if (g_variant_dict_lookup (options, "now", "&s", &now))
     {

@@ -45,6 +45,8 @@ wd_board_view_dispose (GObject *object)
   WdBoardView *self = WD_BOARD_VIEW (object);
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  if (self->workspace != NULL)
+    g_signal_handlers_disconnect_by_data (self->workspace, self);
   for (guint i = 0; i < N_COLUMNS; i++)
     {
       /* The list views may keep the models alive after this view is gone. */
@@ -383,14 +385,22 @@ on_tick (gpointer data)
 }
 
 static void
+fill_subdistricts (WdBoardView *self)
+{
+  g_autoptr(JsonArray) subdistricts = wd_store_list_all (wd_workspace_get_store (self->workspace), "subdistrict", NULL);
+
+  wd_drop_down_fill (self->subdistrict_filter, subdistricts, "id", "name", _("All sub-districts"));
+}
+
+static void
 wd_board_view_bind (WdView      *view,
                     WdWorkspace *workspace)
 {
   WdBoardView *self = WD_BOARD_VIEW (view);
-  g_autoptr(JsonArray) subdistricts = wd_store_list_all (wd_workspace_get_store (workspace), "subdistrict", NULL);
 
   self->workspace = g_object_ref (workspace);
-  wd_drop_down_fill (self->subdistrict_filter, subdistricts, "id", "name", _("All sub-districts"));
+  fill_subdistricts (self);
+  g_signal_connect_swapped (workspace, "changed", G_CALLBACK (fill_subdistricts), self);
   for (guint i = 0; i < N_COLUMNS; i++)
     {
       gtk_box_append (self->columns_box, build_column (self, i));

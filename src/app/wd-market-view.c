@@ -151,6 +151,23 @@ venue_kinds_text (WdMarketView *self,
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* Joins the parts that are not empty: a project may have no topic. */
+static char *
+join_present (const char *separator,
+              ...)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  const char *part;
+  va_list args;
+
+  va_start (args, separator);
+  while ((part = va_arg (args, const char *)) != NULL)
+    if (*part != '\0')
+      g_string_append_printf (text, "%s%s", text->len ? separator : "", part);
+  va_end (args);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 static void
 bind_card (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
@@ -167,13 +184,14 @@ bind_card (GtkSignalListItemFactory *factory,
                                                    ? json_object_get_array_member (object, "venue_kinds") : NULL);
   g_autofree char *meta_text = NULL;
   g_autofree char *team_text = NULL;
+  g_autofree char *ordered = NULL;
   gint64 orders = wd_row_get_int (row, "orders");
 
-  /* TRANSLATORS: category · topic · venue kinds · how often ordered */
-  meta_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %s · %s · ordered %d time",
-                                            "%s · %s · %s · ordered %d times", (gulong) orders),
-                               wd_row_get_string (row, "category"), wd_row_get_string (row, "topic_name"),
-                               kinds, (int) orders);
+  /* TRANSLATORS: how often a project was ordered */
+  ordered = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "ordered %d time", "ordered %d times", (gulong) orders),
+                             (int) orders);
+  meta_text = join_present (" · ", wd_row_get_string (row, "category"), wd_row_get_string (row, "topic_name"),
+                            kinds, ordered, NULL);
   team_text = g_strdup_printf (_("by %s"), wd_row_get_string (row, "team_name"));
   gtk_label_set_text (GTK_LABEL (title), wd_row_get_string (row, "title"));
   gtk_label_set_text (GTK_LABEL (team), team_text);
@@ -245,6 +263,7 @@ wd_market_view_bind (WdView      *view,
   self->workspace = g_object_ref (workspace);
   self->venue_kind_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   fill_filters (self);
+  g_signal_connect_swapped (workspace, "changed", G_CALLBACK (fill_filters), self);
 
   self->model = wd_row_model_new (workspace, "project");
   g_signal_connect (self->model, "notify::n-items", G_CALLBACK (on_n_items), self);

@@ -38,6 +38,8 @@ wd_schedule_view_dispose (GObject *object)
 {
   WdScheduleView *self = WD_SCHEDULE_VIEW (object);
 
+  if (self->workspace != NULL)
+    g_signal_handlers_disconnect_by_data (self->workspace, self);
   g_clear_object (&self->workspace);
   /* The list views may keep the model alive after this view is gone. */
   if (self->model != NULL)
@@ -206,18 +208,26 @@ on_n_items (WdRowModel     *model,
 }
 
 static void
+fill_subdistricts (WdScheduleView *self)
+{
+  g_autoptr(JsonArray) subdistricts = wd_store_list_all (wd_workspace_get_store (self->workspace), "subdistrict", NULL);
+
+  wd_drop_down_fill (self->subdistrict_filter, subdistricts, "id", "name", _("All sub-districts"));
+}
+
+static void
 wd_schedule_view_bind (WdView      *view,
                        WdWorkspace *workspace)
 {
   WdScheduleView *self = WD_SCHEDULE_VIEW (view);
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   g_autoptr(GtkNoSelection) selection = NULL;
-  g_autoptr(JsonArray) subdistricts = wd_store_list_all (wd_workspace_get_store (workspace), "subdistrict", NULL);
   const char *day_labels[] = { _("Next 7 days"), _("Next 14 days"), _("Next 31 days"), NULL };
 
   self->workspace = g_object_ref (workspace);
   wd_drop_down_fill_pairs (self->days_filter, day_choices, day_labels, NULL);
-  wd_drop_down_fill (self->subdistrict_filter, subdistricts, "id", "name", _("All sub-districts"));
+  fill_subdistricts (self);
+  g_signal_connect_swapped (workspace, "changed", G_CALLBACK (fill_subdistricts), self);
 
   self->model = wd_row_model_new (workspace, "order");
   wd_row_model_set_live (self->model, TRUE);

@@ -203,8 +203,13 @@ static void
 on_workspace_changed (WdWorkspace   *workspace,
                       WdSpeakerView *self)
 {
+  WdStore *store = wd_workspace_get_store (workspace);
+  g_autoptr(JsonArray) topics = wd_store_list_all (store, "topic", NULL);
+  g_autoptr(JsonArray) subdistricts = wd_store_list_all (store, "subdistrict", NULL);
   WdRole role = wd_workspace_get_actor (workspace)->role;
 
+  wd_drop_down_fill (self->topic_filter, topics, "id", "name", _("All topics"));
+  wd_drop_down_fill (self->subdistrict_filter, subdistricts, "id", "name", _("All sub-districts"));
   gtk_widget_set_visible (self->add_button, role == WD_ROLE_CENTRE || role == WD_ROLE_ADMIN);
 }
 
@@ -213,15 +218,10 @@ wd_speaker_view_bind (WdView      *view,
                       WdWorkspace *workspace)
 {
   WdSpeakerView *self = WD_SPEAKER_VIEW (view);
-  WdStore *store = wd_workspace_get_store (workspace);
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   g_autoptr(GtkNoSelection) selection = NULL;
-  g_autoptr(JsonArray) topics = wd_store_list_all (store, "topic", NULL);
-  g_autoptr(JsonArray) subdistricts = wd_store_list_all (store, "subdistrict", NULL);
 
   self->workspace = g_object_ref (workspace);
-  wd_drop_down_fill (self->topic_filter, topics, "id", "name", _("All topics"));
-  wd_drop_down_fill (self->subdistrict_filter, subdistricts, "id", "name", _("All sub-districts"));
   g_signal_connect (workspace, "changed", G_CALLBACK (on_workspace_changed), self);
   on_workspace_changed (workspace, self);
 

@@ -9,12 +9,15 @@
 
 /* The ids ride along with the labels the drop-down shows; position 0 is
  * "all" (id NULL) when all_label is given. */
+/* Filling again (after a sync brought new sub-districts, say) keeps
+ * what the user had chosen. */
 static void
 set_choices (GtkDropDown *drop_down,
              GPtrArray   *ids,
              GPtrArray   *labels)
 {
   g_autoptr(GtkStringList) model = NULL;
+  g_autofree char *chosen = g_strdup (wd_drop_down_get_id (drop_down));
 
   g_ptr_array_add (labels, NULL);
   model = gtk_string_list_new ((const char * const *) labels->pdata);
@@ -22,6 +25,8 @@ set_choices (GtkDropDown *drop_down,
                           (GDestroyNotify) g_ptr_array_unref);
   gtk_drop_down_set_model (drop_down, G_LIST_MODEL (model));
   gtk_drop_down_set_selected (drop_down, 0);
+  if (chosen != NULL)
+    wd_drop_down_set_id (drop_down, chosen);
 }
 
 void

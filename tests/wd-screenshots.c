@@ -1,0 +1,116 @@
+/* wd-screenshots.c: a PNG of each view of the main window on the demo
+ * district, in the language of the environment. Run by
+ * data/screenshots/update; the PNGs go into the AppStream metainfo. */
+#include "config.h"
+
+#include <locale.h>
+#include <glib/gi18n.h>
+
+#include "wd-dispatch-dialog.h"
+#include "wd-ui-test-util.h"
+
+static void
+wait_a_moment (guint milliseconds)
+{
+  gint64 until = g_get_monotonic_time () + milliseconds * 1000;
+
+  while (g_get_monotonic_time () < until)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+}
+
+static gboolean
+save_png (GtkWidget   *widget,
+          const char  *path,
+          GError     **error)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Nothing was drawn for %s", path);
+      return FALSE;
+    }
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (!gdk_texture_save_to_png (texture, path))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s could not be written", path);
+      return FALSE;
+    }
+  g_print ("%s\n", path);
+  return TRUE;
+}
+
+static gboolean
+dispatch_ready (gpointer data)
+{
+  return !wd_dispatch_dialog_get_loading (data);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  const char *views[] = { "market", "speakers", "board", "callbacks", "rewards", "schedule" };
+  const char *out = argc > 1 ? argv[1] : ".";
+  g_autoptr(GError) error = NULL;
+  WdUiFixture fx = { 0 };
+  GtkWindow *page;
+  GtkWindow *dispatch;
+  g_autofree char *order_id = NULL;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("WUDAN_LOCALEDIR") ? g_getenv ("WUDAN_LOCALEDIR") : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  gtk_init ();
+  adw_init ();
+
+  wd_ui_fixture_setup (&fx, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (fx.window), 1280, 800);
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s.png", views[i]);
+      g_autofree char *path = g_build_filename (out, name, NULL);
+
+      wd_window_set_view (fx.window, views[i]);
+      wait_a_moment (600);
+      if (!save_png (GTK_WIDGET (fx.window), path, &error))
+        g_error ("%s", error->message);
+    }
+
+  /* An order waiting for dispatch, its page and the candidates. */
+  {
+    WdOrderFilter filter = { .state = "ordered", .from = fx.now + 86400 };
+    g_autoptr(GArray) keys = wd_store_order_keys (wd_workspace_get_store (fx.workspace), &filter, NULL, NULL);
+    g_autoptr(JsonArray) rows = wd_store_get_rows (wd_workspace_get_store (fx.workspace), "order",
+                                                   (gint64 *) keys->data, MIN (keys->len, 1), NULL);
+    g_autofree char *page_path = g_build_filename (out, "order.png", NULL);
+    g_autofree char *dispatch_path = g_build_filename (out, "dispatch.png", NULL);
+
+    g_assert (json_array_get_length (rows) == 1);
+    order_id = g_strdup (json_object_get_string_member (json_array_get_object_element (rows, 0), "id"));
+    page = wd_window_show_order (fx.window, order_id);
+    wait_a_moment (600);
+    if (!save_png (GTK_WIDGET (page), page_path, &error))
+      g_error ("%s", error->message);
+    gtk_widget_activate_action (GTK_WIDGET (page), "order.dispatch", NULL);
+    wait_a_moment (100);
+    dispatch = wd_ui_find_window (WD_TYPE_DISPATCH_DIALOG);
+    wd_ui_wait (dispatch_ready, dispatch, "the candidates");
+    wait_a_moment (600);
+    if (!save_png (GTK_WIDGET (dispatch), dispatch_path, &error))
+      g_error ("%s", error->message);
+  }
+
+  wd_ui_fixture_teardown (&fx, NULL);
+  return 0;
+}
