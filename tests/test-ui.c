@@ -50,6 +50,7 @@ test_views_show_the_district (WdUiFixture   *fx,
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.view", "s", views[i]));
       wd_ui_settle ();
       g_assert_cmpstr (wd_window_get_view (fx->window), ==, views[i]);
+      wd_ui_show_view (fx, views[i]);
     }
 
   g_assert_cmpuint (g_list_model_get_n_items (market), ==, json_array_get_length (projects));
@@ -305,8 +306,7 @@ test_search_as_you_type (WdUiFixture   *fx,
 
   g_assert_cmpuint (expected->len, >, 0);
   g_assert_cmpuint (expected->len, <, 130);
-  wd_window_set_view (fx->window, "speakers");
-  wd_ui_settle ();
+  wd_ui_show_view (fx, "speakers");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.search", NULL));
   wd_ui_settle ();
   focus = gtk_root_get_focus (GTK_ROOT (fx->window));
@@ -333,6 +333,8 @@ test_callback_recorded (WdUiFixture   *fx,
   guint before;
   WdFormDialog *form;
 
+  wd_window_set_view (fx->window, "callbacks");
+  wd_ui_settle ();
   wd_ui_wait (callbacks_loaded, view, "the callbacks queue");
   before = wd_callback_view_get_n_waiting (view);
   g_assert_cmpuint (before, >, 0);

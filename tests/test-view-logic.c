@@ -160,6 +160,7 @@ test_sync_look (void)
 {
   g_assert_cmpint (wd_sync_look_for (FALSE, FALSE, WD_SYNC_STATE_SIGNED_OUT, 0, 0), ==, WD_SYNC_LOOK_LOCAL);
   g_assert_cmpint (wd_sync_look_for (TRUE, FALSE, WD_SYNC_STATE_SIGNED_OUT, 3, 0), ==, WD_SYNC_LOOK_SIGNED_OUT);
+  g_assert_cmpint (wd_sync_look_for (TRUE, TRUE, WD_SYNC_STATE_SIGNED_OUT, 0, 0), ==, WD_SYNC_LOOK_SIGNED_OUT);
   g_assert_cmpint (wd_sync_look_for (TRUE, TRUE, WD_SYNC_STATE_OFFLINE, 3, 0), ==, WD_SYNC_LOOK_OFFLINE);
   g_assert_cmpint (wd_sync_look_for (TRUE, TRUE, WD_SYNC_STATE_SYNCING, 3, 0), ==, WD_SYNC_LOOK_SYNCING);
   g_assert_cmpint (wd_sync_look_for (TRUE, TRUE, WD_SYNC_STATE_UP_TO_DATE, 0, 0), ==, WD_SYNC_LOOK_UP_TO_DATE);

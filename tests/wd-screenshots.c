@@ -81,7 +81,7 @@ main (int    argc,
       g_autofree char *name = g_strdup_printf ("%s.png", views[i]);
       g_autofree char *path = g_build_filename (out, name, NULL);
 
-      wd_window_set_view (fx.window, views[i]);
+      wd_ui_show_view (&fx, views[i]);
       wait_a_moment (600);
       if (!save_png (GTK_WIDGET (fx.window), path, &error))
         g_error ("%s", error->message);

@@ -62,29 +62,48 @@ wd_ui_find_window (GType type)
 }
 
 static gboolean
-models_loaded (gpointer data)
+board_loaded (gpointer data)
 {
   WdUiFixture *fx = data;
-  WdRowModel *models[] = {
-    wd_market_view_get_model (WD_MARKET_VIEW (wd_window_get_view_widget (fx->window, "market"))),
-    wd_speaker_view_get_model (WD_SPEAKER_VIEW (wd_window_get_view_widget (fx->window, "speakers"))),
-    wd_schedule_view_get_model (WD_SCHEDULE_VIEW (wd_window_get_view_widget (fx->window, "schedule"))),
-  };
   WdBoardView *board = WD_BOARD_VIEW (wd_window_get_view_widget (fx->window, "board"));
 
-  for (guint i = 0; i < G_N_ELEMENTS (models); i++)
-    if (wd_row_model_get_loading (models[i]))
-      return FALSE;
   for (WdOrderState s = WD_ORDER_ORDERED; s <= WD_ORDER_RATED; s++)
-    if (wd_row_model_get_loading (wd_board_view_get_column_model (board, s)))
+    if (!wd_row_model_is_ready (wd_board_view_get_column_model (board, s)))
       return FALSE;
   return TRUE;
 }
 
+/* The window opens on the dispatch board: its lists are read first. */
 void
 wd_ui_wait_models (WdUiFixture *fx)
 {
-  wd_ui_wait (models_loaded, fx, "the lists to load");
+  wd_ui_wait (board_loaded, fx, "the board to load");
+}
+
+static gboolean
+model_ready (gpointer data)
+{
+  return wd_row_model_is_ready (data);
+}
+
+/* Shows a view and waits until its list is read. */
+void
+wd_ui_show_view (WdUiFixture *fx,
+                 const char  *name)
+{
+  GtkWidget *view = wd_window_get_view_widget (fx->window, name);
+  WdRowModel *model = NULL;
+
+  wd_window_set_view (fx->window, name);
+  wd_ui_settle ();
+  if (WD_IS_MARKET_VIEW (view))
+    model = wd_market_view_get_model (WD_MARKET_VIEW (view));
+  else if (WD_IS_SPEAKER_VIEW (view))
+    model = wd_speaker_view_get_model (WD_SPEAKER_VIEW (view));
+  else if (WD_IS_SCHEDULE_VIEW (view))
+    model = wd_schedule_view_get_model (WD_SCHEDULE_VIEW (view));
+  if (model != NULL)
+    wd_ui_wait (model_ready, model, name);
 }
 
 void
@@ -123,6 +142,7 @@ wd_ui_fixture_setup (WdUiFixture   *fx,
   wd_workspace_set_clock (fx->workspace, fx->now);
   fx->window = wd_window_new (NULL, fx->workspace);
   gtk_window_present (GTK_WINDOW (fx->window));
+  wd_window_set_view (fx->window, "board");
   wd_ui_wait_models (fx);
 }
 

@@ -31,5 +31,7 @@ void       wd_ui_wait             (WdUiCondition  condition,
 void       wd_ui_settle           (void);
 GtkWindow *wd_ui_find_window      (GType          type);
 void       wd_ui_wait_models      (WdUiFixture   *fx);
+void       wd_ui_show_view        (WdUiFixture   *fx,
+                                   const char    *name);
 
 G_END_DECLS

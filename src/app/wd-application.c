@@ -60,6 +60,24 @@ show_startup_error (WdApplication *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The server ended the session and the keyring had no password (or a
+ * wrong one): ask, once per ending. */
+static void
+on_engine_state (WdSyncEngine  *engine,
+                 GParamSpec    *pspec,
+                 WdApplication *self)
+{
+  GtkWindow *parent = main_window (self);
+
+  /* Signing out on purpose clears the session first: no question then. */
+  if (wd_sync_engine_get_state (engine) != WD_SYNC_STATE_SIGNED_OUT || parent == NULL
+      || !wd_workspace_is_signed_in (self->workspace))
+    return;
+  if (!gtk_widget_get_visible (GTK_WIDGET (parent)))
+    return;
+  gtk_window_present (GTK_WINDOW (wd_login_dialog_new (parent, self->workspace)));
+}
+
 static void
 wd_application_activate (GApplication *application)
 {
@@ -86,6 +104,7 @@ wd_application_activate (GApplication *application)
 
   window = wd_window_new (ADW_APPLICATION (self), self->workspace);
   gtk_window_present (GTK_WINDOW (window));
+  g_signal_connect (wd_workspace_get_engine (self->workspace), "notify::state", G_CALLBACK (on_engine_state), self);
   if (wd_workspace_is_signed_in (self->workspace))
     wd_sync_engine_start (wd_workspace_get_engine (self->workspace));
 }

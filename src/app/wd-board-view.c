@@ -151,7 +151,12 @@ on_drag_prepare (GtkDragSource *source,
   return gdk_content_provider_new_typed (G_TYPE_STRING, wd_row_get_id (row));
 }
 
-/* A card: when, what, where, who asked, who serves, how long is left. */
+static void create_card_menu (GtkMenuButton *button,
+                              gpointer       user_data);
+
+/* A card: when, what, where, who asked, who serves, how long is left.
+ * One label holds all but the time: cards are made by the hundred as the
+ * board scrolls and searches, and each widget costs. */
 static void
 setup_card (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
@@ -161,20 +166,20 @@ setup_card (GtkSignalListItemFactory *factory,
   GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *when = card_label ("caption-heading");
   GtkWidget *menu = gtk_menu_button_new ();
+  GtkWidget *body = card_label (NULL);
   GtkDragSource *drag = gtk_drag_source_new ();
 
   gtk_widget_set_hexpand (when, TRUE);
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu), "view-more-symbolic");
   gtk_widget_add_css_class (menu, "flat");
-  gtk_widget_set_tooltip_text (menu, _("Actions"));
+  /* A tooltip per card asks the X server where the pointer is: with
+   * hundreds of cards that was a third of the board's start-up. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (menu), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Actions"), -1);
+  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (menu), create_card_menu, NULL, NULL);
   gtk_box_append (GTK_BOX (top), when);
   gtk_box_append (GTK_BOX (top), menu);
   gtk_box_append (GTK_BOX (card), top);
-  gtk_box_append (GTK_BOX (card), card_label ("heading"));     /* title */
-  gtk_box_append (GTK_BOX (card), card_label (NULL));          /* venue */
-  gtk_box_append (GTK_BOX (card), card_label ("dim-label"));   /* requester */
-  gtk_box_append (GTK_BOX (card), card_label ("dim-label"));   /* assignee */
-  gtk_box_append (GTK_BOX (card), card_label ("deadline"));    /* deadline */
+  gtk_box_append (GTK_BOX (card), body);
   gtk_widget_add_css_class (card, "card");
   gtk_widget_add_css_class (card, "order-card");
 
@@ -213,6 +218,47 @@ card_menu (WdBoardView *self,
   return G_MENU_MODEL (menu);
 }
 
+/* The menu is built when opened: a popover per card on every bind made
+ * a keystroke in the search field cost a second. */
+static void
+create_card_menu (GtkMenuButton *button,
+                  gpointer       user_data)
+{
+  WdBoardView *self = WD_BOARD_VIEW (gtk_widget_get_ancestor (GTK_WIDGET (button), WD_TYPE_BOARD_VIEW));
+  WdRow *row = g_object_get_data (G_OBJECT (button), "wd-row");
+  g_autoptr(GMenuModel) model = NULL;
+
+  if (self == NULL || row == NULL)
+    return;
+  model = card_menu (self, row);
+  gtk_menu_button_set_menu_model (button, model);
+}
+
+/* g_markup_printf_escaped escapes what comes from the store. */
+static char *
+card_markup (WdRow      *row,
+             const char *deadline)
+{
+  const char *number = wd_row_get_string (row, "number");
+  const char *assignee = wd_row_get_string (row, "assignee_name");
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *title = g_markup_printf_escaped ("<b>%s · %s</b>\n%s · %s\n<span alpha=\"65%%\">%s · %s</span>",
+                                                    *number ? number : _("(number pending)"),
+                                                    wd_row_get_string (row, "title"),
+                                                    wd_row_get_string (row, "venue"),
+                                                    wd_row_get_string (row, "venue_kind_name"),
+                                                    wd_row_get_string (row, "requester"),
+                                                    wd_row_get_string (row, "subdistrict_name"));
+  g_autofree char *served = *assignee ? g_markup_printf_escaped ("\n<span alpha=\"65%%\">%s</span>", assignee)
+                                      : g_strdup ("");
+  g_autofree char *due = deadline ? g_markup_printf_escaped ("\n<small><b>%s</b></small>", deadline) : g_strdup ("");
+
+  g_string_append (text, title);
+  g_string_append (text, served);
+  g_string_append (text, due);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 static void
 bind_card (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
@@ -224,49 +270,30 @@ bind_card (GtkSignalListItemFactory *factory,
   GtkWidget *top = gtk_widget_get_first_child (card);
   GtkWidget *when = gtk_widget_get_first_child (top);
   GtkWidget *menu = gtk_widget_get_next_sibling (when);
-  GtkWidget *title = gtk_widget_get_next_sibling (top);
-  GtkWidget *venue = gtk_widget_get_next_sibling (title);
-  GtkWidget *requester = gtk_widget_get_next_sibling (venue);
-  GtkWidget *assignee = gtk_widget_get_next_sibling (requester);
-  GtkWidget *deadline = gtk_widget_get_next_sibling (assignee);
-  const char *number = wd_row_get_string (row, "number");
+  GtkWidget *body = gtk_widget_get_next_sibling (top);
   g_autofree char *when_text = wd_format_span (store, wd_row_get_int (row, "starts_at"), wd_row_get_int (row, "ends_at"));
-  g_autofree char *title_text = g_strdup_printf ("%s · %s", *number ? number : _("(number pending)"),
-                                                 wd_row_get_string (row, "title"));
-  g_autofree char *venue_text = g_strdup_printf ("%s · %s", wd_row_get_string (row, "venue"),
-                                                 wd_row_get_string (row, "venue_kind_name"));
-  g_autofree char *requester_text = g_strdup_printf ("%s · %s", wd_row_get_string (row, "requester"),
-                                                     wd_row_get_string (row, "subdistrict_name"));
-  g_autofree char *deadline_text = NULL;
-  g_autoptr(GMenuModel) model = card_menu (self, row);
+  g_autofree char *deadline = NULL;
   WdDeadlineUrgency urgency = wd_deadline_describe (wd_row_get_object (row), wd_workspace_now (self->workspace),
-                                                    &deadline_text);
-  const char *assignee_name = wd_row_get_string (row, "assignee_name");
+                                                    &deadline);
+  g_autofree char *markup = card_markup (row, deadline);
 
   gtk_label_set_text (GTK_LABEL (when), when_text);
-  gtk_label_set_text (GTK_LABEL (title), title_text);
-  gtk_widget_set_tooltip_text (title, wd_row_get_string (row, "title"));
-  gtk_label_set_text (GTK_LABEL (venue), venue_text);
-  gtk_label_set_text (GTK_LABEL (requester), requester_text);
-  gtk_label_set_text (GTK_LABEL (assignee), assignee_name);
-  gtk_widget_set_visible (assignee, *assignee_name != '\0');
-  gtk_label_set_text (GTK_LABEL (deadline), deadline_text);
-  gtk_widget_set_visible (deadline, urgency != WD_DEADLINE_NONE);
+  gtk_label_set_markup (GTK_LABEL (body), markup);
   gtk_widget_remove_css_class (card, "overdue");
   gtk_widget_remove_css_class (card, "soon");
   if (urgency == WD_DEADLINE_OVERDUE)
     gtk_widget_add_css_class (card, "overdue");
   else if (urgency == WD_DEADLINE_SOON)
     gtk_widget_add_css_class (card, "soon");
-  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (menu), model);
+  g_object_set_data_full (G_OBJECT (menu), "wd-row", g_object_ref (row), g_object_unref);
 }
 
 static void
-on_card_activate (GtkListView *list_view,
+on_card_activate (GtkGridView *grid_view,
                   guint        position,
                   WdBoardView *self)
 {
-  GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (list_view));
+  GListModel *model = G_LIST_MODEL (gtk_grid_view_get_model (grid_view));
   g_autoptr(WdRow) row = g_list_model_get_item (model, position);
 
   if (row != NULL)
@@ -337,7 +364,6 @@ build_column (WdBoardView *self,
   GtkWidget *count = gtk_label_new ("0");
   GtkWidget *scrolled = gtk_scrolled_window_new ();
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-  g_autoptr(GtkNoSelection) selection = NULL;
   GtkWidget *list_view;
   GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_STRING, GDK_ACTION_MOVE);
 
@@ -355,8 +381,11 @@ build_column (WdBoardView *self,
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_card), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_card), self);
-  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->models[index])));
-  list_view = gtk_list_view_new (GTK_SELECTION_MODEL (g_steal_pointer (&selection)), g_steal_pointer (&factory));
+  /* A one-column grid: GTK 4.8's list view keeps 200 rows alive however
+   * few are on screen, its grid view only the rows it shows. */
+  list_view = gtk_grid_view_new (NULL, g_steal_pointer (&factory));
+  gtk_grid_view_set_max_columns (GTK_GRID_VIEW (list_view), 1);
+  wd_list_attach_on_map (list_view, G_LIST_MODEL (self->models[index]));
   gtk_widget_add_css_class (list_view, "board-column");
   g_signal_connect (list_view, "activate", G_CALLBACK (on_card_activate), self);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list_view);
@@ -373,14 +402,14 @@ build_column (WdBoardView *self,
   return column;
 }
 
-/* Deadlines count down while the board is open. */
+/* Deadlines count down while the board is open: only dispatched cards
+ * show one. */
 static gboolean
 on_tick (gpointer data)
 {
   WdBoardView *self = data;
 
-  for (guint i = 0; i < N_COLUMNS; i++)
-    wd_row_model_reload (self->models[i]);
+  wd_row_model_rebind (wd_board_view_get_column_model (self, WD_ORDER_DISPATCHED));
   return G_SOURCE_CONTINUE;
 }
 
@@ -402,10 +431,7 @@ wd_board_view_bind (WdView      *view,
   fill_subdistricts (self);
   g_signal_connect_swapped (workspace, "changed", G_CALLBACK (fill_subdistricts), self);
   for (guint i = 0; i < N_COLUMNS; i++)
-    {
-      gtk_box_append (self->columns_box, build_column (self, i));
-      wd_row_model_reload (self->models[i]);
-    }
+    gtk_box_append (self->columns_box, build_column (self, i));
   self->tick_id = g_timeout_add_seconds (TICK_SECONDS, on_tick, self);
 }
 

@@ -25,6 +25,7 @@ struct _WdCallbackView
   WdWorkspace  *workspace;
   JsonArray    *queue;
   GCancellable *cancellable;
+  gboolean      shown;        /* read the queue once the view is on screen */
 };
 
 static void wd_callback_view_view_init (WdViewInterface *iface);
@@ -169,7 +170,11 @@ on_queue_read (GObject      *source,
 static void
 reload (WdCallbackView *self)
 {
-  WdRole role = wd_workspace_get_actor (self->workspace)->role;
+  WdRole role;
+
+  if (!self->shown)
+    return;
+  role = wd_workspace_get_actor (self->workspace)->role;
 
   gtk_widget_set_visible (self->settings_button, role == WD_ROLE_CENTRE || role == WD_ROLE_ADMIN);
   if (self->cancellable != NULL)
@@ -181,6 +186,15 @@ reload (WdCallbackView *self)
 }
 
 static void
+on_map (WdCallbackView *self)
+{
+  if (self->shown)
+    return;
+  self->shown = TRUE;
+  reload (self);
+}
+
+static void
 wd_callback_view_bind (WdView      *view,
                        WdWorkspace *workspace)
 {
@@ -188,7 +202,9 @@ wd_callback_view_bind (WdView      *view,
 
   self->workspace = g_object_ref (workspace);
   g_signal_connect_swapped (workspace, "changed", G_CALLBACK (reload), self);
-  reload (self);
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    on_map (self);
 }
 
 static void

@@ -258,7 +258,6 @@ wd_market_view_bind (WdView      *view,
 {
   WdMarketView *self = WD_MARKET_VIEW (view);
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-  g_autoptr(GtkNoSelection) selection = NULL;
 
   self->workspace = g_object_ref (workspace);
   self->venue_kind_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -270,9 +269,7 @@ wd_market_view_bind (WdView      *view,
   g_signal_connect (factory, "setup", G_CALLBACK (setup_card), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_card), self);
   gtk_grid_view_set_factory (self->grid_view, factory);
-  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
-  gtk_grid_view_set_model (self->grid_view, GTK_SELECTION_MODEL (selection));
-  wd_row_model_reload (self->model);
+  wd_list_attach_on_map (GTK_WIDGET (self->grid_view), G_LIST_MODEL (self->model));
 }
 
 static void

@@ -25,6 +25,7 @@ struct _WdRewardView
 
   WdWorkspace         *workspace;
   char                *fund_id;
+  gboolean             shown;    /* filled once the view is on screen */
 };
 
 static void wd_reward_view_view_init (WdViewInterface *iface);
@@ -259,6 +260,8 @@ refresh (WdRewardView *self)
   WdRole role = wd_workspace_get_actor (self->workspace)->role;
   gboolean may_manage = role == WD_ROLE_CENTRE || role == WD_ROLE_ADMIN;
 
+  if (!self->shown)
+    return;
   wd_group_clear (self->periods_group);
   wd_group_clear (self->ledger_group);
   g_clear_pointer (&self->fund_id, g_free);
@@ -287,6 +290,15 @@ refresh (WdRewardView *self)
 }
 
 static void
+on_map (WdRewardView *self)
+{
+  if (self->shown)
+    return;
+  self->shown = TRUE;
+  refresh (self);
+}
+
+static void
 wd_reward_view_bind (WdView      *view,
                      WdWorkspace *workspace)
 {
@@ -294,7 +306,9 @@ wd_reward_view_bind (WdView      *view,
 
   self->workspace = g_object_ref (workspace);
   g_signal_connect_swapped (workspace, "changed", G_CALLBACK (refresh), self);
-  refresh (self);
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    on_map (self);
 }
 
 static void

@@ -7,7 +7,7 @@
 #include "wd-row-model.h"
 
 #define PAGE_SIZE 50
-#define MAX_CACHED_PAGES 40
+#define MAX_CACHED_PAGES 8
 
 typedef struct
 {
@@ -35,6 +35,8 @@ struct _WdRowModel
   GHashTable   *pages;          /* page number → GPtrArray of WdRow */
   GCancellable *loading;
   gboolean      reload_again;
+  gboolean      started;      /* a view shows it: keep it loaded */
+  gboolean      loaded;       /* the keys were read at least once */
 };
 
 enum {
@@ -261,6 +263,26 @@ on_workspace_changed (WdWorkspace *workspace,
   wd_row_model_reload (self);
 }
 
+/* Lists are read once a view shows them (wd_list_attach_on_map), so the
+ * views not on screen cost nothing at start. */
+void
+wd_row_model_start (WdRowModel *self)
+{
+  g_return_if_fail (WD_IS_ROW_MODEL (self));
+
+  if (self->started)
+    return;
+  self->started = TRUE;
+  wd_row_model_reload (self);
+}
+
+gboolean
+wd_row_model_is_ready (WdRowModel *self)
+{
+  g_return_val_if_fail (WD_IS_ROW_MODEL (self), FALSE);
+  return self->loaded && self->loading == NULL;
+}
+
 WdRowModel *
 wd_row_model_new (WdWorkspace *workspace,
                   const char  *kind)
@@ -363,6 +385,111 @@ wd_row_model_get_loading (WdRowModel *self)
   return self->loading != NULL;
 }
 
+typedef struct
+{
+  guint   position;     /* in the old list */
+  gint64  key;
+  WdRow  *row;
+} Shown;
+
+/* Rows already handed out whose key kept its place: those the views may
+ * be showing, and so must hear about if their contents changed. */
+static GArray *
+shown_rows (WdRowModel *self,
+            guint       prefix,
+            guint       suffix)
+{
+  GArray *shown = g_array_new (FALSE, FALSE, sizeof (Shown));
+  GHashTableIter iter;
+  gpointer page_number, items;
+  guint old_len = self->keys->len;
+
+  g_hash_table_iter_init (&iter, self->pages);
+  while (g_hash_table_iter_next (&iter, &page_number, &items))
+    for (guint i = 0; i < ((GPtrArray *) items)->len; i++)
+      {
+        Shown entry;
+
+        entry.position = GPOINTER_TO_UINT (page_number) * PAGE_SIZE + i;
+        if (entry.position >= old_len || (entry.position >= prefix && entry.position < old_len - suffix))
+          continue;
+        entry.key = g_array_index (self->keys, gint64, entry.position);
+        entry.row = g_ptr_array_index ((GPtrArray *) items, i);
+        g_array_append_val (shown, entry);
+      }
+  return shown;
+}
+
+/* Of the rows in shown, the positions (in the new list) whose contents
+ * differ from what the store holds now. */
+static GArray *
+changed_positions (WdRowModel *self,
+                   GArray     *shown,
+                   guint       prefix,
+                   gint        shift)
+{
+  GArray *changed = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GHashTable) fresh = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(JsonArray) rows = NULL;
+
+  for (guint i = 0; i < shown->len; i++)
+    g_array_append_val (keys, g_array_index (shown, Shown, i).key);
+  if (keys->len > 0)
+    rows = wd_store_get_rows (wd_workspace_get_store (self->workspace), self->query.kind,
+                              (const gint64 *) keys->data, keys->len, NULL);
+  /* get_rows keeps the order of keys and leaves out vanished rows. */
+  for (guint i = 0, r = 0; rows != NULL && i < shown->len; i++)
+    {
+      Shown *entry = &g_array_index (shown, Shown, i);
+      JsonObject *row = r < json_array_get_length (rows) ? json_array_get_object_element (rows, r) : NULL;
+      gboolean same = row != NULL
+        && g_strcmp0 (json_object_get_string_member (row, "id"), wd_row_get_id (entry->row)) == 0;
+
+      if (same)
+        r++;
+      if (!same || !json_object_equal (row, wd_row_get_object (entry->row)))
+        {
+          guint position = entry->position < prefix ? entry->position : (guint) ((gint) entry->position + shift);
+
+          g_array_append_val (changed, position);
+        }
+    }
+  return changed;
+}
+
+/* Tells the views what changed, as narrowly as it can: the run of keys
+ * that differ, and the rows that kept their place but changed. A sync or
+ * an operation then redraws a card or two, not the whole board. */
+static void
+replace_keys (WdRowModel *self,
+              GArray     *keys)
+{
+  GArray *old = self->keys;
+  guint prefix = 0, suffix = 0;
+  g_autoptr(GArray) shown = NULL;
+  g_autoptr(GArray) changed = NULL;
+
+  while (prefix < old->len && prefix < keys->len
+         && g_array_index (old, gint64, prefix) == g_array_index (keys, gint64, prefix))
+    prefix++;
+  while (suffix < old->len - prefix && suffix < keys->len - prefix
+         && g_array_index (old, gint64, old->len - 1 - suffix) == g_array_index (keys, gint64, keys->len - 1 - suffix))
+    suffix++;
+
+  shown = shown_rows (self, prefix, suffix);
+  changed = changed_positions (self, shown, prefix, (gint) keys->len - (gint) old->len);
+
+  self->keys = g_array_ref (keys);
+  g_hash_table_remove_all (self->pages);
+  if (old->len - prefix - suffix > 0 || keys->len - prefix - suffix > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), prefix, old->len - prefix - suffix,
+                                keys->len - prefix - suffix);
+  for (guint i = 0; i < changed->len; i++)
+    g_list_model_items_changed (G_LIST_MODEL (self), g_array_index (changed, guint, i), 1, 1);
+  g_array_unref (old);
+}
+
 static void
 on_keys_read (GObject      *source,
               GAsyncResult *result,
@@ -371,7 +498,6 @@ on_keys_read (GObject      *source,
   g_autoptr(WdRowModel) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) keys = wd_workspace_read_finish (WD_WORKSPACE (source), result, &error);
-  guint removed;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -381,11 +507,8 @@ on_keys_read (GObject      *source,
     g_warning ("The %s list could not be read: %s", self->query.kind, error->message);
   else
     {
-      removed = self->keys->len;
-      g_array_unref (self->keys);
-      self->keys = g_steal_pointer (&keys);
-      g_hash_table_remove_all (self->pages);
-      g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, self->keys->len);
+      self->loaded = TRUE;
+      replace_keys (self, keys);
       /* Also when the count stayed: views learn the first load is done. */
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
     }
@@ -399,12 +522,25 @@ on_keys_read (GObject      *source,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
+/* Redraws every row, for what depends on the clock rather than the data
+ * (a deadline counting down). */
+void
+wd_row_model_rebind (WdRowModel *self)
+{
+  g_return_if_fail (WD_IS_ROW_MODEL (self));
+
+  g_hash_table_remove_all (self->pages);
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, self->keys->len, self->keys->len);
+}
+
 /* At most one read runs; changes meanwhile start one more after it. */
 void
 wd_row_model_reload (WdRowModel *self)
 {
   g_return_if_fail (WD_IS_ROW_MODEL (self));
 
+  if (!self->started)
+    return;
   if (self->loading != NULL)
     {
       self->reload_again = TRUE;

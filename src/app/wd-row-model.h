@@ -26,7 +26,10 @@ void        wd_row_model_set_live    (WdRowModel  *self,
                                       gboolean     live);
 void        wd_row_model_set_text    (WdRowModel  *self,
                                       const char  *text);
+void        wd_row_model_start       (WdRowModel  *self);
+gboolean    wd_row_model_is_ready    (WdRowModel  *self);
 void        wd_row_model_reload      (WdRowModel  *self);
+void        wd_row_model_rebind      (WdRowModel  *self);
 gboolean    wd_row_model_get_loading (WdRowModel  *self);
 
 G_END_DECLS

@@ -20,7 +20,7 @@ struct _WdScheduleView
   GtkDropDown    *days_filter;
   GtkDropDown    *subdistrict_filter;
   GtkStack       *content_stack;
-  GtkListView    *list_view;
+  GtkGridView    *list_view;  /* one column: see wd-board-view.c */
 
   WdWorkspace    *workspace;
   WdRowModel     *model;
@@ -221,7 +221,6 @@ wd_schedule_view_bind (WdView      *view,
 {
   WdScheduleView *self = WD_SCHEDULE_VIEW (view);
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-  g_autoptr(GtkNoSelection) selection = NULL;
   const char *day_labels[] = { _("Next 7 days"), _("Next 14 days"), _("Next 31 days"), NULL };
 
   self->workspace = g_object_ref (workspace);
@@ -234,9 +233,8 @@ wd_schedule_view_bind (WdView      *view,
   g_signal_connect (self->model, "notify::n-items", G_CALLBACK (on_n_items), self);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
-  gtk_list_view_set_factory (self->list_view, factory);
-  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
-  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+  gtk_grid_view_set_factory (self->list_view, factory);
+  wd_list_attach_on_map (GTK_WIDGET (self->list_view), G_LIST_MODEL (self->model));
   on_filter_changed (self);
 }
 

@@ -21,7 +21,7 @@ struct _WdSpeakerView
   GtkWidget      *add_button;
   GtkLabel       *count_label;
   GtkStack       *content_stack;
-  GtkListView    *list_view;
+  GtkGridView    *list_view;  /* one column: see wd-board-view.c */
 
   WdWorkspace    *workspace;
   WdRowModel     *model;
@@ -123,6 +123,8 @@ text_label (const char *css)
   return label;
 }
 
+/* An avatar and two labels: rows are made by the hundred as the list
+ * scrolls and searches, and each widget costs. */
 static void
 setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
@@ -130,20 +132,14 @@ setup_row (GtkSignalListItemFactory *factory,
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *avatar = adw_avatar_new (40, NULL, TRUE);
-  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *stats = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *rating = text_label ("numeric");
-  GtkWidget *lectures = text_label ("dim-label");
+  GtkWidget *text = text_label (NULL);
+  GtkWidget *stats = text_label ("numeric");
 
   gtk_widget_set_margin_top (box, 6);
   gtk_widget_set_margin_bottom (box, 6);
   gtk_widget_set_hexpand (text, TRUE);
-  gtk_box_append (GTK_BOX (text), text_label ("heading"));
-  gtk_box_append (GTK_BOX (text), text_label ("dim-label"));
-  gtk_label_set_xalign (GTK_LABEL (rating), 1);
-  gtk_label_set_xalign (GTK_LABEL (lectures), 1);
-  gtk_box_append (GTK_BOX (stats), rating);
-  gtk_box_append (GTK_BOX (stats), lectures);
+  gtk_label_set_xalign (GTK_LABEL (stats), 1);
+  gtk_label_set_justify (GTK_LABEL (stats), GTK_JUSTIFY_RIGHT);
   gtk_box_append (GTK_BOX (box), avatar);
   gtk_box_append (GTK_BOX (box), text);
   gtk_box_append (GTK_BOX (box), stats);
@@ -160,30 +156,26 @@ bind_row (GtkSignalListItemFactory *factory,
   GtkWidget *avatar = gtk_widget_get_first_child (box);
   GtkWidget *text = gtk_widget_get_next_sibling (avatar);
   GtkWidget *stats = gtk_widget_get_next_sibling (text);
-  GtkWidget *name = gtk_widget_get_first_child (text);
-  GtkWidget *detail = gtk_widget_get_next_sibling (name);
-  GtkWidget *rating = gtk_widget_get_first_child (stats);
-  GtkWidget *lectures = gtk_widget_get_next_sibling (rating);
   const char *title = wd_row_get_string (row, "title");
   const char *subdistrict = wd_row_get_string (row, "subdistrict_name");
   gint64 n_ratings = wd_row_get_int (row, "ratings");
   gint64 n_lectures = wd_row_get_int (row, "lectures");
-  g_autofree char *name_text = *title ? g_strdup_printf ("%s · %s", wd_row_get_string (row, "name"), title)
-                                      : g_strdup (wd_row_get_string (row, "name"));
-  g_autofree char *detail_text = g_strdup_printf ("%s · %s", wd_row_get_string (row, "topic_names"),
-                                                  *subdistrict ? subdistrict : _("District-wide"));
-  g_autofree char *rating_text = n_ratings > 0
+  g_autofree char *name = *title ? g_strdup_printf ("%s · %s", wd_row_get_string (row, "name"), title)
+                                 : g_strdup (wd_row_get_string (row, "name"));
+  g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>\n<span alpha=\"65%%\">%s · %s</span>", name,
+                                                     wd_row_get_string (row, "topic_names"),
+                                                     *subdistrict ? subdistrict : _("District-wide"));
+  g_autofree char *rating = n_ratings > 0
     ? g_strdup_printf ("★ %.1f (%d)", wd_row_get_double (row, "rating"), (int) n_ratings)
     : g_strdup (_("Not yet rated"));
-  g_autofree char *lecture_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d lecture", "%d lectures",
-                                                                (gulong) n_lectures),
-                                                   (int) n_lectures);
+  g_autofree char *lectures = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d lecture", "%d lectures",
+                                                            (gulong) n_lectures),
+                                               (int) n_lectures);
+  g_autofree char *stats_markup = g_markup_printf_escaped ("%s\n<span alpha=\"65%%\">%s</span>", rating, lectures);
 
   adw_avatar_set_text (ADW_AVATAR (avatar), wd_row_get_string (row, "name"));
-  gtk_label_set_text (GTK_LABEL (name), name_text);
-  gtk_label_set_text (GTK_LABEL (detail), detail_text);
-  gtk_label_set_text (GTK_LABEL (rating), rating_text);
-  gtk_label_set_text (GTK_LABEL (lectures), lecture_text);
+  gtk_label_set_markup (GTK_LABEL (text), markup);
+  gtk_label_set_markup (GTK_LABEL (stats), stats_markup);
   gtk_widget_set_opacity (box, wd_row_get_bool (row, "active") ? 1.0 : 0.55);
 }
 
@@ -219,7 +211,6 @@ wd_speaker_view_bind (WdView      *view,
 {
   WdSpeakerView *self = WD_SPEAKER_VIEW (view);
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-  g_autoptr(GtkNoSelection) selection = NULL;
 
   self->workspace = g_object_ref (workspace);
   g_signal_connect (workspace, "changed", G_CALLBACK (on_workspace_changed), self);
@@ -229,10 +220,8 @@ wd_speaker_view_bind (WdView      *view,
   g_signal_connect (self->model, "notify::n-items", G_CALLBACK (on_n_items), self);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
-  gtk_list_view_set_factory (self->list_view, factory);
-  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
-  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
-  wd_row_model_reload (self->model);
+  gtk_grid_view_set_factory (self->list_view, factory);
+  wd_list_attach_on_map (GTK_WIDGET (self->list_view), G_LIST_MODEL (self->model));
 }
 
 static void

@@ -103,7 +103,8 @@ wd_sync_look_for (gboolean has_server,
     return WD_SYNC_LOOK_LOCAL;
   if (problems > 0)
     return WD_SYNC_LOOK_PROBLEMS;
-  if (!signed_in)
+  /* The engine says so when the server no longer takes the session. */
+  if (!signed_in || engine_state == WD_SYNC_STATE_SIGNED_OUT)
     return WD_SYNC_LOOK_SIGNED_OUT;
   switch (engine_state)
     {
@@ -238,8 +239,8 @@ update (WdSyncIndicator *self)
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), look == WD_SYNC_LOOK_SYNCING && total > 0);
   if (total > 0)
     gtk_progress_bar_set_fraction (self->progress_bar, CLAMP ((double) done / total, 0, 1));
-  gtk_widget_set_visible (self->sign_in_button, !signed_in);
-  gtk_widget_set_visible (self->sync_button, signed_in);
+  gtk_widget_set_visible (self->sign_in_button, look == WD_SYNC_LOOK_SIGNED_OUT || look == WD_SYNC_LOOK_LOCAL);
+  gtk_widget_set_visible (self->sync_button, look != WD_SYNC_LOOK_SIGNED_OUT && look != WD_SYNC_LOOK_LOCAL);
   gtk_widget_remove_css_class (GTK_WIDGET (self->button), "warning");
   if (look == WD_SYNC_LOOK_PROBLEMS || look == WD_SYNC_LOOK_ERROR)
     gtk_widget_add_css_class (GTK_WIDGET (self->button), "warning");

@@ -5,6 +5,7 @@
 
 #include "wd-time.h"
 #include "wd-types.h"
+#include "wd-row-model.h"
 #include "wd-ui-util.h"
 
 /* The ids ride along with the labels the drop-down shows; position 0 is
@@ -188,6 +189,35 @@ wd_group_clear (AdwPreferencesGroup *group)
     adw_preferences_group_remove (group, g_ptr_array_index (rows, i));
   if (rows != NULL)
     g_ptr_array_set_size (rows, 0);
+}
+
+static void
+attach_model (GtkWidget *list)
+{
+  GListModel *model = g_object_get_data (G_OBJECT (list), "wd-pending-model");
+  g_autoptr(GtkNoSelection) selection = NULL;
+
+  if (model == NULL)
+    return;
+  selection = gtk_no_selection_new (g_object_ref (model));
+  g_object_set (list, "model", selection, NULL);
+  if (WD_IS_ROW_MODEL (model))
+    wd_row_model_start (WD_ROW_MODEL (model));
+  g_object_set_data (G_OBJECT (list), "wd-pending-model", NULL);
+}
+
+/* A list view makes its rows as soon as it has a model, shown or not;
+ * the views not on screen at start wait until they are, so the window's
+ * first frame pays only for the view it shows. */
+void
+wd_list_attach_on_map (GtkWidget  *list,
+                       GListModel *model)
+{
+  g_object_set_data_full (G_OBJECT (list), "wd-pending-model", g_object_ref (model), g_object_unref);
+  if (gtk_widget_get_mapped (list))
+    attach_model (list);
+  else
+    g_signal_connect (list, "map", G_CALLBACK (attach_model), NULL);
 }
 
 void

@@ -38,6 +38,8 @@ void        wd_show_error            (GtkWidget    *widget,
 void        wd_group_add             (AdwPreferencesGroup *group,
                                       GtkWidget    *row);
 void        wd_group_clear           (AdwPreferencesGroup *group);
+void        wd_list_attach_on_map    (GtkWidget    *list,
+                                      GListModel   *model);
 void        wd_clear_list_box        (GtkListBox   *list_box);
 GtkWidget  *wd_action_row_new        (const char   *title,
                                       const char   *subtitle);

@@ -1,0 +1,251 @@
+/* wd-bench-app.c: the desktop app's start-up and search, measured on a
+ * real window: time from main() to the first frame, time until the lists
+ * are filled, resident memory, and how long after a keystroke in a search
+ * field the list on screen has changed. Run under a display (Xvfb). */
+#define G_LOG_DOMAIN "wudan"
+#include "config.h"
+
+#include <stdlib.h>
+#include <adwaita.h>
+
+#include "wd-board-view.h"
+#include "wd-market-view.h"
+#include "wd-row-model.h"
+#include "wd-schedule-view.h"
+#include "wd-speaker-view.h"
+#include "wd-view.h"
+#include "wd-window.h"
+
+static gint64 started;
+static gint64 first_frame;
+static gint64 last_paint;
+
+static double
+ms_since (gint64 t0,
+          gint64 t1)
+{
+  return (t1 - t0) / 1000.0;
+}
+
+static long
+status_kib (const char *field)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return -1;
+  line = strstr (status, field);
+  return line ? strtol (line + strlen (field) + 1, NULL, 10) : -1;
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                gpointer       data)
+{
+  last_paint = g_get_monotonic_time ();
+  if (first_frame == 0)
+    first_frame = last_paint;
+}
+
+static void
+on_map (GtkWidget *window,
+        gpointer   data)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (on_after_paint), NULL);
+}
+
+static void
+iterate_until (gboolean (*done) (gpointer), gpointer data)
+{
+  while (!done (data))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static WdRowModel *
+board_model (WdWindow *window,
+             guint     state)
+{
+  return wd_board_view_get_column_model (WD_BOARD_VIEW (wd_window_get_view_widget (window, "board")), state);
+}
+
+/* The window opens on the board: its five lists are read, then shown. */
+static gboolean
+lists_loaded (gpointer data)
+{
+  WdWindow *window = data;
+  GtkWidget *view = wd_window_get_view_widget (window, wd_window_get_view (window));
+
+  if (WD_IS_SPEAKER_VIEW (view) && !wd_row_model_is_ready (wd_speaker_view_get_model (WD_SPEAKER_VIEW (view))))
+    return FALSE;
+  if (WD_IS_BOARD_VIEW (view))
+    for (guint s = WD_ORDER_ORDERED; s <= WD_ORDER_RATED; s++)
+      if (!wd_row_model_is_ready (board_model (window, s)))
+        return FALSE;
+  return first_frame != 0 && last_paint > 0;
+}
+
+typedef struct
+{
+  WdWindow *window;
+  gint64    typed;
+} Typing;
+
+/* The list has changed on screen: every model answered and a frame was
+ * painted after that. */
+static gboolean
+search_shown (gpointer data)
+{
+  Typing *typing = data;
+
+  return lists_loaded (typing->window) && last_paint > typing->typed;
+}
+
+static gboolean
+view_ready (gpointer data)
+{
+  return lists_loaded (data);
+}
+
+static void
+typing_settle (WdWindow *window)
+{
+  iterate_until (view_ready, window);
+}
+
+static GtkEditable *
+search_entry_of (GtkWidget *view)
+{
+  GtkWidget *focus;
+
+  wd_view_focus_search (WD_VIEW (view));
+  focus = gtk_root_get_focus (gtk_widget_get_root (view));
+  return GTK_EDITABLE (gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY));
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+measure_search (WdWindow   *window,
+                const char *view_name,
+                const char *const *queries)
+{
+  GtkWidget *view = wd_window_get_view_widget (window, view_name);
+  GtkEditable *entry;
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+
+  wd_window_set_view (window, view_name);
+  typing_settle (window);
+  entry = search_entry_of (view);
+  for (guint round = 0; round < 5; round++)
+    for (guint i = 0; queries[i] != NULL; i++)
+      {
+        Typing typing = { window, 0 };
+        double ms;
+
+        g_debug ("TMPKEY %s", queries[i]);
+        typing.typed = g_get_monotonic_time ();
+        gtk_editable_set_text (entry, queries[i]);
+        iterate_until (search_shown, &typing);
+        ms = ms_since (typing.typed, last_paint);
+        g_array_append_val (times, ms);
+      }
+  gtk_editable_set_text (entry, "");
+  g_array_sort (times, compare_doubles);
+  g_print ("search-as-you-type in %-8s  %u keystrokes  median %.1f ms  p95 %.1f ms  max %.1f ms\n", view_name,
+           times->len, g_array_index (times, double, times->len / 2),
+           g_array_index (times, double, (times->len * 95) / 100), g_array_index (times, double, times->len - 1));
+}
+
+/* Scrolls each board column to its end and back, so the rows of the whole
+ * list have been through the model once. */
+static void
+scroll_board (WdWindow *window)
+{
+  GtkWidget *board = wd_window_get_view_widget (window, "board");
+  GtkWidget *child;
+  GList *scrolled = NULL;
+  GQueue queue = G_QUEUE_INIT;
+
+  wd_window_set_view (window, "board");
+  g_queue_push_tail (&queue, board);
+  while (!g_queue_is_empty (&queue))
+    {
+      GtkWidget *widget = g_queue_pop_head (&queue);
+
+      if (GTK_IS_SCROLLED_WINDOW (widget) && GTK_IS_GRID_VIEW (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (widget))))
+        scrolled = g_list_prepend (scrolled, widget);
+      for (child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+        g_queue_push_tail (&queue, child);
+    }
+  for (guint step = 0; step <= 20; step++)
+    {
+      for (GList *l = scrolled; l; l = l->next)
+        {
+          GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (l->data);
+
+          gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) * step / 20.0);
+        }
+      for (guint i = 0; i < 5; i++)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  g_list_free (scrolled);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  static const char *const order_queries[] = { "王", "王建", "社区", "党史", "5678", "", NULL };
+  static const char *const speaker_queries[] = { "李", "李明", "心理", "法律", "", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WdWorkspace) workspace = NULL;
+  WdWindow *window;
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("Asia/Shanghai");
+  g_autoptr(GDateTime) now = g_date_time_new (tz, 2026, 12, 1, 9, 0, 0);
+  gint64 loaded;
+
+  started = g_get_monotonic_time ();
+  if (argc < 2)
+    {
+      g_printerr ("Usage: %s STORE\n", argv[0]);
+      return 2;
+    }
+  gtk_init ();
+  adw_init ();
+
+  workspace = wd_workspace_open (argv[1], &error);
+  if (workspace == NULL)
+    g_error ("%s", error->message);
+  wd_workspace_set_clock (workspace, g_date_time_to_unix (now));
+  window = wd_window_new (NULL, workspace);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  wd_window_set_view (window, "board");
+  g_signal_connect (window, "map", G_CALLBACK (on_map), NULL);
+  gtk_window_present (GTK_WINDOW (window));
+
+  iterate_until (lists_loaded, window);
+  loaded = g_get_monotonic_time ();
+  g_print ("first frame             %.0f ms\n", ms_since (started, first_frame));
+  g_print ("lists filled            %.0f ms\n", ms_since (started, loaded));
+  g_print ("resident at start       %.1f MiB\n", status_kib ("VmRSS:") / 1024.0);
+  if (g_getenv ("WUDAN_BENCH_START_ONLY") != NULL)
+    return 0;
+
+  scroll_board (window);
+  g_print ("resident after scrolling the board  %.1f MiB\n", status_kib ("VmRSS:") / 1024.0);
+
+  measure_search (window, "board", order_queries);
+  measure_search (window, "speakers", speaker_queries);
+  g_print ("peak resident           %.1f MiB\n", status_kib ("VmHWM:") / 1024.0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  return 0;
+}
