@@ -156,6 +156,8 @@ measure_search (WdWindow   *window,
         iterate_until (search_shown, &typing);
         ms = ms_since (typing.typed, last_paint);
         g_array_append_val (times, ms);
+        if (g_getenv ("WUDAN_BENCH_VERBOSE"))
+          g_print ("  %s %-6s %.1f ms\n", view_name, *queries[i] ? queries[i] : "(clear)", ms);
       }
   gtk_editable_set_text (entry, "");
   g_array_sort (times, compare_doubles);
