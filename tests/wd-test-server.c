@@ -23,6 +23,9 @@ spawn (WdTestServer        *server,
        gboolean             demo,
        const char * const  *extra_args)
 {
+  /* A restarted server comes back where it was, as a real one does. */
+  g_autofree char *listen = server->base != NULL && g_str_has_prefix (server->base, "http://")
+    ? g_strdup (server->base + strlen ("http://")) : g_strdup ("127.0.0.1:0");
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
@@ -41,7 +44,7 @@ spawn (WdTestServer        *server,
   g_ptr_array_add (argv, (gpointer) "--db");
   g_ptr_array_add (argv, server->db);
   g_ptr_array_add (argv, (gpointer) "--listen");
-  g_ptr_array_add (argv, (gpointer) "127.0.0.1:0");
+  g_ptr_array_add (argv, listen);
   if (demo)
     g_ptr_array_add (argv, (gpointer) "--demo");
   for (guint i = 0; extra_args && extra_args[i]; i++)

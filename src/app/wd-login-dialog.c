@@ -136,3 +136,24 @@ wd_login_dialog_new (GtkWindow   *parent,
   gtk_widget_grab_focus (GTK_WIDGET (server ? self->password_row : self->server_row));
   return self;
 }
+
+/* As a person would type them; sign in with the login.sign-in action. */
+void
+wd_login_dialog_fill (WdLoginDialog *self,
+                      const char    *server,
+                      const char    *user,
+                      const char    *password)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->server_row), server);
+  gtk_editable_set_text (GTK_EDITABLE (self->user_row), user);
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), password);
+}
+
+/* What the dialog shows the user after a failed sign-in, or NULL. */
+const char *
+wd_login_dialog_get_error (WdLoginDialog *self)
+{
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->error_label)))
+    return NULL;
+  return gtk_label_get_text (self->error_label);
+}

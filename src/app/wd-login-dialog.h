@@ -12,7 +12,12 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (WdLoginDialog, wd_login_dialog, WD, LOGIN_DIALOG, AdwWindow)
 
-WdLoginDialog *wd_login_dialog_new (GtkWindow   *parent,
-                                    WdWorkspace *workspace);
+WdLoginDialog *wd_login_dialog_new     (GtkWindow     *parent,
+                                        WdWorkspace   *workspace);
+void           wd_login_dialog_fill    (WdLoginDialog *self,
+                                        const char    *server,
+                                        const char    *user,
+                                        const char    *password);
+const char    *wd_login_dialog_get_error (WdLoginDialog *self);
 
 G_END_DECLS

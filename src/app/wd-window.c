@@ -284,3 +284,10 @@ wd_window_show_project (WdWindow   *self,
   gtk_window_present (window);
   return window;
 }
+
+GtkWidget *
+wd_window_get_sync_indicator (WdWindow *self)
+{
+  g_return_val_if_fail (WD_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->sync_indicator);
+}

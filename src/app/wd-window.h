@@ -20,6 +20,7 @@ void         wd_window_set_view      (WdWindow       *self,
 const char  *wd_window_get_view      (WdWindow       *self);
 GtkWidget   *wd_window_get_view_widget (WdWindow     *self,
                                         const char   *name);
+GtkWidget   *wd_window_get_sync_indicator (WdWindow   *self);
 GtkWindow   *wd_window_show_order    (WdWindow       *self,
                                       const char     *order_id);
 GtkWindow   *wd_window_show_speaker  (WdWindow       *self,

@@ -1,0 +1,212 @@
+/* test-ui-sync.c: the app against a real wudan-server on loopback: sign in
+ * through the login dialog, the first sync fills the board, the header
+ * says what is happening, an order placed here reaches the server and
+ * comes back with its number, and a stopped server leaves the app working
+ * with the change waiting. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <adwaita.h>
+
+#include "wd-board-view.h"
+#include "wd-form-dialog.h"
+#include "wd-login-dialog.h"
+#include "wd-row-model.h"
+#include "wd-sync-indicator.h"
+#include "wd-sync-store.h"
+#include "wd-test-server.h"
+#include "wd-ui-test-util.h"
+
+typedef struct
+{
+  WdTestServer server;
+  char        *dir;
+  WdWorkspace *workspace;
+  WdWindow    *window;
+} SyncFixture;
+
+static void
+sync_setup (SyncFixture   *fx,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  wd_test_server_start (&fx->server, NULL, NULL);
+  fx->dir = g_dir_make_tmp ("wudan-ui-sync-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (fx->dir, "wudan.db", NULL);
+  fx->workspace = wd_workspace_open (path, &error);
+  g_assert_no_error (error);
+  fx->window = wd_window_new (NULL, fx->workspace);
+  gtk_window_present (GTK_WINDOW (fx->window));
+  wd_window_set_view (fx->window, "board");
+  wd_ui_settle ();
+}
+
+static void
+sync_teardown (SyncFixture   *fx,
+               gconstpointer  data)
+{
+  g_autoptr(GList) windows = gtk_window_list_toplevels ();
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_destroy (l->data);
+  wd_ui_settle ();
+  g_clear_object (&fx->workspace);
+  wd_test_server_stop (&fx->server);
+  dir = g_dir_open (fx->dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (fx->dir, name, NULL);
+
+      g_unlink (file);
+    }
+  g_rmdir (fx->dir);
+  g_free (fx->dir);
+}
+
+static const char *
+status (SyncFixture *fx)
+{
+  return wd_sync_indicator_get_status (WD_SYNC_INDICATOR (wd_window_get_sync_indicator (fx->window)));
+}
+
+static gboolean
+up_to_date (gpointer data)
+{
+  SyncFixture *fx = data;
+  WdSyncEngine *engine = wd_workspace_get_engine (fx->workspace);
+
+  return wd_sync_engine_get_state (engine) == WD_SYNC_STATE_UP_TO_DATE
+      && wd_sync_store_count_pending (wd_workspace_get_store (fx->workspace)) == 0;
+}
+
+static gboolean
+board_filled (gpointer data)
+{
+  SyncFixture *fx = data;
+  WdBoardView *board = WD_BOARD_VIEW (wd_window_get_view_widget (fx->window, "board"));
+  WdRowModel *ordered = wd_board_view_get_column_model (board, WD_ORDER_ORDERED);
+
+  return wd_row_model_is_ready (ordered) && g_list_model_get_n_items (G_LIST_MODEL (ordered)) > 0;
+}
+
+static gboolean
+engine_failed (gpointer data)
+{
+  SyncFixture *fx = data;
+  WdSyncState state = wd_sync_engine_get_state (wd_workspace_get_engine (fx->workspace));
+
+  return state == WD_SYNC_STATE_ERROR || state == WD_SYNC_STATE_OFFLINE;
+}
+
+static WdFormDialog *
+new_order_form (SyncFixture *fx,
+                const char  *title)
+{
+  WdFormDialog *form;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.new-order", NULL));
+  wd_ui_settle ();
+  form = WD_FORM_DIALOG (wd_ui_find_window (WD_TYPE_FORM_DIALOG));
+  g_assert_nonnull (form);
+  wd_form_dialog_set_value (form, "title", title);
+  wd_form_dialog_set_value (form, "topic_id", "law");
+  wd_form_dialog_set_value (form, "subdistrict_id", "qianfoshan");
+  wd_form_dialog_set_value (form, "venue", "历阳社区党群服务中心");
+  wd_form_dialog_set_value (form, "venue_kind", "community");
+  wd_form_dialog_set_value (form, "requester", "历阳社区居委会");
+  wd_form_dialog_set_value (form, "contact_name", "刘洋");
+  wd_form_dialog_set_value (form, "contact_phone", "13912340000");
+  return form;
+}
+
+static JsonObject *
+order_titled (SyncFixture *fx,
+              const char  *title)
+{
+  WdOrderFilter all = { 0 };
+  g_autoptr(GArray) keys = wd_store_order_keys (wd_workspace_get_store (fx->workspace), &all, title, NULL);
+  g_autoptr(JsonArray) rows = wd_store_get_rows (wd_workspace_get_store (fx->workspace), "order",
+                                                 (gint64 *) keys->data, keys->len, NULL);
+
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (rows, i), "title"), title))
+      return json_object_ref (json_array_get_object_element (rows, i));
+  return NULL;
+}
+
+static void
+test_sign_in_sync_and_work_offline (SyncFixture   *fx,
+                                    gconstpointer  data)
+{
+  WdLoginDialog *login;
+  g_autoptr(JsonObject) placed = NULL;
+  g_autoptr(JsonObject) synced = NULL;
+  g_autoptr(JsonObject) offline = NULL;
+  const char *number;
+
+  g_assert_cmpstr (status (fx), ==, "Local");
+
+  /* A wrong password is said in the dialog, which stays open. */
+  login = wd_login_dialog_new (GTK_WINDOW (fx->window), fx->workspace);
+  gtk_window_present (GTK_WINDOW (login));
+  wd_login_dialog_fill (login, fx->server.base, "centre", "not-the-password");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (login), "login.sign-in", NULL));
+  while (wd_login_dialog_get_error (login) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (wd_workspace_is_signed_in (fx->workspace));
+
+  wd_login_dialog_fill (login, fx->server.base, "centre", g_hash_table_lookup (fx->server.passwords, "centre"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (login), "login.sign-in", NULL));
+  wd_ui_wait (up_to_date, fx, "the first sync");
+  wd_ui_wait (board_filled, fx, "the board to show the pulled orders");
+  g_assert_true (wd_workspace_is_signed_in (fx->workspace));
+  g_assert_cmpstr (wd_workspace_get_actor (fx->workspace)->user, ==, "centre");
+  wd_ui_settle ();
+  g_assert_cmpstr (status (fx), ==, "Up to date");
+
+  /* Placed here, numbered by the server, and back. */
+  g_assert_true (wd_form_dialog_apply (new_order_form (fx, "同步测试讲座")));
+  placed = order_titled (fx, "同步测试讲座");
+  g_assert_nonnull (placed);
+  wd_ui_wait (up_to_date, fx, "the order to reach the server");
+  synced = order_titled (fx, "同步测试讲座");
+  number = json_object_get_string_member_with_default (synced, "number", NULL);
+  g_assert_nonnull (number);
+  g_assert_true (g_str_has_prefix (number, "2026-"));
+
+  /* The server goes away: the app keeps working, the change waits. */
+  wd_test_server_kill (&fx->server);
+  g_assert_true (wd_form_dialog_apply (new_order_form (fx, "离线测试讲座")));
+  offline = order_titled (fx, "离线测试讲座");
+  g_assert_nonnull (offline);
+  g_assert_cmpuint (wd_sync_store_count_pending (wd_workspace_get_store (fx->workspace)), ==, 1);
+  wd_ui_wait (engine_failed, fx, "the sync to fail");
+  wd_ui_settle ();
+  g_assert_cmpuint (wd_sync_indicator_get_pending (WD_SYNC_INDICATOR (wd_window_get_sync_indicator (fx->window))), ==, 1);
+  g_assert_true (g_str_equal (status (fx), "Sync failed") || g_str_equal (status (fx), "Offline"));
+
+  /* Back again: Sync Now sends it. */
+  wd_test_server_restart (&fx->server, NULL);
+  wd_sync_engine_sync_now (wd_workspace_get_engine (fx->workspace));
+  wd_ui_wait (up_to_date, fx, "the waiting order to go out");
+  g_clear_pointer (&offline, json_object_unref);
+  offline = order_titled (fx, "离线测试讲座");
+  g_assert_nonnull (json_object_get_string_member_with_default (offline, "number", NULL));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/ui-sync/sign-in-sync-and-work-offline", SyncFixture, NULL, sync_setup,
+              test_sign_in_sync_and_work_offline, sync_teardown);
+  return g_test_run ();
+}
