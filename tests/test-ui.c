@@ -349,6 +349,93 @@ test_callback_recorded (WdUiFixture   *fx,
   g_assert_cmpuint (wd_callback_view_get_n_waiting (view), ==, before - 1);
 }
 
+/* The centre adds a speaker to the library from the speakers view. */
+static void
+test_speaker_added (WdUiFixture   *fx,
+                    gconstpointer  data)
+{
+  WdSpeakerView *view = WD_SPEAKER_VIEW (wd_window_get_view_widget (fx->window, "speakers"));
+  WdSpeakerFilter none = { 0 };
+  g_autoptr(GArray) before = wd_store_speaker_keys (store_of (fx), &none, NULL, NULL);
+  g_autoptr(GArray) found = NULL;
+  CountWait wait = { NULL, 0 };
+  WdFormDialog *form;
+
+  wd_ui_show_view (fx, "speakers");
+  wait.model = wd_speaker_view_get_model (view);
+  wait.expected = before->len + 1;
+  form = open_form (GTK_WIDGET (view), "speakers.add");
+  g_assert_cmpstr (wd_form_dialog_get_operation (form), ==, "speaker.upsert");
+  wd_form_dialog_set_value (form, "name", "欧阳明");
+  wd_form_dialog_set_value (form, "title", "退休法官");
+  wd_form_dialog_set_value (form, "subdistrict_id", "qianfoshan");
+  wd_form_dialog_set_value (form, "phone", "13800001111");
+
+  /* A speaker needs a topic: the form says so on that field. */
+  g_assert_false (wd_form_dialog_apply (form));
+  g_assert_cmpstr (wd_form_dialog_get_error_field (form), ==, "topics");
+  wd_form_dialog_set_value (form, "topics", "law,policy");
+  g_assert_true (wd_form_dialog_apply (form));
+  wd_ui_wait (model_has, &wait, "the new speaker in the library");
+
+  found = wd_store_speaker_keys (store_of (fx), &none, "欧阳明", NULL);
+  g_assert_cmpuint (found->len, ==, 1);
+}
+
+static gboolean
+message_dialog_shown (gpointer data)
+{
+  return wd_ui_find_window (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+/* 奖单: money in, a proposal by the rules, and no approving one's own. */
+static void
+test_rewards_four_eyes (WdUiFixture   *fx,
+                        gconstpointer  data)
+{
+  GtkWidget *view = wd_window_get_view_widget (fx->window, "rewards");
+  g_autoptr(JsonArray) funds = wd_store_list_funds (store_of (fx), NULL);
+  g_autoptr(JsonArray) before = wd_store_list_reward_periods (store_of (fx), NULL);
+  g_autoptr(JsonArray) after = NULL;
+  g_autoptr(JsonArray) still = NULL;
+  g_autoptr(JsonArray) funds_after = NULL;
+  gint64 balance = json_object_get_int_member (json_array_get_object_element (funds, 0), "balance_cents");
+  JsonObject *proposal;
+  WdFormDialog *form;
+  AdwMessageDialog *confirm;
+
+  wd_window_set_view (fx->window, "rewards");
+  wd_ui_settle ();
+  form = open_form (view, "rewards.deposit");
+  wd_form_dialog_set_value (form, "amount_cents", "5000000");
+  wd_form_dialog_set_value (form, "reference", "区财政拨款");
+  g_assert_true (wd_form_dialog_apply (form));
+  funds_after = wd_store_list_funds (store_of (fx), NULL);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (funds_after, 0), "balance_cents"), ==,
+                   balance + 5000000);
+
+  form = open_form (view, "rewards.propose");
+  g_assert_true (wd_form_dialog_set_value (form, "from", "2026-11-01"));
+  g_assert_true (wd_form_dialog_set_value (form, "to", "2026-11-30"));
+  g_assert_true (wd_form_dialog_apply (form));
+  after = wd_store_list_reward_periods (store_of (fx), NULL);
+  g_assert_cmpuint (json_array_get_length (after), ==, json_array_get_length (before) + 1);
+  proposal = json_array_get_object_element (after, 0);
+  g_assert_cmpstr (json_object_get_string_member (proposal, "state"), ==, "proposed");
+
+  /* The proposer confirms approval; the rulebook refuses, and says why. */
+  g_assert_true (gtk_widget_activate_action (view, "rewards.approve", "s",
+                                             json_object_get_string_member (proposal, "id")));
+  wd_ui_settle ();
+  confirm = ADW_MESSAGE_DIALOG (wd_ui_find_window (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_nonnull (confirm);
+  adw_message_dialog_response (confirm, "approve");
+  gtk_window_destroy (GTK_WINDOW (confirm));
+  wd_ui_wait (message_dialog_shown, NULL, "the refusal");
+  still = wd_store_list_reward_periods (store_of (fx), NULL);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (still, 0), "state"), ==, "proposed");
+}
+
 /* Closing the window keeps its view for next time. */
 static void
 test_window_remembers_view (WdUiFixture   *fx,
@@ -379,6 +466,8 @@ main (int    argc,
   ADD ("board-drag-and-drop", test_board_drag_and_drop);
   ADD ("search-as-you-type", test_search_as_you_type);
   ADD ("callback-recorded", test_callback_recorded);
+  ADD ("speaker-added", test_speaker_added);
+  ADD ("rewards-four-eyes", test_rewards_four_eyes);
   ADD ("window-remembers-view", test_window_remembers_view);
 #undef ADD
 

@@ -175,6 +175,7 @@ update (WdSyncIndicator *self)
   g_autofree char *last = NULL;
   g_autofree char *detail = NULL;
   g_autofree char *pending_text = NULL;
+  g_autofree char *waiting = NULL;
   const char *icon = NULL, *label = NULL, *title = NULL;
   WdSyncLook look;
 
@@ -208,6 +209,10 @@ update (WdSyncIndicator *self)
       break;
     case WD_SYNC_LOOK_PENDING:
       icon = "emblem-synchronizing-symbolic", label = _("Waiting"), title = _("Changes waiting");
+      /* TRANSLATORS: the header bar's sync button with changes to send */
+      waiting = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u waiting", "%u waiting", self->pending),
+                                 self->pending);
+      label = waiting;
       detail = g_strdup_printf ("%s %s", pending_text, last);
       break;
     case WD_SYNC_LOOK_UP_TO_DATE:
