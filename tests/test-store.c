@@ -246,6 +246,68 @@ test_speaker_and_project_views (WdFixture     *fx,
   g_assert_null (id);
 }
 
+/* The list models' reads: keys in display order, rows by key in the
+ * order asked, a vanished key left out. */
+static void
+test_keys_and_rows (WdFixture     *fx,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) keys = NULL;
+  g_autoptr(GArray) none = NULL;
+  g_autoptr(JsonArray) all = NULL;
+  g_autoptr(JsonArray) rows = NULL;
+  g_autoptr(JsonArray) reversed = NULL;
+  gint64 backwards[3];
+  WdOrderFilter ordered = { .state = "ordered" };
+  WdOrderFilter cancelled = { .state = "cancelled" };
+
+  make_orders (fx, 7);
+  all = wd_store_list_orders (fx->store, NULL, NULL, 100, NULL, &error);
+  g_assert_no_error (error);
+  keys = wd_store_order_keys (fx->store, &ordered, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (keys->len, ==, 7);
+  rows = wd_store_get_rows (fx->store, "order", (gint64 *) keys->data, keys->len, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 7; i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (rows, i), "id"), ==,
+                     json_object_get_string_member (json_array_get_object_element (all, i), "id"));
+
+  backwards[0] = g_array_index (keys, gint64, 2);
+  backwards[1] = 999999;
+  backwards[2] = g_array_index (keys, gint64, 0);
+  reversed = wd_store_get_rows (fx->store, "order", backwards, 3, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (reversed), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (reversed, 0), "id"), ==,
+                   json_object_get_string_member (json_array_get_object_element (all, 2), "id"));
+
+  none = wd_store_order_keys (fx->store, &cancelled, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (none->len, ==, 0);
+}
+
+/* The callbacks sample depends on the order alone, takes about the rate
+ * asked, and everything at 100 %. */
+static void
+test_callback_sample (void)
+{
+  guint in_sample = 0;
+
+  for (guint i = 0; i < 2000; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("order-%u", i);
+
+      g_assert_true (wd_callback_sampled (id, 100));
+      g_assert_false (wd_callback_sampled (id, 0));
+      g_assert_cmpint (wd_callback_sampled (id, 20), ==, wd_callback_sampled (id, 20));
+      in_sample += wd_callback_sampled (id, 20);
+    }
+  g_assert_cmpuint (in_sample, >, 340);
+  g_assert_cmpuint (in_sample, <, 460);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -258,6 +320,8 @@ main (int    argc,
   FIXTURE ("/store/paging", test_paging);
   FIXTURE ("/store/filters-and-counts", test_filters_and_counts);
   FIXTURE ("/store/speaker-and-project-views", test_speaker_and_project_views);
+  FIXTURE ("/store/keys-and-rows", test_keys_and_rows);
+  g_test_add_func ("/store/callback-sample", test_callback_sample);
 
   return g_test_run ();
 }

@@ -126,18 +126,6 @@ wd_board_view_init (WdBoardView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
-static GtkWidget *
-card_label (const char *css)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  if (css != NULL)
-    gtk_widget_add_css_class (label, css);
-  return label;
-}
-
 static GdkContentProvider *
 on_drag_prepare (GtkDragSource *source,
                  double         x,
@@ -164,9 +152,9 @@ setup_card (GtkSignalListItemFactory *factory,
 {
   GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *when = card_label ("caption-heading");
+  GtkWidget *when = wd_label_new ("caption-heading");
   GtkWidget *menu = gtk_menu_button_new ();
-  GtkWidget *body = card_label (NULL);
+  GtkWidget *body = wd_label_new (NULL);
   GtkDragSource *drag = gtk_drag_source_new ();
 
   gtk_widget_set_hexpand (when, TRUE);

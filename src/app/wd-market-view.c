@@ -100,28 +100,16 @@ wd_market_view_init (WdMarketView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
-static GtkWidget *
-dim_label (const char *css)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  if (css != NULL)
-    gtk_widget_add_css_class (label, css);
-  return label;
-}
-
 static void
 setup_card (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
             gpointer                  user_data)
 {
   GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  GtkWidget *title = dim_label ("heading");
-  GtkWidget *team = dim_label (NULL);
-  GtkWidget *meta = dim_label ("dim-label");
-  GtkWidget *description = dim_label ("caption");
+  GtkWidget *title = wd_label_new ("heading");
+  GtkWidget *team = wd_label_new (NULL);
+  GtkWidget *meta = wd_label_new ("dim-label");
+  GtkWidget *description = wd_label_new ("caption");
 
   gtk_label_set_ellipsize (GTK_LABEL (description), PANGO_ELLIPSIZE_NONE);
   gtk_label_set_wrap (GTK_LABEL (description), TRUE);

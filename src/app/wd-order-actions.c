@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "wd-error.h"
+#include "wd-json.h"
 #include "wd-operations.h"
 #include "wd-order-actions.h"
 
@@ -29,22 +30,6 @@ wd_order_action_info (guint index)
   return &actions[index];
 }
 
-static const char *
-member (JsonObject *order,
-        const char *name)
-{
-  return json_object_get_string_member_with_default (order, name, "");
-}
-
-static gint64
-member_int (JsonObject *order,
-            const char *name)
-{
-  JsonNode *node = json_object_get_member (order, name);
-
-  return node && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_int (node) : 0;
-}
-
 /* The same scope the operations enforce: an office acts on its own
  * sub-district, a team on what was dispatched to it. */
 static gboolean
@@ -58,9 +43,9 @@ in_scope (JsonObject    *order,
     case WD_ROLE_CENTRE:
       return TRUE;
     case WD_ROLE_OFFICE:
-      return g_strcmp0 (actor->subdistrict_id, member (order, "subdistrict_id")) == 0;
+      return g_strcmp0 (actor->subdistrict_id, wd_json_text (order, "subdistrict_id")) == 0;
     case WD_ROLE_TEAM:
-      return g_strcmp0 (actor->assignee_id, member (order, "assignee_id")) == 0;
+      return g_strcmp0 (actor->assignee_id, wd_json_text (order, "assignee_id")) == 0;
     default:
       return FALSE;
     }
@@ -74,8 +59,8 @@ timely (WdOrderActions  action,
         JsonObject     *order,
         gint64          now)
 {
-  gint64 starts_at = member_int (order, "starts_at");
-  gint64 deadline = member_int (order, "accept_deadline");
+  gint64 starts_at = wd_json_int (order, "starts_at");
+  gint64 deadline = wd_json_int (order, "accept_deadline");
 
   switch (action)
     {
@@ -102,7 +87,7 @@ wd_order_actions_for (JsonObject    *order,
 
   g_return_val_if_fail (order != NULL && actor != NULL, 0);
 
-  if (!wd_order_state_from_string (member (order, "state"), &state))
+  if (!wd_order_state_from_string (wd_json_text (order, "state"), &state))
     return 0;
 
   for (guint i = 0; i < WD_N_ORDER_ACTIONS; i++)
@@ -162,10 +147,10 @@ wd_deadline_describe (JsonObject  *order,
                       gint64       now,
                       char       **text)
 {
-  gint64 deadline = member_int (order, "accept_deadline");
+  gint64 deadline = wd_json_int (order, "accept_deadline");
   g_autofree char *span = NULL;
 
-  if (!g_str_equal (member (order, "state"), "dispatched") || deadline == 0)
+  if (!g_str_equal (wd_json_text (order, "state"), "dispatched") || deadline == 0)
     {
       *text = NULL;
       return WD_DEADLINE_NONE;
@@ -207,9 +192,9 @@ wd_actor_sees_phones (const WdActor *actor,
       return TRUE;
     case WD_ROLE_OFFICE:
       return order == NULL
-          || g_strcmp0 (actor->subdistrict_id, member (order, "subdistrict_id")) == 0;
+          || g_strcmp0 (actor->subdistrict_id, wd_json_text (order, "subdistrict_id")) == 0;
     case WD_ROLE_TEAM:
-      return order != NULL && g_strcmp0 (actor->assignee_id, member (order, "assignee_id")) == 0;
+      return order != NULL && g_strcmp0 (actor->assignee_id, wd_json_text (order, "assignee_id")) == 0;
     default:
       return FALSE;
     }

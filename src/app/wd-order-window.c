@@ -94,24 +94,6 @@ wd_order_window_init (WdOrderWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
-static const char *
-member (JsonObject *object,
-        const char *name)
-{
-  const char *value = json_object_get_string_member_with_default (object, name, "");
-
-  return value ? value : "";
-}
-
-static gint64
-member_int (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  return node && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_int (node) : 0;
-}
-
 static void
 add_row (GtkWidget  *group,
          const char *title,
@@ -143,26 +125,26 @@ fill_event (WdOrderWindow *self,
 {
   JsonObject *order = self->order;
   GtkWidget *group = new_group (self, _("Event"));
-  g_autofree char *when = wd_format_span (store, member_int (order, "starts_at"), member_int (order, "ends_at"));
-  g_autofree char *where = g_strdup_printf ("%s (%s) · %s %s", member (order, "venue"),
-                                            member (order, "venue_kind_name"), member (order, "subdistrict_name"),
-                                            member (order, "community"));
-  g_autofree char *audience = g_strdup_printf ("%" G_GINT64_FORMAT, member_int (order, "audience"));
+  g_autofree char *when = wd_format_span (store, wd_json_int (order, "starts_at"), wd_json_int (order, "ends_at"));
+  g_autofree char *where = g_strdup_printf ("%s (%s) · %s %s", wd_json_text (order, "venue"),
+                                            wd_json_text (order, "venue_kind_name"), wd_json_text (order, "subdistrict_name"),
+                                            wd_json_text (order, "community"));
+  g_autofree char *audience = g_strdup_printf ("%" G_GINT64_FORMAT, wd_json_int (order, "audience"));
   g_autofree char *phone = wd_actor_sees_phones (wd_workspace_get_actor (self->workspace), order)
-    ? g_strdup (member (order, "contact_phone")) : wd_mask_phone (member (order, "contact_phone"));
-  g_autofree char *contact = g_strdup_printf ("%s %s", member (order, "contact_name"), phone);
+    ? g_strdup (wd_json_text (order, "contact_phone")) : wd_mask_phone (wd_json_text (order, "contact_phone"));
+  g_autofree char *contact = g_strdup_printf ("%s %s", wd_json_text (order, "contact_name"), phone);
 
   add_row (group, _("When"), when);
   add_row (group, _("Where"), where);
-  add_row (group, _("Project"), member (order, "project_title"));
-  add_row (group, _("Topic"), member (order, "topic_name"));
+  add_row (group, _("Project"), wd_json_text (order, "project_title"));
+  add_row (group, _("Topic"), wd_json_text (order, "topic_name"));
   add_row (group, _("Expected audience"), audience);
-  add_row (group, _("Requested by"), member (order, "requester"));
+  add_row (group, _("Requested by"), wd_json_text (order, "requester"));
   add_row (group, _("Contact"), contact);
-  add_row (group, _("Notes"), member (order, "notes"));
-  add_row (group, _("Served by"), member (order, "assignee_name"));
-  add_row (group, _("Booked twice because"), member (order, "clash_override"));
-  add_row (group, _("Closed because"), member (order, "closing_reason"));
+  add_row (group, _("Notes"), wd_json_text (order, "notes"));
+  add_row (group, _("Served by"), wd_json_text (order, "assignee_name"));
+  add_row (group, _("Booked twice because"), wd_json_text (order, "clash_override"));
+  add_row (group, _("Closed because"), wd_json_text (order, "closing_reason"));
 }
 
 static void
@@ -173,25 +155,25 @@ fill_outcome (WdOrderWindow *self,
   g_autoptr(JsonArray) callbacks = wd_store_get_callbacks (store, self->order_id, NULL);
   GtkWidget *group;
 
-  if (member_int (order, "delivered_start") == 0 && callbacks != NULL && json_array_get_length (callbacks) == 0)
+  if (wd_json_int (order, "delivered_start") == 0 && callbacks != NULL && json_array_get_length (callbacks) == 0)
     return;
 
   group = new_group (self, _("Delivery and Rating"));
-  if (member_int (order, "delivered_start") != 0)
+  if (wd_json_int (order, "delivered_start") != 0)
     {
-      g_autofree char *when = wd_format_span (store, member_int (order, "delivered_start"),
-                                              member_int (order, "delivered_end"));
-      g_autofree char *audience = g_strdup_printf ("%" G_GINT64_FORMAT, member_int (order, "delivered_audience"));
+      g_autofree char *when = wd_format_span (store, wd_json_int (order, "delivered_start"),
+                                              wd_json_int (order, "delivered_end"));
+      g_autofree char *audience = g_strdup_printf ("%" G_GINT64_FORMAT, wd_json_int (order, "delivered_audience"));
       g_autofree char *hours = g_strdup_printf ("%.1f", json_object_get_double_member_with_default (order, "hours", 0));
 
       add_row (group, _("Delivered"), when);
       add_row (group, _("Audience"), audience);
       add_row (group, _("Service hours"), hours);
     }
-  if (member_int (order, "rating") > 0)
+  if (wd_json_int (order, "rating") > 0)
     {
-      g_autofree char *stars = g_strdup_printf ("%s %s", "★★★★★" + 3 * (5 - MIN (member_int (order, "rating"), 5)),
-                                                member (order, "rating_comment"));
+      g_autofree char *stars = g_strdup_printf ("%s %s", "★★★★★" + 3 * (5 - MIN (wd_json_int (order, "rating"), 5)),
+                                                wd_json_text (order, "rating_comment"));
 
       add_row (group, _("Rating"), stars);
     }
@@ -199,16 +181,16 @@ fill_outcome (WdOrderWindow *self,
     {
       JsonObject *call = json_array_get_object_element (callbacks, i);
       WdCallbackOutcome outcome;
-      g_autofree char *at = wd_format_time (store, member_int (call, "called_at"), "%Y-%m-%d %H:%M");
+      g_autofree char *at = wd_format_time (store, wd_json_int (call, "called_at"), "%Y-%m-%d %H:%M");
       g_autofree char *text = NULL;
 
-      if (!wd_callback_outcome_from_string (member (call, "outcome"), &outcome))
+      if (!wd_callback_outcome_from_string (wd_json_text (call, "outcome"), &outcome))
         continue;
-      if (member_int (call, "satisfaction") > 0)
+      if (wd_json_int (call, "satisfaction") > 0)
         text = g_strdup_printf ("%s · %s · %d/5 %s", at, wd_callback_outcome_label (outcome),
-                                (int) member_int (call, "satisfaction"), member (call, "notes"));
+                                (int) wd_json_int (call, "satisfaction"), wd_json_text (call, "notes"));
       else
-        text = g_strdup_printf ("%s · %s %s", at, wd_callback_outcome_label (outcome), member (call, "notes"));
+        text = g_strdup_printf ("%s · %s %s", at, wd_callback_outcome_label (outcome), wd_json_text (call, "notes"));
       add_row (group, _("Callback"), text);
     }
 }
@@ -247,14 +229,14 @@ fill_history (WdOrderWindow *self,
   for (guint i = 0; history != NULL && i < json_array_get_length (history); i++)
     {
       JsonObject *entry = json_array_get_object_element (history, i);
-      g_autoptr(JsonObject) detail = wd_json_parse_object (member (entry, "detail"), -1, NULL);
+      g_autoptr(JsonObject) detail = wd_json_parse_object (wd_json_text (entry, "detail"), -1, NULL);
       const char *reason = detail ? json_object_get_string_member_with_default (detail, "reason", NULL) : NULL;
-      g_autofree char *at = wd_format_time (store, member_int (entry, "at"), "%Y-%m-%d %H:%M");
+      g_autofree char *at = wd_format_time (store, wd_json_int (entry, "at"), "%Y-%m-%d %H:%M");
       g_autofree char *subtitle = reason && *reason
-        ? g_strdup_printf ("%s · %s · %s", at, member (entry, "actor"), reason)
-        : g_strdup_printf ("%s · %s", at, member (entry, "actor"));
+        ? g_strdup_printf ("%s · %s · %s", at, wd_json_text (entry, "actor"), reason)
+        : g_strdup_printf ("%s · %s", at, wd_json_text (entry, "actor"));
 
-      add_row (group, history_label (member (entry, "action")), subtitle);
+      add_row (group, history_label (wd_json_text (entry, "action")), subtitle);
     }
 }
 
@@ -309,17 +291,17 @@ refresh (WdOrderWindow *self)
   g_clear_pointer (&self->order, json_object_unref);
   self->order = order;
 
-  number = member (order, "number");
-  adw_window_title_set_title (self->window_title, member (order, "title"));
+  number = wd_json_text (order, "number");
+  adw_window_title_set_title (self->window_title, wd_json_text (order, "title"));
   adw_window_title_set_subtitle (self->window_title, *number ? number : _("Number pending until synced"));
-  gtk_window_set_title (GTK_WINDOW (self), member (order, "title"));
+  gtk_window_set_title (GTK_WINDOW (self), wd_json_text (order, "title"));
 
   if (self->chip != NULL)
     gtk_box_remove (self->status_box, self->chip);
-  self->chip = wd_status_chip_new (member (order, "state"));
+  self->chip = wd_status_chip_new (wd_json_text (order, "state"));
   gtk_box_prepend (self->status_box, self->chip);
   wd_deadline_describe (order, wd_workspace_now (self->workspace), &deadline);
-  summary = g_strdup_printf ("%s%s%s", member (order, "requester"), deadline ? " · " : "", deadline ? deadline : "");
+  summary = g_strdup_printf ("%s%s%s", wd_json_text (order, "requester"), deadline ? " · " : "", deadline ? deadline : "");
   gtk_label_set_text (self->summary_label, summary);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->groups_box))) != NULL)

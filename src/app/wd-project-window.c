@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "wd-forms.h"
+#include "wd-json.h"
 #include "wd-project-window.h"
 #include "wd-ui-util.h"
 
@@ -81,15 +82,6 @@ wd_project_window_init (WdProjectWindow *self)
   gtk_widget_set_tooltip_text (self->main_button, _("Order this service for a community"));
 }
 
-static const char *
-member (JsonObject *object,
-        const char *name)
-{
-  const char *value = json_object_get_string_member_with_default (object, name, "");
-
-  return value ? value : "";
-}
-
 static char *
 venue_kinds_text (WdStore    *store,
                   JsonObject *project)
@@ -103,7 +95,7 @@ venue_kinds_text (WdStore    *store,
       g_autoptr(JsonObject) kind = wd_store_get (store, "venue_kind", json_array_get_string_element (ids, i), NULL);
 
       g_string_append_printf (text, "%s%s", i ? "、" : "",
-                              kind ? member (kind, "name") : json_array_get_string_element (ids, i));
+                              kind ? wd_json_text (kind, "name") : json_array_get_string_element (ids, i));
     }
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
@@ -132,9 +124,9 @@ refresh (WdProjectWindow *self)
   self->project = project;
 
   active = json_object_get_boolean_member_with_default (project, "active", TRUE);
-  adw_window_title_set_title (self->window_title, member (project, "title"));
-  adw_window_title_set_subtitle (self->window_title, member (project, "team_name"));
-  gtk_window_set_title (GTK_WINDOW (self), member (project, "title"));
+  adw_window_title_set_title (self->window_title, wd_json_text (project, "title"));
+  adw_window_title_set_subtitle (self->window_title, wd_json_text (project, "team_name"));
+  gtk_window_set_title (GTK_WINDOW (self), wd_json_text (project, "title"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "project.main", active);
 
   if (!active)
@@ -144,7 +136,7 @@ refresh (WdProjectWindow *self)
       gtk_box_append (self->content_box, inactive);
     }
 
-  description = gtk_label_new (member (project, "description"));
+  description = gtk_label_new (wd_json_text (project, "description"));
   gtk_label_set_wrap (GTK_LABEL (description), TRUE);
   gtk_label_set_xalign (GTK_LABEL (description), 0);
   gtk_label_set_selectable (GTK_LABEL (description), TRUE);
@@ -160,13 +152,13 @@ refresh (WdProjectWindow *self)
 
   group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("About the Service"));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (_("Team"), member (project, "team_name")));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (_("Category"), member (project, "category")));
-  if (*member (project, "topic_name"))
-    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (_("Topic"), member (project, "topic_name")));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (_("Team"), wd_json_text (project, "team_name")));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (_("Category"), wd_json_text (project, "category")));
+  if (*wd_json_text (project, "topic_name"))
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (_("Topic"), wd_json_text (project, "topic_name")));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (_("Goes to"), kinds));
-  if (*member (project, "audience"))
-    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (_("For"), member (project, "audience")));
+  if (*wd_json_text (project, "audience"))
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (_("For"), wd_json_text (project, "audience")));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (_("Length"), duration));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (_("Capacity"), capacity));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (_("Orders so far"), orders));

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "wd-forms.h"
+#include "wd-json.h"
 #include "wd-reward-view.h"
 #include "wd-ui-util.h"
 #include "wd-view.h"
@@ -149,15 +150,6 @@ wd_reward_view_init (WdRewardView *self)
 }
 
 static const char *
-member (JsonObject *object,
-        const char *name)
-{
-  const char *value = json_object_get_string_member_with_default (object, name, "");
-
-  return value ? value : "";
-}
-
-static const char *
 period_state_label (const char *state)
 {
   if (g_str_equal (state, "proposed"))
@@ -190,21 +182,21 @@ period_row (WdRewardView *self,
             JsonObject   *summary)
 {
   WdStore *store = wd_workspace_get_store (self->workspace);
-  const char *id = member (summary, "id");
+  const char *id = wd_json_text (summary, "id");
   g_autoptr(JsonObject) period = wd_store_get_reward_period (store, id, NULL);
   GtkWidget *row = adw_expander_row_new ();
   g_autofree char *from = wd_format_time (store, json_object_get_int_member (summary, "starts_at"), "%Y-%m-%d");
   g_autofree char *to = wd_format_time (store, json_object_get_int_member (summary, "ends_at") - 1, "%Y-%m-%d");
   g_autofree char *total = wd_format_money (json_object_get_int_member (summary, "total_cents"));
   g_autofree char *subtitle = g_strdup_printf ("%s – %s · %s · %s · %s", from, to, total,
-                                               period_state_label (member (summary, "state")),
-                                               member (summary, "proposed_by"));
+                                               period_state_label (wd_json_text (summary, "state")),
+                                               wd_json_text (summary, "proposed_by"));
   JsonArray *lines = period ? json_object_get_array_member (period, "lines") : NULL;
   WdRole role = wd_workspace_get_actor (self->workspace)->role;
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), member (summary, "name"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), wd_json_text (summary, "name"));
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
-  if (g_str_equal (member (summary, "state"), "proposed") && (role == WD_ROLE_CENTRE || role == WD_ROLE_ADMIN))
+  if (g_str_equal (wd_json_text (summary, "state"), "proposed") && (role == WD_ROLE_CENTRE || role == WD_ROLE_ADMIN))
     {
       adw_expander_row_add_action (ADW_EXPANDER_ROW (row),
                                    action_button (_("_Withdraw"), "rewards.withdraw", id, NULL));
@@ -220,7 +212,7 @@ period_row (WdRewardView *self,
                                                  json_object_get_double_member (line, "hours"),
                                                  (int) json_object_get_int_member (line, "points"), amount);
 
-      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), wd_action_row_new (member (line, "recipient_name"), detail));
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), wd_action_row_new (wd_json_text (line, "recipient_name"), detail));
     }
   return row;
 }
@@ -237,15 +229,15 @@ fill_ledger (WdRewardView *self,
     {
       JsonObject *line = json_array_get_object_element (ledger, i - 1);
       gint64 amount = json_object_get_int_member (line, "amount_cents");
-      gboolean payout = g_str_equal (member (line, "kind"), "payout");
+      gboolean payout = g_str_equal (wd_json_text (line, "kind"), "payout");
       g_autofree char *money = wd_format_money (amount);
       g_autofree char *balance = wd_format_money (json_object_get_int_member (line, "balance_after_cents"));
       g_autofree char *at = wd_format_time (store, json_object_get_int_member (line, "recorded_at"), "%Y-%m-%d");
       g_autofree char *title = g_strdup_printf ("%s%s %s", payout ? "−" : "+", money,
                                                 payout ? _("paid out") : _("deposited"));
       g_autofree char *subtitle = g_strdup_printf (_("%1$s · %2$s · balance %3$s · %4$s %5$s"), at,
-                                                   member (line, "recorded_by"), balance,
-                                                   member (line, "reference"), member (line, "note"));
+                                                   wd_json_text (line, "recorded_by"), balance,
+                                                   wd_json_text (line, "reference"), wd_json_text (line, "note"));
 
       wd_group_add (self->ledger_group, wd_action_row_new (title, subtitle));
     }
@@ -270,8 +262,8 @@ refresh (WdRewardView *self)
       JsonObject *fund = json_array_get_object_element (funds, 0);
       g_autofree char *balance = wd_format_money (json_object_get_int_member (fund, "balance_cents"));
 
-      self->fund_id = g_strdup (member (fund, "id"));
-      gtk_label_set_text (self->fund_label, member (fund, "name"));
+      self->fund_id = g_strdup (wd_json_text (fund, "id"));
+      gtk_label_set_text (self->fund_label, wd_json_text (fund, "name"));
       gtk_label_set_text (self->balance_label, balance);
     }
   else

@@ -3,8 +3,8 @@
 
 #include "config.h"
 
-#include "wd-row.h"
 #include "wd-row-model.h"
+#include "wd-row.h"
 
 #define PAGE_SIZE 50
 #define MAX_CACHED_PAGES 8

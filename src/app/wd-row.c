@@ -1,6 +1,7 @@
 /* wd-row.c: a JSON row with null-safe accessors. */
 #include "config.h"
 
+#include "wd-json.h"
 #include "wd-row.h"
 
 struct _WdRow
@@ -63,32 +64,18 @@ wd_row_get_id (WdRow *self)
   return wd_row_get_string (self, "id");
 }
 
-/* A missing member and SQL NULL both read as "" or 0: the views show
- * nothing rather than crash on a row synced from an older server. */
 const char *
 wd_row_get_string (WdRow      *self,
                    const char *member)
 {
-  JsonNode *node = json_object_get_member (self->object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return "";
-  return json_node_get_string (node);
+  return wd_json_text (self->object, member);
 }
 
 gint64
 wd_row_get_int (WdRow      *self,
                 const char *member)
 {
-  JsonNode *node = json_object_get_member (self->object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return 0;
-  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    return (gint64) json_node_get_double (node);
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    return json_node_get_int (node);
-  return 0;
+  return wd_json_int (self->object, member);
 }
 
 double

@@ -105,34 +105,22 @@ wd_schedule_view_init (WdScheduleView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
-static GtkWidget *
-row_label (const char *css)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  if (css != NULL)
-    gtk_widget_add_css_class (label, css);
-  return label;
-}
-
 static void
 setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            gpointer                  user_data)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *day = row_label ("title-4");
+  GtkWidget *day = wd_label_new ("title-4");
   GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *time = row_label ("numeric");
+  GtkWidget *time = wd_label_new ("numeric");
   GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
 
   gtk_widget_set_margin_top (day, 12);
   gtk_widget_set_size_request (time, 110, -1);
   gtk_widget_set_hexpand (text, TRUE);
-  gtk_box_append (GTK_BOX (text), row_label ("heading"));
-  gtk_box_append (GTK_BOX (text), row_label ("dim-label"));
+  gtk_box_append (GTK_BOX (text), wd_label_new ("heading"));
+  gtk_box_append (GTK_BOX (text), wd_label_new ("dim-label"));
   gtk_box_append (GTK_BOX (line), time);
   gtk_box_append (GTK_BOX (line), text);
   gtk_box_append (GTK_BOX (box), day);

@@ -111,18 +111,6 @@ wd_speaker_view_init (WdSpeakerView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
-static GtkWidget *
-text_label (const char *css)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  if (css != NULL)
-    gtk_widget_add_css_class (label, css);
-  return label;
-}
-
 /* An avatar and two labels: rows are made by the hundred as the list
  * scrolls and searches, and each widget costs. */
 static void
@@ -132,8 +120,8 @@ setup_row (GtkSignalListItemFactory *factory,
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *avatar = adw_avatar_new (40, NULL, TRUE);
-  GtkWidget *text = text_label (NULL);
-  GtkWidget *stats = text_label ("numeric");
+  GtkWidget *text = wd_label_new (NULL);
+  GtkWidget *stats = wd_label_new ("numeric");
 
   gtk_widget_set_margin_top (box, 6);
   gtk_widget_set_margin_bottom (box, 6);

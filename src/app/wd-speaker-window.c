@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "wd-forms.h"
+#include "wd-json.h"
 #include "wd-order-actions.h"
 #include "wd-speaker-window.h"
 #include "wd-ui-util.h"
@@ -83,15 +84,6 @@ wd_speaker_window_init (WdSpeakerWindow *self)
   gtk_widget_remove_css_class (self->main_button, "suggested-action");
 }
 
-static const char *
-member (JsonObject *object,
-        const char *name)
-{
-  const char *value = json_object_get_string_member_with_default (object, name, "");
-
-  return value ? value : "";
-}
-
 static GtkWidget *
 new_group (WdSpeakerWindow *self,
            const char      *title)
@@ -122,15 +114,15 @@ add_lecture (WdSpeakerWindow *self,
                                           json_object_get_int_member (order, "ends_at"));
   JsonNode *rating = json_object_get_member (order, "rating");
   g_autofree char *subtitle = rating && !JSON_NODE_HOLDS_NULL (rating)
-    ? g_strdup_printf ("%s · %s · ★%d %s", when, member (order, "venue"), (int) json_node_get_int (rating),
-                       member (order, "rating_comment"))
-    : g_strdup_printf ("%s · %s", when, member (order, "venue"));
-  GtkWidget *row = wd_action_row_new (member (order, "title"), subtitle);
+    ? g_strdup_printf ("%s · %s · ★%d %s", when, wd_json_text (order, "venue"), (int) json_node_get_int (rating),
+                       wd_json_text (order, "rating_comment"))
+    : g_strdup_printf ("%s · %s", when, wd_json_text (order, "venue"));
+  GtkWidget *row = wd_action_row_new (wd_json_text (order, "title"), subtitle);
 
   gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "lectures.open-order");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", member (order, "id"));
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", wd_json_text (order, "id"));
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), wd_status_chip_new (member (order, "state")));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), wd_status_chip_new (wd_json_text (order, "state")));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
 }
 
@@ -188,15 +180,15 @@ refresh (WdSpeakerWindow *self)
   g_clear_pointer (&self->speaker, json_object_unref);
   self->speaker = speaker;
 
-  adw_window_title_set_title (self->window_title, member (speaker, "name"));
-  gtk_window_set_title (GTK_WINDOW (self), member (speaker, "name"));
+  adw_window_title_set_title (self->window_title, wd_json_text (speaker, "name"));
+  gtk_window_set_title (GTK_WINDOW (self), wd_json_text (speaker, "name"));
   gtk_widget_set_visible (self->main_button, actor->role == WD_ROLE_CENTRE || actor->role == WD_ROLE_ADMIN);
 
   header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
-  avatar = adw_avatar_new (96, member (speaker, "name"), TRUE);
+  avatar = adw_avatar_new (96, wd_json_text (speaker, "name"), TRUE);
   names = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  name = gtk_label_new (member (speaker, "name"));
-  title_text = g_strdup_printf ("%s %s", member (speaker, "title"), member (speaker, "organisation"));
+  name = gtk_label_new (wd_json_text (speaker, "name"));
+  title_text = g_strdup_printf ("%s %s", wd_json_text (speaker, "title"), wd_json_text (speaker, "organisation"));
   title = gtk_label_new (title_text);
   gtk_widget_add_css_class (name, "title-1");
   gtk_widget_add_css_class (title, "dim-label");
@@ -219,11 +211,11 @@ refresh (WdSpeakerWindow *self)
     : g_strdup_printf (_("Not yet rated · %d lectures"),
                        (int) json_object_get_int_member_with_default (speaker, "lectures", 0));
   phone = actor->role == WD_ROLE_CENTRE || actor->role == WD_ROLE_ADMIN
-    ? g_strdup (member (speaker, "phone")) : wd_mask_phone (member (speaker, "phone"));
+    ? g_strdup (wd_json_text (speaker, "phone")) : wd_mask_phone (wd_json_text (speaker, "phone"));
 
   group = new_group (self, _("Profile"));
-  add_row (group, _("Topics"), member (speaker, "topic_names"));
-  add_row (group, _("Sub-district"), *member (speaker, "subdistrict_name") ? member (speaker, "subdistrict_name")
+  add_row (group, _("Topics"), wd_json_text (speaker, "topic_names"));
+  add_row (group, _("Sub-district"), *wd_json_text (speaker, "subdistrict_name") ? wd_json_text (speaker, "subdistrict_name")
                                                                           : _("District-wide"));
   add_row (group, _("Phone"), phone);
   add_row (group, _("Record"), record);
@@ -231,7 +223,7 @@ refresh (WdSpeakerWindow *self)
     add_row (group, _("Status"), _("Not taking lectures at present"));
 
   group = new_group (self, _("Biography"));
-  bio = gtk_label_new (*member (speaker, "bio") ? member (speaker, "bio") : _("No biography yet."));
+  bio = gtk_label_new (*wd_json_text (speaker, "bio") ? wd_json_text (speaker, "bio") : _("No biography yet."));
   gtk_label_set_wrap (GTK_LABEL (bio), TRUE);
   gtk_label_set_xalign (GTK_LABEL (bio), 0);
   gtk_label_set_selectable (GTK_LABEL (bio), TRUE);

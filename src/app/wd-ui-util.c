@@ -3,9 +3,9 @@
 
 #include <glib/gi18n.h>
 
+#include "wd-row-model.h"
 #include "wd-time.h"
 #include "wd-types.h"
-#include "wd-row-model.h"
 #include "wd-ui-util.h"
 
 /* The ids ride along with the labels the drop-down shows; position 0 is
@@ -227,6 +227,19 @@ wd_clear_list_box (GtkListBox *list_box)
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (list_box))) != NULL)
     gtk_list_box_remove (list_box, child);
+}
+
+/* A start-aligned, ellipsized label: the text of list rows and cards. */
+GtkWidget *
+wd_label_new (const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  return label;
 }
 
 GtkWidget *

@@ -41,6 +41,7 @@ void        wd_group_clear           (AdwPreferencesGroup *group);
 void        wd_list_attach_on_map    (GtkWidget    *list,
                                       GListModel   *model);
 void        wd_clear_list_box        (GtkListBox   *list_box);
+GtkWidget  *wd_label_new             (const char   *css_class);
 GtkWidget  *wd_action_row_new        (const char   *title,
                                       const char   *subtitle);
 GtkWidget  *wd_status_chip_new       (const char   *state);

@@ -195,3 +195,32 @@ wd_json_append_string (GString    *out,
   g_string_append_len (out, (const char *) run, p - run);
   g_string_append_c (out, '"');
 }
+
+/* A row's text member, "" when it is missing or SQL NULL: the views show
+ * nothing rather than fail on a row from an older server. */
+const char *
+wd_json_text (JsonObject *object,
+              const char *member)
+{
+  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return "";
+  return json_node_get_string (node);
+}
+
+/* A row's integer member, 0 when it is missing or SQL NULL. */
+gint64
+wd_json_int (JsonObject *object,
+             const char *member)
+{
+  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return 0;
+  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    return (gint64) json_node_get_double (node);
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return json_node_get_int (node);
+  return 0;
+}

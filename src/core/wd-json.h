@@ -21,6 +21,10 @@ char       *wd_json_object_to_string  (JsonObject  *object,
 char       *wd_json_array_to_string   (JsonArray   *array,
                                        gboolean     pretty);
 
+const char *wd_json_text              (JsonObject  *object,
+                                        const char  *member);
+gint64      wd_json_int               (JsonObject  *object,
+                                        const char  *member);
 void        wd_json_append_string     (GString     *out,
                                        const char  *text);
 

@@ -327,9 +327,11 @@ wd_store_list_all (WdStore     *self,
 }
 
 static void
-add_order_filter (Query               *q,
-                  const WdOrderFilter *filter)
+add_order_filter (Query         *q,
+                  gconstpointer  data)
 {
+  const WdOrderFilter *filter = data;
+
   if (filter == NULL)
     return;
   query_filter_text (q, "o.state = ?", filter->state);
@@ -348,6 +350,33 @@ add_order_filter (Query               *q,
     }
   if (filter->live)
     query_where (q, "o.state NOT IN ('cancelled', 'rejected')");
+}
+
+static void
+add_speaker_filter (Query         *q,
+                    gconstpointer  data)
+{
+  const WdSpeakerFilter *filter = data;
+
+  if (filter == NULL)
+    return;
+  query_filter_text (q, "EXISTS (SELECT 1 FROM speaker_topics WHERE owner_id = sp.id AND ref_id = ?)",
+                     filter->topic_id);
+  query_filter_text (q, "sp.subdistrict_id = ?", filter->subdistrict_id);
+}
+
+static void
+add_project_filter (Query         *q,
+                    gconstpointer  data)
+{
+  const WdProjectFilter *filter = data;
+
+  if (filter == NULL)
+    return;
+  query_filter_text (q, "p.category = ?", filter->category);
+  query_filter_text (q, "EXISTS (SELECT 1 FROM project_venue_kinds WHERE owner_id = p.id AND ref_id = ?)",
+                     filter->venue_kind);
+  query_filter_text (q, "p.team_id = ?", filter->team_id);
 }
 
 /* Runs a paged query; the caller has put the filter and ORDER BY in place
@@ -449,12 +478,7 @@ wd_store_list_speakers (WdStore                *self,
   g_return_val_if_fail (WD_IS_STORE (self), NULL);
 
   query_init (&q, SPEAKER_VIEW);
-  if (filter != NULL)
-    {
-      query_filter_text (&q, "EXISTS (SELECT 1 FROM speaker_topics WHERE owner_id = sp.id AND ref_id = ?)",
-                         filter->topic_id);
-      query_filter_text (&q, "sp.subdistrict_id = ?", filter->subdistrict_id);
-    }
+  add_speaker_filter (&q, filter);
   rows = run_page (self, &q, &wd_entity_speaker, "sp.name", "name", FALSE, "sp.id",
                    after, limit, next_cursor, error);
   query_clear (&q);
@@ -475,13 +499,7 @@ wd_store_list_projects (WdStore                *self,
   g_return_val_if_fail (WD_IS_STORE (self), NULL);
 
   query_init (&q, PROJECT_VIEW);
-  if (filter != NULL)
-    {
-      query_filter_text (&q, "p.category = ?", filter->category);
-      query_filter_text (&q, "EXISTS (SELECT 1 FROM project_venue_kinds WHERE owner_id = p.id AND ref_id = ?)",
-                         filter->venue_kind);
-      query_filter_text (&q, "p.team_id = ?", filter->team_id);
-    }
+  add_project_filter (&q, filter);
   rows = run_page (self, &q, &wd_entity_project, "p.title", "title", FALSE, "p.id",
                    after, limit, next_cursor, error);
   query_clear (&q);
@@ -689,15 +707,37 @@ collect_keys (WdStore  *self,
   return g_steal_pointer (&keys);
 }
 
-/* Keeps the rows whose search index entry matches text; match stays alive
- * until the query has run. */
-static void
-query_filter_search (Query      *q,
-                     const char *condition,
-                     const char *match)
+typedef void (*AddFilter) (Query *q, gconstpointer filter);
+
+/* The keys of one kind's rows that pass filter and, if text is given,
+ * the search index; alias is the kind's table alias in its view. */
+static GArray *
+read_keys (WdStore       *self,
+           const char    *table,
+           const char    *alias,
+           AddFilter      add_filter,
+           gconstpointer  filter,
+           const char    *text,
+           const char    *order_by,
+           GError       **error)
 {
+  g_autofree char *match = text ? wd_search_build_match (text) : NULL;
+  g_autofree char *select = g_strdup_printf ("SELECT %1$s.rowid FROM %2$s %1$s", alias, table);
+  g_autofree char *in_index = g_strdup_printf ("%1$s.rowid IN (SELECT rowid FROM %2$s_fts WHERE %2$s_fts MATCH ?)",
+                                               alias, table);
+  GArray *keys;
+  Query q;
+
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+
+  query_init (&q, select);
+  add_filter (&q, filter);
   if (match != NULL)
-    query_filter_text (q, condition, match);
+    query_filter_text (&q, in_index, match);
+  g_string_append_printf (q.sql, " ORDER BY %s", order_by);
+  keys = collect_keys (self, &q, error);
+  query_clear (&q);
+  return keys;
 }
 
 GArray *
@@ -706,19 +746,7 @@ wd_store_order_keys (WdStore              *self,
                      const char           *text,
                      GError              **error)
 {
-  g_autofree char *match = text ? wd_search_build_match (text) : NULL;
-  GArray *keys;
-  Query q;
-
-  g_return_val_if_fail (WD_IS_STORE (self), NULL);
-
-  query_init (&q, "SELECT o.rowid FROM orders o");
-  add_order_filter (&q, filter);
-  query_filter_search (&q, "o.rowid IN (SELECT rowid FROM orders_fts WHERE orders_fts MATCH ?)", match);
-  g_string_append (q.sql, " ORDER BY o.starts_at, o.id");
-  keys = collect_keys (self, &q, error);
-  query_clear (&q);
-  return keys;
+  return read_keys (self, "orders", "o", add_order_filter, filter, text, "o.starts_at, o.id", error);
 }
 
 GArray *
@@ -727,51 +755,18 @@ wd_store_speaker_keys (WdStore                *self,
                        const char             *text,
                        GError                **error)
 {
-  g_autofree char *match = text ? wd_search_build_match (text) : NULL;
-  GArray *keys;
-  Query q;
-
-  g_return_val_if_fail (WD_IS_STORE (self), NULL);
-
-  query_init (&q, "SELECT sp.rowid FROM speakers sp");
-  if (filter != NULL)
-    {
-      query_filter_text (&q, "EXISTS (SELECT 1 FROM speaker_topics WHERE owner_id = sp.id AND ref_id = ?)",
-                         filter->topic_id);
-      query_filter_text (&q, "sp.subdistrict_id = ?", filter->subdistrict_id);
-    }
-  query_filter_search (&q, "sp.rowid IN (SELECT rowid FROM speakers_fts WHERE speakers_fts MATCH ?)", match);
-  g_string_append (q.sql, " ORDER BY sp.name, sp.id");
-  keys = collect_keys (self, &q, error);
-  query_clear (&q);
-  return keys;
+  return read_keys (self, "speakers", "sp", add_speaker_filter, filter, text, "sp.name, sp.id", error);
 }
 
+/* Projects on offer first. */
 GArray *
 wd_store_project_keys (WdStore                *self,
                        const WdProjectFilter  *filter,
                        const char             *text,
                        GError                **error)
 {
-  g_autofree char *match = text ? wd_search_build_match (text) : NULL;
-  GArray *keys;
-  Query q;
-
-  g_return_val_if_fail (WD_IS_STORE (self), NULL);
-
-  query_init (&q, "SELECT p.rowid FROM projects p");
-  if (filter != NULL)
-    {
-      query_filter_text (&q, "p.category = ?", filter->category);
-      query_filter_text (&q, "EXISTS (SELECT 1 FROM project_venue_kinds WHERE owner_id = p.id AND ref_id = ?)",
-                         filter->venue_kind);
-      query_filter_text (&q, "p.team_id = ?", filter->team_id);
-    }
-  query_filter_search (&q, "p.rowid IN (SELECT rowid FROM projects_fts WHERE projects_fts MATCH ?)", match);
-  g_string_append (q.sql, " ORDER BY p.active DESC, p.title, p.id");
-  keys = collect_keys (self, &q, error);
-  query_clear (&q);
-  return keys;
+  return read_keys (self, "projects", "p", add_project_filter, filter, text, "p.active DESC, p.title, p.id",
+                    error);
 }
 
 /* Returns the rows of keys in the order of keys; a key whose row has gone
