@@ -19,6 +19,7 @@
 static gint64 started;
 static gint64 first_frame;
 static gint64 last_paint;
+static GArray *frame_gaps;   /* ms between painted frames, while recording */
 
 static double
 ms_since (gint64 t0,
@@ -43,7 +44,15 @@ static void
 on_after_paint (GdkFrameClock *clock,
                 gpointer       data)
 {
-  last_paint = g_get_monotonic_time ();
+  gint64 now = g_get_monotonic_time ();
+
+  if (frame_gaps != NULL && last_paint != 0)
+    {
+      double gap = (now - last_paint) / 1000.0;
+
+      g_array_append_val (frame_gaps, gap);
+    }
+  last_paint = now;
   if (first_frame == 0)
     first_frame = last_paint;
 }
@@ -150,7 +159,6 @@ measure_search (WdWindow   *window,
         Typing typing = { window, 0 };
         double ms;
 
-        g_debug ("TMPKEY %s", queries[i]);
         typing.typed = g_get_monotonic_time ();
         gtk_editable_set_text (entry, queries[i]);
         iterate_until (search_shown, &typing);
@@ -187,6 +195,43 @@ scroll_board (WdWindow *window)
       for (child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
         g_queue_push_tail (&queue, child);
     }
+  /* Wheel-sized steps down the longest column, a frame each; then jumps
+   * through every column from top to bottom. */
+  {
+    GtkAdjustment *longest = NULL;
+
+    for (GList *l = scrolled; l; l = l->next)
+      {
+        GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (l->data);
+
+        if (longest == NULL || gtk_adjustment_get_upper (adj) > gtk_adjustment_get_upper (longest))
+          longest = adj;
+      }
+    frame_gaps = g_array_new (FALSE, FALSE, sizeof (double));
+    last_paint = 0;
+    for (guint step = 0; step < 200 && longest != NULL; step++)
+      {
+        gint64 painted = last_paint;
+        gint64 give_up = g_get_monotonic_time () + G_USEC_PER_SEC;
+        double bottom = gtk_adjustment_get_upper (longest) - gtk_adjustment_get_page_size (longest);
+
+        if (gtk_adjustment_get_value (longest) >= bottom)
+          break;
+        gtk_adjustment_set_value (longest, MIN (gtk_adjustment_get_value (longest) + 120, bottom));
+        while (last_paint == painted && g_get_monotonic_time () < give_up)
+          g_main_context_iteration (NULL, FALSE);
+      }
+    if (frame_gaps->len > 0)
+      {
+        g_array_sort (frame_gaps, compare_doubles);
+        g_print ("scrolling, frame to frame  %u frames  median %.1f ms  p95 %.1f ms  max %.1f ms\n", frame_gaps->len,
+                 g_array_index (frame_gaps, double, frame_gaps->len / 2),
+                 g_array_index (frame_gaps, double, (frame_gaps->len * 95) / 100),
+                 g_array_index (frame_gaps, double, frame_gaps->len - 1));
+      }
+  }
+  g_clear_pointer (&frame_gaps, g_array_unref);
+
   for (guint step = 0; step <= 20; step++)
     {
       for (GList *l = scrolled; l; l = l->next)

@@ -8,6 +8,7 @@
 
 #define PAGE_SIZE 50
 #define MAX_CACHED_PAGES 8
+#define BIG_CHANGE 2000
 
 typedef struct
 {
@@ -480,8 +481,21 @@ replace_keys (WdRowModel *self,
   shown = shown_rows (self, prefix, suffix);
   changed = changed_positions (self, shown, prefix, (gint) keys->len - (gint) old->len);
 
-  self->keys = g_array_ref (keys);
   g_hash_table_remove_all (self->pages);
+  if (keys->len - prefix - suffix > BIG_CHANGE && old->len > 0)
+    {
+      /* GTK 4.8's grid view takes seconds to take in tens of thousands of
+       * rows next to ones it shows, and milliseconds to fill an empty
+       * view: a big change empties the list first. */
+      self->keys = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, old->len, 0);
+      g_array_unref (self->keys);
+      self->keys = g_array_ref (keys);
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, keys->len);
+      g_array_unref (old);
+      return;
+    }
+  self->keys = g_array_ref (keys);
   if (old->len - prefix - suffix > 0 || keys->len - prefix - suffix > 0)
     g_list_model_items_changed (G_LIST_MODEL (self), prefix, old->len - prefix - suffix,
                                 keys->len - prefix - suffix);

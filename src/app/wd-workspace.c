@@ -253,6 +253,7 @@ run_read (GTask        *task,
 
   if (g_task_return_error_if_cancelled (task))
     return;
+
   g_mutex_lock (&self->worker_lock);
   result = job->func (self->worker_store, job->data, &error);
   g_mutex_unlock (&self->worker_lock);
