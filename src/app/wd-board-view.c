@@ -281,11 +281,8 @@ on_card_activate (GtkGridView *grid_view,
                   guint        position,
                   WdBoardView *self)
 {
-  GListModel *model = G_LIST_MODEL (gtk_grid_view_get_model (grid_view));
-  g_autoptr(WdRow) row = g_list_model_get_item (model, position);
-
-  if (row != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-order", "s", wd_row_get_id (row));
+  wd_list_show_row (GTK_WIDGET (self), G_LIST_MODEL (gtk_grid_view_get_model (grid_view)), position,
+                    "win.show-order");
 }
 
 /* Dropping a card on the next column runs the step that moves it there:

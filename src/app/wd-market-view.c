@@ -68,10 +68,7 @@ static void
 on_activate (WdMarketView *self,
              guint         position)
 {
-  g_autoptr(WdRow) row = g_list_model_get_item (G_LIST_MODEL (self->model), position);
-
-  if (row != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-project", "s", wd_row_get_id (row));
+  wd_list_show_row (GTK_WIDGET (self), G_LIST_MODEL (self->model), position, "win.show-project");
 }
 
 static void
@@ -188,16 +185,6 @@ bind_card (GtkSignalListItemFactory *factory,
   gtk_widget_set_opacity (card, wd_row_get_bool (row, "active") ? 1.0 : 0.55);
 }
 
-static void
-on_n_items (WdRowModel   *model,
-            GParamSpec   *pspec,
-            WdMarketView *self)
-{
-  gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (model)) == 0;
-
-  gtk_stack_set_visible_child_name (self->content_stack, empty ? "empty" : "results");
-}
-
 static int
 compare_strings (gconstpointer a,
                  gconstpointer b)
@@ -253,7 +240,7 @@ wd_market_view_bind (WdView      *view,
   g_signal_connect_swapped (workspace, "changed", G_CALLBACK (fill_filters), self);
 
   self->model = wd_row_model_new (workspace, "project");
-  g_signal_connect (self->model, "notify::n-items", G_CALLBACK (on_n_items), self);
+  wd_stack_follow_model (self->content_stack, G_LIST_MODEL (self->model));
   g_signal_connect (factory, "setup", G_CALLBACK (setup_card), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_card), self);
   gtk_grid_view_set_factory (self->grid_view, factory);

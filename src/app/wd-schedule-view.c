@@ -74,10 +74,7 @@ static void
 on_activate (WdScheduleView *self,
              guint           position)
 {
-  g_autoptr(WdRow) row = g_list_model_get_item (G_LIST_MODEL (self->model), position);
-
-  if (row != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-order", "s", wd_row_get_id (row));
+  wd_list_show_row (GTK_WIDGET (self), G_LIST_MODEL (self->model), position, "win.show-order");
 }
 
 static void
@@ -186,16 +183,6 @@ bind_row (GtkSignalListItemFactory *factory,
 }
 
 static void
-on_n_items (WdRowModel     *model,
-            GParamSpec     *pspec,
-            WdScheduleView *self)
-{
-  gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (model)) == 0;
-
-  gtk_stack_set_visible_child_name (self->content_stack, empty ? "empty" : "results");
-}
-
-static void
 fill_subdistricts (WdScheduleView *self)
 {
   g_autoptr(JsonArray) subdistricts = wd_store_list_all (wd_workspace_get_store (self->workspace), "subdistrict", NULL);
@@ -218,7 +205,7 @@ wd_schedule_view_bind (WdView      *view,
 
   self->model = wd_row_model_new (workspace, "order");
   wd_row_model_set_live (self->model, TRUE);
-  g_signal_connect (self->model, "notify::n-items", G_CALLBACK (on_n_items), self);
+  wd_stack_follow_model (self->content_stack, G_LIST_MODEL (self->model));
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
   gtk_grid_view_set_factory (self->list_view, factory);

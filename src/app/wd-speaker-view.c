@@ -67,10 +67,7 @@ static void
 on_activate (WdSpeakerView *self,
              guint          position)
 {
-  g_autoptr(WdRow) row = g_list_model_get_item (G_LIST_MODEL (self->model), position);
-
-  if (row != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-speaker", "s", wd_row_get_id (row));
+  wd_list_show_row (GTK_WIDGET (self), G_LIST_MODEL (self->model), position, "win.show-speaker");
 }
 
 static void

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "wd-row-model.h"
+#include "wd-row.h"
 #include "wd-time.h"
 #include "wd-types.h"
 #include "wd-ui-util.h"
@@ -218,6 +219,39 @@ wd_list_attach_on_map (GtkWidget  *list,
     attach_model (list);
   else
     g_signal_connect (list, "map", G_CALLBACK (attach_model), NULL);
+}
+
+/* Opens the page of the row at position (action is win.show-order and
+ * the like, taking the row's id). */
+void
+wd_list_show_row (GtkWidget  *widget,
+                  GListModel *model,
+                  guint       position,
+                  const char *action)
+{
+  g_autoptr(WdRow) row = g_list_model_get_item (model, position);
+
+  if (row != NULL)
+    gtk_widget_activate_action (widget, action, "s", wd_row_get_id (row));
+}
+
+static void
+show_results_or_empty (GListModel *model,
+                       GParamSpec *pspec,
+                       GtkStack   *stack)
+{
+  gboolean empty = g_list_model_get_n_items (model) == 0;
+
+  gtk_stack_set_visible_child_name (stack, empty ? "empty" : "results");
+}
+
+/* A view's stack shows its "results" page, or its "empty" page (a status
+ * page saying nothing matched) while the list is empty. */
+void
+wd_stack_follow_model (GtkStack   *stack,
+                       GListModel *model)
+{
+  g_signal_connect_object (model, "notify::n-items", G_CALLBACK (show_results_or_empty), stack, 0);
 }
 
 void

@@ -40,6 +40,12 @@ void        wd_group_add             (AdwPreferencesGroup *group,
 void        wd_group_clear           (AdwPreferencesGroup *group);
 void        wd_list_attach_on_map    (GtkWidget    *list,
                                       GListModel   *model);
+void        wd_list_show_row         (GtkWidget    *widget,
+                                      GListModel   *model,
+                                      guint         position,
+                                      const char   *action);
+void        wd_stack_follow_model    (GtkStack     *stack,
+                                      GListModel   *model);
 void        wd_clear_list_box        (GtkListBox   *list_box);
 GtkWidget  *wd_label_new             (const char   *css_class);
 GtkWidget  *wd_action_row_new        (const char   *title,
