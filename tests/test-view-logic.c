@@ -6,6 +6,7 @@
 #include <locale.h>
 
 #include "wd-error.h"
+#include "wd-operations.h"
 #include "wd-order-actions.h"
 #include "wd-sync-engine.h"
 #include "wd-sync-indicator.h"
@@ -155,6 +156,17 @@ test_refusal_names_field (void)
   g_assert_false (wd_error_split_field (clash, &none, &none_message));
 }
 
+/* Every operation of the rulebook has words for a person. */
+static void
+test_operation_titles (void)
+{
+  const char * const *kinds = wd_operation_kinds ();
+
+  for (guint i = 0; kinds[i] != NULL; i++)
+    g_assert_cmpstr (wd_operation_title (kinds[i]), !=, kinds[i]);
+  g_assert_cmpstr (wd_operation_title ("order.dispatch"), ==, "Dispatching an order");
+}
+
 static void
 test_sync_look (void)
 {
@@ -184,6 +196,7 @@ main (int    argc,
   g_test_add_func ("/view-logic/phones-masked", test_phones_masked_by_role);
   g_test_add_func ("/view-logic/refusal-names-field", test_refusal_names_field);
   g_test_add_func ("/view-logic/sync-look", test_sync_look);
+  g_test_add_func ("/view-logic/operation-titles", test_operation_titles);
 
   return g_test_run ();
 }

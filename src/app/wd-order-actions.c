@@ -200,6 +200,42 @@ wd_actor_sees_phones (const WdActor *actor,
     }
 }
 
+/* What an operation does, for a person: a sync problem names the change
+ * the server refused by it. */
+const char *
+wd_operation_title (const char *kind)
+{
+  static const struct { const char *kind; const char *title; } titles[] = {
+    { "order.create", N_("Placing an order") },
+    { "order.dispatch", N_("Dispatching an order") },
+    { "order.accept", N_("Accepting an order") },
+    { "order.decline", N_("Declining an order") },
+    { "order.expire", N_("Returning an overdue order to the queue") },
+    { "order.deliver", N_("Recording a delivery") },
+    { "order.rate", N_("Rating a service") },
+    { "order.callback", N_("Recording a callback") },
+    { "order.cancel", N_("Cancelling an order") },
+    { "order.reject", N_("Rejecting an order") },
+    { "speaker.upsert", N_("Saving a speaker") },
+    { "team.upsert", N_("Saving a team") },
+    { "project.upsert", N_("Saving a project") },
+    { "topic.upsert", N_("Saving a topic") },
+    { "subdistrict.upsert", N_("Saving a sub-district") },
+    { "settings.set", N_("Changing the district settings") },
+    { "fund.upsert", N_("Saving a fund") },
+    { "fund.deposit", N_("Depositing into a fund") },
+    { "reward.rules", N_("Changing the reward rules") },
+    { "reward.propose", N_("Proposing rewards") },
+    { "reward.approve", N_("Approving rewards") },
+    { "reward.withdraw", N_("Withdrawing a reward proposal") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    if (g_strcmp0 (titles[i].kind, kind) == 0)
+      return _(titles[i].title);
+  return kind;
+}
+
 /* The core words argument errors "field: what to do"; a form marks the
  * field and shows the rest beside it. */
 gboolean

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "wd-order-actions.h"
 #include "wd-sync-engine.h"
 #include "wd-sync-indicator.h"
 #include "wd-sync-store.h"
@@ -125,7 +126,7 @@ problem_row (JsonObject *problem)
   const char *now = json_object_get_string_member_with_default (problem, "now", "");
   g_autofree char *subtitle = *now ? g_strdup_printf ("%s\n%s", json_object_get_string_member (problem, "message"), now)
                                    : g_strdup (json_object_get_string_member (problem, "message"));
-  GtkWidget *row = wd_action_row_new (json_object_get_string_member (problem, "kind"), subtitle);
+  GtkWidget *row = wd_action_row_new (wd_operation_title (json_object_get_string_member (problem, "kind")), subtitle);
   GtkWidget *dismiss = gtk_button_new_from_icon_name ("window-close-symbolic");
 
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
