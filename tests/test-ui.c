@@ -275,6 +275,13 @@ test_board_drag_and_drop (WdUiFixture   *fx,
   g_assert_true (wd_board_view_drop (board, id, WD_ORDER_DISPATCHED));
   wd_ui_settle ();
   g_assert_nonnull (wd_ui_find_window (WD_TYPE_DISPATCH_DIALOG));
+  gtk_window_destroy (wd_ui_find_window (WD_TYPE_DISPATCH_DIALOG));
+  wd_ui_settle ();
+
+  /* The card menu's entries run the same steps. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (board), "board.act", "(ss)", id, "dispatch"));
+  wd_ui_settle ();
+  g_assert_nonnull (wd_ui_find_window (WD_TYPE_DISPATCH_DIALOG));
 }
 
 typedef struct

@@ -139,8 +139,8 @@ on_drag_prepare (GtkDragSource *source,
   return gdk_content_provider_new_typed (G_TYPE_STRING, wd_row_get_id (row));
 }
 
-static void create_card_menu (GtkMenuButton *button,
-                              gpointer       user_data);
+static void open_card_menu (GtkButton *button,
+                            gpointer   user_data);
 
 /* A card: when, what, where, who asked, who serves, how long is left.
  * One label holds all but the time: cards are made by the hundred as the
@@ -153,17 +153,16 @@ setup_card (GtkSignalListItemFactory *factory,
   GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *when = wd_label_new ("caption-heading");
-  GtkWidget *menu = gtk_menu_button_new ();
+  GtkWidget *menu = gtk_button_new_from_icon_name ("view-more-symbolic");
   GtkWidget *body = wd_label_new (NULL);
   GtkDragSource *drag = gtk_drag_source_new ();
 
   gtk_widget_set_hexpand (when, TRUE);
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu), "view-more-symbolic");
   gtk_widget_add_css_class (menu, "flat");
   /* A tooltip per card asks the X server where the pointer is: with
    * hundreds of cards that was a third of the board's start-up. */
   gtk_accessible_update_property (GTK_ACCESSIBLE (menu), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Actions"), -1);
-  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (menu), create_card_menu, NULL, NULL);
+  g_signal_connect (menu, "clicked", G_CALLBACK (open_card_menu), NULL);
   gtk_box_append (GTK_BOX (top), when);
   gtk_box_append (GTK_BOX (top), menu);
   gtk_box_append (GTK_BOX (card), top);
@@ -206,20 +205,40 @@ card_menu (WdBoardView *self,
   return G_MENU_MODEL (menu);
 }
 
-/* The menu is built when opened: a popover per card on every bind made
- * a keystroke in the search field cost a second. */
+static gboolean
+drop_popover (gpointer popover)
+{
+  gtk_widget_unparent (popover);
+  g_object_unref (popover);
+  return G_SOURCE_REMOVE;
+}
+
 static void
-create_card_menu (GtkMenuButton *button,
-                  gpointer       user_data)
+on_card_menu_closed (GtkPopover *popover,
+                     gpointer    user_data)
+{
+  g_idle_add (drop_popover, g_object_ref (popover));
+}
+
+/* The menu is built when opened, on a plain button: a menu button per
+ * card (and a popover per bind) made cards several times dearer, and
+ * the board builds them by the hundred. */
+static void
+open_card_menu (GtkButton *button,
+                gpointer   user_data)
 {
   WdBoardView *self = WD_BOARD_VIEW (gtk_widget_get_ancestor (GTK_WIDGET (button), WD_TYPE_BOARD_VIEW));
   WdRow *row = g_object_get_data (G_OBJECT (button), "wd-row");
   g_autoptr(GMenuModel) model = NULL;
+  GtkWidget *popover;
 
   if (self == NULL || row == NULL)
     return;
   model = card_menu (self, row);
-  gtk_menu_button_set_menu_model (button, model);
+  popover = gtk_popover_menu_new_from_model (model);
+  gtk_widget_set_parent (popover, GTK_WIDGET (button));
+  g_signal_connect (popover, "closed", G_CALLBACK (on_card_menu_closed), NULL);
+  gtk_popover_popup (GTK_POPOVER (popover));
 }
 
 /* g_markup_printf_escaped escapes what comes from the store. */
