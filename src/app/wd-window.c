@@ -60,6 +60,8 @@ wd_window_close_request (GtkWindow *window)
   WdWindow *self = WD_WINDOW (window);
   int width, height;
 
+  if (self->settings == NULL)
+    return GTK_WINDOW_CLASS (wd_window_parent_class)->close_request (window);
   gtk_window_get_default_size (window, &width, &height);
   g_settings_set (self->settings, "window-size", "(ii)", width, height);
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
@@ -190,19 +192,41 @@ wd_window_class_init (WdWindowClass *klass)
                                          view_names[i]);
 }
 
+/* Run from a build tree without its schema, the window works and
+ * forgets its size rather than abort. */
+static GSettings *
+window_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, "cn.wudan.Wudan", TRUE) : NULL;
+
+  if (schema == NULL)
+    {
+      g_message ("The settings schema cn.wudan.Wudan is not installed; the window will not remember its size");
+      return NULL;
+    }
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
 static void
 wd_window_init (WdWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->settings = g_settings_new ("cn.wudan.Wudan");
+  self->settings = window_settings ();
 }
 
 static void
 restore_state (WdWindow *self)
 {
   int width, height;
-  g_autofree char *view = g_settings_get_string (self->settings, "last-view");
+  g_autofree char *view = NULL;
 
+  if (self->settings == NULL)
+    {
+      wd_window_set_view (self, "board");
+      return;
+    }
+  view = g_settings_get_string (self->settings, "last-view");
   g_settings_get (self->settings, "window-size", "(ii)", &width, &height);
   gtk_window_set_default_size (GTK_WINDOW (self), width, height);
   if (g_settings_get_boolean (self->settings, "window-maximized"))
