@@ -4,7 +4,8 @@
 top=${1:?source root}
 echo "1..2"
 
-missing=$(cd "$top" && { grep -l -E '\b(N_|_|g_dngettext) ?\(' src/*/*.c; grep -l 'translatable="yes"' src/*/*.ui; } | while read -r f; do
+missing=$(cd "$top" && { grep -l -E '\b(N_|_|g_dngettext) ?\(' src/*/*.c; grep -l 'translatable="yes"' src/*/*.ui;
+    ls data/*.desktop.in data/*.metainfo.xml.in data/*.gschema.xml; } | while read -r f; do
   grep -qx "$f" po/POTFILES || echo "$f"; done)
 if [ -z "$missing" ]; then
   echo "ok 1 /po/potfiles-complete"
