@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Counts GLib test cases (TAP lines) in meson's testlog.json and prints
 'N passed, N failed'. A test program that died without reporting its cases
-counts as one failure."""
+counts as one failure; a check that reports no cases (a validator) counts
+as one case."""
 import json
 import re
 import sys
@@ -17,5 +18,7 @@ with open(sys.argv[1], encoding="utf-8") as log:
         failed += not_ok
         if test.get("result") not in ("OK", "SKIP", "EXPECTEDFAIL") and not_ok == 0:
             failed += 1
+        elif test.get("result") == "OK" and ok == 0 and not_ok == 0:
+            passed += 1
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
