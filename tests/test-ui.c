@@ -215,6 +215,85 @@ test_five_order_loop (WdUiFixture   *fx,
                    g_get_user_name ());
 }
 
+static char *
+create_order_at (WdUiFixture *fx,
+                 const char  *title,
+                 const char  *starts,
+                 const char  *ends)
+{
+  g_autoptr(JsonObject) args = json_object_new ();
+  g_autoptr(JsonObject) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  json_object_set_string_member (args, "title", title);
+  json_object_set_string_member (args, "topic_id", "law");
+  json_object_set_string_member (args, "subdistrict_id", "qianfoshan");
+  json_object_set_string_member (args, "venue", "千佛山街道新时代文明实践所");
+  json_object_set_string_member (args, "venue_kind", "subdistrict");
+  json_object_set_string_member (args, "starts_at", starts);
+  json_object_set_string_member (args, "ends_at", ends);
+  json_object_set_string_member (args, "requester", "千佛山街道办事处");
+  json_object_set_string_member (args, "contact_name", "赵敏");
+  json_object_set_string_member (args, "contact_phone", "13905310000");
+  g_assert_true (wd_workspace_apply (fx->workspace, "order.create", args, &result, &error));
+  g_assert_no_error (error);
+  return g_strdup (json_object_get_string_member (result, "id"));
+}
+
+static WdDispatchDialog *
+open_dispatch (WdUiFixture *fx,
+               const char  *order_id)
+{
+  GtkWindow *page = wd_window_show_order (fx->window, order_id);
+  WdDispatchDialog *dialog;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "order.dispatch", NULL));
+  wd_ui_settle ();
+  dialog = WD_DISPATCH_DIALOG (wd_ui_find_window (WD_TYPE_DISPATCH_DIALOG));
+  g_assert_nonnull (dialog);
+  wd_ui_wait (dispatch_ready, dialog, "the candidates");
+  return dialog;
+}
+
+/* Booking someone twice is flagged among the candidates and needs a
+ * reason, which the order keeps. */
+static void
+test_dispatch_clash_needs_reason (WdUiFixture   *fx,
+                                  gconstpointer  data)
+{
+  g_autofree char *first = create_order_at (fx, "民法典讲座（上午场）", "2026-12-08 09:00", "2026-12-08 11:00");
+  g_autofree char *second = create_order_at (fx, "民法典讲座（加场）", "2026-12-08 10:00", "2026-12-08 12:00");
+  WdDispatchDialog *dialog = open_dispatch (fx, first);
+  g_autoptr(JsonObject) booked = NULL;
+  g_autoptr(JsonObject) refused = NULL;
+  g_autoptr(JsonObject) forced = NULL;
+  const char *assignee;
+  gboolean clash = TRUE;
+  int index;
+
+  wd_dispatch_dialog_select (dialog, 0);
+  g_assert_true (wd_dispatch_dialog_apply (dialog));
+  wd_ui_settle ();
+  booked = order (fx, first);
+  assignee = json_object_get_string_member (booked, "assignee_id");
+
+  dialog = open_dispatch (fx, second);
+  index = wd_dispatch_dialog_find (dialog, assignee, &clash);
+  g_assert_cmpint (index, >=, 0);
+  g_assert_true (clash);
+  wd_dispatch_dialog_select (dialog, (guint) index);
+  g_assert_false (wd_dispatch_dialog_apply (dialog));
+  refused = order (fx, second);
+  g_assert_cmpstr (json_object_get_string_member (refused, "state"), ==, "ordered");
+
+  wd_dispatch_dialog_set_force_reason (dialog, "已与服务队商定两场连讲");
+  g_assert_true (wd_dispatch_dialog_apply (dialog));
+  forced = order (fx, second);
+  g_assert_cmpstr (json_object_get_string_member (forced, "state"), ==, "dispatched");
+  g_assert_cmpstr (json_object_get_string_member (forced, "assignee_id"), ==, assignee);
+  g_assert_cmpstr (json_object_get_string_member (forced, "clash_override"), ==, "已与服务队商定两场连讲");
+}
+
 /* A refused field is marked, the dialog stays, the store is untouched. */
 static void
 test_bad_input_marks_field (WdUiFixture   *fx,
@@ -470,6 +549,7 @@ main (int    argc,
   ADD ("views-show-the-district", test_views_show_the_district);
   ADD ("five-order-loop", test_five_order_loop);
   ADD ("bad-input-marks-field", test_bad_input_marks_field);
+  ADD ("dispatch-clash-needs-reason", test_dispatch_clash_needs_reason);
   ADD ("board-drag-and-drop", test_board_drag_and_drop);
   ADD ("search-as-you-type", test_search_as_you_type);
   ADD ("callback-recorded", test_callback_recorded);

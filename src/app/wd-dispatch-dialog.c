@@ -9,7 +9,9 @@
 #include "wd-matching.h"
 #include "wd-ui-util.h"
 
-#define N_CANDIDATES 12
+/* Enough to reach the people booked at that time, whom the matcher lists
+ * last: a dispatcher may still choose one, with a reason. */
+#define N_CANDIDATES 40
 
 struct _WdDispatchDialog
 {
@@ -283,6 +285,26 @@ gboolean
 wd_dispatch_dialog_get_loading (WdDispatchDialog *self)
 {
   return self->candidates == NULL && gtk_widget_get_visible (GTK_WIDGET (self->spinner));
+}
+
+/* The position of assignee_id among the candidates (-1 if absent), and
+ * whether it is booked at the order's time. */
+int
+wd_dispatch_dialog_find (WdDispatchDialog *self,
+                         const char       *assignee_id,
+                         gboolean         *clash)
+{
+  for (guint i = 0; self->candidates != NULL && i < self->candidates->len; i++)
+    {
+      WdCandidate *candidate = g_ptr_array_index (self->candidates, i);
+
+      if (g_strcmp0 (candidate->id, assignee_id) == 0)
+        {
+          *clash = candidate->clash;
+          return (int) i;
+        }
+    }
+  return -1;
 }
 
 void

@@ -18,6 +18,9 @@ WdDispatchDialog *wd_dispatch_dialog_new            (GtkWidget        *parent,
                                                      const char       *order_id);
 guint             wd_dispatch_dialog_get_n_candidates (WdDispatchDialog *self);
 gboolean          wd_dispatch_dialog_get_loading    (WdDispatchDialog *self);
+int               wd_dispatch_dialog_find           (WdDispatchDialog *self,
+                                                     const char       *assignee_id,
+                                                     gboolean         *clash);
 void              wd_dispatch_dialog_select         (WdDispatchDialog *self,
                                                      guint             index);
 void              wd_dispatch_dialog_set_force_reason (WdDispatchDialog *self,

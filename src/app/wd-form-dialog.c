@@ -416,7 +416,7 @@ wd_form_dialog_set_fixed_string (WdFormDialog *self,
                                  const char   *name,
                                  const char   *value)
 {
-  json_object_set_string_member (self->fixed, name, value);
+  wd_form_dialog_set_fixed (self, name, json_node_init_string (json_node_alloc (), value));
 }
 
 /* Sets a field as a person would type or pick it: text, a number, a

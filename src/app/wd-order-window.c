@@ -339,8 +339,3 @@ wd_order_window_get_actions (WdOrderWindow *self)
   return self->offered;
 }
 
-const char *
-wd_order_window_get_order_id (WdOrderWindow *self)
-{
-  return self->order_id;
-}

@@ -17,6 +17,5 @@ WdOrderWindow  *wd_order_window_new         (GtkWindow     *parent,
                                              WdWorkspace   *workspace,
                                              const char    *order_id);
 WdOrderActions  wd_order_window_get_actions (WdOrderWindow *self);
-const char     *wd_order_window_get_order_id (WdOrderWindow *self);
 
 G_END_DECLS

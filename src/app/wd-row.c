@@ -46,11 +46,6 @@ wd_row_new (const char *kind,
   return self;
 }
 
-const char *
-wd_row_get_kind (WdRow *self)
-{
-  return self->kind;
-}
 
 JsonObject *
 wd_row_get_object (WdRow *self)

@@ -12,7 +12,6 @@ G_DECLARE_FINAL_TYPE (WdRow, wd_row, WD, ROW, GObject)
 
 WdRow      *wd_row_new        (const char *kind,
                                JsonObject *object);
-const char *wd_row_get_kind   (WdRow      *self);
 JsonObject *wd_row_get_object (WdRow      *self);
 const char *wd_row_get_id     (WdRow      *self);
 const char *wd_row_get_string (WdRow      *self,

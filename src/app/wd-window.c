@@ -248,12 +248,6 @@ wd_window_new (AdwApplication *application,
   return self;
 }
 
-WdWorkspace *
-wd_window_get_workspace (WdWindow *self)
-{
-  g_return_val_if_fail (WD_IS_WINDOW (self), NULL);
-  return self->workspace;
-}
 
 void
 wd_window_set_view (WdWindow   *self,

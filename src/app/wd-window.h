@@ -14,7 +14,6 @@ G_DECLARE_FINAL_TYPE (WdWindow, wd_window, WD, WINDOW, AdwApplicationWindow)
 
 WdWindow    *wd_window_new           (AdwApplication *application,
                                       WdWorkspace    *workspace);
-WdWorkspace *wd_window_get_workspace (WdWindow       *self);
 void         wd_window_set_view      (WdWindow       *self,
                                       const char     *name);
 const char  *wd_window_get_view      (WdWindow       *self);
