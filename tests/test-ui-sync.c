@@ -151,9 +151,17 @@ test_sign_in_sync_and_work_offline (SyncFixture   *fx,
 
   g_assert_cmpstr (status (fx), ==, "Local");
 
+  /* The desk's default server (an IT department's override) is offered. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new ("cn.wudan.Wudan");
+
+    g_settings_set_string (settings, "server-address", fx->server.base);
+  }
+
   /* A wrong password is said in the dialog, which stays open. */
   login = wd_login_dialog_new (GTK_WINDOW (fx->window), fx->workspace);
   gtk_window_present (GTK_WINDOW (login));
+  g_assert_cmpstr (wd_login_dialog_get_server (login), ==, fx->server.base);
   wd_login_dialog_fill (login, fx->server.base, "centre", "not-the-password");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (login), "login.sign-in", NULL));
   while (wd_login_dialog_get_error (login) == NULL)

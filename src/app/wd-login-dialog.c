@@ -43,6 +43,30 @@ set_busy (WdLoginDialog *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "login.sign-in", !busy);
 }
 
+/* The next sign-in on this desk (another store, another account) starts
+ * from the server that worked. */
+static void
+remember_server (const char *server)
+{
+  g_autoptr(GSettings) settings = wd_settings_new ();
+
+  if (settings != NULL)
+    g_settings_set_string (settings, "server-address", server);
+}
+
+static char *
+default_server (WdWorkspace *workspace)
+{
+  g_autofree char *server = wd_workspace_get_server (workspace);
+  g_autoptr(GSettings) settings = NULL;
+
+  if (server != NULL)
+    return g_steal_pointer (&server);
+  settings = wd_settings_new ();
+  server = settings ? g_settings_get_string (settings, "server-address") : NULL;
+  return server != NULL && *server != '\0' ? g_steal_pointer (&server) : NULL;
+}
+
 static void
 on_signed_in (GObject      *source,
               GAsyncResult *result,
@@ -63,6 +87,7 @@ on_signed_in (GObject      *source,
       gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
       return;
     }
+  remember_server (gtk_editable_get_text (GTK_EDITABLE (self->server_row)));
   wd_toast (GTK_WIDGET (self), _("Signed in; syncing"));
   gtk_window_destroy (GTK_WINDOW (self));
 }
@@ -126,12 +151,13 @@ wd_login_dialog_new (GtkWindow   *parent,
                      WdWorkspace *workspace)
 {
   WdLoginDialog *self = g_object_new (WD_TYPE_LOGIN_DIALOG, "transient-for", parent, NULL);
-  g_autofree char *server = wd_workspace_get_server (workspace);
+  g_autofree char *server = default_server (workspace);
+  g_autofree char *signed_to = wd_workspace_get_server (workspace);
   const WdActor *actor = wd_workspace_get_actor (workspace);
 
   self->workspace = g_object_ref (workspace);
   gtk_editable_set_text (GTK_EDITABLE (self->server_row), server ? server : "https://");
-  if (server != NULL && actor != NULL)
+  if (signed_to != NULL && actor != NULL)
     gtk_editable_set_text (GTK_EDITABLE (self->user_row), actor->user);
   gtk_widget_grab_focus (GTK_WIDGET (server ? self->password_row : self->server_row));
   return self;
@@ -156,4 +182,10 @@ wd_login_dialog_get_error (WdLoginDialog *self)
   if (!gtk_widget_get_visible (GTK_WIDGET (self->error_label)))
     return NULL;
   return gtk_label_get_text (self->error_label);
+}
+
+const char *
+wd_login_dialog_get_server (WdLoginDialog *self)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (self->server_row));
 }

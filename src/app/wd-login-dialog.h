@@ -18,6 +18,7 @@ void           wd_login_dialog_fill    (WdLoginDialog *self,
                                         const char    *server,
                                         const char    *user,
                                         const char    *password);
-const char    *wd_login_dialog_get_error (WdLoginDialog *self);
+const char    *wd_login_dialog_get_error  (WdLoginDialog *self);
+const char    *wd_login_dialog_get_server (WdLoginDialog *self);
 
 G_END_DECLS

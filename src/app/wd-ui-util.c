@@ -135,6 +135,22 @@ wd_format_money (gint64 cents)
   return g_strdup_printf (_("¥%s"), number);
 }
 
+/* The app's settings, or NULL when the schema is not installed (a build
+ * tree run without GSETTINGS_SCHEMA_DIR): the app then works and forgets. */
+GSettings *
+wd_settings_new (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, "cn.wudan.Wudan", TRUE) : NULL;
+
+  if (schema == NULL)
+    {
+      g_message ("The settings schema cn.wudan.Wudan is not installed; nothing will be remembered");
+      return NULL;
+    }
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
 /* Short notices show at the foot of the main window (win.notify); a
  * dialog passes them on to the window it belongs to. */
 void

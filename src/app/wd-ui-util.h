@@ -30,6 +30,7 @@ char       *wd_format_span           (WdStore      *store,
                                       gint64        ends_at);
 char       *wd_format_money          (gint64        cents);
 
+GSettings  *wd_settings_new          (void);
 void        wd_toast                 (GtkWidget    *widget,
                                       const char   *message);
 void        wd_show_error            (GtkWidget    *widget,

@@ -16,6 +16,7 @@
 #include "wd-speaker-view.h"
 #include "wd-speaker-window.h"
 #include "wd-sync-indicator.h"
+#include "wd-ui-util.h"
 #include "wd-view.h"
 #include "wd-window.h"
 
@@ -192,27 +193,11 @@ wd_window_class_init (WdWindowClass *klass)
                                          view_names[i]);
 }
 
-/* Run from a build tree without its schema, the window works and
- * forgets its size rather than abort. */
-static GSettings *
-window_settings (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, "cn.wudan.Wudan", TRUE) : NULL;
-
-  if (schema == NULL)
-    {
-      g_message ("The settings schema cn.wudan.Wudan is not installed; the window will not remember its size");
-      return NULL;
-    }
-  return g_settings_new_full (schema, NULL, NULL);
-}
-
 static void
 wd_window_init (WdWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->settings = window_settings ();
+  self->settings = wd_settings_new ();
 }
 
 static void
