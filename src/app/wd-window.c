@@ -198,6 +198,10 @@ wd_window_init (WdWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->settings = wd_settings_new ();
+#if DEVELOPMENT_PROFILE
+  /* libadwaita stripes the header bar of a development build. */
+  gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+#endif
 }
 
 static void
