@@ -59,13 +59,6 @@ wd_board_view_dispose (GObject *object)
 }
 
 static void
-on_search_changed (WdBoardView *self)
-{
-  for (guint i = 0; i < N_COLUMNS && self->models[i] != NULL; i++)
-    wd_row_model_set_text (self->models[i], gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
-}
-
-static void
 on_filter_changed (WdBoardView *self)
 {
   for (guint i = 0; i < N_COLUMNS && self->models[i] != NULL; i++)
@@ -115,7 +108,6 @@ wd_board_view_class_init (WdBoardViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WdBoardView, search_entry);
   gtk_widget_class_bind_template_child (widget_class, WdBoardView, subdistrict_filter);
   gtk_widget_class_bind_template_child (widget_class, WdBoardView, columns_box);
-  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
   gtk_widget_class_install_action (widget_class, "board.act", "(ss)", act_action);
 }
@@ -373,6 +365,7 @@ build_column (WdBoardView *self,
 
   self->models[index] = wd_row_model_new (self->workspace, "order");
   wd_row_model_set_filter (self->models[index], "state", wd_order_state_to_string (state));
+  g_object_bind_property (self->search_entry, "text", self->models[index], "text", G_BINDING_DEFAULT);
 
   gtk_widget_add_css_class (title, "heading");
   gtk_widget_add_css_class (count, "dim-label");

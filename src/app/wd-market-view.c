@@ -36,22 +36,9 @@ wd_market_view_dispose (GObject *object)
 {
   WdMarketView *self = WD_MARKET_VIEW (object);
 
-  if (self->workspace != NULL)
-    g_signal_handlers_disconnect_by_data (self->workspace, self);
-  g_clear_object (&self->workspace);
-  /* The grid view may keep the model alive after this view is gone. */
-  if (self->model != NULL)
-    g_signal_handlers_disconnect_by_data (self->model, self);
-  g_clear_object (&self->model);
+  wd_view_unlink (self, &self->workspace, &self->model);
   g_clear_pointer (&self->venue_kind_names, g_hash_table_unref);
   G_OBJECT_CLASS (wd_market_view_parent_class)->dispose (object);
-}
-
-static void
-on_search_changed (WdMarketView *self)
-{
-  if (self->model != NULL)
-    wd_row_model_set_text (self->model, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
 }
 
 static void
@@ -86,7 +73,6 @@ wd_market_view_class_init (WdMarketViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WdMarketView, team_filter);
   gtk_widget_class_bind_template_child (widget_class, WdMarketView, content_stack);
   gtk_widget_class_bind_template_child (widget_class, WdMarketView, grid_view);
-  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_activate);
 }
@@ -244,6 +230,7 @@ wd_market_view_bind (WdView      *view,
   g_signal_connect (factory, "setup", G_CALLBACK (setup_card), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_card), self);
   gtk_grid_view_set_factory (self->grid_view, factory);
+  g_object_bind_property (self->search_entry, "text", self->model, "text", G_BINDING_DEFAULT);
   wd_list_attach_on_map (GTK_WIDGET (self->grid_view), G_LIST_MODEL (self->model));
 }
 

@@ -44,6 +44,7 @@ enum {
   PROP_0,
   PROP_LOADING,
   PROP_N_ITEMS,
+  PROP_TEXT,
   N_PROPS
 };
 
@@ -229,6 +230,25 @@ wd_row_model_get_property (GObject    *object,
     case PROP_N_ITEMS:
       g_value_set_uint (value, self->keys->len);
       break;
+    case PROP_TEXT:
+      g_value_set_string (value, self->query.text);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+wd_row_model_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_TEXT:
+      wd_row_model_set_text (WD_ROW_MODEL (object), g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -242,11 +262,15 @@ wd_row_model_class_init (WdRowModelClass *klass)
   object_class->dispose = wd_row_model_dispose;
   object_class->finalize = wd_row_model_finalize;
   object_class->get_property = wd_row_model_get_property;
+  object_class->set_property = wd_row_model_set_property;
 
   properties[PROP_LOADING] = g_param_spec_boolean ("loading", NULL, NULL, FALSE,
                                                    G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_N_ITEMS] = g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* The search text: a view binds its search field here. */
+  properties[PROP_TEXT] = g_param_spec_string ("text", NULL, NULL, NULL,
+                                               G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

@@ -38,21 +38,8 @@ wd_schedule_view_dispose (GObject *object)
 {
   WdScheduleView *self = WD_SCHEDULE_VIEW (object);
 
-  if (self->workspace != NULL)
-    g_signal_handlers_disconnect_by_data (self->workspace, self);
-  g_clear_object (&self->workspace);
-  /* The list views may keep the model alive after this view is gone. */
-  if (self->model != NULL)
-    g_signal_handlers_disconnect_by_data (self->model, self);
-  g_clear_object (&self->model);
+  wd_view_unlink (self, &self->workspace, &self->model);
   G_OBJECT_CLASS (wd_schedule_view_parent_class)->dispose (object);
-}
-
-static void
-on_search_changed (WdScheduleView *self)
-{
-  if (self->model != NULL)
-    wd_row_model_set_text (self->model, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
 }
 
 /* From the start of today, so an event this morning still shows. */
@@ -91,7 +78,6 @@ wd_schedule_view_class_init (WdScheduleViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WdScheduleView, subdistrict_filter);
   gtk_widget_class_bind_template_child (widget_class, WdScheduleView, content_stack);
   gtk_widget_class_bind_template_child (widget_class, WdScheduleView, list_view);
-  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_activate);
 }
@@ -209,6 +195,7 @@ wd_schedule_view_bind (WdView      *view,
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
   gtk_grid_view_set_factory (self->list_view, factory);
+  g_object_bind_property (self->search_entry, "text", self->model, "text", G_BINDING_DEFAULT);
   wd_list_attach_on_map (GTK_WIDGET (self->list_view), G_LIST_MODEL (self->model));
   on_filter_changed (self);
 }

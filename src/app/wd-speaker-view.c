@@ -37,21 +37,8 @@ wd_speaker_view_dispose (GObject *object)
 {
   WdSpeakerView *self = WD_SPEAKER_VIEW (object);
 
-  if (self->workspace != NULL)
-    g_signal_handlers_disconnect_by_data (self->workspace, self);
-  g_clear_object (&self->workspace);
-  /* The list views may keep the model alive after this view is gone. */
-  if (self->model != NULL)
-    g_signal_handlers_disconnect_by_data (self->model, self);
-  g_clear_object (&self->model);
+  wd_view_unlink (self, &self->workspace, &self->model);
   G_OBJECT_CLASS (wd_speaker_view_parent_class)->dispose (object);
-}
-
-static void
-on_search_changed (WdSpeakerView *self)
-{
-  if (self->model != NULL)
-    wd_row_model_set_text (self->model, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
 }
 
 static void
@@ -96,7 +83,6 @@ wd_speaker_view_class_init (WdSpeakerViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WdSpeakerView, count_label);
   gtk_widget_class_bind_template_child (widget_class, WdSpeakerView, content_stack);
   gtk_widget_class_bind_template_child (widget_class, WdSpeakerView, list_view);
-  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_activate);
   gtk_widget_class_install_action (widget_class, "speakers.add", NULL, add_action);
@@ -206,6 +192,7 @@ wd_speaker_view_bind (WdView      *view,
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
   gtk_grid_view_set_factory (self->list_view, factory);
+  g_object_bind_property (self->search_entry, "text", self->model, "text", G_BINDING_DEFAULT);
   wd_list_attach_on_map (GTK_WIDGET (self->list_view), G_LIST_MODEL (self->model));
 }
 

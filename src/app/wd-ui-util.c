@@ -237,6 +237,22 @@ wd_list_attach_on_map (GtkWidget  *list,
     g_signal_connect (list, "map", G_CALLBACK (attach_model), NULL);
 }
 
+/* What a view's dispose drops: its handlers on the workspace and on its
+ * list, which the list widget may keep alive after the view is gone. */
+void
+wd_view_unlink (gpointer      view,
+                WdWorkspace **workspace,
+                WdRowModel  **model)
+{
+  if (*workspace != NULL)
+    g_signal_handlers_disconnect_by_data (*workspace, view);
+  g_clear_object (workspace);
+  if (model != NULL && *model != NULL)
+    g_signal_handlers_disconnect_by_data (*model, view);
+  if (model != NULL)
+    g_clear_object (model);
+}
+
 /* Opens the page of the row at position (action is win.show-order and
  * the like, taking the row's id). */
 void

@@ -5,7 +5,9 @@
 #include <adwaita.h>
 #include <json-glib/json-glib.h>
 
+#include "wd-row-model.h"
 #include "wd-store.h"
+#include "wd-workspace.h"
 
 G_BEGIN_DECLS
 
@@ -41,6 +43,9 @@ void        wd_group_add             (AdwPreferencesGroup *group,
 void        wd_group_clear           (AdwPreferencesGroup *group);
 void        wd_list_attach_on_map    (GtkWidget    *list,
                                       GListModel   *model);
+void        wd_view_unlink           (gpointer      view,
+                                      WdWorkspace **workspace,
+                                      WdRowModel  **model);
 void        wd_list_show_row         (GtkWidget    *widget,
                                       GListModel   *model,
                                       guint         position,
