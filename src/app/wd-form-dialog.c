@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "wd-error.h"
 #include "wd-form-dialog.h"
 #include "wd-order-actions.h"
 #include "wd-ui-util.h"

@@ -168,38 +168,6 @@ wd_deadline_describe (JsonObject  *order,
   return deadline - now < SOON_SECONDS ? WD_DEADLINE_SOON : WD_DEADLINE_AHEAD;
 }
 
-/* 13912340000 → 139****0000: enough to recognise, not to call. */
-char *
-wd_mask_phone (const char *phone)
-{
-  gsize len = phone ? strlen (phone) : 0;
-
-  if (len < 7)
-    return g_strdup (phone ? phone : "");
-  return g_strdup_printf ("%.3s****%s", phone, phone + len - 4);
-}
-
-/* Whoever must call the requester sees the number: the centre, and an
- * office for its own sub-district. */
-gboolean
-wd_actor_sees_phones (const WdActor *actor,
-                      JsonObject    *order)
-{
-  switch (actor->role)
-    {
-    case WD_ROLE_ADMIN:
-    case WD_ROLE_CENTRE:
-      return TRUE;
-    case WD_ROLE_OFFICE:
-      return order == NULL
-          || g_strcmp0 (actor->subdistrict_id, wd_json_text (order, "subdistrict_id")) == 0;
-    case WD_ROLE_TEAM:
-      return order != NULL && g_strcmp0 (actor->assignee_id, wd_json_text (order, "assignee_id")) == 0;
-    default:
-      return FALSE;
-    }
-}
-
 /* What an operation does, for a person: a sync problem names the change
  * the server refused by it. */
 const char *
@@ -236,26 +204,3 @@ wd_operation_title (const char *kind)
   return kind;
 }
 
-/* The core words argument errors "field: what to do"; a form marks the
- * field and shows the rest beside it. */
-gboolean
-wd_error_split_field (const GError  *error,
-                      char         **field,
-                      char         **message)
-{
-  const char *colon;
-
-  *field = NULL;
-  *message = NULL;
-  if (error == NULL || !g_error_matches (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT))
-    return FALSE;
-  colon = strstr (error->message, ": ");
-  if (colon == NULL || colon == error->message)
-    return FALSE;
-  for (const char *p = error->message; p < colon; p++)
-    if (!g_ascii_isalnum (*p) && *p != '_')
-      return FALSE;
-  *field = g_strndup (error->message, colon - error->message);
-  *message = g_strdup (colon + 2);
-  return TRUE;
-}

@@ -52,12 +52,6 @@ typedef enum
 WdDeadlineUrgency        wd_deadline_describe    (JsonObject    *order,
                                                   gint64         now,
                                                   char         **text);
-char                    *wd_mask_phone           (const char    *phone);
-gboolean                 wd_actor_sees_phones    (const WdActor *actor,
-                                                  JsonObject    *order);
 const char              *wd_operation_title      (const char    *kind);
-gboolean                 wd_error_split_field    (const GError  *error,
-                                                  char         **field,
-                                                  char         **message);
 
 G_END_DECLS

@@ -3,7 +3,10 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "wd-actor.h"
+#include "wd-json.h"
 
 G_DEFINE_BOXED_TYPE (WdActor, wd_actor, wd_actor_copy, wd_actor_free)
 
@@ -120,4 +123,36 @@ wd_actor_from_json (JsonObject *object,
                                        &kind))
     actor->assignee_kind = kind;
   return actor;
+}
+
+/* 13912340000 → 139****0000: enough to recognise, not to call. */
+char *
+wd_mask_phone (const char *phone)
+{
+  gsize len = phone ? strlen (phone) : 0;
+
+  if (len < 7)
+    return g_strdup ("****");
+  return g_strdup_printf ("%.3s****%s", phone, phone + len - 4);
+}
+
+/* Whoever must call the requester sees the number: the centre, and an
+ * office for its own sub-district. */
+gboolean
+wd_actor_sees_phones (const WdActor *actor,
+                      JsonObject    *order)
+{
+  switch (actor->role)
+    {
+    case WD_ROLE_ADMIN:
+    case WD_ROLE_CENTRE:
+      return TRUE;
+    case WD_ROLE_OFFICE:
+      return order == NULL
+          || g_strcmp0 (actor->subdistrict_id, wd_json_text (order, "subdistrict_id")) == 0;
+    case WD_ROLE_TEAM:
+      return order != NULL && g_strcmp0 (actor->assignee_id, wd_json_text (order, "assignee_id")) == 0;
+    default:
+      return FALSE;
+    }
 }

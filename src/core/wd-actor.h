@@ -35,6 +35,12 @@ WdActor  *wd_actor_from_json      (JsonObject     *object,
                                    const char     *name_member);
 void      wd_actor_free           (WdActor        *actor);
 
+/* Residents' and speakers' phone numbers are shown only to whoever must
+ * call them; everyone else sees them masked. */
+char     *wd_mask_phone           (const char     *phone);
+gboolean  wd_actor_sees_phones    (const WdActor  *actor,
+                                   JsonObject     *order);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WdActor, wd_actor_free)
 
 G_END_DECLS

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "wd-error.h"
 
 G_DEFINE_QUARK (wd-error-quark, wd_error)
@@ -47,4 +49,28 @@ wd_error_code_from_string (const char *name,
         }
     }
   return FALSE;
+}
+
+/* The core words argument errors "field: what to do"; a form marks the
+ * field and shows the rest beside it. */
+gboolean
+wd_error_split_field (const GError  *error,
+                      char         **field,
+                      char         **message)
+{
+  const char *colon;
+
+  *field = NULL;
+  *message = NULL;
+  if (error == NULL || !g_error_matches (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT))
+    return FALSE;
+  colon = strstr (error->message, ": ");
+  if (colon == NULL || colon == error->message)
+    return FALSE;
+  for (const char *p = error->message; p < colon; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_')
+      return FALSE;
+  *field = g_strndup (error->message, colon - error->message);
+  *message = g_strdup (colon + 2);
+  return TRUE;
 }

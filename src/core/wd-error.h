@@ -30,5 +30,8 @@ GQuark       wd_error_quark            (void);
 const char  *wd_error_code_to_string   (int         code);
 gboolean     wd_error_code_from_string (const char *name,
                                         int        *code);
+gboolean     wd_error_split_field      (const GError *error,
+                                        char       **field,
+                                        char       **message);
 
 G_END_DECLS

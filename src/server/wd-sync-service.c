@@ -201,16 +201,6 @@ wd_sync_service_push (WdSyncService  *self,
   return g_steal_pointer (&response);
 }
 
-char *
-wd_mask_phone (const char *phone)
-{
-  gsize len = phone ? strlen (phone) : 0;
-
-  if (len < 7)
-    return g_strdup ("****");
-  return g_strdup_printf ("%.3s****%s", phone, phone + len - 4);
-}
-
 typedef enum
 {
   HIDDEN,

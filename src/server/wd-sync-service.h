@@ -35,6 +35,5 @@ char          *wd_sync_service_pull  (WdSyncService        *self,
                                       gint64                now,
                                       gsize                *length,
                                       GError              **error);
-char          *wd_mask_phone         (const char           *phone);
 
 G_END_DECLS
