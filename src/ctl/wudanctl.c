@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <glib/gi18n.h>
 
+#include "wd-ctl.h"
 #include "wd-ctl-table.h"
 #include "wd-demo.h"
 #include "wd-error.h"
@@ -23,131 +24,6 @@
 #include "wd-sync-client.h"
 #include "wd-sync-store.h"
 #include "wd-time.h"
-
-#define EXIT_USAGE 2
-
-typedef struct
-{
-  const char *store_path;
-  WdStore    *store;
-  gboolean    json;
-} Ctl;
-
-typedef int (*CommandFunc) (Ctl *ctl, int argc, char **argv);
-
-typedef struct
-{
-  const char  *name;
-  const char  *args;       /* for the usage line */
-  const char  *summary;    /* msgid */
-  CommandFunc  func;
-} Command;
-
-static gint64
-now_seconds (void)
-{
-  return g_get_real_time () / G_USEC_PER_SEC;
-}
-
-static int
-fail (GError *error)
-{
-  if (error->domain == WD_ERROR)
-    g_printerr (_("wudanctl: %s (%s)\n"), error->message, wd_error_code_to_string (error->code));
-  else
-    g_printerr (_("wudanctl: %s\n"), error->message);
-  return EXIT_FAILURE;
-}
-
-static int
-usage_error (GOptionContext *context,
-             const char     *message)
-{
-  g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
-
-  g_printerr ("wudanctl: %s\n\n%s", message, help);
-  return EXIT_USAGE;
-}
-
-static void
-print_json_array (JsonArray *array)
-{
-  g_autofree char *text = wd_json_array_to_string (array, TRUE);
-
-  puts (text);
-}
-
-static void
-print_json_object (JsonObject *object)
-{
-  g_autofree char *text = wd_json_object_to_string (object, TRUE);
-
-  puts (text);
-}
-
-static gboolean
-open_store (Ctl     *ctl,
-            GError **error)
-{
-  ctl->store = wd_store_open (ctl->store_path, error);
-  return ctl->store != NULL;
-}
-
-/* Options name things the way people do ("千佛山街道", "党史"); ids work too. */
-static gboolean
-resolve (Ctl         *ctl,
-         const char  *kind,
-         const char  *option,
-         char       **value,
-         GError     **error)
-{
-  g_autofree char *id = NULL;
-
-  if (*value == NULL)
-    return TRUE;
-  id = wd_store_find_id_by_name (ctl->store, kind, *value);
-  if (id == NULL)
-    {
-      g_set_error (error, WD_ERROR, WD_ERROR_NOT_FOUND,
-                   _("%s: nothing is called “%s”; check the spelling"), option, *value);
-      return FALSE;
-    }
-  g_free (*value);
-  *value = g_steal_pointer (&id);
-  return TRUE;
-}
-
-static GOptionContext *
-command_context (const Command *command,
-                 GOptionEntry  *entries,
-                 gboolean      *json)
-{
-  g_autofree char *parameter = g_strdup_printf ("%s %s", command->name, command->args);
-  GOptionContext *context = g_option_context_new (parameter);
-  const GOptionEntry json_entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, json, N_("Print JSON instead of a table"), NULL },
-    G_OPTION_ENTRY_NULL
-  };
-
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context, _(command->summary));
-  if (entries != NULL)
-    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (json != NULL)
-    g_option_context_add_main_entries (context, json_entries, GETTEXT_PACKAGE);
-  return context;
-}
-
-static gboolean
-parse (GOptionContext  *context,
-       int             *argc,
-       char          ***argv,
-       GError         **error)
-{
-  if (!g_option_context_parse (context, argc, argv, error))
-    return FALSE;
-  return TRUE;
-}
 
 static char *
 format_rating (JsonObject *row)
@@ -183,7 +59,7 @@ cmd_seed_demo (Ctl   *ctl,
     G_OPTION_ENTRY_NULL
   };
   static const Command command = { "seed-demo", "", N_("Load the demo district into the store"), NULL };
-  g_autoptr(GOptionContext) context = command_context (&command, entries, NULL);
+  g_autoptr(GOptionContext) context = ctl_command_context (&command, entries, NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
 
@@ -191,12 +67,12 @@ cmd_seed_demo (Ctl   *ctl,
   speakers = (int) options.speakers;
   orders = (int) options.orders;
   seed = (int) options.seed;
-  if (!parse (context, &argc, &argv, &error))
-    return usage_error (context, error->message);
+  if (!ctl_parse (context, &argc, &argv, &error))
+    return ctl_usage_error (context, error->message);
   if (argc != 1)
-    return usage_error (context, _("seed-demo takes no arguments"));
+    return ctl_usage_error (context, _("seed-demo takes no arguments"));
   if (speakers < 1 || orders < 0)
-    return usage_error (context, _("--speakers must be at least 1 and --orders at least 0"));
+    return ctl_usage_error (context, _("--speakers must be at least 1 and --orders at least 0"));
 
   options.speakers = (guint) speakers;
   options.orders = (guint) orders;
@@ -209,8 +85,8 @@ cmd_seed_demo (Ctl   *ctl,
                     "set WUDAN_DATADIR to the data folder\n"));
       return EXIT_FAILURE;
     }
-  if (!open_store (ctl, &error) || !wd_demo_load (ctl->store, path, now_seconds (), &options, &error))
-    return fail (error);
+  if (!ctl_open_store (ctl, &error) || !wd_demo_load (ctl->store, path, ctl_now (), &options, &error))
+    return ctl_fail (error);
 
   g_print (_("Loaded the demo district into %s\n"), wd_store_get_path (ctl->store));
   return EXIT_SUCCESS;
@@ -234,31 +110,31 @@ cmd_speakers (Ctl   *ctl,
     G_OPTION_ENTRY_NULL
   };
   static const Command command = { "speakers", "", N_("List the speaker library"), NULL };
-  g_autoptr(GOptionContext) context = command_context (&command, entries, &ctl->json);
+  g_autoptr(GOptionContext) context = ctl_command_context (&command, entries, &ctl->json);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) rows = NULL;
   WdSpeakerFilter filter = { 0 };
   WdRewardRules rules;
 
-  if (!parse (context, &argc, &argv, &error))
-    return usage_error (context, error->message);
+  if (!ctl_parse (context, &argc, &argv, &error))
+    return ctl_usage_error (context, error->message);
   if (argc != 1)
-    return usage_error (context, _("speakers takes no arguments"));
+    return ctl_usage_error (context, _("speakers takes no arguments"));
 
-  if (!open_store (ctl, &error)
-      || !resolve (ctl, "topic", "--topic", &topic, &error)
-      || !resolve (ctl, "subdistrict", "--subdistrict", &subdistrict, &error)
+  if (!ctl_open_store (ctl, &error)
+      || !ctl_resolve (ctl, "topic", "--topic", &topic, &error)
+      || !ctl_resolve (ctl, "subdistrict", "--subdistrict", &subdistrict, &error)
       || !wd_reward_rules_load (ctl->store, &rules, &error))
-    return fail (error);
+    return ctl_fail (error);
 
   filter.topic_id = topic;
   filter.subdistrict_id = subdistrict;
   rows = wd_store_list_speakers (ctl->store, &filter, after, (guint) MAX (limit, 1), &next, &error);
   if (rows == NULL)
-    return fail (error);
+    return ctl_fail (error);
 
   if (ctl->json)
-    print_json_array (rows);
+    ctl_print_json_array (rows);
   else
     {
       g_autoptr(WdCtlTable) table = wd_ctl_table_new (6, _("Name"), _("Topics"), _("Sub-district"),
@@ -306,30 +182,30 @@ cmd_projects (Ctl   *ctl,
     G_OPTION_ENTRY_NULL
   };
   static const Command command = { "projects", "", N_("List the project marketplace"), NULL };
-  g_autoptr(GOptionContext) context = command_context (&command, entries, &ctl->json);
+  g_autoptr(GOptionContext) context = ctl_command_context (&command, entries, &ctl->json);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) rows = NULL;
   WdProjectFilter filter = { 0 };
 
-  if (!parse (context, &argc, &argv, &error))
-    return usage_error (context, error->message);
+  if (!ctl_parse (context, &argc, &argv, &error))
+    return ctl_usage_error (context, error->message);
   if (argc != 1)
-    return usage_error (context, _("projects takes no arguments"));
+    return ctl_usage_error (context, _("projects takes no arguments"));
 
-  if (!open_store (ctl, &error)
-      || !resolve (ctl, "venue_kind", "--venue-kind", &venue_kind, &error)
-      || !resolve (ctl, "team", "--team", &team, &error))
-    return fail (error);
+  if (!ctl_open_store (ctl, &error)
+      || !ctl_resolve (ctl, "venue_kind", "--venue-kind", &venue_kind, &error)
+      || !ctl_resolve (ctl, "team", "--team", &team, &error))
+    return ctl_fail (error);
 
   filter.category = category;
   filter.venue_kind = venue_kind;
   filter.team_id = team;
   rows = wd_store_list_projects (ctl->store, &filter, after, (guint) MAX (limit, 1), &next, &error);
   if (rows == NULL)
-    return fail (error);
+    return ctl_fail (error);
 
   if (ctl->json)
-    print_json_array (rows);
+    ctl_print_json_array (rows);
   else
     {
       g_autoptr(WdCtlTable) table = wd_ctl_table_new (5, _("Project"), _("Category"), _("Team"),
@@ -351,23 +227,6 @@ cmd_projects (Ctl   *ctl,
         g_print (_("More: wudanctl projects --after %s\n"), next);
     }
   return EXIT_SUCCESS;
-}
-
-static gboolean
-parse_day (Ctl         *ctl,
-           const char  *option,
-           const char  *text,
-           gint64      *out,
-           GError     **error)
-{
-  if (text == NULL)
-    return TRUE;
-  if (!wd_date_parse (text, wd_store_get_time_zone (ctl->store), out, error))
-    {
-      g_prefix_error (error, "%s: ", option);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 static char *
@@ -416,36 +275,36 @@ cmd_orders (Ctl   *ctl,
     G_OPTION_ENTRY_NULL
   };
   static const Command command = { "orders", "", N_("List orders by the time of the event"), NULL };
-  g_autoptr(GOptionContext) context = command_context (&command, entries, &ctl->json);
+  g_autoptr(GOptionContext) context = ctl_command_context (&command, entries, &ctl->json);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) rows = NULL;
   WdOrderFilter filter = { 0 };
-  gint64 now = now_seconds ();
+  gint64 now = ctl_now ();
 
-  if (!parse (context, &argc, &argv, &error))
-    return usage_error (context, error->message);
+  if (!ctl_parse (context, &argc, &argv, &error))
+    return ctl_usage_error (context, error->message);
   if (argc != 1)
-    return usage_error (context, _("orders takes no arguments"));
+    return ctl_usage_error (context, _("orders takes no arguments"));
   if (state != NULL && !wd_order_state_from_string (state, NULL))
-    return usage_error (context, _("--state: use ordered, dispatched, accepted, delivered, rated, "
+    return ctl_usage_error (context, _("--state: use ordered, dispatched, accepted, delivered, rated, "
                                    "rewarded, rejected, cancelled or closed"));
 
-  if (!open_store (ctl, &error)
-      || !resolve (ctl, "subdistrict", "--subdistrict", &subdistrict, &error)
-      || !resolve (ctl, "topic", "--topic", &topic, &error)
-      || !parse_day (ctl, "--from", from, &filter.from, &error)
-      || !parse_day (ctl, "--to", to, &filter.to, &error))
-    return fail (error);
+  if (!ctl_open_store (ctl, &error)
+      || !ctl_resolve (ctl, "subdistrict", "--subdistrict", &subdistrict, &error)
+      || !ctl_resolve (ctl, "topic", "--topic", &topic, &error)
+      || !ctl_parse_day (ctl, "--from", from, &filter.from, &error)
+      || !ctl_parse_day (ctl, "--to", to, &filter.to, &error))
+    return ctl_fail (error);
 
   filter.state = state;
   filter.subdistrict_id = subdistrict;
   filter.topic_id = topic;
   rows = wd_store_list_orders (ctl->store, &filter, after, (guint) MAX (limit, 1), &next, &error);
   if (rows == NULL)
-    return fail (error);
+    return ctl_fail (error);
 
   if (ctl->json)
-    print_json_array (rows);
+    ctl_print_json_array (rows);
   else
     {
       GTimeZone *tz = wd_store_get_time_zone (ctl->store);
@@ -478,37 +337,37 @@ cmd_order (Ctl   *ctl,
            char **argv)
 {
   static const Command command = { "order", N_("ORDER"), N_("Show one order and its history"), NULL };
-  g_autoptr(GOptionContext) context = command_context (&command, NULL, &ctl->json);
+  g_autoptr(GOptionContext) context = ctl_command_context (&command, NULL, &ctl->json);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) order = NULL;
   g_autoptr(JsonArray) history = NULL;
   g_autofree char *id = NULL;
   GTimeZone *tz;
 
-  if (!parse (context, &argc, &argv, &error))
-    return usage_error (context, error->message);
+  if (!ctl_parse (context, &argc, &argv, &error))
+    return ctl_usage_error (context, error->message);
   if (argc != 2)
-    return usage_error (context, _("give the order's number or identifier"));
+    return ctl_usage_error (context, _("give the order's number or identifier"));
 
   id = g_strdup (argv[1]);
-  if (!open_store (ctl, &error) || !resolve (ctl, "order", _("order"), &id, &error))
-    return fail (error);
+  if (!ctl_open_store (ctl, &error) || !ctl_resolve (ctl, "order", _("order"), &id, &error))
+    return ctl_fail (error);
   order = wd_store_get (ctl->store, "order", id, &error);
   history = order ? wd_store_get_history (ctl->store, id, &error) : NULL;
   if (history == NULL)
-    return fail (error);
+    return ctl_fail (error);
 
   if (ctl->json)
     {
       json_object_set_array_member (order, "history", json_array_ref (history));
-      print_json_object (order);
+      ctl_print_json_object (order);
       return EXIT_SUCCESS;
     }
 
   tz = wd_store_get_time_zone (ctl->store);
   {
     g_autofree char *number = order_number (order);
-    g_autofree char *state_text = order_state_text (order, now_seconds ());
+    g_autofree char *state_text = order_state_text (order, ctl_now ());
     g_autofree char *from = wd_time_format_local (json_object_get_int_member (order, "starts_at"), tz, NULL);
     g_autofree char *to = wd_time_format_local (json_object_get_int_member (order, "ends_at"), tz, "%H:%M");
 
@@ -555,24 +414,24 @@ cmd_search (Ctl   *ctl,
     G_OPTION_ENTRY_NULL
   };
   static const Command command = { "search", N_("QUERY"), N_("Search speakers, teams, projects and orders"), NULL };
-  g_autoptr(GOptionContext) context = command_context (&command, entries, &ctl->json);
+  g_autoptr(GOptionContext) context = ctl_command_context (&command, entries, &ctl->json);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) hits = NULL;
   g_autofree char *query = NULL;
   const char *open = use_color () ? "\033[1m" : "【";
   const char *close = use_color () ? "\033[0m" : "】";
 
-  if (!parse (context, &argc, &argv, &error))
-    return usage_error (context, error->message);
+  if (!ctl_parse (context, &argc, &argv, &error))
+    return ctl_usage_error (context, error->message);
   if (argc < 2)
-    return usage_error (context, _("give the words to search for"));
+    return ctl_usage_error (context, _("give the words to search for"));
 
   query = g_strjoinv (" ", argv + 1);
-  if (!open_store (ctl, &error))
-    return fail (error);
+  if (!ctl_open_store (ctl, &error))
+    return ctl_fail (error);
   hits = wd_store_search (ctl->store, query, WD_SEARCH_ALL, (guint) MAX (limit, 1), &error);
   if (hits == NULL)
-    return fail (error);
+    return ctl_fail (error);
 
   if (ctl->json)
     {
@@ -594,7 +453,7 @@ cmd_search (Ctl   *ctl,
           json_object_set_double_member (object, "score", hit->score);
           json_array_add_object_element (array, object);
         }
-      print_json_array (array);
+      ctl_print_json_array (array);
       return EXIT_SUCCESS;
     }
 
@@ -625,22 +484,22 @@ cmd_match (Ctl   *ctl,
     G_OPTION_ENTRY_NULL
   };
   static const Command command = { "match", N_("ORDER"), N_("Rank who could take an order, with reasons"), NULL };
-  g_autoptr(GOptionContext) context = command_context (&command, entries, &ctl->json);
+  g_autoptr(GOptionContext) context = ctl_command_context (&command, entries, &ctl->json);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) candidates = NULL;
   g_autofree char *id = NULL;
 
-  if (!parse (context, &argc, &argv, &error))
-    return usage_error (context, error->message);
+  if (!ctl_parse (context, &argc, &argv, &error))
+    return ctl_usage_error (context, error->message);
   if (argc != 2)
-    return usage_error (context, _("give the order's number or identifier"));
+    return ctl_usage_error (context, _("give the order's number or identifier"));
 
   id = g_strdup (argv[1]);
-  if (!open_store (ctl, &error) || !resolve (ctl, "order", _("order"), &id, &error))
-    return fail (error);
-  candidates = wd_match_candidates (ctl->store, id, now_seconds (), (guint) MAX (limit, 0), &error);
+  if (!ctl_open_store (ctl, &error) || !ctl_resolve (ctl, "order", _("order"), &id, &error))
+    return ctl_fail (error);
+  candidates = wd_match_candidates (ctl->store, id, ctl_now (), (guint) MAX (limit, 0), &error);
   if (candidates == NULL)
-    return fail (error);
+    return ctl_fail (error);
 
   if (ctl->json)
     {
@@ -648,7 +507,7 @@ cmd_match (Ctl   *ctl,
 
       for (guint i = 0; i < candidates->len; i++)
         json_array_add_object_element (array, wd_candidate_to_json (g_ptr_array_index (candidates, i)));
-      print_json_array (array);
+      ctl_print_json_array (array);
       return EXIT_SUCCESS;
     }
 
@@ -680,26 +539,26 @@ cmd_counts (Ctl   *ctl,
     G_OPTION_ENTRY_NULL
   };
   static const Command command = { "counts", "", N_("Count orders for reports"), NULL };
-  g_autoptr(GOptionContext) context = command_context (&command, entries, &ctl->json);
+  g_autoptr(GOptionContext) context = ctl_command_context (&command, entries, &ctl->json);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) counts = NULL;
   WdOrderFilter filter = { 0 };
 
-  if (!parse (context, &argc, &argv, &error))
-    return usage_error (context, error->message);
+  if (!ctl_parse (context, &argc, &argv, &error))
+    return ctl_usage_error (context, error->message);
   if (argc != 1)
-    return usage_error (context, _("counts takes no arguments"));
+    return ctl_usage_error (context, _("counts takes no arguments"));
 
-  if (!open_store (ctl, &error)
-      || !parse_day (ctl, "--from", from, &filter.from, &error)
-      || !parse_day (ctl, "--to", to, &filter.to, &error))
-    return fail (error);
+  if (!ctl_open_store (ctl, &error)
+      || !ctl_parse_day (ctl, "--from", from, &filter.from, &error)
+      || !ctl_parse_day (ctl, "--to", to, &filter.to, &error))
+    return ctl_fail (error);
   counts = wd_store_count_orders (ctl->store, &filter, by ? by : "state", &error);
   if (counts == NULL)
-    return fail (error);
+    return ctl_fail (error);
 
   if (ctl->json)
-    print_json_object (counts);
+    ctl_print_json_object (counts);
   else
     {
       g_autoptr(GList) keys = json_object_get_members (counts);
@@ -774,7 +633,7 @@ cmd_op (Ctl   *ctl,
   };
   static const Command command = { "op", N_("KIND 'JSON-ARGUMENTS'"),
                                    N_("Apply one operation (see docs/operations.md) as a local actor"), NULL };
-  g_autoptr(GOptionContext) context = command_context (&command, entries, NULL);
+  g_autoptr(GOptionContext) context = ctl_command_context (&command, entries, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(WdActor) actor = NULL;
   g_autoptr(JsonObject) result = NULL;
@@ -784,16 +643,16 @@ cmd_op (Ctl   *ctl,
     g_string_append_printf (kinds, "  %s\n", *k);
   g_option_context_set_description (context, kinds->str);
 
-  if (!parse (context, &argc, &argv, &error))
-    return usage_error (context, error->message);
+  if (!ctl_parse (context, &argc, &argv, &error))
+    return ctl_usage_error (context, error->message);
   if (argc != 3)
-    return usage_error (context, _("give the operation's kind and its arguments as one JSON object"));
+    return ctl_usage_error (context, _("give the operation's kind and its arguments as one JSON object"));
 
-  if (!open_store (ctl, &error)
-      || !resolve (ctl, "subdistrict", "--subdistrict", &subdistrict, &error)
-      || !resolve (ctl, "team", "--team", &team, &error)
-      || !resolve (ctl, "speaker", "--speaker", &speaker, &error))
-    return fail (error);
+  if (!ctl_open_store (ctl, &error)
+      || !ctl_resolve (ctl, "subdistrict", "--subdistrict", &subdistrict, &error)
+      || !ctl_resolve (ctl, "team", "--team", &team, &error)
+      || !ctl_resolve (ctl, "speaker", "--speaker", &speaker, &error))
+    return ctl_fail (error);
 
   /* Signed in to a server: the operation is applied here and queued for
    * the server, as the signed-in account. */
@@ -803,21 +662,21 @@ cmd_op (Ctl   *ctl,
       g_autoptr(JsonObject) args = NULL;
 
       if (user != NULL || role != NULL || subdistrict != NULL || team != NULL || speaker != NULL)
-        return usage_error (context, _("this store syncs with a server: operations run as the signed-in account"));
+        return ctl_usage_error (context, _("this store syncs with a server: operations run as the signed-in account"));
       args = client ? wd_json_parse_object (argv[2], -1, &error) : NULL;
-      if (args == NULL || !wd_sync_client_apply (client, now_seconds (), argv[1], args, &result, &error))
-        return fail (error);
-      print_json_object (result);
+      if (args == NULL || !wd_sync_client_apply (client, ctl_now (), argv[1], args, &result, &error))
+        return ctl_fail (error);
+      ctl_print_json_object (result);
       return EXIT_SUCCESS;
     }
 
   actor = make_actor (ctl, user ? user : g_get_user_name (), role ? role : "centre",
                       subdistrict, team, speaker, &error);
   if (actor == NULL
-      || !wd_operation_apply_json (ctl->store, actor, now_seconds (), argv[1], argv[2], &result, &error))
-    return fail (error);
+      || !wd_operation_apply_json (ctl->store, actor, ctl_now (), argv[1], argv[2], &result, &error))
+    return ctl_fail (error);
 
-  print_json_object (result);
+  ctl_print_json_object (result);
   return EXIT_SUCCESS;
 }
 
@@ -829,21 +688,21 @@ cmd_expire (Ctl   *ctl,
   static const Command command = { "expire", "",
                                    N_("Return dispatched orders whose acceptance deadline passed to the queue"),
                                    NULL };
-  g_autoptr(GOptionContext) context = command_context (&command, NULL, NULL);
+  g_autoptr(GOptionContext) context = ctl_command_context (&command, NULL, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(WdActor) actor = wd_actor_new (g_get_user_name (), WD_ROLE_CENTRE);
   guint n;
 
-  if (!parse (context, &argc, &argv, &error))
-    return usage_error (context, error->message);
+  if (!ctl_parse (context, &argc, &argv, &error))
+    return ctl_usage_error (context, error->message);
   if (argc != 1)
-    return usage_error (context, _("expire takes no arguments"));
-  if (!open_store (ctl, &error))
-    return fail (error);
+    return ctl_usage_error (context, _("expire takes no arguments"));
+  if (!ctl_open_store (ctl, &error))
+    return ctl_fail (error);
 
-  n = wd_operations_expire_overdue (ctl->store, actor, now_seconds (), &error);
+  n = wd_operations_expire_overdue (ctl->store, actor, ctl_now (), &error);
   if (error != NULL)
-    return fail (g_steal_pointer (&error));
+    return ctl_fail (g_steal_pointer (&error));
   g_print (g_dngettext (GETTEXT_PACKAGE, "%u order returned to the dispatch queue\n",
                         "%u orders returned to the dispatch queue\n", n), n);
   return EXIT_SUCCESS;
@@ -863,25 +722,25 @@ cmd_login (Ctl   *ctl,
   };
   static const Command command = { "login", "", N_("Sign in to a server; the password is read from standard input"),
                                    NULL };
-  g_autoptr(GOptionContext) context = command_context (&command, entries, NULL);
+  g_autoptr(GOptionContext) context = ctl_command_context (&command, entries, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(WdSyncClient) client = NULL;
   g_autofree char *password = NULL;
 
-  if (!parse (context, &argc, &argv, &error))
-    return usage_error (context, error->message);
+  if (!ctl_parse (context, &argc, &argv, &error))
+    return ctl_usage_error (context, error->message);
   if (argc != 1 || server == NULL || user == NULL)
-    return usage_error (context, _("give --server and --user"));
+    return ctl_usage_error (context, _("give --server and --user"));
 
   password = wd_prompt_secret (_("Password: "));
   if (password == NULL)
-    return usage_error (context, _("give the password on standard input"));
-  if (!open_store (ctl, &error)
+    return ctl_usage_error (context, _("give the password on standard input"));
+  if (!ctl_open_store (ctl, &error)
       || (client = wd_sync_client_new (ctl->store, &error)) == NULL
       || !wd_sync_client_login (client, server, user, password, &error))
     {
       memset (password, 0, strlen (password));
-      return fail (error);
+      return ctl_fail (error);
     }
   memset (password, 0, strlen (password));
   g_print (_("Signed in to %s as %s\n"), server, user);
@@ -894,19 +753,19 @@ cmd_sync (Ctl   *ctl,
           char **argv)
 {
   static const Command command = { "sync", "", N_("Send this store's changes and fetch the server's"), NULL };
-  g_autoptr(GOptionContext) context = command_context (&command, NULL, NULL);
+  g_autoptr(GOptionContext) context = ctl_command_context (&command, NULL, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(WdSyncClient) client = NULL;
   g_autoptr(JsonObject) status = NULL;
 
-  if (!parse (context, &argc, &argv, &error))
-    return usage_error (context, error->message);
+  if (!ctl_parse (context, &argc, &argv, &error))
+    return ctl_usage_error (context, error->message);
   if (argc != 1)
-    return usage_error (context, _("sync takes no arguments"));
-  if (!open_store (ctl, &error)
+    return ctl_usage_error (context, _("sync takes no arguments"));
+  if (!ctl_open_store (ctl, &error)
       || (client = wd_sync_client_new (ctl->store, &error)) == NULL
       || !wd_sync_client_sync (client, NULL, &error))
-    return fail (error);
+    return ctl_fail (error);
 
   status = wd_sync_client_status (client);
   g_print (_("Synced: %lld changes waiting, %lld problems\n"),
@@ -921,21 +780,21 @@ cmd_status (Ctl   *ctl,
             char **argv)
 {
   static const Command command = { "status", "", N_("Show the server, the account and what waits to sync"), NULL };
-  g_autoptr(GOptionContext) context = command_context (&command, NULL, &ctl->json);
+  g_autoptr(GOptionContext) context = ctl_command_context (&command, NULL, &ctl->json);
   g_autoptr(GError) error = NULL;
   g_autoptr(WdSyncClient) client = NULL;
   g_autoptr(JsonObject) status = NULL;
 
-  if (!parse (context, &argc, &argv, &error))
-    return usage_error (context, error->message);
+  if (!ctl_parse (context, &argc, &argv, &error))
+    return ctl_usage_error (context, error->message);
   if (argc != 1)
-    return usage_error (context, _("status takes no arguments"));
-  if (!open_store (ctl, &error) || (client = wd_sync_client_new (ctl->store, &error)) == NULL)
-    return fail (error);
+    return ctl_usage_error (context, _("status takes no arguments"));
+  if (!ctl_open_store (ctl, &error) || (client = wd_sync_client_new (ctl->store, &error)) == NULL)
+    return ctl_fail (error);
 
   status = wd_sync_client_status (client);
   if (ctl->json)
-    print_json_object (status);
+    ctl_print_json_object (status);
   else
     {
       gint64 last = json_object_get_int_member (status, "last_sync");
@@ -965,28 +824,28 @@ cmd_problems (Ctl   *ctl,
     G_OPTION_ENTRY_NULL
   };
   static const Command command = { "problems", "", N_("List the changes the server refused, and why"), NULL };
-  g_autoptr(GOptionContext) context = command_context (&command, entries, &ctl->json);
+  g_autoptr(GOptionContext) context = ctl_command_context (&command, entries, &ctl->json);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) problems = NULL;
 
-  if (!parse (context, &argc, &argv, &error))
-    return usage_error (context, error->message);
+  if (!ctl_parse (context, &argc, &argv, &error))
+    return ctl_usage_error (context, error->message);
   if (argc != 1)
-    return usage_error (context, _("problems takes no arguments"));
-  if (!open_store (ctl, &error) || !wd_sync_store_prepare (ctl->store, &error))
-    return fail (error);
+    return ctl_usage_error (context, _("problems takes no arguments"));
+  if (!ctl_open_store (ctl, &error) || !wd_sync_store_prepare (ctl->store, &error))
+    return ctl_fail (error);
   if (dismiss > 0)
     {
       if (!wd_sync_store_dismiss_problem (ctl->store, dismiss, &error))
-        return fail (error);
+        return ctl_fail (error);
       return EXIT_SUCCESS;
     }
 
   problems = wd_sync_store_problems (ctl->store, &error);
   if (problems == NULL)
-    return fail (error);
+    return ctl_fail (error);
   if (ctl->json)
-    print_json_array (problems);
+    ctl_print_json_array (problems);
   else if (json_array_get_length (problems) == 0)
     g_print (_("No sync problems\n"));
   else
@@ -1008,18 +867,18 @@ cmd_logout (Ctl   *ctl,
             char **argv)
 {
   static const Command command = { "logout", "", N_("Sign out; changes still waiting stay in the store"), NULL };
-  g_autoptr(GOptionContext) context = command_context (&command, NULL, NULL);
+  g_autoptr(GOptionContext) context = ctl_command_context (&command, NULL, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(WdSyncClient) client = NULL;
 
-  if (!parse (context, &argc, &argv, &error))
-    return usage_error (context, error->message);
+  if (!ctl_parse (context, &argc, &argv, &error))
+    return ctl_usage_error (context, error->message);
   if (argc != 1)
-    return usage_error (context, _("logout takes no arguments"));
-  if (!open_store (ctl, &error)
+    return ctl_usage_error (context, _("logout takes no arguments"));
+  if (!ctl_open_store (ctl, &error)
       || (client = wd_sync_client_new (ctl->store, &error)) == NULL
       || !wd_sync_client_logout (client, &error))
-    return fail (error);
+    return ctl_fail (error);
   g_print (_("Signed out\n"));
   return EXIT_SUCCESS;
 }

@@ -1,0 +1,138 @@
+/* wd-ctl.c: what the commands of wudanctl share: options, the store,
+ * errors and output. */
+#define G_LOG_DOMAIN "wudanctl"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <glib/gi18n.h>
+
+#include "wd-ctl.h"
+#include "wd-error.h"
+#include "wd-json.h"
+#include "wd-sync-client.h"
+#include "wd-sync-store.h"
+#include "wd-time.h"
+
+gint64
+ctl_now (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+int
+ctl_fail (GError *error)
+{
+  if (error->domain == WD_ERROR)
+    g_printerr (_("wudanctl: %s (%s)\n"), error->message, wd_error_code_to_string (error->code));
+  else
+    g_printerr (_("wudanctl: %s\n"), error->message);
+  return EXIT_FAILURE;
+}
+
+int
+ctl_usage_error (GOptionContext *context,
+                 const char     *message)
+{
+  g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+
+  g_printerr ("wudanctl: %s\n\n%s", message, help);
+  return EXIT_USAGE;
+}
+
+void
+ctl_print_json_array (JsonArray *array)
+{
+  g_autofree char *text = wd_json_array_to_string (array, TRUE);
+
+  puts (text);
+}
+
+void
+ctl_print_json_object (JsonObject *object)
+{
+  g_autofree char *text = wd_json_object_to_string (object, TRUE);
+
+  puts (text);
+}
+
+gboolean
+ctl_open_store (Ctl     *ctl,
+                GError **error)
+{
+  ctl->store = wd_store_open (ctl->store_path, error);
+  return ctl->store != NULL;
+}
+
+/* Options name things the way people do ("千佛山街道", "党史"); ids work too. */
+gboolean
+ctl_resolve (Ctl         *ctl,
+             const char  *kind,
+             const char  *option,
+             char       **value,
+             GError     **error)
+{
+  g_autofree char *id = NULL;
+
+  if (*value == NULL)
+    return TRUE;
+  id = wd_store_find_id_by_name (ctl->store, kind, *value);
+  if (id == NULL)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_NOT_FOUND,
+                   _("%s: nothing is called “%s”; check the spelling"), option, *value);
+      return FALSE;
+    }
+  g_free (*value);
+  *value = g_steal_pointer (&id);
+  return TRUE;
+}
+
+GOptionContext *
+ctl_command_context (const Command *command,
+                     GOptionEntry  *entries,
+                     gboolean      *json)
+{
+  g_autofree char *parameter = g_strdup_printf ("%s %s", command->name, command->args);
+  GOptionContext *context = g_option_context_new (parameter);
+  const GOptionEntry json_entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, json, N_("Print JSON instead of a table"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, _(command->summary));
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (json != NULL)
+    g_option_context_add_main_entries (context, json_entries, GETTEXT_PACKAGE);
+  return context;
+}
+
+gboolean
+ctl_parse (GOptionContext  *context,
+           int             *argc,
+           char          ***argv,
+           GError         **error)
+{
+  if (!g_option_context_parse (context, argc, argv, error))
+    return FALSE;
+  return TRUE;
+}
+
+gboolean
+ctl_parse_day (Ctl         *ctl,
+               const char  *option,
+               const char  *text,
+               gint64      *out,
+               GError     **error)
+{
+  if (text == NULL)
+    return TRUE;
+  if (!wd_date_parse (text, wd_store_get_time_zone (ctl->store), out, error))
+    {
+      g_prefix_error (error, "%s: ", option);
+      return FALSE;
+    }
+  return TRUE;
+}

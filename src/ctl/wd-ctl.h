@@ -1,0 +1,56 @@
+/* wd-ctl.h: what the commands of wudanctl share. */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "wd-actor.h"
+#include "wd-store.h"
+
+G_BEGIN_DECLS
+
+#define EXIT_USAGE 2
+
+typedef struct
+{
+  const char *store_path;
+  WdStore    *store;
+  gboolean    json;
+} Ctl;
+
+typedef int (*CommandFunc) (Ctl *ctl, int argc, char **argv);
+
+typedef struct
+{
+  const char  *name;
+  const char  *args;       /* for the usage line */
+  const char  *summary;    /* msgid */
+  CommandFunc  func;
+} Command;
+
+gint64          ctl_now               (void);
+int             ctl_fail              (GError          *error);
+int             ctl_usage_error       (GOptionContext  *context,
+                                       const char      *message);
+void            ctl_print_json_array  (JsonArray       *array);
+void            ctl_print_json_object (JsonObject      *object);
+gboolean        ctl_open_store        (Ctl             *ctl,
+                                       GError         **error);
+gboolean        ctl_resolve           (Ctl             *ctl,
+                                       const char      *kind,
+                                       const char      *option,
+                                       char           **value,
+                                       GError         **error);
+GOptionContext *ctl_command_context   (const Command   *command,
+                                       GOptionEntry    *entries,
+                                       gboolean        *json);
+gboolean        ctl_parse             (GOptionContext  *context,
+                                       int             *argc,
+                                       char          ***argv,
+                                       GError         **error);
+gboolean        ctl_parse_day         (Ctl             *ctl,
+                                       const char      *option,
+                                       const char      *text,
+                                       gint64          *out,
+                                       GError         **error);
+
+G_END_DECLS
