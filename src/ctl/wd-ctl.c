@@ -136,3 +136,41 @@ ctl_parse_day (Ctl         *ctl,
     }
   return TRUE;
 }
+
+WdActor *
+ctl_actor (Ctl     *ctl,
+           GError **error)
+{
+  g_autoptr(WdSyncClient) client = NULL;
+
+  if (wd_sync_store_get_int (ctl->store, "sync_schema") == 0)
+    return wd_actor_new (g_get_user_name (), WD_ROLE_CENTRE);
+  client = wd_sync_client_new (ctl->store, error);
+  if (client == NULL)
+    return NULL;
+  if (!wd_sync_client_is_signed_in (client))
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_FORBIDDEN,
+                   _("This store syncs with a server and nobody is signed in: run wudanctl login"));
+      return NULL;
+    }
+  return wd_sync_client_get_actor (client);
+}
+
+gboolean
+ctl_write_output (const char  *path,
+                  const void  *data,
+                  gsize        length,
+                  GError     **error)
+{
+  if (g_str_equal (path, "-"))
+    {
+      if (fwrite (data, 1, length, stdout) != length || fflush (stdout) != 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not write to standard output"));
+          return FALSE;
+        }
+      return TRUE;
+    }
+  return g_file_set_contents (path, data, (gssize) length, error);
+}

@@ -52,5 +52,18 @@ gboolean        ctl_parse_day         (Ctl             *ctl,
                                        const char      *text,
                                        gint64          *out,
                                        GError         **error);
+/* Who reads and writes through this store: the signed-in account of a
+ * store that syncs, else the local user acting for the centre. */
+WdActor        *ctl_actor             (Ctl             *ctl,
+                                       GError         **error);
+/* Writes contents to path, or to standard output for "-". */
+gboolean        ctl_write_output      (const char      *path,
+                                       const void      *data,
+                                       gsize            length,
+                                       GError         **error);
+
+/* The commands of wd-ctl-exchange.c and wd-ctl-print.c. */
+int             cmd_import            (Ctl *ctl, int argc, char **argv);
+int             cmd_export            (Ctl *ctl, int argc, char **argv);
 
 G_END_DECLS

@@ -894,6 +894,8 @@ static const Command commands[] = {
   { "counts", "", N_("Count orders for reports"), cmd_counts },
   { "op", N_("KIND 'JSON-ARGUMENTS'"), N_("Apply one operation (see docs/operations.md) as a local actor"), cmd_op },
   { "expire", "", N_("Return dispatched orders whose acceptance deadline passed to the queue"), cmd_expire },
+  { "import", N_("FILE.csv"), N_("Import speakers, teams or projects from a CSV file"), cmd_import },
+  { "export", "", N_("Export a list as CSV, or events as iCalendar"), cmd_export },
   { "login", "", N_("Sign in to a server; the password is read from standard input"), cmd_login },
   { "sync", "", N_("Send this store's changes and fetch the server's"), cmd_sync },
   { "status", "", N_("Show the server, the account and what waits to sync"), cmd_status },
