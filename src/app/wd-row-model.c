@@ -105,7 +105,8 @@ read_keys (WdStore   *store,
 
   if (g_str_equal (q->kind, "order"))
     {
-      WdOrderFilter filter = { q->state, q->subdistrict_id, q->topic_id, q->assignee_id, q->from, q->to, q->live };
+      WdOrderFilter filter = { .state = q->state, .subdistrict_id = q->subdistrict_id, .topic_id = q->topic_id,
+                               .assignee_id = q->assignee_id, .from = q->from, .to = q->to, .live = q->live };
 
       return wd_store_order_keys (store, &filter, q->text, error);
     }

@@ -338,6 +338,7 @@ add_order_filter (Query         *q,
   query_filter_text (q, "o.subdistrict_id = ?", filter->subdistrict_id);
   query_filter_text (q, "o.topic_id = ?", filter->topic_id);
   query_filter_text (q, "o.assignee_id = ?", filter->assignee_id);
+  query_filter_text (q, "o.venue_kind = ?", filter->venue_kind);
   if (filter->from != 0)
     {
       query_where (q, "o.starts_at >= ?");

@@ -18,6 +18,7 @@ typedef struct
   const char *subdistrict_id;
   const char *topic_id;
   const char *assignee_id;
+  const char *venue_kind;
   gint64      from;            /* starts_at >= from */
   gint64      to;              /* starts_at < to */
   gboolean    live;            /* leave out cancelled and rejected orders */

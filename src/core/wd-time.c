@@ -99,6 +99,35 @@ wd_date_parse (const char  *text,
   return TRUE;
 }
 
+/* "2026-11" → the instants the month starts and ends at, in tz. */
+gboolean
+wd_month_parse (const char  *text,
+                GTimeZone   *tz,
+                gint64      *from,
+                gint64      *to,
+                GError     **error)
+{
+  int y = 0, m = 0;
+  g_autoptr(GDateTime) first = NULL;
+  g_autoptr(GDateTime) next = NULL;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  if (g_regex_match_simple ("^[0-9]{4}-[0-9]{2}$", text, 0, 0)
+      && sscanf (text, "%d-%d", &y, &m) == 2 && m >= 1 && m <= 12)
+    first = g_date_time_new (tz, y, m, 1, 0, 0, 0);
+  if (first == NULL)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not a valid month; write it as 2026-11"), text);
+      return FALSE;
+    }
+  next = g_date_time_add_months (first, 1);
+  *from = g_date_time_to_unix (first);
+  *to = g_date_time_to_unix (next);
+  return TRUE;
+}
+
 char *
 wd_time_format_iso (gint64 unix_time)
 {

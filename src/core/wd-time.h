@@ -17,6 +17,11 @@ gboolean   wd_date_parse            (const char  *text,
                                      GTimeZone   *tz,
                                      gint64      *day_start,
                                      GError     **error);
+gboolean   wd_month_parse           (const char  *text,
+                                     GTimeZone   *tz,
+                                     gint64      *from,
+                                     gint64      *to,
+                                     GError     **error);
 char      *wd_time_format_iso       (gint64       unix_time);
 char      *wd_time_format_local     (gint64       unix_time,
                                      GTimeZone   *tz,

@@ -65,5 +65,8 @@ gboolean        ctl_write_output      (const char      *path,
 /* The commands of wd-ctl-exchange.c and wd-ctl-print.c. */
 int             cmd_import            (Ctl *ctl, int argc, char **argv);
 int             cmd_export            (Ctl *ctl, int argc, char **argv);
+int             cmd_export_schedule   (Ctl *ctl, int argc, char **argv);
+int             cmd_export_sheets     (Ctl *ctl, int argc, char **argv);
+int             cmd_export_report     (Ctl *ctl, int argc, char **argv);
 
 G_END_DECLS

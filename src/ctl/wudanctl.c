@@ -896,6 +896,9 @@ static const Command commands[] = {
   { "expire", "", N_("Return dispatched orders whose acceptance deadline passed to the queue"), cmd_expire },
   { "import", N_("FILE.csv"), N_("Import speakers, teams or projects from a CSV file"), cmd_import },
   { "export", "", N_("Export a list as CSV, or events as iCalendar"), cmd_export },
+  { "export-schedule", "", N_("Write the event schedule of a period as a PDF"), cmd_export_schedule },
+  { "export-sheets", N_("ORDER…"), N_("Write work sheets or rating forms of orders as a PDF"), cmd_export_sheets },
+  { "export-report", "", N_("Write the monthly report with its charts as a PDF"), cmd_export_report },
   { "login", "", N_("Sign in to a server; the password is read from standard input"), cmd_login },
   { "sync", "", N_("Send this store's changes and fetch the server's"), cmd_sync },
   { "status", "", N_("Show the server, the account and what waits to sync"), cmd_status },
@@ -918,7 +921,7 @@ print_usage (FILE *out)
                   "The headless client of Wudan, the five-orders volunteer service platform.\n\n"
                   "Commands:\n"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+    fprintf (out, "  %-16s %s\n", commands[i].name, _(commands[i].summary));
   fprintf (out, _("\nOptions:\n"
                   "  --store PATH  the local store (default: %s)\n"
                   "  --help        this help; COMMAND --help tells about one command\n"

@@ -1,0 +1,162 @@
+/* wd-ctl-print.c: wudanctl export-schedule, export-sheets and
+ * export-report: the printed documents, as PDF files. */
+#define G_LOG_DOMAIN "wudanctl"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "wd-ctl.h"
+#include "wd-error.h"
+#include "wd-report-document.h"
+#include "wd-schedule-document.h"
+#include "wd-sheet-document.h"
+
+static int
+write_document (WdPrintDocument *document,
+                const char      *output)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!wd_print_document_write_pdf (document, output, &error))
+    return ctl_fail (error);
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Wrote %s (%u page)\n", "Wrote %s (%u pages)\n",
+                        wd_print_document_get_n_pages (document)),
+           output, wd_print_document_get_n_pages (document));
+  return EXIT_SUCCESS;
+}
+
+int
+cmd_export_schedule (Ctl   *ctl,
+                     int    argc,
+                     char **argv)
+{
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *subdistrict = NULL;
+  g_autofree char *venue_kind = NULL;
+  g_autofree char *output = NULL;
+  gboolean landscape = FALSE;
+  GOptionEntry entries[] = {
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_("The first day"), N_("YYYY-MM-DD") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("The last day"), N_("YYYY-MM-DD") },
+    { "subdistrict", 0, 0, G_OPTION_ARG_STRING, &subdistrict, N_("Only events of this sub-district"), N_("NAME") },
+    { "venue-kind", 0, 0, G_OPTION_ARG_STRING, &venue_kind, N_("Only events at this kind of venue"), N_("KIND") },
+    { "landscape", 0, 0, G_OPTION_ARG_NONE, &landscape, N_("Print across the page (A4 landscape)"), NULL },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The PDF file to write"), N_("FILE.pdf") },
+    G_OPTION_ENTRY_NULL
+  };
+  static const Command command = { "export-schedule", "", N_("Write the event schedule of a period as a PDF"), NULL };
+  g_autoptr(GOptionContext) context = ctl_command_context (&command, entries, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WdActor) reader = NULL;
+  g_autoptr(WdScheduleDocument) document = NULL;
+  WdScheduleRange range = { 0 };
+
+  if (!ctl_parse (context, &argc, &argv, &error))
+    return ctl_usage_error (context, error->message);
+  if (argc != 1)
+    return ctl_usage_error (context, _("export-schedule takes no arguments"));
+  if (from == NULL || to == NULL || output == NULL)
+    return ctl_usage_error (context, _("give the period with --from and --to, and the file with --output"));
+
+  if (!ctl_open_store (ctl, &error)
+      || !ctl_parse_day (ctl, "--from", from, &range.from, &error)
+      || !ctl_parse_day (ctl, "--to", to, &range.to, &error)
+      || !ctl_resolve (ctl, "subdistrict", "--subdistrict", &subdistrict, &error)
+      || !ctl_resolve (ctl, "venue_kind", "--venue-kind", &venue_kind, &error)
+      || (reader = ctl_actor (ctl, &error)) == NULL)
+    return ctl_fail (error);
+  /* --to names the last day shown, so the range runs to the day after. */
+  range.to += 24 * 3600;
+  if (range.to <= range.from)
+    return ctl_usage_error (context, _("--to: the last day comes before the first"));
+  range.subdistrict_id = subdistrict;
+  range.venue_kind = venue_kind;
+
+  document = wd_schedule_document_new (ctl->store, &range, reader, ctl_now (), &error);
+  if (document == NULL)
+    return ctl_fail (error);
+  wd_print_document_set_landscape (WD_PRINT_DOCUMENT (document), landscape);
+  return write_document (WD_PRINT_DOCUMENT (document), output);
+}
+
+int
+cmd_export_sheets (Ctl   *ctl,
+                   int    argc,
+                   char **argv)
+{
+  g_autofree char *output = NULL;
+  gboolean work = FALSE;
+  gboolean rating = FALSE;
+  GOptionEntry entries[] = {
+    { "work", 0, 0, G_OPTION_ARG_NONE, &work, N_("Work sheets for the team (the default)"), NULL },
+    { "rating", 0, 0, G_OPTION_ARG_NONE, &rating, N_("Paper rating forms numbered by order"), NULL },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The PDF file to write"), N_("FILE.pdf") },
+    G_OPTION_ENTRY_NULL
+  };
+  static const Command command = { "export-sheets", N_("ORDER…"),
+                                   N_("Write work sheets or rating forms of orders as a PDF"), NULL };
+  g_autoptr(GOptionContext) context = ctl_command_context (&command, entries, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WdActor) reader = NULL;
+  g_autoptr(WdSheetDocument) document = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+
+  if (!ctl_parse (context, &argc, &argv, &error))
+    return ctl_usage_error (context, error->message);
+  if (argc < 2 || output == NULL)
+    return ctl_usage_error (context, _("give the orders (numbers or ids) and the file with --output"));
+  if (!ctl_open_store (ctl, &error) || (reader = ctl_actor (ctl, &error)) == NULL)
+    return ctl_fail (error);
+  for (int i = 1; i < argc; i++)
+    {
+      char *id = g_strdup (argv[i]);
+
+      if (!ctl_resolve (ctl, "order", "ORDER", &id, &error))
+        {
+          g_free (id);
+          return ctl_fail (error);
+        }
+      g_ptr_array_add (ids, id);
+    }
+  g_ptr_array_add (ids, NULL);
+
+  document = wd_sheet_document_new (ctl->store, (const char * const *) ids->pdata,
+                                    (work || !rating ? WD_SHEET_WORK : 0) | (rating ? WD_SHEET_RATING : 0),
+                                    reader, &error);
+  if (document == NULL)
+    return ctl_fail (error);
+  return write_document (WD_PRINT_DOCUMENT (document), output);
+}
+
+int
+cmd_export_report (Ctl   *ctl,
+                   int    argc,
+                   char **argv)
+{
+  g_autofree char *month = NULL;
+  g_autofree char *output = NULL;
+  GOptionEntry entries[] = {
+    { "month", 0, 0, G_OPTION_ARG_STRING, &month, N_("The month to report on"), N_("YYYY-MM") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The PDF file to write"), N_("FILE.pdf") },
+    G_OPTION_ENTRY_NULL
+  };
+  static const Command command = { "export-report", "", N_("Write the monthly report with its charts as a PDF"), NULL };
+  g_autoptr(GOptionContext) context = ctl_command_context (&command, entries, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WdReportDocument) document = NULL;
+
+  if (!ctl_parse (context, &argc, &argv, &error))
+    return ctl_usage_error (context, error->message);
+  if (argc != 1)
+    return ctl_usage_error (context, _("export-report takes no arguments"));
+  if (month == NULL || output == NULL)
+    return ctl_usage_error (context, _("give the month with --month and the file with --output"));
+  if (!ctl_open_store (ctl, &error))
+    return ctl_fail (error);
+  document = wd_report_document_new (ctl->store, month, ctl_now (), &error);
+  if (document == NULL)
+    return ctl_fail (error);
+  return write_document (WD_PRINT_DOCUMENT (document), output);
+}
