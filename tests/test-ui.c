@@ -37,14 +37,14 @@ static void
 test_views_show_the_district (WdUiFixture   *fx,
                               gconstpointer  data)
 {
-  const char *views[] = { "market", "speakers", "board", "callbacks", "rewards", "schedule" };
+  const char *views[] = { "market", "speakers", "board", "callbacks", "rewards", "schedule", "reports" };
   WdBoardView *board = WD_BOARD_VIEW (wd_window_get_view_widget (fx->window, "board"));
   g_autoptr(JsonArray) projects = wd_store_list_all (store_of (fx), "project", NULL);
   g_autoptr(JsonArray) speakers = wd_store_list_all (store_of (fx), "speaker", NULL);
   GListModel *market = G_LIST_MODEL (wd_market_view_get_model (WD_MARKET_VIEW (wd_window_get_view_widget (fx->window, "market"))));
   GListModel *library = G_LIST_MODEL (wd_speaker_view_get_model (WD_SPEAKER_VIEW (wd_window_get_view_widget (fx->window, "speakers"))));
 
-  /* Every view is reachable by keyboard (Alt+1 … Alt+6 run win.view). */
+  /* Every view is reachable by keyboard (Alt+1 … Alt+7 run win.view). */
   for (guint i = 0; i < G_N_ELEMENTS (views); i++)
     {
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.view", "s", views[i]));

@@ -438,11 +438,18 @@ wd_board_view_focus_search (WdView *view)
   gtk_widget_grab_focus (GTK_WIDGET (WD_BOARD_VIEW (view)->search_entry));
 }
 
+static GPtrArray *
+wd_board_view_list_models (WdView *view)
+{
+  return wd_view_models_new (WD_BOARD_VIEW (view)->models, N_COLUMNS);
+}
+
 static void
 wd_board_view_view_init (WdViewInterface *iface)
 {
   iface->bind = wd_board_view_bind;
   iface->focus_search = wd_board_view_focus_search;
+  iface->list_models = wd_board_view_list_models;
 }
 
 WdRowModel *

@@ -240,11 +240,18 @@ wd_market_view_focus_search (WdView *view)
   gtk_widget_grab_focus (GTK_WIDGET (WD_MARKET_VIEW (view)->search_entry));
 }
 
+static GPtrArray *
+wd_market_view_list_models (WdView *view)
+{
+  return wd_view_models_new (&WD_MARKET_VIEW (view)->model, 1);
+}
+
 static void
 wd_market_view_view_init (WdViewInterface *iface)
 {
   iface->bind = wd_market_view_bind;
   iface->focus_search = wd_market_view_focus_search;
+  iface->list_models = wd_market_view_list_models;
 }
 
 WdRowModel *

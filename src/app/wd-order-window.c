@@ -9,6 +9,8 @@
 #include "wd-forms.h"
 #include "wd-json.h"
 #include "wd-order-window.h"
+#include "wd-printing.h"
+#include "wd-sheet-document.h"
 #include "wd-ui-util.h"
 
 struct _WdOrderWindow
@@ -64,6 +66,45 @@ order_action (GtkWidget  *widget,
       wd_forms_run_order_action (widget, self->workspace, self->order, wd_order_action_info (i)->action);
 }
 
+static WdSheetDocument *
+sheet_document (WdOrderWindow *self,
+                WdSheetKinds   kinds)
+{
+  const char *ids[] = { self->order_id, NULL };
+  g_autoptr(GError) error = NULL;
+  WdSheetDocument *document = wd_sheet_document_new (wd_workspace_get_store (self->workspace), ids, kinds,
+                                                     wd_workspace_get_actor (self->workspace), &error);
+
+  if (document == NULL)
+    wd_show_error (GTK_WIDGET (self), _("Could not prepare the form"), error);
+  return document;
+}
+
+/* One order's forms are a page or two: made on the spot. */
+static void
+sheet_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  WdOrderWindow *self = WD_ORDER_WINDOW (widget);
+  g_autoptr(WdSheetDocument) document = NULL;
+  g_autofree char *name = NULL;
+
+  if (g_str_equal (action_name, "sheet.export"))
+    {
+      document = sheet_document (self, WD_SHEET_WORK | WD_SHEET_RATING);
+      /* TRANSLATORS: the file name offered for an order's forms; %s is its number */
+      name = g_strdup_printf (_("Forms %s.pdf"), *wd_json_text (self->order, "number")
+                                                 ? wd_json_text (self->order, "number") : self->order_id);
+      if (document != NULL)
+        wd_printing_export_pdf (widget, WD_PRINT_DOCUMENT (document), name);
+      return;
+    }
+  document = sheet_document (self, g_str_equal (action_name, "sheet.print-work") ? WD_SHEET_WORK : WD_SHEET_RATING);
+  if (document != NULL)
+    wd_printing_print (widget, WD_PRINT_DOCUMENT (document));
+}
+
 static void
 wd_order_window_class_init (WdOrderWindowClass *klass)
 {
@@ -86,6 +127,9 @@ wd_order_window_class_init (WdOrderWindowClass *klass)
 
       gtk_widget_class_install_action (widget_class, name, NULL, order_action);
     }
+  gtk_widget_class_install_action (widget_class, "sheet.print-work", NULL, sheet_action);
+  gtk_widget_class_install_action (widget_class, "sheet.print-rating", NULL, sheet_action);
+  gtk_widget_class_install_action (widget_class, "sheet.export", NULL, sheet_action);
 }
 
 static void
@@ -240,6 +284,21 @@ fill_history (WdOrderWindow *self,
     }
 }
 
+/* The forms go with a dispatched order to its team, until it is over. */
+static void
+update_sheet_actions (WdOrderWindow *self)
+{
+  WdOrderState state = WD_ORDER_ORDERED;
+  gboolean printable = self->order != NULL
+                       && wd_order_state_from_string (wd_json_text (self->order, "state"), &state)
+                       && *wd_json_text (self->order, "assignee_id") != '\0'
+                       && state != WD_ORDER_CANCELLED && state != WD_ORDER_REJECTED;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sheet.print-work", printable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sheet.print-rating", printable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sheet.export", printable);
+}
+
 static void
 fill_actions (WdOrderWindow *self)
 {
@@ -268,6 +327,7 @@ fill_actions (WdOrderWindow *self)
       gtk_flow_box_append (self->actions_box, button);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->actions_box), self->offered != 0);
+  update_sheet_actions (self);
 }
 
 static void
@@ -286,6 +346,8 @@ refresh (WdOrderWindow *self)
       /* Gone after a sync (the server refused its creation): say so. */
       gtk_label_set_text (self->summary_label, error->message);
       gtk_widget_set_visible (GTK_WIDGET (self->actions_box), FALSE);
+      g_clear_pointer (&self->order, json_object_unref);
+      update_sheet_actions (self);
       return;
     }
   g_clear_pointer (&self->order, json_object_unref);

@@ -106,7 +106,8 @@ read_keys (WdStore   *store,
   if (g_str_equal (q->kind, "order"))
     {
       WdOrderFilter filter = { .state = q->state, .subdistrict_id = q->subdistrict_id, .topic_id = q->topic_id,
-                               .assignee_id = q->assignee_id, .from = q->from, .to = q->to, .live = q->live };
+                               .assignee_id = q->assignee_id, .venue_kind = q->venue_kind,
+                               .from = q->from, .to = q->to, .live = q->live };
 
       return wd_store_order_keys (store, &filter, q->text, error);
     }
@@ -589,4 +590,24 @@ wd_row_model_reload (WdRowModel *self)
   wd_workspace_read_async (self->workspace, read_keys, query_copy (&self->query), (GDestroyNotify) query_free,
                            (GDestroyNotify) g_array_unref, self->loading, on_keys_read, g_object_ref (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+const char *
+wd_row_model_get_kind (WdRowModel *self)
+{
+  g_return_val_if_fail (WD_IS_ROW_MODEL (self), NULL);
+  return self->query.kind;
+}
+
+GArray *
+wd_row_model_dup_keys (WdRowModel *self)
+{
+  GArray *keys;
+
+  g_return_val_if_fail (WD_IS_ROW_MODEL (self), NULL);
+
+  keys = g_array_sized_new (FALSE, FALSE, sizeof (gint64), self->keys ? self->keys->len : 0);
+  if (self->keys != NULL)
+    g_array_append_vals (keys, self->keys->data, self->keys->len);
+  return keys;
 }

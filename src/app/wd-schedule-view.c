@@ -5,8 +5,11 @@
 
 #include <glib/gi18n.h>
 
+#include "wd-export.h"
 #include "wd-order-actions.h"
+#include "wd-printing.h"
 #include "wd-row.h"
+#include "wd-schedule-document.h"
 #include "wd-schedule-view.h"
 #include "wd-time.h"
 #include "wd-ui-util.h"
@@ -19,6 +22,7 @@ struct _WdScheduleView
   GtkSearchEntry *search_entry;
   GtkDropDown    *days_filter;
   GtkDropDown    *subdistrict_filter;
+  GtkDropDown    *venue_kind_filter;
   GtkStack       *content_stack;
   GtkGridView    *list_view;  /* one column: see wd-board-view.c */
 
@@ -43,18 +47,206 @@ wd_schedule_view_dispose (GObject *object)
 }
 
 /* From the start of today, so an event this morning still shows. */
+static WdScheduleRange
+shown_range (WdScheduleView *self)
+{
+  const char *days = wd_drop_down_get_id (self->days_filter);
+  WdScheduleRange range = { 0 };
+
+  range.from = wd_time_day_start (wd_workspace_now (self->workspace),
+                                  wd_store_get_time_zone (wd_workspace_get_store (self->workspace)));
+  range.to = range.from + g_ascii_strtoll (days ? days : "7", NULL, 10) * 86400;
+  range.subdistrict_id = wd_drop_down_get_id (self->subdistrict_filter);
+  range.venue_kind = wd_drop_down_get_id (self->venue_kind_filter);
+  return range;
+}
+
 static void
 on_filter_changed (WdScheduleView *self)
 {
-  const char *days = wd_drop_down_get_id (self->days_filter);
-  gint64 today;
+  WdScheduleRange range;
 
   if (self->model == NULL)
     return;
-  today = wd_time_day_start (wd_workspace_now (self->workspace),
-                             wd_store_get_time_zone (wd_workspace_get_store (self->workspace)));
-  wd_row_model_set_range (self->model, today, today + g_ascii_strtoll (days ? days : "7", NULL, 10) * 86400);
-  wd_row_model_set_filter (self->model, "subdistrict_id", wd_drop_down_get_id (self->subdistrict_filter));
+  range = shown_range (self);
+  wd_row_model_set_range (self->model, range.from, range.to);
+  wd_row_model_set_filter (self->model, "subdistrict_id", range.subdistrict_id);
+  wd_row_model_set_filter (self->model, "venue_kind", range.venue_kind);
+}
+
+/* What the printout covers is what the view shows: its days and filters,
+ * read again on the worker so the list never waits for it. */
+typedef struct
+{
+  WdScheduleRange  range;
+  char            *subdistrict_id;
+  char            *venue_kind;
+  WdActor         *reader;
+  gint64           now;
+  gboolean         ical;
+} ScheduleJob;
+
+static void
+schedule_job_free (ScheduleJob *job)
+{
+  g_free (job->subdistrict_id);
+  g_free (job->venue_kind);
+  wd_actor_free (job->reader);
+  g_free (job);
+}
+
+static ScheduleJob *
+schedule_job_new (WdScheduleView *self,
+                  gboolean        ical)
+{
+  ScheduleJob *job = g_new0 (ScheduleJob, 1);
+
+  job->range = shown_range (self);
+  job->subdistrict_id = g_strdup (job->range.subdistrict_id);
+  job->venue_kind = g_strdup (job->range.venue_kind);
+  job->range.subdistrict_id = job->subdistrict_id;
+  job->range.venue_kind = job->venue_kind;
+  job->reader = wd_actor_copy (wd_workspace_get_actor (self->workspace));
+  job->now = wd_workspace_now (self->workspace);
+  job->ical = ical;
+  return job;
+}
+
+static gpointer
+build_document (WdStore  *store,
+                gpointer  data,
+                GError  **error)
+{
+  ScheduleJob *job = data;
+  WdScheduleDocument *document = wd_schedule_document_new (store, &job->range, job->reader, job->now, error);
+
+  if (document != NULL)
+    wd_print_document_set_landscape (WD_PRINT_DOCUMENT (document), wd_printing_get_landscape ());
+  return document;
+}
+
+static gpointer
+build_calendar (WdStore  *store,
+                gpointer  data,
+                GError  **error)
+{
+  ScheduleJob *job = data;
+  WdOrderFilter filter = { .subdistrict_id = job->range.subdistrict_id, .venue_kind = job->range.venue_kind,
+                           .from = job->range.from, .to = job->range.to, .live = TRUE };
+  g_autoptr(JsonArray) orders = wd_store_list_orders (store, &filter, NULL, G_MAXINT, NULL, error);
+  g_autofree char *district = wd_store_get_setting (store, "district_name");
+  g_autofree char *name = g_strdup_printf (_("%s volunteer service events"), district ? district : "");
+  char *text;
+
+  if (orders == NULL)
+    return NULL;
+  text = wd_export_ical (orders, name, wd_store_get_time_zone (store), job->reader, job->now);
+  return g_bytes_new_take (text, strlen (text));
+}
+
+void
+wd_schedule_view_build_document_async (WdScheduleView      *self,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_return_if_fail (WD_IS_SCHEDULE_VIEW (self));
+
+  wd_workspace_read_async (self->workspace, build_document, schedule_job_new (self, FALSE),
+                           (GDestroyNotify) schedule_job_free, g_object_unref, cancellable, callback, user_data);
+}
+
+WdScheduleDocument *
+wd_schedule_view_build_document_finish (WdScheduleView  *self,
+                                        GAsyncResult    *result,
+                                        GError         **error)
+{
+  return wd_workspace_read_finish (self->workspace, result, error);
+}
+
+static char *
+suggested_name (WdScheduleView *self,
+                const char     *extension)
+{
+  WdStore *store = wd_workspace_get_store (self->workspace);
+  g_autofree char *day = wd_format_time (store, shown_range (self).from, "%Y-%m-%d");
+
+  /* TRANSLATORS: the file name offered when saving the schedule; %s is the first day */
+  return g_strdup_printf (_("Schedule from %s.%s"), day, extension);
+}
+
+static WdScheduleDocument *
+finish_document (WdScheduleView *self,
+                 GAsyncResult   *result)
+{
+  g_autoptr(GError) error = NULL;
+  WdScheduleDocument *document = wd_schedule_view_build_document_finish (self, result, &error);
+
+  if (document == NULL)
+    wd_show_error (GTK_WIDGET (self), _("Could not prepare the schedule"), error);
+  return document;
+}
+
+static void
+on_document_for_print (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(WdScheduleView) self = user_data;
+  g_autoptr(WdScheduleDocument) document = finish_document (self, result);
+
+  if (document != NULL)
+    wd_printing_print (GTK_WIDGET (self), WD_PRINT_DOCUMENT (document));
+}
+
+static void
+on_document_for_export (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(WdScheduleView) self = user_data;
+  g_autoptr(WdScheduleDocument) document = finish_document (self, result);
+  g_autofree char *name = suggested_name (self, "pdf");
+
+  if (document != NULL)
+    wd_printing_export_pdf (GTK_WIDGET (self), WD_PRINT_DOCUMENT (document), name);
+}
+
+static void
+on_calendar_built (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(WdScheduleView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) calendar = wd_workspace_read_finish (self->workspace, result, &error);
+  g_autofree char *name = suggested_name (self, "ics");
+
+  if (calendar == NULL)
+    {
+      wd_show_error (GTK_WIDGET (self), _("Could not prepare the calendar"), error);
+      return;
+    }
+  wd_printing_save_file (GTK_WIDGET (self), calendar, name, _("Calendar files"), "*.ics");
+}
+
+static void
+share_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  WdScheduleView *self = WD_SCHEDULE_VIEW (widget);
+  gboolean ical = g_str_equal (action_name, "schedule.export-ics");
+  GAsyncReadyCallback done = ical ? on_calendar_built
+                           : g_str_equal (action_name, "schedule.print") ? on_document_for_print
+                           : on_document_for_export;
+
+  if (self->workspace == NULL)
+    return;
+  wd_workspace_read_async (self->workspace, ical ? build_calendar : build_document, schedule_job_new (self, ical),
+                           (GDestroyNotify) schedule_job_free,
+                           ical ? (GDestroyNotify) g_bytes_unref : g_object_unref,
+                           NULL, done, g_object_ref (self));
 }
 
 static void
@@ -76,10 +268,16 @@ wd_schedule_view_class_init (WdScheduleViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WdScheduleView, search_entry);
   gtk_widget_class_bind_template_child (widget_class, WdScheduleView, days_filter);
   gtk_widget_class_bind_template_child (widget_class, WdScheduleView, subdistrict_filter);
+  gtk_widget_class_bind_template_child (widget_class, WdScheduleView, venue_kind_filter);
   gtk_widget_class_bind_template_child (widget_class, WdScheduleView, content_stack);
   gtk_widget_class_bind_template_child (widget_class, WdScheduleView, list_view);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_activate);
+
+  gtk_widget_class_install_action (widget_class, "schedule.print", NULL, share_action);
+  gtk_widget_class_install_action (widget_class, "schedule.export-pdf", NULL, share_action);
+  gtk_widget_class_install_action (widget_class, "schedule.export-ics", NULL, share_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "schedule.print", NULL);
 }
 
 static void
@@ -169,11 +367,14 @@ bind_row (GtkSignalListItemFactory *factory,
 }
 
 static void
-fill_subdistricts (WdScheduleView *self)
+fill_filters (WdScheduleView *self)
 {
-  g_autoptr(JsonArray) subdistricts = wd_store_list_all (wd_workspace_get_store (self->workspace), "subdistrict", NULL);
+  WdStore *store = wd_workspace_get_store (self->workspace);
+  g_autoptr(JsonArray) subdistricts = wd_store_list_all (store, "subdistrict", NULL);
+  g_autoptr(JsonArray) venue_kinds = wd_store_list_all (store, "venue_kind", NULL);
 
   wd_drop_down_fill (self->subdistrict_filter, subdistricts, "id", "name", _("All sub-districts"));
+  wd_drop_down_fill (self->venue_kind_filter, venue_kinds, "id", "name", _("All kinds of venue"));
 }
 
 static void
@@ -186,8 +387,8 @@ wd_schedule_view_bind (WdView      *view,
 
   self->workspace = g_object_ref (workspace);
   wd_drop_down_fill_pairs (self->days_filter, day_choices, day_labels, NULL);
-  fill_subdistricts (self);
-  g_signal_connect_swapped (workspace, "changed", G_CALLBACK (fill_subdistricts), self);
+  fill_filters (self);
+  g_signal_connect_swapped (workspace, "changed", G_CALLBACK (fill_filters), self);
 
   self->model = wd_row_model_new (workspace, "order");
   wd_row_model_set_live (self->model, TRUE);
@@ -206,11 +407,18 @@ wd_schedule_view_focus_search (WdView *view)
   gtk_widget_grab_focus (GTK_WIDGET (WD_SCHEDULE_VIEW (view)->search_entry));
 }
 
+static GPtrArray *
+wd_schedule_view_list_models (WdView *view)
+{
+  return wd_view_models_new (&WD_SCHEDULE_VIEW (view)->model, 1);
+}
+
 static void
 wd_schedule_view_view_init (WdViewInterface *iface)
 {
   iface->bind = wd_schedule_view_bind;
   iface->focus_search = wd_schedule_view_focus_search;
+  iface->list_models = wd_schedule_view_list_models;
 }
 
 WdRowModel *

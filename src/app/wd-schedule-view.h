@@ -5,6 +5,7 @@
 #include <adwaita.h>
 
 #include "wd-row-model.h"
+#include "wd-schedule-document.h"
 
 G_BEGIN_DECLS
 
@@ -12,6 +13,14 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (WdScheduleView, wd_schedule_view, WD, SCHEDULE_VIEW, AdwBin)
 
-WdRowModel *wd_schedule_view_get_model (WdScheduleView *self);
+WdRowModel         *wd_schedule_view_get_model             (WdScheduleView      *self);
+/* The printable schedule of what the view shows, read off the UI thread. */
+void                wd_schedule_view_build_document_async  (WdScheduleView      *self,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+WdScheduleDocument *wd_schedule_view_build_document_finish (WdScheduleView      *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
 
 G_END_DECLS

@@ -202,11 +202,18 @@ wd_speaker_view_focus_search (WdView *view)
   gtk_widget_grab_focus (GTK_WIDGET (WD_SPEAKER_VIEW (view)->search_entry));
 }
 
+static GPtrArray *
+wd_speaker_view_list_models (WdView *view)
+{
+  return wd_view_models_new (&WD_SPEAKER_VIEW (view)->model, 1);
+}
+
 static void
 wd_speaker_view_view_init (WdViewInterface *iface)
 {
   iface->bind = wd_speaker_view_bind;
   iface->focus_search = wd_speaker_view_focus_search;
+  iface->list_models = wd_speaker_view_list_models;
 }
 
 WdRowModel *

@@ -25,3 +25,27 @@ wd_view_focus_search (WdView *self)
   if (WD_VIEW_GET_IFACE (self)->focus_search != NULL)
     WD_VIEW_GET_IFACE (self)->focus_search (self);
 }
+
+GPtrArray *
+wd_view_list_models (WdView *self)
+{
+  WdViewInterface *iface;
+
+  g_return_val_if_fail (WD_IS_VIEW (self), NULL);
+
+  iface = WD_VIEW_GET_IFACE (self);
+  return iface->list_models ? iface->list_models (self) : NULL;
+}
+
+/* For views' list_models: a new array holding the models given. */
+GPtrArray *
+wd_view_models_new (WdRowModel * const *models,
+                    guint               n_models)
+{
+  GPtrArray *array = g_ptr_array_new_full (n_models, g_object_unref);
+
+  for (guint i = 0; i < n_models; i++)
+    if (models[i] != NULL)
+      g_ptr_array_add (array, g_object_ref (models[i]));
+  return array;
+}

@@ -1,9 +1,11 @@
 /* wd-view.h: what every page of the main window does: show a workspace,
- * and put the cursor in its search field (Ctrl+F). */
+ * put the cursor in its search field (Ctrl+F) and hand its lists to
+ * "Export List". */
 #pragma once
 
 #include <gtk/gtk.h>
 
+#include "wd-row-model.h"
 #include "wd-workspace.h"
 
 G_BEGIN_DECLS
@@ -19,10 +21,15 @@ struct _WdViewInterface
   void (*bind)         (WdView      *self,
                         WdWorkspace *workspace);
   void (*focus_search) (WdView      *self);
+  /* The lists the view shows, for export; NULL when it shows none. */
+  GPtrArray *(*list_models) (WdView  *self);
 };
 
 void wd_view_bind         (WdView      *self,
                            WdWorkspace *workspace);
 void wd_view_focus_search (WdView      *self);
+GPtrArray *wd_view_list_models (WdView *self);
+GPtrArray *wd_view_models_new  (WdRowModel * const *models,
+                                guint               n_models);
 
 G_END_DECLS

@@ -7,16 +7,22 @@
 
 #include "wd-board-view.h"
 #include "wd-callback-view.h"
+#include "wd-csv.h"
+#include "wd-export.h"
 #include "wd-forms.h"
+#include "wd-import-dialog.h"
 #include "wd-market-view.h"
 #include "wd-order-window.h"
+#include "wd-printing.h"
 #include "wd-project-window.h"
+#include "wd-report-view.h"
 #include "wd-reward-view.h"
 #include "wd-schedule-view.h"
 #include "wd-speaker-view.h"
 #include "wd-speaker-window.h"
 #include "wd-sync-indicator.h"
 #include "wd-ui-util.h"
+#include "wd-operations.h"
 #include "wd-view.h"
 #include "wd-window.h"
 
@@ -39,7 +45,7 @@ struct _WdWindow
 G_DEFINE_FINAL_TYPE (WdWindow, wd_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static const char * const view_names[] = {
-  "market", "speakers", "board", "callbacks", "rewards", "schedule",
+  "market", "speakers", "board", "callbacks", "rewards", "schedule", "reports",
 };
 
 static void
@@ -116,6 +122,115 @@ show_action (GtkWidget  *widget,
     wd_window_show_project (self, id);
 }
 
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  WdWindow *self = WD_WINDOW (widget);
+
+  gtk_window_present (GTK_WINDOW (wd_import_dialog_new (GTK_WINDOW (self), self->workspace)));
+}
+
+/* The rows a list view shows, in its order, for Excel. */
+typedef struct
+{
+  char    *kind;
+  GArray  *keys;
+  WdActor *reader;
+} ExportJob;
+
+static void
+export_job_free (ExportJob *job)
+{
+  g_free (job->kind);
+  g_array_unref (job->keys);
+  wd_actor_free (job->reader);
+  g_free (job);
+}
+
+static gpointer
+write_csv (WdStore  *store,
+           gpointer  data,
+           GError  **error)
+{
+  ExportJob *job = data;
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  if (!wd_export_csv (out, store, job->kind, job->keys, job->reader, error))
+    return NULL;
+  return wd_csv_encode (out->str, "UTF-8", error);
+}
+
+static void
+on_csv_written (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(WdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) csv = wd_workspace_read_finish (self->workspace, result, &error);
+  AdwViewStackPage *page = adw_view_stack_get_page (self->stack, adw_view_stack_get_visible_child (self->stack));
+  g_autofree char *name = g_strdup_printf ("%s.csv", adw_view_stack_page_get_title (page));
+
+  if (csv == NULL)
+    {
+      wd_show_error (GTK_WIDGET (self), _("Could not export the list"), error);
+      return;
+    }
+  wd_printing_save_file (GTK_WIDGET (self), csv, name, _("CSV files"), "*.csv");
+}
+
+static ExportJob *
+export_job_new (WdWindow *self)
+{
+  GtkWidget *view = adw_view_stack_get_visible_child (self->stack);
+  g_autoptr(GPtrArray) models = WD_IS_VIEW (view) ? wd_view_list_models (WD_VIEW (view)) : NULL;
+  ExportJob *job;
+
+  if (models == NULL || models->len == 0)
+    return NULL;
+  job = g_new0 (ExportJob, 1);
+  job->kind = g_strdup (wd_row_model_get_kind (g_ptr_array_index (models, 0)));
+  job->keys = g_array_new (FALSE, FALSE, sizeof (gint64));
+  job->reader = wd_actor_copy (wd_workspace_get_actor (self->workspace));
+  for (guint i = 0; i < models->len; i++)
+    {
+      g_autoptr(GArray) keys = wd_row_model_dup_keys (g_ptr_array_index (models, i));
+
+      g_array_append_vals (job->keys, keys->data, keys->len);
+    }
+  return job;
+}
+
+static void
+export_csv_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  WdWindow *self = WD_WINDOW (widget);
+  ExportJob *job = export_job_new (self);
+
+  if (job == NULL)
+    return;
+  wd_workspace_read_async (self->workspace, write_csv, job, (GDestroyNotify) export_job_free,
+                           (GDestroyNotify) g_bytes_unref, NULL, on_csv_written, g_object_ref (self));
+}
+
+/* Export List has something to export only where a view lists rows;
+ * importing changes the catalogues, which only the centre may. */
+static void
+update_actions (WdWindow *self)
+{
+  GtkWidget *view = adw_view_stack_get_visible_child (self->stack);
+  g_autoptr(GPtrArray) models = view && WD_IS_VIEW (view) ? wd_view_list_models (WD_VIEW (view)) : NULL;
+  const WdActor *actor = self->workspace ? wd_workspace_get_actor (self->workspace) : NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-csv", models != NULL && models->len > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import",
+                                 actor != NULL && wd_operation_allows_role ("speaker.upsert", actor->role));
+}
+
 static gboolean
 hide_notice (gpointer data)
 {
@@ -170,6 +285,7 @@ wd_window_class_init (WdWindowClass *klass)
   g_type_ensure (WD_TYPE_CALLBACK_VIEW);
   g_type_ensure (WD_TYPE_REWARD_VIEW);
   g_type_ensure (WD_TYPE_SCHEDULE_VIEW);
+  g_type_ensure (WD_TYPE_REPORT_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/cn/wudan/Wudan/wd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, WdWindow, notice_revealer);
@@ -178,6 +294,8 @@ wd_window_class_init (WdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WdWindow, sync_indicator);
 
   gtk_widget_class_install_action (widget_class, "win.new-order", NULL, new_order_action);
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "win.export-csv", NULL, export_csv_action);
   gtk_widget_class_install_action (widget_class, "win.notify", "s", notify_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-notice", NULL, dismiss_notice_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
@@ -234,6 +352,9 @@ wd_window_new (AdwApplication *application,
   for (guint i = 0; i < G_N_ELEMENTS (view_names); i++)
     wd_view_bind (WD_VIEW (wd_window_get_view_widget (self, view_names[i])), workspace);
   restore_state (self);
+  g_signal_connect_swapped (self->stack, "notify::visible-child", G_CALLBACK (update_actions), self);
+  g_signal_connect_object (workspace, "changed", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+  update_actions (self);
   return self;
 }
 

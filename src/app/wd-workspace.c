@@ -296,6 +296,105 @@ wd_workspace_read_finish (WdWorkspace   *self,
 
 typedef struct
 {
+  char     *kind;
+  GBytes   *contents;
+  gboolean  dry_run;
+  WdActor  *actor;
+  gint64    now;
+  gboolean  synced;
+  WdStore  *store;     /* the worker's, while the job runs */
+} ImportJob;
+
+static void
+import_job_free (ImportJob *job)
+{
+  g_free (job->kind);
+  g_bytes_unref (job->contents);
+  wd_actor_free (job->actor);
+  g_free (job);
+}
+
+static gboolean
+apply_imported_row (const char  *kind,
+                    JsonObject  *args,
+                    gpointer     user_data,
+                    GError     **error)
+{
+  ImportJob *job = user_data;
+
+  if (job->synced)
+    return wd_sync_store_apply_local (job->store, job->actor, job->now, kind, args, NULL, error);
+  return wd_operation_apply (job->store, job->actor, job->now, NULL, kind, args, NULL, error);
+}
+
+/* Rows that fail are the result, not an error: the caller lists them. */
+static gpointer
+run_import (WdStore  *store,
+            gpointer  data,
+            GError  **error)
+{
+  ImportJob *job = data;
+  g_autoptr(WdImport) import = wd_import_new (store, job->kind, error);
+  g_autoptr(GError) run_error = NULL;
+
+  if (import == NULL || !wd_import_load (import, job->contents, error))
+    return NULL;
+  job->store = store;
+  if (!wd_import_run (import, job->dry_run, apply_imported_row, job, &run_error)
+      && wd_import_count (import, WD_IMPORT_FAILED) == 0)
+    {
+      g_propagate_error (error, g_steal_pointer (&run_error));
+      return NULL;
+    }
+  job->store = NULL;
+  return g_steal_pointer (&import);
+}
+
+void
+wd_workspace_import_async (WdWorkspace         *self,
+                           const char          *kind,
+                           GBytes              *contents,
+                           gboolean             dry_run,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  ImportJob *job = g_new0 (ImportJob, 1);
+
+  g_return_if_fail (WD_IS_WORKSPACE (self));
+
+  job->kind = g_strdup (kind);
+  job->contents = g_bytes_ref (contents);
+  job->dry_run = dry_run;
+  job->actor = wd_actor_copy (self->actor);
+  job->now = wd_workspace_now (self);
+  job->synced = has_synced (self->store);
+  wd_workspace_read_async (self, run_import, job, (GDestroyNotify) import_job_free, g_object_unref,
+                           cancellable, callback, user_data);
+}
+
+WdImport *
+wd_workspace_import_finish (WdWorkspace   *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_autoptr(WdImport) import = wd_workspace_read_finish (self, result, error);
+  ImportJob *job;
+
+  if (import == NULL)
+    return NULL;
+  job = ((ReadJob *) g_task_get_task_data (G_TASK (result)))->data;
+  if (!job->dry_run && wd_import_count (import, WD_IMPORT_FAILED) == 0)
+    {
+      wd_workspace_changed (self);
+      if (wd_workspace_is_signed_in (self))
+        wd_sync_engine_sync_now (self->engine);
+    }
+  return g_steal_pointer (&import);
+}
+
+typedef struct
+{
   char *server;
   char *user;
   char *password;

@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "wd-actor.h"
+#include "wd-import.h"
 #include "wd-store.h"
 #include "wd-sync-engine.h"
 
@@ -53,6 +54,20 @@ gpointer       wd_workspace_read_finish     (WdWorkspace          *self,
                                              GAsyncResult         *result,
                                              GError              **error);
 
+/* Imports a CSV file on the worker, every row applied as the user's
+ * operation the way wd_workspace_apply does; a dry run rolls back. The
+ * result holds every row's change or problem; when an import went in,
+ * finish tells the views and starts a sync. */
+void           wd_workspace_import_async    (WdWorkspace          *self,
+                                             const char           *kind,
+                                             GBytes               *contents,
+                                             gboolean              dry_run,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+WdImport      *wd_workspace_import_finish   (WdWorkspace          *self,
+                                             GAsyncResult         *result,
+                                             GError              **error);
 void           wd_workspace_sign_in_async   (WdWorkspace          *self,
                                              const char           *server,
                                              const char           *user,

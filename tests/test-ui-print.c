@@ -1,0 +1,293 @@
+/* test-ui-print.c: printing, reports and data exchange through the real
+ * window on the demo district: the schedule and the monthly report go
+ * through GtkPrintOperation to a PDF that is read back, and a spreadsheet
+ * is imported through the dialog's dry run. */
+#include "config.h"
+
+#include <string.h>
+#include <adwaita.h>
+
+#include "wd-csv.h"
+#include "wd-import-dialog.h"
+#include "wd-json.h"
+#include "wd-order-window.h"
+#include "wd-printing.h"
+#include "wd-report-view.h"
+#include "wd-row.h"
+#include "wd-schedule-view.h"
+#include "wd-time.h"
+#include "wd-ui-test-util.h"
+
+typedef struct
+{
+  GObject      *document;
+  GAsyncResult *result;
+} Built;
+
+static void
+on_built (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Built *built = user_data;
+
+  built->result = g_object_ref (result);
+}
+
+static gboolean
+has_result (gpointer data)
+{
+  return ((Built *) data)->result != NULL;
+}
+
+static char *
+pdf_text (const char *pdf)
+{
+  const char *argv[] = { "pdftotext", "-layout", pdf, "-", NULL };
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return g_steal_pointer (&out);
+}
+
+/* The schedule view's Print goes through GtkPrintOperation: its "Print
+ * to File" gives the pages a printer would get. */
+static void
+test_schedule_printed (WdUiFixture   *fx,
+                       gconstpointer  data)
+{
+  WdScheduleView *view = WD_SCHEDULE_VIEW (wd_window_get_view_widget (fx->window, "schedule"));
+  GListModel *events = G_LIST_MODEL (wd_schedule_view_get_model (view));
+  g_autofree char *pdf = g_build_filename (fx->dir, "schedule.pdf", NULL);
+  g_autoptr(WdScheduleDocument) document = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GObject) first = NULL;
+  g_autofree char *text = NULL;
+  Built built = { 0 };
+
+  wd_ui_show_view (fx, "schedule");
+  g_assert_cmpuint (g_list_model_get_n_items (events), >, 0);
+  first = g_list_model_get_item (events, 0);
+
+  wd_schedule_view_build_document_async (view, NULL, on_built, &built);
+  wd_ui_wait (has_result, &built, "the schedule to be read");
+  document = wd_schedule_view_build_document_finish (view, built.result, &error);
+  g_clear_object (&built.result);
+  g_assert_no_error (error);
+  /* The printout holds what the view lists. */
+  g_assert_cmpuint (wd_schedule_document_get_n_events (document), ==, g_list_model_get_n_items (events));
+
+  g_assert_true (wd_printing_print_to_file (GTK_WIDGET (view), WD_PRINT_DOCUMENT (document), pdf, &error));
+  g_assert_no_error (error);
+  text = pdf_text (pdf);
+  g_assert_nonnull (strstr (text, "volunteer service events"));
+  g_assert_nonnull (strstr (text, "Page 1 of"));
+  g_assert_nonnull (strstr (text, wd_row_get_string (WD_ROW (first), "title")));
+}
+
+static gboolean
+summary_shown (gpointer data)
+{
+  return wd_report_view_get_summary (data) != NULL;
+}
+
+static guint
+count_children (GtkWidget *widget)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    n++;
+  return n;
+}
+
+/* The first widget of type under widget whose action is action (any,
+ * when action is NULL). */
+static GtkWidget *
+find_descendant (GtkWidget  *widget,
+                 GType       type,
+                 const char *action)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type)
+      && (action == NULL || g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_report_view (WdUiFixture   *fx,
+                  gconstpointer  data)
+{
+  WdReportView *view = WD_REPORT_VIEW (wd_window_get_view_widget (fx->window, "reports"));
+  g_autofree char *pdf = g_build_filename (fx->dir, "report.pdf", NULL);
+  g_autofree char *month = NULL;
+  g_autoptr(WdReportDocument) document = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *orders = NULL;
+  GtkWidget *figures;
+  JsonObject *summary;
+  Built built = { 0 };
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.view", "s", "reports"));
+  wd_ui_show_view (fx, "reports");
+  wd_ui_wait (summary_shown, view, "the month's figures");
+
+  /* The demo's events lie around now: this month has orders. */
+  summary = wd_report_view_get_summary (view);
+  month = wd_time_format_local (fx->now, wd_store_get_time_zone (wd_workspace_get_store (fx->workspace)), "%Y-%m");
+  g_assert_cmpstr (wd_report_view_get_month (view), ==, month);
+  g_assert_cmpint (wd_json_int (summary, "orders"), >, 0);
+  figures = find_descendant (GTK_WIDGET (view), GTK_TYPE_FLOW_BOX, NULL);
+  g_assert_cmpuint (count_children (figures), ==, 8);
+  g_assert_nonnull (find_descendant (GTK_WIDGET (view), GTK_TYPE_DRAWING_AREA, NULL));
+
+  wd_report_view_build_document_async (view, NULL, on_built, &built);
+  wd_ui_wait (has_result, &built, "the report to be read");
+  document = wd_report_view_build_document_finish (view, built.result, &error);
+  g_clear_object (&built.result);
+  g_assert_no_error (error);
+  g_assert_true (wd_printing_print_to_file (GTK_WIDGET (view), WD_PRINT_DOCUMENT (document), pdf, &error));
+  text = pdf_text (pdf);
+  g_assert_nonnull (strstr (text, "Orders by state"));
+  orders = g_strdup_printf ("%" G_GINT64_FORMAT, wd_json_int (summary, "orders"));
+  g_assert_nonnull (strstr (text, orders));
+}
+
+static gboolean
+dialog_idle (gpointer data)
+{
+  return !wd_import_dialog_is_busy (data);
+}
+
+static gboolean
+window_gone (gpointer data)
+{
+  return wd_ui_find_window (WD_TYPE_IMPORT_DIALOG) == NULL;
+}
+
+static GBytes *
+gb18030 (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  GBytes *bytes = wd_csv_encode (text, "GB18030", &error);
+
+  g_assert_no_error (error);
+  return bytes;
+}
+
+static void
+test_import_dialog (WdUiFixture   *fx,
+                    gconstpointer  data)
+{
+  WdStore *store = wd_workspace_get_store (fx->workspace);
+  g_autoptr(GBytes) bad = gb18030 ("姓名,电话,宣讲主题,所属街道\r\n"
+                                   "孙立新,13900001111,党史,千佛山街道\r\n"
+                                   "错号码,123,党史,千佛山街道\r\n");
+  g_autoptr(GBytes) good = gb18030 ("姓名,电话,宣讲主题,所属街道\r\n"
+                                    "孙立新,13900001111,党史,千佛山街道\r\n"
+                                    "周晓敏,13900002222,心理健康,甸柳街道\r\n");
+  WdImportDialog *dialog;
+  GtkWidget *import_button;
+  WdImportRow *problem;
+  GPtrArray *rows;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.import", NULL));
+  wd_ui_settle ();
+  dialog = WD_IMPORT_DIALOG (wd_ui_find_window (WD_TYPE_IMPORT_DIALOG));
+  g_assert_nonnull (dialog);
+  import_button = find_descendant (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, "import.run");
+  g_assert_nonnull (import_button);
+  g_assert_false (gtk_widget_get_sensitive (import_button));
+  wd_import_dialog_set_kind (dialog, "speaker");
+
+  /* One bad row: its line is named and nothing can be imported. */
+  wd_import_dialog_load_bytes (dialog, bad, "讲师名单.csv");
+  wd_ui_wait (dialog_idle, dialog, "the dry run");
+  rows = wd_import_get_rows (wd_import_dialog_get_import (dialog));
+  g_assert_cmpuint (rows->len, ==, 2);
+  problem = g_ptr_array_index (rows, 1);
+  g_assert_cmpint (problem->action, ==, WD_IMPORT_FAILED);
+  g_assert_cmpuint (problem->line, ==, 3);
+  g_assert_nonnull (strstr (problem->message, "电话"));
+  wd_ui_settle ();
+  g_assert_false (gtk_widget_get_sensitive (import_button));
+  g_assert_null (wd_store_find_id_by_name (store, "speaker", "孙立新"));
+
+  /* The corrected file checks clean, and Import puts both rows in. */
+  wd_import_dialog_load_bytes (dialog, good, "讲师名单.csv");
+  wd_ui_wait (dialog_idle, dialog, "the dry run");
+  g_assert_cmpuint (wd_import_count (wd_import_dialog_get_import (dialog), WD_IMPORT_CREATE), ==, 2);
+  g_assert_null (wd_store_find_id_by_name (store, "speaker", "孙立新"));
+  wd_ui_settle ();
+  g_assert_true (gtk_widget_get_sensitive (import_button));
+  g_signal_emit_by_name (import_button, "clicked");
+  wd_ui_wait (window_gone, NULL, "the dialog to close after importing");
+  first = wd_store_find_id_by_name (store, "speaker", "孙立新");
+  second = wd_store_find_id_by_name (store, "speaker", "周晓敏");
+  g_assert_nonnull (first);
+  g_assert_nonnull (second);
+}
+
+static gboolean
+chooser_open (gpointer data)
+{
+  return wd_ui_find_window (GTK_TYPE_FILE_CHOOSER_DIALOG) != NULL;
+}
+
+/* Export List writes what a list view shows; a view without a list has
+ * nothing to export, and the action does nothing there. */
+static void
+test_export_list_where_lists_are (WdUiFixture   *fx,
+                                  gconstpointer  data)
+{
+  GtkWindow *chooser;
+  g_autofree char *name = NULL;
+
+  wd_window_set_view (fx->window, "rewards");
+  wd_ui_settle ();
+  gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.export-csv", NULL);
+  wd_ui_settle ();
+  g_assert_null (wd_ui_find_window (GTK_TYPE_FILE_CHOOSER_DIALOG));
+
+  wd_ui_show_view (fx, "speakers");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.export-csv", NULL));
+  wd_ui_wait (chooser_open, NULL, "the save dialog");
+  chooser = wd_ui_find_window (GTK_TYPE_FILE_CHOOSER_DIALOG);
+  name = gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (chooser));
+  g_assert_true (g_str_has_suffix (name, ".csv"));
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
+  wd_ui_settle ();
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+#define ADD(path, func) \
+  g_test_add ("/ui-print/" path, WdUiFixture, NULL, wd_ui_fixture_setup, func, wd_ui_fixture_teardown)
+  ADD ("schedule-printed", test_schedule_printed);
+  ADD ("report-view", test_report_view);
+  ADD ("import-dialog", test_import_dialog);
+  ADD ("export-list", test_export_list_where_lists_are);
+#undef ADD
+
+  return g_test_run ();
+}
