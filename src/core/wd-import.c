@@ -636,7 +636,7 @@ wd_import_run (WdImport           *self,
   if (failed > 0)
     {
       g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
-                   dngettext (GETTEXT_PACKAGE, "%u row has errors; nothing was imported",
+                   g_dngettext (GETTEXT_PACKAGE, "%u row has errors; nothing was imported",
                                 "%u rows have errors; nothing was imported", failed),
                    failed);
       return FALSE;
