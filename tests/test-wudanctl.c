@@ -66,6 +66,7 @@ test_help (void)
 {
   static const char * const commands[] = {
     "seed-demo", "speakers", "projects", "orders", "order", "search", "match", "counts", "op", "expire",
+    "import", "export", "export-schedule", "export-sheets", "export-report",
   };
   g_auto(Run) top = { 0 };
   g_auto(Run) unknown = { 0 };
@@ -247,6 +248,114 @@ test_op (void)
   g_assert_nonnull (strstr (counts.out, "法治宣传"));
 }
 
+static char *
+temp_file (const char *name)
+{
+  return g_build_filename (store_dir, name, NULL);
+}
+
+static gboolean
+is_pdf (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  return g_file_get_contents (path, &contents, &length, NULL) && length > 1000
+         && g_str_has_prefix (contents, "%PDF-");
+}
+
+/* CSV round trip through files, and what a script sees on bad input. */
+static void
+test_import_export (void)
+{
+  g_autofree char *csv = temp_file ("speakers.csv");
+  g_autofree char *bad = temp_file ("bad.csv");
+  g_auto(Run) exported = { 0 };
+  g_auto(Run) dry = { 0 };
+  g_auto(Run) refused = { 0 };
+  g_auto(Run) orders = { 0 };
+  g_auto(Run) ics = { 0 };
+  g_auto(Run) wrong_kind = { 0 };
+  g_auto(Run) speakers = { 0 };
+
+  ctl (&exported, "export", "--kind", "speakers", "--output", csv, NULL);
+  g_assert_cmpint (exported.status, ==, 0);
+  ctl (&dry, "import", "--kind", "speakers", "--dry-run", csv, NULL);
+  g_assert_cmpint (dry.status, ==, 0);
+  g_assert_nonnull (strstr (dry.out, "Dry run: 0 new, 0 updated"));
+
+  g_assert_true (g_file_set_contents (bad, "姓名,电话,宣讲主题\n新讲师,13900001111,党史\n坏号码,12,党史\n", -1, NULL));
+  ctl (&refused, "import", "--kind", "speakers", bad, NULL);
+  g_assert_cmpint (refused.status, ==, 1);
+  g_assert_nonnull (strstr (refused.out, "Line 3 (坏号码)"));
+  g_assert_nonnull (strstr (refused.err, "nothing was imported"));
+  ctl (&speakers, "speakers", NULL);
+  g_assert_null (strstr (speakers.out, "新讲师"));
+
+  ctl (&wrong_kind, "import", "--kind", "orders", bad, NULL);
+  g_assert_cmpint (wrong_kind.status, ==, 2);
+
+  ctl (&orders, "export", "--kind", "orders", "--encoding", "GB18030", "--output", "-", NULL);
+  g_assert_cmpint (orders.status, ==, 0);
+  g_assert_false (g_utf8_validate (orders.out, -1, NULL));
+  ctl (&ics, "export", "--kind", "orders", "--format", "ics", "--output", "-", NULL);
+  g_assert_cmpint (ics.status, ==, 0);
+  g_assert_true (g_str_has_prefix (ics.out, "BEGIN:VCALENDAR\r\n"));
+}
+
+static void
+test_printed_documents (void)
+{
+  g_autofree char *schedule = temp_file ("schedule.pdf");
+  g_autofree char *report = temp_file ("report.pdf");
+  g_autofree char *sheets = temp_file ("sheets.pdf");
+  g_autofree char *month = NULL;
+  g_autofree char *number = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(JsonArray) rows = NULL;
+  g_auto(Run) list = { 0 };
+  g_auto(Run) printed = { 0 };
+  g_auto(Run) no_to = { 0 };
+  g_auto(Run) backwards = { 0 };
+  g_auto(Run) bad_date = { 0 };
+  g_auto(Run) bad_month = { 0 };
+  g_auto(Run) monthly = { 0 };
+  g_auto(Run) forms = { 0 };
+  g_auto(Run) unknown = { 0 };
+
+  ctl (&printed, "export-schedule", "--from", "2020-01-01", "--to", "2035-12-31", "--landscape",
+       "--subdistrict", "千佛山街道", "--output", schedule, NULL);
+  g_assert_cmpint (printed.status, ==, 0);
+  g_assert_true (is_pdf (schedule));
+  ctl (&no_to, "export-schedule", "--from", "2026-11-01", "--output", schedule, NULL);
+  g_assert_cmpint (no_to.status, ==, 2);
+  ctl (&backwards, "export-schedule", "--from", "2026-11-10", "--to", "2026-11-01", "--output", schedule, NULL);
+  g_assert_cmpint (backwards.status, ==, 2);
+  ctl (&bad_date, "export-schedule", "--from", "2026-02-30", "--to", "2026-03-01", "--output", schedule, NULL);
+  g_assert_cmpint (bad_date.status, ==, 1);
+  g_assert_nonnull (strstr (bad_date.err, "2026-02-30"));
+
+  ctl (&bad_month, "export-report", "--month", "2026-13", "--output", report, NULL);
+  g_assert_cmpint (bad_month.status, ==, 1);
+  g_assert_nonnull (strstr (bad_month.err, "2026-11"));
+  month = g_date_time_format (now, "%Y-%m");
+  ctl (&monthly, "export-report", "--month", month, "--output", report, NULL);
+  g_assert_cmpint (monthly.status, ==, 0);
+  g_assert_true (is_pdf (report));
+
+  ctl (&list, "orders", "--json", "--state", "accepted", "--limit", "1", NULL);
+  rows = json_array_of (list.out);
+  g_assert_cmpuint (json_array_get_length (rows), ==, 1);
+  number = g_strdup (json_object_get_string_member (json_array_get_object_element (rows, 0), "number"));
+  ctl (&forms, "export-sheets", "--work", "--rating", number, "--output", sheets, NULL);
+  g_assert_cmpint (forms.status, ==, 0);
+  g_assert_nonnull (strstr (forms.out, "2 pages"));
+  g_assert_true (is_pdf (sheets));
+  ctl (&unknown, "export-sheets", "2099-999999", "--output", sheets, NULL);
+  g_assert_cmpint (unknown.status, ==, 1);
+  g_assert_nonnull (strstr (unknown.err, "2099-999999"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -264,9 +373,18 @@ main (int    argc,
   g_test_add_func ("/wudanctl/usage-errors", test_usage_errors);
   g_test_add_func ("/wudanctl/search-and-match", test_search_and_match);
   g_test_add_func ("/wudanctl/op", test_op);
+  g_test_add_func ("/wudanctl/import-export", test_import_export);
+  g_test_add_func ("/wudanctl/printed-documents", test_printed_documents);
 
   status = g_test_run ();
 
+  for (const char * const *name = (const char * const[]) { "speakers.csv", "bad.csv", "schedule.pdf", "report.pdf",
+                                                          "sheets.pdf", NULL }; *name; name++)
+    {
+      g_autofree char *file = temp_file (*name);
+
+      g_unlink (file);
+    }
   for (const char * const *suffix = (const char * const[]) { "", "-wal", "-shm", NULL }; *suffix; suffix++)
     {
       g_autofree char *file = g_strconcat (store_path, *suffix, NULL);
