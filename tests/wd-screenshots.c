@@ -59,7 +59,7 @@ int
 main (int    argc,
       char **argv)
 {
-  const char *views[] = { "market", "speakers", "board", "callbacks", "rewards", "schedule" };
+  const char *views[] = { "market", "speakers", "board", "callbacks", "rewards", "schedule", "reports" };
   const char *out = argc > 1 ? argv[1] : ".";
   g_autoptr(GError) error = NULL;
   WdUiFixture fx = { 0 };
