@@ -168,8 +168,10 @@ add_event (WdScheduleDocument *self,
                                             wd_json_text (order, "venue_kind_name"),
                                             wd_json_text (order, "subdistrict_name"),
                                             *community ? " " : "", community);
-  const char *topic = wd_json_text (order, "topic_name");
-  g_autofree char *event = g_strdup_printf ("%s%s%s", wd_json_text (order, "title"), *topic ? "\n" : "", topic);
+  /* What the event is about: its topic, else the project it was ordered from. */
+  const char *about = *wd_json_text (order, "topic_name") ? wd_json_text (order, "topic_name")
+                                                          : wd_json_text (order, "project_title");
+  g_autofree char *event = g_strdup_printf ("%s%s%s", wd_json_text (order, "title"), *about ? "\n" : "", about);
   const char *assignee = wd_json_text (order, "assignee_name");
   const char *phone = wd_json_text (order, "contact_phone");
   g_autofree char *shown_phone = wd_actor_sees_phones (reader, order) ? g_strdup (phone) : wd_mask_phone (phone);
