@@ -243,6 +243,58 @@ test_import_dialog (WdUiFixture   *fx,
   g_assert_nonnull (second);
 }
 
+static AdwComboRow *
+find_column_row (GtkWidget  *widget,
+                 const char *header)
+{
+  if (ADW_IS_COMBO_ROW (widget)
+      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), header) == 0)
+    return ADW_COMBO_ROW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      AdwComboRow *found = find_column_row (child, header);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A header Wudan does not know is read as the field the user picks. */
+static void
+test_import_column_mapping (WdUiFixture   *fx,
+                            gconstpointer  data)
+{
+  g_autoptr(GBytes) sheet = g_bytes_new_static ("团队全称,带头人,联络号码,备注\n历山义工队,王强,13900003333,新成立\n",
+                                                strlen ("团队全称,带头人,联络号码,备注\n历山义工队,王强,13900003333,新成立\n"));
+  WdImportDialog *dialog = wd_import_dialog_new (GTK_WINDOW (fx->window), fx->workspace);
+  const char *mapped[][2] = { { "团队全称", "Team" }, { "带头人", "Leader" }, { "联络号码", "Phone" } };
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  wd_import_dialog_set_kind (dialog, "team");
+  wd_import_dialog_load_bytes (dialog, sheet, "团队.csv");
+  wd_ui_wait (dialog_idle, dialog, "the dry run");
+  g_assert_cmpuint (wd_import_count (wd_import_dialog_get_import (dialog), WD_IMPORT_FAILED), ==, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (mapped); i++)
+    {
+      AdwComboRow *row = find_column_row (GTK_WIDGET (dialog), mapped[i][0]);
+      GListModel *choices;
+      guint n;
+
+      g_assert_nonnull (row);
+      choices = adw_combo_row_get_model (row);
+      n = g_list_model_get_n_items (choices);
+      for (guint c = 0; c < n; c++)
+        if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (choices), c), mapped[i][1]))
+          adw_combo_row_set_selected (row, c);
+      wd_ui_wait (dialog_idle, dialog, "the dry run after mapping a column");
+    }
+  g_assert_cmpuint (wd_import_count (wd_import_dialog_get_import (dialog), WD_IMPORT_FAILED), ==, 0);
+  g_assert_cmpuint (wd_import_count (wd_import_dialog_get_import (dialog), WD_IMPORT_CREATE), ==, 1);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 static gboolean
 chooser_open (gpointer data)
 {
@@ -286,6 +338,7 @@ main (int    argc,
   ADD ("schedule-printed", test_schedule_printed);
   ADD ("report-view", test_report_view);
   ADD ("import-dialog", test_import_dialog);
+  ADD ("import-column-mapping", test_import_column_mapping);
   ADD ("export-list", test_export_list_where_lists_are);
 #undef ADD
 

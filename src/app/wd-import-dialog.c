@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "wd-columns.h"
 #include "wd-import-dialog.h"
 #include "wd-ui-util.h"
 
@@ -14,12 +15,15 @@ struct _WdImportDialog
 
   AdwComboRow   *kind_row;
   AdwActionRow  *file_row;
+  AdwPreferencesGroup *columns_group;
   GtkLabel      *summary_label;
   GtkListBox    *rows_list;
   GtkSpinner    *spinner;
 
   WdWorkspace   *workspace;
   GBytes        *contents;
+  GHashTable    *mapping;     /* header → field the user chose, "" left out */
+  gboolean       columns_shown;
   WdImport      *import;      /* the last run's rows */
   gboolean       dry_run;     /* what the running or last run was */
   gboolean       checked;     /* the last run was a clean dry run */
@@ -40,6 +44,7 @@ wd_import_dialog_dispose (GObject *object)
   g_clear_object (&self->workspace);
   g_clear_object (&self->import);
   g_clear_pointer (&self->contents, g_bytes_unref);
+  g_clear_pointer (&self->mapping, g_hash_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), WD_TYPE_IMPORT_DIALOG);
   G_OBJECT_CLASS (wd_import_dialog_parent_class)->dispose (object);
 }
@@ -128,6 +133,80 @@ describe_counts (WdImport *import)
 
 static void run_import (WdImportDialog *self, gboolean dry_run);
 
+/* The fields a column can be read as: "Leave out" first, then the
+ * kind's importable columns. */
+static const WdColumn *
+field_choices (WdImportDialog *self,
+               guint          *n_columns)
+{
+  return wd_columns_for_kind (selected_kind (self), n_columns);
+}
+
+static void
+on_column_mapped (AdwComboRow    *row,
+                  GParamSpec     *pspec,
+                  WdImportDialog *self)
+{
+  const char *header = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+  guint selected = adw_combo_row_get_selected (row);
+  guint n = 0;
+  const WdColumn *columns = field_choices (self, &n);
+
+  g_hash_table_insert (self->mapping, g_strdup (header),
+                       g_strdup (selected == 0 || selected > n ? "" : columns[selected - 1].member));
+  run_import (self, TRUE);
+}
+
+static GtkWidget *
+column_row (WdImportDialog *self,
+            guint           index)
+{
+  GtkWidget *row = adw_combo_row_new ();
+  g_autoptr(GtkStringList) choices = gtk_string_list_new (NULL);
+  const char *member = wd_import_get_member (self->import, index);
+  guint n = 0, selected = 0;
+  const WdColumn *columns = field_choices (self, &n);
+
+  gtk_string_list_append (choices, _("Leave out"));
+  for (guint i = 0; i < n; i++)
+    {
+      gtk_string_list_append (choices, _(columns[i].label));
+      if (g_strcmp0 (member, columns[i].member) == 0)
+        selected = i + 1;
+    }
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), wd_import_get_header (self->import, index));
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (choices));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
+  g_signal_connect (row, "notify::selected", G_CALLBACK (on_column_mapped), self);
+  return row;
+}
+
+/* Shown once per file and kind, as the first dry run read them; the
+ * user's changes then rerun the dry run and leave the rows alone. */
+static void
+show_columns (WdImportDialog *self)
+{
+  if (self->columns_shown)
+    return;
+  self->columns_shown = TRUE;
+  wd_group_clear (self->columns_group);
+  for (guint i = 0; i < wd_import_get_n_columns (self->import); i++)
+    if (*wd_import_get_header (self->import, i) != '\0')
+      wd_group_add (self->columns_group, column_row (self, i));
+  gtk_widget_set_visible (GTK_WIDGET (self->columns_group), TRUE);
+}
+
+/* A new file or kind is read afresh: no choice of the last one holds. */
+static void
+forget_columns (WdImportDialog *self)
+{
+  g_hash_table_remove_all (self->mapping);
+  self->columns_shown = FALSE;
+  wd_group_clear (self->columns_group);
+  gtk_widget_set_visible (GTK_WIDGET (self->columns_group), FALSE);
+}
+
 static void
 on_import_done (GObject      *source,
                 GAsyncResult *result,
@@ -156,6 +235,7 @@ on_import_done (GObject      *source,
     }
   gtk_widget_remove_css_class (GTK_WIDGET (self->summary_label), "error");
   self->import = g_steal_pointer (&import);
+  show_columns (self);
   failed = wd_import_count (self->import, WD_IMPORT_FAILED);
   counts = describe_counts (self->import);
   show_rows (self);
@@ -200,13 +280,15 @@ run_import (WdImportDialog *self,
   self->dry_run = dry_run;
   show_summary (self, dry_run ? _("Checking every row…") : _("Importing…"));
   update_actions (self);
-  wd_workspace_import_async (self->workspace, selected_kind (self), self->contents, dry_run, self->running,
+  wd_workspace_import_async (self->workspace, selected_kind (self), self->contents, self->mapping, dry_run,
+                             self->running,
                              on_import_done, g_object_ref (self));
 }
 
 static void
 on_kind_changed (WdImportDialog *self)
 {
+  forget_columns (self);
   run_import (self, TRUE);
 }
 
@@ -284,6 +366,7 @@ wd_import_dialog_class_init (WdImportDialogClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/cn/wudan/Wudan/wd-import-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, WdImportDialog, kind_row);
   gtk_widget_class_bind_template_child (widget_class, WdImportDialog, file_row);
+  gtk_widget_class_bind_template_child (widget_class, WdImportDialog, columns_group);
   gtk_widget_class_bind_template_child (widget_class, WdImportDialog, summary_label);
   gtk_widget_class_bind_template_child (widget_class, WdImportDialog, rows_list);
   gtk_widget_class_bind_template_child (widget_class, WdImportDialog, spinner);
@@ -298,6 +381,7 @@ static void
 wd_import_dialog_init (WdImportDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->mapping = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   update_actions (self);
 }
 
@@ -331,6 +415,7 @@ wd_import_dialog_load_bytes (WdImportDialog *self,
 
   g_clear_pointer (&self->contents, g_bytes_unref);
   self->contents = g_bytes_ref (contents);
+  forget_columns (self);
   adw_action_row_set_subtitle (self->file_row, file_name);
   run_import (self, TRUE);
 }

@@ -296,13 +296,14 @@ wd_workspace_read_finish (WdWorkspace   *self,
 
 typedef struct
 {
-  char     *kind;
-  GBytes   *contents;
-  gboolean  dry_run;
-  WdActor  *actor;
-  gint64    now;
-  gboolean  synced;
-  WdStore  *store;     /* the worker's, while the job runs */
+  char       *kind;
+  GBytes     *contents;
+  GHashTable *mapping;
+  gboolean    dry_run;
+  WdActor    *actor;
+  gint64      now;
+  gboolean    synced;
+  WdStore    *store;     /* the worker's, while the job runs */
 } ImportJob;
 
 static void
@@ -310,6 +311,7 @@ import_job_free (ImportJob *job)
 {
   g_free (job->kind);
   g_bytes_unref (job->contents);
+  g_clear_pointer (&job->mapping, g_hash_table_unref);
   wd_actor_free (job->actor);
   g_free (job);
 }
@@ -336,8 +338,19 @@ run_import (WdStore  *store,
   ImportJob *job = data;
   g_autoptr(WdImport) import = wd_import_new (store, job->kind, error);
   g_autoptr(GError) run_error = NULL;
+  GHashTableIter iter;
+  gpointer header, member;
 
-  if (import == NULL || !wd_import_load (import, job->contents, error))
+  if (import == NULL)
+    return NULL;
+  if (job->mapping != NULL)
+    {
+      g_hash_table_iter_init (&iter, job->mapping);
+      while (g_hash_table_iter_next (&iter, &header, &member))
+        if (!wd_import_map (import, header, member, error))
+          return NULL;
+    }
+  if (!wd_import_load (import, job->contents, error))
     return NULL;
   job->store = store;
   if (!wd_import_run (import, job->dry_run, apply_imported_row, job, &run_error)
@@ -354,6 +367,7 @@ void
 wd_workspace_import_async (WdWorkspace         *self,
                            const char          *kind,
                            GBytes              *contents,
+                           GHashTable          *mapping,
                            gboolean             dry_run,
                            GCancellable        *cancellable,
                            GAsyncReadyCallback  callback,
@@ -365,6 +379,17 @@ wd_workspace_import_async (WdWorkspace         *self,
 
   job->kind = g_strdup (kind);
   job->contents = g_bytes_ref (contents);
+  /* A copy: the dialog may change its mapping while the worker reads this. */
+  if (mapping != NULL)
+    {
+      GHashTableIter iter;
+      gpointer header, member;
+
+      job->mapping = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_hash_table_iter_init (&iter, mapping);
+      while (g_hash_table_iter_next (&iter, &header, &member))
+        g_hash_table_insert (job->mapping, g_strdup (header), g_strdup (member));
+    }
   job->dry_run = dry_run;
   job->actor = wd_actor_copy (self->actor);
   job->now = wd_workspace_now (self);

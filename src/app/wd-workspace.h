@@ -55,12 +55,14 @@ gpointer       wd_workspace_read_finish     (WdWorkspace          *self,
                                              GError              **error);
 
 /* Imports a CSV file on the worker, every row applied as the user's
- * operation the way wd_workspace_apply does; a dry run rolls back. The
- * result holds every row's change or problem; when an import went in,
- * finish tells the views and starts a sync. */
+ * operation the way wd_workspace_apply does; a dry run rolls back.
+ * mapping (header → field, "" to leave a column out; may be NULL) overrides
+ * how headers are read. The result holds every row's change or problem;
+ * when an import went in, finish tells the views and starts a sync. */
 void           wd_workspace_import_async    (WdWorkspace          *self,
                                              const char           *kind,
                                              GBytes               *contents,
+                                             GHashTable           *mapping,
                                              gboolean              dry_run,
                                              GCancellable         *cancellable,
                                              GAsyncReadyCallback   callback,

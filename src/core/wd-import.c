@@ -108,6 +108,11 @@ wd_import_map (WdImport    *self,
   guint n = 0;
   const WdColumn *columns = wd_columns_for_kind (self->kind, &n);
 
+  if (member == NULL || *member == '\0')
+    {
+      g_hash_table_insert (self->mapping, g_strdup (header), g_strdup (""));
+      return TRUE;
+    }
   for (guint i = 0; i < n; i++)
     if (g_str_equal (columns[i].member, member))
       {
@@ -129,6 +134,8 @@ column_for (WdImport   *self,
 
   if (member == NULL)
     return wd_column_for_header (self->kind, header);
+  if (*member == '\0')
+    return NULL;
   for (guint i = 0; i < n; i++)
     if (g_str_equal (columns[i].member, member))
       return &columns[i];
@@ -199,6 +206,34 @@ wd_import_load (WdImport  *self,
       return FALSE;
     }
   return TRUE;
+}
+
+guint
+wd_import_get_n_columns (WdImport *self)
+{
+  g_return_val_if_fail (WD_IS_IMPORT (self), 0);
+  return self->columns ? self->columns->len : 0;
+}
+
+const char *
+wd_import_get_header (WdImport *self,
+                      guint     column)
+{
+  g_return_val_if_fail (WD_IS_IMPORT (self), NULL);
+  g_return_val_if_fail (self->columns != NULL && column < self->columns->len, NULL);
+  return header_of (self, column);
+}
+
+const char *
+wd_import_get_member (WdImport *self,
+                      guint     column)
+{
+  const WdColumn *mapped;
+
+  g_return_val_if_fail (WD_IS_IMPORT (self), NULL);
+  g_return_val_if_fail (self->columns != NULL && column < self->columns->len, NULL);
+  mapped = g_ptr_array_index (self->columns, column);
+  return mapped ? mapped->member : NULL;
 }
 
 GStrv

@@ -40,7 +40,8 @@ typedef gboolean (*WdImportApplyFunc) (const char  *kind,
 WdImport   *wd_import_new          (WdStore           *store,
                                     const char        *kind,
                                     GError           **error);
-/* Reads header as member, whatever the header says; before load. */
+/* Reads header as member, whatever the header says, or leaves the column
+ * out when member is NULL or empty; before load. */
 gboolean    wd_import_map          (WdImport          *self,
                                     const char        *header,
                                     const char        *member,
@@ -50,6 +51,12 @@ gboolean    wd_import_load         (WdImport          *self,
                                     GError           **error);
 const char *wd_import_get_kind     (WdImport          *self);
 const char *wd_import_get_encoding (WdImport          *self);
+/* The file's columns, and the field each is read as (NULL: left out). */
+guint       wd_import_get_n_columns (WdImport          *self);
+const char *wd_import_get_header   (WdImport          *self,
+                                    guint              column);
+const char *wd_import_get_member   (WdImport          *self,
+                                    guint              column);
 /* Headers of the file that no column takes. */
 GStrv       wd_import_get_ignored  (WdImport          *self);
 gboolean    wd_import_run          (WdImport          *self,
