@@ -252,3 +252,53 @@ wd_printing_save_file (GtkWidget  *widget,
   job->contents = g_bytes_ref (contents);
   choose_and_save (widget, job, suggested_name, filter_name, pattern);
 }
+
+typedef struct
+{
+  GtkWidget *widget;
+  gboolean   export_pdf;
+  char      *suggested_name;
+} RunJob;
+
+static void
+run_job_free (RunJob *job)
+{
+  g_object_unref (job->widget);
+  g_free (job->suggested_name);
+  g_free (job);
+}
+
+static void
+on_document_built (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  RunJob *job = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WdPrintDocument) document = wd_workspace_read_finish (WD_WORKSPACE (source), result, &error);
+
+  if (document == NULL)
+    wd_show_error (job->widget, _("Could not prepare the document"), error);
+  else if (job->export_pdf)
+    wd_printing_export_pdf (job->widget, document, job->suggested_name);
+  else
+    wd_printing_print (job->widget, document);
+  run_job_free (job);
+}
+
+void
+wd_printing_build_and_run (GtkWidget      *widget,
+                           WdWorkspace    *workspace,
+                           WdReadFunc      build,
+                           gpointer        data,
+                           GDestroyNotify  data_free,
+                           gboolean        export_pdf,
+                           const char     *suggested_name)
+{
+  RunJob *job = g_new0 (RunJob, 1);
+
+  job->widget = g_object_ref (widget);
+  job->export_pdf = export_pdf;
+  job->suggested_name = g_strdup (suggested_name);
+  wd_workspace_read_async (workspace, build, data, data_free, g_object_unref, NULL, on_document_built, job);
+}

@@ -6,6 +6,7 @@
 #include <gtk/gtk.h>
 
 #include "wd-print-document.h"
+#include "wd-workspace.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +25,16 @@ gboolean wd_printing_print_to_file (GtkWidget        *widget,
 /* Asks where to save, then writes the PDF off the UI thread. */
 void     wd_printing_export_pdf    (GtkWidget        *widget,
                                     WdPrintDocument  *document,
+                                    const char       *suggested_name);
+/* Builds a document on the workspace's worker (build returns a
+ * WdPrintDocument), then opens the print dialog for it, or, when
+ * export_pdf, asks where to save it as suggested_name. */
+void     wd_printing_build_and_run (GtkWidget        *widget,
+                                    WdWorkspace      *workspace,
+                                    WdReadFunc        build,
+                                    gpointer          data,
+                                    GDestroyNotify    data_free,
+                                    gboolean          export_pdf,
                                     const char       *suggested_name);
 /* Asks where to save, then writes contents there. */
 void     wd_printing_save_file     (GtkWidget        *widget,

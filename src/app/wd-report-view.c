@@ -241,57 +241,19 @@ wd_report_view_build_document_finish (WdReportView  *self,
   return wd_workspace_read_finish (self->workspace, result, error);
 }
 
-static WdReportDocument *
-finish_document (WdReportView *self,
-                 GAsyncResult *result)
-{
-  g_autoptr(GError) error = NULL;
-  WdReportDocument *document = wd_report_view_build_document_finish (self, result, &error);
-
-  if (document == NULL)
-    wd_show_error (GTK_WIDGET (self), _("Could not prepare the report"), error);
-  return document;
-}
-
-static void
-on_document_for_print (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(WdReportView) self = user_data;
-  g_autoptr(WdReportDocument) document = finish_document (self, result);
-
-  if (document != NULL)
-    wd_printing_print (GTK_WIDGET (self), WD_PRINT_DOCUMENT (document));
-}
-
-static void
-on_document_for_export (GObject      *source,
-                        GAsyncResult *result,
-                        gpointer      user_data)
-{
-  g_autoptr(WdReportView) self = user_data;
-  g_autoptr(WdReportDocument) document = finish_document (self, result);
-  /* TRANSLATORS: the file name offered when saving the report; %s is the month */
-  g_autofree char *name = g_strdup_printf (_("Report %s.pdf"), wd_report_view_get_month (self));
-
-  if (document != NULL)
-    wd_printing_export_pdf (GTK_WIDGET (self), WD_PRINT_DOCUMENT (document), name);
-}
-
 static void
 share_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
 {
   WdReportView *self = WD_REPORT_VIEW (widget);
+  /* TRANSLATORS: the file name offered when saving the report; %s is the month */
+  g_autofree char *name = g_strdup_printf (_("Report %s.pdf"), wd_report_view_get_month (self));
 
   if (self->workspace == NULL)
     return;
-  wd_report_view_build_document_async (self, NULL,
-                                       g_str_equal (action_name, "report.print") ? on_document_for_print
-                                                                                 : on_document_for_export,
-                                       g_object_ref (self));
+  wd_printing_build_and_run (widget, self->workspace, build_document, month_job_new (self),
+                             (GDestroyNotify) month_job_free, g_str_equal (action_name, "report.export-pdf"), name);
 }
 
 static void

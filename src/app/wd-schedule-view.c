@@ -83,7 +83,6 @@ typedef struct
   char            *venue_kind;
   WdActor         *reader;
   gint64           now;
-  gboolean         ical;
 } ScheduleJob;
 
 static void
@@ -96,8 +95,7 @@ schedule_job_free (ScheduleJob *job)
 }
 
 static ScheduleJob *
-schedule_job_new (WdScheduleView *self,
-                  gboolean        ical)
+schedule_job_new (WdScheduleView *self)
 {
   ScheduleJob *job = g_new0 (ScheduleJob, 1);
 
@@ -108,7 +106,6 @@ schedule_job_new (WdScheduleView *self,
   job->range.venue_kind = job->venue_kind;
   job->reader = wd_actor_copy (wd_workspace_get_actor (self->workspace));
   job->now = wd_workspace_now (self->workspace);
-  job->ical = ical;
   return job;
 }
 
@@ -152,7 +149,7 @@ wd_schedule_view_build_document_async (WdScheduleView      *self,
 {
   g_return_if_fail (WD_IS_SCHEDULE_VIEW (self));
 
-  wd_workspace_read_async (self->workspace, build_document, schedule_job_new (self, FALSE),
+  wd_workspace_read_async (self->workspace, build_document, schedule_job_new (self),
                            (GDestroyNotify) schedule_job_free, g_object_unref, cancellable, callback, user_data);
 }
 
@@ -173,43 +170,6 @@ suggested_name (WdScheduleView *self,
 
   /* TRANSLATORS: the file name offered when saving the schedule; %s is the first day */
   return g_strdup_printf (_("Schedule from %s.%s"), day, extension);
-}
-
-static WdScheduleDocument *
-finish_document (WdScheduleView *self,
-                 GAsyncResult   *result)
-{
-  g_autoptr(GError) error = NULL;
-  WdScheduleDocument *document = wd_schedule_view_build_document_finish (self, result, &error);
-
-  if (document == NULL)
-    wd_show_error (GTK_WIDGET (self), _("Could not prepare the schedule"), error);
-  return document;
-}
-
-static void
-on_document_for_print (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(WdScheduleView) self = user_data;
-  g_autoptr(WdScheduleDocument) document = finish_document (self, result);
-
-  if (document != NULL)
-    wd_printing_print (GTK_WIDGET (self), WD_PRINT_DOCUMENT (document));
-}
-
-static void
-on_document_for_export (GObject      *source,
-                        GAsyncResult *result,
-                        gpointer      user_data)
-{
-  g_autoptr(WdScheduleView) self = user_data;
-  g_autoptr(WdScheduleDocument) document = finish_document (self, result);
-  g_autofree char *name = suggested_name (self, "pdf");
-
-  if (document != NULL)
-    wd_printing_export_pdf (GTK_WIDGET (self), WD_PRINT_DOCUMENT (document), name);
 }
 
 static void
@@ -236,17 +196,21 @@ share_action (GtkWidget  *widget,
               GVariant   *parameter)
 {
   WdScheduleView *self = WD_SCHEDULE_VIEW (widget);
-  gboolean ical = g_str_equal (action_name, "schedule.export-ics");
-  GAsyncReadyCallback done = ical ? on_calendar_built
-                           : g_str_equal (action_name, "schedule.print") ? on_document_for_print
-                           : on_document_for_export;
+  g_autofree char *name = NULL;
 
   if (self->workspace == NULL)
     return;
-  wd_workspace_read_async (self->workspace, ical ? build_calendar : build_document, schedule_job_new (self, ical),
-                           (GDestroyNotify) schedule_job_free,
-                           ical ? (GDestroyNotify) g_bytes_unref : g_object_unref,
-                           NULL, done, g_object_ref (self));
+  if (g_str_equal (action_name, "schedule.export-ics"))
+    {
+      wd_workspace_read_async (self->workspace, build_calendar, schedule_job_new (self),
+                               (GDestroyNotify) schedule_job_free, (GDestroyNotify) g_bytes_unref,
+                               NULL, on_calendar_built, g_object_ref (self));
+      return;
+    }
+  name = suggested_name (self, "pdf");
+  wd_printing_build_and_run (widget, self->workspace, build_document, schedule_job_new (self),
+                             (GDestroyNotify) schedule_job_free, g_str_equal (action_name, "schedule.export-pdf"),
+                             name);
 }
 
 static void
