@@ -400,6 +400,66 @@ test_ical (WdFixture     *fx,
   g_assert_null (strstr (ics, "13912340000"));
 }
 
+/* Random sheets of good and bad cells: an import either puts every row
+ * in or changes nothing at all, and never crashes. Seeded; the seed is
+ * in the test's name. */
+static void
+test_import_fuzz (WdFixture     *fx,
+                  gconstpointer  data)
+{
+  static const char * const names[] = { "孙立", "周敏", "", "  王芳 ", "李\"四\"", "赵六,七" };
+  static const char * const phones[] = { "13900001111", "0531-86123456", "123", "", "+86 139 0000 2222" };
+  static const char * const topics[] = { "党史", "党史、心理健康", "天文", "", "法治宣传;党史" };
+  static const char * const places[] = { "千佛山街道", "甸柳街道", "不存在街道", "" };
+  static const char * const flags[] = { "是", "否", "也许", "" };
+  GRand *rand = g_rand_new_with_seed (20261129);
+  guint imported = 0;
+
+  for (guint round = 0; round < 40; round++)
+    {
+      g_autoptr(GString) csv = g_string_new ("姓名,电话,宣讲主题,所属街道,在用\r\n");
+      g_autofree char *before = wd_test_fingerprint (fx->store);
+      g_autofree char *after = NULL;
+      g_autoptr(WdImport) import = NULL;
+      g_autoptr(GError) error = NULL;
+      guint rows = g_rand_int_range (rand, 1, 6);
+      gboolean done;
+
+      for (guint r = 0; r < rows; r++)
+        {
+          const char *cells[] = {
+            names[g_rand_int_range (rand, 0, G_N_ELEMENTS (names))],
+            phones[g_rand_int_range (rand, 0, G_N_ELEMENTS (phones))],
+            topics[g_rand_int_range (rand, 0, G_N_ELEMENTS (topics))],
+            places[g_rand_int_range (rand, 0, G_N_ELEMENTS (places))],
+            flags[g_rand_int_range (rand, 0, G_N_ELEMENTS (flags))],
+          };
+
+          wd_csv_append_row (csv, cells, G_N_ELEMENTS (cells));
+        }
+      import = load_import (fx, "speaker", csv->str, round % 2 ? "GB18030" : NULL);
+      done = wd_import_run (import, FALSE, apply_as_centre, fx, &error);
+      after = wd_test_fingerprint (fx->store);
+      if (!done)
+        {
+          g_assert_cmpuint (wd_import_count (import, WD_IMPORT_FAILED), >, 0);
+          g_assert_cmpstr (before, ==, after);
+        }
+      else
+        {
+          g_assert_cmpuint (wd_import_count (import, WD_IMPORT_FAILED), ==, 0);
+          g_assert_cmpuint (wd_import_get_rows (import)->len, ==, rows);
+          g_assert_true (wd_import_count (import, WD_IMPORT_UNCHANGED) == rows || g_strcmp0 (before, after) != 0);
+          imported++;
+        }
+    }
+  g_rand_free (rand);
+  /* Both outcomes were met, or the sheets were not random enough. */
+  g_test_message ("%u of 40 sheets imported", imported);
+  g_assert_cmpuint (imported, >, 0);
+  g_assert_cmpuint (imported, <, 40);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -419,6 +479,7 @@ main (int    argc,
   g_test_add ("/export/round-trip", WdFixture, NULL, wd_fixture_setup, test_round_trip, wd_fixture_teardown);
   g_test_add ("/import/partial-sheet", WdFixture, NULL, wd_fixture_setup, test_partial_sheet_updates, wd_fixture_teardown);
   g_test_add ("/export/order-phones", WdFixture, NULL, wd_fixture_setup, test_order_csv_masks_phones, wd_fixture_teardown);
+  g_test_add ("/import/fuzz-20261129", WdFixture, NULL, wd_fixture_setup, test_import_fuzz, wd_fixture_teardown);
   g_test_add ("/export/ical", WdFixture, NULL, wd_fixture_setup, test_ical, wd_fixture_teardown);
 
   return g_test_run ();
