@@ -162,23 +162,28 @@ write_csv (WdStore  *store,
   return wd_csv_encode (out->str, "UTF-8", error);
 }
 
+typedef struct
+{
+  WdWindow *window;
+  char     *file_name;   /* named after the view the list was taken from */
+} ExportDone;
+
 static void
 on_csv_written (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(WdWindow) self = user_data;
+  ExportDone *done = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) csv = wd_workspace_read_finish (self->workspace, result, &error);
-  AdwViewStackPage *page = adw_view_stack_get_page (self->stack, adw_view_stack_get_visible_child (self->stack));
-  g_autofree char *name = g_strdup_printf ("%s.csv", adw_view_stack_page_get_title (page));
+  g_autoptr(GBytes) csv = wd_workspace_read_finish (WD_WORKSPACE (source), result, &error);
 
   if (csv == NULL)
-    {
-      wd_show_error (GTK_WIDGET (self), _("Could not export the list"), error);
-      return;
-    }
-  wd_printing_save_file (GTK_WIDGET (self), csv, name, _("CSV files"), "*.csv");
+    wd_show_error (GTK_WIDGET (done->window), _("Could not export the list"), error);
+  else
+    wd_printing_save_file (GTK_WIDGET (done->window), csv, done->file_name, _("CSV files"), "*.csv");
+  g_object_unref (done->window);
+  g_free (done->file_name);
+  g_free (done);
 }
 
 static ExportJob *
@@ -210,11 +215,16 @@ export_csv_action (GtkWidget  *widget,
 {
   WdWindow *self = WD_WINDOW (widget);
   ExportJob *job = export_job_new (self);
+  AdwViewStackPage *page = adw_view_stack_get_page (self->stack, adw_view_stack_get_visible_child (self->stack));
+  ExportDone *done;
 
   if (job == NULL)
     return;
+  done = g_new0 (ExportDone, 1);
+  done->window = g_object_ref (self);
+  done->file_name = g_strdup_printf ("%s.csv", adw_view_stack_page_get_title (page));
   wd_workspace_read_async (self->workspace, write_csv, job, (GDestroyNotify) export_job_free,
-                           (GDestroyNotify) g_bytes_unref, NULL, on_csv_written, g_object_ref (self));
+                           (GDestroyNotify) g_bytes_unref, NULL, on_csv_written, done);
 }
 
 /* Export List has something to export only where a view lists rows;
