@@ -209,6 +209,28 @@ test_schedule_landscape_and_masking (WdFixture     *fx,
   assert_inside_margins (pdf);
 }
 
+/* Pinned up in public, a schedule shows no resident's number, even when
+ * the centre prints it. */
+static void
+test_schedule_for_notice_board (WdFixture     *fx,
+                                gconstpointer  data)
+{
+  WdScheduleRange range = { .from = fx->t0, .to = fx->t0 + 9 * WD_DAY, .for_notice_board = TRUE };
+  g_autofree char *pdf = pdf_path (fx, "notice.pdf");
+  g_autoptr(WdScheduleDocument) document = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  create_events (fx, 5);
+  document = wd_schedule_document_new (fx->store, &range, fx->centre, fx->t0, &error);
+  g_assert_no_error (error);
+  g_assert_true (wd_print_document_write_pdf (WD_PRINT_DOCUMENT (document), pdf, &error));
+  text = page_text (pdf, 1);
+  g_assert_nonnull (strstr (text, "For the notice board"));
+  g_assert_nonnull (strstr (text, "139****0003"));
+  g_assert_null (strstr (text, "13912340003"));
+}
+
 static void
 test_schedule_empty (WdFixture     *fx,
                      gconstpointer  data)
@@ -377,6 +399,8 @@ main (int    argc,
   g_test_add ("/schedule/pages", WdFixture, NULL, wd_fixture_setup, test_schedule_pages, wd_fixture_teardown);
   g_test_add ("/schedule/landscape-masked", WdFixture, NULL, wd_fixture_setup,
               test_schedule_landscape_and_masking, wd_fixture_teardown);
+  g_test_add ("/schedule/notice-board", WdFixture, NULL, wd_fixture_setup, test_schedule_for_notice_board,
+              wd_fixture_teardown);
   g_test_add ("/schedule/empty", WdFixture, NULL, wd_fixture_setup, test_schedule_empty, wd_fixture_teardown);
   g_test_add ("/pdf/write-failure", WdFixture, NULL, wd_fixture_setup, test_pdf_write_failure, wd_fixture_teardown);
   g_test_add ("/sheets/work-and-rating", WdFixture, NULL, wd_fixture_setup, test_sheets, wd_fixture_teardown);

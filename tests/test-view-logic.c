@@ -127,12 +127,15 @@ test_phones_masked_by_role (void)
   g_autofree char *masked = wd_mask_phone ("13912340000");
   g_autofree char *landline = wd_mask_phone ("0531-86123456");
   g_autofree char *short_one = wd_mask_phone ("110");
+  g_autoptr(WdActor) public = wd_actor_new_public ();
 
   g_assert_cmpstr (masked, ==, "139****0000");
   g_assert_cmpstr (landline, ==, "053****3456");
   g_assert_cmpstr (short_one, ==, "****");
   g_assert_true (wd_actor_sees_phones (centre, order));
   g_assert_false (wd_actor_sees_phones (other_office, order));
+  g_assert_false (wd_actor_sees_phones (public, order));
+  g_assert_false (wd_actor_sees_phones (public, NULL));
 }
 
 static void

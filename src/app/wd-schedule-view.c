@@ -28,7 +28,16 @@ struct _WdScheduleView
 
   WdWorkspace    *workspace;
   WdRowModel     *model;
+  gboolean        for_notice_board;
 };
+
+enum {
+  PROP_0,
+  PROP_FOR_NOTICE_BOARD,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static const char * const day_choices[] = { "7", "14", "31", NULL };
 
@@ -100,11 +109,13 @@ schedule_job_new (WdScheduleView *self)
   ScheduleJob *job = g_new0 (ScheduleJob, 1);
 
   job->range = shown_range (self);
+  job->range.for_notice_board = self->for_notice_board;
   job->subdistrict_id = g_strdup (job->range.subdistrict_id);
   job->venue_kind = g_strdup (job->range.venue_kind);
   job->range.subdistrict_id = job->subdistrict_id;
   job->range.venue_kind = job->venue_kind;
-  job->reader = wd_actor_copy (wd_workspace_get_actor (self->workspace));
+  job->reader = self->for_notice_board ? wd_actor_new_public ()
+                                       : wd_actor_copy (wd_workspace_get_actor (self->workspace));
   job->now = wd_workspace_now (self->workspace);
   return job;
 }
@@ -221,12 +232,61 @@ on_activate (WdScheduleView *self,
 }
 
 static void
+wd_schedule_view_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  WdScheduleView *self = WD_SCHEDULE_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_FOR_NOTICE_BOARD:
+      g_value_set_boolean (value, self->for_notice_board);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+wd_schedule_view_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  WdScheduleView *self = WD_SCHEDULE_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_FOR_NOTICE_BOARD:
+      if (self->for_notice_board != g_value_get_boolean (value))
+        {
+          self->for_notice_board = g_value_get_boolean (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 wd_schedule_view_class_init (WdScheduleViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = wd_schedule_view_dispose;
+  object_class->get_property = wd_schedule_view_get_property;
+  object_class->set_property = wd_schedule_view_set_property;
+
+  /* A schedule pinned up in public shows no resident's number, whoever
+   * prints it; what the printer's role may see is for meetings. */
+  properties[PROP_FOR_NOTICE_BOARD] =
+    g_param_spec_boolean ("for-notice-board", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/cn/wudan/Wudan/wd-schedule-view.ui");
   gtk_widget_class_bind_template_child (widget_class, WdScheduleView, search_entry);
@@ -241,6 +301,7 @@ wd_schedule_view_class_init (WdScheduleViewClass *klass)
   gtk_widget_class_install_action (widget_class, "schedule.print", NULL, share_action);
   gtk_widget_class_install_action (widget_class, "schedule.export-pdf", NULL, share_action);
   gtk_widget_class_install_action (widget_class, "schedule.export-ics", NULL, share_action);
+  gtk_widget_class_install_property_action (widget_class, "schedule.notice-board", "for-notice-board");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "schedule.print", NULL);
 }
 

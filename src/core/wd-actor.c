@@ -54,6 +54,14 @@ wd_actor_new_assignee (const char     *user,
   return actor;
 }
 
+/* A team account of no team: the rulebook lets it do nothing and
+ * wd_actor_sees_phones shows it no number. */
+WdActor *
+wd_actor_new_public (void)
+{
+  return wd_actor_new ("public", WD_ROLE_TEAM);
+}
+
 WdActor *
 wd_actor_copy (const WdActor *actor)
 {

@@ -28,6 +28,8 @@ WdActor  *wd_actor_new_office     (const char     *user,
 WdActor  *wd_actor_new_assignee   (const char     *user,
                                    WdAssigneeKind  kind,
                                    const char     *assignee_id);
+/* Whoever reads a notice pinned up in public: sees no phone number. */
+WdActor  *wd_actor_new_public     (void);
 WdActor  *wd_actor_copy           (const WdActor  *actor);
 JsonObject *wd_actor_to_json      (const WdActor  *actor,
                                    const char     *name_member);

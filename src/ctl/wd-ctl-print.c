@@ -37,12 +37,14 @@ cmd_export_schedule (Ctl   *ctl,
   g_autofree char *venue_kind = NULL;
   g_autofree char *output = NULL;
   gboolean landscape = FALSE;
+  gboolean public_copy = FALSE;
   GOptionEntry entries[] = {
     { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_("The first day"), N_("YYYY-MM-DD") },
     { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("The last day"), N_("YYYY-MM-DD") },
     { "subdistrict", 0, 0, G_OPTION_ARG_STRING, &subdistrict, N_("Only events of this sub-district"), N_("NAME") },
     { "venue-kind", 0, 0, G_OPTION_ARG_STRING, &venue_kind, N_("Only events at this kind of venue"), N_("KIND") },
     { "landscape", 0, 0, G_OPTION_ARG_NONE, &landscape, N_("Print across the page (A4 landscape)"), NULL },
+    { "notice-board", 0, 0, G_OPTION_ARG_NONE, &public_copy, N_("For posting in public: every phone number masked"), NULL },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The PDF file to write"), N_("FILE.pdf") },
     G_OPTION_ENTRY_NULL
   };
@@ -73,6 +75,7 @@ cmd_export_schedule (Ctl   *ctl,
     return ctl_usage_error (context, _("--to: the last day comes before the first"));
   range.subdistrict_id = subdistrict;
   range.venue_kind = venue_kind;
+  range.for_notice_board = public_copy;
 
   document = wd_schedule_document_new (ctl->store, &range, reader, ctl_now (), &error);
   if (document == NULL)

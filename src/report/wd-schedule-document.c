@@ -150,6 +150,8 @@ describe_range (WdStore               *store,
     g_string_append_printf (info, _(" · Sub-district: %s"), subdistrict);
   if (venue_kind != NULL)
     g_string_append_printf (info, _(" · Venue kind: %s"), venue_kind);
+  if (range->for_notice_board)
+    g_string_append (info, _(" · For the notice board"));
   g_string_append_printf (info, _(" · Printed %s"), printed);
   return g_string_free (g_steal_pointer (&info), FALSE);
 }
@@ -232,6 +234,7 @@ wd_schedule_document_new (WdStore                *store,
                           GError                **error)
 {
   g_autoptr(WdScheduleDocument) self = NULL;
+  g_autoptr(WdActor) public = NULL;
   g_autofree char *district = NULL;
   g_autofree char *title = NULL;
 
@@ -239,6 +242,8 @@ wd_schedule_document_new (WdStore                *store,
   g_return_val_if_fail (range != NULL && range->to > range->from, NULL);
   g_return_val_if_fail (reader != NULL, NULL);
 
+  if (range->for_notice_board)
+    reader = public = wd_actor_new_public ();
   district = wd_store_get_setting (store, "district_name");
   title = g_strdup_printf (_("%s volunteer service events"), district ? district : "");
   self = g_object_new (WD_TYPE_SCHEDULE_DOCUMENT, "title", title, NULL);

@@ -14,6 +14,7 @@ typedef struct
   gint64      to;
   const char *subdistrict_id;   /* NULL: every sub-district */
   const char *venue_kind;       /* NULL: every kind of venue */
+  gboolean    for_notice_board; /* every phone number masked, whoever prints */
 } WdScheduleRange;
 
 #define WD_TYPE_SCHEDULE_DOCUMENT (wd_schedule_document_get_type ())
