@@ -372,6 +372,26 @@ test_order_csv_masks_phones (WdFixture     *fx,
   g_assert_nonnull (strstr (other->str, "139****0000"));
 }
 
+/* The fund's ledger as a bookkeeper reads it: labels and yuan. */
+static void
+test_ledger_csv (WdFixture     *fx,
+                 gconstpointer  data)
+{
+  g_autoptr(JsonArray) ledger = wd_store_list_fund_ledger (fx->store, "fund-a", NULL);
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GPtrArray) records = NULL;
+  WdCsvRecord *entry;
+
+  wd_export_csv_array (out, fx->store, "fund_ledger", ledger, fx->centre);
+  records = wd_csv_parse (out->str, NULL);
+  g_assert_cmpuint (records->len, ==, 1 + json_array_get_length (ledger));
+  g_assert_cmpstr (record_at (records, 0)->fields[2], ==, "Amount (yuan)");
+  entry = record_at (records, 1);
+  g_assert_cmpstr (entry->fields[1], ==, "Deposit");
+  g_assert_cmpstr (entry->fields[2], ==, "10000.00");
+  g_assert_cmpstr (entry->fields[4], ==, "拨款");
+}
+
 static void
 test_ical (WdFixture     *fx,
            gconstpointer  data)
@@ -480,6 +500,7 @@ main (int    argc,
   g_test_add ("/import/partial-sheet", WdFixture, NULL, wd_fixture_setup, test_partial_sheet_updates, wd_fixture_teardown);
   g_test_add ("/export/order-phones", WdFixture, NULL, wd_fixture_setup, test_order_csv_masks_phones, wd_fixture_teardown);
   g_test_add ("/import/fuzz-20261129", WdFixture, NULL, wd_fixture_setup, test_import_fuzz, wd_fixture_teardown);
+  g_test_add ("/export/ledger", WdFixture, NULL, wd_fixture_setup, test_ledger_csv, wd_fixture_teardown);
   g_test_add ("/export/ical", WdFixture, NULL, wd_fixture_setup, test_ical, wd_fixture_teardown);
 
   return g_test_run ();

@@ -207,10 +207,21 @@ wd_callback_view_bind (WdView      *view,
     on_map (self);
 }
 
+static JsonArray *
+wd_callback_view_list_rows (WdView      *view,
+                            const char **kind)
+{
+  WdCallbackView *self = WD_CALLBACK_VIEW (view);
+
+  *kind = "order";
+  return self->queue ? json_array_ref (self->queue) : NULL;
+}
+
 static void
 wd_callback_view_view_init (WdViewInterface *iface)
 {
   iface->bind = wd_callback_view_bind;
+  iface->list_rows = wd_callback_view_list_rows;
 }
 
 guint

@@ -26,6 +26,7 @@ struct _WdRewardView
 
   WdWorkspace         *workspace;
   char                *fund_id;
+  JsonArray           *ledger;   /* the fund's whole ledger, oldest first */
   gboolean             shown;    /* filled once the view is on screen */
 };
 
@@ -43,6 +44,7 @@ wd_reward_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->workspace, self);
   g_clear_object (&self->workspace);
   g_clear_pointer (&self->fund_id, g_free);
+  g_clear_pointer (&self->ledger, json_array_unref);
   G_OBJECT_CLASS (wd_reward_view_parent_class)->dispose (object);
 }
 
@@ -221,8 +223,13 @@ static void
 fill_ledger (WdRewardView *self,
              WdStore      *store)
 {
-  g_autoptr(JsonArray) ledger = self->fund_id ? wd_store_list_fund_ledger (store, self->fund_id, NULL) : NULL;
-  guint n = ledger ? json_array_get_length (ledger) : 0;
+  JsonArray *ledger;
+  guint n;
+
+  g_clear_pointer (&self->ledger, json_array_unref);
+  self->ledger = self->fund_id ? wd_store_list_fund_ledger (store, self->fund_id, NULL) : NULL;
+  ledger = self->ledger;
+  n = ledger ? json_array_get_length (ledger) : 0;
 
   /* Newest first. */
   for (guint i = n; i > 0 && n - i < LEDGER_LINES; i--)
@@ -303,8 +310,20 @@ wd_reward_view_bind (WdView      *view,
     on_map (self);
 }
 
+/* The list a bookkeeper wants in Excel is the fund's ledger, all of it. */
+static JsonArray *
+wd_reward_view_list_rows (WdView      *view,
+                          const char **kind)
+{
+  WdRewardView *self = WD_REWARD_VIEW (view);
+
+  *kind = "fund_ledger";
+  return self->ledger ? json_array_ref (self->ledger) : NULL;
+}
+
 static void
 wd_reward_view_view_init (WdViewInterface *iface)
 {
   iface->bind = wd_reward_view_bind;
+  iface->list_rows = wd_reward_view_list_rows;
 }

@@ -37,6 +37,30 @@ wd_view_list_models (WdView *self)
   return iface->list_models ? iface->list_models (self) : NULL;
 }
 
+JsonArray *
+wd_view_list_rows (WdView      *self,
+                   const char **kind)
+{
+  WdViewInterface *iface;
+
+  g_return_val_if_fail (WD_IS_VIEW (self), NULL);
+
+  iface = WD_VIEW_GET_IFACE (self);
+  return iface->list_rows ? iface->list_rows (self, kind) : NULL;
+}
+
+/* Whether the view shows a list it can export, empty or not. */
+gboolean
+wd_view_has_list (WdView *self)
+{
+  WdViewInterface *iface;
+
+  g_return_val_if_fail (WD_IS_VIEW (self), FALSE);
+
+  iface = WD_VIEW_GET_IFACE (self);
+  return iface->list_models != NULL || iface->list_rows != NULL;
+}
+
 /* For views' list_models: a new array holding the models given. */
 GPtrArray *
 wd_view_models_new (WdRowModel * const *models,

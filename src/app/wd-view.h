@@ -23,12 +23,19 @@ struct _WdViewInterface
   void (*focus_search) (WdView      *self);
   /* The lists the view shows, for export; NULL when it shows none. */
   GPtrArray *(*list_models) (WdView  *self);
+  /* For a view whose list is rows it holds rather than a list model:
+   * the rows and their kind (see wd-columns.h). */
+  JsonArray *(*list_rows)   (WdView      *self,
+                             const char **kind);
 };
 
 void wd_view_bind         (WdView      *self,
                            WdWorkspace *workspace);
 void wd_view_focus_search (WdView      *self);
 GPtrArray *wd_view_list_models (WdView *self);
+JsonArray *wd_view_list_rows   (WdView      *self,
+                                const char **kind);
+gboolean   wd_view_has_list    (WdView      *self);
 GPtrArray *wd_view_models_new  (WdRowModel * const *models,
                                 guint               n_models);
 

@@ -135,16 +135,18 @@ import_action (GtkWidget  *widget,
 /* The rows a list view shows, in its order, for Excel. */
 typedef struct
 {
-  char    *kind;
-  GArray  *keys;
-  WdActor *reader;
+  char      *kind;
+  GArray    *keys;     /* of the rows of a list model, or */
+  JsonArray *rows;     /* the rows a view holds */
+  WdActor   *reader;
 } ExportJob;
 
 static void
 export_job_free (ExportJob *job)
 {
   g_free (job->kind);
-  g_array_unref (job->keys);
+  g_clear_pointer (&job->keys, g_array_unref);
+  g_clear_pointer (&job->rows, json_array_unref);
   wd_actor_free (job->reader);
   g_free (job);
 }
@@ -157,7 +159,9 @@ write_csv (WdStore  *store,
   ExportJob *job = data;
   g_autoptr(GString) out = g_string_new (NULL);
 
-  if (!wd_export_csv (out, store, job->kind, job->keys, job->reader, error))
+  if (job->rows != NULL)
+    wd_export_csv_array (out, store, job->kind, job->rows, job->reader);
+  else if (!wd_export_csv (out, store, job->kind, job->keys, job->reader, error))
     return NULL;
   return wd_csv_encode (out->str, "UTF-8", error);
 }
@@ -191,14 +195,22 @@ export_job_new (WdWindow *self)
 {
   GtkWidget *view = adw_view_stack_get_visible_child (self->stack);
   g_autoptr(GPtrArray) models = WD_IS_VIEW (view) ? wd_view_list_models (WD_VIEW (view)) : NULL;
+  const char *kind = NULL;
+  g_autoptr(JsonArray) rows = WD_IS_VIEW (view) && models == NULL ? wd_view_list_rows (WD_VIEW (view), &kind) : NULL;
   ExportJob *job;
 
-  if (models == NULL || models->len == 0)
+  if ((models == NULL || models->len == 0) && rows == NULL)
     return NULL;
   job = g_new0 (ExportJob, 1);
+  job->reader = wd_actor_copy (wd_workspace_get_actor (self->workspace));
+  if (rows != NULL)
+    {
+      job->kind = g_strdup (kind);
+      job->rows = g_steal_pointer (&rows);
+      return job;
+    }
   job->kind = g_strdup (wd_row_model_get_kind (g_ptr_array_index (models, 0)));
   job->keys = g_array_new (FALSE, FALSE, sizeof (gint64));
-  job->reader = wd_actor_copy (wd_workspace_get_actor (self->workspace));
   for (guint i = 0; i < models->len; i++)
     {
       g_autoptr(GArray) keys = wd_row_model_dup_keys (g_ptr_array_index (models, i));
@@ -219,7 +231,10 @@ export_csv_action (GtkWidget  *widget,
   ExportDone *done;
 
   if (job == NULL)
-    return;
+    {
+      wd_toast (widget, _("The list is empty: there is nothing to export yet"));
+      return;
+    }
   done = g_new0 (ExportDone, 1);
   done->window = g_object_ref (self);
   done->file_name = g_strdup_printf ("%s.csv", adw_view_stack_page_get_title (page));
@@ -227,16 +242,17 @@ export_csv_action (GtkWidget  *widget,
                            (GDestroyNotify) g_bytes_unref, NULL, on_csv_written, done);
 }
 
-/* Export List has something to export only where a view lists rows;
+/* Export List has something to export only where a view lists rows
+ * (the reports view has none);
  * importing changes the catalogues, which only the centre may. */
 static void
 update_actions (WdWindow *self)
 {
   GtkWidget *view = adw_view_stack_get_visible_child (self->stack);
-  g_autoptr(GPtrArray) models = view && WD_IS_VIEW (view) ? wd_view_list_models (WD_VIEW (view)) : NULL;
   const WdActor *actor = self->workspace ? wd_workspace_get_actor (self->workspace) : NULL;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-csv", models != NULL && models->len > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-csv",
+                                 view != NULL && WD_IS_VIEW (view) && wd_view_has_list (WD_VIEW (view)));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import",
                                  actor != NULL && wd_operation_allows_role ("speaker.upsert", actor->role));
 }

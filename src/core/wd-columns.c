@@ -72,6 +72,16 @@ static const WdColumn order_columns[] = {
   { "rating", N_("Rating"), WD_COLUMN_REAL, NULL, "评分", FALSE },
 };
 
+static const WdColumn ledger_columns[] = {
+  { "recorded_at", N_("Date"), WD_COLUMN_TIME, NULL, "日期", FALSE },
+  { "kind", N_("Entry"), WD_COLUMN_ENTRY, NULL, "类别", FALSE },
+  { "amount_cents", N_("Amount (yuan)"), WD_COLUMN_MONEY, NULL, "金额", FALSE },
+  { "balance_after_cents", N_("Balance (yuan)"), WD_COLUMN_MONEY, NULL, "余额", FALSE },
+  { "reference", N_("Reference"), WD_COLUMN_TEXT, NULL, "凭证", FALSE },
+  { "note", N_("Note"), WD_COLUMN_TEXT, NULL, "说明", FALSE },
+  { "recorded_by", N_("Recorded by"), WD_COLUMN_TEXT, NULL, "经办人", FALSE },
+};
+
 static const struct
 {
   const char     *kind;
@@ -82,6 +92,7 @@ static const struct
   { "team", team_columns, G_N_ELEMENTS (team_columns) },
   { "project", project_columns, G_N_ELEMENTS (project_columns) },
   { "order", order_columns, G_N_ELEMENTS (order_columns) },
+  { "fund_ledger", ledger_columns, G_N_ELEMENTS (ledger_columns) },
 };
 
 const WdColumn *
@@ -268,6 +279,14 @@ wd_column_format (const WdColumn *column,
       if (!wd_order_state_from_string (wd_json_text (row, column->member), &state))
         return g_strdup (wd_json_text (row, column->member));
       return g_strdup (wd_order_state_label (state));
+    case WD_COLUMN_MONEY:
+      return g_strdup_printf ("%.2f", (double) wd_json_int (row, column->member) / 100.0);
+    case WD_COLUMN_ENTRY:
+      if (g_str_equal (wd_json_text (row, column->member), "deposit"))
+        return g_strdup (_("Deposit"));
+      if (g_str_equal (wd_json_text (row, column->member), "payout"))
+        return g_strdup (_("Payout"));
+      return g_strdup (wd_json_text (row, column->member));
     default:
       g_assert_not_reached ();
     }

@@ -20,6 +20,8 @@ typedef enum
   WD_COLUMN_REF,        /* an id, written as the name of what it names */
   WD_COLUMN_REF_LIST,   /* ids, written as names joined by "、" */
   WD_COLUMN_STATE,      /* an order state, written as its label */
+  WD_COLUMN_MONEY,      /* cents, written as yuan: 1275.00 */
+  WD_COLUMN_ENTRY,      /* a fund ledger entry's kind, written as its label */
 } WdColumnType;
 
 typedef struct
@@ -32,7 +34,8 @@ typedef struct
   gboolean      imported;  /* FALSE: written on export, not read back */
 } WdColumn;
 
-/* The columns of kind (speaker, team, project, order), or NULL. */
+/* The columns of kind (speaker, team, project, order, fund_ledger), or
+ * NULL. */
 const WdColumn *wd_columns_for_kind    (const char      *kind,
                                         guint           *n_columns);
 gboolean        wd_columns_importable  (const char      *kind);

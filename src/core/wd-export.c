@@ -54,6 +54,19 @@ wd_export_csv_rows (GString       *out,
     }
 }
 
+void
+wd_export_csv_array (GString       *out,
+                     WdStore       *store,
+                     const char    *kind,
+                     JsonArray     *rows,
+                     const WdActor *reader)
+{
+  g_autoptr(WdNameCache) names = wd_name_cache_new (store);
+
+  wd_export_csv_header (out, kind);
+  wd_export_csv_rows (out, kind, rows, names, wd_store_get_time_zone (store), reader);
+}
+
 #define EXPORT_PAGE 500
 
 static GArray *
@@ -87,8 +100,7 @@ wd_export_csv (GString        *out,
 
       if (rows == NULL)
         return FALSE;
-      wd_export_csv_header (out, kind);
-      wd_export_csv_rows (out, kind, rows, names, tz, reader);
+      wd_export_csv_array (out, store, kind, rows, reader);
       return TRUE;
     }
 

@@ -30,6 +30,13 @@ gboolean wd_export_csv      (GString        *out,
                              const WdActor  *reader,
                              GError        **error);
 
+/* A whole CSV file of rows a view already holds. */
+void     wd_export_csv_array (GString       *out,
+                              WdStore       *store,
+                              const char    *kind,
+                              JsonArray     *rows,
+                              const WdActor *reader);
+
 /* An iCalendar file of the events of orders; now stamps it. */
 char  *wd_export_ical       (JsonArray      *orders,
                              const char     *calendar_name,
