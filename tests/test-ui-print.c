@@ -17,6 +17,7 @@
 #include "wd-schedule-view.h"
 #include "wd-time.h"
 #include "wd-ui-test-util.h"
+#include "wd-ui-util.h"
 
 typedef struct
 {
@@ -55,6 +56,8 @@ pdf_text (const char *pdf)
   return g_steal_pointer (&out);
 }
 
+static GtkWidget *find_descendant (GtkWidget *widget, GType type, const char *action);
+
 /* The schedule view's Print goes through GtkPrintOperation: its "Print
  * to File" gives the pages a printer would get. */
 static void
@@ -88,6 +91,37 @@ test_schedule_printed (WdUiFixture   *fx,
   g_assert_nonnull (strstr (text, "volunteer service events"));
   g_assert_nonnull (strstr (text, "Page 1 of"));
   g_assert_nonnull (strstr (text, wd_row_get_string (WD_ROW (first), "title")));
+}
+
+/* "Next week" prints Monday to Sunday of the coming week, for the notice
+ * an office puts up at the end of this one. */
+static void
+test_schedule_next_week (WdUiFixture   *fx,
+                         gconstpointer  data)
+{
+  WdScheduleView *view = WD_SCHEDULE_VIEW (wd_window_get_view_widget (fx->window, "schedule"));
+  GTimeZone *tz = wd_store_get_time_zone (wd_workspace_get_store (fx->workspace));
+  GtkWidget *days = find_descendant (GTK_WIDGET (view), GTK_TYPE_DROP_DOWN, NULL);
+  g_autofree char *monday = wd_time_format_local (wd_time_week_start (fx->now, tz, 1), tz, "%Y-%m-%d");
+  g_autofree char *sunday = wd_time_format_local (wd_time_week_start (fx->now, tz, 2) - 1, tz, "%Y-%m-%d");
+  g_autofree char *period = g_strdup_printf ("Period: %s to %s", monday, sunday);
+  g_autofree char *pdf = g_build_filename (fx->dir, "next-week.pdf", NULL);
+  g_autoptr(WdScheduleDocument) document = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  Built built = { 0 };
+
+  wd_ui_show_view (fx, "schedule");
+  wd_drop_down_set_id (GTK_DROP_DOWN (days), "next-week");
+  wd_ui_settle ();
+  wd_schedule_view_build_document_async (view, NULL, on_built, &built);
+  wd_ui_wait (has_result, &built, "the schedule to be read");
+  document = wd_schedule_view_build_document_finish (view, built.result, &error);
+  g_clear_object (&built.result);
+  g_assert_no_error (error);
+  g_assert_true (wd_print_document_write_pdf (WD_PRINT_DOCUMENT (document), pdf, &error));
+  text = pdf_text (pdf);
+  g_assert_nonnull (strstr (text, period));
 }
 
 static gboolean
@@ -343,6 +377,7 @@ main (int    argc,
 #define ADD(path, func) \
   g_test_add ("/ui-print/" path, WdUiFixture, NULL, wd_ui_fixture_setup, func, wd_ui_fixture_teardown)
   ADD ("schedule-printed", test_schedule_printed);
+  ADD ("schedule-next-week", test_schedule_next_week);
   ADD ("report-view", test_report_view);
   ADD ("import-dialog", test_import_dialog);
   ADD ("import-column-mapping", test_import_column_mapping);

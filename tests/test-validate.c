@@ -117,6 +117,19 @@ test_times (void)
     g_assert_cmpstr (iso, ==, "2026-12-01T01:30:00Z");
     g_assert_cmpint (wd_time_day_start (expected, tz), ==, expected - 9 * 3600 - 1800);
   }
+
+  /* 2026-12-01 is a Tuesday: its week began on Monday 30 November; a
+   * Sunday belongs to the week before the next Monday. */
+  {
+    gint64 monday = expected - 9 * 3600 - 1800 - 86400;
+    gint64 sunday = 0;
+
+    g_assert_cmpint (wd_time_week_start (expected, tz, 0), ==, monday);
+    g_assert_cmpint (wd_time_week_start (expected, tz, 1), ==, monday + 7 * 86400);
+    g_assert_true (wd_time_parse ("2026-12-06T23:59", tz, &sunday, NULL));
+    g_assert_cmpint (wd_time_week_start (sunday, tz, 0), ==, monday);
+    g_assert_cmpint (wd_time_week_start (monday, tz, 0), ==, monday);
+  }
 }
 
 static void

@@ -39,7 +39,9 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static const char * const day_choices[] = { "7", "14", "31", NULL };
+/* Days ahead from today, or a whole week from Monday: an office prints
+ * next week's notice at the end of this one. */
+static const char * const day_choices[] = { "7", "this-week", "next-week", "14", "31", NULL };
 
 static void wd_schedule_view_view_init (WdViewInterface *iface);
 
@@ -60,11 +62,22 @@ static WdScheduleRange
 shown_range (WdScheduleView *self)
 {
   const char *days = wd_drop_down_get_id (self->days_filter);
+  GTimeZone *tz = wd_store_get_time_zone (wd_workspace_get_store (self->workspace));
+  gint64 now = wd_workspace_now (self->workspace);
   WdScheduleRange range = { 0 };
 
-  range.from = wd_time_day_start (wd_workspace_now (self->workspace),
-                                  wd_store_get_time_zone (wd_workspace_get_store (self->workspace)));
-  range.to = range.from + g_ascii_strtoll (days ? days : "7", NULL, 10) * 86400;
+  if (g_strcmp0 (days, "this-week") == 0 || g_strcmp0 (days, "next-week") == 0)
+    {
+      int week = g_str_equal (days, "next-week") ? 1 : 0;
+
+      range.from = wd_time_week_start (now, tz, week);
+      range.to = wd_time_week_start (now, tz, week + 1);
+    }
+  else
+    {
+      range.from = wd_time_day_start (now, tz);
+      range.to = range.from + g_ascii_strtoll (days ? days : "7", NULL, 10) * 86400;
+    }
   range.subdistrict_id = wd_drop_down_get_id (self->subdistrict_filter);
   range.venue_kind = wd_drop_down_get_id (self->venue_kind_filter);
   return range;
@@ -408,7 +421,8 @@ wd_schedule_view_bind (WdView      *view,
 {
   WdScheduleView *self = WD_SCHEDULE_VIEW (view);
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-  const char *day_labels[] = { _("Next 7 days"), _("Next 14 days"), _("Next 31 days"), NULL };
+  const char *day_labels[] = { _("Next 7 days"), _("This week"), _("Next week"), _("Next 14 days"),
+                               _("Next 31 days"), NULL };
 
   self->workspace = g_object_ref (workspace);
   wd_drop_down_fill_pairs (self->days_filter, day_choices, day_labels, NULL);

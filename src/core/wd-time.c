@@ -161,3 +161,19 @@ wd_time_day_start (gint64     unix_time,
 
   return g_date_time_to_unix (start);
 }
+
+/* The start of the day weeks later than the Monday of unix_time's week:
+ * weeks in China start on Monday. */
+gint64
+wd_time_week_start (gint64     unix_time,
+                    GTimeZone *tz,
+                    int        weeks_later)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (unix_time);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, tz);
+  g_autoptr(GDateTime) day = g_date_time_new (tz, g_date_time_get_year (local), g_date_time_get_month (local),
+                                              g_date_time_get_day_of_month (local), 0, 0, 0);
+  g_autoptr(GDateTime) monday = g_date_time_add_days (day, 1 - g_date_time_get_day_of_week (day) + 7 * weeks_later);
+
+  return g_date_time_to_unix (monday);
+}

@@ -28,5 +28,8 @@ char      *wd_time_format_local     (gint64       unix_time,
                                      const char  *format);
 gint64     wd_time_day_start        (gint64       unix_time,
                                      GTimeZone   *tz);
+gint64     wd_time_week_start       (gint64       unix_time,
+                                     GTimeZone   *tz,
+                                     int          weeks_later);
 
 G_END_DECLS
