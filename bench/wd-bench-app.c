@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <adwaita.h>
 
+#include "wd-bench-stats.h"
 #include "wd-board-view.h"
 #include "wd-market-view.h"
 #include "wd-row-model.h"
@@ -132,15 +133,6 @@ search_entry_of (GtkWidget *view)
   return GTK_EDITABLE (gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY));
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
 static void
 measure_search (WdWindow   *window,
                 const char *view_name,
@@ -168,10 +160,12 @@ measure_search (WdWindow   *window,
           g_print ("  %s %-6s %.1f ms\n", view_name, *queries[i] ? queries[i] : "(clear)", ms);
       }
   gtk_editable_set_text (entry, "");
-  g_array_sort (times, compare_doubles);
-  g_print ("search-as-you-type in %-8s  %u keystrokes  median %.1f ms  p95 %.1f ms  max %.1f ms\n", view_name,
-           times->len, g_array_index (times, double, times->len / 2),
-           g_array_index (times, double, (times->len * 95) / 100), g_array_index (times, double, times->len - 1));
+  {
+    WdBenchStats stats = wd_bench_stats (times);
+
+    g_print ("search-as-you-type in %-8s  %u keystrokes  median %.1f ms  p95 %.1f ms  max %.1f ms\n", view_name,
+             stats.n, stats.median, stats.p95, stats.max);
+  }
 }
 
 /* Scrolls each board column to its end and back, so the rows of the whole
@@ -223,11 +217,10 @@ scroll_board (WdWindow *window)
       }
     if (frame_gaps->len > 0)
       {
-        g_array_sort (frame_gaps, compare_doubles);
-        g_print ("scrolling, frame to frame  %u frames  median %.1f ms  p95 %.1f ms  max %.1f ms\n", frame_gaps->len,
-                 g_array_index (frame_gaps, double, frame_gaps->len / 2),
-                 g_array_index (frame_gaps, double, (frame_gaps->len * 95) / 100),
-                 g_array_index (frame_gaps, double, frame_gaps->len - 1));
+        WdBenchStats stats = wd_bench_stats (frame_gaps);
+
+        g_print ("scrolling, frame to frame  %u frames  median %.1f ms  p95 %.1f ms  max %.1f ms\n", stats.n,
+                 stats.median, stats.p95, stats.max);
       }
   }
   g_clear_pointer (&frame_gaps, g_array_unref);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <glib/gstdio.h>
 
+#include "wd-bench-stats.h"
 #include "wd-demo.h"
 #include "wd-export.h"
 #include "wd-import.h"
@@ -27,22 +28,13 @@ static const GOptionEntry entries[] = {
   G_OPTION_ENTRY_NULL
 };
 
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
 static void
 report (const char *what,
         GArray     *ms)
 {
-  g_array_sort (ms, compare_doubles);
-  printf ("%-48s median %8.1f ms   max %8.1f ms\n", what,
-          g_array_index (ms, double, ms->len / 2), g_array_index (ms, double, ms->len - 1));
+  WdBenchStats stats = wd_bench_stats (ms);
+
+  printf ("%-48s median %8.1f ms   max %8.1f ms\n", what, stats.median, stats.max);
 }
 
 static double
