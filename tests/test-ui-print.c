@@ -93,6 +93,42 @@ test_schedule_printed (WdUiFixture   *fx,
   g_assert_nonnull (strstr (text, wd_row_get_string (WD_ROW (first), "title")));
 }
 
+/* The work sheets of the shown events: one page for each already
+ * dispatched, with the requester's number for the team. */
+static void
+test_schedule_work_sheets (WdUiFixture   *fx,
+                           gconstpointer  data)
+{
+  WdScheduleView *view = WD_SCHEDULE_VIEW (wd_window_get_view_widget (fx->window, "schedule"));
+  GListModel *events = G_LIST_MODEL (wd_schedule_view_get_model (view));
+  g_autofree char *pdf = g_build_filename (fx->dir, "sheets.pdf", NULL);
+  g_autoptr(WdSheetDocument) document = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  guint dispatched = 0;
+  Built built = { 0 };
+
+  wd_ui_show_view (fx, "schedule");
+  for (guint i = 0; i < g_list_model_get_n_items (events); i++)
+    {
+      g_autoptr(WdRow) row = g_list_model_get_item (events, i);
+      const char *state = wd_row_get_string (row, "state");
+
+      dispatched += g_str_equal (state, "dispatched") || g_str_equal (state, "accepted");
+    }
+  g_assert_cmpuint (dispatched, >, 0);
+
+  wd_schedule_view_build_sheets_async (view, NULL, on_built, &built);
+  wd_ui_wait (has_result, &built, "the work sheets to be read");
+  document = wd_schedule_view_build_sheets_finish (view, built.result, &error);
+  g_clear_object (&built.result);
+  g_assert_no_error (error);
+  g_assert_true (wd_printing_print_to_file (GTK_WIDGET (view), WD_PRINT_DOCUMENT (document), pdf, &error));
+  g_assert_cmpuint (wd_print_document_get_n_pages (WD_PRINT_DOCUMENT (document)), ==, dispatched);
+  text = pdf_text (pdf);
+  g_assert_nonnull (strstr (text, "Volunteer service work sheet"));
+}
+
 /* "Next week" prints Monday to Sunday of the coming week, for the notice
  * an office puts up at the end of this one. */
 static void
@@ -378,6 +414,7 @@ main (int    argc,
   g_test_add ("/ui-print/" path, WdUiFixture, NULL, wd_ui_fixture_setup, func, wd_ui_fixture_teardown)
   ADD ("schedule-printed", test_schedule_printed);
   ADD ("schedule-next-week", test_schedule_next_week);
+  ADD ("schedule-work-sheets", test_schedule_work_sheets);
   ADD ("report-view", test_report_view);
   ADD ("import-dialog", test_import_dialog);
   ADD ("import-column-mapping", test_import_column_mapping);

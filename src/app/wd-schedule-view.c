@@ -5,12 +5,15 @@
 
 #include <glib/gi18n.h>
 
+#include "wd-error.h"
 #include "wd-export.h"
+#include "wd-json.h"
 #include "wd-order-actions.h"
 #include "wd-printing.h"
 #include "wd-row.h"
 #include "wd-schedule-document.h"
 #include "wd-schedule-view.h"
+#include "wd-sheet-document.h"
 #include "wd-time.h"
 #include "wd-ui-util.h"
 #include "wd-view.h"
@@ -116,19 +119,22 @@ schedule_job_free (ScheduleJob *job)
   g_free (job);
 }
 
+/* public: read as the notice board's public when the user chose so;
+ * work sheets go to the teams, who need the numbers. */
 static ScheduleJob *
-schedule_job_new (WdScheduleView *self)
+schedule_job_new (WdScheduleView *self,
+                  gboolean        public)
 {
   ScheduleJob *job = g_new0 (ScheduleJob, 1);
 
   job->range = shown_range (self);
-  job->range.for_notice_board = self->for_notice_board;
+  job->range.for_notice_board = public && self->for_notice_board;
   job->subdistrict_id = g_strdup (job->range.subdistrict_id);
   job->venue_kind = g_strdup (job->range.venue_kind);
   job->range.subdistrict_id = job->subdistrict_id;
   job->range.venue_kind = job->venue_kind;
-  job->reader = self->for_notice_board ? wd_actor_new_public ()
-                                       : wd_actor_copy (wd_workspace_get_actor (self->workspace));
+  job->reader = job->range.for_notice_board ? wd_actor_new_public ()
+                                            : wd_actor_copy (wd_workspace_get_actor (self->workspace));
   job->now = wd_workspace_now (self->workspace);
   return job;
 }
@@ -144,6 +150,38 @@ build_document (WdStore  *store,
   if (document != NULL)
     wd_print_document_set_landscape (WD_PRINT_DOCUMENT (document), wd_printing_get_landscape ());
   return document;
+}
+
+/* The work sheets of the shown events that have a team or speaker. */
+static gpointer
+build_sheets (WdStore  *store,
+              gpointer  data,
+              GError  **error)
+{
+  ScheduleJob *job = data;
+  WdOrderFilter filter = { .subdistrict_id = job->range.subdistrict_id, .venue_kind = job->range.venue_kind,
+                           .from = job->range.from, .to = job->range.to, .live = TRUE };
+  g_autoptr(JsonArray) orders = wd_store_list_orders (store, &filter, NULL, G_MAXINT, NULL, error);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+
+  if (orders == NULL)
+    return NULL;
+  for (guint i = 0; i < json_array_get_length (orders); i++)
+    {
+      JsonObject *order = json_array_get_object_element (orders, i);
+      const char *state = wd_json_text (order, "state");
+
+      if (g_str_equal (state, "dispatched") || g_str_equal (state, "accepted"))
+        g_ptr_array_add (ids, (gpointer) wd_json_text (order, "id"));
+    }
+  if (ids->len == 0)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_NOT_FOUND,
+                   _("No event in these days has been dispatched yet: work sheets go with dispatched orders"));
+      return NULL;
+    }
+  g_ptr_array_add (ids, NULL);
+  return wd_sheet_document_new (store, (const char * const *) ids->pdata, WD_SHEET_WORK, job->reader, error);
 }
 
 static gpointer
@@ -173,7 +211,7 @@ wd_schedule_view_build_document_async (WdScheduleView      *self,
 {
   g_return_if_fail (WD_IS_SCHEDULE_VIEW (self));
 
-  wd_workspace_read_async (self->workspace, build_document, schedule_job_new (self),
+  wd_workspace_read_async (self->workspace, build_document, schedule_job_new (self, TRUE),
                            (GDestroyNotify) schedule_job_free, g_object_unref, cancellable, callback, user_data);
 }
 
@@ -181,6 +219,26 @@ WdScheduleDocument *
 wd_schedule_view_build_document_finish (WdScheduleView  *self,
                                         GAsyncResult    *result,
                                         GError         **error)
+{
+  return wd_workspace_read_finish (self->workspace, result, error);
+}
+
+void
+wd_schedule_view_build_sheets_async (WdScheduleView      *self,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_return_if_fail (WD_IS_SCHEDULE_VIEW (self));
+
+  wd_workspace_read_async (self->workspace, build_sheets, schedule_job_new (self, FALSE),
+                           (GDestroyNotify) schedule_job_free, g_object_unref, cancellable, callback, user_data);
+}
+
+WdSheetDocument *
+wd_schedule_view_build_sheets_finish (WdScheduleView  *self,
+                                      GAsyncResult    *result,
+                                      GError         **error)
 {
   return wd_workspace_read_finish (self->workspace, result, error);
 }
@@ -226,13 +284,19 @@ share_action (GtkWidget  *widget,
     return;
   if (g_str_equal (action_name, "schedule.export-ics"))
     {
-      wd_workspace_read_async (self->workspace, build_calendar, schedule_job_new (self),
+      wd_workspace_read_async (self->workspace, build_calendar, schedule_job_new (self, TRUE),
                                (GDestroyNotify) schedule_job_free, (GDestroyNotify) g_bytes_unref,
                                NULL, on_calendar_built, g_object_ref (self));
       return;
     }
+  if (g_str_equal (action_name, "schedule.print-sheets"))
+    {
+      wd_printing_build_and_run (widget, self->workspace, build_sheets, schedule_job_new (self, FALSE),
+                                 (GDestroyNotify) schedule_job_free, FALSE, NULL);
+      return;
+    }
   name = suggested_name (self, "pdf");
-  wd_printing_build_and_run (widget, self->workspace, build_document, schedule_job_new (self),
+  wd_printing_build_and_run (widget, self->workspace, build_document, schedule_job_new (self, TRUE),
                              (GDestroyNotify) schedule_job_free, g_str_equal (action_name, "schedule.export-pdf"),
                              name);
 }
@@ -314,6 +378,7 @@ wd_schedule_view_class_init (WdScheduleViewClass *klass)
   gtk_widget_class_install_action (widget_class, "schedule.print", NULL, share_action);
   gtk_widget_class_install_action (widget_class, "schedule.export-pdf", NULL, share_action);
   gtk_widget_class_install_action (widget_class, "schedule.export-ics", NULL, share_action);
+  gtk_widget_class_install_action (widget_class, "schedule.print-sheets", NULL, share_action);
   gtk_widget_class_install_property_action (widget_class, "schedule.notice-board", "for-notice-board");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "schedule.print", NULL);
 }

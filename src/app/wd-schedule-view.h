@@ -6,6 +6,7 @@
 
 #include "wd-row-model.h"
 #include "wd-schedule-document.h"
+#include "wd-sheet-document.h"
 
 G_BEGIN_DECLS
 
@@ -20,6 +21,14 @@ void                wd_schedule_view_build_document_async  (WdScheduleView      
                                                             GAsyncReadyCallback  callback,
                                                             gpointer             user_data);
 WdScheduleDocument *wd_schedule_view_build_document_finish (WdScheduleView      *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+/* The work sheets of the shown events already dispatched. */
+void                wd_schedule_view_build_sheets_async    (WdScheduleView      *self,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+WdSheetDocument    *wd_schedule_view_build_sheets_finish   (WdScheduleView      *self,
                                                             GAsyncResult        *result,
                                                             GError             **error);
 
