@@ -157,6 +157,18 @@ test_refusal_names_field (void)
   g_assert_false (wd_error_split_field (sentence, &none, &none_message));
   g_assert_null (none);
   g_assert_false (wd_error_split_field (clash, &none, &none_message));
+
+  /* As the zh_CN catalogue words it, with a full-width colon. */
+  {
+    g_autoptr(GError) chinese = g_error_new (WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
+                                             "contact_phone：“123”不是电话号码");
+    g_autofree char *zh_field = NULL;
+    g_autofree char *zh_message = NULL;
+
+    g_assert_true (wd_error_split_field (chinese, &zh_field, &zh_message));
+    g_assert_cmpstr (zh_field, ==, "contact_phone");
+    g_assert_cmpstr (zh_message, ==, "“123”不是电话号码");
+  }
 }
 
 /* Every operation of the rulebook has words for a person. */

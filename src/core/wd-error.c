@@ -51,26 +51,30 @@ wd_error_code_from_string (const char *name,
   return FALSE;
 }
 
-/* The core words argument errors "field: what to do"; a form marks the
- * field and shows the rest beside it. */
+/* The core words argument errors "field: what to do" ("field：…" in
+ * Chinese); a form marks the field and shows the rest beside it. */
 gboolean
 wd_error_split_field (const GError  *error,
                       char         **field,
                       char         **message)
 {
-  const char *colon;
+  const char *p;
 
   *field = NULL;
   *message = NULL;
   if (error == NULL || !g_error_matches (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT))
     return FALSE;
-  colon = strstr (error->message, ": ");
-  if (colon == NULL || colon == error->message)
+  for (p = error->message; g_ascii_isalnum (*p) || *p == '_'; p++)
+    ;
+  if (p == error->message)
     return FALSE;
-  for (const char *p = error->message; p < colon; p++)
-    if (!g_ascii_isalnum (*p) && *p != '_')
-      return FALSE;
-  *field = g_strndup (error->message, colon - error->message);
-  *message = g_strdup (colon + 2);
-  return TRUE;
+  *field = g_strndup (error->message, p - error->message);
+  /* Chinese messages put a full-width colon after the field. */
+  if (g_str_has_prefix (p, ": "))
+    *message = g_strdup (p + 2);
+  else if (g_str_has_prefix (p, "\xef\xbc\x9a"))
+    *message = g_strdup (p + 3);
+  else
+    g_clear_pointer (field, g_free);
+  return *field != NULL;
 }

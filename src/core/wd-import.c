@@ -479,8 +479,9 @@ describe_refusal (WdImport     *self,
     {
       const WdColumn *column = g_ptr_array_index (self->columns, i);
 
+      /* TRANSLATORS: a problem with one column of an imported file: the column, then what is wrong */
       if (column != NULL && g_str_equal (column->member, field))
-        return g_strdup_printf ("%s: %s", header_of (self, i), message);
+        return g_strdup_printf (_("%s: %s"), header_of (self, i), message);
     }
   return g_strdup (error->message);
 }
@@ -535,7 +536,8 @@ read_record (WdImport     *self,
 
       if (column != NULL && !set_value (self, args, column, record->fields[i], error))
         {
-          g_prefix_error (error, "%s: ", header_of (self, i));
+          /* TRANSLATORS: put before a problem with one column of an imported file */
+          g_prefix_error (error, _("%s: "), header_of (self, i));
           return NULL;
         }
     }
