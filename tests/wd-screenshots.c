@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "wd-dispatch-dialog.h"
+#include "wd-import-dialog.h"
 #include "wd-ui-test-util.h"
 
 static void
@@ -53,6 +54,12 @@ static gboolean
 dispatch_ready (gpointer data)
 {
   return !wd_dispatch_dialog_get_loading (data);
+}
+
+static gboolean
+import_checked (gpointer data)
+{
+  return !wd_import_dialog_is_busy (data) && wd_import_dialog_get_import (data) != NULL;
 }
 
 int
@@ -108,6 +115,25 @@ main (int    argc,
     wd_ui_wait (dispatch_ready, dispatch, "the candidates");
     wait_a_moment (600);
     if (!save_png (GTK_WIDGET (dispatch), dispatch_path, &error))
+      g_error ("%s", error->message);
+  }
+
+  /* A spreadsheet from an office, one row of it wrong, in the import
+   * dialog's dry run. */
+  {
+    static const char sheet[] = "姓名,手机号码,宣讲主题,所属街道,工作单位\r\n"
+                                "孙立新,13900001111,党史、心理健康,千佛山街道,山东大学附属中学\r\n"
+                                "周晓敏,13900002222,法治宣传,甸柳街道,泉城律师事务所\r\n"
+                                "陈建国,1390000,百姓故事,文东街道,退休教师\r\n";
+    g_autofree char *import_path = g_build_filename (out, "import.png", NULL);
+    g_autoptr(GBytes) contents = g_bytes_new_static (sheet, sizeof sheet - 1);
+    WdImportDialog *dialog = wd_import_dialog_new (GTK_WINDOW (fx.window), fx.workspace);
+
+    gtk_window_present (GTK_WINDOW (dialog));
+    wd_import_dialog_load_bytes (dialog, contents, "宣讲员名单.csv");
+    wd_ui_wait (import_checked, dialog, "the dry run");
+    wait_a_moment (600);
+    if (!save_png (GTK_WIDGET (dialog), import_path, &error))
       g_error ("%s", error->message);
   }
 

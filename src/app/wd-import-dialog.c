@@ -182,18 +182,35 @@ column_row (WdImportDialog *self,
   return row;
 }
 
-/* Shown once per file and kind, as the first dry run read them; the
- * user's changes then rerun the dry run and leave the rows alone. */
+/* Shown once per file and kind, as the first dry run read them, folded
+ * under one row so the problems stay in view; the user's changes then
+ * rerun the dry run and leave the rows alone. */
 static void
 show_columns (WdImportDialog *self)
 {
+  GtkWidget *expander;
+  guint n = wd_import_get_n_columns (self->import), read = 0;
+  g_autofree char *subtitle = NULL;
+
   if (self->columns_shown)
     return;
   self->columns_shown = TRUE;
+  expander = adw_expander_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), _("How the columns are read"));
+  for (guint i = 0; i < n; i++)
+    {
+      if (*wd_import_get_header (self->import, i) == '\0')
+        continue;
+      read += wd_import_get_member (self->import, i) != NULL;
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), column_row (self, i));
+    }
+  subtitle = g_strdup_printf (_("%u of %u read; change one to read it as another field, or to leave it out"),
+                              read, n);
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander), subtitle);
+  /* A file Wudan cannot read whole opens them at once. */
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), read < n);
   wd_group_clear (self->columns_group);
-  for (guint i = 0; i < wd_import_get_n_columns (self->import); i++)
-    if (*wd_import_get_header (self->import, i) != '\0')
-      wd_group_add (self->columns_group, column_row (self, i));
+  wd_group_add (self->columns_group, expander);
   gtk_widget_set_visible (GTK_WIDGET (self->columns_group), TRUE);
 }
 
