@@ -130,6 +130,12 @@ test_times (void)
     g_assert_cmpint (wd_time_week_start (sunday, tz, 0), ==, monday);
     g_assert_cmpint (wd_time_week_start (monday, tz, 0), ==, monday);
   }
+
+  {
+    g_autofree char *day = wd_time_format_day (expected, tz);
+
+    g_assert_cmpstr (day, ==, "Tuesday, December 1");
+  }
 }
 
 static void

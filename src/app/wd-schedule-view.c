@@ -448,8 +448,7 @@ bind_row (GtkSignalListItemFactory *factory,
   GtkWidget *chip = gtk_widget_get_next_sibling (text);
   gint64 starts_at = wd_row_get_int (row, "starts_at");
   gint64 day_start = wd_time_day_start (starts_at, wd_store_get_time_zone (store));
-  /* TRANSLATORS: a day heading of the schedule; strftime format */
-  g_autofree char *day_text = wd_format_time (store, starts_at, _("%A, %B %-d"));
+  g_autofree char *day_text = wd_time_format_day (starts_at, wd_store_get_time_zone (store));
   g_autofree char *start = wd_format_time (store, starts_at, "%H:%M");
   g_autofree char *end = wd_format_time (store, wd_row_get_int (row, "ends_at"), "%H:%M");
   g_autofree char *time_text = g_strdup_printf ("%s–%s", start, end);

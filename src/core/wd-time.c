@@ -177,3 +177,22 @@ wd_time_week_start (gint64     unix_time,
 
   return g_date_time_to_unix (monday);
 }
+
+/* A day as a schedule heads it: "Tuesday, December 1", "12月1日 星期二".
+ * The weekday comes from the catalogue, not from the C library's locale,
+ * so it is in the language of the rest of the text whatever LC_TIME is. */
+char *
+wd_time_format_day (gint64     unix_time,
+                    GTimeZone *tz)
+{
+  static const char * const weekdays[] = {
+    N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"),
+  };
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (unix_time);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, tz);
+  /* TRANSLATORS: a month and day in a schedule's day heading; strftime format */
+  g_autofree char *date = g_date_time_format (local, _("%B %-d"));
+
+  /* TRANSLATORS: a schedule's day heading: %1$s the weekday, %2$s the date */
+  return g_strdup_printf (_("%1$s, %2$s"), _(weekdays[g_date_time_get_day_of_week (local) - 1]), date);
+}

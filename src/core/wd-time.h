@@ -26,6 +26,8 @@ char      *wd_time_format_iso       (gint64       unix_time);
 char      *wd_time_format_local     (gint64       unix_time,
                                      GTimeZone   *tz,
                                      const char  *format);
+char      *wd_time_format_day       (gint64       unix_time,
+                                     GTimeZone   *tz);
 gint64     wd_time_day_start        (gint64       unix_time,
                                      GTimeZone   *tz);
 gint64     wd_time_week_start       (gint64       unix_time,

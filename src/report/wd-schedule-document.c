@@ -210,8 +210,7 @@ load_events (WdScheduleDocument     *self,
 
           if (wd_time_day_start (starts_at, tz) != day)
             {
-              /* TRANSLATORS: a day heading of the schedule; strftime format */
-              g_autofree char *heading = wd_time_format_local (starts_at, tz, _("%A, %B %-d"));
+              g_autofree char *heading = wd_time_format_day (starts_at, tz);
 
               day = wd_time_day_start (starts_at, tz);
               wd_table_layout_add_group (self->table, heading);
