@@ -324,9 +324,8 @@ cmd_export (Ctl   *ctl,
     return ctl_usage_error (context, _("--format ics: only orders have events"));
   if (output == NULL)
     return ctl_usage_error (context, _("name the file to write with --output (- for standard output)"));
-  if (state != NULL && !wd_order_state_from_string (state, NULL))
-    return ctl_usage_error (context, _("--state: use ordered, dispatched, accepted, delivered, rated, "
-                                       "rewarded, rejected, cancelled or closed"));
+  if (!ctl_check_state (state, &error))
+    return ctl_usage_error (context, error->message);
 
   if (!ctl_open_store (ctl, &error)
       || !ctl_resolve (ctl, "subdistrict", "--subdistrict", &subdistrict, &error)

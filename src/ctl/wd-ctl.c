@@ -13,6 +13,7 @@
 #include "wd-sync-client.h"
 #include "wd-sync-store.h"
 #include "wd-time.h"
+#include "wd-types.h"
 
 gint64
 ctl_now (void)
@@ -173,4 +174,17 @@ ctl_write_output (const char  *path,
       return TRUE;
     }
   return g_file_set_contents (path, data, (gssize) length, error);
+}
+
+/* A --state option names an order state, or is absent. */
+gboolean
+ctl_check_state (const char  *state,
+                 GError     **error)
+{
+  if (state == NULL || wd_order_state_from_string (state, NULL))
+    return TRUE;
+  g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
+               _("--state: use ordered, dispatched, accepted, delivered, rated, rewarded, rejected, cancelled "
+                 "or closed"));
+  return FALSE;
 }

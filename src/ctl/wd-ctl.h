@@ -47,6 +47,8 @@ gboolean        ctl_parse             (GOptionContext  *context,
                                        int             *argc,
                                        char          ***argv,
                                        GError         **error);
+gboolean        ctl_check_state       (const char      *state,
+                                       GError         **error);
 gboolean        ctl_parse_day         (Ctl             *ctl,
                                        const char      *option,
                                        const char      *text,

@@ -285,9 +285,8 @@ cmd_orders (Ctl   *ctl,
     return ctl_usage_error (context, error->message);
   if (argc != 1)
     return ctl_usage_error (context, _("orders takes no arguments"));
-  if (state != NULL && !wd_order_state_from_string (state, NULL))
-    return ctl_usage_error (context, _("--state: use ordered, dispatched, accepted, delivered, rated, "
-                                   "rewarded, rejected, cancelled or closed"));
+  if (!ctl_check_state (state, &error))
+    return ctl_usage_error (context, error->message);
 
   if (!ctl_open_store (ctl, &error)
       || !ctl_resolve (ctl, "subdistrict", "--subdistrict", &subdistrict, &error)
