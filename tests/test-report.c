@@ -341,6 +341,13 @@ test_monthly_report (WdFixture     *fx,
 
   deliver_and_rate (fx, first, 5);
   deliver_and_rate (fx, second, 3);
+  {
+    g_autofree char *call = g_strdup_printf ("{\"order_id\":\"%s\",\"outcome\":\"satisfied\",\"satisfaction\":5}",
+                                             first);
+    g_autoptr(WdActor) admin = wd_actor_new ("zhao", WD_ROLE_CENTRE);
+
+    json_object_unref (wd_test_apply_at (fx, admin, fx->t0 + 4 * WD_DAY, "order.callback", call));
+  }
   month = wd_time_format_local (fx->t0 + 3 * WD_DAY, wd_store_get_time_zone (fx->store), "%Y-%m");
   document = wd_report_document_new (fx->store, month, fx->t0, &error);
   g_assert_no_error (error);
@@ -369,6 +376,9 @@ test_monthly_report (WdFixture     *fx,
   g_assert_nonnull (strstr (all->str, "Ratings by stars"));
   g_assert_nonnull (strstr (all->str, "Average rating"));
   g_assert_nonnull (strstr (all->str, "4.00"));
+  g_assert_cmpint (wd_json_int (summary, "callbacks"), ==, 1);
+  g_assert_nonnull (strstr (all->str, "Satisfied on callback"));
+  g_assert_nonnull (strstr (all->str, "100%"));
   g_assert_nonnull (strstr (all->str, "千佛山街道"));
   assert_inside_margins (pdf);
 }

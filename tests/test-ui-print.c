@@ -221,7 +221,7 @@ test_report_view (WdUiFixture   *fx,
   g_assert_cmpstr (wd_report_view_get_month (view), ==, month);
   g_assert_cmpint (wd_json_int (summary, "orders"), >, 0);
   figures = find_descendant (GTK_WIDGET (view), GTK_TYPE_FLOW_BOX, NULL);
-  g_assert_cmpuint (count_children (figures), ==, 8);
+  g_assert_cmpuint (count_children (figures), ==, 10);
   g_assert_nonnull (find_descendant (GTK_WIDGET (view), GTK_TYPE_DRAWING_AREA, NULL));
 
   wd_report_view_build_document_async (view, NULL, on_built, &built);

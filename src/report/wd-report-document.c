@@ -16,7 +16,7 @@
 #define FIGURE_SIZE 15.0
 #define LABEL_SIZE 8.5
 #define CHART_SIZE 9.0
-#define FIGURES_PER_LINE 4
+#define FIGURES_PER_LINE 5
 #define GAP 18.0
 
 typedef enum
@@ -314,6 +314,19 @@ format_average (JsonObject *summary,
   return g_strdup_printf ("%.2f", json_node_get_double (node));
 }
 
+/* The share of callbacks that found the resident satisfied. */
+static char *
+format_share (JsonObject *summary)
+{
+  gint64 calls = wd_json_int (summary, "callbacks");
+  JsonObject *outcomes = json_object_get_object_member (summary, "callback_outcomes");
+  gint64 satisfied = outcomes ? json_object_get_int_member_with_default (outcomes, "satisfied", 0) : 0;
+
+  if (calls == 0)
+    return g_strdup ("—");
+  return g_strdup_printf ("%.0f%%", 100.0 * (double) satisfied / (double) calls);
+}
+
 static void
 add_figure (GPtrArray  *figures,
             const char *label,
@@ -337,8 +350,11 @@ wd_report_figures (JsonObject *summary)
   add_figure (figures, _("Ratings"), g_strdup_printf ("%" G_GINT64_FORMAT, wd_json_int (summary, "ratings")));
   add_figure (figures, _("Average rating"), format_average (summary, "rating_average"));
   add_figure (figures, _("Callbacks"), g_strdup_printf ("%" G_GINT64_FORMAT, wd_json_int (summary, "callbacks")));
+  add_figure (figures, _("Satisfied on callback"), format_share (summary));
   /* TRANSLATORS: an amount of money in yuan */
   add_figure (figures, _("Rewards paid"), g_strdup_printf (_("¥%.2f"), cents / 100.0));
+  add_figure (figures, _("Payments made"),
+              g_strdup_printf ("%" G_GINT64_FORMAT, wd_json_int (summary, "rewards_paid")));
   return figures;
 }
 
