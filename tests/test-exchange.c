@@ -397,16 +397,16 @@ test_ical (WdFixture     *fx,
            gconstpointer  data)
 {
   g_autofree char *order_id = wd_test_create_order (fx, 0);
+  g_autoptr(JsonObject) named = wd_test_apply (fx, fx->admin, "settings.set", "{\"district_name\":\"历下区, 含;分号\"}");
   WdOrderFilter filter = { 0 };
   g_autoptr(JsonArray) orders = wd_store_list_orders (fx->store, &filter, NULL, 100, NULL, NULL);
-  g_autofree char *ics = wd_export_ical (orders, "历下区活动, 含;分号", wd_store_get_time_zone (fx->store),
-                                         fx->office_b, fx->t0);
+  g_autofree char *ics = wd_export_ical (fx->store, orders, fx->office_b, fx->t0);
   g_auto(GStrv) lines = g_strsplit (ics, "\r\n", -1);
   guint events = 0;
 
   g_assert_true (g_str_has_prefix (ics, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
   g_assert_true (g_str_has_suffix (ics, "END:VCALENDAR\r\n"));
-  g_assert_nonnull (strstr (ics, "\r\nX-WR-CALNAME:历下区活动\\, 含\\;分号\r\n"));
+  g_assert_nonnull (strstr (ics, "\r\nX-WR-CALNAME:历下区\\, 含\\;分号 volunteer service events\r\n"));
   for (guint i = 0; lines[i]; i++)
     {
       /* Folded at 75 octets, never inside a character. */

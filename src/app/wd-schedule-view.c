@@ -152,6 +152,18 @@ build_document (WdStore  *store,
   return document;
 }
 
+/* The events the view shows, all of them (a schedule covers a month at
+ * most). */
+static JsonArray *
+list_shown_orders (WdStore      *store,
+                   ScheduleJob  *job,
+                   GError      **error)
+{
+  WdOrderFilter filter = wd_schedule_range_filter (&job->range);
+
+  return wd_store_list_orders (store, &filter, NULL, G_MAXINT, NULL, error);
+}
+
 /* The work sheets of the shown events that have a team or speaker. */
 static gpointer
 build_sheets (WdStore  *store,
@@ -159,9 +171,7 @@ build_sheets (WdStore  *store,
               GError  **error)
 {
   ScheduleJob *job = data;
-  WdOrderFilter filter = { .subdistrict_id = job->range.subdistrict_id, .venue_kind = job->range.venue_kind,
-                           .from = job->range.from, .to = job->range.to, .live = TRUE };
-  g_autoptr(JsonArray) orders = wd_store_list_orders (store, &filter, NULL, G_MAXINT, NULL, error);
+  g_autoptr(JsonArray) orders = list_shown_orders (store, job, error);
   g_autoptr(GPtrArray) ids = g_ptr_array_new ();
 
   if (orders == NULL)
@@ -190,16 +200,12 @@ build_calendar (WdStore  *store,
                 GError  **error)
 {
   ScheduleJob *job = data;
-  WdOrderFilter filter = { .subdistrict_id = job->range.subdistrict_id, .venue_kind = job->range.venue_kind,
-                           .from = job->range.from, .to = job->range.to, .live = TRUE };
-  g_autoptr(JsonArray) orders = wd_store_list_orders (store, &filter, NULL, G_MAXINT, NULL, error);
-  g_autofree char *district = wd_store_get_setting (store, "district_name");
-  g_autofree char *name = g_strdup_printf (_("%s volunteer service events"), district ? district : "");
+  g_autoptr(JsonArray) orders = list_shown_orders (store, job, error);
   char *text;
 
   if (orders == NULL)
     return NULL;
-  text = wd_export_ical (orders, name, wd_store_get_time_zone (store), job->reader, job->now);
+  text = wd_export_ical (store, orders, job->reader, job->now);
   return g_bytes_new_take (text, strlen (text));
 }
 

@@ -225,12 +225,14 @@ append_event (GString       *out,
 }
 
 char *
-wd_export_ical (JsonArray     *orders,
-                const char    *calendar_name,
-                GTimeZone     *tz,
+wd_export_ical (WdStore       *store,
+                JsonArray     *orders,
                 const WdActor *reader,
                 gint64         now)
 {
+  g_autofree char *district = wd_store_get_setting (store, "district_name");
+  g_autofree char *calendar_name = g_strdup_printf (_("%s volunteer service events"), district ? district : "");
+  GTimeZone *tz = wd_store_get_time_zone (store);
   g_autoptr(GString) out = g_string_new ("BEGIN:VCALENDAR\r\n"
                                          "VERSION:2.0\r\n"
                                          "PRODID:-//Wudan//Wudan " PACKAGE_VERSION "//ZH\r\n"

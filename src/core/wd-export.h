@@ -37,10 +37,10 @@ void     wd_export_csv_array (GString       *out,
                               JsonArray     *rows,
                               const WdActor *reader);
 
-/* An iCalendar file of the events of orders; now stamps it. */
-char  *wd_export_ical       (JsonArray      *orders,
-                             const char     *calendar_name,
-                             GTimeZone      *tz,
+/* An iCalendar file of the events of orders, named after the store's
+ * district; now stamps it. */
+char  *wd_export_ical       (WdStore        *store,
+                             JsonArray      *orders,
                              const WdActor  *reader,
                              gint64          now);
 

@@ -18,8 +18,6 @@
 #include "wd-sync-store.h"
 #include "wd-types.h"
 
-#define EXPORT_PAGE 1000
-
 /* "speakers" or "speaker" → "speaker". */
 static const char *
 kind_from_option (const char *option)
@@ -231,8 +229,6 @@ cmd_import (Ctl   *ctl,
   return EXIT_SUCCESS;
 }
 
-/* Orders are read a page at a time: a district's years of orders need
- * not be in memory at once. */
 static gboolean
 write_orders (Ctl                 *ctl,
               const WdOrderFilter *filter,
@@ -241,38 +237,20 @@ write_orders (Ctl                 *ctl,
               GString             *out,
               GError             **error)
 {
-  g_autoptr(WdNameCache) names = wd_name_cache_new (ctl->store);
-  g_autoptr(JsonArray) all = json_array_new ();
-  g_autofree char *after = NULL;
-  GTimeZone *tz = wd_store_get_time_zone (ctl->store);
+  g_autoptr(GArray) keys = NULL;
+  g_autoptr(JsonArray) orders = NULL;
+  g_autofree char *text = NULL;
 
   if (!ical)
-    wd_export_csv_header (out, "order");
-  do
     {
-      g_autofree char *next = NULL;
-      g_autoptr(JsonArray) rows = wd_store_list_orders (ctl->store, filter, after, EXPORT_PAGE, &next, error);
-
-      if (rows == NULL)
-        return FALSE;
-      if (ical)
-        for (guint i = 0; i < json_array_get_length (rows); i++)
-          json_array_add_element (all, json_array_dup_element (rows, i));
-      else
-        wd_export_csv_rows (out, "order", rows, names, tz, reader);
-      g_free (after);
-      after = g_steal_pointer (&next);
+      keys = wd_store_order_keys (ctl->store, filter, NULL, error);
+      return keys != NULL && wd_export_csv (out, ctl->store, "order", keys, reader, error);
     }
-  while (after != NULL);
-
-  if (ical)
-    {
-      g_autofree char *district = wd_store_get_setting (ctl->store, "district_name");
-      g_autofree char *name = g_strdup_printf (_("%s volunteer service events"), district ? district : "");
-      g_autofree char *text = wd_export_ical (all, name, tz, reader, ctl_now ());
-
-      g_string_append (out, text);
-    }
+  orders = wd_store_list_orders (ctl->store, filter, NULL, G_MAXINT, NULL, error);
+  if (orders == NULL)
+    return FALSE;
+  text = wd_export_ical (ctl->store, orders, reader, ctl_now ());
+  g_string_append (out, text);
   return TRUE;
 }
 

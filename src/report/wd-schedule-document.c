@@ -183,6 +183,15 @@ add_event (WdScheduleDocument *self,
   wd_table_layout_add_row (self->table, cells);
 }
 
+WdOrderFilter
+wd_schedule_range_filter (const WdScheduleRange *range)
+{
+  WdOrderFilter filter = { .subdistrict_id = range->subdistrict_id, .venue_kind = range->venue_kind,
+                           .from = range->from, .to = range->to, .live = TRUE };
+
+  return filter;
+}
+
 static gboolean
 load_events (WdScheduleDocument     *self,
              WdStore                *store,
@@ -190,8 +199,7 @@ load_events (WdScheduleDocument     *self,
              const WdActor          *reader,
              GError                **error)
 {
-  WdOrderFilter filter = { .subdistrict_id = range->subdistrict_id, .venue_kind = range->venue_kind,
-                           .from = range->from, .to = range->to, .live = TRUE };
+  WdOrderFilter filter = wd_schedule_range_filter (range);
   GTimeZone *tz = wd_store_get_time_zone (store);
   g_autofree char *after = NULL;
   gint64 day = G_MININT64;

@@ -17,6 +17,9 @@ typedef struct
   gboolean    for_notice_board; /* every phone number masked, whoever prints */
 } WdScheduleRange;
 
+/* The orders a schedule of range shows: its live events. */
+WdOrderFilter wd_schedule_range_filter (const WdScheduleRange *range);
+
 #define WD_TYPE_SCHEDULE_DOCUMENT (wd_schedule_document_get_type ())
 
 G_DECLARE_FINAL_TYPE (WdScheduleDocument, wd_schedule_document, WD, SCHEDULE_DOCUMENT, WdPrintDocument)
