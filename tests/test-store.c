@@ -308,6 +308,58 @@ test_callback_sample (void)
   g_assert_cmpuint (in_sample, <, 460);
 }
 
+/* Another process ends its session with the store: it may checkpoint and
+ * delete the WAL only when it is the last one with the file open. */
+static void
+close_from_another_process (void)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (g_getenv ("WD_TEST_STORE"), &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "SELECT count (*) FROM orders", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* Opening a second connection in the same process (the server's
+ * snapshot worker, the app's sync engine) must not drop the first one's
+ * locks: if it did, another process closing the file would think itself
+ * the last user, delete the WAL, and every later commit of the first
+ * connection would go to a file nobody else can see. */
+static void
+test_second_connection_keeps_locks (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *wal = NULL;
+  g_autoptr(WdStore) first = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_test_subprocess ())
+    {
+      close_from_another_process ();
+      return;
+    }
+
+  dir = g_dir_make_tmp ("wudan-test-XXXXXX", NULL);
+  path = g_build_filename (dir, "locks.db", NULL);
+  wal = g_strconcat (path, "-wal", NULL);
+  first = wd_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (wd_store_set_setting (first, "probe", "1", &error));
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+
+  g_object_unref (wd_store_open (path, &error));
+  g_assert_no_error (error);
+
+  g_setenv ("WD_TEST_STORE", path, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+
+  g_clear_object (&first);
+  wd_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -322,6 +374,7 @@ main (int    argc,
   FIXTURE ("/store/speaker-and-project-views", test_speaker_and_project_views);
   FIXTURE ("/store/keys-and-rows", test_keys_and_rows);
   g_test_add_func ("/store/callback-sample", test_callback_sample);
+  g_test_add_func ("/store/second-connection-keeps-locks", test_second_connection_keeps_locks);
 
   return g_test_run ();
 }

@@ -87,8 +87,9 @@ wd_fixture_setup (WdFixture     *fx,
                     "{\"fund_id\":\"fund-a\",\"amount_cents\":1000000,\"reference\":\"拨款\"}");
 }
 
-static void
-remove_tree (const char *path)
+/* Removes a test's folder of files (no subfolders). */
+void
+wd_test_remove_tree (const char *path)
 {
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
   const char *name;
@@ -107,7 +108,7 @@ wd_fixture_teardown (WdFixture     *fx,
                      gconstpointer  data)
 {
   g_clear_object (&fx->store);
-  remove_tree (fx->dir);
+  wd_test_remove_tree (fx->dir);
   g_free (fx->dir);
   wd_actor_free (fx->admin);
   wd_actor_free (fx->centre);

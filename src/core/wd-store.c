@@ -314,15 +314,18 @@ wd_store_open (const char  *path,
 
   /* The store holds residents' phone numbers and, when syncing, a session
    * token: only its owner may read it. SQLite gives the -wal and -shm
-   * files the same mode as the database. */
+   * files the same mode as the database. A file that exists is changed by
+   * its name, never opened here: closing any descriptor of a database
+   * drops every POSIX lock this process holds on it, and with them the
+   * locks of the connections already open (the server's, while a worker
+   * opens its own), which lets another process reset the WAL under them. */
   {
-    int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    int fd = g_open (path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 
     if (fd >= 0)
-      {
-        fchmod (fd, 0600);
-        close (fd);
-      }
+      close (fd);
+    else
+      g_chmod (path, 0600);
   }
 
   if (sqlite3_open_v2 (path, &self->db,
