@@ -3,6 +3,7 @@
  * duplicate and gap pushes, and crashes between apply and answer. */
 #include "config.h"
 
+#include <unistd.h>
 #include <sqlite3.h>
 #include <glib/gstdio.h>
 
@@ -66,14 +67,14 @@ result_of (WdTestReply *reply,
 }
 
 static gint64
-db_count (WdTestServer *server,
-          const char   *sql)
+count_in (const char *path,
+          const char *sql)
 {
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
   gint64 n = -1;
 
-  g_assert_cmpint (sqlite3_open_v2 (server->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
   sqlite3_busy_timeout (db, 5000);
   g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
   if (sqlite3_step (stmt) == SQLITE_ROW)
@@ -81,6 +82,13 @@ db_count (WdTestServer *server,
   sqlite3_finalize (stmt);
   sqlite3_close (db);
   return n;
+}
+
+static gint64
+db_count (WdTestServer *server,
+          const char   *sql)
+{
+  return count_in (server->db, sql);
 }
 
 static void
@@ -336,6 +344,132 @@ test_team_scope (void)
       g_assert_false (g_str_equal (json_object_get_string_member (change, "entity"), "callback"));
     }
   g_assert_cmpuint (own, >, 0);
+}
+
+/* Fetches a snapshot and keeps it in a file; returns its path. */
+static char *
+fetch_snapshot (WdTestServer *server,
+                const char   *token,
+                const char   *client_id,
+                WdTestReply **reply_out)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/snapshot?client_id=%s", client_id);
+  g_autoptr(WdTestReply) reply = wd_test_request (server, "GET", path, token, NULL);
+  g_autoptr(GError) error = NULL;
+  char *file = NULL;
+  int fd;
+
+  g_assert_cmpuint (reply->status, ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_content_type (reply->headers, NULL), ==, "application/vnd.sqlite3");
+  fd = g_file_open_tmp ("wudan-test-snapshot-XXXXXX.db", &file, &error);
+  g_assert_no_error (error);
+  close (fd);
+  g_file_set_contents (file, g_bytes_get_data (reply->bytes, NULL), (gssize) g_bytes_get_size (reply->bytes), &error);
+  g_assert_no_error (error);
+  if (reply_out != NULL)
+    *reply_out = g_steal_pointer (&reply);
+  return file;
+}
+
+/* A first sync's snapshot holds what a pull from zero would: the office's
+ * own orders and what hangs on them, speakers' phones masked, no funds,
+ * no rewards, none of the server's own tables; the centre's holds it all. */
+static void
+test_snapshot (void)
+{
+  g_autofree char *office = wd_test_login (&shared, "office");
+  g_autofree char *centre = wd_test_login (&shared, "centre");
+  g_autofree char *team = wd_test_login (&shared, "team");
+  g_autoptr(WdTestReply) reply = NULL;
+  g_autofree char *mine = fetch_snapshot (&shared, office, "snap-office", &reply);
+  g_autofree char *all = fetch_snapshot (&shared, centre, "snap-centre", NULL);
+  g_autofree char *theirs = fetch_snapshot (&shared, team, "snap-team", NULL);
+  gint64 cursor = g_ascii_strtoll (soup_message_headers_get_one (reply->headers, "Wudan-Cursor"), NULL, 10);
+
+  g_assert_cmpint (cursor, ==, db_count (&shared, "SELECT max (seq) FROM changes"));
+  g_assert_cmpint (count_in (mine, "SELECT value FROM snapshot WHERE key = 'cursor'"), ==, cursor);
+  g_assert_cmpint (count_in (mine, "SELECT value FROM snapshot WHERE key = 'protocol'"), ==, 1);
+  /* On loopback nothing is worth compressing. */
+  g_assert_null (soup_message_headers_get_one (reply->headers, "Content-Encoding"));
+
+  g_assert_cmpint (count_in (mine, "SELECT count (*) FROM orders"), ==,
+                   db_count (&shared, "SELECT count (*) FROM orders WHERE subdistrict_id = 'qianfoshan'"));
+  g_assert_cmpint (count_in (mine, "SELECT count (*) FROM orders"), >, 10);
+  g_assert_cmpint (count_in (mine, "SELECT count (*) FROM history"
+                                   " WHERE entity_id NOT IN (SELECT id FROM orders)"), ==, 0);
+  g_assert_cmpint (count_in (mine, "SELECT count (*) FROM ratings WHERE order_id NOT IN (SELECT id FROM orders)"),
+                   ==, 0);
+  g_assert_cmpint (count_in (mine, "SELECT count (*) FROM speakers"), ==,
+                   db_count (&shared, "SELECT count (*) FROM speakers"));
+  g_assert_cmpint (count_in (mine, "SELECT count (*) FROM speakers WHERE phone NOT LIKE '%****%'"), ==, 0);
+  g_assert_cmpint (count_in (mine, "SELECT (SELECT count (*) FROM funds) + (SELECT count (*) FROM fund_ledger)"
+                                   " + (SELECT count (*) FROM reward_periods)"), ==, 0);
+  g_assert_cmpint (count_in (mine, "SELECT count (*) FROM meta WHERE key NOT IN ('district_name', 'accept_hours',"
+                                   " 'callback_rate_percent', 'reward_rules', 'time_zone')"), ==, 0);
+  g_assert_cmpint (count_in (mine, "SELECT count (*) FROM sqlite_schema"
+                                   " WHERE name IN ('users', 'sessions', 'changes', 'clients', 'op_results')"), ==, 0);
+
+  g_assert_cmpint (count_in (all, "SELECT count (*) FROM orders"), ==, db_count (&shared, "SELECT count (*) FROM orders"));
+  g_assert_cmpint (count_in (all, "SELECT count (*) FROM history"), ==,
+                   db_count (&shared, "SELECT count (*) FROM history"));
+  g_assert_cmpint (count_in (all, "SELECT count (*) FROM speakers WHERE phone LIKE '%****%'"), ==, 0);
+  g_assert_cmpint (count_in (all, "SELECT count (*) FROM funds"), >, 0);
+
+  g_assert_cmpint (count_in (theirs, "SELECT count (*) FROM orders"), >, 0);
+  g_assert_cmpint (count_in (theirs, "SELECT count (*) FROM orders WHERE assignee_id IS NOT 'team-02'"), ==, 0);
+  g_assert_cmpint (count_in (theirs, "SELECT count (*) FROM callbacks"), ==, 0);
+
+  g_unlink (mine);
+  g_unlink (all);
+  g_unlink (theirs);
+}
+
+static void
+test_snapshot_refusals (void)
+{
+  g_autofree char *office = wd_test_login (&shared, "office");
+  g_autofree char *centre = wd_test_login (&shared, "centre");
+  g_autoptr(WdTestReply) anonymous = wd_test_request (&shared, "GET", "/api/v1/snapshot?client_id=s1", NULL, NULL);
+  g_autoptr(WdTestReply) no_client = wd_test_request (&shared, "GET", "/api/v1/snapshot", office, NULL);
+  g_autoptr(WdTestReply) posted = wd_test_request (&shared, "POST", "/api/v1/snapshot?client_id=s1", office, "{}");
+  g_autoptr(WdTestReply) old = wd_test_request_raw (&shared, "GET", "/api/v1/snapshot?client_id=s1", office,
+                                                    NULL, 0, "99");
+  g_autoptr(WdTestReply) taken = NULL;
+  g_autofree char *first = fetch_snapshot (&shared, office, "snap-owned", NULL);
+
+  g_assert_cmpuint (anonymous->status, ==, 401);
+  g_assert_cmpuint (no_client->status, ==, 400);
+  g_assert_cmpstr (wd_test_reply_code (no_client), ==, "invalid-argument");
+  g_assert_cmpuint (posted->status, ==, 405);
+  g_assert_cmpuint (old->status, ==, 400);
+  /* Another account's install id: refused, as by pull. */
+  taken = wd_test_request (&shared, "GET", "/api/v1/snapshot?client_id=snap-owned", centre, NULL);
+  g_assert_cmpuint (taken->status, ==, 409);
+  g_assert_cmpstr (wd_test_reply_code (taken), ==, "seq-reused");
+  g_unlink (first);
+}
+
+/* --compress always: what goes out is gzip, and still the same database. */
+static void
+test_snapshot_compressed (void)
+{
+  static const char * const args[] = { "--compress", "always", NULL };
+  WdTestServer gz;
+  g_autofree char *token = NULL;
+  g_autofree char *file = NULL;
+  g_autoptr(WdTestReply) reply = NULL;
+  g_autoptr(WdTestReply) page = NULL;
+
+  wd_test_server_start (&gz, NULL, args);
+  token = wd_test_login (&gz, "centre");
+  file = fetch_snapshot (&gz, token, "gz-1", &reply);
+  g_assert_cmpstr (soup_message_headers_get_one (reply->headers, "Content-Encoding"), ==, "gzip");
+  g_assert_cmpint (count_in (file, "SELECT count (*) FROM orders"), ==, db_count (&gz, "SELECT count (*) FROM orders"));
+  page = wd_test_request (&gz, "GET", "/api/v1/pull?client_id=gz-1&since=0&limit=100", token, NULL);
+  g_assert_cmpuint (page->status, ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_one (page->headers, "Content-Encoding"), ==, "gzip");
+  g_unlink (file);
+  wd_test_server_stop (&gz);
 }
 
 static void
@@ -933,6 +1067,9 @@ main (int    argc,
   g_test_add_func ("/server/body-limit", test_body_limit);
   g_test_add_func ("/server/duplicate-and-gap", test_duplicate_and_gap);
   g_test_add_func ("/server/pull-paging", test_pull_paging);
+  g_test_add_func ("/server/snapshot", test_snapshot);
+  g_test_add_func ("/server/snapshot-refusals", test_snapshot_refusals);
+  g_test_add_func ("/server/snapshot-compressed", test_snapshot_compressed);
   g_test_add_func ("/server/read-endpoints", test_read_endpoints);
   g_test_add_func ("/server/no-secrets-in-log", test_no_secrets_in_log);
   g_test_add_func ("/server/crash-after-commit", test_crash_after_commit);

@@ -83,6 +83,21 @@ apply (Client     *client,
   return result;
 }
 
+/* Adds every row a statement gives to a checksum, column by column. */
+static void
+checksum_rows (GChecksum    *sum,
+               sqlite3_stmt *stmt)
+{
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    for (int c = 0; c < sqlite3_column_count (stmt); c++)
+      {
+        const char *text = (const char *) sqlite3_column_text (stmt, c);
+
+        g_checksum_update (sum, (const guchar *) (text ? text : "-"), -1);
+        g_checksum_update (sum, (const guchar *) "|", 1);
+      }
+}
+
 /* A digest of the orders (and what hangs on them) a store holds,
  * optionally only one sub-district's. */
 static char *
@@ -100,14 +115,7 @@ orders_digest (sqlite3    *db,
   g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
   if (subdistrict != NULL)
     sqlite3_bind_text (stmt, 1, subdistrict, -1, SQLITE_TRANSIENT);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    for (int c = 0; c < sqlite3_column_count (stmt); c++)
-      {
-        const char *text = (const char *) sqlite3_column_text (stmt, c);
-
-        g_checksum_update (sum, (const guchar *) (text ? text : "-"), -1);
-        g_checksum_update (sum, (const guchar *) "|", 1);
-      }
+  checksum_rows (sum, stmt);
   sqlite3_finalize (stmt);
   return g_strdup (g_checksum_get_string (sum));
 }
@@ -500,6 +508,7 @@ typedef enum
   FAULT_CUT_RESPONSE,
   FAULT_DELAY,
   FAULT_DUPLICATE,
+  FAULT_NO_SNAPSHOT,   /* answer 404 to snapshot requests, as an older server does */
 } Fault;
 
 typedef struct
@@ -514,6 +523,7 @@ typedef struct
   gint             copied;       /* request bytes sent twice so far */
   gint             shadows;      /* shadow connections still open */
   gint             links;        /* client connections still open */
+  gint             refused;      /* snapshot requests answered 404 */
   GCancellable    *stop;
   GThread         *acceptor;
 } Proxy;
@@ -594,6 +604,17 @@ forward (gpointer data)
               break;
             }
           fault = (Fault) g_atomic_int_get (&link->proxy->fault);
+          if (fault == FAULT_NO_SNAPSHOT && side == 0 && n > 20 && strncmp (buffer, "GET /api/v1/snapshot", 20) == 0)
+            {
+              static const char not_found[] =
+                "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+                "Connection: close\r\n\r\n{}";
+
+              write_all (fds[0], not_found, sizeof not_found - 1);
+              g_atomic_int_inc (&link->proxy->refused);
+              open = FALSE;
+              break;
+            }
           if (fault == FAULT_DELAY)
             g_usleep (150000);
           if (fault == cut && passed[side] + n > g_atomic_int_get (&link->proxy->budget))
@@ -868,6 +889,251 @@ test_duplicated_requests (void)
   proxy_stop (&proxy);
 }
 
+/* A digest of everything a client holds of the server's: every synced
+ * table, row by row, and the shared settings. */
+static char *
+mirror_digest (WdStore *store)
+{
+  static const char * const tables[] = {
+    "subdistricts", "topics", "teams", "speakers", "speaker_topics", "projects", "project_venue_kinds",
+    "orders", "ratings", "callbacks", "history", "funds", "fund_ledger", "reward_periods", "reward_lines",
+    "reward_orders",
+  };
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  sqlite3 *db = wd_store_get_db (store);
+
+  for (guint t = 0; t <= G_N_ELEMENTS (tables); t++)
+    {
+      g_autofree char *sql = t < G_N_ELEMENTS (tables)
+        ? g_strdup_printf ("SELECT * FROM %s ORDER BY 1, 2", tables[t])
+        : g_strdup ("SELECT key, value FROM meta WHERE key IN ('district_name', 'accept_hours',"
+                    " 'callback_rate_percent', 'reward_rules', 'time_zone') ORDER BY 1");
+      sqlite3_stmt *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+      checksum_rows (sum, stmt);
+      sqlite3_finalize (stmt);
+    }
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+static int
+compare_ids (gconstpointer a,
+             gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The ids a search finds, sorted. */
+static char *
+search_ids (WdStore    *store,
+            const char *query)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) hits = wd_store_search (store, query, WD_SEARCH_ALL, 200, &error);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < hits->len; i++)
+    g_ptr_array_add (ids, ((WdSearchHit *) hits->pdata[i])->id);
+  /* Hits that rank alike may come in either order. */
+  g_ptr_array_sort (ids, compare_ids);
+  g_ptr_array_add (ids, NULL);
+  return g_strjoinv (" ", (char **) ids->pdata);
+}
+
+/* A first sync from a snapshot leaves the same copy as one filled from
+ * the change log (which an older server, here the proxy answering 404,
+ * still serves), down to the search index, and both go on alike. */
+static void
+test_snapshot_or_pages (void)
+{
+  static const char * const queries[] = { "党史", "社区", "王", "讲座" };
+  Proxy proxy;
+  Client by_snapshot, by_pages, centre;
+  g_autofree char *through = NULL;
+  g_autofree char *a = NULL, *b = NULL;
+  g_autofree char *json = order_json ("after-snapshot", "qianfoshan", 9, 10);
+
+  proxy_start (&proxy, server.base);
+  through = g_strdup_printf ("http://127.0.0.1:%u", proxy.port);
+  client_open (&by_snapshot, "by-snapshot", "office");
+  client_open (&by_pages, "by-pages", "office");
+  g_assert_true (wd_sync_store_set (by_pages.store, "sync_server", through, NULL));
+
+  set_fault (&proxy, FAULT_NO_SNAPSHOT, 0);
+  client_sync (&by_snapshot);
+  client_sync (&by_pages);
+  g_assert_cmpint (g_atomic_int_get (&proxy.refused), ==, 1);
+
+  a = mirror_digest (by_snapshot.store);
+  b = mirror_digest (by_pages.store);
+  g_assert_cmpstr (a, ==, b);
+  g_assert_cmpint (wd_sync_store_get_int (by_snapshot.store, "sync_cursor"), ==,
+                   wd_sync_store_get_int (by_pages.store, "sync_cursor"));
+  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+    {
+      g_autofree char *from_snapshot = search_ids (by_snapshot.store, queries[q]);
+      g_autofree char *from_pages = search_ids (by_pages.store, queries[q]);
+
+      g_assert_cmpstr (from_snapshot, ==, from_pages);
+      g_assert_cmpuint (strlen (from_snapshot), >, 0);
+    }
+
+  /* Later changes come to both as pages. */
+  client_open (&centre, "after-snapshot", "centre");
+  client_sync (&centre);
+  json_object_unref (apply (&centre, "order.create", json));
+  client_sync (&centre);
+  client_sync (&by_snapshot);
+  client_sync (&by_pages);
+  g_clear_pointer (&a, g_free);
+  g_clear_pointer (&b, g_free);
+  a = mirror_digest (by_snapshot.store);
+  b = mirror_digest (by_pages.store);
+  g_assert_cmpstr (a, ==, b);
+  g_assert_nonnull (wd_store_get (by_snapshot.store, "order", "after-snapshot", NULL));
+  set_fault (&proxy, FAULT_NONE, 0);
+
+  client_close (&centre);
+  client_close (&by_snapshot);
+  client_close (&by_pages);
+  proxy_stop (&proxy);
+}
+
+static void
+write_bytes (const char *path,
+             const void *data,
+             gsize       length)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, data, (gssize) length, &error);
+  g_assert_no_error (error);
+}
+
+static void
+alter_snapshot (const char *path,
+                const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* Applying a bad snapshot is refused with a message and changes nothing:
+ * the copy, the queued work and the file all stay as they were. */
+static void
+expect_refused (Client     *office,
+                const char *path,
+                const char *digest)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *now = NULL;
+
+  g_assert_false (wd_sync_store_apply_snapshot (office->store, path, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "snapshot"));
+  now = mirror_digest (office->store);
+  g_assert_cmpstr (now, ==, digest);
+  g_assert_cmpuint (wd_sync_store_count_pending (office->store), ==, 1);
+  g_assert_cmpint (sqlite3_exec (wd_store_get_db (office->store), "PRAGMA integrity_check", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+}
+
+static void
+test_bad_snapshot (void)
+{
+  Client office;
+  g_autofree char *token = NULL;
+  g_autofree char *client_id = NULL;
+  g_autofree char *request = NULL;
+  g_autoptr(WdTestReply) reply = NULL;
+  g_autofree char *valid = NULL, *bad = NULL, *digest = NULL;
+  g_autofree char *json = order_json ("queued-before-snapshot", "qianfoshan", 8, 15);
+  const guint8 *bytes;
+  gsize length;
+  guint32 seed = g_test_rand_int ();
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  guint applied = 0;
+
+  client_open (&office, "bad-snapshot", "office");
+  client_sync (&office);
+  json_object_unref (apply (&office, "order.create", json));
+  digest = mirror_digest (office.store);
+
+  token = wd_test_login (&server, "office");
+  client_id = wd_sync_store_get (office.store, "sync_client_id");
+  request = g_strdup_printf ("/api/v1/snapshot?client_id=%s", client_id);
+  reply = wd_test_request (&server, "GET", request, token, NULL);
+  g_assert_cmpuint (reply->status, ==, 200);
+  bytes = g_bytes_get_data (reply->bytes, &length);
+  valid = g_build_filename (client_dir, "valid-snapshot.db", NULL);
+  bad = g_build_filename (client_dir, "bad-snapshot.db", NULL);
+  write_bytes (valid, bytes, length);
+
+  write_bytes (bad, "not a database at all", 21);
+  expect_refused (&office, bad, digest);
+  write_bytes (bad, bytes, length / 2);
+  expect_refused (&office, bad, digest);
+  write_bytes (bad, bytes, length);
+  alter_snapshot (bad, "CREATE TRIGGER sneaky AFTER INSERT ON orders BEGIN DELETE FROM topics; END");
+  expect_refused (&office, bad, digest);
+  write_bytes (bad, bytes, length);
+  alter_snapshot (bad, "UPDATE snapshot SET value = 99 WHERE key = 'protocol'");
+  expect_refused (&office, bad, digest);
+  write_bytes (bad, bytes, length);
+  alter_snapshot (bad, "DROP TABLE snapshot");
+  expect_refused (&office, bad, digest);
+  write_bytes (bad, bytes, length);
+  alter_snapshot (bad, "INSERT INTO orders SELECT * FROM orders LIMIT 1");
+  expect_refused (&office, bad, digest);
+
+  /* Bytes flipped anywhere: refused, or (a flip in a cell) taken as data;
+   * never a crash or a broken store, and a refusal changes nothing. */
+  g_test_message ("snapshot fuzz seed %u", seed);
+  for (int round = 0; round < 60; round++)
+    {
+      g_autofree guint8 *copy = g_memdup2 (bytes, length);
+      g_autoptr(GError) error = NULL;
+      int flips = g_rand_int_range (rand, 1, 9);
+
+      for (int f = 0; f < flips; f++)
+        copy[g_rand_int_range (rand, 0, (gint32) length)] ^= (guint8) g_rand_int_range (rand, 1, 256);
+      write_bytes (bad, copy, length);
+      if (wd_sync_store_apply_snapshot (office.store, bad, &error))
+        {
+          applied++;
+          g_assert_true (wd_sync_store_apply_snapshot (office.store, valid, &error));
+          g_assert_no_error (error);
+        }
+      else
+        {
+          g_autofree char *now = mirror_digest (office.store);
+
+          g_assert_cmpstr (now, ==, digest);
+        }
+      g_assert_cmpuint (wd_sync_store_count_pending (office.store), ==, 1);
+    }
+  g_test_message ("%u of 60 damaged snapshots were still databases", applied);
+
+  /* The good one applies, and the queued order is still there on top. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (wd_sync_store_apply_snapshot (office.store, valid, &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (wd_store_get (office.store, "order", "queued-before-snapshot", NULL));
+    g_assert_cmpuint (wd_sync_store_count_pending (office.store), ==, 1);
+  }
+
+  g_unlink (valid);
+  g_unlink (bad);
+  client_close (&office);
+}
+
 /* wudanctl is killed with SIGKILL at a random moment of a sync with a
  * large backlog; syncing again applies everything exactly once. */
 static void
@@ -1090,6 +1356,8 @@ main (int    argc,
   g_test_add_func ("/sync/engine-signs-in-again", test_engine_signs_in_again);
   g_test_add_func ("/sync/faults", test_faults);
   g_test_add_func ("/sync/duplicated-requests", test_duplicated_requests);
+  g_test_add_func ("/sync/snapshot-or-pages", test_snapshot_or_pages);
+  g_test_add_func ("/sync/bad-snapshot", test_bad_snapshot);
   g_test_add_func ("/sync/client-killed", test_client_killed);
   g_test_add_func ("/sync/server-killed", test_server_killed);
 

@@ -206,6 +206,8 @@ wd_test_request_raw (WdTestServer *server,
       return reply;
     }
   reply->status = soup_message_get_status (msg);
+  reply->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+  reply->bytes = g_bytes_ref (bytes);
   data = g_bytes_get_data (bytes, &size);
   reply->text = g_strndup (data ? data : "", size);
   reply->body = wd_json_parse (reply->text, -1, NULL);
@@ -242,6 +244,8 @@ wd_test_reply_free (WdTestReply *reply)
   if (reply == NULL)
     return;
   g_clear_pointer (&reply->body, json_node_unref);
+  g_clear_pointer (&reply->bytes, g_bytes_unref);
+  g_clear_pointer (&reply->headers, soup_message_headers_unref);
   g_free (reply->text);
   g_free (reply);
 }

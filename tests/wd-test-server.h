@@ -21,9 +21,11 @@ typedef struct
 
 typedef struct
 {
-  guint       status;
-  JsonNode   *body;
-  char       *text;
+  guint               status;
+  JsonNode           *body;
+  char               *text;
+  GBytes             *bytes;      /* the body as it came, decoded */
+  SoupMessageHeaders *headers;
 } WdTestReply;
 
 void         wd_test_server_start       (WdTestServer   *server,

@@ -121,8 +121,10 @@ refresh (WdStore            *store,
     wd_stmt_bind_text (rows, 1, id);
   n_columns = sqlite3_column_count (rows);
 
-  g_string_append_printf (upsert_sql, "INSERT OR REPLACE INTO %s (rowid, %s) VALUES (?",
-                          index->fts, index->columns);
+  /* After the DELETE of a whole rebuild nothing can conflict, and FTS5
+   * skips looking each row up first. */
+  g_string_append_printf (upsert_sql, "%s INTO %s (rowid, %s) VALUES (?",
+                          condition == NULL ? "INSERT" : "INSERT OR REPLACE", index->fts, index->columns);
   for (int i = 1; i < n_columns; i++)
     g_string_append (upsert_sql, ", ?");
   g_string_append (upsert_sql, ")");

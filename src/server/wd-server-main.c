@@ -230,6 +230,8 @@ cmd_serve (int    argc,
   gboolean demo = FALSE;
   int max_body = WD_SERVER_DEFAULT_MAX_BODY;
   int session_minutes = 12 * 60;
+  g_autofree char *compress_text = NULL;
+  WdCompress compress = WD_COMPRESS_AUTO;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The database file"), N_("PATH") },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, N_("Address and port (default 127.0.0.1:8080)"), N_("ADDR:PORT") },
@@ -238,6 +240,8 @@ cmd_serve (int    argc,
     { "demo", 0, 0, G_OPTION_ARG_NONE, &demo, N_("On an empty database, load the demo district and accounts"), NULL },
     { "max-body", 0, 0, G_OPTION_ARG_INT, &max_body, N_("Largest request body in bytes"), N_("BYTES") },
     { "session-minutes", 0, 0, G_OPTION_ARG_INT, &session_minutes, N_("How long a sign-in lasts"), N_("MINUTES") },
+    { "compress", 0, 0, G_OPTION_ARG_STRING, &compress_text,
+      N_("gzip answers: auto (not to clients on this machine), always or never"), N_("WHEN") },
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(GOptionContext) context = context_for ("", _("Serve the Wudan API"), entries);
@@ -259,6 +263,8 @@ cmd_serve (int    argc,
     return usage (context, _("--tls-cert and --tls-key go together"));
   if (max_body < 1024 || session_minutes < 1)
     return usage (context, _("--max-body must be at least 1024 and --session-minutes at least 1"));
+  if (compress_text != NULL && !wd_compress_from_string (compress_text, &compress))
+    return usage (context, _("--compress is auto, always or never"));
 
   if (!wd_accounts_init_crypto (&error))
     return fail (error);
@@ -277,6 +283,7 @@ cmd_serve (int    argc,
   wd_accounts_set_session_seconds (accounts, (gint64) session_minutes * 60);
   server = wd_server_new (store, accounts, certificate);
   wd_server_set_max_body (server, (gsize) max_body);
+  wd_server_set_compress (server, compress);
   if (!wd_server_listen (server, listen ? listen : "127.0.0.1:8080", &error))
     return fail (error);
 

@@ -202,6 +202,18 @@ wd_user_free (WdUser *user)
   g_free (user);
 }
 
+WdUser *
+wd_user_copy (const WdUser *user)
+{
+  WdUser *copy = g_memdup2 (user, sizeof *user);
+
+  copy->name = g_strdup (user->name);
+  copy->subdistrict_id = g_strdup (user->subdistrict_id);
+  copy->assignee_id = g_strdup (user->assignee_id);
+  copy->password_hash = g_strdup (user->password_hash);
+  return copy;
+}
+
 WdActor *
 wd_user_to_actor (const WdUser *user)
 {
@@ -738,6 +750,55 @@ wd_server_store_append_extras (WdStore    *store,
       g_string_append (out, ",\"orders\":");
       append_rows (store, "SELECT * FROM reward_orders WHERE period_id = ?", key, out);
     }
+}
+
+guint
+wd_server_store_n_synced_tables (void)
+{
+  return G_N_ELEMENTS (synced_tables);
+}
+
+/* A table's primary key columns, comma-separated. */
+static char *
+primary_key_of (WdStore    *store,
+                const char *table)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store,
+      "SELECT group_concat (name, ', ') FROM (SELECT name FROM pragma_table_info (?) WHERE pk > 0 ORDER BY pk)",
+      NULL);
+
+  if (stmt == NULL)
+    return g_strdup ("rowid");
+  wd_stmt_bind_text (stmt, 1, table);
+  if (sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_type (stmt, 0) == SQLITE_NULL)
+    return g_strdup ("rowid");
+  return wd_stmt_dup_text (stmt, 0);
+}
+
+/* The rows of the i-th synced table that belong to its entity, in the
+ * order of its primary key (a client writes them into its key's index
+ * one after the other, never in the middle), as a statement to step
+ * through; entity is set to the entity's name. */
+sqlite3_stmt *
+wd_server_store_scan_synced_table (WdStore     *store,
+                                   guint        i,
+                                   const char **table,
+                                   const char **entity,
+                                   GError     **error)
+{
+  g_autofree char *when = NULL;
+  g_autofree char *order = NULL;
+  g_autofree char *sql = NULL;
+
+  g_return_val_if_fail (i < G_N_ELEMENTS (synced_tables), NULL);
+
+  when = condition_on (synced_tables[i].when, synced_tables[i].table);
+  order = primary_key_of (store, synced_tables[i].table);
+  sql = g_strdup_printf ("SELECT * FROM main.%s%s%s ORDER BY %s", synced_tables[i].table,
+                         when ? " WHERE " : "", when ? when : "", order);
+  *table = synced_tables[i].table;
+  *entity = synced_tables[i].entity;
+  return wd_store_prepare (store, sql, error);
 }
 
 /* Who an order belongs to: its sub-district and its assignee. */

@@ -24,11 +24,19 @@ typedef struct
 } WdUser;
 
 void        wd_user_free                   (WdUser      *user);
+WdUser     *wd_user_copy                   (const WdUser *user);
 WdActor    *wd_user_to_actor               (const WdUser *user);
 JsonObject *wd_user_to_json                (const WdUser *user);
 char       *wd_user_scope                  (const WdUser *user);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WdUser, wd_user_free)
+
+guint         wd_server_store_n_synced_tables   (void);
+sqlite3_stmt *wd_server_store_scan_synced_table (WdStore     *store,
+                                                 guint        i,
+                                                 const char **table,
+                                                 const char **entity,
+                                                 GError     **error);
 
 gboolean    wd_server_store_prepare        (WdStore     *store,
                                             GError     **error);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
 #include "wd-error.h"
@@ -29,6 +30,7 @@ struct _WdServer
   WdSyncService   *sync;
   SoupServer      *soup;
   gsize            max_body;
+  WdCompress       compress;
   guint            in_flight;
   gboolean         draining;
 };
@@ -44,7 +46,47 @@ now_seconds (void)
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
-/* Bodies of a kilobyte or more go out gzipped when the client takes it;
+gboolean
+wd_compress_from_string (const char *text,
+                         WdCompress *compress)
+{
+  static const char * const names[] = { "auto", "always", "never" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_strcmp0 (text, names[i]) == 0)
+      {
+        *compress = (WdCompress) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* Compression trades the server's time for the network's: worth it on a
+ * line to a sub-district office, a loss to a client on this machine,
+ * where a first sync's snapshot would spend seconds in zlib to save
+ * nothing. Decided once per request, from its headers and its peer. */
+static void
+decide_gzip (WdServer          *self,
+             SoupServerMessage *msg)
+{
+  GSocketAddress *peer = soup_server_message_get_remote_address (msg);
+  gboolean local = G_IS_INET_SOCKET_ADDRESS (peer)
+                   && g_inet_address_get_is_loopback (
+                        g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (peer)));
+  gboolean gzip = self->compress == WD_COMPRESS_ALWAYS || (self->compress == WD_COMPRESS_AUTO && !local);
+
+  if (gzip && soup_message_headers_header_contains (soup_server_message_get_request_headers (msg),
+                                                    "Accept-Encoding", "gzip"))
+    g_object_set_data (G_OBJECT (msg), "wd-gzip", GINT_TO_POINTER (TRUE));
+}
+
+static gboolean
+wants_gzip (SoupServerMessage *msg)
+{
+  return g_object_get_data (G_OBJECT (msg), "wd-gzip") != NULL;
+}
+
+/* Bodies of a kilobyte or more go out gzipped when decide_gzip says so;
  * level 1 keeps most of the saving at a third of the work of level 6. */
 static void
 respond_text (SoupServerMessage *msg,
@@ -52,12 +94,11 @@ respond_text (SoupServerMessage *msg,
               char              *text,
               gsize              length)
 {
-  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
   SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
 
   soup_server_message_set_status (msg, status, NULL);
   soup_message_headers_replace (response, "Cache-Control", "no-store");
-  if (length >= 1024 && soup_message_headers_header_contains (request, "Accept-Encoding", "gzip"))
+  if (length >= 1024 && wants_gzip (msg))
     {
       g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 1);
       g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
@@ -475,6 +516,84 @@ handle_pull (SoupServer        *soup,
   respond_text (msg, SOUP_STATUS_OK, reply, length);
 }
 
+typedef struct
+{
+  WdServer          *server;
+  SoupServerMessage *msg;
+} Snapshot;
+
+static void
+snapshot_made (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  Snapshot *snapshot = data;
+  SoupServerMessage *msg = snapshot->msg;
+  g_autoptr(GError) error = NULL;
+  gint64 cursor = 0;
+  g_autofree char *path = wd_sync_service_snapshot_finish (WD_SYNC_SERVICE (source), result, &cursor, &error);
+  g_autoptr(GMappedFile) file = path ? g_mapped_file_new (path, FALSE, &error) : NULL;
+
+  /* The mapping keeps the pages; the name can go at once. */
+  if (path != NULL)
+    g_unlink (path);
+  if (file == NULL)
+    respond_gerror (msg, error);
+  else
+    {
+      g_autoptr(GBytes) bytes = g_mapped_file_get_bytes (file);
+      SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+      g_autofree char *cursor_text = g_strdup_printf ("%" G_GINT64_FORMAT, cursor);
+
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_message_headers_set_content_type (headers, WD_SYNC_SNAPSHOT_TYPE, NULL);
+      soup_message_headers_replace (headers, "Cache-Control", "no-store");
+      soup_message_headers_replace (headers, WD_SYNC_CURSOR_HEADER, cursor_text);
+      if (wants_gzip (msg))
+        soup_message_headers_replace (headers, "Content-Encoding", "gzip");
+      soup_message_body_append_bytes (soup_server_message_get_response_body (msg), bytes);
+    }
+  soup_server_message_unpause (msg);
+  g_object_unref (snapshot->server);
+  g_object_unref (snapshot->msg);
+  g_free (snapshot);
+}
+
+/* GET /api/v1/snapshot: what a first sync starts from (docs/api.md). */
+static void
+handle_snapshot (SoupServer        *soup,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           data)
+{
+  WdServer *self = data;
+  g_autoptr(WdUser) user = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *client_id;
+  Snapshot *snapshot;
+
+  if (!allow_methods (msg, "GET", NULL) || !check_protocol_header (msg, query))
+    return;
+  user = authenticate (self, msg);
+  if (user == NULL)
+    return;
+  client_id = query ? g_hash_table_lookup (query, "client_id") : NULL;
+  if (client_id == NULL || !wd_validate_id ("client_id", client_id, &error))
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid-argument",
+                     error ? error->message : _("client_id: give this install's client id"));
+      return;
+    }
+
+  snapshot = g_new0 (Snapshot, 1);
+  snapshot->server = g_object_ref (self);
+  snapshot->msg = g_object_ref (msg);
+  soup_server_message_pause (msg);
+  wd_sync_service_snapshot_async (self->sync, user, client_id, wants_gzip (msg), now_seconds (), NULL,
+                                  snapshot_made, snapshot);
+}
+
 static void
 handle_health (SoupServer        *soup,
                SoupServerMessage *msg,
@@ -656,7 +775,8 @@ handle_unknown (SoupServer        *soup,
                  _("There is nothing at this address; see docs/api.md for the API"));
 }
 
-/* Refuses a body over the limit before reading it. */
+/* Refuses a body over the limit before reading it, and decides how the
+ * answer is encoded. */
 static void
 early_check (SoupServer        *soup,
              SoupServerMessage *msg,
@@ -668,6 +788,8 @@ early_check (SoupServer        *soup,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   goffset length = soup_message_headers_get_content_length (headers);
   SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+
+  decide_gzip (self, msg);
 
   if (encoding == SOUP_ENCODING_CHUNKED && g_str_equal (soup_server_message_get_method (msg), "POST"))
     {
@@ -909,6 +1031,7 @@ wd_server_new (WdStore         *store,
     { "/api/v1/session", handle_session },
     { "/api/v1/push", handle_push },
     { "/api/v1/pull", handle_pull },
+    { "/api/v1/snapshot", handle_snapshot },
     { "/api/v1/health", handle_health },
     { "/api/v1/me", handle_me },
     { "/api/v1/projects", handle_projects },
@@ -943,6 +1066,14 @@ wd_server_set_max_body (WdServer *self,
 {
   g_return_if_fail (WD_IS_SERVER (self));
   self->max_body = max_body;
+}
+
+void
+wd_server_set_compress (WdServer   *self,
+                        WdCompress  compress)
+{
+  g_return_if_fail (WD_IS_SERVER (self));
+  self->compress = compress;
 }
 
 /* address is HOST:PORT; port 0 picks a free one (see the printed URI). */

@@ -4,7 +4,10 @@
 
 #include "config.h"
 
+#include <unistd.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <gio/gio.h>
 
 #include "wd-error.h"
 #include "wd-json.h"
@@ -218,8 +221,15 @@ column (sqlite3_stmt *stmt,
   return NULL;
 }
 
+/* The centre sees every row as it is. */
+static gboolean
+sees_everything (const WdUser *user)
+{
+  return user->role == WD_ROLE_ADMIN || user->role == WD_ROLE_CENTRE;
+}
+
 static Visibility
-order_visibility (WdSyncService *self,
+order_visibility (WdStore       *store,
                   const WdUser  *user,
                   const char    *order_id,
                   const char    *subdistrict_id,
@@ -238,14 +248,14 @@ order_visibility (WdSyncService *self,
       if (g_strcmp0 (assignee_id, user->assignee_id) == 0
           && g_strcmp0 (assignee_kind, wd_assignee_kind_to_string (user->assignee_kind)) == 0)
         return SHOWN;
-      return wd_server_store_was_assigned (self->store, order_id, user->assignee_id) ? DROPPED : HIDDEN;
+      return wd_server_store_was_assigned (store, order_id, user->assignee_id) ? DROPPED : HIDDEN;
     }
 }
 
 /* Whether the order a rating, callback or history entry belongs to is
  * seen; those rows are never "dropped", only not sent. */
 static Visibility
-visibility_of_order_id (WdSyncService *self,
+visibility_of_order_id (WdStore       *store,
                         const WdUser  *user,
                         const char    *order_id)
 {
@@ -254,34 +264,34 @@ visibility_of_order_id (WdSyncService *self,
   g_autofree char *assignee = NULL;
 
   if (order_id == NULL
-      || !wd_server_store_order_scope (self->store, order_id, &subdistrict, &kind, &assignee))
+      || !wd_server_store_order_scope (store, order_id, &subdistrict, &kind, &assignee))
     return HIDDEN;
-  return order_visibility (self, user, order_id, subdistrict, kind, assignee) == SHOWN ? SHOWN : HIDDEN;
+  return order_visibility (store, user, order_id, subdistrict, kind, assignee) == SHOWN ? SHOWN : HIDDEN;
 }
 
 /* What of an entity the user may see. Offices see the catalogues and their
  * sub-district's orders; teams the catalogues and the orders dispatched to
  * them; neither sees funds or rewards. */
 static Visibility
-visibility (WdSyncService *self,
+visibility (WdStore       *store,
             const WdUser  *user,
             const char    *entity,
             sqlite3_stmt  *row)
 {
-  if (user->role == WD_ROLE_ADMIN || user->role == WD_ROLE_CENTRE)
+  if (sees_everything (user))
     return SHOWN;
 
   if (g_str_equal (entity, "order"))
-    return order_visibility (self, user, column (row, "id"), column (row, "subdistrict_id"),
+    return order_visibility (store, user, column (row, "id"), column (row, "subdistrict_id"),
                              column (row, "assignee_kind"), column (row, "assignee_id"));
   if (g_str_equal (entity, "rating"))
-    return visibility_of_order_id (self, user, column (row, "order_id"));
+    return visibility_of_order_id (store, user, column (row, "order_id"));
   if (g_str_equal (entity, "callback"))
-    return user->role == WD_ROLE_OFFICE ? visibility_of_order_id (self, user, column (row, "order_id"))
+    return user->role == WD_ROLE_OFFICE ? visibility_of_order_id (store, user, column (row, "order_id"))
                                         : HIDDEN;
   if (g_str_equal (entity, "history"))
     return g_strcmp0 (column (row, "entity"), "order") == 0
-           ? visibility_of_order_id (self, user, column (row, "entity_id"))
+           ? visibility_of_order_id (store, user, column (row, "entity_id"))
            : HIDDEN;
   if (g_str_equal (entity, "fund") || g_str_equal (entity, "fund_ledger")
       || g_str_equal (entity, "reward_period"))
@@ -303,8 +313,7 @@ mask_speaker_phone (const char *name,
 {
   MaskContext *ctx = data;
 
-  if (!g_str_equal (name, "phone")
-      || ctx->user->role == WD_ROLE_ADMIN || ctx->user->role == WD_ROLE_CENTRE
+  if (!g_str_equal (name, "phone") || sees_everything (ctx->user)
       || (ctx->user->assignee_kind == WD_ASSIGNEE_SPEAKER
           && g_strcmp0 (ctx->user->assignee_id, ctx->speaker_id) == 0))
     return NULL;
@@ -355,7 +364,7 @@ append_change (WdSyncService  *self,
     g_autoptr(sqlite3_stmt) row = raw;
     MaskContext mask = { user, key };
 
-    switch (visibility (self, user, entity, row))
+    switch (visibility (self->store, user, entity, row))
       {
       case SHOWN:
         append_change_head (out, seq, entity, key);
@@ -497,4 +506,294 @@ wd_sync_service_pull (WdSyncService        *self,
   g_string_append_c (out, '}');
   *length = out->len;
   return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* A first sync downloads the rows a user may see as one SQLite database
+ * instead of replaying the change log entity by entity: the client copies
+ * it in with a few INSERT … SELECT, then pulls the changes after its
+ * cursor. The database is built on a worker, on a connection of its own,
+ * in one read transaction, so it is one consistent state of the store
+ * and the rest of the server goes on answering meanwhile. */
+
+typedef struct
+{
+  char     *db_path;
+  WdUser   *user;
+  gboolean  compress;
+  gint64    cursor;
+} SnapshotJob;
+
+static void
+snapshot_job_free (SnapshotJob *job)
+{
+  g_free (job->db_path);
+  wd_user_free (job->user);
+  g_free (job);
+}
+
+static gboolean
+copy_row (WdStore       *store,
+          const WdUser  *user,
+          const char    *table,
+          sqlite3_stmt  *row,
+          sqlite3_stmt  *insert,
+          GError       **error)
+{
+  MaskContext mask = { user, column (row, "id") };
+  gboolean speakers = g_str_equal (table, "speakers");
+  gboolean ok;
+
+  for (int c = 0; c < sqlite3_column_count (row); c++)
+    {
+      g_autofree char *masked = NULL;
+
+      if (speakers && sqlite3_column_type (row, c) == SQLITE_TEXT)
+        masked = mask_speaker_phone (sqlite3_column_name (row, c), (const char *) sqlite3_column_text (row, c),
+                                     &mask);
+      if (masked != NULL)
+        sqlite3_bind_text (insert, c + 1, masked, -1, SQLITE_TRANSIENT);
+      else
+        sqlite3_bind_value (insert, c + 1, sqlite3_column_value (row, c));
+    }
+  ok = wd_store_run (store, insert, error);
+  sqlite3_reset (insert);
+  return ok;
+}
+
+/* Copies the rows of the i-th synced table that the user may see, as a
+ * pull would show them. */
+static gboolean
+copy_visible_rows (WdStore       *store,
+                   const WdUser  *user,
+                   guint          i,
+                   GError       **error)
+{
+  const char *table = NULL, *entity = NULL;
+  g_autoptr(sqlite3_stmt) scan = wd_server_store_scan_synced_table (store, i, &table, &entity, error);
+  g_autofree char *create = NULL;
+  g_autoptr(GString) insert_sql = NULL;
+  g_autoptr(sqlite3_stmt) insert = NULL;
+  int rc;
+
+  if (scan == NULL)
+    return FALSE;
+  create = g_strdup_printf ("CREATE TABLE snapshot.%s AS SELECT * FROM main.%s WHERE 0", table, table);
+  if (!wd_store_exec (store, create, error))
+    return FALSE;
+
+  if (sees_everything (user))
+    {
+      g_autofree char *copy = g_strdup_printf ("INSERT INTO snapshot.%s %s", table, sqlite3_sql (scan));
+
+      return wd_store_exec (store, copy, error);
+    }
+
+  insert_sql = g_string_new (NULL);
+  g_string_printf (insert_sql, "INSERT INTO snapshot.%s VALUES (", table);
+  for (int c = 0; c < sqlite3_column_count (scan); c++)
+    g_string_append (insert_sql, c == 0 ? "?" : ", ?");
+  g_string_append_c (insert_sql, ')');
+  insert = wd_store_prepare (store, insert_sql->str, error);
+  if (insert == NULL)
+    return FALSE;
+
+  while ((rc = sqlite3_step (scan)) == SQLITE_ROW)
+    if (visibility (store, user, entity, scan) == SHOWN
+        && !copy_row (store, user, table, scan, insert, error))
+      return FALSE;
+  return rc == SQLITE_DONE || wd_store_set_error (store, error);
+}
+
+static gboolean
+write_snapshot_info (WdStore       *store,
+                     const WdUser  *user,
+                     gint64         cursor,
+                     GError       **error)
+{
+  g_autofree char *scope = wd_user_scope (user);
+  g_autofree char *sql = g_strdup_printf (
+      "CREATE TABLE snapshot.snapshot (key TEXT PRIMARY KEY, value);"
+      "INSERT INTO snapshot.snapshot VALUES ('protocol', %d), ('cursor', %" G_GINT64_FORMAT "),"
+      " ('made_at', %" G_GINT64_FORMAT ");",
+      WD_SYNC_PROTOCOL_VERSION, cursor, g_get_real_time () / G_USEC_PER_SEC);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (!wd_store_exec (store, sql, error))
+    return FALSE;
+  stmt = wd_store_prepare (store, "INSERT INTO snapshot.snapshot VALUES ('scope', ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  wd_stmt_bind_text (stmt, 1, scope);
+  return wd_store_run (store, stmt, error);
+}
+
+static gboolean
+fill_snapshot (WdStore       *store,
+               const WdUser  *user,
+               const char    *path,
+               gint64        *cursor,
+               GError       **error)
+{
+  g_autoptr(sqlite3_stmt) attach = wd_store_prepare (store, "ATTACH DATABASE ? AS snapshot", error);
+
+  if (attach == NULL)
+    return FALSE;
+  wd_stmt_bind_text (attach, 1, path);
+  /* A snapshot that is not finished is thrown away: no journal needed. */
+  if (!wd_store_run (store, attach, error)
+      || !wd_store_exec (store, "PRAGMA snapshot.journal_mode = OFF; PRAGMA snapshot.synchronous = OFF", error))
+    return FALSE;
+
+  if (!wd_store_begin_read (store, error))
+    return FALSE;
+  *cursor = wd_server_store_last_change (store);
+  if (!write_snapshot_info (store, user, *cursor, error))
+    goto fail;
+  for (guint i = 0; i < wd_server_store_n_synced_tables (); i++)
+    if (!copy_visible_rows (store, user, i, error))
+      goto fail;
+  return wd_store_commit (store, error);
+
+fail:
+  wd_store_rollback (store);
+  return FALSE;
+}
+
+/* gzip level 1, as for every other answer: most of the saving for a
+ * third of the work of the default level. */
+static char *
+gzip_file (const char  *path,
+           GError     **error)
+{
+  g_autofree char *gz_path = g_strconcat (path, ".gz", NULL);
+  g_autoptr(GFile) source = g_file_new_for_path (path);
+  g_autoptr(GFile) target = g_file_new_for_path (gz_path);
+  g_autoptr(GFileInputStream) input = g_file_read (source, NULL, error);
+  g_autoptr(GFileOutputStream) output = NULL;
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 1);
+  g_autoptr(GOutputStream) gzip = NULL;
+
+  if (input == NULL)
+    return NULL;
+  output = g_file_replace (target, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, error);
+  if (output == NULL)
+    return NULL;
+  gzip = g_converter_output_stream_new (G_OUTPUT_STREAM (output), G_CONVERTER (compressor));
+  if (g_output_stream_splice (gzip, G_INPUT_STREAM (input),
+                              G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                              NULL, error) < 0)
+    {
+      g_unlink (gz_path);
+      return NULL;
+    }
+  return g_steal_pointer (&gz_path);
+}
+
+static void
+snapshot_in_thread (GTask        *task,
+                    gpointer      source,
+                    gpointer      data,
+                    GCancellable *cancellable)
+{
+  SnapshotJob *job = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WdStore) store = wd_store_open (job->db_path, &error);
+  g_autofree char *path = NULL;
+  g_autofree char *gz_path = NULL;
+  gboolean filled;
+  int fd;
+
+  if (store == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  fd = g_file_open_tmp ("wudan-snapshot-XXXXXX.db", &path, &error);
+  if (fd < 0)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  close (fd);
+
+  filled = fill_snapshot (store, job->user, path, &job->cursor, &error);
+  g_clear_object (&store);
+  if (filled && job->compress)
+    gz_path = gzip_file (path, &error);
+  if (!filled || (job->compress && gz_path == NULL))
+    {
+      g_unlink (path);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (gz_path != NULL)
+    {
+      g_unlink (path);
+      g_task_return_pointer (task, g_steal_pointer (&gz_path), g_free);
+    }
+  else
+    g_task_return_pointer (task, g_steal_pointer (&path), g_free);
+}
+
+/* Starts making the snapshot of what user may see for the client
+ * client_id; a client id that belongs to another account is refused
+ * here, as it is by pull. The scope is recorded now, so the pull that
+ * follows the snapshot does not answer "reset". */
+void
+wd_sync_service_snapshot_async (WdSyncService       *self,
+                                const WdUser        *user,
+                                const char          *client_id,
+                                gboolean             compress,
+                                gint64               now,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, data);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *scope = wd_user_scope (user);
+  gboolean foreign = FALSE, scope_changed = FALSE;
+  SnapshotJob *job;
+
+  g_return_if_fail (WD_IS_SYNC_SERVICE (self));
+
+  g_task_set_source_tag (task, wd_sync_service_snapshot_async);
+  wd_server_store_client_last_seq (self->store, client_id, user->id, &foreign);
+  if (foreign)
+    {
+      g_task_return_new_error (task, WD_SYNC_ERROR, WD_SYNC_ERROR_SEQ_REUSED,
+                               _("This client id belongs to another account; sign in on a fresh install"));
+      return;
+    }
+  if (!wd_server_store_note_pull (self->store, client_id, user->id, scope, now, &scope_changed, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  job = g_new0 (SnapshotJob, 1);
+  job->db_path = g_strdup (wd_store_get_path (self->store));
+  job->user = wd_user_copy (user);
+  job->compress = compress;
+  g_task_set_task_data (task, job, (GDestroyNotify) snapshot_job_free);
+  g_task_run_in_thread (task, snapshot_in_thread);
+}
+
+/* Returns the snapshot's file, which the caller sends and deletes;
+ * cursor is the change it is up to date with. */
+char *
+wd_sync_service_snapshot_finish (WdSyncService  *self,
+                                 GAsyncResult   *result,
+                                 gint64         *cursor,
+                                 GError        **error)
+{
+  GTask *task = G_TASK (result);
+  char *path;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  path = g_task_propagate_pointer (task, error);
+  if (path != NULL && cursor != NULL)
+    *cursor = ((SnapshotJob *) g_task_get_task_data (task))->cursor;
+  return path;
 }

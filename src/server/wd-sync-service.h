@@ -35,5 +35,17 @@ char          *wd_sync_service_pull  (WdSyncService        *self,
                                       gint64                now,
                                       gsize                *length,
                                       GError              **error);
+void           wd_sync_service_snapshot_async  (WdSyncService       *self,
+                                                const WdUser        *user,
+                                                const char          *client_id,
+                                                gboolean             compress,
+                                                gint64               now,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             data);
+char          *wd_sync_service_snapshot_finish (WdSyncService       *self,
+                                                GAsyncResult        *result,
+                                                gint64              *cursor,
+                                                GError             **error);
 
 G_END_DECLS

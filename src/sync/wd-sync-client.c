@@ -95,28 +95,20 @@ now_seconds (void)
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
-/* Sends a request and returns the parsed JSON answer of a 200; any other
- * answer becomes an error carrying the server's message. */
-static JsonNode *
-request (WdSyncClient  *self,
-         const char    *method,
-         const char    *path,
-         const char    *body,
-         gboolean       with_token,
-         guint         *status_out,
-         GCancellable  *cancellable,
-         GError       **error)
+/* A request to the signed-in server, with the protocol header and, when
+ * with_token, the session's token. */
+static SoupMessage *
+new_message (WdSyncClient  *self,
+             const char    *method,
+             const char    *path,
+             const char    *body,
+             gboolean       with_token,
+             GError       **error)
 {
   g_autofree char *server = wd_sync_store_get (self->store, "sync_server");
   g_autofree char *token = with_token ? wd_sync_store_get (self->store, "sync_token") : NULL;
   g_autofree char *uri = NULL;
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(GBytes) reply = NULL;
-  g_autoptr(GError) local = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  gsize length = 0;
-  const char *data;
-  guint status;
+  SoupMessage *msg;
 
   if (server == NULL || (with_token && token == NULL))
     {
@@ -147,12 +139,59 @@ request (WdSyncClient  *self,
 
       soup_message_set_request_body_from_bytes (msg, "application/json", content);
     }
+  return msg;
+}
 
+static void
+set_network_error (GError       **error,
+                   const GError  *cause)
+{
+  g_set_error (error, WD_SYNC_CLIENT_ERROR, WD_SYNC_CLIENT_ERROR_NETWORK,
+               _("The server could not be reached: %s"), cause->message);
+}
+
+/* The error an answer other than 200 stands for, with the server's
+ * message when its body carries one. */
+static void
+set_answer_error (GError     **error,
+                  guint        status,
+                  JsonNode    *body)
+{
+  const char *message = body && JSON_NODE_HOLDS_OBJECT (body)
+    ? json_object_get_string_member_with_default (json_node_get_object (body), "message", NULL) : NULL;
+
+  g_set_error (error, WD_SYNC_CLIENT_ERROR,
+               status == SOUP_STATUS_UNAUTHORIZED ? WD_SYNC_CLIENT_ERROR_UNAUTHORIZED
+                                                  : WD_SYNC_CLIENT_ERROR_SERVER,
+               "%s", message ? message : soup_status_get_phrase (status));
+}
+
+/* Sends a request and returns the parsed JSON answer of a 200; any other
+ * answer becomes an error carrying the server's message. */
+static JsonNode *
+request (WdSyncClient  *self,
+         const char    *method,
+         const char    *path,
+         const char    *body,
+         gboolean       with_token,
+         guint         *status_out,
+         GCancellable  *cancellable,
+         GError       **error)
+{
+  g_autoptr(SoupMessage) msg = new_message (self, method, path, body, with_token, error);
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  gsize length = 0;
+  const char *data;
+  guint status;
+
+  if (msg == NULL)
+    return NULL;
   reply = soup_session_send_and_read (self->session, msg, cancellable, &local);
   if (reply == NULL)
     {
-      g_set_error (error, WD_SYNC_CLIENT_ERROR, WD_SYNC_CLIENT_ERROR_NETWORK,
-                   _("The server could not be reached: %s"), local->message);
+      set_network_error (error, local);
       return NULL;
     }
 
@@ -164,13 +203,7 @@ request (WdSyncClient  *self,
 
   if (status != SOUP_STATUS_OK)
     {
-      const char *message = node && JSON_NODE_HOLDS_OBJECT (node)
-        ? json_object_get_string_member_with_default (json_node_get_object (node), "message", NULL) : NULL;
-
-      g_set_error (error, WD_SYNC_CLIENT_ERROR,
-                   status == SOUP_STATUS_UNAUTHORIZED ? WD_SYNC_CLIENT_ERROR_UNAUTHORIZED
-                                                      : WD_SYNC_CLIENT_ERROR_SERVER,
-                   "%s", message ? message : soup_status_get_phrase (status));
+      set_answer_error (error, status, node);
       if (status == 409 && node != NULL)
         return g_steal_pointer (&node);
       return NULL;
@@ -357,8 +390,103 @@ wd_sync_client_push (WdSyncClient  *self,
     }
 }
 
-/* Pulls pages until the server has no more, applying each with the
- * outbox lifted off and replayed. */
+/* Downloads the snapshot a first sync starts from into a file beside
+ * the store (streamed: memory stays flat whatever its size) and applies
+ * it. *unsupported is set for a server without snapshots (an older one):
+ * the change log then serves a first sync, as it did before. */
+static gboolean
+pull_snapshot (WdSyncClient  *self,
+               GCancellable  *cancellable,
+               gboolean      *unsupported,
+               GError       **error)
+{
+  g_autofree char *client_id = wd_sync_store_get (self->store, "sync_client_id");
+  g_autofree char *path = g_strdup_printf ("/api/v1/snapshot?client_id=%s", client_id);
+  g_autoptr(SoupMessage) msg = new_message (self, "GET", path, NULL, TRUE, error);
+  g_autofree char *file_path = g_strconcat (wd_store_get_path (self->store), ".snapshot", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (file_path);
+  g_autoptr(GInputStream) body = NULL;
+  g_autoptr(GFileOutputStream) out = NULL;
+  g_autoptr(GError) local = NULL;
+  gboolean ok;
+  guint status;
+
+  *unsupported = FALSE;
+  if (msg == NULL)
+    return FALSE;
+  report (self, "snapshot", 0, 0);
+  body = soup_session_send (self->session, msg, cancellable, &local);
+  if (body == NULL)
+    {
+      set_network_error (error, local);
+      return FALSE;
+    }
+  status = soup_message_get_status (msg);
+  if (status != SOUP_STATUS_OK)
+    {
+      g_autoptr(GBytes) text = g_input_stream_read_bytes (body, 64 * 1024, cancellable, NULL);
+      g_autoptr(JsonNode) node = text ? wd_json_parse (g_bytes_get_data (text, NULL), g_bytes_get_size (text), NULL)
+                                      : NULL;
+
+      *unsupported = status == SOUP_STATUS_NOT_FOUND;
+      set_answer_error (error, status, node);
+      return FALSE;
+    }
+
+  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
+                        cancellable, error);
+  if (out == NULL)
+    return FALSE;
+  if (g_output_stream_splice (G_OUTPUT_STREAM (out), body,
+                              G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                              cancellable, &local) < 0)
+    {
+      g_file_delete (file, NULL, NULL);
+      set_network_error (error, local);
+      return FALSE;
+    }
+
+  ok = wd_sync_store_apply_snapshot (self->store, file_path, error);
+  g_file_delete (file, NULL, NULL);
+  return ok;
+}
+
+/* Pulls and applies one page of changes after the cursor. */
+static gboolean
+pull_page (WdSyncClient  *self,
+           const char    *client_id,
+           gboolean      *more,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  gint64 cursor = wd_sync_store_get_int (self->store, "sync_cursor");
+  gint64 acked = wd_sync_store_get_int (self->store, "sync_acked");
+  g_autofree char *path = g_strdup_printf ("/api/v1/pull?client_id=%s&since=%" G_GINT64_FORMAT
+                                           "&limit=%d&acked=%" G_GINT64_FORMAT,
+                                           client_id, cursor, PULL_PAGE, acked);
+  g_autoptr(JsonNode) reply = request (self, "GET", path, NULL, TRUE, NULL, cancellable, error);
+  JsonObject *page;
+  gint64 server_last;
+
+  if (reply == NULL)
+    return FALSE;
+  page = json_node_get_object (reply);
+  server_last = json_object_get_int_member_with_default (page, "last_seq", acked);
+
+  /* Answers the push may have missed (a lost connection) come here. */
+  if ((json_object_has_member (page, "results")
+       && !record_results (self, json_object_get_array_member (page, "results"), error))
+      || !wd_sync_store_apply_page (self->store, page, MAX (server_last, acked), error))
+    return FALSE;
+  *more = json_object_get_boolean_member_with_default (page, "more", FALSE);
+  report (self, "pull", json_object_get_int_member_with_default (page, "cursor", 0),
+          json_object_get_int_member_with_default (page, "head", 0));
+  return TRUE;
+}
+
+/* Brings the store up to date: an empty copy (a first sync, or one after
+ * a reset) from a snapshot, then pages of changes until the server has no
+ * more, each applied with the outbox lifted off and replayed. */
 gboolean
 wd_sync_client_pull (WdSyncClient  *self,
                      GCancellable  *cancellable,
@@ -366,49 +494,41 @@ wd_sync_client_pull (WdSyncClient  *self,
 {
   g_autofree char *client_id = wd_sync_store_get (self->store, "sync_client_id");
   gboolean more = TRUE;
-  /* A first sync (or one after a reset) fills an empty copy: its search
-   * index is built once at the end rather than entry by entry. */
-  gboolean filling = wd_sync_store_get_int (self->store, "sync_cursor") == 0
-                     && wd_store_get_search_index (self->store);
+  /* Filling an empty copy, the search index is built once at the end
+   * rather than entry by entry; a snapshot is always indexed afresh. */
+  gboolean keeps_index = wd_store_get_search_index (self->store);
+  gboolean rebuild_index = keeps_index && wd_sync_store_get_int (self->store, "sync_cursor") == 0;
+  gboolean snapshot_tried = FALSE;
   gboolean failed = FALSE;
 
-  if (filling)
+  if (rebuild_index)
     wd_store_set_search_index (self->store, FALSE);
 
-  while (more)
+  while (more && !failed)
     {
-      gint64 cursor = wd_sync_store_get_int (self->store, "sync_cursor");
-      gint64 acked = wd_sync_store_get_int (self->store, "sync_acked");
-      g_autofree char *path = g_strdup_printf ("/api/v1/pull?client_id=%s&since=%" G_GINT64_FORMAT
-                                               "&limit=%d&acked=%" G_GINT64_FORMAT,
-                                               client_id, cursor, PULL_PAGE, acked);
-      g_autoptr(JsonNode) reply = request (self, "GET", path, NULL, TRUE, NULL, cancellable, error);
-      JsonObject *page;
-      gint64 server_last;
-
-      if (reply == NULL)
+      if (wd_sync_store_get_int (self->store, "sync_cursor") == 0 && !snapshot_tried)
         {
-          failed = TRUE;
-          break;
-        }
-      page = json_node_get_object (reply);
-      server_last = json_object_get_int_member_with_default (page, "last_seq", acked);
+          g_autoptr(GError) snapshot_error = NULL;
+          gboolean unsupported = FALSE;
 
-      /* Answers the push may have missed (a lost connection) come here. */
-      if ((json_object_has_member (page, "results")
-           && !record_results (self, json_object_get_array_member (page, "results"), error))
-          || !wd_sync_store_apply_page (self->store, page, MAX (server_last, acked), error))
-        {
-          failed = TRUE;
-          break;
+          snapshot_tried = TRUE;
+          if (pull_snapshot (self, cancellable, &unsupported, &snapshot_error))
+            {
+              rebuild_index = keeps_index;
+              continue;
+            }
+          if (!unsupported)
+            {
+              g_propagate_error (error, g_steal_pointer (&snapshot_error));
+              failed = TRUE;
+              break;
+            }
         }
-      more = json_object_get_boolean_member_with_default (page, "more", FALSE);
-      report (self, "pull", json_object_get_int_member_with_default (page, "cursor", 0),
-              json_object_get_int_member_with_default (page, "head", 0));
+      failed = !pull_page (self, client_id, &more, cancellable, error);
     }
 
   /* Even after a failure: what was pulled must be searchable. */
-  if (filling)
+  if (rebuild_index)
     {
       wd_store_set_search_index (self->store, TRUE);
       if (!wd_store_rebuild_search_index (self->store, failed ? NULL : error))

@@ -12,6 +12,10 @@ G_BEGIN_DECLS
 #define WD_SYNC_PROTOCOL_HEADER "Wudan-Protocol"
 #define WD_SYNC_MAX_OPS_PER_PUSH 1000
 #define WD_SYNC_MAX_PULL_LIMIT 5000
+/* A first sync's snapshot: an SQLite database of the rows the account
+ * sees, up to date with the change named by the cursor header. */
+#define WD_SYNC_SNAPSHOT_TYPE "application/vnd.sqlite3"
+#define WD_SYNC_CURSOR_HEADER "Wudan-Cursor"
 
 #define WD_SYNC_ERROR (wd_sync_error_quark ())
 

@@ -31,6 +31,9 @@ static const char * const synced_tables[] = {
   "reward_periods", "reward_lines", "reward_orders",
 };
 
+/* The settings the server shares; the rest of meta is this install's own. */
+#define SHARED_SETTINGS "('district_name', 'accept_hours', 'callback_rate_percent', 'reward_rules', 'time_zone')"
+
 /* How a pulled entity is stored: its table and key column. */
 static const struct
 {
@@ -627,8 +630,7 @@ clear_mirror (WdStore  *store,
     {
       const char *name = synced_tables[i - 1];
       g_autofree char *sql = g_str_equal (name, "meta")
-        ? g_strdup ("DELETE FROM meta WHERE key IN ('district_name', 'accept_hours', 'callback_rate_percent',"
-                    " 'reward_rules', 'time_zone')")
+        ? g_strdup ("DELETE FROM meta WHERE key IN " SHARED_SETTINGS)
         : g_strdup_printf ("DELETE FROM %s", name);
 
       if (!wd_store_exec (store, sql, error))
@@ -686,18 +688,22 @@ replay (WdStore  *store,
   return recording (store, 0, error);
 }
 
-/* Applies one pulled page in one transaction: lift the queued operations
- * off, write the server's changes and the new cursor, drop the
- * operations the server has answered (up to acked), replay the rest. */
-gboolean
-wd_sync_store_apply_page (WdStore     *store,
-                          JsonObject  *page,
-                          gint64       acked,
-                          GError     **error)
+typedef gboolean (*MirrorWriter) (WdStore   *store,
+                                  gpointer   data,
+                                  GError   **error);
+
+/* Rewrites the server's part of the store in one transaction: lift the
+ * queued operations off, let write put in what the server sent, drop the
+ * operations the server has answered (up to acked; none when acked is
+ * negative), replay the rest. */
+static gboolean
+rewrite_mirror (WdStore       *store,
+                MirrorWriter   write,
+                gpointer       data,
+                gint64         acked,
+                GError       **error)
 {
-  JsonArray *changes = array_member (page, "changes");
   g_autoptr(sqlite3_stmt) drop = NULL;
-  g_autoptr(sqlite3_stmt) drop_undo = NULL;
 
   /* The log is in order of change, not of reference: a page may hold an
    * order whose project comes in a later page. The server keeps the
@@ -711,29 +717,19 @@ wd_sync_store_apply_page (WdStore     *store,
   wd_store_exec (store, "PRAGMA synchronous = NORMAL", NULL);
   if (!wd_store_begin (store, error))
     goto restore;
-  if (!undo_all (store, error))
+  if (!undo_all (store, error) || !write (store, data, error))
     goto fail;
 
-  if (json_object_get_boolean_member_with_default (page, "reset", FALSE))
+  if (acked >= 0)
     {
-      if (!clear_mirror (store, error) || !set_int (store, "sync_cursor", 0, error))
+      drop = wd_store_prepare (store, "DELETE FROM sync_outbox WHERE seq <= ?", error);
+      if (drop == NULL)
+        goto fail;
+      sqlite3_bind_int64 (drop, 1, acked);
+      if (!wd_store_run (store, drop, error) || !set_int (store, "sync_acked", acked, error))
         goto fail;
     }
-  else
-    {
-      for (guint i = 0; changes != NULL && i < json_array_get_length (changes); i++)
-        if (!apply_change (store, json_array_get_object_element (changes, i), error))
-          goto fail;
-      if (!set_int (store, "sync_cursor", json_object_get_int_member_with_default (page, "cursor", 0), error))
-        goto fail;
-    }
-
-  drop = wd_store_prepare (store, "DELETE FROM sync_outbox WHERE seq <= ?", error);
-  if (drop == NULL)
-    goto fail;
-  sqlite3_bind_int64 (drop, 1, acked);
-  if (!wd_store_run (store, drop, error) || !set_int (store, "sync_acked", acked, error)
-      || !replay (store, error))
+  if (!replay (store, error))
     goto fail;
   if (!wd_store_commit (store, error))
     goto restore;
@@ -746,6 +742,254 @@ restore:
   wd_store_exec (store, "PRAGMA synchronous = FULL", NULL);
   wd_store_exec (store, "PRAGMA foreign_keys = ON", NULL);
   return FALSE;
+}
+
+static gboolean
+write_page (WdStore     *store,
+            gpointer     data,
+            GError     **error)
+{
+  JsonObject *page = data;
+  JsonArray *changes = array_member (page, "changes");
+
+  if (json_object_get_boolean_member_with_default (page, "reset", FALSE))
+    return clear_mirror (store, error) && set_int (store, "sync_cursor", 0, error);
+
+  for (guint i = 0; changes != NULL && i < json_array_get_length (changes); i++)
+    if (!apply_change (store, json_array_get_object_element (changes, i), error))
+      return FALSE;
+  return set_int (store, "sync_cursor", json_object_get_int_member_with_default (page, "cursor", 0), error);
+}
+
+/* Applies one pulled page in one transaction, dropping the operations the
+ * server has answered (up to acked). */
+gboolean
+wd_sync_store_apply_page (WdStore     *store,
+                          JsonObject  *page,
+                          gint64       acked,
+                          GError     **error)
+{
+  return rewrite_mirror (store, write_page, page, acked, error);
+}
+
+/* What may be in a snapshot: the synced tables, its own description and
+ * the indexes SQLite makes for keys. Anything else (a trigger, a view)
+ * has no business there and is refused before the file is attached. */
+static gboolean
+snapshot_entry_allowed (const char *type,
+                        const char *name)
+{
+  if (g_strcmp0 (type, "index") == 0)
+    return g_str_has_prefix (name, "sqlite_autoindex_");
+  if (g_strcmp0 (type, "table") != 0)
+    return FALSE;
+  if (g_str_equal (name, "snapshot"))
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (synced_tables); i++)
+    if (g_str_equal (name, synced_tables[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* Why db is not a snapshot this client can use, or NULL when it is. */
+static char *
+snapshot_problem (sqlite3 *db,
+                  gint64  *cursor)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 protocol = -1;
+  char *why = NULL;
+  int rc = SQLITE_DONE;
+
+  if (sqlite3_prepare_v2 (db, "SELECT type, name FROM sqlite_schema", -1, &stmt, NULL) != SQLITE_OK)
+    return g_strdup (sqlite3_errmsg (db));
+  while (why == NULL && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    if (!snapshot_entry_allowed ((const char *) sqlite3_column_text (stmt, 0),
+                                 (const char *) sqlite3_column_text (stmt, 1)))
+      why = g_strdup_printf (_("it holds the %s %s"), sqlite3_column_text (stmt, 0), sqlite3_column_text (stmt, 1));
+  if (why == NULL && rc != SQLITE_DONE)
+    why = g_strdup (sqlite3_errmsg (db));
+  sqlite3_finalize (stmt);
+  if (why != NULL)
+    return why;
+
+  if (sqlite3_prepare_v2 (db, "SELECT (SELECT value FROM snapshot WHERE key = 'protocol'),"
+                              " (SELECT value FROM snapshot WHERE key = 'cursor')", -1, &stmt, NULL) != SQLITE_OK)
+    return g_strdup (sqlite3_errmsg (db));
+  if (sqlite3_step (stmt) == SQLITE_ROW
+      && sqlite3_column_type (stmt, 0) == SQLITE_INTEGER && sqlite3_column_type (stmt, 1) == SQLITE_INTEGER)
+    {
+      protocol = sqlite3_column_int64 (stmt, 0);
+      *cursor = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_finalize (stmt);
+  if (protocol != WD_SYNC_PROTOCOL_VERSION || *cursor < 0)
+    return g_strdup_printf (_("it is not a snapshot of sync protocol %d"), WD_SYNC_PROTOCOL_VERSION);
+  return NULL;
+}
+
+/* Opens the downloaded file on its own, read-only and defensive, and
+ * checks it is a snapshot of this protocol before the store touches it. */
+static gboolean
+check_snapshot (const char  *path,
+                gint64      *cursor,
+                GError     **error)
+{
+  sqlite3 *db = NULL;
+  g_autofree char *why = NULL;
+
+  *cursor = -1;
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
+    {
+      sqlite3_db_config (db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+      sqlite3_db_config (db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+      why = snapshot_problem (db, cursor);
+    }
+  else
+    why = g_strdup (db ? sqlite3_errmsg (db) : g_strerror (ENOMEM));
+  sqlite3_close (db);
+  if (why == NULL)
+    return TRUE;
+  g_set_error (error, WD_ERROR, WD_ERROR_STORE,
+               _("The server's snapshot cannot be used (%s); sync again, and if it persists, tell the "
+                 "server's administrator"), why);
+  return FALSE;
+}
+
+/* The columns of a table in the snapshot this store also has: a server
+ * newer or older by a column still fills what both know. */
+static char *
+shared_columns (WdStore     *store,
+                const char  *table_name,
+                GError     **error)
+{
+  TableInfo *info = table (store, table_name);
+  g_autofree char *sql = g_strdup_printf ("SELECT name FROM pragma_table_info ('%s', 'snapshot')", table_name);
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store, sql, error);
+  g_autoptr(GHashTable) theirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) both = g_ptr_array_new ();
+
+  if (stmt == NULL)
+    return NULL;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_hash_table_add (theirs, wd_stmt_dup_text (stmt, 0));
+  for (guint c = 0; c < info->columns->len; c++)
+    if (g_hash_table_contains (theirs, g_ptr_array_index (info->columns, c)))
+      g_ptr_array_add (both, g_ptr_array_index (info->columns, c));
+  return join_mapped (both, "{c}", ", ");
+}
+
+typedef struct
+{
+  gint64 cursor;
+} SnapshotWrite;
+
+/* Drops the secondary indexes of the synced tables, returning the SQL
+ * that makes them again: building an index once over all the rows is a
+ * sort, keeping it up to date row by row is a random write per row. */
+static GPtrArray *
+drop_indexes (WdStore  *store,
+              GError  **error)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) creates = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store,
+      "SELECT name, sql FROM main.sqlite_schema WHERE type = 'index' AND sql IS NOT NULL"
+      " AND tbl_name IN (SELECT value FROM json_each (?))", error);
+  g_autoptr(GString) tables = g_string_new ("[");
+
+  if (stmt == NULL)
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (synced_tables); i++)
+    g_string_append_printf (tables, "%s\"%s\"", i > 0 ? "," : "", synced_tables[i]);
+  g_string_append_c (tables, ']');
+  wd_stmt_bind_text (stmt, 1, tables->str);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_ptr_array_add (names, wd_stmt_dup_text (stmt, 0));
+      g_ptr_array_add (creates, wd_stmt_dup_text (stmt, 1));
+    }
+  g_clear_pointer (&stmt, wd_stmt_release);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *drop = g_strdup_printf ("DROP INDEX main.\"%s\"", (char *) names->pdata[i]);
+
+      if (!wd_store_exec (store, drop, error))
+        return NULL;
+    }
+  return g_steal_pointer (&creates);
+}
+
+static gboolean
+run_all (WdStore    *store,
+         GPtrArray  *statements,
+         GError    **error)
+{
+  for (guint i = 0; i < statements->len; i++)
+    if (!wd_store_exec (store, statements->pdata[i], error))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+write_snapshot (WdStore   *store,
+                gpointer   data,
+                GError   **error)
+{
+  SnapshotWrite *snapshot = data;
+  g_autoptr(GPtrArray) indexes = NULL;
+
+  if (!clear_mirror (store, error))
+    return FALSE;
+  indexes = drop_indexes (store, error);
+  if (indexes == NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (synced_tables); i++)
+    {
+      const char *name = synced_tables[i];
+      g_autofree char *columns = shared_columns (store, name, error);
+      g_autofree char *copy = NULL;
+
+      if (columns == NULL)
+        return FALSE;
+      if (*columns == '\0')
+        continue;
+      copy = g_strdup_printf ("INSERT INTO main.%s (%s) SELECT %s FROM snapshot.%s%s", name, columns, columns,
+                              name, g_str_equal (name, "meta") ? " WHERE key IN " SHARED_SETTINGS : "");
+      if (!wd_store_exec (store, copy, error))
+        return FALSE;
+    }
+  return run_all (store, indexes, error) && set_int (store, "sync_cursor", snapshot->cursor, error);
+}
+
+/* Replaces the server's part of the store with a downloaded snapshot, in
+ * one transaction, keeping the outbox (replayed on top). The operations
+ * the server has answered leave the outbox with the pull that follows. */
+gboolean
+wd_sync_store_apply_snapshot (WdStore     *store,
+                              const char  *path,
+                              GError     **error)
+{
+  SnapshotWrite snapshot = { 0 };
+  g_autoptr(sqlite3_stmt) attach = NULL;
+  gboolean ok;
+
+  if (!check_snapshot (path, &snapshot.cursor, error))
+    return FALSE;
+  attach = wd_store_prepare (store, "ATTACH DATABASE ? AS snapshot", error);
+  if (attach == NULL)
+    return FALSE;
+  wd_stmt_bind_text (attach, 1, path);
+  if (!wd_store_run (store, attach, error))
+    return FALSE;
+  g_clear_pointer (&attach, wd_stmt_release);
+
+  ok = rewrite_mirror (store, write_snapshot, &snapshot, -1, error);
+  if (!ok)
+    g_prefix_error (error, _("The server's snapshot could not be applied, and nothing was changed: "));
+  wd_store_exec (store, "DETACH DATABASE snapshot", NULL);
+  return ok;
 }
 
 /* What an order looks like now, and who last changed it: so a person

@@ -39,6 +39,9 @@ gboolean    wd_sync_store_apply_page      (WdStore        *store,
                                            JsonObject     *page,
                                            gint64          acked,
                                            GError        **error);
+gboolean    wd_sync_store_apply_snapshot  (WdStore        *store,
+                                           const char     *path,
+                                           GError        **error);
 gboolean    wd_sync_store_add_problem     (WdStore        *store,
                                            JsonObject     *result,
                                            gint64          now,
