@@ -137,19 +137,22 @@ static void open_card_menu (GtkButton *button,
 /* A card: when, what, where, who asked, who serves, how long is left.
  * One label holds all but the time: cards are made by the hundred as the
  * board scrolls and searches, and each widget costs. */
+/* The lines of a card below its top row, in order. */
+enum { CARD_TITLE, CARD_PLACE, CARD_WHO, CARD_SERVED, CARD_DUE, N_CARD_LINES };
+
 static void
 setup_card (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
             gpointer                  user_data)
 {
+  static const char * const line_classes[N_CARD_LINES] = { "title-line", NULL, "dim-label", "dim-label", "deadline" };
   GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *when = wd_label_new ("caption-heading");
+  GtkWidget *when = wd_inscription_new ("caption-heading");
   GtkWidget *menu = gtk_button_new_from_icon_name ("view-more-symbolic");
-  GtkWidget *body = wd_label_new (NULL);
   GtkDragSource *drag = gtk_drag_source_new ();
 
-  gtk_widget_set_hexpand (when, TRUE);
+  gtk_widget_set_valign (when, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (menu, "flat");
   /* A tooltip per card asks the X server where the pointer is: with
    * hundreds of cards that was a third of the board's start-up. */
@@ -158,7 +161,8 @@ setup_card (GtkSignalListItemFactory *factory,
   gtk_box_append (GTK_BOX (top), when);
   gtk_box_append (GTK_BOX (top), menu);
   gtk_box_append (GTK_BOX (card), top);
-  gtk_box_append (GTK_BOX (card), body);
+  for (guint i = 0; i < N_CARD_LINES; i++)
+    gtk_box_append (GTK_BOX (card), wd_inscription_new (line_classes[i]));
   gtk_widget_add_css_class (card, "card");
   gtk_widget_add_css_class (card, "order-card");
 
@@ -233,29 +237,13 @@ open_card_menu (GtkButton *button,
   gtk_popover_popup (GTK_POPOVER (popover));
 }
 
-/* g_markup_printf_escaped escapes what comes from the store. */
-static char *
-card_markup (WdRow      *row,
-             const char *deadline)
+/* Sets one line of a card; a line with nothing to say is not shown. */
+static void
+set_card_line (GtkWidget  *line,
+               const char *text)
 {
-  const char *number = wd_row_get_string (row, "number");
-  const char *assignee = wd_row_get_string (row, "assignee_name");
-  g_autoptr(GString) text = g_string_new (NULL);
-  g_autofree char *title = g_markup_printf_escaped ("<b>%s · %s</b>\n%s · %s\n<span alpha=\"65%%\">%s · %s</span>",
-                                                    *number ? number : _("(number pending)"),
-                                                    wd_row_get_string (row, "title"),
-                                                    wd_row_get_string (row, "venue"),
-                                                    wd_row_get_string (row, "venue_kind_name"),
-                                                    wd_row_get_string (row, "requester"),
-                                                    wd_row_get_string (row, "subdistrict_name"));
-  g_autofree char *served = *assignee ? g_markup_printf_escaped ("\n<span alpha=\"65%%\">%s</span>", assignee)
-                                      : g_strdup ("");
-  g_autofree char *due = deadline ? g_markup_printf_escaped ("\n<small><b>%s</b></small>", deadline) : g_strdup ("");
-
-  g_string_append (text, title);
-  g_string_append (text, served);
-  g_string_append (text, due);
-  return g_string_free (g_steal_pointer (&text), FALSE);
+  gtk_inscription_set_text (GTK_INSCRIPTION (line), text);
+  gtk_widget_set_visible (line, text != NULL && *text != '\0');
 }
 
 static void
@@ -269,15 +257,28 @@ bind_card (GtkSignalListItemFactory *factory,
   GtkWidget *top = gtk_widget_get_first_child (card);
   GtkWidget *when = gtk_widget_get_first_child (top);
   GtkWidget *menu = gtk_widget_get_next_sibling (when);
-  GtkWidget *body = gtk_widget_get_next_sibling (top);
+  GtkWidget *lines[N_CARD_LINES];
+  const char *number = wd_row_get_string (row, "number");
   g_autofree char *when_text = wd_format_span (store, wd_row_get_int (row, "starts_at"), wd_row_get_int (row, "ends_at"));
   g_autofree char *deadline = NULL;
   WdDeadlineUrgency urgency = wd_deadline_describe (wd_row_get_object (row), wd_workspace_now (self->workspace),
                                                     &deadline);
-  g_autofree char *markup = card_markup (row, deadline);
+  g_autofree char *title = g_strdup_printf ("%s · %s", *number ? number : _("(number pending)"),
+                                            wd_row_get_string (row, "title"));
+  g_autofree char *place = g_strdup_printf ("%s · %s", wd_row_get_string (row, "venue"),
+                                            wd_row_get_string (row, "venue_kind_name"));
+  g_autofree char *who = g_strdup_printf ("%s · %s", wd_row_get_string (row, "requester"),
+                                          wd_row_get_string (row, "subdistrict_name"));
 
-  gtk_label_set_text (GTK_LABEL (when), when_text);
-  gtk_label_set_markup (GTK_LABEL (body), markup);
+  lines[0] = gtk_widget_get_next_sibling (top);
+  for (guint i = 1; i < N_CARD_LINES; i++)
+    lines[i] = gtk_widget_get_next_sibling (lines[i - 1]);
+  gtk_inscription_set_text (GTK_INSCRIPTION (when), when_text);
+  set_card_line (lines[CARD_TITLE], title);
+  set_card_line (lines[CARD_PLACE], place);
+  set_card_line (lines[CARD_WHO], who);
+  set_card_line (lines[CARD_SERVED], wd_row_get_string (row, "assignee_name"));
+  set_card_line (lines[CARD_DUE], deadline);
   gtk_widget_remove_css_class (card, "overdue");
   gtk_widget_remove_css_class (card, "soon");
   if (urgency == WD_DEADLINE_OVERDUE)

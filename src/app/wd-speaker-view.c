@@ -94,8 +94,8 @@ wd_speaker_view_init (WdSpeakerView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
-/* An avatar and two labels: rows are made by the hundred as the list
- * scrolls and searches, and each widget costs. */
+/* An avatar and four lines of text: rows are made by the hundred as
+ * the list scrolls and searches, and each widget costs. */
 static void
 setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
@@ -103,14 +103,24 @@ setup_row (GtkSignalListItemFactory *factory,
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *avatar = adw_avatar_new (40, NULL, TRUE);
-  GtkWidget *text = wd_label_new (NULL);
-  GtkWidget *stats = wd_label_new ("numeric");
+  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *stats = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *rating = wd_inscription_new ("numeric");
+  GtkWidget *lectures = wd_inscription_new ("dim-label");
 
   gtk_widget_set_margin_top (box, 6);
   gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_valign (text, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (stats, GTK_ALIGN_CENTER);
   gtk_widget_set_hexpand (text, TRUE);
-  gtk_label_set_xalign (GTK_LABEL (stats), 1);
-  gtk_label_set_justify (GTK_LABEL (stats), GTK_JUSTIFY_RIGHT);
+  gtk_box_append (GTK_BOX (text), wd_inscription_new ("title-line"));
+  gtk_box_append (GTK_BOX (text), wd_inscription_new ("dim-label"));
+  for (GtkWidget *line = rating; line != NULL; line = line == rating ? lectures : NULL)
+    {
+      gtk_inscription_set_xalign (GTK_INSCRIPTION (line), 1);
+      gtk_inscription_set_min_chars (GTK_INSCRIPTION (line), 12);
+      gtk_box_append (GTK_BOX (stats), line);
+    }
   gtk_box_append (GTK_BOX (box), avatar);
   gtk_box_append (GTK_BOX (box), text);
   gtk_box_append (GTK_BOX (box), stats);
@@ -127,26 +137,28 @@ bind_row (GtkSignalListItemFactory *factory,
   GtkWidget *avatar = gtk_widget_get_first_child (box);
   GtkWidget *text = gtk_widget_get_next_sibling (avatar);
   GtkWidget *stats = gtk_widget_get_next_sibling (text);
+  GtkWidget *name_line = gtk_widget_get_first_child (text);
+  GtkWidget *rating_line = gtk_widget_get_first_child (stats);
   const char *title = wd_row_get_string (row, "title");
   const char *subdistrict = wd_row_get_string (row, "subdistrict_name");
   gint64 n_ratings = wd_row_get_int (row, "ratings");
   gint64 n_lectures = wd_row_get_int (row, "lectures");
   g_autofree char *name = *title ? g_strdup_printf ("%s · %s", wd_row_get_string (row, "name"), title)
                                  : g_strdup (wd_row_get_string (row, "name"));
-  g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>\n<span alpha=\"65%%\">%s · %s</span>", name,
-                                                     wd_row_get_string (row, "topic_names"),
-                                                     *subdistrict ? subdistrict : _("District-wide"));
+  g_autofree char *detail = g_strdup_printf ("%s · %s", wd_row_get_string (row, "topic_names"),
+                                             *subdistrict ? subdistrict : _("District-wide"));
   g_autofree char *rating = n_ratings > 0
     ? g_strdup_printf ("★ %.1f (%d)", wd_row_get_double (row, "rating"), (int) n_ratings)
     : g_strdup (_("Not yet rated"));
   g_autofree char *lectures = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d lecture", "%d lectures",
                                                             (gulong) n_lectures),
                                                (int) n_lectures);
-  g_autofree char *stats_markup = g_markup_printf_escaped ("%s\n<span alpha=\"65%%\">%s</span>", rating, lectures);
 
   adw_avatar_set_text (ADW_AVATAR (avatar), wd_row_get_string (row, "name"));
-  gtk_label_set_markup (GTK_LABEL (text), markup);
-  gtk_label_set_markup (GTK_LABEL (stats), stats_markup);
+  gtk_inscription_set_text (GTK_INSCRIPTION (name_line), name);
+  gtk_inscription_set_text (GTK_INSCRIPTION (gtk_widget_get_next_sibling (name_line)), detail);
+  gtk_inscription_set_text (GTK_INSCRIPTION (rating_line), rating);
+  gtk_inscription_set_text (GTK_INSCRIPTION (gtk_widget_get_next_sibling (rating_line)), lectures);
   gtk_widget_set_opacity (box, wd_row_get_bool (row, "active") ? 1.0 : 0.55);
 }
 

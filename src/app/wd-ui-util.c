@@ -308,6 +308,26 @@ wd_label_new (const char *css_class)
   return label;
 }
 
+/* One line of text in a list row or a card. A GtkInscription is measured
+ * from its font, where a label shapes all of its text each time it is
+ * measured; rows are bound by the dozen at every keystroke of a search,
+ * and measuring their labels was half of it. One line each: an
+ * inscription of several lines wraps a long first line into the next. */
+GtkWidget *
+wd_inscription_new (const char *css_class)
+{
+  GtkWidget *inscription = gtk_inscription_new (NULL);
+
+  gtk_inscription_set_xalign (GTK_INSCRIPTION (inscription), 0);
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (inscription), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_inscription_set_min_chars (GTK_INSCRIPTION (inscription), 0);
+  gtk_widget_set_hexpand (inscription, TRUE);
+  gtk_widget_add_css_class (inscription, "line");
+  if (css_class != NULL)
+    gtk_widget_add_css_class (inscription, css_class);
+  return inscription;
+}
+
 GtkWidget *
 wd_action_row_new (const char *title,
                    const char *subtitle)

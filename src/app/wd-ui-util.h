@@ -54,6 +54,7 @@ void        wd_stack_follow_model    (GtkStack     *stack,
                                       GListModel   *model);
 void        wd_clear_list_box        (GtkListBox   *list_box);
 GtkWidget  *wd_label_new             (const char   *css_class);
+GtkWidget  *wd_inscription_new       (const char   *css_class);
 GtkWidget  *wd_action_row_new        (const char   *title,
                                       const char   *subtitle);
 GtkWidget  *wd_status_chip_new       (const char   *state);
