@@ -378,6 +378,43 @@ model_has (gpointer data)
       && g_list_model_get_n_items (G_LIST_MODEL (wait->model)) == wait->expected;
 }
 
+static void
+collect_title_lines (GtkWidget *widget,
+                     GPtrArray *texts)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_INSCRIPTION (child) && gtk_widget_get_mapped (child) && gtk_widget_has_css_class (child, "title-line"))
+        g_ptr_array_add (texts, g_strdup (gtk_inscription_get_text (GTK_INSCRIPTION (child))));
+      collect_title_lines (child, texts);
+    }
+}
+
+/* The rows on screen show speakers among keys, and there are some. */
+static void
+assert_rows_show (GtkWidget *view,
+                  WdStore   *store,
+                  GArray    *keys)
+{
+  g_autoptr(JsonArray) rows = wd_store_get_rows (store, "speaker", (const gint64 *) keys->data, keys->len, NULL);
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+
+  wd_ui_settle ();
+  collect_title_lines (view, texts);
+  g_assert_cmpuint (texts->len, >, 0);
+  g_assert_cmpuint (texts->len, <=, keys->len);
+  for (guint t = 0; t < texts->len; t++)
+    {
+      gboolean found = FALSE;
+
+      for (guint r = 0; r < json_array_get_length (rows) && !found; r++)
+        found = g_str_has_prefix (texts->pdata[t],
+                                  json_object_get_string_member (json_array_get_object_element (rows, r), "name"));
+      if (!found)
+        g_error ("a row shows “%s”, which the search did not find", (char *) texts->pdata[t]);
+    }
+}
+
 /* Ctrl+F puts the cursor in the view's search; typing narrows the list
  * to what the search index finds. */
 static void
@@ -402,6 +439,23 @@ test_search_as_you_type (WdUiFixture   *fx,
 
   gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY)), "党史");
   wd_ui_wait (model_has, &wait, "the search results");
+  assert_rows_show (GTK_WIDGET (view), store_of (fx), expected);
+
+  /* Rows are reused for other speakers as the results change: what
+   * they show follows. */
+  {
+    static const char * const queries[] = { "", "心理", "党史" };
+
+    for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+      {
+        g_autoptr(GArray) found = wd_store_speaker_keys (store_of (fx), &none, queries[q], NULL);
+
+        wait.expected = found->len;
+        gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY)), queries[q]);
+        wd_ui_wait (model_has, &wait, "the search results");
+        assert_rows_show (GTK_WIDGET (view), store_of (fx), found);
+      }
+  }
 }
 
 static gboolean

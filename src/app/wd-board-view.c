@@ -118,13 +118,28 @@ wd_board_view_init (WdBoardView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+/* The order a card (or a widget inside it) shows; cards are reused for
+ * other orders, so it is read at the moment, never kept. */
+static WdRow *
+card_row (GtkWidget *inside)
+{
+  for (GtkWidget *w = inside; w != NULL; w = gtk_widget_get_parent (w))
+    {
+      WdRow *row = g_object_get_data (G_OBJECT (w), "wd-row");
+
+      if (row != NULL)
+        return row;
+    }
+  return NULL;
+}
+
 static GdkContentProvider *
 on_drag_prepare (GtkDragSource *source,
                  double         x,
                  double         y,
-                 GtkListItem   *item)
+                 gpointer       user_data)
 {
-  WdRow *row = gtk_list_item_get_item (item);
+  WdRow *row = card_row (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (source)));
 
   if (row == NULL)
     return NULL;
@@ -134,16 +149,12 @@ on_drag_prepare (GtkDragSource *source,
 static void open_card_menu (GtkButton *button,
                             gpointer   user_data);
 
-/* A card: when, what, where, who asked, who serves, how long is left.
- * One label holds all but the time: cards are made by the hundred as the
- * board scrolls and searches, and each widget costs. */
-/* The lines of a card below its top row, in order. */
+/* A card: when, what, where, who asked, who serves, how long is left,
+ * a line each. */
 enum { CARD_TITLE, CARD_PLACE, CARD_WHO, CARD_SERVED, CARD_DUE, N_CARD_LINES };
 
-static void
-setup_card (GtkSignalListItemFactory *factory,
-            GtkListItem              *item,
-            gpointer                  user_data)
+static GtkWidget *
+make_card (void)
 {
   static const char * const line_classes[N_CARD_LINES] = { "title-line", NULL, "dim-label", "dim-label", "deadline" };
   GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
@@ -167,9 +178,9 @@ setup_card (GtkSignalListItemFactory *factory,
   gtk_widget_add_css_class (card, "order-card");
 
   gtk_drag_source_set_actions (drag, GDK_ACTION_MOVE);
-  g_signal_connect (drag, "prepare", G_CALLBACK (on_drag_prepare), item);
+  g_signal_connect (drag, "prepare", G_CALLBACK (on_drag_prepare), NULL);
   gtk_widget_add_controller (card, GTK_EVENT_CONTROLLER (drag));
-  gtk_list_item_set_child (item, card);
+  return card;
 }
 
 static GMenuModel *
@@ -224,7 +235,7 @@ open_card_menu (GtkButton *button,
                 gpointer   user_data)
 {
   WdBoardView *self = WD_BOARD_VIEW (gtk_widget_get_ancestor (GTK_WIDGET (button), WD_TYPE_BOARD_VIEW));
-  WdRow *row = g_object_get_data (G_OBJECT (button), "wd-row");
+  WdRow *row = card_row (GTK_WIDGET (button));
   g_autoptr(GMenuModel) model = NULL;
   GtkWidget *popover;
 
@@ -256,7 +267,6 @@ bind_card (GtkSignalListItemFactory *factory,
   GtkWidget *card = gtk_list_item_get_child (item);
   GtkWidget *top = gtk_widget_get_first_child (card);
   GtkWidget *when = gtk_widget_get_first_child (top);
-  GtkWidget *menu = gtk_widget_get_next_sibling (when);
   GtkWidget *lines[N_CARD_LINES];
   const char *number = wd_row_get_string (row, "number");
   g_autofree char *when_text = wd_format_span (store, wd_row_get_int (row, "starts_at"), wd_row_get_int (row, "ends_at"));
@@ -285,7 +295,7 @@ bind_card (GtkSignalListItemFactory *factory,
     gtk_widget_add_css_class (card, "overdue");
   else if (urgency == WD_DEADLINE_SOON)
     gtk_widget_add_css_class (card, "soon");
-  g_object_set_data_full (G_OBJECT (menu), "wd-row", g_object_ref (row), g_object_unref);
+  g_object_set_data_full (G_OBJECT (card), "wd-row", g_object_ref (row), g_object_unref);
 }
 
 static void
@@ -360,7 +370,7 @@ build_column (WdBoardView *self,
   GtkWidget *title = gtk_label_new (wd_order_state_label (state));
   GtkWidget *count = gtk_label_new ("0");
   GtkWidget *scrolled = gtk_scrolled_window_new ();
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkListItemFactory) factory = wd_recycling_factory_new (make_card, G_CALLBACK (bind_card), self);
   GtkWidget *list_view;
   GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_STRING, GDK_ACTION_MOVE);
 
@@ -377,8 +387,6 @@ build_column (WdBoardView *self,
   self->count_labels[index] = GTK_LABEL (count);
   g_signal_connect (self->models[index], "notify::n-items", G_CALLBACK (update_count), count);
 
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_card), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_card), self);
   /* A one-column grid: GTK 4.8's list view keeps 200 rows alive however
    * few are on screen, its grid view only the rows it shows. */
   list_view = gtk_grid_view_new (NULL, g_steal_pointer (&factory));

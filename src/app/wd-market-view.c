@@ -83,10 +83,8 @@ wd_market_view_init (WdMarketView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
-static void
-setup_card (GtkSignalListItemFactory *factory,
-            GtkListItem              *item,
-            gpointer                  user_data)
+static GtkWidget *
+make_card (void)
 {
   GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   GtkWidget *title = wd_label_new ("heading");
@@ -104,7 +102,7 @@ setup_card (GtkSignalListItemFactory *factory,
   gtk_box_append (GTK_BOX (card), team);
   gtk_box_append (GTK_BOX (card), meta);
   gtk_box_append (GTK_BOX (card), description);
-  gtk_list_item_set_child (item, card);
+  return card;
 }
 
 static char *
@@ -218,7 +216,7 @@ wd_market_view_bind (WdView      *view,
                      WdWorkspace *workspace)
 {
   WdMarketView *self = WD_MARKET_VIEW (view);
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkListItemFactory) factory = wd_recycling_factory_new (make_card, G_CALLBACK (bind_card), self);
 
   self->workspace = g_object_ref (workspace);
   self->venue_kind_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -227,8 +225,6 @@ wd_market_view_bind (WdView      *view,
 
   self->model = wd_row_model_new (workspace, "project");
   wd_stack_follow_model (self->content_stack, G_LIST_MODEL (self->model));
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_card), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_card), self);
   gtk_grid_view_set_factory (self->grid_view, factory);
   g_object_bind_property (self->search_entry, "text", self->model, "text", G_BINDING_DEFAULT);
   wd_list_attach_on_map (GTK_WIDGET (self->grid_view), G_LIST_MODEL (self->model));

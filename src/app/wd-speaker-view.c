@@ -96,10 +96,8 @@ wd_speaker_view_init (WdSpeakerView *self)
 
 /* An avatar and four lines of text: rows are made by the hundred as
  * the list scrolls and searches, and each widget costs. */
-static void
-setup_row (GtkSignalListItemFactory *factory,
-           GtkListItem              *item,
-           gpointer                  user_data)
+static GtkWidget *
+make_row (void)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *avatar = adw_avatar_new (40, NULL, TRUE);
@@ -124,7 +122,7 @@ setup_row (GtkSignalListItemFactory *factory,
   gtk_box_append (GTK_BOX (box), avatar);
   gtk_box_append (GTK_BOX (box), text);
   gtk_box_append (GTK_BOX (box), stats);
-  gtk_list_item_set_child (item, box);
+  return box;
 }
 
 static void
@@ -193,7 +191,7 @@ wd_speaker_view_bind (WdView      *view,
                       WdWorkspace *workspace)
 {
   WdSpeakerView *self = WD_SPEAKER_VIEW (view);
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkListItemFactory) factory = wd_recycling_factory_new (make_row, G_CALLBACK (bind_row), NULL);
 
   self->workspace = g_object_ref (workspace);
   g_signal_connect (workspace, "changed", G_CALLBACK (on_workspace_changed), self);
@@ -201,8 +199,6 @@ wd_speaker_view_bind (WdView      *view,
 
   self->model = wd_row_model_new (workspace, "speaker");
   g_signal_connect (self->model, "notify::n-items", G_CALLBACK (on_n_items), self);
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
   gtk_grid_view_set_factory (self->list_view, factory);
   g_object_bind_property (self->search_entry, "text", self->model, "text", G_BINDING_DEFAULT);
   wd_list_attach_on_map (GTK_WIDGET (self->list_view), G_LIST_MODEL (self->model));

@@ -55,6 +55,13 @@ void        wd_stack_follow_model    (GtkStack     *stack,
 void        wd_clear_list_box        (GtkListBox   *list_box);
 GtkWidget  *wd_label_new             (const char   *css_class);
 GtkWidget  *wd_inscription_new       (const char   *css_class);
+
+/* Makes the widgets of one list row, before any item is bound to it. */
+typedef GtkWidget *(*WdRowMaker) (void);
+
+GtkListItemFactory *wd_recycling_factory_new (WdRowMaker  make,
+                                              GCallback   bind,
+                                              gpointer    bind_data);
 GtkWidget  *wd_action_row_new        (const char   *title,
                                       const char   *subtitle);
 GtkWidget  *wd_status_chip_new       (const char   *state);
