@@ -942,6 +942,29 @@ search_ids (WdStore    *store,
   return g_strjoinv (" ", (char **) ids->pdata);
 }
 
+typedef struct
+{
+  gint64 done;
+  gint64 total;
+  guint  reports;
+} SnapshotProgress;
+
+static void
+note_snapshot_progress (const char *phase,
+                        gint64      done,
+                        gint64      total,
+                        gpointer    data)
+{
+  SnapshotProgress *progress = data;
+
+  if (g_strcmp0 (phase, "snapshot") != 0)
+    return;
+  g_assert_cmpint (done, >=, progress->done);
+  progress->done = done;
+  progress->total = total;
+  progress->reports++;
+}
+
 /* A first sync from a snapshot leaves the same copy as one filled from
  * the change log (which an older server, here the proxy answering 404,
  * still serves), down to the search index, and both go on alike. */
@@ -949,6 +972,7 @@ static void
 test_snapshot_or_pages (void)
 {
   static const char * const queries[] = { "党史", "社区", "王", "讲座" };
+  SnapshotProgress progress = { 0 };
   Proxy proxy;
   Client by_snapshot, by_pages, centre;
   g_autofree char *through = NULL;
@@ -962,7 +986,13 @@ test_snapshot_or_pages (void)
   g_assert_true (wd_sync_store_set (by_pages.store, "sync_server", through, NULL));
 
   set_fault (&proxy, FAULT_NO_SNAPSHOT, 0);
+  wd_sync_client_set_progress_func (by_snapshot.client, note_snapshot_progress, &progress);
   client_sync (&by_snapshot);
+  /* The download is reported, to its known size (on loopback the
+   * snapshot comes uncompressed, with a length). */
+  g_assert_cmpuint (progress.reports, >=, 2);
+  g_assert_cmpint (progress.done, >, 100000);
+  g_assert_cmpint (progress.done, ==, progress.total);
   client_sync (&by_pages);
   g_assert_cmpint (g_atomic_int_get (&proxy.refused), ==, 1);
 

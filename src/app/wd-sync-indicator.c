@@ -206,7 +206,11 @@ update (WdSyncIndicator *self)
       break;
     case WD_SYNC_LOOK_SYNCING:
       icon = NULL, label = _("Syncing"), title = _("Syncing");
-      detail = g_strdup (pending_text);
+      if (g_strcmp0 (wd_sync_engine_get_phase (engine), "snapshot") == 0)
+        detail = g_strdup (_("Fetching a copy of the district's data for this computer. For a large district "
+                             "the first sync takes a while; keep working meanwhile."));
+      else
+        detail = g_strdup (pending_text);
       break;
     case WD_SYNC_LOOK_PENDING:
       icon = "emblem-synchronizing-symbolic", label = _("Waiting"), title = _("Changes waiting");

@@ -390,6 +390,41 @@ wd_sync_client_push (WdSyncClient  *self,
     }
 }
 
+/* Copies an answer's body to out, reporting the bytes as the "snapshot"
+ * phase; the total is known when the body comes uncompressed. */
+static gboolean
+download (WdSyncClient   *self,
+          SoupMessage    *msg,
+          GInputStream   *body,
+          GOutputStream  *out,
+          GCancellable   *cancellable,
+          GError        **error)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
+  gint64 total = soup_message_headers_get_one (headers, "Content-Encoding") == NULL
+                 ? soup_message_headers_get_content_length (headers) : 0;
+  gint64 done = 0, reported = 0;
+  g_autofree char *buffer = g_malloc (256 * 1024);
+
+  for (;;)
+    {
+      gssize n = g_input_stream_read (body, buffer, 256 * 1024, cancellable, error);
+
+      if (n < 0 || (n > 0 && !g_output_stream_write_all (out, buffer, (gsize) n, NULL, cancellable, error)))
+        return FALSE;
+      if (n == 0)
+        break;
+      done += n;
+      if (done - reported >= 4 * 1024 * 1024)
+        {
+          report (self, "snapshot", done, total);
+          reported = done;
+        }
+    }
+  report (self, "snapshot", done, MAX (total, done));
+  return g_input_stream_close (body, cancellable, error) && g_output_stream_close (out, cancellable, error);
+}
+
 /* Downloads the snapshot a first sync starts from into a file beside
  * the store (streamed: memory stays flat whatever its size) and applies
  * it. *unsupported is set for a server without snapshots (an older one):
@@ -437,12 +472,13 @@ pull_snapshot (WdSyncClient  *self,
                         cancellable, error);
   if (out == NULL)
     return FALSE;
-  if (g_output_stream_splice (G_OUTPUT_STREAM (out), body,
-                              G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
-                              cancellable, &local) < 0)
+  if (!download (self, msg, body, G_OUTPUT_STREAM (out), cancellable, &local))
     {
       g_file_delete (file, NULL, NULL);
-      set_network_error (error, local);
+      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local));
+      else
+        set_network_error (error, local);
       return FALSE;
     }
 

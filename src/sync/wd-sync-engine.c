@@ -517,6 +517,14 @@ wd_sync_engine_get_message (WdSyncEngine *self)
   return self->message;
 }
 
+/* What the sync in progress is doing: "push", "snapshot" or "pull". */
+const char *
+wd_sync_engine_get_phase (WdSyncEngine *self)
+{
+  g_return_val_if_fail (WD_IS_SYNC_ENGINE (self), NULL);
+  return self->phase;
+}
+
 guint
 wd_sync_engine_get_retry_in (WdSyncEngine *self)
 {

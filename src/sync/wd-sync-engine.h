@@ -50,6 +50,7 @@ gboolean      wd_sync_engine_sync_finish       (WdSyncEngine         *self,
                                                 GError              **error);
 WdSyncState   wd_sync_engine_get_state         (WdSyncEngine         *self);
 const char   *wd_sync_engine_get_message       (WdSyncEngine         *self);
+const char   *wd_sync_engine_get_phase         (WdSyncEngine         *self);
 guint         wd_sync_engine_get_retry_in      (WdSyncEngine         *self);
 
 G_END_DECLS
