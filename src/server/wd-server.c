@@ -470,6 +470,23 @@ query_int (GHashTable  *query,
 }
 
 static void
+page_read (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  g_autoptr(SoupServerMessage) msg = data;
+  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+  char *reply = wd_sync_service_pull_finish (WD_SYNC_SERVICE (source), result, &length, &error);
+
+  if (reply == NULL)
+    respond_gerror (msg, error);
+  else
+    respond_text (msg, SOUP_STATUS_OK, reply, length);
+  soup_server_message_unpause (msg);
+}
+
+static void
 handle_pull (SoupServer        *soup,
              SoupServerMessage *msg,
              const char        *path,
@@ -482,8 +499,6 @@ handle_pull (SoupServer        *soup,
   g_autofree char *problem = NULL;
   WdPullRequest request = { 0 };
   gint64 limit;
-  char *reply;
-  gsize length = 0;
 
   if (!allow_methods (msg, "GET", NULL) || !check_protocol_header (msg, query))
     return;
@@ -507,13 +522,8 @@ handle_pull (SoupServer        *soup,
     }
   request.limit = (guint) limit;
 
-  reply = wd_sync_service_pull (self->sync, user, &request, now_seconds (), &length, &error);
-  if (reply == NULL)
-    {
-      respond_gerror (msg, error);
-      return;
-    }
-  respond_text (msg, SOUP_STATUS_OK, reply, length);
+  soup_server_message_pause (msg);
+  wd_sync_service_pull_async (self->sync, user, &request, now_seconds (), NULL, page_read, g_object_ref (msg));
 }
 
 typedef struct

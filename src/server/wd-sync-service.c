@@ -337,7 +337,7 @@ append_change_head (GString    *out,
 /* Appends one logged change as the caller may see it; returns whether
  * anything was appended. */
 static gboolean
-append_change (WdSyncService  *self,
+append_change (WdStore        *store,
                const WdUser   *user,
                gint64          seq,
                const char     *entity,
@@ -346,7 +346,7 @@ append_change (WdSyncService  *self,
                GError        **error)
 {
   g_autoptr(GError) row_error = NULL;
-  sqlite3_stmt *raw = wd_server_store_row (self->store, entity, key, &row_error);
+  sqlite3_stmt *raw = wd_server_store_row (store, entity, key, &row_error);
 
   if (row_error != NULL)
     {
@@ -364,14 +364,14 @@ append_change (WdSyncService  *self,
     g_autoptr(sqlite3_stmt) row = raw;
     MaskContext mask = { user, key };
 
-    switch (visibility (self->store, user, entity, row))
+    switch (visibility (store, user, entity, row))
       {
       case SHOWN:
         append_change_head (out, seq, entity, key);
         g_string_append (out, ",\"row\":{");
         wd_stmt_append_json_members (row, out, g_str_equal (entity, "speaker") ? mask_speaker_phone : NULL,
                                      &mask);
-        wd_server_store_append_extras (self->store, entity, key, out);
+        wd_server_store_append_extras (store, entity, key, out);
         g_string_append (out, "}}");
         return TRUE;
       case DROPPED:
@@ -385,21 +385,22 @@ append_change (WdSyncService  *self,
   }
 }
 
+/* What a pull decides on the server's own connection before the page is
+ * read: the install is this account's, the cursor is not from the
+ * future, and the scope it pulls with is recorded (a write). */
 static gboolean
-pull_locked (WdSyncService        *self,
-             const WdUser         *user,
-             const WdPullRequest  *request,
-             gint64                now,
-             GString              *out,
-             GError              **error)
+pull_preamble (WdSyncService        *self,
+               const WdUser         *user,
+               const WdPullRequest  *request,
+               gint64                now,
+               gboolean             *scope_changed,
+               GError              **error)
 {
   g_autofree char *scope = wd_user_scope (user);
   gint64 last_change = wd_server_store_last_change (self->store);
-  gint64 cursor = request->since;
-  gboolean foreign = FALSE, scope_changed = FALSE;
-  gint64 last_seq = wd_server_store_client_last_seq (self->store, request->client_id, user->id, &foreign);
-  guint scanned = 0, sent = 0;
+  gboolean foreign = FALSE;
 
+  wd_server_store_client_last_seq (self->store, request->client_id, user->id, &foreign);
   if (foreign)
     {
       g_set_error (error, WD_SYNC_ERROR, WD_SYNC_ERROR_SEQ_REUSED,
@@ -414,15 +415,30 @@ pull_locked (WdSyncService        *self,
                    (long long) request->since, (long long) last_change);
       return FALSE;
     }
-  if (!wd_server_store_note_pull (self->store, request->client_id, user->id, scope, now,
-                                  &scope_changed, error))
-    return FALSE;
+  return wd_server_store_note_pull (self->store, request->client_id, user->id, scope, now, scope_changed, error);
+}
+
+/* Writes the page after the preamble, from one read transaction of store
+ * (the server's own connection or a reader's). */
+static gboolean
+pull_page (WdStore              *store,
+           const WdUser         *user,
+           const WdPullRequest  *request,
+           gboolean              scope_changed,
+           GString              *out,
+           GError              **error)
+{
+  gint64 last_change = wd_server_store_last_change (store);
+  gint64 cursor = request->since;
+  gboolean foreign = FALSE;   /* checked by the preamble */
+  gint64 last_seq = wd_server_store_client_last_seq (store, request->client_id, user->id, &foreign);
+  guint scanned = 0, sent = 0;
 
   g_string_append_printf (out, "\"last_seq\":%" G_GINT64_FORMAT ",", last_seq);
 
   /* A copy made under another scope, or from compacted history, cannot be
    * patched up: the client starts again from zero, keeping its outbox. */
-  if ((scope_changed && request->since > 0) || request->since < wd_server_store_log_horizon (self->store))
+  if ((scope_changed && request->since > 0) || request->since < wd_server_store_log_horizon (store))
     {
       g_string_append (out, "\"reset\":true,\"cursor\":0,\"more\":true,\"changes\":[]");
       return TRUE;
@@ -433,7 +449,7 @@ pull_locked (WdSyncService        *self,
    * may see little of it still gets an answer soon. */
   while (sent < request->limit && scanned < 4 * request->limit)
     {
-      g_autoptr(sqlite3_stmt) batch = wd_server_store_changes_after (self->store, cursor, request->limit, error);
+      g_autoptr(sqlite3_stmt) batch = wd_server_store_changes_after (store, cursor, request->limit, error);
       guint n = 0;
       int rc;
 
@@ -448,7 +464,7 @@ pull_locked (WdSyncService        *self,
           n++;
           cursor = sqlite3_column_int64 (batch, 0);
           scanned++;
-          if (append_change (self, user, cursor, entity, key, out, &change_error))
+          if (append_change (store, user, cursor, entity, key, out, &change_error))
             sent++;
           else if (change_error != NULL)
             {
@@ -467,45 +483,188 @@ pull_locked (WdSyncService        *self,
   if (request->acked >= 0)
     {
       g_string_append (out, ",\"results\":");
-      if (!wd_server_store_append_results (self->store, request->client_id, request->acked,
+      if (!wd_server_store_append_results (store, request->client_id, request->acked,
                                            WD_SYNC_MAX_OPS_PER_PUSH, out, error))
         return FALSE;
     }
   return TRUE;
 }
 
-/* Returns the pull page as JSON text: pages are written straight from
- * the rows, without a json-glib tree in between, since a page of five
- * thousand rows is the server's heaviest answer. */
-char *
-wd_sync_service_pull (WdSyncService        *self,
-                      const WdUser         *user,
-                      const WdPullRequest  *request,
-                      gint64                now,
-                      gsize                *length,
-                      GError              **error)
+/* The whole answer to a pull: pages are written straight from the rows,
+ * without a json-glib tree in between, since a page of five thousand rows
+ * is the server's heaviest answer. One transaction: the page is one
+ * snapshot of the log and the rows. */
+static char *
+pull_answer (WdStore              *store,
+             const WdUser         *user,
+             const WdPullRequest  *request,
+             gboolean              scope_changed,
+             gsize                *length,
+             GError              **error)
 {
   g_autoptr(GString) out = g_string_new (NULL);
 
-  g_return_val_if_fail (WD_IS_SYNC_SERVICE (self), NULL);
-
   g_string_append_printf (out, "{\"protocol\":%d,\"since\":%" G_GINT64_FORMAT ",",
                           WD_SYNC_PROTOCOL_VERSION, request->since);
-
-  /* One transaction: the page is one snapshot of the log and the rows. */
-  if (!wd_store_begin_read (self->store, error))
+  if (!wd_store_begin_read (store, error))
     return NULL;
-  if (!pull_locked (self, user, request, now, out, error))
+  if (!pull_page (store, user, request, scope_changed, out, error))
     {
-      wd_store_rollback (self->store);
+      wd_store_rollback (store);
       return NULL;
     }
-  if (!wd_store_commit (self->store, error))
+  if (!wd_store_commit (store, error))
     return NULL;
 
   g_string_append_c (out, '}');
   *length = out->len;
   return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Pages are read on a few reader threads, each with a connection of its
+ * own (WAL lets them read beside the writer): the main loop's thread
+ * parses requests, writes answers and applies pushes, and a busy server
+ * uses a second core for the reading, which is most of a pull. */
+
+typedef struct
+{
+  WdStore *store;
+  char    *path;
+} Reader;
+
+static void
+reader_free (Reader *reader)
+{
+  if (reader == NULL)
+    return;
+  g_clear_object (&reader->store);
+  g_free (reader->path);
+  g_free (reader);
+}
+
+static GPrivate thread_reader = G_PRIVATE_INIT ((GDestroyNotify) reader_free);
+
+/* This thread's connection to the database at path, opened once. */
+static WdStore *
+reader_for (const char  *path,
+            GError     **error)
+{
+  Reader *reader = g_private_get (&thread_reader);
+
+  if (reader != NULL && g_strcmp0 (reader->path, path) == 0)
+    return reader->store;
+  reader = g_new0 (Reader, 1);
+  reader->path = g_strdup (path);
+  reader->store = wd_store_open (path, error);
+  if (reader->store == NULL)
+    {
+      reader_free (reader);
+      return NULL;
+    }
+  g_private_replace (&thread_reader, reader);
+  return reader->store;
+}
+
+typedef struct
+{
+  char          *path;
+  WdUser        *user;
+  WdPullRequest  request;
+  gboolean       scope_changed;
+  gsize          length;
+} PullJob;
+
+static void
+pull_job_free (PullJob *job)
+{
+  g_free (job->path);
+  wd_user_free (job->user);
+  g_free ((char *) job->request.client_id);
+  g_free (job);
+}
+
+static void
+read_page (gpointer data,
+           gpointer pool_data)
+{
+  g_autoptr(GTask) task = data;
+  PullJob *job = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  WdStore *store = reader_for (job->path, &error);
+  char *answer = store ? pull_answer (store, job->user, &job->request, job->scope_changed, &job->length, &error)
+                       : NULL;
+
+  if (answer == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, answer, g_free);
+}
+
+static GThreadPool *
+reader_pool (void)
+{
+  static GThreadPool *pool;
+
+  if (g_once_init_enter (&pool))
+    {
+      GThreadPool *made = g_thread_pool_new (read_page, NULL, (int) MAX (2, g_get_num_processors ()), FALSE,
+                                             NULL);
+
+      g_once_init_leave (&pool, made);
+    }
+  return pool;
+}
+
+/* Checks and records the pull on the server's connection at once (a
+ * refusal comes back before this returns), then reads the page on a
+ * reader thread. */
+void
+wd_sync_service_pull_async (WdSyncService        *self,
+                            const WdUser         *user,
+                            const WdPullRequest  *request,
+                            gint64                now,
+                            GCancellable         *cancellable,
+                            GAsyncReadyCallback   callback,
+                            gpointer              data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, data);
+  g_autoptr(GError) error = NULL;
+  PullJob *job;
+  gboolean scope_changed = FALSE;
+
+  g_return_if_fail (WD_IS_SYNC_SERVICE (self));
+
+  g_task_set_source_tag (task, wd_sync_service_pull_async);
+  if (!pull_preamble (self, user, request, now, &scope_changed, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  job = g_new0 (PullJob, 1);
+  job->path = g_strdup (wd_store_get_path (self->store));
+  job->user = wd_user_copy (user);
+  job->request = *request;
+  job->request.client_id = g_strdup (request->client_id);
+  job->scope_changed = scope_changed;
+  g_task_set_task_data (task, job, (GDestroyNotify) pull_job_free);
+  g_thread_pool_push (reader_pool (), task, NULL);
+}
+
+char *
+wd_sync_service_pull_finish (WdSyncService  *self,
+                             GAsyncResult   *result,
+                             gsize          *length,
+                             GError        **error)
+{
+  char *answer;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  answer = g_task_propagate_pointer (G_TASK (result), error);
+  if (answer != NULL)
+    *length = ((PullJob *) g_task_get_task_data (G_TASK (result)))->length;
+  return answer;
 }
 
 /* A first sync downloads the rows a user may see as one SQLite database
@@ -751,21 +910,14 @@ wd_sync_service_snapshot_async (WdSyncService       *self,
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, data);
   g_autoptr(GError) error = NULL;
-  g_autofree char *scope = wd_user_scope (user);
-  gboolean foreign = FALSE, scope_changed = FALSE;
+  WdPullRequest from_zero = { .client_id = client_id, .since = 0, .acked = -1 };
+  gboolean scope_changed = FALSE;
   SnapshotJob *job;
 
   g_return_if_fail (WD_IS_SYNC_SERVICE (self));
 
   g_task_set_source_tag (task, wd_sync_service_snapshot_async);
-  wd_server_store_client_last_seq (self->store, client_id, user->id, &foreign);
-  if (foreign)
-    {
-      g_task_return_new_error (task, WD_SYNC_ERROR, WD_SYNC_ERROR_SEQ_REUSED,
-                               _("This client id belongs to another account; sign in on a fresh install"));
-      return;
-    }
-  if (!wd_server_store_note_pull (self->store, client_id, user->id, scope, now, &scope_changed, &error))
+  if (!pull_preamble (self, user, &from_zero, now, &scope_changed, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;

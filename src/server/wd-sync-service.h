@@ -29,12 +29,17 @@ JsonObject    *wd_sync_service_push  (WdSyncService        *self,
                                       gint64                now,
                                       gint64               *last_seq,
                                       GError              **error);
-char          *wd_sync_service_pull  (WdSyncService        *self,
-                                      const WdUser         *user,
-                                      const WdPullRequest  *request,
-                                      gint64                now,
-                                      gsize                *length,
-                                      GError              **error);
+void           wd_sync_service_pull_async      (WdSyncService        *self,
+                                                const WdUser         *user,
+                                                const WdPullRequest  *request,
+                                                gint64                now,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              data);
+char          *wd_sync_service_pull_finish     (WdSyncService        *self,
+                                                GAsyncResult         *result,
+                                                gsize                *length,
+                                                GError              **error);
 void           wd_sync_service_snapshot_async  (WdSyncService       *self,
                                                 const WdUser        *user,
                                                 const char          *client_id,
