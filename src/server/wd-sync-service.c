@@ -18,8 +18,11 @@
 
 struct _WdSyncService
 {
-  GObject  parent_instance;
-  WdStore *store;
+  GObject     parent_instance;
+  WdStore    *store;
+  /* client_id → "user_id|scope" its last pull was recorded with: a
+   * client pulling again as before needs no check and no write here. */
+  GHashTable *noted;
 };
 
 G_DEFINE_FINAL_TYPE (WdSyncService, wd_sync_service, G_TYPE_OBJECT)
@@ -28,6 +31,7 @@ static void
 wd_sync_service_finalize (GObject *object)
 {
   g_clear_object (&WD_SYNC_SERVICE (object)->store);
+  g_clear_pointer (&WD_SYNC_SERVICE (object)->noted, g_hash_table_unref);
   G_OBJECT_CLASS (wd_sync_service_parent_class)->finalize (object);
 }
 
@@ -40,6 +44,7 @@ wd_sync_service_class_init (WdSyncServiceClass *klass)
 static void
 wd_sync_service_init (WdSyncService *self)
 {
+  self->noted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 WdSyncService *
@@ -385,9 +390,10 @@ append_change (WdStore        *store,
   }
 }
 
-/* What a pull decides on the server's own connection before the page is
- * read: the install is this account's, the cursor is not from the
- * future, and the scope it pulls with is recorded (a write). */
+/* What a pull decides on the server's own connection before its page is
+ * read: the install is this account's, and the scope it pulls with is
+ * recorded (a write). Remembered, so the next pull of the same install
+ * as the same account and scope skips both. */
 static gboolean
 pull_preamble (WdSyncService        *self,
                const WdUser         *user,
@@ -397,8 +403,12 @@ pull_preamble (WdSyncService        *self,
                GError              **error)
 {
   g_autofree char *scope = wd_user_scope (user);
-  gint64 last_change = wd_server_store_last_change (self->store);
+  g_autofree char *noted = g_strdup_printf ("%" G_GINT64_FORMAT "|%s", user->id, scope);
   gboolean foreign = FALSE;
+
+  *scope_changed = FALSE;
+  if (g_strcmp0 (g_hash_table_lookup (self->noted, request->client_id), noted) == 0)
+    return TRUE;
 
   wd_server_store_client_last_seq (self->store, request->client_id, user->id, &foreign);
   if (foreign)
@@ -407,15 +417,10 @@ pull_preamble (WdSyncService        *self,
                    _("This client id belongs to another account; sign in on a fresh install"));
       return FALSE;
     }
-  if (request->since > last_change)
-    {
-      g_set_error (error, WD_SYNC_ERROR, WD_SYNC_ERROR_CURSOR,
-                   _("The cursor %lld lies beyond the newest change (%lld); this client's copy "
-                     "comes from another server: reset it and sync again"),
-                   (long long) request->since, (long long) last_change);
-      return FALSE;
-    }
-  return wd_server_store_note_pull (self->store, request->client_id, user->id, scope, now, scope_changed, error);
+  if (!wd_server_store_note_pull (self->store, request->client_id, user->id, scope, now, scope_changed, error))
+    return FALSE;
+  g_hash_table_insert (self->noted, g_strdup (request->client_id), g_steal_pointer (&noted));
+  return TRUE;
 }
 
 /* Writes the page after the preamble, from one read transaction of store
@@ -434,6 +439,14 @@ pull_page (WdStore              *store,
   gint64 last_seq = wd_server_store_client_last_seq (store, request->client_id, user->id, &foreign);
   guint scanned = 0, sent = 0;
 
+  if (request->since > last_change)
+    {
+      g_set_error (error, WD_SYNC_ERROR, WD_SYNC_ERROR_CURSOR,
+                   _("The cursor %lld lies beyond the newest change (%lld); this client's copy "
+                     "comes from another server: reset it and sync again"),
+                   (long long) request->since, (long long) last_change);
+      return FALSE;
+    }
   g_string_append_printf (out, "\"last_seq\":%" G_GINT64_FORMAT ",", last_seq);
 
   /* A copy made under another scope, or from compacted history, cannot be
