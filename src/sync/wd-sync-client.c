@@ -9,6 +9,7 @@
 
 #include <string.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
 #include "wd-error.h"
@@ -390,6 +391,13 @@ wd_sync_client_push (WdSyncClient  *self,
     }
 }
 
+/* Where a snapshot is downloaded: beside the store, as private as it. */
+static char *
+snapshot_path (WdSyncClient *self)
+{
+  return g_strconcat (wd_store_get_path (self->store), ".snapshot", NULL);
+}
+
 /* Copies an answer's body to out, reporting the bytes as the "snapshot"
  * phase; the total is known when the body comes uncompressed. */
 static gboolean
@@ -438,7 +446,7 @@ pull_snapshot (WdSyncClient  *self,
   g_autofree char *client_id = wd_sync_store_get (self->store, "sync_client_id");
   g_autofree char *path = g_strdup_printf ("/api/v1/snapshot?client_id=%s", client_id);
   g_autoptr(SoupMessage) msg = new_message (self, "GET", path, NULL, TRUE, error);
-  g_autofree char *file_path = g_strconcat (wd_store_get_path (self->store), ".snapshot", NULL);
+  g_autofree char *file_path = snapshot_path (self);
   g_autoptr(GFile) file = g_file_new_for_path (file_path);
   g_autoptr(GInputStream) body = NULL;
   g_autoptr(GFileOutputStream) out = NULL;
@@ -536,9 +544,12 @@ wd_sync_client_pull (WdSyncClient  *self,
   gboolean rebuild_index = keeps_index && wd_sync_store_get_int (self->store, "sync_cursor") == 0;
   gboolean snapshot_tried = FALSE;
   gboolean failed = FALSE;
+  g_autofree char *snapshot_file = snapshot_path (self);
 
   if (rebuild_index)
     wd_store_set_search_index (self->store, FALSE);
+  /* A snapshot left by a sync that was killed is of no more use. */
+  g_unlink (snapshot_file);
 
   while (more && !failed)
     {
