@@ -120,6 +120,31 @@ test_changes_are_narrow (WdFixture     *fx,
   wait_ready (all);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (all)), ==, 5);
 
+  /* A search changes which rows are listed, not the rows: the same row
+   * comes back without being read again ... */
+  {
+    g_autoptr(WdRow) again = g_list_model_get_item (G_LIST_MODEL (all), 2);
+
+    g_assert_true (again == third);
+  }
+
+  /* ... but after a change of the data every row is read afresh, and the
+   * one that changed says so. */
+  json_object_set_string_member (args, "order_id", ids[3]);
+  g_assert_true (wd_workspace_apply (workspace, "order.dispatch", args, NULL, &error));
+  g_assert_no_error (error);
+  g_main_context_iteration (NULL, FALSE);
+  wait_ready (all);
+  {
+    g_autoptr(WdRow) fourth = g_list_model_get_item (G_LIST_MODEL (all), 3);
+    g_autoptr(WdRow) unchanged = g_list_model_get_item (G_LIST_MODEL (all), 2);
+
+    g_assert_cmpstr (wd_row_get_id (fourth), ==, ids[3]);
+    g_assert_cmpstr (wd_row_get_string (fourth, "state"), ==, "dispatched");
+    g_assert_true (unchanged != third);
+    g_assert_cmpstr (wd_row_get_string (unchanged, "state"), ==, "dispatched");
+  }
+
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     g_free (ids[i]);
 }

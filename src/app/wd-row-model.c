@@ -7,7 +7,7 @@
 #include "wd-row.h"
 
 #define PAGE_SIZE 50
-#define MAX_CACHED_PAGES 8
+#define MAX_CACHED_ROWS 400
 #define BIG_CHANGE 2000
 
 typedef struct
@@ -33,9 +33,13 @@ struct _WdRowModel
   WdWorkspace  *workspace;
   Query         query;
   GArray       *keys;
-  GHashTable   *pages;          /* page number → GPtrArray of WdRow */
+  /* key → Cached: rows read, kept across searches (the data did not
+   * change, only the list) and dropped when the data changes */
+  GHashTable   *rows;
   GCancellable *loading;
   gboolean      reload_again;
+  gboolean      data_changed;     /* since the read in flight began */
+  gboolean      reading_changed;  /* the read in flight began after a change */
   gboolean      started;      /* a view shows it: keep it loaded */
   gboolean      loaded;       /* the keys were read at least once */
 };
@@ -51,6 +55,19 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void wd_row_model_list_model_init (GListModelInterface *iface);
+
+typedef struct
+{
+  WdRow *row;
+  guint  position;      /* where it was last handed out */
+} Cached;
+
+static void
+cached_free (Cached *cached)
+{
+  g_object_unref (cached->row);
+  g_free (cached);
+}
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (WdRowModel, wd_row_model, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, wd_row_model_list_model_init))
@@ -136,24 +153,52 @@ wd_row_model_get_n_items (GListModel *model)
   return WD_ROW_MODEL (model)->keys->len;
 }
 
-static GPtrArray *
+/* Reads the rows of the page around position that are not cached. */
+static void
 fetch_page (WdRowModel *self,
             guint       page)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) rows = NULL;
-  GPtrArray *items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) rows = NULL;
+  g_autoptr(GArray) missing = g_array_new (FALSE, FALSE, sizeof (gint64));
   guint first = page * PAGE_SIZE;
   guint n = MIN (PAGE_SIZE, self->keys->len - first);
 
-  rows = wd_store_get_rows (wd_workspace_get_store (self->workspace), self->query.kind,
-                            &g_array_index (self->keys, gint64, first), n, &error);
+  for (guint i = first; i < first + n; i++)
+    if (!g_hash_table_contains (self->rows, &g_array_index (self->keys, gint64, i)))
+      g_array_append_val (missing, g_array_index (self->keys, gint64, i));
+  if (missing->len == 0)
+    return;
+  if (g_hash_table_size (self->rows) + missing->len > MAX_CACHED_ROWS)
+    g_hash_table_remove_all (self->rows);
+
+  rows = wd_store_get_rows_by_key (wd_workspace_get_store (self->workspace), self->query.kind,
+                                   (const gint64 *) missing->data, missing->len, &error);
   if (rows == NULL)
-    g_warning ("Rows %u–%u of the %s list could not be read: %s", first, first + n, self->query.kind,
-               error->message);
-  for (guint i = 0; rows != NULL && i < json_array_get_length (rows); i++)
-    g_ptr_array_add (items, wd_row_new (self->query.kind, json_array_get_object_element (rows, i)));
-  return items;
+    {
+      g_warning ("Rows %u–%u of the %s list could not be read: %s", first, first + n, self->query.kind,
+                 error->message);
+      return;
+    }
+  for (guint i = 0; i < missing->len; i++)
+    {
+      JsonObject *row = g_hash_table_lookup (rows, &g_array_index (missing, gint64, i));
+      Cached *cached;
+
+      if (row == NULL)
+        continue;
+      cached = g_new0 (Cached, 1);
+      cached->row = wd_row_new (self->query.kind, row);
+      cached->position = G_MAXUINT;
+      g_hash_table_insert (self->rows, g_memdup2 (&g_array_index (missing, gint64, i), sizeof (gint64)), cached);
+    }
+}
+
+static Cached *
+cached_at (WdRowModel *self,
+           guint       position)
+{
+  return g_hash_table_lookup (self->rows, &g_array_index (self->keys, gint64, position));
 }
 
 static gpointer
@@ -161,26 +206,26 @@ wd_row_model_get_item (GListModel *model,
                        guint       position)
 {
   WdRowModel *self = WD_ROW_MODEL (model);
-  guint page = position / PAGE_SIZE;
-  GPtrArray *items;
+  guint first = position / PAGE_SIZE * PAGE_SIZE;
+  Cached *cached;
 
   if (position >= self->keys->len)
     return NULL;
 
-  items = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page));
-  if (items == NULL)
+  cached = cached_at (self, position);
+  if (cached == NULL)
     {
-      if (g_hash_table_size (self->pages) >= MAX_CACHED_PAGES)
-        g_hash_table_remove_all (self->pages);
-      items = fetch_page (self, page);
-      g_hash_table_insert (self->pages, GUINT_TO_POINTER (page), items);
+      fetch_page (self, position / PAGE_SIZE);
+      cached = cached_at (self, position);
     }
-
-  /* A row deleted since the keys were read leaves its page short; the
-   * next reload closes the gap. Until then the last row stands in. */
-  if (items->len == 0)
+  /* A row deleted since the keys were read is missing; the next reload
+   * closes the gap. Until then a neighbour on its page stands in. */
+  for (guint i = first; cached == NULL && i < MIN (first + PAGE_SIZE, self->keys->len); i++)
+    cached = cached_at (self, i);
+  if (cached == NULL)
     return NULL;
-  return g_object_ref (g_ptr_array_index (items, MIN (position % PAGE_SIZE, items->len - 1)));
+  cached->position = position;
+  return g_object_ref (cached->row);
 }
 
 static void
@@ -212,7 +257,7 @@ wd_row_model_finalize (GObject *object)
 
   query_clear (&self->query);
   g_array_unref (self->keys);
-  g_hash_table_unref (self->pages);
+  g_hash_table_unref (self->rows);
   G_OBJECT_CLASS (wd_row_model_parent_class)->finalize (object);
 }
 
@@ -280,13 +325,14 @@ static void
 wd_row_model_init (WdRowModel *self)
 {
   self->keys = g_array_new (FALSE, FALSE, sizeof (gint64));
-  self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  self->rows = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) cached_free);
 }
 
 static void
 on_workspace_changed (WdWorkspace *workspace,
                       WdRowModel  *self)
 {
+  self->data_changed = TRUE;
   wd_row_model_reload (self);
 }
 
@@ -428,22 +474,23 @@ shown_rows (WdRowModel *self,
 {
   GArray *shown = g_array_new (FALSE, FALSE, sizeof (Shown));
   GHashTableIter iter;
-  gpointer page_number, items;
+  gpointer key, value;
   guint old_len = self->keys->len;
 
-  g_hash_table_iter_init (&iter, self->pages);
-  while (g_hash_table_iter_next (&iter, &page_number, &items))
-    for (guint i = 0; i < ((GPtrArray *) items)->len; i++)
-      {
-        Shown entry;
+  g_hash_table_iter_init (&iter, self->rows);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Cached *cached = value;
+      Shown entry;
 
-        entry.position = GPOINTER_TO_UINT (page_number) * PAGE_SIZE + i;
-        if (entry.position >= old_len || (entry.position >= prefix && entry.position < old_len - suffix))
-          continue;
-        entry.key = g_array_index (self->keys, gint64, entry.position);
-        entry.row = g_ptr_array_index ((GPtrArray *) items, i);
-        g_array_append_val (shown, entry);
-      }
+      entry.position = cached->position;
+      if (entry.position >= old_len || (entry.position >= prefix && entry.position < old_len - suffix)
+          || g_array_index (self->keys, gint64, entry.position) != *(gint64 *) key)
+        continue;
+      entry.key = *(gint64 *) key;
+      entry.row = cached->row;
+      g_array_append_val (shown, entry);
+    }
   return shown;
 }
 
@@ -490,7 +537,8 @@ changed_positions (WdRowModel *self,
  * an operation then redraws a card or two, not the whole board. */
 static void
 replace_keys (WdRowModel *self,
-              GArray     *keys)
+              GArray     *keys,
+              gboolean    data_changed)
 {
   GArray *old = self->keys;
   guint prefix = 0, suffix = 0;
@@ -504,10 +552,17 @@ replace_keys (WdRowModel *self,
          && g_array_index (old, gint64, old->len - 1 - suffix) == g_array_index (keys, gint64, keys->len - 1 - suffix))
     suffix++;
 
-  shown = shown_rows (self, prefix, suffix);
-  changed = changed_positions (self, shown, prefix, (gint) keys->len - (gint) old->len);
+  /* Only a change of the data can change the rows themselves; a search
+   * or a filter only changes which of them are listed. */
+  if (data_changed)
+    {
+      shown = shown_rows (self, prefix, suffix);
+      changed = changed_positions (self, shown, prefix, (gint) keys->len - (gint) old->len);
+      g_hash_table_remove_all (self->rows);
+    }
+  else
+    changed = g_array_new (FALSE, FALSE, sizeof (guint));
 
-  g_hash_table_remove_all (self->pages);
   if (keys->len - prefix - suffix > BIG_CHANGE && old->len > 0)
     {
       /* GTK 4.8's grid view takes seconds to take in tens of thousands of
@@ -544,11 +599,15 @@ on_keys_read (GObject      *source,
   g_clear_object (&self->loading);
 
   if (keys == NULL)
-    g_warning ("The %s list could not be read: %s", self->query.kind, error->message);
+    {
+      g_warning ("The %s list could not be read: %s", self->query.kind, error->message);
+      /* The change still has to reach the rows at the next read. */
+      self->data_changed |= self->reading_changed;
+    }
   else
     {
       self->loaded = TRUE;
-      replace_keys (self, keys);
+      replace_keys (self, keys, self->reading_changed);
       /* Also when the count stayed: views learn the first load is done. */
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
     }
@@ -569,7 +628,8 @@ wd_row_model_rebind (WdRowModel *self)
 {
   g_return_if_fail (WD_IS_ROW_MODEL (self));
 
-  g_hash_table_remove_all (self->pages);
+  /* New row objects, so the views bind them again. */
+  g_hash_table_remove_all (self->rows);
   g_list_model_items_changed (G_LIST_MODEL (self), 0, self->keys->len, self->keys->len);
 }
 
@@ -587,6 +647,8 @@ wd_row_model_reload (WdRowModel *self)
       return;
     }
   self->loading = g_cancellable_new ();
+  self->reading_changed = self->data_changed;
+  self->data_changed = FALSE;
   wd_workspace_read_async (self->workspace, read_keys, query_copy (&self->query), (GDestroyNotify) query_free,
                            (GDestroyNotify) g_array_unref, self->loading, on_keys_read, g_object_ref (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);

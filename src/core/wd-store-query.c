@@ -770,14 +770,14 @@ wd_store_project_keys (WdStore                *self,
                     error);
 }
 
-/* Returns the rows of keys in the order of keys; a key whose row has gone
- * since the keys were read is left out. */
-JsonArray *
-wd_store_get_rows (WdStore       *self,
-                   const char    *kind,
-                   const gint64  *keys,
-                   guint          n_keys,
-                   GError       **error)
+/* Returns the rows of keys as a table from key (gint64 *) to row; a key
+ * whose row has gone since the keys were read is not in it. */
+GHashTable *
+wd_store_get_rows_by_key (WdStore       *self,
+                          const char    *kind,
+                          const gint64  *keys,
+                          guint          n_keys,
+                          GError       **error)
 {
   const WdEntity *entity = wd_entity_lookup (kind);
   const char *view = NULL;
@@ -786,7 +786,6 @@ wd_store_get_rows (WdStore       *self,
   g_autoptr(GString) list = g_string_new ("[");
   g_autoptr(GHashTable) by_key = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                                         (GDestroyNotify) json_object_unref);
-  g_autoptr(JsonArray) rows = json_array_new ();
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
@@ -825,7 +824,24 @@ wd_store_get_rows (WdStore       *self,
       wd_store_set_error (self, error);
       return NULL;
     }
+  return g_steal_pointer (&by_key);
+}
 
+/* Returns the rows of keys in the order of keys; a key whose row has gone
+ * since the keys were read is left out. */
+JsonArray *
+wd_store_get_rows (WdStore       *self,
+                   const char    *kind,
+                   const gint64  *keys,
+                   guint          n_keys,
+                   GError       **error)
+{
+  g_autoptr(GHashTable) by_key = wd_store_get_rows_by_key (self, kind, keys, n_keys, error);
+  JsonArray *rows;
+
+  if (by_key == NULL)
+    return NULL;
+  rows = json_array_new ();
   for (guint i = 0; i < n_keys; i++)
     {
       JsonObject *row = g_hash_table_lookup (by_key, &keys[i]);
@@ -833,7 +849,7 @@ wd_store_get_rows (WdStore       *self,
       if (row != NULL)
         json_array_add_object_element (rows, json_object_ref (row));
     }
-  return g_steal_pointer (&rows);
+  return rows;
 }
 
 gboolean

@@ -121,6 +121,11 @@ JsonArray  *wd_store_get_rows           (WdStore              *self,
                                          const gint64         *keys,
                                          guint                 n_keys,
                                          GError              **error);
+GHashTable *wd_store_get_rows_by_key    (WdStore              *self,
+                                         const char           *kind,
+                                         const gint64         *keys,
+                                         guint                 n_keys,
+                                         GError              **error);
 
 /* The centre phones back a share of delivered orders; whether an order is
  * in that share depends only on its id, so every copy picks the same ones. */
