@@ -889,6 +889,21 @@ test_duplicated_requests (void)
   proxy_stop (&proxy);
 }
 
+static gint64
+count_where (Client     *client,
+             const char *condition)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM orders WHERE %s", condition);
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (wd_store_get_db (client->store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
 /* A digest of everything a client holds of the server's: every synced
  * table, row by row, and the shared settings. */
 static char *
@@ -1042,13 +1057,15 @@ write_bytes (const char *path,
   g_assert_no_error (error);
 }
 
+/* Runs SQL on a database file from the side, as an administrator would. */
 static void
-alter_snapshot (const char *path,
-                const char *sql)
+exec_on (const char *path,
+         const char *sql)
 {
   sqlite3 *db = NULL;
 
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
   g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
 }
@@ -1109,16 +1126,16 @@ test_bad_snapshot (void)
   write_bytes (bad, bytes, length / 2);
   expect_refused (&office, bad, digest);
   write_bytes (bad, bytes, length);
-  alter_snapshot (bad, "CREATE TRIGGER sneaky AFTER INSERT ON orders BEGIN DELETE FROM topics; END");
+  exec_on (bad, "CREATE TRIGGER sneaky AFTER INSERT ON orders BEGIN DELETE FROM topics; END");
   expect_refused (&office, bad, digest);
   write_bytes (bad, bytes, length);
-  alter_snapshot (bad, "UPDATE snapshot SET value = 99 WHERE key = 'protocol'");
+  exec_on (bad, "UPDATE snapshot SET value = 99 WHERE key = 'protocol'");
   expect_refused (&office, bad, digest);
   write_bytes (bad, bytes, length);
-  alter_snapshot (bad, "DROP TABLE snapshot");
+  exec_on (bad, "DROP TABLE snapshot");
   expect_refused (&office, bad, digest);
   write_bytes (bad, bytes, length);
-  alter_snapshot (bad, "INSERT INTO orders SELECT * FROM orders LIMIT 1");
+  exec_on (bad, "INSERT INTO orders SELECT * FROM orders LIMIT 1");
   expect_refused (&office, bad, digest);
 
   /* Bytes flipped anywhere: refused, or (a flip in a cell) taken as data;
@@ -1161,6 +1178,54 @@ test_bad_snapshot (void)
 
   g_unlink (valid);
   g_unlink (bad);
+  client_close (&office);
+}
+
+/* An office moved to another sub-district: its next pull answers reset,
+ * and the client starts again from a snapshot of what it now sees,
+ * keeping its queued work; its search finds the new sub-district. */
+static void
+test_reset_after_scope_change (void)
+{
+  Client office;
+  g_autofree char *json = order_json ("before-the-move", "qianfoshan", 8, 9);
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 cursor;
+
+  client_open (&office, "moved", "office");
+  client_sync (&office);
+  g_assert_cmpint (count_where (&office, "subdistrict_id = 'qianfoshan'"), >, 0);
+  cursor = wd_sync_store_get_int (office.store, "sync_cursor");
+  g_assert_cmpint (cursor, >, 0);
+
+  exec_on (server.db, "UPDATE users SET subdistrict_id = 'dianliu' WHERE name = 'office'");
+  client_sync (&office);
+
+  g_assert_cmpint (count_where (&office, "subdistrict_id <> 'dianliu'"), ==, 0);
+  g_assert_cmpint (count_where (&office, "1"), ==, server_count ("SELECT count (*) FROM orders"
+                                                                 " WHERE subdistrict_id = 'dianliu'"));
+  g_assert_cmpint (wd_sync_store_get_int (office.store, "sync_cursor"), >=, cursor);
+  hits = wd_store_search (office.store, "社区", WD_SEARCH_ORDERS, 5, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, >, 0);
+
+  /* Work queued before the move still goes out (and, no longer the
+   * office's to do, comes back refused with a reason). */
+  exec_on (server.db, "UPDATE users SET subdistrict_id = 'qianfoshan' WHERE name = 'office'");
+  client_sync (&office);
+  json_object_unref (apply (&office, "order.create", json));
+  exec_on (server.db, "UPDATE users SET subdistrict_id = 'dianliu' WHERE name = 'office'");
+  client_sync (&office);
+  g_assert_cmpuint (wd_sync_store_count_pending (office.store), ==, 0);
+  {
+    g_autoptr(JsonArray) problems = wd_sync_store_problems (office.store, NULL);
+
+    g_assert_cmpuint (json_array_get_length (problems), ==, 1);
+  }
+  g_assert_cmpint (count_where (&office, "subdistrict_id <> 'dianliu'"), ==, 0);
+
+  exec_on (server.db, "UPDATE users SET subdistrict_id = 'qianfoshan' WHERE name = 'office'");
   client_close (&office);
 }
 
@@ -1388,6 +1453,7 @@ main (int    argc,
   g_test_add_func ("/sync/duplicated-requests", test_duplicated_requests);
   g_test_add_func ("/sync/snapshot-or-pages", test_snapshot_or_pages);
   g_test_add_func ("/sync/bad-snapshot", test_bad_snapshot);
+  g_test_add_func ("/sync/reset-after-scope-change", test_reset_after_scope_change);
   g_test_add_func ("/sync/client-killed", test_client_killed);
   g_test_add_func ("/sync/server-killed", test_server_killed);
 
