@@ -1229,6 +1229,110 @@ test_reset_after_scope_change (void)
   client_close (&office);
 }
 
+/* Files beside path whose names start with path and prefix. */
+static guint
+count_kept_copies (const char *path,
+                   char      **first)
+{
+  g_autofree char *dir_name = g_path_get_dirname (path);
+  g_autofree char *prefix = g_strconcat (path, ".before-first-sync-", NULL);
+  g_autoptr(GDir) dir = g_dir_open (dir_name, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *full = g_build_filename (dir_name, name, NULL);
+
+      if (g_str_has_prefix (full, prefix))
+        {
+          if (n++ == 0 && first != NULL)
+            *first = g_strdup (full);
+        }
+    }
+  return n;
+}
+
+/* A store used on its own, then signed in: the server's data replaces
+ * its work, which is kept in a private copy beside it and named in the
+ * problems list, whether the first sync comes as a snapshot or (from an
+ * older server) as pages. */
+static void
+test_work_of_its_own_kept (void)
+{
+  for (guint pages = 0; pages < 2; pages++)
+    {
+      Proxy proxy;
+      Client standalone, fresh;
+      g_autoptr(WdActor) desk = wd_actor_new ("desk", WD_ROLE_CENTRE);
+      g_autoptr(JsonObject) topic = wd_json_parse_object ("{\"id\":\"standalone-topic\",\"name\":\"单机主题\"}",
+                                                          -1, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonArray) problems = NULL;
+      g_autofree char *kept = NULL;
+      g_autofree char *through = NULL;
+      g_autofree char *file = g_strdup_printf ("standalone-%u-%u.db", pages, g_random_int ());
+      g_autofree char *mine = NULL, *theirs = NULL;
+      GStatBuf st;
+
+      proxy_start (&proxy, server.base);
+      set_fault (&proxy, pages ? FAULT_NO_SNAPSHOT : FAULT_NONE, 0);
+      through = g_strdup_printf ("http://127.0.0.1:%u", proxy.port);
+      standalone.path = g_build_filename (client_dir, file, NULL);
+      standalone.store = wd_store_open (standalone.path, &error);
+      g_assert_no_error (error);
+      g_assert_true (wd_operation_apply (standalone.store, desk, g_get_real_time () / G_USEC_PER_SEC, NULL,
+                                         "topic.upsert", topic, NULL, &error));
+      g_assert_no_error (error);
+      standalone.client = wd_sync_client_new (standalone.store, &error);
+      g_assert_no_error (error);
+      g_assert_true (wd_sync_client_login (standalone.client, through, "centre",
+                                           g_hash_table_lookup (server.passwords, "centre"), &error));
+      g_assert_no_error (error);
+      client_sync (&standalone);
+
+      g_assert_cmpuint (count_kept_copies (standalone.path, &kept), ==, 1);
+      g_assert_cmpint (g_stat (kept, &st), ==, 0);
+      g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+      {
+        sqlite3 *db = NULL;
+        sqlite3_stmt *stmt = NULL;
+
+        g_assert_cmpint (sqlite3_open_v2 (kept, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+        g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT name FROM topics WHERE id = 'standalone-topic'", -1, &stmt,
+                                             NULL), ==, SQLITE_OK);
+        g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+        g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "单机主题");
+        sqlite3_finalize (stmt);
+        sqlite3_close (db);
+      }
+      g_assert_null (wd_store_get (standalone.store, "topic", "standalone-topic", NULL));
+      problems = wd_sync_store_problems (standalone.store, NULL);
+      g_assert_cmpuint (json_array_get_length (problems), ==, 1);
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (problems, 0), "code"), ==,
+                       "kept-aside");
+      g_assert_nonnull (strstr (json_object_get_string_member (json_array_get_object_element (problems, 0),
+                                                               "message"), kept));
+
+      /* The copy here is the server's, as any new install's is. */
+      client_open (&fresh, "fresh", "centre");
+      client_sync (&fresh);
+      mine = mirror_digest (standalone.store);
+      theirs = mirror_digest (fresh.store);
+      g_assert_cmpstr (mine, ==, theirs);
+
+      /* Later syncs keep nothing more aside. */
+      client_sync (&standalone);
+      g_assert_cmpuint (count_kept_copies (standalone.path, NULL), ==, 1);
+
+      g_unlink (kept);
+      client_close (&fresh);
+      client_close (&standalone);
+      set_fault (&proxy, FAULT_NONE, 0);
+      proxy_stop (&proxy);
+    }
+}
+
 /* wudanctl is killed with SIGKILL at a random moment of a sync with a
  * large backlog; syncing again applies everything exactly once. */
 static void
@@ -1454,6 +1558,7 @@ main (int    argc,
   g_test_add_func ("/sync/snapshot-or-pages", test_snapshot_or_pages);
   g_test_add_func ("/sync/bad-snapshot", test_bad_snapshot);
   g_test_add_func ("/sync/reset-after-scope-change", test_reset_after_scope_change);
+  g_test_add_func ("/sync/work-of-its-own-kept", test_work_of_its_own_kept);
   g_test_add_func ("/sync/client-killed", test_client_killed);
   g_test_add_func ("/sync/server-killed", test_server_killed);
 

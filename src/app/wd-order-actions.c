@@ -196,6 +196,7 @@ wd_operation_title (const char *kind)
     { "reward.propose", N_("Proposing rewards") },
     { "reward.approve", N_("Approving rewards") },
     { "reward.withdraw", N_("Withdrawing a reward proposal") },
+    { "sync.first", N_("The first sync with the server") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (titles); i++)

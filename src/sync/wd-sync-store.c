@@ -12,7 +12,11 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
 #include <glib/gi18n-lib.h>
 
 #include "wd-error.h"
@@ -744,13 +748,23 @@ restore:
   return FALSE;
 }
 
+typedef struct
+{
+  JsonObject *page;
+  gboolean    clear_first;   /* the store's own work was kept aside */
+} PageWrite;
+
 static gboolean
 write_page (WdStore     *store,
             gpointer     data,
             GError     **error)
 {
-  JsonObject *page = data;
+  PageWrite *write = data;
+  JsonObject *page = write->page;
   JsonArray *changes = array_member (page, "changes");
+
+  if ((write->clear_first && !clear_mirror (store, error)) || !set_int (store, "sync_pulled", 1, error))
+    return FALSE;
 
   if (json_object_get_boolean_member_with_default (page, "reset", FALSE))
     return clear_mirror (store, error) && set_int (store, "sync_cursor", 0, error);
@@ -761,6 +775,13 @@ write_page (WdStore     *store,
   return set_int (store, "sync_cursor", json_object_get_int_member_with_default (page, "cursor", 0), error);
 }
 
+static gboolean keep_own_work   (WdStore     *store,
+                                 char       **kept,
+                                 GError     **error);
+static gboolean note_kept_aside (WdStore     *store,
+                                 const char  *copy,
+                                 GError     **error);
+
 /* Applies one pulled page in one transaction, dropping the operations the
  * server has answered (up to acked). */
 gboolean
@@ -769,7 +790,14 @@ wd_sync_store_apply_page (WdStore     *store,
                           gint64       acked,
                           GError     **error)
 {
-  return rewrite_mirror (store, write_page, page, acked, error);
+  g_autofree char *kept = NULL;
+  PageWrite write = { page, FALSE };
+
+  if (!keep_own_work (store, &kept, error))
+    return FALSE;
+  write.clear_first = kept != NULL;
+  return rewrite_mirror (store, write_page, &write, acked, error)
+      && (kept == NULL || note_kept_aside (store, kept, error));
 }
 
 /* What may be in a snapshot: the synced tables, its own description and
@@ -940,7 +968,7 @@ write_snapshot (WdStore   *store,
   SnapshotWrite *snapshot = data;
   g_autoptr(GPtrArray) indexes = NULL;
 
-  if (!clear_mirror (store, error))
+  if (!clear_mirror (store, error) || !set_int (store, "sync_pulled", 1, error))
     return FALSE;
   indexes = drop_indexes (store, error);
   if (indexes == NULL)
@@ -963,9 +991,101 @@ write_snapshot (WdStore   *store,
   return run_all (store, indexes, error) && set_int (store, "sync_cursor", snapshot->cursor, error);
 }
 
+/* Whether the store holds work of its own from before it ever pulled:
+ * a store used on its own, then signed in. (After a reset the copy is
+ * emptied and refilled; it has pulled before.) */
+static gboolean
+holds_work_of_its_own (WdStore *store)
+{
+  if (wd_sync_store_get_int (store, "sync_pulled") != 0)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (synced_tables); i++)
+    {
+      g_autofree char *sql = NULL;
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+
+      if (g_str_equal (synced_tables[i], "meta"))
+        continue;
+      sql = g_strdup_printf ("SELECT EXISTS (SELECT 1 FROM %s)", synced_tables[i]);
+      stmt = wd_store_prepare (store, sql, NULL);
+      if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int (stmt, 0))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Copies the whole store, as it is, to a file beside it that only its
+ * owner can read; returns the file's name. */
+static char *
+keep_aside (WdStore  *store,
+            GError  **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *copy = g_strdup_printf ("%s.before-first-sync-%s.db", wd_store_get_path (store), stamp);
+  g_autoptr(sqlite3_stmt) vacuum = NULL;
+  int fd = g_open (copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+  /* VACUUM INTO fills an empty file and keeps its mode. */
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, WD_ERROR, WD_ERROR_STORE, _("Cannot keep this computer's work in %s: %s"), copy,
+                   g_strerror (saved));
+      return NULL;
+    }
+  close (fd);
+  vacuum = wd_store_prepare (store, "VACUUM INTO ?", error);
+  if (vacuum == NULL)
+    return NULL;
+  wd_stmt_bind_text (vacuum, 1, copy);
+  if (!wd_store_run (store, vacuum, error))
+    {
+      g_unlink (copy);
+      g_prefix_error (error, _("Cannot keep this computer's work in %s: "), copy);
+      return NULL;
+    }
+  return g_steal_pointer (&copy);
+}
+
+/* Before the first data from the server goes in: a store that holds work
+ * of its own copies it aside (*kept names the copy) and starts empty;
+ * *kept is NULL when there was none. */
+static gboolean
+keep_own_work (WdStore  *store,
+               char    **kept,
+               GError  **error)
+{
+  *kept = NULL;
+  if (!holds_work_of_its_own (store))
+    return TRUE;
+  *kept = keep_aside (store, error);
+  return *kept != NULL;
+}
+
+/* Tells the user, in the sync problems list, where that work went. */
+static gboolean
+note_kept_aside (WdStore     *store,
+                 const char  *copy,
+                 GError     **error)
+{
+  g_autoptr(JsonObject) notice = json_object_new ();
+  g_autofree char *message = g_strdup_printf (
+      _("This store held work made on this computer before it was signed in; the server's data has "
+        "replaced it here. Nothing is lost: a copy of the store as it was is kept in %s"), copy);
+
+  json_object_set_int_member (notice, "seq", 0);
+  json_object_set_string_member (notice, "kind", "sync.first");
+  json_object_set_string_member (notice, "code", "kept-aside");
+  json_object_set_string_member (notice, "message", message);
+  return wd_sync_store_add_problem (store, notice, g_get_real_time () / G_USEC_PER_SEC, error);
+}
+
 /* Replaces the server's part of the store with a downloaded snapshot, in
  * one transaction, keeping the outbox (replayed on top). The operations
- * the server has answered leave the outbox with the pull that follows. */
+ * the server has answered leave the outbox with the pull that follows.
+ * Work the store held before it ever synced is copied aside first. */
 gboolean
 wd_sync_store_apply_snapshot (WdStore     *store,
                               const char  *path,
@@ -973,9 +1093,10 @@ wd_sync_store_apply_snapshot (WdStore     *store,
 {
   SnapshotWrite snapshot = { 0 };
   g_autoptr(sqlite3_stmt) attach = NULL;
+  g_autofree char *kept = NULL;
   gboolean ok;
 
-  if (!check_snapshot (path, &snapshot.cursor, error))
+  if (!check_snapshot (path, &snapshot.cursor, error) || !keep_own_work (store, &kept, error))
     return FALSE;
   attach = wd_store_prepare (store, "ATTACH DATABASE ? AS snapshot", error);
   if (attach == NULL)
@@ -989,7 +1110,7 @@ wd_sync_store_apply_snapshot (WdStore     *store,
   if (!ok)
     g_prefix_error (error, _("The server's snapshot could not be applied, and nothing was changed: "));
   wd_store_exec (store, "DETACH DATABASE snapshot", NULL);
-  return ok;
+  return ok && (kept == NULL || note_kept_aside (store, kept, error));
 }
 
 /* What an order looks like now, and who last changed it: so a person
