@@ -775,30 +775,6 @@ write_page (WdStore     *store,
   return set_int (store, "sync_cursor", json_object_get_int_member_with_default (page, "cursor", 0), error);
 }
 
-static gboolean keep_own_work   (WdStore     *store,
-                                 char       **kept,
-                                 GError     **error);
-static gboolean note_kept_aside (WdStore     *store,
-                                 const char  *copy,
-                                 GError     **error);
-
-/* Applies one pulled page in one transaction, dropping the operations the
- * server has answered (up to acked). */
-gboolean
-wd_sync_store_apply_page (WdStore     *store,
-                          JsonObject  *page,
-                          gint64       acked,
-                          GError     **error)
-{
-  g_autofree char *kept = NULL;
-  PageWrite write = { page, FALSE };
-
-  if (!keep_own_work (store, &kept, error))
-    return FALSE;
-  write.clear_first = kept != NULL;
-  return rewrite_mirror (store, write_page, &write, acked, error)
-      && (kept == NULL || note_kept_aside (store, kept, error));
-}
 
 /* What may be in a snapshot: the synced tables, its own description and
  * the indexes SQLite makes for keys. Anything else (a trigger, a view)
@@ -1080,6 +1056,24 @@ note_kept_aside (WdStore     *store,
   json_object_set_string_member (notice, "code", "kept-aside");
   json_object_set_string_member (notice, "message", message);
   return wd_sync_store_add_problem (store, notice, g_get_real_time () / G_USEC_PER_SEC, error);
+}
+
+/* Applies one pulled page in one transaction, dropping the operations the
+ * server has answered (up to acked). */
+gboolean
+wd_sync_store_apply_page (WdStore     *store,
+                          JsonObject  *page,
+                          gint64       acked,
+                          GError     **error)
+{
+  g_autofree char *kept = NULL;
+  PageWrite write = { page, FALSE };
+
+  if (!keep_own_work (store, &kept, error))
+    return FALSE;
+  write.clear_first = kept != NULL;
+  return rewrite_mirror (store, write_page, &write, acked, error)
+      && (kept == NULL || note_kept_aside (store, kept, error));
 }
 
 /* Replaces the server's part of the store with a downloaded snapshot, in
