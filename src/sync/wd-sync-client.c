@@ -20,6 +20,8 @@
 
 #define PUSH_BATCH 500
 #define PULL_PAGE 2000
+#define DOWNLOAD_CHUNK (256 * 1024)
+#define REPORT_EVERY (4 * 1024 * 1024)
 
 G_DEFINE_QUARK (wd-sync-client-error-quark, wd_sync_client_error)
 
@@ -412,18 +414,18 @@ download (WdSyncClient   *self,
   gint64 total = soup_message_headers_get_one (headers, "Content-Encoding") == NULL
                  ? soup_message_headers_get_content_length (headers) : 0;
   gint64 done = 0, reported = 0;
-  g_autofree char *buffer = g_malloc (256 * 1024);
+  g_autofree char *buffer = g_malloc (DOWNLOAD_CHUNK);
 
   for (;;)
     {
-      gssize n = g_input_stream_read (body, buffer, 256 * 1024, cancellable, error);
+      gssize n = g_input_stream_read (body, buffer, DOWNLOAD_CHUNK, cancellable, error);
 
       if (n < 0 || (n > 0 && !g_output_stream_write_all (out, buffer, (gsize) n, NULL, cancellable, error)))
         return FALSE;
       if (n == 0)
         break;
       done += n;
-      if (done - reported >= 4 * 1024 * 1024)
+      if (done - reported >= REPORT_EVERY)
         {
           report (self, "snapshot", done, total);
           reported = done;
