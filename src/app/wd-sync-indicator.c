@@ -139,16 +139,25 @@ problem_row (JsonObject *problem)
   return row;
 }
 
+/* Lists the problems; *refused counts the operations the server refused
+ * (the rest are notices, such as work kept aside at the first sync). */
 static guint
 fill_problems (WdSyncIndicator *self,
-               gboolean         has_server)
+               gboolean         has_server,
+               guint           *refused)
 {
   g_autoptr(JsonArray) problems = has_server ? wd_sync_store_problems (wd_workspace_get_store (self->workspace), NULL) : NULL;
   guint n = problems ? json_array_get_length (problems) : 0;
 
+  *refused = 0;
   wd_clear_list_box (self->problems_list);
   for (guint i = 0; i < n; i++)
-    gtk_list_box_append (self->problems_list, problem_row (json_array_get_object_element (problems, i)));
+    {
+      JsonObject *problem = json_array_get_object_element (problems, i);
+
+      gtk_list_box_append (self->problems_list, problem_row (problem));
+      *refused += json_object_get_int_member (problem, "seq") > 0;
+    }
   gtk_widget_set_visible (self->problems_scroll, n > 0);
   return n;
 }
@@ -171,7 +180,8 @@ update (WdSyncIndicator *self)
   WdSyncEngine *engine = wd_workspace_get_engine (self->workspace);
   g_autofree char *server = wd_workspace_get_server (self->workspace);
   gboolean signed_in = wd_workspace_is_signed_in (self->workspace);
-  guint problems = fill_problems (self, server != NULL);
+  guint refused = 0;
+  guint problems = fill_problems (self, server != NULL, &refused);
   gint64 done = 0, total = 0, last_sync = 0;
   g_autofree char *last = NULL;
   g_autofree char *detail = NULL;
@@ -228,6 +238,12 @@ update (WdSyncIndicator *self)
       icon = "dialog-warning-symbolic", label = _("Problems"), title = _("The server refused some changes");
       detail = g_strdup (_("They have been undone here. Each says why and what the order is now; "
                            "dismiss a problem once you have dealt with it."));
+      if (refused == 0)
+        {
+          title = _("Work from before signing in was kept aside");
+          g_free (detail);
+          detail = g_strdup (_("The notice below says where; dismiss it once you have dealt with it."));
+        }
       break;
     case WD_SYNC_LOOK_ERROR:
       icon = "dialog-warning-symbolic", label = _("Sync failed"), title = _("Sync failed");
