@@ -3,7 +3,9 @@
  * duplicate and gap pushes, and crashes between apply and answer. */
 #include "config.h"
 
+#include <time.h>
 #include <unistd.h>
+#include <utime.h>
 #include <sqlite3.h>
 #include <glib/gstdio.h>
 
@@ -470,6 +472,41 @@ test_snapshot_compressed (void)
   g_assert_cmpstr (soup_message_headers_get_one (page->headers, "Content-Encoding"), ==, "gzip");
   g_unlink (file);
   wd_test_server_stop (&gz);
+}
+
+/* A server killed while making a snapshot leaves its file in the
+ * temporary folder; the next start removes it once it is a day old, and
+ * leaves alone one that may be another server's in the making. */
+static void
+test_stale_snapshots_removed (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("wudan-test-tmp-XXXXXX", NULL);
+  g_autofree char *old = g_build_filename (tmp, "wudan-snapshot-OLD123.db", NULL);
+  g_autofree char *recent = g_build_filename (tmp, "wudan-snapshot-NEW123.db", NULL);
+  g_autofree char *other = g_build_filename (tmp, "someone-else.db", NULL);
+  g_autofree char *saved = g_strdup (g_getenv ("TMPDIR"));
+  struct utimbuf two_days_ago = { time (NULL) - 2 * 86400, time (NULL) - 2 * 86400 };
+  WdTestServer server;
+
+  for (const char * const *f = (const char * const[]) { old, recent, other, NULL }; *f; f++)
+    g_assert_true (g_file_set_contents (*f, "x", 1, NULL));
+  g_assert_cmpint (utime (old, &two_days_ago), ==, 0);
+  g_assert_cmpint (utime (other, &two_days_ago), ==, 0);
+
+  g_setenv ("TMPDIR", tmp, TRUE);
+  wd_test_server_start (&server, NULL, NULL);
+  if (saved != NULL)
+    g_setenv ("TMPDIR", saved, TRUE);
+  else
+    g_unsetenv ("TMPDIR");
+
+  g_assert_false (g_file_test (old, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (recent, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (other, G_FILE_TEST_EXISTS));
+  wd_test_server_stop (&server);
+  g_unlink (recent);
+  g_unlink (other);
+  g_rmdir (tmp);
 }
 
 static void
@@ -1070,6 +1107,7 @@ main (int    argc,
   g_test_add_func ("/server/snapshot", test_snapshot);
   g_test_add_func ("/server/snapshot-refusals", test_snapshot_refusals);
   g_test_add_func ("/server/snapshot-compressed", test_snapshot_compressed);
+  g_test_add_func ("/server/stale-snapshots-removed", test_stale_snapshots_removed);
   g_test_add_func ("/server/read-endpoints", test_read_endpoints);
   g_test_add_func ("/server/no-secrets-in-log", test_no_secrets_in_log);
   g_test_add_func ("/server/crash-after-commit", test_crash_after_commit);

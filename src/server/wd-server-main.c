@@ -17,6 +17,7 @@
 #include "wd-operations.h"
 #include "wd-prompt.h"
 #include "wd-server.h"
+#include "wd-sync-service.h"
 #include "wd-server-store.h"
 
 #define EXIT_USAGE 2
@@ -271,6 +272,7 @@ cmd_serve (int    argc,
   store = open_server_store (db, &error);
   if (store == NULL || (demo && !seed_demo (store, TRUE, &error)))
     return fail (error);
+  wd_sync_service_remove_stale_snapshots ();
 
   if (cert != NULL)
     {

@@ -687,6 +687,10 @@ wd_sync_service_pull_finish (WdSyncService  *self,
  * in one read transaction, so it is one consistent state of the store
  * and the rest of the server goes on answering meanwhile. */
 
+/* Snapshots are made in the temporary folder under this prefix. */
+#define SNAPSHOT_PREFIX "wudan-snapshot-"
+#define STALE_SNAPSHOT_SECONDS (24 * 60 * 60)
+
 typedef struct
 {
   char     *db_path;
@@ -694,6 +698,30 @@ typedef struct
   gboolean  compress;
   gint64    cursor;
 } SnapshotJob;
+
+/* Removes the snapshots a server killed while making one left in the
+ * temporary folder (a sent one is deleted at once); one a day old is
+ * never one another server is still making. */
+void
+wd_sync_service_remove_stale_snapshots (void)
+{
+  const char *folder = g_get_tmp_dir ();
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      GStatBuf st;
+
+      if (!g_str_has_prefix (name, SNAPSHOT_PREFIX))
+        continue;
+      path = g_build_filename (folder, name, NULL);
+      if (g_stat (path, &st) == 0 && now - (gint64) st.st_mtime > STALE_SNAPSHOT_SECONDS && g_unlink (path) == 0)
+        g_message ("Removed %s, a snapshot left by a server that stopped while making it", path);
+    }
+}
 
 static void
 snapshot_job_free (SnapshotJob *job)
@@ -879,7 +907,7 @@ make_snapshot (gpointer data,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  fd = g_file_open_tmp ("wudan-snapshot-XXXXXX.db", &path, &error);
+  fd = g_file_open_tmp (SNAPSHOT_PREFIX "XXXXXX.db", &path, &error);
   if (fd < 0)
     {
       g_task_return_error (task, g_steal_pointer (&error));

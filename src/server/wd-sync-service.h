@@ -22,6 +22,7 @@ typedef struct
 } WdPullRequest;
 
 WdSyncService *wd_sync_service_new   (WdStore              *store);
+void           wd_sync_service_remove_stale_snapshots (void);
 JsonObject    *wd_sync_service_push  (WdSyncService        *self,
                                       const WdUser         *user,
                                       const char           *body,
