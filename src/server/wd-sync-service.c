@@ -628,9 +628,9 @@ reader_pool (void)
   return pool;
 }
 
-/* Checks and records the pull on the server's connection at once (a
- * refusal comes back before this returns), then reads the page on a
- * reader thread. */
+/* Checks and records the pull on the server's connection at once, then
+ * reads the page on a reader thread; a pull the checks refuse completes
+ * with their error and reads nothing. */
 void
 wd_sync_service_pull_async (WdSyncService        *self,
                             const WdUser         *user,
