@@ -469,6 +469,22 @@ query_int (GHashTable  *query,
   return TRUE;
 }
 
+/* The install a pull or snapshot is for; NULL, answered, if the query
+ * has none or a malformed one. */
+static const char *
+query_client_id (SoupServerMessage *msg,
+                 GHashTable        *query)
+{
+  g_autoptr(GError) error = NULL;
+  const char *client_id = query ? g_hash_table_lookup (query, "client_id") : NULL;
+
+  if (client_id != NULL && wd_validate_id ("client_id", client_id, &error))
+    return client_id;
+  respond_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid-argument",
+                 error ? error->message : _("client_id: give this install's client id"));
+  return NULL;
+}
+
 static void
 page_read (GObject      *source,
            GAsyncResult *result,
@@ -495,7 +511,6 @@ handle_pull (SoupServer        *soup,
 {
   WdServer *self = data;
   g_autoptr(WdUser) user = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *problem = NULL;
   WdPullRequest request = { 0 };
   gint64 limit;
@@ -506,13 +521,9 @@ handle_pull (SoupServer        *soup,
   if (user == NULL)
     return;
 
-  request.client_id = query ? g_hash_table_lookup (query, "client_id") : NULL;
-  if (request.client_id == NULL || !wd_validate_id ("client_id", request.client_id, &error))
-    {
-      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid-argument",
-                     error ? error->message : _("client_id: give this install's client id"));
-      return;
-    }
+  request.client_id = query_client_id (msg, query);
+  if (request.client_id == NULL)
+    return;
   if (!query_int (query, "since", 0, 0, G_MAXINT64, &request.since, &problem)
       || !query_int (query, "limit", 500, 1, WD_SYNC_MAX_PULL_LIMIT, &limit, &problem)
       || !query_int (query, "acked", -1, -1, G_MAXINT64, &request.acked, &problem))
@@ -526,19 +537,12 @@ handle_pull (SoupServer        *soup,
   wd_sync_service_pull_async (self->sync, user, &request, now_seconds (), NULL, page_read, g_object_ref (msg));
 }
 
-typedef struct
-{
-  WdServer          *server;
-  SoupServerMessage *msg;
-} Snapshot;
-
 static void
 snapshot_made (GObject      *source,
                GAsyncResult *result,
                gpointer      data)
 {
-  Snapshot *snapshot = data;
-  SoupServerMessage *msg = snapshot->msg;
+  g_autoptr(SoupServerMessage) msg = data;
   g_autoptr(GError) error = NULL;
   gint64 cursor = 0;
   g_autofree char *path = wd_sync_service_snapshot_finish (WD_SYNC_SERVICE (source), result, &cursor, &error);
@@ -564,9 +568,6 @@ snapshot_made (GObject      *source,
       soup_message_body_append_bytes (soup_server_message_get_response_body (msg), bytes);
     }
   soup_server_message_unpause (msg);
-  g_object_unref (snapshot->server);
-  g_object_unref (snapshot->msg);
-  g_free (snapshot);
 }
 
 /* GET /api/v1/snapshot: what a first sync starts from (docs/api.md). */
@@ -579,29 +580,20 @@ handle_snapshot (SoupServer        *soup,
 {
   WdServer *self = data;
   g_autoptr(WdUser) user = NULL;
-  g_autoptr(GError) error = NULL;
   const char *client_id;
-  Snapshot *snapshot;
 
   if (!allow_methods (msg, "GET", NULL) || !check_protocol_header (msg, query))
     return;
   user = authenticate (self, msg);
   if (user == NULL)
     return;
-  client_id = query ? g_hash_table_lookup (query, "client_id") : NULL;
-  if (client_id == NULL || !wd_validate_id ("client_id", client_id, &error))
-    {
-      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid-argument",
-                     error ? error->message : _("client_id: give this install's client id"));
-      return;
-    }
+  client_id = query_client_id (msg, query);
+  if (client_id == NULL)
+    return;
 
-  snapshot = g_new0 (Snapshot, 1);
-  snapshot->server = g_object_ref (self);
-  snapshot->msg = g_object_ref (msg);
   soup_server_message_pause (msg);
   wd_sync_service_snapshot_async (self->sync, user, client_id, wants_gzip (msg), now_seconds (), NULL,
-                                  snapshot_made, snapshot);
+                                  snapshot_made, g_object_ref (msg));
 }
 
 static void
