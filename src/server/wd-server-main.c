@@ -66,9 +66,7 @@ open_server_store (const char  *path,
 
   if (store == NULL || !wd_server_store_prepare (store, error))
     return NULL;
-  wd_store_set_search_index (store, FALSE);
-  /* A server has memory to spare and many clients reading. */
-  wd_store_set_cache_size (store, 128);
+  wd_server_store_tune (store);
   return g_steal_pointer (&store);
 }
 

@@ -40,6 +40,7 @@ sqlite3_stmt *wd_server_store_scan_synced_table (WdStore     *store,
 
 gboolean    wd_server_store_prepare        (WdStore     *store,
                                             GError     **error);
+void        wd_server_store_tune           (WdStore     *store);
 
 gboolean    wd_server_store_add_user       (WdStore     *store,
                                             const WdUser *user,
