@@ -360,6 +360,65 @@ test_second_connection_keeps_locks (void)
   wd_test_remove_tree (dir);
 }
 
+static guint
+count_keys (WdStore    *store,
+            const char *state,
+            const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  WdOrderFilter filter = { .state = state };
+  g_autoptr(GArray) keys = wd_store_order_keys (store, &filter, text, &error);
+
+  g_assert_no_error (error);
+  return keys->len;
+}
+
+/* A search's matches are kept between the lists that ask for them; they
+ * must follow every change: another connection's, the store's own, and
+ * a new search. Past three thousand matches the lists read them another
+ * way, so both ways are asked. */
+static void
+test_searched_keys_follow_changes (WdFixture     *fx,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (fx->dir, "store.db", NULL);
+  g_autoptr(WdStore) reader = wd_store_open (path, &error);
+  g_autofree char *first = NULL;
+  g_autofree char *cancel = NULL;
+  guint many = 3100;
+
+  g_assert_no_error (error);
+  make_orders (fx, 3);
+  g_assert_cmpuint (count_keys (reader, "ordered", "党史"), ==, 3);
+  g_assert_cmpuint (count_keys (reader, "ordered", "刘洋"), ==, 3);
+  g_assert_cmpuint (count_keys (reader, "ordered", "民法典"), ==, 0);
+  g_assert_cmpuint (count_keys (reader, "dispatched", "党史"), ==, 0);
+
+  /* Another connection commits: the reader sees it at once. */
+  first = wd_test_create_order (fx, 1);
+  g_assert_cmpuint (count_keys (reader, "ordered", "党史"), ==, 4);
+
+  /* The store's own write. */
+  g_assert_cmpuint (count_keys (fx->store, "ordered", "党史"), ==, 4);
+  g_free (wd_test_create_order (fx, 2));
+  g_assert_cmpuint (count_keys (fx->store, "ordered", "党史"), ==, 5);
+
+  /* Many matches, then a change among them. */
+  g_assert_true (wd_store_begin (fx->store, &error));
+  make_orders (fx, many - 5);
+  g_assert_true (wd_store_commit (fx->store, &error));
+  g_assert_cmpuint (count_keys (reader, "ordered", "党史"), ==, many);
+  g_assert_cmpuint (count_keys (reader, "ordered", "历阳"), ==, many);
+  g_assert_cmpuint (count_keys (reader, "ordered", NULL), ==, many);
+  g_free (wd_test_create_order (fx, 4));
+  g_assert_cmpuint (count_keys (reader, "ordered", "党史"), ==, many + 1);
+  cancel = g_strdup_printf ("{\"order_id\":\"%s\",\"reason\":\"场地临时不可用\"}", first);
+  json_object_unref (wd_test_apply (fx, fx->office_a, "order.cancel", cancel));
+  g_assert_cmpuint (count_keys (reader, "ordered", "党史"), ==, many);
+  g_assert_cmpuint (count_keys (reader, "cancelled", "党史"), ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -373,6 +432,7 @@ main (int    argc,
   FIXTURE ("/store/filters-and-counts", test_filters_and_counts);
   FIXTURE ("/store/speaker-and-project-views", test_speaker_and_project_views);
   FIXTURE ("/store/keys-and-rows", test_keys_and_rows);
+  FIXTURE ("/store/searched-keys-follow-changes", test_searched_keys_follow_changes);
   g_test_add_func ("/store/callback-sample", test_callback_sample);
   g_test_add_func ("/store/second-connection-keeps-locks", test_second_connection_keeps_locks);
 

@@ -59,6 +59,11 @@ void           wd_store_mark_stale      (WdStore         *self,
 gboolean       wd_store_exists          (WdStore         *self,
                                          const char      *table,
                                          const char      *id);
+gboolean       wd_store_search_hits     (WdStore         *self,
+                                         const char      *table,
+                                         const char      *match,
+                                         guint           *n_hits,
+                                         GError         **error);
 
 gboolean       wd_store_put_entity      (WdStore         *self,
                                          const WdEntity  *entity,

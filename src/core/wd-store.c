@@ -30,9 +30,25 @@ struct _WdStore
   GHashTable  *upsert_sql;     /* WdEntity → its INSERT … ON CONFLICT statement text */
   GHashTable  *exists_sql;     /* table → its SELECT 1 … WHERE id = ? text */
   gboolean     search_index;   /* keep the full-text indexes up to date */
+  GHashTable  *hits;           /* table → SearchHits, its last search's matches */
   int          authoritative;  /* cached setting: -1 unknown */
   int          schema_version;
 };
+
+typedef struct
+{
+  char   *match;
+  gint64  data_version;
+  gint64  total_changes;
+  guint   n_hits;
+} SearchHits;
+
+static void
+search_hits_free (SearchHits *hits)
+{
+  g_free (hits->match);
+  g_free (hits);
+}
 
 G_DEFINE_FINAL_TYPE (WdStore, wd_store, G_TYPE_OBJECT)
 
@@ -45,6 +61,7 @@ wd_store_finalize (GObject *object)
   g_clear_pointer (&self->stale, g_hash_table_unref);
   g_clear_pointer (&self->upsert_sql, g_hash_table_unref);
   g_clear_pointer (&self->exists_sql, g_hash_table_unref);
+  g_clear_pointer (&self->hits, g_hash_table_unref);
   if (self->db != NULL)
     sqlite3_close (self->db);
   g_clear_pointer (&self->tz, g_time_zone_unref);
@@ -72,6 +89,7 @@ wd_store_init (WdStore *self)
   self->stale = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->upsert_sql = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->exists_sql = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->hits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) search_hits_free);
   self->search_index = TRUE;
   self->authoritative = -1;
 }
@@ -677,6 +695,67 @@ wd_store_add_history (WdStore               *self,
   sqlite3_bind_int64 (stmt, 10, entry->at);
   wd_stmt_bind_text (stmt, 11, entry->detail);
   return wd_store_run (self, stmt, error);
+}
+
+/* Changes whenever another connection commits. */
+static gint64
+data_version (WdStore *self)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (self, "PRAGMA data_version", NULL);
+
+  return stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : -1;
+}
+
+/* Leaves the rowids of table's rows that match (an FTS5 expression) in
+ * temp.hits_TABLE, *n_hits of them, in rowid order. A search typed on
+ * the board is asked of five lists at once, one per state, and each ran
+ * the same full-text match anew: a word found in every order cost five
+ * times what it needs. The last match of each table is kept until the
+ * search changes or the data does (another connection's commit moves
+ * data_version; this one's own writes, total_changes). */
+gboolean
+wd_store_search_hits (WdStore     *self,
+                      const char  *table,
+                      const char  *match,
+                      guint       *n_hits,
+                      GError     **error)
+{
+  SearchHits *hits = g_hash_table_lookup (self->hits, table);
+  gint64 version = data_version (self);
+  g_autofree char *create = NULL;
+  g_autofree char *clear = NULL;
+  g_autofree char *fill_sql = NULL;
+  g_autoptr(sqlite3_stmt) fill = NULL;
+
+  if (hits != NULL && version >= 0 && hits->data_version == version
+      && hits->total_changes == sqlite3_total_changes64 (self->db) && g_str_equal (hits->match, match))
+    {
+      *n_hits = hits->n_hits;
+      return TRUE;
+    }
+
+  g_hash_table_remove (self->hits, table);
+  create = g_strdup_printf ("CREATE TEMP TABLE IF NOT EXISTS hits_%s (id INTEGER PRIMARY KEY)", table);
+  clear = g_strdup_printf ("DELETE FROM temp.hits_%s", table);
+  fill_sql = g_strdup_printf ("INSERT INTO temp.hits_%1$s (id) SELECT rowid FROM %1$s_fts WHERE %1$s_fts MATCH ?",
+                              table);
+  if (!wd_store_exec (self, create, error) || !wd_store_exec (self, clear, error))
+    return FALSE;
+  fill = wd_store_prepare (self, fill_sql, error);
+  if (fill == NULL)
+    return FALSE;
+  wd_stmt_bind_text (fill, 1, match);
+  if (!wd_store_run (self, fill, error))
+    return FALSE;
+
+  hits = g_new0 (SearchHits, 1);
+  hits->match = g_strdup (match);
+  hits->data_version = version;
+  hits->n_hits = (guint) sqlite3_changes (self->db);
+  hits->total_changes = sqlite3_total_changes64 (self->db);
+  g_hash_table_insert (self->hits, g_strdup (table), hits);
+  *n_hits = hits->n_hits;
+  return TRUE;
 }
 
 gboolean
