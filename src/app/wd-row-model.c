@@ -563,11 +563,17 @@ replace_keys (WdRowModel *self,
   else
     changed = g_array_new (FALSE, FALSE, sizeof (guint));
 
-  if (keys->len - prefix - suffix > BIG_CHANGE && old->len > 0)
+  if (old->len > 0 && keys->len - prefix - suffix > 0
+      && (!data_changed || keys->len - prefix - suffix > BIG_CHANGE))
     {
-      /* GTK 4.8's grid view takes seconds to take in tens of thousands of
-       * rows next to ones it shows, and milliseconds to fill an empty
-       * view: a big change empties the list first. */
+      /* When a change removes the row a view follows (its anchor, focus
+       * or selection) and adds others, GTK looks for that row among every
+       * row added, asking the model for each: thousands of rows read for
+       * a keystroke that shows twenty. Emptied first, the view has nothing
+       * to look for, and filling an empty view takes milliseconds. A
+       * search or a filter makes a new list, shown from its top; a change
+       * of the data keeps the narrow change, and the user's place, unless
+       * it is big. */
       self->keys = g_array_new (FALSE, FALSE, sizeof (gint64));
       g_list_model_items_changed (G_LIST_MODEL (self), 0, old->len, 0);
       g_array_unref (self->keys);
