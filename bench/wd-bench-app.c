@@ -123,6 +123,30 @@ typing_settle (WdWindow *window)
   iterate_until (view_ready, window);
 }
 
+/* The board's minute tick: the deadlines on screen redrawn. */
+static void
+measure_tick (WdWindow *window)
+{
+  WdBoardView *board = WD_BOARD_VIEW (wd_window_get_view_widget (window, "board"));
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+
+  WdBenchStats stats;
+
+  for (guint round = 0; round < 5; round++)
+    {
+      Typing typing = { window, g_get_monotonic_time () };
+      double ms;
+
+      wd_board_view_refresh_deadlines (board);
+      gtk_widget_queue_draw (GTK_WIDGET (window));
+      iterate_until (search_shown, &typing);
+      ms = ms_since (typing.typed, last_paint);
+      g_array_append_val (times, ms);
+    }
+  stats = wd_bench_stats (times);
+  g_print ("deadline tick on the board  median %.1f ms  max %.1f ms\n", stats.median, stats.max);
+}
+
 static GtkEditable *
 search_entry_of (GtkWidget *view)
 {
@@ -282,6 +306,7 @@ main (int    argc,
   scroll_board (window);
   g_print ("resident after scrolling the board  %.1f MiB\n", status_kib ("VmRSS:") / 1024.0);
 
+  measure_tick (window);
   measure_search (window, "board", order_queries);
   measure_search (window, "speakers", speaker_queries);
   g_print ("peak resident           %.1f MiB\n", status_kib ("VmHWM:") / 1024.0);

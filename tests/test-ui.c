@@ -319,6 +319,76 @@ test_bad_input_marks_field (WdUiFixture   *fx,
   g_assert_cmpint (count_orders (fx, NULL), ==, before);
 }
 
+/* The card on screen that shows order_id, or NULL. */
+static GtkWidget *
+find_card (GtkWidget  *widget,
+           const char *order_id)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      WdRow *row = g_object_get_data (G_OBJECT (child), "wd-row");
+      GtkWidget *found;
+
+      if (row != NULL && gtk_widget_get_mapped (child) && g_str_equal (wd_row_get_id (row), order_id))
+        return child;
+      if ((found = find_card (child, order_id)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static char *
+deadline_text (GtkWidget *card)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (card); child; child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_has_css_class (child, "deadline"))
+      return g_strdup (gtk_inscription_get_text (GTK_INSCRIPTION (child)));
+  g_assert_not_reached ();
+}
+
+/* A dispatched card counts down to its acceptance deadline as the clock
+ * moves, and turns overdue past it. */
+static void
+test_board_deadlines_count_down (WdUiFixture   *fx,
+                                 gconstpointer  data)
+{
+  WdBoardView *board = WD_BOARD_VIEW (wd_window_get_view_widget (fx->window, "board"));
+  GListModel *dispatched = G_LIST_MODEL (wd_board_view_get_column_model (board, WD_ORDER_DISPATCHED));
+  g_autoptr(WdRow) first = NULL;
+  g_autofree char *ahead = NULL;
+  g_autofree char *overdue = NULL;
+  GtkWidget *card;
+  gint64 deadline;
+
+  g_assert_cmpuint (g_list_model_get_n_items (dispatched), >, 0);
+  first = g_list_model_get_item (dispatched, 0);
+  deadline = wd_row_get_int (first, "accept_deadline");
+  g_assert_cmpint (deadline, >, 0);
+
+  wd_workspace_set_clock (fx->workspace, deadline - 20 * 3600);
+  wd_board_view_refresh_deadlines (board);
+  wd_ui_settle ();
+  card = find_card (GTK_WIDGET (board), wd_row_get_id (first));
+  g_assert_nonnull (card);
+  ahead = deadline_text (card);
+  g_assert_nonnull (ahead);
+  g_assert_false (gtk_widget_has_css_class (card, "overdue"));
+  g_assert_false (gtk_widget_has_css_class (card, "soon"));
+
+  wd_workspace_set_clock (fx->workspace, deadline - 3600);
+  wd_board_view_refresh_deadlines (board);
+  g_assert_true (gtk_widget_has_css_class (card, "soon"));
+
+  wd_workspace_set_clock (fx->workspace, deadline + 2 * 3600);
+  wd_board_view_refresh_deadlines (board);
+  overdue = deadline_text (card);
+  g_assert_cmpstr (overdue, !=, ahead);
+  g_assert_true (gtk_widget_has_css_class (card, "overdue"));
+  g_assert_false (gtk_widget_has_css_class (card, "soon"));
+  /* The same card, not one bound anew from a reread list. */
+  g_assert_true (find_card (GTK_WIDGET (board), wd_row_get_id (first)) == card);
+}
+
 /* Dragging a card to the next column runs that step; other moves are
  * refused and change nothing. */
 static void
@@ -605,6 +675,7 @@ main (int    argc,
   ADD ("bad-input-marks-field", test_bad_input_marks_field);
   ADD ("dispatch-clash-needs-reason", test_dispatch_clash_needs_reason);
   ADD ("board-drag-and-drop", test_board_drag_and_drop);
+  ADD ("board-deadlines-count-down", test_board_deadlines_count_down);
   ADD ("search-as-you-type", test_search_as_you_type);
   ADD ("callback-recorded", test_callback_recorded);
   ADD ("speaker-added", test_speaker_added);

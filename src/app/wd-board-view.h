@@ -18,5 +18,6 @@ WdRowModel *wd_board_view_get_column_model (WdBoardView  *self,
 gboolean    wd_board_view_drop            (WdBoardView  *self,
                                            const char   *order_id,
                                            WdOrderState  to);
+void        wd_board_view_refresh_deadlines (WdBoardView *self);
 
 G_END_DECLS

@@ -627,18 +627,6 @@ on_keys_read (GObject      *source,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
-/* Redraws every row, for what depends on the clock rather than the data
- * (a deadline counting down). */
-void
-wd_row_model_rebind (WdRowModel *self)
-{
-  g_return_if_fail (WD_IS_ROW_MODEL (self));
-
-  /* New row objects, so the views bind them again. */
-  g_hash_table_remove_all (self->rows);
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, self->keys->len, self->keys->len);
-}
-
 /* At most one read runs; changes meanwhile start one more after it. */
 void
 wd_row_model_reload (WdRowModel *self)

@@ -29,7 +29,6 @@ void        wd_row_model_set_text    (WdRowModel  *self,
 void        wd_row_model_start       (WdRowModel  *self);
 gboolean    wd_row_model_is_ready    (WdRowModel  *self);
 void        wd_row_model_reload      (WdRowModel  *self);
-void        wd_row_model_rebind      (WdRowModel  *self);
 gboolean    wd_row_model_get_loading (WdRowModel  *self);
 const char *wd_row_model_get_kind    (WdRowModel  *self);
 /* The keys of what the list holds, in its order (see wd_store_get_rows). */
