@@ -9,6 +9,10 @@
 #define PAGE_SIZE 50
 #define MAX_CACHED_ROWS 400
 #define BIG_CHANGE 2000
+/* A search adding up to this many rows leaves GTK to find the rows it
+ * shows among them (cheap for so few); past it, the list is emptied and
+ * filled, so GTK asks for nothing it will not show (replace_keys). */
+#define SEARCH_WALK_LIMIT 100
 
 typedef struct
 {
@@ -563,17 +567,16 @@ replace_keys (WdRowModel *self,
   else
     changed = g_array_new (FALSE, FALSE, sizeof (guint));
 
-  if (old->len > 0 && keys->len - prefix - suffix > 0
-      && (!data_changed || keys->len - prefix - suffix > BIG_CHANGE))
+  if (old->len > 0 && keys->len - prefix - suffix > (data_changed ? BIG_CHANGE : SEARCH_WALK_LIMIT))
     {
       /* When a change removes the row a view follows (its anchor, focus
        * or selection) and adds others, GTK looks for that row among every
        * row added, asking the model for each: thousands of rows read for
        * a keystroke that shows twenty. Emptied first, the view has nothing
        * to look for, and filling an empty view takes milliseconds. A
-       * search or a filter makes a new list, shown from its top; a change
-       * of the data keeps the narrow change, and the user's place, unless
-       * it is big. */
+       * search that adds many rows makes a new list, shown from its top;
+       * a change of the data keeps the narrow change, and the user's
+       * place, unless it is big. */
       self->keys = g_array_new (FALSE, FALSE, sizeof (gint64));
       g_list_model_items_changed (G_LIST_MODEL (self), 0, old->len, 0);
       g_array_unref (self->keys);
