@@ -16,6 +16,7 @@
 #include "wd-speaker-view.h"
 #include "wd-row.h"
 #include "wd-ui-test-util.h"
+#include "wd-view.h"
 
 static WdStore *
 store_of (WdUiFixture *fx)
@@ -534,12 +535,35 @@ callbacks_loaded (gpointer data)
   return !wd_callback_view_get_loading (data);
 }
 
+/* The first Call button on screen. */
+static GtkWidget *
+find_call_button (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child) && gtk_widget_get_mapped (child)
+          && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), "callbacks.call") == 0)
+        return child;
+      if ((found = find_call_button (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* The callbacks queue shrinks by the order phoned. */
 static void
 test_callback_recorded (WdUiFixture   *fx,
                         gconstpointer  data)
 {
   WdCallbackView *view = WD_CALLBACK_VIEW (wd_window_get_view_widget (fx->window, "callbacks"));
+  g_autoptr(JsonArray) queue = NULL;
+  g_autoptr(JsonArray) called = NULL;
+  g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *first_id = NULL;
+  const char *kind;
+  GtkWidget *button;
   guint before;
   WdFormDialog *form;
 
@@ -547,8 +571,21 @@ test_callback_recorded (WdUiFixture   *fx,
   wd_ui_settle ();
   wd_ui_wait (callbacks_loaded, view, "the callbacks queue");
   before = wd_callback_view_get_n_waiting (view);
-  g_assert_cmpuint (before, >, 0);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "callbacks.call", "u", 0));
+  g_assert_cmpuint (before, >, 1);
+  queue = wd_view_list_rows (WD_VIEW (view), &kind);
+  first_id = g_strdup (json_object_get_string_member (json_array_get_object_element (queue, 0), "id"));
+
+  /* The rows on screen are the queue's, in its order. */
+  collect_title_lines (GTK_WIDGET (view), titles);
+  g_assert_cmpuint (titles->len, >, 1);
+  for (guint i = 0; i < titles->len; i++)
+    g_assert_cmpstr (titles->pdata[i], ==,
+                     json_object_get_string_member (json_array_get_object_element (queue, i), "title"));
+
+  /* The first row's Call button phones the first order. */
+  button = find_call_button (GTK_WIDGET (view));
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
   wd_ui_settle ();
   form = WD_FORM_DIALOG (wd_ui_find_window (WD_TYPE_FORM_DIALOG));
   g_assert_cmpstr (wd_form_dialog_get_operation (form), ==, "order.callback");
@@ -557,6 +594,8 @@ test_callback_recorded (WdUiFixture   *fx,
   g_assert_true (wd_form_dialog_apply (form));
   wd_ui_wait (callbacks_loaded, view, "the callbacks queue");
   g_assert_cmpuint (wd_callback_view_get_n_waiting (view), ==, before - 1);
+  called = wd_store_get_callbacks (store_of (fx), first_id, NULL);
+  g_assert_cmpuint (json_array_get_length (called), ==, 1);
 }
 
 /* The centre adds a speaker to the library from the speakers view. */

@@ -8,6 +8,7 @@
 #include "wd-callback-view.h"
 #include "wd-forms.h"
 #include "wd-order-actions.h"
+#include "wd-row.h"
 #include "wd-ui-util.h"
 #include "wd-view.h"
 
@@ -20,10 +21,11 @@ struct _WdCallbackView
   GtkLabel     *summary_label;
   GtkWidget    *settings_button;
   GtkStack     *content_stack;
-  GtkListBox   *queue_list;
+  GtkGridView  *queue_list;
 
   WdWorkspace  *workspace;
   JsonArray    *queue;
+  GListStore   *rows;         /* WdRow of each order in queue */
   GCancellable *cancellable;
   gboolean      shown;        /* read the queue once the view is on screen */
 };
@@ -45,7 +47,17 @@ wd_callback_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->workspace, self);
   g_clear_object (&self->workspace);
   g_clear_pointer (&self->queue, json_array_unref);
+  g_clear_object (&self->rows);
   G_OBJECT_CLASS (wd_callback_view_parent_class)->dispose (object);
+}
+
+static void
+call (WdCallbackView *self,
+      guint           index)
+{
+  if (self->queue != NULL && index < json_array_get_length (self->queue))
+    wd_forms_run_order_action (GTK_WIDGET (self), self->workspace, json_array_get_object_element (self->queue, index),
+                               WD_ORDER_ACTION_CALLBACK);
 }
 
 static void
@@ -53,12 +65,14 @@ call_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  WdCallbackView *self = WD_CALLBACK_VIEW (widget);
-  guint index = g_variant_get_uint32 (parameter);
+  call (WD_CALLBACK_VIEW (widget), g_variant_get_uint32 (parameter));
+}
 
-  if (self->queue != NULL && index < json_array_get_length (self->queue))
-    wd_forms_run_order_action (widget, self->workspace, json_array_get_object_element (self->queue, index),
-                               WD_ORDER_ACTION_CALLBACK);
+static void
+on_activate (WdCallbackView *self,
+             guint           position)
+{
+  call (self, position);
 }
 
 static void
@@ -84,21 +98,44 @@ wd_callback_view_class_init (WdCallbackViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WdCallbackView, settings_button);
   gtk_widget_class_bind_template_child (widget_class, WdCallbackView, content_stack);
   gtk_widget_class_bind_template_child (widget_class, WdCallbackView, queue_list);
+  gtk_widget_class_bind_template_callback (widget_class, on_activate);
   gtk_widget_class_install_action (widget_class, "callbacks.call", "u", call_action);
   gtk_widget_class_install_action (widget_class, "callbacks.settings", NULL, settings_action);
 }
 
-static void
-wd_callback_view_init (WdCallbackView *self)
+/* One order to phone: what and when, who to ask, and a Call button. */
+static GtkWidget *
+make_queue_row (void)
 {
-  gtk_widget_init_template (GTK_WIDGET (self));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Call…"));
+
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_valign (text, GTK_ALIGN_CENTER);
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_box_append (GTK_BOX (text), wd_inscription_new ("title-line"));
+  gtk_box_append (GTK_BOX (text), wd_inscription_new ("dim-label"));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  /* The target first: the action takes a position, set again at bind. */
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "u", 0);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "callbacks.call");
+  gtk_box_append (GTK_BOX (box), text);
+  gtk_box_append (GTK_BOX (box), button);
+  return box;
 }
 
-static GtkWidget *
-queue_row (WdCallbackView *self,
-           JsonObject     *order,
-           guint           index)
+static void
+bind_queue_row (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                WdCallbackView           *self)
 {
+  JsonObject *order = wd_row_get_object (gtk_list_item_get_item (item));
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *title = gtk_widget_get_first_child (gtk_widget_get_first_child (box));
+  GtkWidget *subtitle = gtk_widget_get_next_sibling (title);
+  GtkWidget *button = gtk_widget_get_last_child (box);
   WdStore *store = wd_workspace_get_store (self->workspace);
   const WdActor *actor = wd_workspace_get_actor (self->workspace);
   const char *phone = json_object_get_string_member_with_default (order, "contact_phone", "");
@@ -107,18 +144,28 @@ queue_row (WdCallbackView *self,
   JsonNode *rating = json_object_get_member (order, "rating");
   g_autofree char *rated = rating && !JSON_NODE_HOLDS_NULL (rating)
     ? g_strdup_printf ("★%d", (int) json_node_get_int (rating)) : g_strdup (_("not rated"));
-  g_autofree char *subtitle = g_strdup_printf ("%s · %s · %s %s · %s", when,
-                                               json_object_get_string_member (order, "requester"),
-                                               json_object_get_string_member (order, "contact_name"),
-                                               shown_phone, rated);
-  GtkWidget *row = wd_action_row_new (json_object_get_string_member (order, "title"), subtitle);
-  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Call…"));
+  g_autofree char *about = g_strdup_printf ("%s · %s · %s %s · %s", when,
+                                            json_object_get_string_member (order, "requester"),
+                                            json_object_get_string_member (order, "contact_name"),
+                                            shown_phone, rated);
 
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "callbacks.call");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "u", index);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-  return row;
+  gtk_inscription_set_text (GTK_INSCRIPTION (title), json_object_get_string_member (order, "title"));
+  gtk_inscription_set_text (GTK_INSCRIPTION (subtitle), about);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "u", gtk_list_item_get_position (item));
+}
+
+static void
+wd_callback_view_init (WdCallbackView *self)
+{
+  g_autoptr(GtkListItemFactory) factory = wd_recycling_factory_new (make_queue_row, G_CALLBACK (bind_queue_row),
+                                                                    self);
+  g_autoptr(GtkNoSelection) selection = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->rows = g_list_store_new (WD_TYPE_ROW);
+  selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->rows)));
+  gtk_grid_view_set_factory (self->queue_list, factory);
+  gtk_grid_view_set_model (self->queue_list, GTK_SELECTION_MODEL (selection));
 }
 
 static gpointer
@@ -154,10 +201,14 @@ on_queue_read (GObject      *source,
 
   g_clear_pointer (&self->queue, json_array_unref);
   self->queue = queue;
-  wd_clear_list_box (self->queue_list);
   n = json_array_get_length (queue);
-  for (guint i = 0; i < n; i++)
-    gtk_list_box_append (self->queue_list, queue_row (self, json_array_get_object_element (queue, i), i));
+  {
+    g_autoptr(GPtrArray) rows = g_ptr_array_new_full (n, g_object_unref);
+
+    for (guint i = 0; i < n; i++)
+      g_ptr_array_add (rows, wd_row_new ("order", json_array_get_object_element (queue, i)));
+    g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)), rows->pdata, n);
+  }
 
   rate = (guint) wd_store_get_setting_int (wd_workspace_get_store (self->workspace), "callback_rate_percent", 20);
   summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%1$u call to make · %2$u%% of deliveries sampled",
