@@ -147,6 +147,36 @@ measure_tick (WdWindow *window)
   g_print ("deadline tick on the board  median %.1f ms  max %.1f ms\n", stats.median, stats.max);
 }
 
+/* Opens each view and reports the longest the main loop was held while
+ * it filled: what a user would feel as the window not answering. */
+static void
+measure_views (WdWindow *window)
+{
+  static const char *const names[] = {
+    "market", "speakers", "callbacks", "rewards", "schedule", "reports", "board", NULL
+  };
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      gint64 opened = g_get_monotonic_time ();
+      gint64 previous = opened;
+      gint64 longest = 0;
+
+      wd_window_set_view (window, names[i]);
+      while (previous - opened < 2 * G_USEC_PER_SEC)
+        {
+          gint64 after;
+
+          g_main_context_iteration (NULL, FALSE);
+          after = g_get_monotonic_time ();
+          longest = MAX (longest, after - previous);
+          g_usleep (1000);
+          previous = g_get_monotonic_time ();
+        }
+      g_print ("opening %-10s longest main-loop iteration %.1f ms\n", names[i], longest / 1000.0);
+    }
+}
+
 static GtkEditable *
 search_entry_of (GtkWidget *view)
 {
@@ -307,6 +337,7 @@ main (int    argc,
   g_print ("resident after scrolling the board  %.1f MiB\n", status_kib ("VmRSS:") / 1024.0);
 
   measure_tick (window);
+  measure_views (window);
   measure_search (window, "board", order_queries);
   measure_search (window, "speakers", speaker_queries);
   g_print ("peak resident           %.1f MiB\n", status_kib ("VmHWM:") / 1024.0);
