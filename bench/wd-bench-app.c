@@ -173,7 +173,8 @@ measure_views (WdWindow *window)
           g_usleep (1000);
           previous = g_get_monotonic_time ();
         }
-      g_print ("opening %-10s longest main-loop iteration %.1f ms\n", names[i], longest / 1000.0);
+      g_print ("opening %-10s longest main-loop iteration %.1f ms, resident then %.1f MiB\n", names[i],
+               longest / 1000.0, status_kib ("VmRSS:") / 1024.0);
     }
 }
 
