@@ -535,6 +535,23 @@ callbacks_loaded (gpointer data)
   return !wd_callback_view_get_loading (data);
 }
 
+/* The first widget of type under widget, depth first. */
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        return child;
+      if ((found = find_descendant (child, type)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* The first Call button on screen. */
 static GtkWidget *
 find_call_button (GtkWidget *widget)
@@ -564,6 +581,7 @@ test_callback_recorded (WdUiFixture   *fx,
   g_autofree char *first_id = NULL;
   const char *kind;
   GtkWidget *button;
+  GtkWidget *grid;
   guint before;
   WdFormDialog *form;
 
@@ -596,6 +614,15 @@ test_callback_recorded (WdUiFixture   *fx,
   g_assert_cmpuint (wd_callback_view_get_n_waiting (view), ==, before - 1);
   called = wd_store_get_callbacks (store_of (fx), first_id, NULL);
   g_assert_cmpuint (json_array_get_length (called), ==, 1);
+
+  /* Activating a row calls its order too. */
+  grid = find_descendant (GTK_WIDGET (view), GTK_TYPE_GRID_VIEW);
+  g_signal_emit_by_name (grid, "activate", 0);
+  wd_ui_settle ();
+  form = WD_FORM_DIALOG (wd_ui_find_window (WD_TYPE_FORM_DIALOG));
+  g_assert_nonnull (form);
+  g_assert_cmpstr (wd_form_dialog_get_operation (form), ==, "order.callback");
+  gtk_window_destroy (GTK_WINDOW (form));
 }
 
 /* The centre adds a speaker to the library from the speakers view. */

@@ -51,13 +51,24 @@ wd_callback_view_dispose (GObject *object)
   G_OBJECT_CLASS (wd_callback_view_parent_class)->dispose (object);
 }
 
+/* Phones back the order of the queue with this id. By id, not position:
+ * a row keeps what its button names even if the rows around it move. */
 static void
 call (WdCallbackView *self,
-      guint           index)
+      const char     *order_id)
 {
-  if (self->queue != NULL && index < json_array_get_length (self->queue))
-    wd_forms_run_order_action (GTK_WIDGET (self), self->workspace, json_array_get_object_element (self->queue, index),
-                               WD_ORDER_ACTION_CALLBACK);
+  guint n = self->queue != NULL ? json_array_get_length (self->queue) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *order = json_array_get_object_element (self->queue, i);
+
+      if (g_strcmp0 (json_object_get_string_member (order, "id"), order_id) == 0)
+        {
+          wd_forms_run_order_action (GTK_WIDGET (self), self->workspace, order, WD_ORDER_ACTION_CALLBACK);
+          return;
+        }
+    }
 }
 
 static void
@@ -65,14 +76,17 @@ call_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  call (WD_CALLBACK_VIEW (widget), g_variant_get_uint32 (parameter));
+  call (WD_CALLBACK_VIEW (widget), g_variant_get_string (parameter, NULL));
 }
 
 static void
 on_activate (WdCallbackView *self,
              guint           position)
 {
-  call (self, position);
+  g_autoptr(WdRow) row = g_list_model_get_item (G_LIST_MODEL (self->rows), position);
+
+  if (row != NULL)
+    call (self, wd_row_get_id (row));
 }
 
 static void
@@ -99,7 +113,7 @@ wd_callback_view_class_init (WdCallbackViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WdCallbackView, content_stack);
   gtk_widget_class_bind_template_child (widget_class, WdCallbackView, queue_list);
   gtk_widget_class_bind_template_callback (widget_class, on_activate);
-  gtk_widget_class_install_action (widget_class, "callbacks.call", "u", call_action);
+  gtk_widget_class_install_action (widget_class, "callbacks.call", "s", call_action);
   gtk_widget_class_install_action (widget_class, "callbacks.settings", NULL, settings_action);
 }
 
@@ -118,8 +132,8 @@ make_queue_row (void)
   gtk_box_append (GTK_BOX (text), wd_inscription_new ("title-line"));
   gtk_box_append (GTK_BOX (text), wd_inscription_new ("dim-label"));
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  /* The target first: the action takes a position, set again at bind. */
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "u", 0);
+  /* The target first: the action takes an order id, set again at bind. */
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", "");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "callbacks.call");
   gtk_box_append (GTK_BOX (box), text);
   gtk_box_append (GTK_BOX (box), button);
@@ -151,7 +165,7 @@ bind_queue_row (GtkSignalListItemFactory *factory,
 
   gtk_inscription_set_text (GTK_INSCRIPTION (title), json_object_get_string_member (order, "title"));
   gtk_inscription_set_text (GTK_INSCRIPTION (subtitle), about);
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "u", gtk_list_item_get_position (item));
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", json_object_get_string_member (order, "id"));
 }
 
 static void
