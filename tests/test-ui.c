@@ -320,22 +320,56 @@ test_bad_input_marks_field (WdUiFixture   *fx,
   g_assert_cmpint (count_orders (fx, NULL), ==, before);
 }
 
+typedef gboolean (*WidgetTest) (GtkWidget *widget, gconstpointer data);
+
+/* The first widget under root that passes test, depth first. */
+static GtkWidget *
+find_widget (GtkWidget     *root,
+             WidgetTest     test,
+             gconstpointer  data)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (test (child, data))
+        return child;
+      if ((found = find_widget (child, test, data)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+shows_order (GtkWidget     *widget,
+             gconstpointer  order_id)
+{
+  WdRow *row = g_object_get_data (G_OBJECT (widget), "wd-row");
+
+  return row != NULL && gtk_widget_get_mapped (widget) && g_str_equal (wd_row_get_id (row), order_id);
+}
+
+static gboolean
+is_of_type (GtkWidget     *widget,
+            gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
+static gboolean
+is_call_button (GtkWidget     *widget,
+                gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "callbacks.call") == 0;
+}
+
 /* The card on screen that shows order_id, or NULL. */
 static GtkWidget *
 find_card (GtkWidget  *widget,
            const char *order_id)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      WdRow *row = g_object_get_data (G_OBJECT (child), "wd-row");
-      GtkWidget *found;
-
-      if (row != NULL && gtk_widget_get_mapped (child) && g_str_equal (wd_row_get_id (row), order_id))
-        return child;
-      if ((found = find_card (child, order_id)) != NULL)
-        return found;
-    }
-  return NULL;
+  return find_widget (widget, shows_order, order_id);
 }
 
 static char *
@@ -535,40 +569,6 @@ callbacks_loaded (gpointer data)
   return !wd_callback_view_get_loading (data);
 }
 
-/* The first widget of type under widget, depth first. */
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
-        return child;
-      if ((found = find_descendant (child, type)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* The first Call button on screen. */
-static GtkWidget *
-find_call_button (GtkWidget *widget)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_BUTTON (child) && gtk_widget_get_mapped (child)
-          && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), "callbacks.call") == 0)
-        return child;
-      if ((found = find_call_button (child)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The callbacks queue shrinks by the order phoned. */
 static void
 test_callback_recorded (WdUiFixture   *fx,
@@ -601,7 +601,7 @@ test_callback_recorded (WdUiFixture   *fx,
                      json_object_get_string_member (json_array_get_object_element (queue, i), "title"));
 
   /* The first row's Call button phones the first order. */
-  button = find_call_button (GTK_WIDGET (view));
+  button = find_widget (GTK_WIDGET (view), is_call_button, NULL);
   g_assert_nonnull (button);
   g_signal_emit_by_name (button, "clicked");
   wd_ui_settle ();
@@ -616,7 +616,7 @@ test_callback_recorded (WdUiFixture   *fx,
   g_assert_cmpuint (json_array_get_length (called), ==, 1);
 
   /* Activating a row calls its order too. */
-  grid = find_descendant (GTK_WIDGET (view), GTK_TYPE_GRID_VIEW);
+  grid = find_widget (GTK_WIDGET (view), is_of_type, GSIZE_TO_POINTER (GTK_TYPE_GRID_VIEW));
   g_signal_emit_by_name (grid, "activate", 0);
   wd_ui_settle ();
   form = WD_FORM_DIALOG (wd_ui_find_window (WD_TYPE_FORM_DIALOG));
