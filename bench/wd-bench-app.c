@@ -97,18 +97,33 @@ lists_loaded (gpointer data)
 
 typedef struct
 {
-  WdWindow *window;
-  gint64    typed;
+  WdWindow  *window;
+  GtkWidget *poke;        /* a small widget redrawn to ask for one more frame */
+  gint64     typed;
+  gint64     answered;    /* when every list had its new rows; 0 before */
 } Typing;
 
 /* The list has changed on screen: every model answered and a frame was
- * painted after that. */
+ * painted after the last answer. A frame painted while some lists were
+ * still being read shows none of what they will list, and does not
+ * count (it did until this was found: fast keystrokes were measured to a
+ * frame painted half-way). */
 static gboolean
 search_shown (gpointer data)
 {
   Typing *typing = data;
 
-  return lists_loaded (typing->window) && last_paint > typing->typed;
+  if (typing->answered == 0)
+    {
+      if (!lists_loaded (typing->window))
+        return FALSE;
+      typing->answered = g_get_monotonic_time ();
+      /* The lists' changes have already asked for their redraw; this only
+       * makes sure a frame comes when the last answer changed nothing
+       * visible, without repainting what did not change. */
+      gtk_widget_queue_draw (typing->poke);
+    }
+  return last_paint > typing->answered;
 }
 
 static gboolean
@@ -121,30 +136,6 @@ static void
 typing_settle (WdWindow *window)
 {
   iterate_until (view_ready, window);
-}
-
-/* The board's minute tick: the deadlines on screen redrawn. */
-static void
-measure_tick (WdWindow *window)
-{
-  WdBoardView *board = WD_BOARD_VIEW (wd_window_get_view_widget (window, "board"));
-  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
-
-  WdBenchStats stats;
-
-  for (guint round = 0; round < 5; round++)
-    {
-      Typing typing = { window, g_get_monotonic_time () };
-      double ms;
-
-      wd_board_view_refresh_deadlines (board);
-      gtk_widget_queue_draw (GTK_WIDGET (window));
-      iterate_until (search_shown, &typing);
-      ms = ms_since (typing.typed, last_paint);
-      g_array_append_val (times, ms);
-    }
-  stats = wd_bench_stats (times);
-  g_print ("deadline tick on the board  median %.1f ms  max %.1f ms\n", stats.median, stats.max);
 }
 
 /* Opens each view and reports the longest the main loop was held while
@@ -188,6 +179,29 @@ search_entry_of (GtkWidget *view)
   return GTK_EDITABLE (gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY));
 }
 
+/* The board's minute tick: the deadlines on screen redrawn. */
+static void
+measure_tick (WdWindow *window)
+{
+  GtkWidget *view = wd_window_get_view_widget (window, "board");
+  GtkWidget *entry = GTK_WIDGET (search_entry_of (view));
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  WdBenchStats stats;
+
+  for (guint round = 0; round < 5; round++)
+    {
+      Typing typing = { window, entry, g_get_monotonic_time (), 0 };
+      double ms;
+
+      wd_board_view_refresh_deadlines (WD_BOARD_VIEW (view));
+      iterate_until (search_shown, &typing);
+      ms = ms_since (typing.typed, last_paint);
+      g_array_append_val (times, ms);
+    }
+  stats = wd_bench_stats (times);
+  g_print ("deadline tick on the board  median %.1f ms  max %.1f ms\n", stats.median, stats.max);
+}
+
 static void
 measure_search (WdWindow   *window,
                 const char *view_name,
@@ -203,7 +217,7 @@ measure_search (WdWindow   *window,
   for (guint round = 0; round < 5; round++)
     for (guint i = 0; queries[i] != NULL; i++)
       {
-        Typing typing = { window, 0 };
+        Typing typing = { window, GTK_WIDGET (entry), 0, 0 };
         double ms;
 
         typing.typed = g_get_monotonic_time ();
@@ -212,7 +226,8 @@ measure_search (WdWindow   *window,
         ms = ms_since (typing.typed, last_paint);
         g_array_append_val (times, ms);
         if (g_getenv ("WUDAN_BENCH_VERBOSE"))
-          g_print ("  %s %-6s %.1f ms\n", view_name, *queries[i] ? queries[i] : "(clear)", ms);
+          g_print ("  %s %-6s %.1f ms (lists answered after %.1f ms)\n", view_name,
+                   *queries[i] ? queries[i] : "(clear)", ms, ms_since (typing.typed, typing.answered));
       }
   gtk_editable_set_text (entry, "");
   {
