@@ -417,6 +417,13 @@ test_searched_keys_follow_changes (WdFixture     *fx,
   json_object_unref (wd_test_apply (fx, fx->office_a, "order.cancel", cancel));
   g_assert_cmpuint (count_keys (reader, "ordered", "党史"), ==, many);
   g_assert_cmpuint (count_keys (reader, "cancelled", "党史"), ==, 1);
+
+  /* Matches kept inside a transaction that is rolled back go with it. */
+  g_assert_cmpuint (count_keys (reader, "ordered", "民法典"), ==, 0);
+  g_assert_true (wd_store_begin (reader, &error));
+  g_assert_cmpuint (count_keys (reader, "ordered", "刘洋"), ==, many);
+  wd_store_rollback (reader);
+  g_assert_cmpuint (count_keys (reader, "ordered", "刘洋"), ==, many);
 }
 
 int

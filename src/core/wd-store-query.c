@@ -729,6 +729,7 @@ read_keys (WdStore       *self,
            GError       **error)
 {
   g_autofree char *match = text ? wd_search_build_match (text) : NULL;
+  gboolean searching = match != NULL && *match != '\0';
   g_autofree char *select = NULL;
   g_autofree char *in_hits = NULL;
   guint n_hits = 0;
@@ -737,10 +738,10 @@ read_keys (WdStore       *self,
 
   g_return_val_if_fail (WD_IS_STORE (self), NULL);
 
-  if (match != NULL && *match != '\0' && !wd_store_search_hits (self, table, match, &n_hits, error))
+  if (searching && !wd_store_search_hits (self, table, match, &n_hits, error))
     return NULL;
 
-  if (match != NULL && *match != '\0' && n_hits <= FEW_HITS)
+  if (searching && n_hits <= FEW_HITS)
     /* Looking a few matches up and sorting them beats walking the whole
      * list in order to keep the few. */
     select = g_strdup_printf ("SELECT %1$s.rowid FROM temp.hits_%2$s h CROSS JOIN %2$s %1$s ON %1$s.rowid = h.id",
@@ -750,7 +751,7 @@ read_keys (WdStore       *self,
 
   query_init (&q, select);
   add_filter (&q, filter);
-  if (match != NULL && *match != '\0' && n_hits > FEW_HITS)
+  if (searching && n_hits > FEW_HITS)
     {
       in_hits = g_strdup_printf ("%s.rowid IN (SELECT id FROM temp.hits_%s)", alias, table);
       query_where (&q, in_hits);

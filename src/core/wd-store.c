@@ -608,6 +608,9 @@ wd_store_rollback (WdStore *self)
 
   if (self->depth == 1)
     g_hash_table_remove_all (self->stale);
+  /* Kept search matches written in what is undone are undone with it,
+   * and nothing else would tell (the change counters do not go back). */
+  g_hash_table_remove_all (self->hits);
 
   if (self->depth == 1)
     ok = run_control (self, "ROLLBACK", &error);
