@@ -166,6 +166,9 @@ bind_queue_row (GtkSignalListItemFactory *factory,
   gtk_inscription_set_text (GTK_INSCRIPTION (title), json_object_get_string_member (order, "title"));
   gtk_inscription_set_text (GTK_INSCRIPTION (subtitle), about);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", json_object_get_string_member (order, "id"));
+  /* A screen reader's "Call…" says whom. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  json_object_get_string_member (order, "title"), -1);
 }
 
 static void
