@@ -664,6 +664,45 @@ message_dialog_shown (gpointer data)
   return wd_ui_find_window (ADW_TYPE_MESSAGE_DIALOG) != NULL;
 }
 
+/* A change made while the rewards view is hidden shows when it is shown
+ * again, and is not built before (its rows are not cheap to build). */
+static void
+test_rewards_follow_changes (WdUiFixture   *fx,
+                             gconstpointer  data)
+{
+  GtkWidget *view = wd_window_get_view_widget (fx->window, "rewards");
+  g_autoptr(JsonArray) funds = wd_store_list_funds (store_of (fx), NULL);
+  g_autoptr(JsonObject) args = json_object_new ();
+  g_autoptr(JsonObject) result = NULL;
+  g_autoptr(JsonArray) before = NULL;
+  g_autoptr(JsonArray) hidden = NULL;
+  g_autoptr(JsonArray) after = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *kind;
+
+  wd_window_set_view (fx->window, "rewards");
+  wd_ui_settle ();
+  before = wd_view_list_rows (WD_VIEW (view), &kind);
+  g_assert_nonnull (before);
+  wd_window_set_view (fx->window, "board");
+  wd_ui_settle ();
+
+  json_object_set_string_member (args, "fund_id",
+                                 json_object_get_string_member (json_array_get_object_element (funds, 0), "id"));
+  json_object_set_int_member (args, "amount_cents", 120000);
+  json_object_set_string_member (args, "reference", "社会捐赠");
+  g_assert_true (wd_workspace_apply (fx->workspace, "fund.deposit", args, &result, &error));
+  g_assert_no_error (error);
+  wd_ui_settle ();
+  hidden = wd_view_list_rows (WD_VIEW (view), &kind);
+  g_assert_cmpuint (json_array_get_length (hidden), ==, json_array_get_length (before));
+
+  wd_window_set_view (fx->window, "rewards");
+  wd_ui_settle ();
+  after = wd_view_list_rows (WD_VIEW (view), &kind);
+  g_assert_cmpuint (json_array_get_length (after), ==, json_array_get_length (before) + 1);
+}
+
 /* 奖单: money in, a proposal by the rules, and no approving one's own. */
 static void
 test_rewards_four_eyes (WdUiFixture   *fx,
@@ -744,6 +783,7 @@ main (int    argc,
   ADD ("board-deadlines-count-down", test_board_deadlines_count_down);
   ADD ("search-as-you-type", test_search_as_you_type);
   ADD ("callback-recorded", test_callback_recorded);
+  ADD ("rewards-follow-changes", test_rewards_follow_changes);
   ADD ("speaker-added", test_speaker_added);
   ADD ("rewards-four-eyes", test_rewards_four_eyes);
   ADD ("window-remembers-view", test_window_remembers_view);

@@ -473,8 +473,7 @@ wd_board_view_bind (WdView      *view,
   WdBoardView *self = WD_BOARD_VIEW (view);
 
   self->workspace = g_object_ref (workspace);
-  fill_subdistricts (self);
-  g_signal_connect_swapped (workspace, "changed", G_CALLBACK (fill_subdistricts), self);
+  wd_refresh_while_shown (GTK_WIDGET (self), workspace, (WdRefreshFunc) fill_subdistricts);
   for (guint i = 0; i < N_COLUMNS; i++)
     gtk_box_append (self->columns_box, build_column (self, i));
   self->tick_id = g_timeout_add_seconds (TICK_SECONDS, on_tick, self);

@@ -220,8 +220,7 @@ wd_market_view_bind (WdView      *view,
 
   self->workspace = g_object_ref (workspace);
   self->venue_kind_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  fill_filters (self);
-  g_signal_connect_swapped (workspace, "changed", G_CALLBACK (fill_filters), self);
+  wd_refresh_while_shown (GTK_WIDGET (self), workspace, (WdRefreshFunc) fill_filters);
 
   self->model = wd_row_model_new (workspace, "project");
   wd_stack_follow_model (self->content_stack, G_LIST_MODEL (self->model));

@@ -27,7 +27,6 @@ struct _WdRewardView
   WdWorkspace         *workspace;
   char                *fund_id;
   JsonArray           *ledger;   /* the fund's whole ledger, oldest first */
-  gboolean             shown;    /* filled once the view is on screen */
 };
 
 static void wd_reward_view_view_init (WdViewInterface *iface);
@@ -259,8 +258,6 @@ refresh (WdRewardView *self)
   WdRole role = wd_workspace_get_actor (self->workspace)->role;
   gboolean may_manage = role == WD_ROLE_CENTRE || role == WD_ROLE_ADMIN;
 
-  if (!self->shown)
-    return;
   wd_group_clear (self->periods_group);
   wd_group_clear (self->ledger_group);
   g_clear_pointer (&self->fund_id, g_free);
@@ -289,25 +286,13 @@ refresh (WdRewardView *self)
 }
 
 static void
-on_map (WdRewardView *self)
-{
-  if (self->shown)
-    return;
-  self->shown = TRUE;
-  refresh (self);
-}
-
-static void
 wd_reward_view_bind (WdView      *view,
                      WdWorkspace *workspace)
 {
   WdRewardView *self = WD_REWARD_VIEW (view);
 
   self->workspace = g_object_ref (workspace);
-  g_signal_connect_swapped (workspace, "changed", G_CALLBACK (refresh), self);
-  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    on_map (self);
+  wd_refresh_while_shown (GTK_WIDGET (self), workspace, (WdRefreshFunc) refresh);
 }
 
 /* The list a bookkeeper wants in Excel is the fund's ledger, all of it. */

@@ -496,8 +496,7 @@ wd_schedule_view_bind (WdView      *view,
 
   self->workspace = g_object_ref (workspace);
   wd_drop_down_fill_pairs (self->days_filter, day_choices, day_labels, NULL);
-  fill_filters (self);
-  g_signal_connect_swapped (workspace, "changed", G_CALLBACK (fill_filters), self);
+  wd_refresh_while_shown (GTK_WIDGET (self), workspace, (WdRefreshFunc) fill_filters);
 
   self->model = wd_row_model_new (workspace, "order");
   wd_row_model_set_live (self->model, TRUE);

@@ -41,6 +41,10 @@ void        wd_show_error            (GtkWidget    *widget,
 void        wd_group_add             (AdwPreferencesGroup *group,
                                       GtkWidget    *row);
 void        wd_group_clear           (AdwPreferencesGroup *group);
+typedef void (*WdRefreshFunc) (gpointer view);
+void        wd_refresh_while_shown   (GtkWidget    *view,
+                                      WdWorkspace  *workspace,
+                                      WdRefreshFunc refresh);
 void        wd_list_attach_on_map    (GtkWidget    *list,
                                       GListModel   *model);
 void        wd_view_unlink           (gpointer      view,
