@@ -208,7 +208,7 @@ test_report_view (WdUiFixture   *fx,
   g_autofree char *text = NULL;
   g_autofree char *orders = NULL;
   GtkWidget *figures;
-  JsonObject *summary;
+  g_autoptr(JsonObject) summary = NULL;
   Built built = { 0 };
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.view", "s", "reports"));
@@ -216,7 +216,7 @@ test_report_view (WdUiFixture   *fx,
   wd_ui_wait (summary_shown, view, "the month's figures");
 
   /* The demo's events lie around now: this month has orders. */
-  summary = wd_report_view_get_summary (view);
+  summary = json_object_ref (wd_report_view_get_summary (view));
   month = wd_time_format_local (fx->now, wd_store_get_time_zone (wd_workspace_get_store (fx->workspace)), "%Y-%m");
   g_assert_cmpstr (wd_report_view_get_month (view), ==, month);
   g_assert_cmpint (wd_json_int (summary, "orders"), >, 0);

@@ -205,7 +205,10 @@ reload (WdReportView *self)
 static void
 on_month_changed (WdReportView *self)
 {
-  reload (self);
+  /* Filling the months at bind picks one; a hidden view reads it when
+   * first shown (wd_refresh_while_shown). */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    reload (self);
 }
 
 static gpointer
@@ -313,8 +316,9 @@ wd_report_view_bind (WdView      *view,
 
   self->workspace = g_object_ref (workspace);
   fill_months (self);
-  g_signal_connect_swapped (workspace, "changed", G_CALLBACK (reload), self);
-  reload (self);
+  /* The month's figures are read on the worker the lists share: at start
+   * and after every change they would wait for it behind the board. */
+  wd_refresh_while_shown (GTK_WIDGET (self), workspace, (WdRefreshFunc) reload);
 }
 
 static void

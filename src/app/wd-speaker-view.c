@@ -173,13 +173,12 @@ on_n_items (WdRowModel    *model,
 }
 
 static void
-on_workspace_changed (WdWorkspace   *workspace,
-                      WdSpeakerView *self)
+fill_filters (WdSpeakerView *self)
 {
-  WdStore *store = wd_workspace_get_store (workspace);
+  WdStore *store = wd_workspace_get_store (self->workspace);
   g_autoptr(JsonArray) topics = wd_store_list_all (store, "topic", NULL);
   g_autoptr(JsonArray) subdistricts = wd_store_list_all (store, "subdistrict", NULL);
-  WdRole role = wd_workspace_get_actor (workspace)->role;
+  WdRole role = wd_workspace_get_actor (self->workspace)->role;
 
   wd_drop_down_fill (self->topic_filter, topics, "id", "name", _("All topics"));
   wd_drop_down_fill (self->subdistrict_filter, subdistricts, "id", "name", _("All sub-districts"));
@@ -194,8 +193,7 @@ wd_speaker_view_bind (WdView      *view,
   g_autoptr(GtkListItemFactory) factory = wd_recycling_factory_new (make_row, G_CALLBACK (bind_row), NULL);
 
   self->workspace = g_object_ref (workspace);
-  g_signal_connect (workspace, "changed", G_CALLBACK (on_workspace_changed), self);
-  on_workspace_changed (workspace, self);
+  wd_refresh_while_shown (GTK_WIDGET (self), workspace, (WdRefreshFunc) fill_filters);
 
   self->model = wd_row_model_new (workspace, "speaker");
   g_signal_connect (self->model, "notify::n-items", G_CALLBACK (on_n_items), self);
