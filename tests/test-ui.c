@@ -703,6 +703,51 @@ test_rewards_follow_changes (WdUiFixture   *fx,
   g_assert_cmpuint (json_array_get_length (after), ==, json_array_get_length (before) + 1);
 }
 
+static guint
+count_of_type (GtkWidget *widget,
+               GType      type)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    n += (G_TYPE_CHECK_INSTANCE_TYPE (child, type) ? 1 : 0) + count_of_type (child, type);
+  return n;
+}
+
+/* Expanding a reward period lists whom it pays, one row per line. */
+static void
+test_reward_period_lines (WdUiFixture   *fx,
+                          gconstpointer  data)
+{
+  GtkWidget *view = wd_window_get_view_widget (fx->window, "rewards");
+  g_autoptr(JsonArray) periods = wd_store_list_reward_periods (store_of (fx), NULL);
+  g_autoptr(JsonObject) period = NULL;
+  GtkWidget *row;
+  guint before;
+
+  g_assert_cmpuint (json_array_get_length (periods), >, 0);
+  period = wd_store_get_reward_period (store_of (fx),
+                                       json_object_get_string_member (json_array_get_object_element (periods, 0), "id"),
+                                       NULL);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (period, "lines")), >, 0);
+
+  wd_window_set_view (fx->window, "rewards");
+  wd_ui_settle ();
+  row = find_widget (view, is_of_type, GSIZE_TO_POINTER (ADW_TYPE_EXPANDER_ROW));
+  g_assert_nonnull (row);
+  before = count_of_type (row, ADW_TYPE_ACTION_ROW);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  wd_ui_settle ();
+  g_assert_cmpuint (count_of_type (row, ADW_TYPE_ACTION_ROW) - before, ==,
+                    json_array_get_length (json_object_get_array_member (period, "lines")));
+  /* Collapsing and expanding again adds nothing twice. */
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), FALSE);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  wd_ui_settle ();
+  g_assert_cmpuint (count_of_type (row, ADW_TYPE_ACTION_ROW) - before, ==,
+                    json_array_get_length (json_object_get_array_member (period, "lines")));
+}
+
 /* 奖单: money in, a proposal by the rules, and no approving one's own. */
 static void
 test_rewards_four_eyes (WdUiFixture   *fx,
@@ -784,6 +829,7 @@ main (int    argc,
   ADD ("search-as-you-type", test_search_as_you_type);
   ADD ("callback-recorded", test_callback_recorded);
   ADD ("rewards-follow-changes", test_rewards_follow_changes);
+  ADD ("reward-period-lines", test_reward_period_lines);
   ADD ("speaker-added", test_speaker_added);
   ADD ("rewards-four-eyes", test_rewards_four_eyes);
   ADD ("window-remembers-view", test_window_remembers_view);

@@ -178,13 +178,42 @@ action_button (const char *label,
   return button;
 }
 
+/* A period's lines, built when it is first expanded: a period pays
+ * dozens of teams and speakers, and building all their rows when the view
+ * opened was most of its opening. */
+static void
+fill_period_lines (AdwExpanderRow *row,
+                   GParamSpec     *pspec,
+                   WdRewardView   *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (row), "wd-period-id");
+  g_autoptr(JsonObject) period = NULL;
+  JsonArray *lines;
+
+  if (!adw_expander_row_get_expanded (row) || g_object_get_data (G_OBJECT (row), "wd-lines-filled") != NULL)
+    return;
+  g_object_set_data (G_OBJECT (row), "wd-lines-filled", GINT_TO_POINTER (TRUE));
+  period = wd_store_get_reward_period (wd_workspace_get_store (self->workspace), id, NULL);
+  lines = period ? json_object_get_array_member (period, "lines") : NULL;
+  for (guint i = 0; lines != NULL && i < json_array_get_length (lines); i++)
+    {
+      JsonObject *line = json_array_get_object_element (lines, i);
+      g_autofree char *amount = wd_format_money (json_object_get_int_member (line, "amount_cents"));
+      g_autofree char *detail = g_strdup_printf (_("%1$d orders · %2$.1f hours · %3$d points · %4$s"),
+                                                 (int) json_object_get_int_member (line, "orders"),
+                                                 json_object_get_double_member (line, "hours"),
+                                                 (int) json_object_get_int_member (line, "points"), amount);
+
+      adw_expander_row_add_row (row, wd_action_row_new (wd_json_text (line, "recipient_name"), detail));
+    }
+}
+
 static GtkWidget *
 period_row (WdRewardView *self,
             JsonObject   *summary)
 {
   WdStore *store = wd_workspace_get_store (self->workspace);
   const char *id = wd_json_text (summary, "id");
-  g_autoptr(JsonObject) period = wd_store_get_reward_period (store, id, NULL);
   GtkWidget *row = adw_expander_row_new ();
   g_autofree char *from = wd_format_time (store, json_object_get_int_member (summary, "starts_at"), "%Y-%m-%d");
   g_autofree char *to = wd_format_time (store, json_object_get_int_member (summary, "ends_at") - 1, "%Y-%m-%d");
@@ -192,7 +221,6 @@ period_row (WdRewardView *self,
   g_autofree char *subtitle = g_strdup_printf ("%s – %s · %s · %s · %s", from, to, total,
                                                period_state_label (wd_json_text (summary, "state")),
                                                wd_json_text (summary, "proposed_by"));
-  JsonArray *lines = period ? json_object_get_array_member (period, "lines") : NULL;
   WdRole role = wd_workspace_get_actor (self->workspace)->role;
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), wd_json_text (summary, "name"));
@@ -204,17 +232,8 @@ period_row (WdRewardView *self,
       adw_expander_row_add_action (ADW_EXPANDER_ROW (row),
                                    action_button (_("_Approve…"), "rewards.approve", id, "suggested-action"));
     }
-  for (guint i = 0; lines != NULL && i < json_array_get_length (lines); i++)
-    {
-      JsonObject *line = json_array_get_object_element (lines, i);
-      g_autofree char *amount = wd_format_money (json_object_get_int_member (line, "amount_cents"));
-      g_autofree char *detail = g_strdup_printf (_("%1$d orders · %2$.1f hours · %3$d points · %4$s"),
-                                                 (int) json_object_get_int_member (line, "orders"),
-                                                 json_object_get_double_member (line, "hours"),
-                                                 (int) json_object_get_int_member (line, "points"), amount);
-
-      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), wd_action_row_new (wd_json_text (line, "recipient_name"), detail));
-    }
+  g_object_set_data_full (G_OBJECT (row), "wd-period-id", g_strdup (id), g_free);
+  g_signal_connect (row, "notify::expanded", G_CALLBACK (fill_period_lines), self);
   return row;
 }
 
