@@ -308,6 +308,74 @@ test_callback_sample (void)
   g_assert_cmpuint (in_sample, <, 460);
 }
 
+/* Takes an order through dispatch, acceptance and delivery. */
+static void
+deliver (WdFixture  *fx,
+         const char *order_id)
+{
+  g_autofree char *dispatch = g_strdup_printf ("{\"order_id\":\"%s\",\"assignee_kind\":\"speaker\","
+                                               "\"assignee_id\":\"sp-wang\"}", order_id);
+  g_autofree char *plain = g_strdup_printf ("{\"order_id\":\"%s\"}", order_id);
+  g_autoptr(WdActor) wang = wd_test_speaker_actor ("sp-wang");
+  gint64 after = fx->t0 + 5 * WD_DAY;
+
+  json_object_unref (wd_test_apply (fx, fx->centre, "order.dispatch", dispatch));
+  json_object_unref (wd_test_apply_at (fx, wang, fx->t0 + WD_HOUR, "order.accept", plain));
+  json_object_unref (wd_test_apply_at (fx, wang, after, "order.deliver", plain));
+}
+
+static void
+assert_queue (WdFixture   *fx,
+              guint        rate,
+              guint        limit,
+              const char **expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) queue = wd_store_callback_queue (fx->store, rate, limit, &error);
+  guint n = g_strv_length ((char **) expected);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (queue), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *order = json_array_get_object_element (queue, i);
+
+      g_assert_cmpstr (json_object_get_string_member (order, "id"), ==, expected[i]);
+      /* Rows as the views show them, names joined in. */
+      g_assert_cmpstr (json_object_get_string_member (order, "subdistrict_name"), !=, NULL);
+      g_assert_true (json_object_has_member (order, "rating"));
+    }
+}
+
+/* The callbacks queue: delivered or rated orders in the sample that
+ * nobody has phoned yet, the earliest finished first. */
+static void
+test_callback_queue (WdFixture     *fx,
+                     gconstpointer  data)
+{
+  g_autofree char *a = wd_test_create_order (fx, 0);
+  g_autofree char *b = wd_test_create_order (fx, 3);
+  g_autofree char *c = wd_test_create_order (fx, 6);
+  g_autofree char *d = wd_test_create_order (fx, 9);
+  g_autofree char *undelivered = wd_test_create_order (fx, 12);
+  g_autofree char *called = NULL;
+  const char *all[] = { a, c, d, NULL };
+  const char *first_two[] = { a, c, NULL };
+  const char *none[] = { NULL };
+
+  /* Made in another order than they end. */
+  deliver (fx, d);
+  deliver (fx, b);
+  deliver (fx, a);
+  deliver (fx, c);
+  called = g_strdup_printf ("{\"order_id\":\"%s\",\"outcome\":\"satisfied\",\"satisfaction\":5}", b);
+  json_object_unref (wd_test_apply_at (fx, fx->centre, fx->t0 + 6 * WD_DAY, "order.callback", called));
+
+  assert_queue (fx, 100, 10, all);
+  assert_queue (fx, 100, 2, first_two);
+  assert_queue (fx, 0, 10, none);
+}
+
 /* Another process ends its session with the store: it may checkpoint and
  * delete the WAL only when it is the last one with the file open. */
 static void
@@ -441,6 +509,7 @@ main (int    argc,
   FIXTURE ("/store/keys-and-rows", test_keys_and_rows);
   FIXTURE ("/store/searched-keys-follow-changes", test_searched_keys_follow_changes);
   g_test_add_func ("/store/callback-sample", test_callback_sample);
+  FIXTURE ("/store/callback-queue", test_callback_queue);
   g_test_add_func ("/store/second-connection-keeps-locks", test_second_connection_keeps_locks);
 
   return g_test_run ();

@@ -897,26 +897,34 @@ wd_store_callback_queue (WdStore     *self,
                          GError     **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(JsonArray) rows = json_array_new ();
+  g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (gint64));
   int rc = SQLITE_DONE;
 
   g_return_val_if_fail (WD_IS_STORE (self), NULL);
 
+  /* The sample is chosen from the bare ids, and only the chosen rows are
+   * read whole: every candidate read through the view, four fifths of
+   * them to be left out, was a fifth of the time on a large district. */
   stmt = wd_store_prepare (self,
-                           ORDER_VIEW " WHERE o.state IN ('delivered', 'rated')"
+                           "SELECT o.rowid, o.id FROM orders o WHERE o.state IN ('delivered', 'rated')"
                            " AND NOT EXISTS (SELECT 1 FROM callbacks c WHERE c.order_id = o.id)"
                            " ORDER BY o.ends_at, o.id", error);
   if (stmt == NULL)
     return NULL;
-  while (json_array_get_length (rows) < limit && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    if (wd_callback_sampled ((const char *) sqlite3_column_text (stmt, 0), rate_percent))
-      json_array_add_object_element (rows, finish_row (&wd_entity_order, stmt));
+  while (keys->len < limit && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    if (wd_callback_sampled ((const char *) sqlite3_column_text (stmt, 1), rate_percent))
+      {
+        gint64 key = sqlite3_column_int64 (stmt, 0);
+
+        g_array_append_val (keys, key);
+      }
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     {
       wd_store_set_error (self, error);
       return NULL;
     }
-  return g_steal_pointer (&rows);
+  g_clear_pointer (&stmt, wd_stmt_release);
+  return wd_store_get_rows (self, "order", (const gint64 *) keys->data, keys->len, error);
 }
 
 JsonArray *
