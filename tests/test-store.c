@@ -348,7 +348,7 @@ assert_queue (WdFixture   *fx,
 }
 
 /* The callbacks queue: delivered or rated orders in the sample that
- * nobody has phoned yet, the earliest finished first. */
+ * nobody has phoned yet, the earliest held first. */
 static void
 test_callback_queue (WdFixture     *fx,
                      gconstpointer  data)

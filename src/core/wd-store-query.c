@@ -902,13 +902,14 @@ wd_store_callback_queue (WdStore     *self,
 
   g_return_val_if_fail (WD_IS_STORE (self), NULL);
 
-  /* The sample is chosen from the bare ids, and only the chosen rows are
-   * read whole: every candidate read through the view, four fifths of
-   * them to be left out, was a fifth of the time on a large district. */
+  /* The earliest held first, in the order of an index, so the walk stops
+   * at the limit instead of sorting every candidate (by end time it took
+   * 200-400 ms on 100,000 orders, by start 60-75); and the sample is
+   * chosen from bare ids, only the chosen rows read whole. */
   stmt = wd_store_prepare (self,
                            "SELECT o.rowid, o.id FROM orders o WHERE o.state IN ('delivered', 'rated')"
                            " AND NOT EXISTS (SELECT 1 FROM callbacks c WHERE c.order_id = o.id)"
-                           " ORDER BY o.ends_at, o.id", error);
+                           " ORDER BY o.starts_at, o.id", error);
   if (stmt == NULL)
     return NULL;
   while (keys->len < limit && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
