@@ -569,6 +569,29 @@ callbacks_loaded (gpointer data)
   return !wd_callback_view_get_loading (data);
 }
 
+/* A list whose view is hidden reads the store again when it is next
+ * shown, not at every change made meanwhile. */
+static void
+test_hidden_lists_wait (WdUiFixture   *fx,
+                        gconstpointer  data)
+{
+  WdBoardView *board = WD_BOARD_VIEW (wd_window_get_view_widget (fx->window, "board"));
+  WdRowModel *ordered = wd_board_view_get_column_model (board, WD_ORDER_ORDERED);
+  guint before = g_list_model_get_n_items (G_LIST_MODEL (ordered));
+  CountWait wait = { ordered, before + 1 };
+  g_autofree char *id = NULL;
+
+  wd_window_set_view (fx->window, "speakers");
+  wd_ui_settle ();
+  id = create_order_at (fx, "垃圾分类宣讲", "2026-12-20 09:00", "2026-12-20 10:30");
+  wd_ui_settle ();
+  g_assert_false (wd_row_model_get_loading (ordered));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (ordered)), ==, before);
+
+  wd_window_set_view (fx->window, "board");
+  wd_ui_wait (model_has, &wait, "the board to show the new order");
+}
+
 /* The callbacks queue shrinks by the order phoned. */
 static void
 test_callback_recorded (WdUiFixture   *fx,
@@ -830,6 +853,7 @@ main (int    argc,
   ADD ("callback-recorded", test_callback_recorded);
   ADD ("rewards-follow-changes", test_rewards_follow_changes);
   ADD ("reward-period-lines", test_reward_period_lines);
+  ADD ("hidden-lists-wait", test_hidden_lists_wait);
   ADD ("speaker-added", test_speaker_added);
   ADD ("rewards-four-eyes", test_rewards_four_eyes);
   ADD ("window-remembers-view", test_window_remembers_view);

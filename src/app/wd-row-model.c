@@ -46,6 +46,8 @@ struct _WdRowModel
   gboolean      reading_changed;  /* the read in flight began after a change */
   gboolean      started;      /* a view shows it: keep it loaded */
   gboolean      loaded;       /* the keys were read at least once */
+  gboolean      hidden;       /* its view is not on screen */
+  gboolean      reload_when_shown;  /* the data changed while hidden */
 };
 
 enum {
@@ -337,7 +339,28 @@ on_workspace_changed (WdWorkspace *workspace,
                       WdRowModel  *self)
 {
   self->data_changed = TRUE;
-  wd_row_model_reload (self);
+  if (self->hidden)
+    self->reload_when_shown = TRUE;
+  else
+    wd_row_model_reload (self);
+}
+
+/* A list whose view is not on screen reads its keys again when it is
+ * next shown, not at every change of the data: with a search in it, a
+ * hidden board read five columns' matches after every operation and
+ * synced page, on the worker the views on screen wait for. */
+void
+wd_row_model_set_hidden (WdRowModel *self,
+                         gboolean    hidden)
+{
+  g_return_if_fail (WD_IS_ROW_MODEL (self));
+
+  self->hidden = hidden;
+  if (!hidden && self->reload_when_shown)
+    {
+      self->reload_when_shown = FALSE;
+      wd_row_model_reload (self);
+    }
 }
 
 /* Lists are read once a view shows them (wd_list_attach_on_map), so the

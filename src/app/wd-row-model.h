@@ -27,6 +27,8 @@ void        wd_row_model_set_live    (WdRowModel  *self,
 void        wd_row_model_set_text    (WdRowModel  *self,
                                       const char  *text);
 void        wd_row_model_start       (WdRowModel  *self);
+void        wd_row_model_set_hidden  (WdRowModel  *self,
+                                      gboolean     hidden);
 gboolean    wd_row_model_is_ready    (WdRowModel  *self);
 void        wd_row_model_reload      (WdRowModel  *self);
 gboolean    wd_row_model_get_loading (WdRowModel  *self);

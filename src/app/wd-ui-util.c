@@ -209,6 +209,18 @@ wd_group_clear (AdwPreferencesGroup *group)
 }
 
 static void
+show_rows (WdRowModel *model)
+{
+  wd_row_model_set_hidden (model, FALSE);
+}
+
+static void
+hide_rows (WdRowModel *model)
+{
+  wd_row_model_set_hidden (model, TRUE);
+}
+
+static void
 attach_model (GtkWidget *list)
 {
   GListModel *model = g_object_get_data (G_OBJECT (list), "wd-pending-model");
@@ -219,7 +231,11 @@ attach_model (GtkWidget *list)
   selection = gtk_no_selection_new (g_object_ref (model));
   g_object_set (list, "model", selection, NULL);
   if (WD_IS_ROW_MODEL (model))
-    wd_row_model_start (WD_ROW_MODEL (model));
+    {
+      wd_row_model_start (WD_ROW_MODEL (model));
+      g_signal_connect_object (list, "map", G_CALLBACK (show_rows), model, G_CONNECT_SWAPPED);
+      g_signal_connect_object (list, "unmap", G_CALLBACK (hide_rows), model, G_CONNECT_SWAPPED);
+    }
   g_object_set_data (G_OBJECT (list), "wd-pending-model", NULL);
 }
 
