@@ -294,10 +294,11 @@ wd_refresh_while_shown (GtkWidget     *view,
                         WdWorkspace   *workspace,
                         WdRefreshFunc  refresh)
 {
-  ShownRefresh *shown = g_new0 (ShownRefresh, 1);
+  ShownRefresh *shown;
 
   g_return_if_fail (g_object_get_data (G_OBJECT (view), REFRESH_KEY) == NULL);
 
+  shown = g_new0 (ShownRefresh, 1);
   shown->refresh = refresh;
   shown->stale = TRUE;
   g_object_set_data_full (G_OBJECT (view), REFRESH_KEY, shown, g_free);
