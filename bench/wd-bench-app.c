@@ -6,6 +6,8 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <malloc.h>
+#include <sqlite3.h>
 #include <adwaita.h>
 
 #include "wd-bench-stats.h"
@@ -136,6 +138,20 @@ static void
 typing_settle (WdWindow *window)
 {
   iterate_until (view_ready, window);
+}
+
+/* What the resident memory is made of: most of it is not the app's own
+ * (fonts and libraries are file pages), so a figure alone misleads. */
+static void
+print_memory_parts (void)
+{
+  struct mallinfo2 heap = mallinfo2 ();
+
+  g_print ("resident at the end     %.1f MiB: allocated %.1f MiB (SQLite %.1f), "
+           "file pages %.1f MiB (fonts, libraries), shared with X %.1f MiB\n",
+           status_kib ("VmRSS:") / 1024.0, (heap.uordblks + heap.hblkhd) / 1048576.0,
+           sqlite3_memory_used () / 1048576.0, status_kib ("RssFile:") / 1024.0,
+           status_kib ("RssShmem:") / 1024.0);
 }
 
 /* Opens each view and reports the longest the main loop was held while
@@ -356,6 +372,7 @@ main (int    argc,
   measure_views (window);
   measure_search (window, "board", order_queries);
   measure_search (window, "speakers", speaker_queries);
+  print_memory_parts ();
   g_print ("peak resident           %.1f MiB\n", status_kib ("VmHWM:") / 1024.0);
 
   gtk_window_destroy (GTK_WINDOW (window));
