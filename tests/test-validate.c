@@ -249,6 +249,7 @@ test_json_writer (void)
     "", "plain", "党史故事", "quote \" backslash \\ slash /", "line\nbreak\ttab\rreturn",
     "bell\a and \x01\x1f", "mixed 王\"芳\"\n", "\\u0000 stays text",
   };
+  static const gint64 numbers[] = { 0, 7, -7, 1764288000, -1000000, G_MAXINT64, G_MININT64 };
 
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
     {
@@ -261,6 +262,22 @@ test_json_writer (void)
       back = wd_json_parse_object (out->str, (gssize) out->len, &error);
       g_assert_no_error (error);
       g_assert_cmpstr (json_object_get_string_member (back, "t"), ==, texts[i]);
+    }
+
+  /* Integers, the extremes included, read back as the same numbers. */
+  for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
+    {
+      g_autoptr(GString) out = g_string_new ("{\"n\":");
+      g_autoptr(JsonObject) back = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *printed = g_strdup_printf ("{\"n\":%" G_GINT64_FORMAT "}", numbers[i]);
+
+      wd_json_append_int (out, numbers[i]);
+      g_string_append_c (out, '}');
+      g_assert_cmpstr (out->str, ==, printed);
+      back = wd_json_parse_object (out->str, (gssize) out->len, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (json_object_get_int_member (back, "n"), ==, numbers[i]);
     }
 }
 

@@ -196,6 +196,27 @@ wd_json_append_string (GString    *out,
   g_string_append_c (out, '"');
 }
 
+/* Appends value as a JSON number. A pull page writes a dozen integers
+ * per change; through printf they were a tenth of reading the page. */
+void
+wd_json_append_int (GString *out,
+                    gint64   value)
+{
+  char digits[24];
+  char *p = digits + sizeof digits;
+  guint64 magnitude = value < 0 ? -(guint64) value : (guint64) value;
+
+  do
+    {
+      *--p = (char) ('0' + magnitude % 10);
+      magnitude /= 10;
+    }
+  while (magnitude != 0);
+  if (value < 0)
+    *--p = '-';
+  g_string_append_len (out, p, digits + sizeof digits - p);
+}
+
 /* A row's text member, "" when it is missing or SQL NULL: the views show
  * nothing rather than fail on a row from an older server. */
 const char *

@@ -27,5 +27,7 @@ gint64      wd_json_int               (JsonObject  *object,
                                         const char  *member);
 void        wd_json_append_string     (GString     *out,
                                        const char  *text);
+void        wd_json_append_int        (GString     *out,
+                                       gint64       value);
 
 G_END_DECLS

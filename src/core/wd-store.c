@@ -223,7 +223,7 @@ wd_stmt_append_json_members (sqlite3_stmt  *stmt,
       switch (sqlite3_column_type (stmt, i))
         {
         case SQLITE_INTEGER:
-          g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, i));
+          wd_json_append_int (out, sqlite3_column_int64 (stmt, i));
           break;
         case SQLITE_FLOAT:
           {

@@ -333,7 +333,9 @@ append_change_head (GString    *out,
 {
   if (out->str[out->len - 1] != '[')
     g_string_append_c (out, ',');
-  g_string_append_printf (out, "{\"seq\":%" G_GINT64_FORMAT ",\"entity\":", seq);
+  g_string_append (out, "{\"seq\":");
+  wd_json_append_int (out, seq);
+  g_string_append (out, ",\"entity\":");
   wd_json_append_string (out, entity);
   g_string_append (out, ",\"key\":");
   wd_json_append_string (out, key);
@@ -515,7 +517,9 @@ pull_answer (WdStore              *store,
              gsize                *length,
              GError              **error)
 {
-  g_autoptr(GString) out = g_string_new (NULL);
+  /* A change is about half a kilobyte: sized for the page at once, the
+   * answer is not copied again each time it doubles. */
+  g_autoptr(GString) out = g_string_sized_new (MIN (request->limit, WD_SYNC_MAX_PULL_LIMIT) * 512);
 
   g_string_append_printf (out, "{\"protocol\":%d,\"since\":%" G_GINT64_FORMAT ",",
                           WD_SYNC_PROTOCOL_VERSION, request->since);
