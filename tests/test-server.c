@@ -1056,6 +1056,65 @@ test_cli (void)
 }
 
 /* A backup taken while the server answers pushes is complete and sound. */
+static char *
+login_as (const char *name,
+          const char *password)
+{
+  g_autofree char *body = g_strdup_printf ("{\"name\":\"%s\",\"password\":\"%s\"}", name, password);
+  g_autoptr(WdTestReply) reply = wd_test_request (&shared, "POST", "/api/v1/session", NULL, body);
+
+  g_assert_cmpuint (reply->status, ==, 200);
+  return g_strdup (json_object_get_string_member (wd_test_reply_object (reply), "token"));
+}
+
+static guint
+me_status (const char *token)
+{
+  g_autoptr(WdTestReply) me = wd_test_request (&shared, "GET", "/api/v1/me", token, NULL);
+
+  return me->status;
+}
+
+/* An administrator disables an account or changes its password from a
+ * shell while the server runs: its sessions end at once, even though the
+ * server had just checked them (it remembers recent sessions). */
+static void
+test_account_changes_while_serving (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *third = NULL;
+  g_autoptr(WdTestReply) logout = NULL;
+
+  g_assert_cmpint (server_cli ("zhao-password-1\n", &out, &err, "user", "add", "--db", shared.db, "--name", "zhao",
+                               "--role", "centre", NULL), ==, 0);
+  first = login_as ("zhao", "zhao-password-1");
+  g_assert_cmpuint (me_status (first), ==, 200);
+  g_assert_cmpuint (me_status (first), ==, 200);
+
+  g_assert_cmpint (server_cli (NULL, &out, &err, "user", "disable", "--db", shared.db, "--name", "zhao", NULL), ==, 0);
+  g_assert_cmpuint (me_status (first), ==, 401);
+
+  g_assert_cmpint (server_cli (NULL, &out, &err, "user", "disable", "--enable", "--db", shared.db, "--name", "zhao",
+                               NULL), ==, 0);
+  g_assert_cmpuint (me_status (first), ==, 401);
+  second = login_as ("zhao", "zhao-password-1");
+  g_assert_cmpuint (me_status (second), ==, 200);
+
+  g_assert_cmpint (server_cli ("zhao-password-2\n", &out, &err, "user", "passwd", "--db", shared.db, "--name", "zhao",
+                               NULL), ==, 0);
+  g_assert_cmpuint (me_status (second), ==, 401);
+
+  /* Logging out ends the session the server remembered. */
+  third = login_as ("zhao", "zhao-password-2");
+  g_assert_cmpuint (me_status (third), ==, 200);
+  logout = wd_test_request (&shared, "DELETE", "/api/v1/session", third, NULL);
+  g_assert_cmpuint (logout->status, ==, 200);
+  g_assert_cmpuint (me_status (third), ==, 401);
+}
+
 static void
 test_backup_while_serving (void)
 {
@@ -1116,6 +1175,7 @@ main (int    argc,
   g_test_add_func ("/server/tls", test_tls);
   g_test_add_func ("/server/cli", test_cli);
   g_test_add_func ("/server/backup-while-serving", test_backup_while_serving);
+  g_test_add_func ("/server/account-changes-while-serving", test_account_changes_while_serving);
   /* Last: it locks sign-ins from this address on the shared server. */
   g_test_add_func ("/server/rate-limit", test_rate_limit);
 

@@ -700,11 +700,17 @@ wd_store_add_history (WdStore               *self,
   return wd_store_run (self, stmt, error);
 }
 
-/* Changes whenever another connection commits. */
-static gint64
-data_version (WdStore *self)
+/* Changes whenever another connection (of this process or another)
+ * commits, and never for this connection's own writes; -1 on failure.
+ * What a cache of the store's contents checks before it is trusted. */
+gint64
+wd_store_get_data_version (WdStore *self)
 {
-  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (self, "PRAGMA data_version", NULL);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (WD_IS_STORE (self), -1);
+
+  stmt = wd_store_prepare (self, "PRAGMA data_version", NULL);
 
   return stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : -1;
 }
@@ -724,7 +730,7 @@ wd_store_search_hits (WdStore     *self,
                       GError     **error)
 {
   SearchHits *hits = g_hash_table_lookup (self->hits, table);
-  gint64 version = data_version (self);
+  gint64 version = wd_store_get_data_version (self);
   g_autofree char *create = NULL;
   g_autofree char *clear = NULL;
   g_autofree char *fill_sql = NULL;

@@ -42,6 +42,7 @@ WdStore    *wd_store_open               (const char           *path,
 const char *wd_store_get_path           (WdStore              *self);
 int         wd_store_get_schema_version (WdStore              *self);
 GTimeZone  *wd_store_get_time_zone      (WdStore              *self);
+gint64      wd_store_get_data_version   (WdStore              *self);
 gboolean    wd_store_get_authoritative  (WdStore              *self);
 void        wd_store_set_authoritative  (WdStore              *self,
                                          gboolean              authoritative);

@@ -17,12 +17,27 @@ typedef struct
   gint64 window_start;
 } Attempts;
 
+/* Sessions recently checked, so a busy client's requests do not each
+ * look theirs up again. Accounts and sessions change in this process
+ * only by logging in and out (forgotten here at logout); `wudan-server
+ * user disable|passwd` changes them from another process, which changes
+ * the store's data version, and the whole cache is dropped. */
+typedef struct
+{
+  WdUser *user;
+  gint64  expires_at;
+} KnownSession;
+
+#define MAX_KNOWN_SESSIONS 4096
+
 struct _WdAccounts
 {
   GObject     parent_instance;
 
   WdStore    *store;
   GHashTable *attempts;        /* "user:NAME" or "addr:IP" → Attempts */
+  GHashTable *known;           /* token hash → KnownSession */
+  gint64      known_version;   /* the store's data version they were read at */
   gint64      session_seconds;
 };
 
@@ -35,6 +50,7 @@ wd_accounts_finalize (GObject *object)
 
   g_clear_object (&self->store);
   g_clear_pointer (&self->attempts, g_hash_table_unref);
+  g_clear_pointer (&self->known, g_hash_table_unref);
   G_OBJECT_CLASS (wd_accounts_parent_class)->finalize (object);
 }
 
@@ -45,9 +61,18 @@ wd_accounts_class_init (WdAccountsClass *klass)
 }
 
 static void
+known_session_free (KnownSession *known)
+{
+  wd_user_free (known->user);
+  g_free (known);
+}
+
+static void
 wd_accounts_init (WdAccounts *self)
 {
   self->attempts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) known_session_free);
+  self->known_version = -1;
   self->session_seconds = WD_ACCOUNTS_SESSION_SECONDS;
 }
 
@@ -269,19 +294,48 @@ wd_accounts_finish_login (WdAccounts    *self,
   return TRUE;
 }
 
+static void
+forget_sessions_if_changed (WdAccounts *self)
+{
+  gint64 version = wd_store_get_data_version (self->store);
+
+  if (version == self->known_version && version >= 0)
+    return;
+  g_hash_table_remove_all (self->known);
+  self->known_version = version;
+}
+
 WdUser *
 wd_accounts_authenticate (WdAccounts *self,
                           const char *token,
                           gint64      now)
 {
   g_autofree char *hash = NULL;
+  KnownSession *known;
+  WdUser *user;
+  gint64 expires_at = 0;
 
   g_return_val_if_fail (WD_IS_ACCOUNTS (self), NULL);
 
   if (token == NULL || *token == '\0' || strlen (token) > 128)
     return NULL;
   hash = wd_token_hash (token);
-  return wd_server_store_session_user (self->store, hash, now, NULL);
+  forget_sessions_if_changed (self);
+
+  known = g_hash_table_lookup (self->known, hash);
+  if (known != NULL && known->expires_at > now)
+    return wd_user_copy (known->user);
+
+  user = wd_server_store_session_user (self->store, hash, now, &expires_at);
+  if (user == NULL)
+    return NULL;
+  if (g_hash_table_size (self->known) >= MAX_KNOWN_SESSIONS)
+    g_hash_table_remove_all (self->known);
+  known = g_new0 (KnownSession, 1);
+  known->user = wd_user_copy (user);
+  known->expires_at = expires_at;
+  g_hash_table_replace (self->known, g_steal_pointer (&hash), known);
+  return user;
 }
 
 gboolean
@@ -291,5 +345,6 @@ wd_accounts_logout (WdAccounts  *self,
 {
   g_autofree char *hash = wd_token_hash (token);
 
+  g_hash_table_remove (self->known, hash);
   return wd_server_store_end_session (self->store, hash, error);
 }
