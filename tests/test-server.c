@@ -15,51 +15,6 @@
 static WdTestServer shared;
 
 static JsonObject *
-order_args (const char *id,
-            const char *subdistrict,
-            int         day_offset)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDateTime) day = g_date_time_add_days (now, day_offset);
-  g_autofree char *starts = g_date_time_format (day, "%Y-%m-%dT09:00+08:00");
-  g_autofree char *ends = g_date_time_format (day, "%Y-%m-%dT11:00+08:00");
-  g_autofree char *json = g_strdup_printf (
-      "{\"id\":\"%s\",\"title\":\"反诈讲座\",\"topic_id\":\"law\",\"subdistrict_id\":\"%s\","
-      "\"venue\":\"社区活动室\",\"venue_kind\":\"community\",\"starts_at\":\"%s\",\"ends_at\":\"%s\","
-      "\"requester\":\"社区居委会\",\"contact_name\":\"刘洋\",\"contact_phone\":\"13912340000\"}",
-      id, subdistrict, starts, ends);
-
-  return wd_json_parse_object (json, -1, NULL);
-}
-
-static char *
-push_body (const char  *client_id,
-           gint64       first_seq,
-           guint        n,
-           const char **kinds,
-           JsonObject **args)
-{
-  g_autoptr(JsonObject) message = json_object_new ();
-  JsonArray *ops = json_array_new ();
-
-  json_object_set_int_member (message, "protocol", 1);
-  json_object_set_string_member (message, "client_id", client_id);
-  for (guint i = 0; i < n; i++)
-    {
-      JsonObject *op = json_object_new ();
-      g_autofree char *op_id = g_strdup_printf ("%s-op-%" G_GINT64_FORMAT, client_id, first_seq + i);
-
-      json_object_set_int_member (op, "seq", first_seq + i);
-      json_object_set_string_member (op, "op_id", op_id);
-      json_object_set_string_member (op, "kind", kinds[i]);
-      json_object_set_object_member (op, "args", json_object_ref (args[i]));
-      json_array_add_object_element (ops, op);
-    }
-  json_object_set_array_member (message, "ops", ops);
-  return wd_json_object_to_string (message, FALSE);
-}
-
-static JsonObject *
 result_of (WdTestReply *reply,
            guint        index)
 {
@@ -254,13 +209,13 @@ test_roles_and_scope (void)
 {
   g_autofree char *office = wd_test_login (&shared, "office");
   g_autofree char *centre = wd_test_login (&shared, "centre");
-  g_autoptr(JsonObject) own = order_args ("scope-own", "qianfoshan", 5);
-  g_autoptr(JsonObject) other = order_args ("scope-other", "dianliu", 5);
+  g_autoptr(JsonObject) own = wd_test_order_args ("scope-own", "qianfoshan", 5);
+  g_autoptr(JsonObject) other = wd_test_order_args ("scope-other", "dianliu", 5);
   g_autoptr(JsonObject) dispatch = wd_json_parse_object (
       "{\"order_id\":\"scope-own\",\"assignee_kind\":\"speaker\",\"assignee_id\":\"speaker-0001\"}", -1, NULL);
   const char *office_kinds[] = { "order.create", "order.create", "order.dispatch" };
   JsonObject *office_args[] = { own, other, dispatch };
-  g_autofree char *body = push_body ("scope-office", 1, 3, office_kinds, office_args);
+  g_autofree char *body = wd_test_push_body ("scope-office", 1, 3, office_kinds, office_args);
   g_autoptr(WdTestReply) pushed = wd_test_request (&shared, "POST", "/api/v1/push", office, body);
   g_autofree char *cursor = g_strdup ("0");
   gboolean more = TRUE;
@@ -567,7 +522,7 @@ test_bad_input (void)
     g_autoptr(JsonObject) empty = json_object_new ();
     const char *kinds[] = { "order.teleport" };
     JsonObject *args[] = { empty };
-    g_autofree char *body = push_body ("bad-2", 1, 1, kinds, args);
+    g_autofree char *body = wd_test_push_body ("bad-2", 1, 1, kinds, args);
 
     expect_bad (reply, 400, "malformed");
     expect_bad (header, 400, "unsupported-protocol");
@@ -609,14 +564,14 @@ static void
 test_duplicate_and_gap (void)
 {
   g_autofree char *token = wd_test_login (&shared, "centre");
-  g_autoptr(JsonObject) a = order_args ("dup-a", "dongguan", 6);
-  g_autoptr(JsonObject) b = order_args ("dup-b", "dongguan", 7);
-  g_autoptr(JsonObject) c = order_args ("dup-c", "dongguan", 8);
+  g_autoptr(JsonObject) a = wd_test_order_args ("dup-a", "dongguan", 6);
+  g_autoptr(JsonObject) b = wd_test_order_args ("dup-b", "dongguan", 7);
+  g_autoptr(JsonObject) c = wd_test_order_args ("dup-c", "dongguan", 8);
   const char *kinds[] = { "order.create", "order.create", "order.create" };
   JsonObject *args[] = { a, b, c };
-  g_autofree char *first = push_body ("dup-client", 1, 2, kinds, args);
-  g_autofree char *overlap = push_body ("dup-client", 2, 2, kinds + 1, args + 1);
-  g_autofree char *gap = push_body ("dup-client", 7, 1, kinds, args);
+  g_autofree char *first = wd_test_push_body ("dup-client", 1, 2, kinds, args);
+  g_autofree char *overlap = wd_test_push_body ("dup-client", 2, 2, kinds + 1, args + 1);
+  g_autofree char *gap = wd_test_push_body ("dup-client", 7, 1, kinds, args);
   g_autoptr(WdTestReply) r1 = wd_test_request (&shared, "POST", "/api/v1/push", token, first);
   g_autoptr(WdTestReply) r2 = wd_test_request (&shared, "POST", "/api/v1/push", token, first);
   g_autoptr(WdTestReply) r3 = wd_test_request (&shared, "POST", "/api/v1/push", token, overlap);
@@ -641,7 +596,7 @@ test_duplicate_and_gap (void)
   g_assert_cmpint (json_object_get_int_member (wd_test_reply_object (r4), "last_seq"), ==, 3);
 
   /* Number 1 again, for a different operation. */
-  reused = push_body ("dup-client", 1, 1, kinds + 2, args + 2);
+  reused = wd_test_push_body ("dup-client", 1, 1, kinds + 2, args + 2);
   {
     g_autoptr(GString) text = g_string_new (reused);
 
@@ -762,11 +717,11 @@ static void
 test_crash_after_commit (void)
 {
   WdTestServer server;
-  g_autoptr(JsonObject) a = order_args ("crash-a", "wendong", 9);
-  g_autoptr(JsonObject) b = order_args ("crash-b", "wendong", 10);
+  g_autoptr(JsonObject) a = wd_test_order_args ("crash-a", "wendong", 9);
+  g_autoptr(JsonObject) b = wd_test_order_args ("crash-b", "wendong", 10);
   const char *kinds[] = { "order.create", "order.create" };
   JsonObject *args[] = { a, b };
-  g_autofree char *body = push_body ("crash-client", 1, 2, kinds, args);
+  g_autofree char *body = wd_test_push_body ("crash-client", 1, 2, kinds, args);
   g_autofree char *token = NULL;
   g_autoptr(WdTestReply) lost = NULL;
   g_autoptr(WdTestReply) retried = NULL;
@@ -828,9 +783,9 @@ test_kill_during_pushes (void)
           g_autofree char *id = g_strdup_printf ("kill-%" G_GINT64_FORMAT, acked + 1 + i);
 
           kinds[i] = "order.create";
-          g_ptr_array_add (args, order_args (id, "yanshan", 11 + (int) ((acked + i) % 20)));
+          g_ptr_array_add (args, wd_test_order_args (id, "yanshan", 11 + (int) ((acked + i) % 20)));
         }
-      body = push_body ("kill-client", acked + 1, n, kinds, (JsonObject **) args->pdata);
+      body = wd_test_push_body ("kill-client", acked + 1, n, kinds, (JsonObject **) args->pdata);
 
       if (kills < 4 && acked > 10 * (kills + 1))
         {
@@ -1120,10 +1075,10 @@ test_backup_while_serving (void)
 {
   g_autofree char *token = wd_test_login (&shared, "centre");
   g_autofree char *copy = g_build_filename (shared.dir, "live-backup.db", NULL);
-  g_autoptr(JsonObject) a = order_args ("backup-a", "jianxin", 12);
+  g_autoptr(JsonObject) a = wd_test_order_args ("backup-a", "jianxin", 12);
   const char *kinds[] = { "order.create" };
   JsonObject *args[] = { a };
-  g_autofree char *body = push_body ("backup-client", 1, 1, kinds, args);
+  g_autofree char *body = wd_test_push_body ("backup-client", 1, 1, kinds, args);
   g_autoptr(WdTestReply) pushed = wd_test_request (&shared, "POST", "/api/v1/push", token, body);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;

@@ -376,6 +376,75 @@ test_callback_queue (WdFixture     *fx,
   assert_queue (fx, 0, 10, none);
 }
 
+/* The ids of the orders a take reports, and how many there were. */
+static guint
+take_waiting (WdFixture   *fx,
+              guint        limit,
+              const char **first_id)
+{
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+  g_autoptr(JsonArray) rows = wd_store_take_newly_waiting (fx->store, fx->centre->user, limit, &n, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (rows);
+  g_assert_cmpuint (json_array_get_length (rows), ==, MIN (n, limit));
+  if (first_id != NULL)
+    *first_id = json_array_get_length (rows) > 0
+                ? g_intern_string (json_object_get_string_member (json_array_get_object_element (rows, 0), "id"))
+                : NULL;
+  return n;
+}
+
+/* What a dispatcher is told after a sync: orders newly waiting, others'
+ * only, each once; one sent back to the queue waits anew. */
+static void
+test_newly_waiting (WdFixture     *fx,
+                    gconstpointer  data)
+{
+  g_autofree char *before = wd_test_create_order (fx, 0);
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *c = NULL;
+  g_autofree char *dispatch = NULL;
+  g_autofree char *decline = NULL;
+  g_autofree char *own = NULL;
+  g_autoptr(WdActor) wang = wd_test_speaker_actor ("sp-wang");
+  const char *first = NULL;
+
+  /* The first take only notes what waits already. */
+  g_assert_cmpuint (take_waiting (fx, 10, &first), ==, 0);
+
+  a = wd_test_create_order (fx, 3);
+  g_assert_cmpuint (take_waiting (fx, 10, &first), ==, 1);
+  g_assert_cmpstr (first, ==, a);
+  g_assert_cmpuint (take_waiting (fx, 10, &first), ==, 0);
+
+  /* The desk's own order is not news to it. */
+  own = g_strdup_printf ("{\"title\":\"中心自己的讲座\",\"topic_id\":\"t-history\",\"subdistrict_id\":\"sd-a\","
+                         "\"venue\":\"历阳社区党群服务中心\",\"venue_kind\":\"community\",\"starts_at\":%" G_GINT64_FORMAT
+                         ",\"ends_at\":%" G_GINT64_FORMAT ",\"requester\":\"历阳社区居委会\",\"contact_name\":\"刘洋\","
+                         "\"contact_phone\":\"13912340000\"}", fx->t0 + 4 * WD_DAY, fx->t0 + 4 * WD_DAY + 2 * WD_HOUR);
+  json_object_unref (wd_test_apply (fx, fx->centre, "order.create", own));
+  g_assert_cmpuint (take_waiting (fx, 10, &first), ==, 0);
+
+  /* Several at once: counted all, read up to the limit, earliest first. */
+  c = wd_test_create_order (fx, 9);
+  b = wd_test_create_order (fx, 6);
+  g_assert_cmpuint (take_waiting (fx, 1, &first), ==, 2);
+  g_assert_cmpstr (first, ==, b);
+
+  /* Declined by the speaker, it is back in the queue: news again. */
+  dispatch = g_strdup_printf ("{\"order_id\":\"%s\",\"assignee_kind\":\"speaker\",\"assignee_id\":\"sp-wang\"}",
+                              before);
+  decline = g_strdup_printf ("{\"order_id\":\"%s\",\"reason\":\"那天出差\"}", before);
+  json_object_unref (wd_test_apply (fx, fx->centre, "order.dispatch", dispatch));
+  g_assert_cmpuint (take_waiting (fx, 10, &first), ==, 0);
+  json_object_unref (wd_test_apply_at (fx, wang, fx->t0 + WD_HOUR, "order.decline", decline));
+  g_assert_cmpuint (take_waiting (fx, 10, &first), ==, 1);
+  g_assert_cmpstr (first, ==, before);
+}
+
 /* Another process ends its session with the store: it may checkpoint and
  * delete the WAL only when it is the last one with the file open. */
 static void
@@ -510,6 +579,7 @@ main (int    argc,
   FIXTURE ("/store/searched-keys-follow-changes", test_searched_keys_follow_changes);
   g_test_add_func ("/store/callback-sample", test_callback_sample);
   FIXTURE ("/store/callback-queue", test_callback_queue);
+  FIXTURE ("/store/newly-waiting", test_newly_waiting);
   g_test_add_func ("/store/second-connection-keeps-locks", test_second_connection_keeps_locks);
 
   return g_test_run ();

@@ -23,7 +23,20 @@ typedef struct
   char        *dir;
   WdWorkspace *workspace;
   WdWindow    *window;
+  guint        waiting;         /* orders reported by "orders-waiting" */
+  char        *waiting_title;   /* the first of them */
 } SyncFixture;
+
+static void
+on_orders_waiting (WdWorkspace *workspace,
+                   guint        n,
+                   JsonArray   *rows,
+                   SyncFixture *fx)
+{
+  fx->waiting += n;
+  if (fx->waiting_title == NULL)
+    fx->waiting_title = g_strdup (json_object_get_string_member (json_array_get_object_element (rows, 0), "title"));
+}
 
 static void
 sync_setup (SyncFixture   *fx,
@@ -38,6 +51,7 @@ sync_setup (SyncFixture   *fx,
   path = g_build_filename (fx->dir, "wudan.db", NULL);
   fx->workspace = wd_workspace_open (path, &error);
   g_assert_no_error (error);
+  g_signal_connect (fx->workspace, "orders-waiting", G_CALLBACK (on_orders_waiting), fx);
   fx->window = wd_window_new (NULL, fx->workspace);
   gtk_window_present (GTK_WINDOW (fx->window));
   wd_window_set_view (fx->window, "board");
@@ -66,6 +80,7 @@ sync_teardown (SyncFixture   *fx,
     }
   g_rmdir (fx->dir);
   g_free (fx->dir);
+  g_free (fx->waiting_title);
 }
 
 static const char *
@@ -139,6 +154,32 @@ order_titled (SyncFixture *fx,
   return NULL;
 }
 
+static gboolean
+orders_reported (gpointer data)
+{
+  return ((SyncFixture *) data)->waiting > 0;
+}
+
+/* An office places an order straight on the server, as its own app would. */
+static void
+office_places_order (SyncFixture *fx,
+                     const char  *title)
+{
+  g_autofree char *token = wd_test_login (&fx->server, "office");
+  g_autoptr(JsonObject) args = wd_test_order_args ("office-order-1", "qianfoshan", 5);
+  const char *kinds[] = { "order.create" };
+  g_autofree char *body = NULL;
+  g_autoptr(WdTestReply) reply = NULL;
+  JsonObject *result;
+
+  json_object_set_string_member (args, "title", title);
+  body = wd_test_push_body ("office-desk", 1, 1, kinds, &args);
+  reply = wd_test_request (&fx->server, "POST", "/api/v1/push", token, body);
+  g_assert_cmpuint (reply->status, ==, 200);
+  result = json_array_get_object_element (json_object_get_array_member (wd_test_reply_object (reply), "results"), 0);
+  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "applied");
+}
+
 static void
 test_sign_in_sync_and_work_offline (SyncFixture   *fx,
                                     gconstpointer  data)
@@ -205,6 +246,15 @@ test_sign_in_sync_and_work_offline (SyncFixture   *fx,
   g_clear_pointer (&offline, json_object_unref);
   offline = order_titled (fx, "离线测试讲座");
   g_assert_nonnull (json_object_get_string_member_with_default (offline, "number", NULL));
+
+  /* The first sync filled the board and the centre's own orders went
+   * out: nothing of that is news. An office's new order is, once. */
+  g_assert_cmpuint (fx->waiting, ==, 0);
+  office_places_order (fx, "街道新点的讲座");
+  wd_sync_engine_sync_now (wd_workspace_get_engine (fx->workspace));
+  wd_ui_wait (orders_reported, fx, "the office's order to be reported");
+  g_assert_cmpuint (fx->waiting, ==, 1);
+  g_assert_cmpstr (fx->waiting_title, ==, "街道新点的讲座");
 }
 
 int

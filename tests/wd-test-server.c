@@ -263,3 +263,51 @@ wd_test_login (WdTestServer *server,
     g_error ("login as %s failed: %u %s", name, reply->status, reply->text);
   return g_strdup (json_object_get_string_member (wd_test_reply_object (reply), "token"));
 }
+
+/* The arguments of an order.create: a 反诈讲座 in subdistrict, day_offset
+ * days from today, 09:00-11:00. */
+JsonObject *
+wd_test_order_args (const char *id,
+                    const char *subdistrict,
+                    int         day_offset)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) day = g_date_time_add_days (now, day_offset);
+  g_autofree char *starts = g_date_time_format (day, "%Y-%m-%dT09:00+08:00");
+  g_autofree char *ends = g_date_time_format (day, "%Y-%m-%dT11:00+08:00");
+  g_autofree char *json = g_strdup_printf (
+      "{\"id\":\"%s\",\"title\":\"反诈讲座\",\"topic_id\":\"law\",\"subdistrict_id\":\"%s\","
+      "\"venue\":\"社区活动室\",\"venue_kind\":\"community\",\"starts_at\":\"%s\",\"ends_at\":\"%s\","
+      "\"requester\":\"社区居委会\",\"contact_name\":\"刘洋\",\"contact_phone\":\"13912340000\"}",
+      id, subdistrict, starts, ends);
+
+  return wd_json_parse_object (json, -1, NULL);
+}
+
+/* A push body of n operations of a client, numbered from first_seq. */
+char *
+wd_test_push_body (const char  *client_id,
+                   gint64       first_seq,
+                   guint        n,
+                   const char **kinds,
+                   JsonObject **args)
+{
+  g_autoptr(JsonObject) message = json_object_new ();
+  JsonArray *ops = json_array_new ();
+
+  json_object_set_int_member (message, "protocol", 1);
+  json_object_set_string_member (message, "client_id", client_id);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *op = json_object_new ();
+      g_autofree char *op_id = g_strdup_printf ("%s-op-%" G_GINT64_FORMAT, client_id, first_seq + i);
+
+      json_object_set_int_member (op, "seq", first_seq + i);
+      json_object_set_string_member (op, "op_id", op_id);
+      json_object_set_string_member (op, "kind", kinds[i]);
+      json_object_set_object_member (op, "args", json_object_ref (args[i]));
+      json_array_add_object_element (ops, op);
+    }
+  json_object_set_array_member (message, "ops", ops);
+  return wd_json_object_to_string (message, FALSE);
+}

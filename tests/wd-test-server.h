@@ -56,6 +56,15 @@ JsonObject  *wd_test_reply_object       (WdTestReply    *reply);
 const char  *wd_test_reply_code         (WdTestReply    *reply);
 void         wd_test_reply_free         (WdTestReply    *reply);
 
+JsonObject  *wd_test_order_args         (const char     *id,
+                                         const char     *subdistrict,
+                                         int             day_offset);
+char        *wd_test_push_body          (const char     *client_id,
+                                         gint64          first_seq,
+                                         guint           n,
+                                         const char    **kinds,
+                                         JsonObject    **args);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WdTestReply, wd_test_reply_free)
 
 G_END_DECLS

@@ -7,9 +7,11 @@
 #include <glib/gstdio.h>
 
 #include "wd-application.h"
+#include "wd-json.h"
 #include "wd-login-dialog.h"
 #include "wd-preferences-window.h"
 #include "wd-sync-engine.h"
+#include "wd-ui-util.h"
 #include "wd-window.h"
 #include "wd-workspace.h"
 
@@ -78,6 +80,72 @@ on_engine_state (WdSyncEngine  *engine,
   gtk_window_present (GTK_WINDOW (wd_login_dialog_new (parent, self->workspace)));
 }
 
+/* Orders named in a notification; the rest are counted. */
+#define NOTIFIED_ORDERS 3
+#define WAITING_NOTIFICATION "orders-waiting"
+
+static char *
+waiting_orders_text (WdWorkspace *workspace,
+                     guint        n,
+                     JsonArray   *rows)
+{
+  g_autoptr(GString) body = g_string_new (NULL);
+  guint named = MIN (json_array_get_length (rows), NOTIFIED_ORDERS);
+
+  for (guint i = 0; i < named; i++)
+    {
+      JsonObject *order = json_array_get_object_element (rows, i);
+      g_autofree char *when = wd_format_span (wd_workspace_get_store (workspace), wd_json_int (order, "starts_at"),
+                                              wd_json_int (order, "ends_at"));
+
+      if (i > 0)
+        g_string_append_c (body, '\n');
+      /* TRANSLATORS: one order in a notification: its title, sub-district and time */
+      g_string_append_printf (body, _("%1$s · %2$s · %3$s"), wd_json_text (order, "title"),
+                              wd_json_text (order, "subdistrict_name"), when);
+    }
+  if (n > named)
+    {
+      g_string_append_c (body, '\n');
+      g_string_append_printf (body, g_dngettext (GETTEXT_PACKAGE, "and %u more", "and %u more", n - named),
+                              n - named);
+    }
+  return g_string_free (g_steal_pointer (&body), FALSE);
+}
+
+/* A dispatcher busy in another window hears of orders that came to wait
+ * for dispatch; at the window, the board already shows them. */
+static void
+on_orders_waiting (WdWorkspace   *workspace,
+                   guint          n,
+                   JsonArray     *rows,
+                   WdApplication *self)
+{
+  GtkWindow *window = main_window (self);
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+
+  if (window != NULL && gtk_window_is_active (window))
+    return;
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u New Order to Dispatch", "%u New Orders to Dispatch", n),
+                           n);
+  body = waiting_orders_text (workspace, n, rows);
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, body);
+  g_notification_set_default_action_and_target (notification, "app.show-view", "s", "board");
+  g_application_send_notification (G_APPLICATION (self), WAITING_NOTIFICATION, notification);
+}
+
+static void
+on_window_active (GtkWindow     *window,
+                  GParamSpec    *pspec,
+                  WdApplication *self)
+{
+  if (gtk_window_is_active (window))
+    g_application_withdraw_notification (G_APPLICATION (self), WAITING_NOTIFICATION);
+}
+
 static void
 wd_application_activate (GApplication *application)
 {
@@ -105,6 +173,8 @@ wd_application_activate (GApplication *application)
   window = wd_window_new (ADW_APPLICATION (self), self->workspace);
   gtk_window_present (GTK_WINDOW (window));
   g_signal_connect (wd_workspace_get_engine (self->workspace), "notify::state", G_CALLBACK (on_engine_state), self);
+  g_signal_connect (self->workspace, "orders-waiting", G_CALLBACK (on_orders_waiting), self);
+  g_signal_connect (window, "notify::is-active", G_CALLBACK (on_window_active), self);
   if (wd_workspace_is_signed_in (self->workspace))
     wd_sync_engine_start (wd_workspace_get_engine (self->workspace));
 }
@@ -172,6 +242,21 @@ sync_activated (GSimpleAction *action,
     wd_sync_engine_sync_now (wd_workspace_get_engine (self->workspace));
 }
 
+/* From a notification: the window, on the view it names. */
+static void
+show_view_activated (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (user_data)); l != NULL; l = l->next)
+    if (WD_IS_WINDOW (l->data))
+      {
+        wd_window_set_view (l->data, g_variant_get_string (parameter, NULL));
+        gtk_window_present (l->data);
+        return;
+      }
+}
+
 static void
 about_activated (GSimpleAction *action,
                  GVariant      *parameter,
@@ -211,6 +296,7 @@ wd_application_startup (GApplication *application)
     { "preferences", preferences_activated },
     { "sign-in", sign_in_activated },
     { "sync", sync_activated },
+    { "show-view", show_view_activated, "s" },
     { "about", about_activated },
     { "quit", quit_activated },
   };

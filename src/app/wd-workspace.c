@@ -27,6 +27,7 @@ struct _WdWorkspace
 
 enum {
   SIGNAL_CHANGED,
+  SIGNAL_ORDERS_WAITING,
   N_SIGNALS
 };
 
@@ -69,6 +70,13 @@ wd_workspace_class_init (WdWorkspaceClass *klass)
    * a sync brought changes, after signing in or out. */
   signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /* Emitted after a sync when orders came to wait for dispatch that the
+   * user did not place: how many, and the first few of them (rows of
+   * the order view, earliest first). Only for those who dispatch. */
+  signals[SIGNAL_ORDERS_WAITING] = g_signal_new ("orders-waiting", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                                 0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT,
+                                                 JSON_TYPE_ARRAY);
 }
 
 static void
@@ -98,12 +106,65 @@ wd_workspace_reload_actor (WdWorkspace *self)
   self->actor = actor;
 }
 
+/* How many of the newly waiting orders are read whole for the signal. */
+#define WAITING_ROWS 5
+
+typedef struct
+{
+  guint      n;
+  JsonArray *rows;
+} Waiting;
+
+static void
+waiting_free (Waiting *waiting)
+{
+  g_clear_pointer (&waiting->rows, json_array_unref);
+  g_free (waiting);
+}
+
+static gpointer
+take_waiting (WdStore   *store,
+              gpointer   user,
+              GError   **error)
+{
+  Waiting *waiting = g_new0 (Waiting, 1);
+
+  waiting->rows = wd_store_take_newly_waiting (store, user, WAITING_ROWS, &waiting->n, error);
+  if (waiting->rows == NULL)
+    g_clear_pointer (&waiting, waiting_free);
+  return waiting;
+}
+
+static void
+on_waiting_taken (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  WdWorkspace *self = WD_WORKSPACE (source);
+  g_autoptr(GError) error = NULL;
+  Waiting *waiting = wd_workspace_read_finish (self, result, &error);
+
+  if (waiting == NULL)
+    {
+      g_warning ("Cannot tell which orders came to wait for dispatch: %s", error->message);
+      return;
+    }
+  if (waiting->n > 0)
+    g_signal_emit (self, signals[SIGNAL_ORDERS_WAITING], 0, waiting->n, waiting->rows);
+  waiting_free (waiting);
+}
+
+/* The worker's connection remembers what waited at the last sync (the
+ * first sync after start-up only takes note), so each order is news once. */
 static void
 on_engine_synced (WdSyncEngine *engine,
                   GParamSpec   *pspec,
                   WdWorkspace  *self)
 {
   wd_workspace_changed (self);
+  if (wd_operation_allows_role ("order.dispatch", self->actor->role))
+    wd_workspace_read_async (self, take_waiting, g_strdup (self->actor->user), g_free,
+                             (GDestroyNotify) waiting_free, NULL, on_waiting_taken, NULL);
 }
 
 static char *

@@ -928,6 +928,76 @@ wd_store_callback_queue (WdStore     *self,
   return wd_store_get_rows (self, "order", (const gint64 *) keys->data, keys->len, error);
 }
 
+/* Orders waiting for dispatch now that were not when this connection
+ * last asked, leaving out those created by skip_creator (the desk's own
+ * work); the first call only takes note. What was waiting is kept in a
+ * temporary table of the connection, by id: a resync that rewrites
+ * every row brings nothing "new". At most limit orders are read whole;
+ * *n_new counts them all. */
+JsonArray *
+wd_store_take_newly_waiting (WdStore     *self,
+                             const char  *skip_creator,
+                             guint        limit,
+                             guint       *n_new,
+                             GError     **error)
+{
+  g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(sqlite3_stmt) known = NULL;
+  gboolean first;
+  int rc = SQLITE_DONE;
+
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+
+  *n_new = 0;
+  known = wd_store_prepare (self, "SELECT 1 FROM temp.sqlite_master WHERE name = 'waiting_seen'", error);
+  if (known == NULL)
+    return NULL;
+  first = sqlite3_step (known) != SQLITE_ROW;
+  g_clear_pointer (&known, wd_stmt_release);
+
+  if (!wd_store_begin_read (self, error))
+    return NULL;
+  if (first)
+    {
+      if (!wd_store_exec (self, "CREATE TEMP TABLE waiting_seen (id TEXT PRIMARY KEY) WITHOUT ROWID", error))
+        goto failed;
+    }
+  else
+    {
+      g_autoptr(sqlite3_stmt) added = wd_store_prepare (self,
+          "SELECT o.rowid FROM orders o WHERE o.state = 'ordered' AND o.created_by IS NOT ?"
+          " AND NOT EXISTS (SELECT 1 FROM temp.waiting_seen w WHERE w.id = o.id)"
+          " ORDER BY o.starts_at, o.id", error);
+
+      if (added == NULL)
+        goto failed;
+      wd_stmt_bind_text (added, 1, skip_creator);
+      while ((rc = sqlite3_step (added)) == SQLITE_ROW)
+        {
+          gint64 key = sqlite3_column_int64 (added, 0);
+
+          if (keys->len < limit)
+            g_array_append_val (keys, key);
+          (*n_new)++;
+        }
+      if (rc != SQLITE_DONE)
+        {
+          wd_store_set_error (self, error);
+          goto failed;
+        }
+    }
+  if (!wd_store_exec (self, "DELETE FROM temp.waiting_seen", error)
+      || !wd_store_exec (self, "INSERT INTO temp.waiting_seen SELECT id FROM orders WHERE state = 'ordered'", error)
+      || !wd_store_commit (self, error))
+    goto failed;
+  return wd_store_get_rows (self, "order", (const gint64 *) keys->data, keys->len, error);
+
+failed:
+  wd_store_rollback (self);
+  *n_new = 0;
+  return NULL;
+}
+
 JsonArray *
 wd_store_get_callbacks (WdStore     *self,
                         const char  *order_id,

@@ -136,6 +136,11 @@ JsonArray  *wd_store_callback_queue     (WdStore              *self,
                                          guint                 rate_percent,
                                          guint                 limit,
                                          GError              **error);
+JsonArray  *wd_store_take_newly_waiting (WdStore              *self,
+                                         const char           *skip_creator,
+                                         guint                 limit,
+                                         guint                *n_new,
+                                         GError              **error);
 JsonArray  *wd_store_get_callbacks      (WdStore              *self,
                                          const char           *order_id,
                                          GError              **error);
