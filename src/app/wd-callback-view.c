@@ -153,7 +153,8 @@ bind_queue_row (GtkSignalListItemFactory *factory,
   const WdActor *actor = wd_workspace_get_actor (self->workspace);
   const char *phone = json_object_get_string_member_with_default (order, "contact_phone", "");
   g_autofree char *shown_phone = wd_actor_sees_phones (actor, order) ? g_strdup (phone) : wd_mask_phone (phone);
-  g_autofree char *when = wd_format_time (store, json_object_get_int_member (order, "starts_at"), "%Y-%m-%d");
+  g_autofree char *when = wd_format_span (store, json_object_get_int_member (order, "starts_at"),
+                                          json_object_get_int_member (order, "ends_at"));
   JsonNode *rating = json_object_get_member (order, "rating");
   g_autofree char *rated = rating && !JSON_NODE_HOLDS_NULL (rating)
     ? g_strdup_printf ("★%d", (int) json_node_get_int (rating)) : g_strdup (_("not rated"));
