@@ -327,6 +327,45 @@ test_local_refusal_queues_nothing (void)
   client_close (&office);
 }
 
+/* A push carries as many queued operations as fit its size budget,
+ * and an operation larger than the budget goes alone. */
+static void
+test_push_batches (void)
+{
+  Client office;
+  gsize one = 0;
+
+  client_open (&office, "batches", "office");
+  client_sync (&office);
+  for (int i = 0; i < 3; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("batched-%d", i);
+      g_autofree char *json = order_json (id, "qianfoshan", 6, 9 + 2 * i);
+
+      json_object_unref (apply (&office, "order.create", json));
+      one = MAX (one, strlen (json));
+    }
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) all = wd_sync_store_pending (office.store, 0, 1000, 1024 * 1024, &error);
+    g_autoptr(GPtrArray) two = wd_sync_store_pending (office.store, 0, 2, 1024 * 1024, &error);
+    g_autoptr(GPtrArray) budget = wd_sync_store_pending (office.store, 0, 1000, one + one / 2, &error);
+    g_autoptr(GPtrArray) alone = wd_sync_store_pending (office.store, 0, 1000, 1, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (all->len, ==, 3);
+    g_assert_cmpuint (two->len, ==, 2);
+    g_assert_cmpuint (budget->len, ==, 1);
+    g_assert_cmpuint (alone->len, ==, 1);
+  }
+
+  client_sync (&office);
+  g_assert_cmpuint (wd_sync_store_count_pending (office.store), ==, 0);
+  g_assert_nonnull (wd_store_get (office.store, "order", "batched-2", NULL));
+  client_close (&office);
+}
+
 /* The client pushes, then dies before it records the answer: the next
  * sync sends the same operations again and each is applied once. */
 static void
@@ -1548,6 +1587,7 @@ main (int    argc,
   g_test_add_func ("/sync/offline-edits", test_offline_edits);
   g_test_add_func ("/sync/conflict", test_conflict);
   g_test_add_func ("/sync/local-refusal-queues-nothing", test_local_refusal_queues_nothing);
+  g_test_add_func ("/sync/push-batches", test_push_batches);
   g_test_add_func ("/sync/lost-answer", test_lost_answer);
   g_test_add_func ("/sync/randomized-convergence", test_randomized_convergence);
   g_test_add_func ("/sync/engine", test_engine);

@@ -18,7 +18,12 @@
 #include "wd-sync-protocol.h"
 #include "wd-sync-store.h"
 
-#define PUSH_BATCH 500
+/* As many operations per push as the server takes, within a size it
+ * takes whatever they are: a batch is one round trip and one commit on
+ * each side (500 a batch, a 1,000-operation backlog took 0.42-0.45 s to
+ * push; in one, 0.30-0.36 s). An operation larger than that goes alone. */
+#define PUSH_BATCH WD_SYNC_MAX_OPS_PER_PUSH
+#define PUSH_BYTES (1024 * 1024)
 #define PULL_PAGE 2000
 #define DOWNLOAD_CHUNK (256 * 1024)
 #define REPORT_EVERY (4 * 1024 * 1024)
@@ -344,7 +349,7 @@ wd_sync_client_push (WdSyncClient  *self,
   for (;;)
     {
       gint64 acked = wd_sync_store_get_int (self->store, "sync_acked");
-      g_autoptr(GPtrArray) ops = wd_sync_store_pending (self->store, acked, PUSH_BATCH, error);
+      g_autoptr(GPtrArray) ops = wd_sync_store_pending (self->store, acked, PUSH_BATCH, PUSH_BYTES, error);
       g_autofree char *body = NULL;
       g_autoptr(JsonNode) reply = NULL;
       g_autoptr(GError) local = NULL;

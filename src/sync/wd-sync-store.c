@@ -387,16 +387,20 @@ fail:
   return FALSE;
 }
 
-/* Queued operations after seq after, oldest first, as protocol ops. */
+/* Queued operations after seq after, oldest first, as protocol ops: at
+ * most limit of them, and no more than max_bytes of arguments unless a
+ * single operation is larger. */
 GPtrArray *
 wd_sync_store_pending (WdStore  *store,
                        gint64    after,
                        guint     limit,
+                       gsize     max_bytes,
                        GError  **error)
 {
   g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store,
       "SELECT seq, op_id, kind, args, at FROM sync_outbox WHERE seq > ? ORDER BY seq LIMIT ?", error);
   GPtrArray *ops;
+  gsize bytes = 0;
 
   if (stmt == NULL)
     return NULL;
@@ -405,8 +409,12 @@ wd_sync_store_pending (WdStore  *store,
   ops = g_ptr_array_new_with_free_func ((GDestroyNotify) wd_sync_op_free);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      g_autoptr(JsonObject) args = wd_json_parse_object ((const char *) sqlite3_column_text (stmt, 3), -1, NULL);
+      g_autoptr(JsonObject) args = NULL;
 
+      bytes += (gsize) sqlite3_column_bytes (stmt, 3);
+      if (bytes > max_bytes && ops->len > 0)
+        break;
+      args = wd_json_parse_object ((const char *) sqlite3_column_text (stmt, 3), -1, NULL);
       if (args == NULL)
         args = json_object_new ();
       g_ptr_array_add (ops, wd_sync_op_new (sqlite3_column_int64 (stmt, 0),

@@ -32,6 +32,7 @@ gboolean    wd_sync_store_apply_local     (WdStore        *store,
 GPtrArray  *wd_sync_store_pending         (WdStore        *store,
                                            gint64          after,
                                            guint           limit,
+                                           gsize           max_bytes,
                                            GError        **error);
 guint       wd_sync_store_count_pending   (WdStore        *store);
 
