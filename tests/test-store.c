@@ -376,15 +376,16 @@ test_callback_queue (WdFixture     *fx,
   assert_queue (fx, 0, 10, none);
 }
 
-/* The ids of the orders a take reports, and how many there were. */
+/* How many orders a take reports for actor, and the first of them. */
 static guint
-take_waiting (WdFixture   *fx,
-              guint        limit,
-              const char **first_id)
+take_waiting (WdFixture     *fx,
+              const WdActor *actor,
+              guint          limit,
+              const char   **first_id)
 {
   g_autoptr(GError) error = NULL;
   guint n = 0;
-  g_autoptr(JsonArray) rows = wd_store_take_newly_waiting (fx->store, fx->centre->user, limit, &n, &error);
+  g_autoptr(JsonArray) rows = wd_store_take_newly_waiting (fx->store, actor, limit, &n, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (rows);
@@ -396,8 +397,10 @@ take_waiting (WdFixture   *fx,
   return n;
 }
 
-/* What a dispatcher is told after a sync: orders newly waiting, others'
- * only, each once; one sent back to the queue waits anew. */
+/* What a user is told after a sync: orders that came to wait for their
+ * next step through someone else's, each once; one sent back waits anew.
+ * The centre dispatches, an office rates its deliveries, a speaker
+ * answers what was dispatched to them. */
 static void
 test_newly_waiting (WdFixture     *fx,
                     gconstpointer  data)
@@ -406,19 +409,25 @@ test_newly_waiting (WdFixture     *fx,
   g_autofree char *a = NULL;
   g_autofree char *b = NULL;
   g_autofree char *c = NULL;
+  g_autofree char *own = NULL;
   g_autofree char *dispatch = NULL;
   g_autofree char *decline = NULL;
-  g_autofree char *own = NULL;
+  g_autofree char *plain = NULL;
   g_autoptr(WdActor) wang = wd_test_speaker_actor ("sp-wang");
   const char *first = NULL;
 
-  /* The first take only notes what waits already. */
-  g_assert_cmpuint (take_waiting (fx, 10, &first), ==, 0);
+  /* The first take of each queue only notes what waits already. */
+  g_assert_cmpuint (take_waiting (fx, fx->centre, 10, &first), ==, 0);
+  g_assert_cmpuint (take_waiting (fx, fx->office_a, 10, &first), ==, 0);
+  g_assert_cmpuint (take_waiting (fx, wang, 10, &first), ==, 0);
 
   a = wd_test_create_order (fx, 3);
-  g_assert_cmpuint (take_waiting (fx, 10, &first), ==, 1);
+  g_assert_cmpuint (take_waiting (fx, fx->centre, 10, &first), ==, 1);
   g_assert_cmpstr (first, ==, a);
-  g_assert_cmpuint (take_waiting (fx, 10, &first), ==, 0);
+  g_assert_cmpuint (take_waiting (fx, fx->centre, 10, &first), ==, 0);
+  /* Not the office's to act on, nor the speaker's. */
+  g_assert_cmpuint (take_waiting (fx, fx->office_a, 10, &first), ==, 0);
+  g_assert_cmpuint (take_waiting (fx, wang, 10, &first), ==, 0);
 
   /* The desk's own order is not news to it. */
   own = g_strdup_printf ("{\"title\":\"中心自己的讲座\",\"topic_id\":\"t-history\",\"subdistrict_id\":\"sd-a\","
@@ -426,23 +435,43 @@ test_newly_waiting (WdFixture     *fx,
                          ",\"ends_at\":%" G_GINT64_FORMAT ",\"requester\":\"历阳社区居委会\",\"contact_name\":\"刘洋\","
                          "\"contact_phone\":\"13912340000\"}", fx->t0 + 4 * WD_DAY, fx->t0 + 4 * WD_DAY + 2 * WD_HOUR);
   json_object_unref (wd_test_apply (fx, fx->centre, "order.create", own));
-  g_assert_cmpuint (take_waiting (fx, 10, &first), ==, 0);
+  g_assert_cmpuint (take_waiting (fx, fx->centre, 10, &first), ==, 0);
 
   /* Several at once: counted all, read up to the limit, earliest first. */
   c = wd_test_create_order (fx, 9);
   b = wd_test_create_order (fx, 6);
-  g_assert_cmpuint (take_waiting (fx, 1, &first), ==, 2);
+  g_assert_cmpuint (take_waiting (fx, fx->centre, 1, &first), ==, 2);
   g_assert_cmpstr (first, ==, b);
 
-  /* Declined by the speaker, it is back in the queue: news again. */
+  /* Dispatched: the speaker's to answer. Declined by them, it is back in
+   * the centre's queue: news again there. */
   dispatch = g_strdup_printf ("{\"order_id\":\"%s\",\"assignee_kind\":\"speaker\",\"assignee_id\":\"sp-wang\"}",
                               before);
   decline = g_strdup_printf ("{\"order_id\":\"%s\",\"reason\":\"那天出差\"}", before);
   json_object_unref (wd_test_apply (fx, fx->centre, "order.dispatch", dispatch));
-  g_assert_cmpuint (take_waiting (fx, 10, &first), ==, 0);
-  json_object_unref (wd_test_apply_at (fx, wang, fx->t0 + WD_HOUR, "order.decline", decline));
-  g_assert_cmpuint (take_waiting (fx, 10, &first), ==, 1);
+  g_assert_cmpuint (take_waiting (fx, fx->centre, 10, &first), ==, 0);
+  g_assert_cmpuint (take_waiting (fx, wang, 10, &first), ==, 1);
   g_assert_cmpstr (first, ==, before);
+  json_object_unref (wd_test_apply_at (fx, wang, fx->t0 + WD_HOUR, "order.decline", decline));
+  g_assert_cmpuint (take_waiting (fx, fx->centre, 10, &first), ==, 1);
+  g_assert_cmpstr (first, ==, before);
+  g_assert_cmpuint (take_waiting (fx, wang, 10, &first), ==, 0);
+
+  /* Delivered by the speaker: the office's to rate. */
+  deliver (fx, a);
+  g_assert_cmpuint (take_waiting (fx, fx->office_a, 10, &first), ==, 1);
+  g_assert_cmpstr (first, ==, a);
+  g_assert_cmpuint (take_waiting (fx, fx->office_b, 10, &first), ==, 0);
+  g_assert_cmpuint (take_waiting (fx, fx->office_a, 10, &first), ==, 0);
+
+  /* A delivery the office recorded itself is not news to it. */
+  g_free (dispatch);
+  dispatch = g_strdup_printf ("{\"order_id\":\"%s\",\"assignee_kind\":\"speaker\",\"assignee_id\":\"sp-wang\"}", b);
+  plain = g_strdup_printf ("{\"order_id\":\"%s\"}", b);
+  json_object_unref (wd_test_apply (fx, fx->centre, "order.dispatch", dispatch));
+  json_object_unref (wd_test_apply_at (fx, wang, fx->t0 + WD_HOUR, "order.accept", plain));
+  json_object_unref (wd_test_apply_at (fx, fx->office_a, fx->t0 + 5 * WD_DAY, "order.deliver", plain));
+  g_assert_cmpuint (take_waiting (fx, fx->office_a, 10, &first), ==, 0);
 }
 
 /* Another process ends its session with the store: it may checkpoint and

@@ -71,9 +71,10 @@ wd_workspace_class_init (WdWorkspaceClass *klass)
   signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
-  /* Emitted after a sync when orders came to wait for dispatch that the
-   * user did not place: how many, and the first few of them (rows of
-   * the order view, earliest first). Only for those who dispatch. */
+  /* Emitted after a sync when orders came to wait for the user's next
+   * step through someone else's: to dispatch (the centre), to rate (an
+   * office), to accept or decline (a team). How many, and the first few
+   * of them (rows of the order view, earliest first). */
   signals[SIGNAL_ORDERS_WAITING] = g_signal_new ("orders-waiting", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT,
                                                  JSON_TYPE_ARRAY);
@@ -124,12 +125,12 @@ waiting_free (Waiting *waiting)
 
 static gpointer
 take_waiting (WdStore   *store,
-              gpointer   user,
+              gpointer   actor,
               GError   **error)
 {
   Waiting *waiting = g_new0 (Waiting, 1);
 
-  waiting->rows = wd_store_take_newly_waiting (store, user, WAITING_ROWS, &waiting->n, error);
+  waiting->rows = wd_store_take_newly_waiting (store, actor, WAITING_ROWS, &waiting->n, error);
   if (waiting->rows == NULL)
     g_clear_pointer (&waiting, waiting_free);
   return waiting;
@@ -162,9 +163,8 @@ on_engine_synced (WdSyncEngine *engine,
                   WdWorkspace  *self)
 {
   wd_workspace_changed (self);
-  if (wd_operation_allows_role ("order.dispatch", self->actor->role))
-    wd_workspace_read_async (self, take_waiting, g_strdup (self->actor->user), g_free,
-                             (GDestroyNotify) waiting_free, NULL, on_waiting_taken, NULL);
+  wd_workspace_read_async (self, take_waiting, wd_actor_copy (self->actor), (GDestroyNotify) wd_actor_free,
+                           (GDestroyNotify) waiting_free, NULL, on_waiting_taken, NULL);
 }
 
 static char *

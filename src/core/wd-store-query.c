@@ -8,6 +8,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "wd-actor.h"
 #include "wd-error.h"
 #include "wd-search.h"
 #include "wd-store-private.h"
@@ -928,50 +929,133 @@ wd_store_callback_queue (WdStore     *self,
   return wd_store_get_rows (self, "order", (const gint64 *) keys->data, keys->len, error);
 }
 
-/* Orders waiting for dispatch now that were not when this connection
- * last asked, leaving out those created by skip_creator (the desk's own
- * work); the first call only takes note. What was waiting is kept in a
- * temporary table of the connection, by id: a resync that rewrites
- * every row brings nothing "new". At most limit orders are read whole;
- * *n_new counts them all. */
+/* Which orders wait for the actor's next step, as an SQL condition on
+ * orders o with parameters :sub, :kind and :assignee, and a name for that
+ * queue; FALSE when the role waits on none. */
+static gboolean
+waiting_queue_of (const WdActor  *actor,
+                  const char    **condition,
+                  char          **queue)
+{
+  switch (actor->role)
+    {
+    case WD_ROLE_ADMIN:
+    case WD_ROLE_CENTRE:
+      *condition = "o.state = 'ordered'";
+      *queue = g_strdup ("dispatch");
+      return TRUE;
+    case WD_ROLE_OFFICE:
+      *condition = "o.state = 'delivered' AND o.subdistrict_id = :sub";
+      *queue = g_strdup_printf ("rate:%s", actor->subdistrict_id);
+      return actor->subdistrict_id != NULL;
+    case WD_ROLE_TEAM:
+      *condition = "o.state = 'dispatched' AND o.assignee_kind = :kind AND o.assignee_id = :assignee";
+      *queue = g_strdup_printf ("answer:%s:%s", wd_assignee_kind_to_string (actor->assignee_kind),
+                                actor->assignee_id);
+      return actor->assignee_id != NULL;
+    default:
+      return FALSE;
+    }
+}
+
+static void
+bind_waiting (sqlite3_stmt  *stmt,
+              const WdActor *actor,
+              const char    *queue)
+{
+  const struct { const char *name; const char *value; } values[] = {
+    { ":sub", actor->subdistrict_id },
+    { ":kind", wd_assignee_kind_to_string (actor->assignee_kind) },
+    { ":assignee", actor->assignee_id },
+    { ":me", actor->user },
+    { ":queue", queue },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      int index = sqlite3_bind_parameter_index (stmt, values[i].name);
+
+      if (index > 0)
+        wd_stmt_bind_text (stmt, index, values[i].value);
+    }
+}
+
+static gboolean
+run_waiting (WdStore       *self,
+             const char    *sql,
+             const WdActor *actor,
+             const char    *queue,
+             GError       **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_waiting (stmt, actor, queue);
+  return wd_store_run (self, stmt, error);
+}
+
+/* The orders waiting for the actor's next step now that were not when
+ * this connection last asked for that queue, leaving out those the
+ * actor brought there (theirs is the last entry of the order's history):
+ * for the centre, orders to dispatch; for an office, its sub-district's
+ * delivered orders to rate; for a team or speaker, the orders dispatched
+ * to it. The first call for a queue only takes note. What waited is kept
+ * by id in temporary tables of the connection, so a resync that rewrites
+ * every row brings nothing "new". At most limit orders are read whole,
+ * earliest first; *n_new counts them all. */
 JsonArray *
-wd_store_take_newly_waiting (WdStore     *self,
-                             const char  *skip_creator,
-                             guint        limit,
-                             guint       *n_new,
-                             GError     **error)
+wd_store_take_newly_waiting (WdStore        *self,
+                             const WdActor  *actor,
+                             guint           limit,
+                             guint          *n_new,
+                             GError        **error)
 {
   g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(sqlite3_stmt) known = NULL;
+  g_autofree char *queue = NULL;
+  g_autofree char *select_new = NULL;
+  g_autofree char *remember = NULL;
+  const char *condition = NULL;
   gboolean first;
-  int rc = SQLITE_DONE;
 
   g_return_val_if_fail (WD_IS_STORE (self), NULL);
 
   *n_new = 0;
-  known = wd_store_prepare (self, "SELECT 1 FROM temp.sqlite_master WHERE name = 'waiting_seen'", error);
-  if (known == NULL)
-    return NULL;
-  first = sqlite3_step (known) != SQLITE_ROW;
-  g_clear_pointer (&known, wd_stmt_release);
-
+  if (!waiting_queue_of (actor, &condition, &queue))
+    return json_array_new ();
   if (!wd_store_begin_read (self, error))
     return NULL;
-  if (first)
-    {
-      if (!wd_store_exec (self, "CREATE TEMP TABLE waiting_seen (id TEXT PRIMARY KEY) WITHOUT ROWID", error))
-        goto failed;
-    }
-  else
-    {
-      g_autoptr(sqlite3_stmt) added = wd_store_prepare (self,
-          "SELECT o.rowid FROM orders o WHERE o.state = 'ordered' AND o.created_by IS NOT ?"
-          " AND NOT EXISTS (SELECT 1 FROM temp.waiting_seen w WHERE w.id = o.id)"
-          " ORDER BY o.starts_at, o.id", error);
+  if (!wd_store_exec (self, "CREATE TEMP TABLE IF NOT EXISTS waiting_seen (queue TEXT, id TEXT,"
+                            " PRIMARY KEY (queue, id)) WITHOUT ROWID", error)
+      || !wd_store_exec (self, "CREATE TEMP TABLE IF NOT EXISTS waiting_queues (queue TEXT PRIMARY KEY) WITHOUT ROWID",
+                         error))
+    goto failed;
 
+  {
+    g_autoptr(sqlite3_stmt) known = wd_store_prepare (self, "SELECT 1 FROM temp.waiting_queues WHERE queue = ?",
+                                                      error);
+
+    if (known == NULL)
+      goto failed;
+    wd_stmt_bind_text (known, 1, queue);
+    first = sqlite3_step (known) != SQLITE_ROW;
+  }
+
+  if (!first)
+    {
+      g_autoptr(sqlite3_stmt) added = NULL;
+      int rc;
+
+      /* The bare index first: the history is looked at for new ones only. */
+      select_new = g_strdup_printf (
+          "SELECT o.rowid FROM orders o WHERE %s"
+          " AND NOT EXISTS (SELECT 1 FROM temp.waiting_seen w WHERE w.queue = :queue AND w.id = o.id)"
+          " AND (SELECT h.actor FROM history h WHERE h.entity_id = o.id ORDER BY h.at DESC, h.rowid DESC LIMIT 1)"
+          " IS NOT :me ORDER BY o.starts_at, o.id", condition);
+      added = wd_store_prepare (self, select_new, error);
       if (added == NULL)
         goto failed;
-      wd_stmt_bind_text (added, 1, skip_creator);
+      bind_waiting (added, actor, queue);
       while ((rc = sqlite3_step (added)) == SQLITE_ROW)
         {
           gint64 key = sqlite3_column_int64 (added, 0);
@@ -986,8 +1070,11 @@ wd_store_take_newly_waiting (WdStore     *self,
           goto failed;
         }
     }
-  if (!wd_store_exec (self, "DELETE FROM temp.waiting_seen", error)
-      || !wd_store_exec (self, "INSERT INTO temp.waiting_seen SELECT id FROM orders WHERE state = 'ordered'", error)
+
+  remember = g_strdup_printf ("INSERT INTO temp.waiting_seen SELECT :queue, o.id FROM orders o WHERE %s", condition);
+  if (!run_waiting (self, "DELETE FROM temp.waiting_seen WHERE queue = :queue", actor, queue, error)
+      || !run_waiting (self, remember, actor, queue, error)
+      || !run_waiting (self, "INSERT OR IGNORE INTO temp.waiting_queues VALUES (:queue)", actor, queue, error)
       || !wd_store_commit (self, error))
     goto failed;
   return wd_store_get_rows (self, "order", (const gint64 *) keys->data, keys->len, error);

@@ -5,6 +5,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "wd-actor.h"
+
 G_BEGIN_DECLS
 
 #define WD_TYPE_STORE (wd_store_get_type ())
@@ -137,7 +139,7 @@ JsonArray  *wd_store_callback_queue     (WdStore              *self,
                                          guint                 limit,
                                          GError              **error);
 JsonArray  *wd_store_take_newly_waiting (WdStore              *self,
-                                         const char           *skip_creator,
+                                         const WdActor        *actor,
                                          guint                 limit,
                                          guint                *n_new,
                                          GError              **error);
