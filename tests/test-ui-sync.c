@@ -250,11 +250,29 @@ test_sign_in_sync_and_work_offline (SyncFixture   *fx,
   /* The first sync filled the board and the centre's own orders went
    * out: nothing of that is news. An office's new order is, once. */
   g_assert_cmpuint (fx->waiting, ==, 0);
+  wd_window_set_view (fx->window, "speakers");
   office_places_order (fx, "街道新点的讲座");
   wd_sync_engine_sync_now (wd_workspace_get_engine (fx->workspace));
   wd_ui_wait (orders_reported, fx, "the office's order to be reported");
   g_assert_cmpuint (fx->waiting, ==, 1);
   g_assert_cmpstr (fx->waiting_title, ==, "街道新点的讲座");
+
+  /* In another view, the window says so and leads to the board. */
+  {
+    GtkWidget *window = GTK_WIDGET (fx->window);
+    GtkLabel *notice = GTK_LABEL (gtk_widget_get_template_child (window, WD_TYPE_WINDOW, "notice_label"));
+    GtkWidget *show = GTK_WIDGET (gtk_widget_get_template_child (window, WD_TYPE_WINDOW, "notice_button"));
+    GtkRevealer *revealer = GTK_REVEALER (gtk_widget_get_template_child (window, WD_TYPE_WINDOW,
+                                                                         "notice_revealer"));
+
+    g_assert_true (gtk_revealer_get_reveal_child (revealer));
+    g_assert_cmpstr (gtk_label_get_text (notice), ==, "1 New Order to Dispatch");
+    g_assert_true (gtk_widget_get_visible (show));
+    g_signal_emit_by_name (show, "clicked");
+    wd_ui_settle ();
+    g_assert_cmpstr (wd_window_get_view (fx->window), ==, "board");
+    g_assert_false (gtk_revealer_get_reveal_child (revealer));
+  }
 }
 
 int

@@ -113,25 +113,6 @@ waiting_orders_text (WdWorkspace *workspace,
   return g_string_free (g_steal_pointer (&body), FALSE);
 }
 
-/* What the orders wait for, as a notification's title. */
-static char *
-waiting_orders_title (WdRole role,
-                      guint  n)
-{
-  switch (role)
-    {
-    case WD_ROLE_OFFICE:
-      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Order Delivered, to Rate",
-                                           "%u Orders Delivered, to Rate", n), n);
-    case WD_ROLE_TEAM:
-      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Order Dispatched to You",
-                                           "%u Orders Dispatched to You", n), n);
-    default:
-      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u New Order to Dispatch",
-                                           "%u New Orders to Dispatch", n), n);
-    }
-}
-
 /* Someone busy in another window hears of orders that came to wait for
  * their next step; at the window, the board already shows them. */
 static void
@@ -147,7 +128,7 @@ on_orders_waiting (WdWorkspace   *workspace,
 
   if (window != NULL && gtk_window_is_active (window))
     return;
-  title = waiting_orders_title (wd_workspace_get_actor (workspace)->role, n);
+  title = wd_waiting_orders_title (wd_workspace_get_actor (workspace)->role, n);
   body = waiting_orders_text (workspace, n, rows);
   notification = g_notification_new (title);
   g_notification_set_body (notification, body);

@@ -151,6 +151,26 @@ wd_settings_new (void)
   return g_settings_new_full (schema, NULL, NULL);
 }
 
+/* What orders that came to wait for the user wait for: "3 New Orders
+ * to Dispatch" (see wd_store_take_newly_waiting). */
+char *
+wd_waiting_orders_title (WdRole role,
+                         guint  n)
+{
+  switch (role)
+    {
+    case WD_ROLE_OFFICE:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Order Delivered, to Rate",
+                                           "%u Orders Delivered, to Rate", n), n);
+    case WD_ROLE_TEAM:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Order Dispatched to You",
+                                           "%u Orders Dispatched to You", n), n);
+    default:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u New Order to Dispatch",
+                                           "%u New Orders to Dispatch", n), n);
+    }
+}
+
 /* Short notices show at the foot of the main window (win.notify); a
  * dialog passes them on to the window it belongs to. */
 void

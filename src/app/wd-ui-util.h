@@ -31,6 +31,8 @@ char       *wd_format_span           (WdStore      *store,
                                       gint64        starts_at,
                                       gint64        ends_at);
 char       *wd_format_money          (gint64        cents);
+char       *wd_waiting_orders_title  (WdRole        role,
+                                      guint         n);
 
 GSettings  *wd_settings_new          (void);
 void        wd_toast                 (GtkWidget    *widget,

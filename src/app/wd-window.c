@@ -32,6 +32,7 @@ struct _WdWindow
 
   GtkRevealer          *notice_revealer;
   GtkLabel             *notice_label;
+  GtkButton            *notice_button;
   guint                 notice_timeout;
   AdwViewStack         *stack;
   WdSyncIndicator      *sync_indicator;
@@ -271,16 +272,55 @@ hide_notice (gpointer data)
  * the last. (AdwToastOverlay in libadwaita 1.2 reads freed memory when
  * a toast's animation ends: caught by MALLOC_PERTURB_ in the UI tests.) */
 static void
+show_notice (WdWindow   *self,
+             const char *text,
+             const char *button_label,
+             const char *view)
+{
+  gtk_label_set_text (self->notice_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->notice_button), button_label != NULL);
+  if (button_label != NULL)
+    {
+      gtk_button_set_label (self->notice_button, button_label);
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (self->notice_button), "s", view);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->notice_button), "win.view");
+    }
+  gtk_revealer_set_reveal_child (self->notice_revealer, TRUE);
+  g_clear_handle_id (&self->notice_timeout, g_source_remove);
+  self->notice_timeout = g_timeout_add_seconds (NOTICE_SECONDS, hide_notice, self);
+}
+
+static void
 notify_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  WdWindow *self = WD_WINDOW (widget);
+  show_notice (WD_WINDOW (widget), g_variant_get_string (parameter, NULL), NULL, NULL);
+}
 
-  gtk_label_set_text (self->notice_label, g_variant_get_string (parameter, NULL));
-  gtk_revealer_set_reveal_child (self->notice_revealer, TRUE);
+/* Orders came to wait for the user while another view is shown: a word
+ * and a way to the board. (Away from the window, the application sends
+ * a desktop notification instead.) */
+static void
+on_orders_waiting (WdWorkspace *workspace,
+                   guint        n,
+                   JsonArray   *rows,
+                   WdWindow    *self)
+{
+  g_autofree char *title = NULL;
+
+  if (g_strcmp0 (wd_window_get_view (self), "board") == 0)
+    return;
+  title = wd_waiting_orders_title (wd_workspace_get_actor (workspace)->role, n);
+  /* TRANSLATORS: the button of a notice that orders wait: shows the board */
+  show_notice (self, title, _("_Show"), "board");
+}
+
+static void
+dismiss_notice (WdWindow *self)
+{
   g_clear_handle_id (&self->notice_timeout, g_source_remove);
-  self->notice_timeout = g_timeout_add_seconds (NOTICE_SECONDS, hide_notice, self);
+  gtk_revealer_set_reveal_child (self->notice_revealer, FALSE);
 }
 
 static void
@@ -288,10 +328,7 @@ dismiss_notice_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
 {
-  WdWindow *self = WD_WINDOW (widget);
-
-  g_clear_handle_id (&self->notice_timeout, g_source_remove);
-  hide_notice (self);
+  dismiss_notice (WD_WINDOW (widget));
 }
 
 static void
@@ -316,6 +353,7 @@ wd_window_class_init (WdWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/cn/wudan/Wudan/wd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, WdWindow, notice_revealer);
   gtk_widget_class_bind_template_child (widget_class, WdWindow, notice_label);
+  gtk_widget_class_bind_template_child (widget_class, WdWindow, notice_button);
   gtk_widget_class_bind_template_child (widget_class, WdWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, WdWindow, sync_indicator);
 
@@ -341,6 +379,8 @@ static void
 wd_window_init (WdWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Having led to where it pointed, the notice has said its piece. */
+  g_signal_connect_swapped (self->notice_button, "clicked", G_CALLBACK (dismiss_notice), self);
   self->settings = wd_settings_new ();
 #if DEVELOPMENT_PROFILE
   /* libadwaita stripes the header bar of a development build. */
@@ -380,6 +420,7 @@ wd_window_new (AdwApplication *application,
   restore_state (self);
   g_signal_connect_swapped (self->stack, "notify::visible-child", G_CALLBACK (update_actions), self);
   g_signal_connect_object (workspace, "changed", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (workspace, "orders-waiting", G_CALLBACK (on_orders_waiting), self, 0);
   update_actions (self);
   return self;
 }
