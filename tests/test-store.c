@@ -422,6 +422,7 @@ test_newly_waiting (WdFixture     *fx,
   g_assert_cmpuint (take_waiting (fx, wang, 10, &first), ==, 0);
 
   a = wd_test_create_order (fx, 3);
+  g_assert_cmpint (wd_store_count_waiting (fx->store, fx->centre, NULL), ==, 2);
   g_assert_cmpuint (take_waiting (fx, fx->centre, 10, &first), ==, 1);
   g_assert_cmpstr (first, ==, a);
   g_assert_cmpuint (take_waiting (fx, fx->centre, 10, &first), ==, 0);
@@ -450,6 +451,7 @@ test_newly_waiting (WdFixture     *fx,
   decline = g_strdup_printf ("{\"order_id\":\"%s\",\"reason\":\"那天出差\"}", before);
   json_object_unref (wd_test_apply (fx, fx->centre, "order.dispatch", dispatch));
   g_assert_cmpuint (take_waiting (fx, fx->centre, 10, &first), ==, 0);
+  g_assert_cmpint (wd_store_count_waiting (fx->store, wang, NULL), ==, 1);
   g_assert_cmpuint (take_waiting (fx, wang, 10, &first), ==, 1);
   g_assert_cmpstr (first, ==, before);
   json_object_unref (wd_test_apply_at (fx, wang, fx->t0 + WD_HOUR, "order.decline", decline));
@@ -459,6 +461,8 @@ test_newly_waiting (WdFixture     *fx,
 
   /* Delivered by the speaker: the office's to rate. */
   deliver (fx, a);
+  g_assert_cmpint (wd_store_count_waiting (fx->store, fx->office_a, NULL), ==, 1);
+  g_assert_cmpint (wd_store_count_waiting (fx->store, fx->office_b, NULL), ==, 0);
   g_assert_cmpuint (take_waiting (fx, fx->office_a, 10, &first), ==, 1);
   g_assert_cmpstr (first, ==, a);
   g_assert_cmpuint (take_waiting (fx, fx->office_b, 10, &first), ==, 0);

@@ -115,6 +115,34 @@ open_form (GtkWidget  *widget,
 }
 
 /* The whole loop through the window's own actions and dialogs. */
+typedef struct
+{
+  WdUiFixture *fx;
+  guint        expected;
+} BadgeWait;
+
+static gboolean
+board_badge_is (gpointer data)
+{
+  BadgeWait *wait = data;
+  GtkWidget *window = GTK_WIDGET (wait->fx->window);
+  AdwViewStack *stack = ADW_VIEW_STACK (gtk_widget_get_template_child (window, WD_TYPE_WINDOW, "stack"));
+  AdwViewStackPage *page = adw_view_stack_get_page (stack, wd_window_get_view_widget (wait->fx->window, "board"));
+
+  return adw_view_stack_page_get_badge_number (page) == wait->expected;
+}
+
+/* The board's tab counts the orders waiting for the user (the centre:
+ * to dispatch). */
+static void
+wait_for_board_badge (WdUiFixture *fx,
+                      gint64       expected)
+{
+  BadgeWait wait = { fx, (guint) expected };
+
+  wd_ui_wait (board_badge_is, &wait, "the board's tab to count the waiting orders");
+}
+
 static void
 test_five_order_loop (WdUiFixture   *fx,
                       gconstpointer  data)
@@ -157,6 +185,7 @@ test_five_order_loop (WdUiFixture   *fx,
   g_assert_cmpstr (json_object_get_string_member (placed, "contact_phone"), ==, "13912340000");
   g_assert_cmpint (json_object_get_int_member (placed, "audience"), ==, 60);
   g_assert_cmpint (count_orders (fx, "ordered"), ==, ordered_before + 1);
+  wait_for_board_badge (fx, ordered_before + 1);
 
   /* The order page offers dispatching, and the dialog ranks candidates. */
   page = WD_ORDER_WINDOW (wd_window_show_order (fx->window, id));
@@ -174,6 +203,7 @@ test_five_order_loop (WdUiFixture   *fx,
   dispatched = order (fx, id);
   g_assert_cmpstr (json_object_get_string_member (dispatched, "state"), ==, "dispatched");
   g_assert_nonnull (json_object_get_string_member (dispatched, "assignee_id"));
+  wait_for_board_badge (fx, ordered_before);
 
   /* 接单 */
   g_assert_true (wd_order_window_get_actions (page) & WD_ORDER_ACTION_ACCEPT);

@@ -39,6 +39,7 @@ struct _WdWindow
 
   WdWorkspace          *workspace;
   GSettings            *settings;
+  GCancellable         *badge_reading;
 };
 
 #define NOTICE_SECONDS 5
@@ -55,6 +56,8 @@ wd_window_dispose (GObject *object)
   WdWindow *self = WD_WINDOW (object);
 
   g_clear_handle_id (&self->notice_timeout, g_source_remove);
+  g_cancellable_cancel (self->badge_reading);
+  g_clear_object (&self->badge_reading);
   gtk_widget_dispose_template (GTK_WIDGET (self), WD_TYPE_WINDOW);
   g_clear_object (&self->workspace);
   g_clear_object (&self->settings);
@@ -258,6 +261,51 @@ update_actions (WdWindow *self)
                                  actor != NULL && wd_operation_allows_role ("speaker.upsert", actor->role));
 }
 
+static gpointer
+count_waiting (WdStore   *store,
+               gpointer   actor,
+               GError   **error)
+{
+  gint64 n = wd_store_count_waiting (store, actor, error);
+
+  return n < 0 ? NULL : g_memdup2 (&n, sizeof n);
+}
+
+static void
+on_waiting_counted (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree gint64 *n = wd_workspace_read_finish (WD_WORKSPACE (source), result, &error);
+  WdWindow *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = WD_WINDOW (user_data);
+  if (n == NULL)
+    {
+      g_warning ("Cannot count the orders waiting on the board: %s", error->message);
+      return;
+    }
+  adw_view_stack_page_set_badge_number (adw_view_stack_get_page (self->stack,
+                                                                 wd_window_get_view_widget (self, "board")),
+                                        (guint) MIN (*n, G_MAXUINT));
+}
+
+/* The board's tab carries the number of orders waiting for the user's
+ * next step: to dispatch, to rate, to answer. Counted on the worker
+ * after every change; a count overtaken by the next change is dropped. */
+static void
+count_board_badge (WdWindow *self)
+{
+  g_cancellable_cancel (self->badge_reading);
+  g_clear_object (&self->badge_reading);
+  self->badge_reading = g_cancellable_new ();
+  wd_workspace_read_async (self->workspace, count_waiting, wd_actor_copy (wd_workspace_get_actor (self->workspace)),
+                           (GDestroyNotify) wd_actor_free, g_free, self->badge_reading, on_waiting_counted, self);
+}
+
 static gboolean
 hide_notice (gpointer data)
 {
@@ -421,6 +469,8 @@ wd_window_new (AdwApplication *application,
   g_signal_connect_swapped (self->stack, "notify::visible-child", G_CALLBACK (update_actions), self);
   g_signal_connect_object (workspace, "changed", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (workspace, "orders-waiting", G_CALLBACK (on_orders_waiting), self, 0);
+  g_signal_connect_object (workspace, "changed", G_CALLBACK (count_board_badge), self, G_CONNECT_SWAPPED);
+  count_board_badge (self);
   update_actions (self);
   return self;
 }

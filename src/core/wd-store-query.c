@@ -1085,6 +1085,36 @@ failed:
   return NULL;
 }
 
+/* How many orders wait for the actor's next step (see
+ * wd_store_take_newly_waiting for which), whoever brought them there;
+ * -1 on failure. */
+gint64
+wd_store_count_waiting (WdStore        *self,
+                        const WdActor  *actor,
+                        GError        **error)
+{
+  g_autofree char *queue = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  const char *condition = NULL;
+
+  g_return_val_if_fail (WD_IS_STORE (self), -1);
+
+  if (!waiting_queue_of (actor, &condition, &queue))
+    return 0;
+  sql = g_strdup_printf ("SELECT count (*) FROM orders o WHERE %s", condition);
+  stmt = wd_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return -1;
+  bind_waiting (stmt, actor, queue);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      wd_store_set_error (self, error);
+      return -1;
+    }
+  return sqlite3_column_int64 (stmt, 0);
+}
+
 JsonArray *
 wd_store_get_callbacks (WdStore     *self,
                         const char  *order_id,

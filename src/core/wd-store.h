@@ -143,6 +143,9 @@ JsonArray  *wd_store_take_newly_waiting (WdStore              *self,
                                          guint                 limit,
                                          guint                *n_new,
                                          GError              **error);
+gint64      wd_store_count_waiting      (WdStore              *self,
+                                         const WdActor        *actor,
+                                         GError              **error);
 JsonArray  *wd_store_get_callbacks      (WdStore              *self,
                                          const char           *order_id,
                                          GError              **error);
