@@ -4,12 +4,15 @@
 #include "config.h"
 
 #include <locale.h>
+#include <string.h>
+#include <glib/gstdio.h>
 
 #include "wd-error.h"
 #include "wd-operations.h"
 #include "wd-order-actions.h"
 #include "wd-sync-engine.h"
 #include "wd-sync-indicator.h"
+#include "wd-ui-util.h"
 
 #define NOW 1764550800   /* 2025-12-01 01:00 UTC; any instant will do */
 
@@ -197,6 +200,67 @@ test_sync_look (void)
   g_assert_cmpint (wd_sync_look_for (TRUE, TRUE, WD_SYNC_STATE_OFFLINE, 0, 1), ==, WD_SYNC_LOOK_PROBLEMS);
 }
 
+/* Amounts carry one sign, also below one yuan; a ledger line says what
+ * moved and what for, never an internal id. */
+static void
+test_money_and_ledger (void)
+{
+  static const struct { gint64 cents; const char *shown; } amounts[] = {
+    { 0, "¥0.00" }, { 5, "¥0.05" }, { 127500, "¥1275.00" }, { -50, "−¥0.50" }, { -127500, "−¥1275.00" },
+    { G_MININT64, "−¥92233720368547758.08" },
+  };
+  g_autofree char *dir = g_dir_make_tmp ("wudan-view-logic-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "ledger.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WdStore) store = wd_store_open (path, &error);
+  g_autoptr(JsonObject) payout = json_object_new ();
+  g_autoptr(JsonObject) deposit = json_object_new ();
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (amounts); i++)
+    {
+      g_autofree char *shown = wd_format_money (amounts[i].cents);
+
+      g_assert_cmpstr (shown, ==, amounts[i].shown);
+    }
+
+  g_assert_no_error (error);
+  json_object_set_string_member (payout, "kind", "payout");
+  json_object_set_int_member (payout, "amount_cents", -127500);
+  json_object_set_int_member (payout, "balance_after_cents", 4872500);
+  json_object_set_int_member (payout, "recorded_at", NOW);
+  json_object_set_string_member (payout, "recorded_by", "admin");
+  json_object_set_string_member (payout, "reference", "b6d6deb3-00bf-585f-a39c-ec5e5bf30e33");
+  json_object_set_string_member (payout, "note", "2026-11-03至2026-11-23 奖励");
+  wd_format_ledger_line (store, payout, &title, &subtitle);
+  g_assert_cmpstr (title, ==, "−¥1275.00 paid out");
+  g_assert_null (strstr (subtitle, "b6d6deb3"));
+  g_assert_true (g_str_has_suffix (subtitle, "admin · balance ¥48725.00 · 2026-11-03至2026-11-23 奖励"));
+  g_clear_pointer (&title, g_free);
+  g_clear_pointer (&subtitle, g_free);
+
+  json_object_set_string_member (deposit, "kind", "deposit");
+  json_object_set_int_member (deposit, "amount_cents", 5000000);
+  json_object_set_int_member (deposit, "balance_after_cents", 5000000);
+  json_object_set_int_member (deposit, "recorded_at", NOW);
+  json_object_set_string_member (deposit, "recorded_by", "centre-zhang");
+  json_object_set_string_member (deposit, "reference", "区财政拨款");
+  json_object_set_string_member (deposit, "note", "");
+  wd_format_ledger_line (store, deposit, &title, &subtitle);
+  g_assert_cmpstr (title, ==, "+¥50000.00 deposited");
+  g_assert_true (g_str_has_suffix (subtitle, "centre-zhang · balance ¥50000.00 · 区财政拨款"));
+
+  g_clear_object (&store);
+  for (const char * const *suffix = (const char * const[]) { "", "-wal", "-shm", NULL }; *suffix; suffix++)
+    {
+      g_autofree char *file = g_strconcat (path, *suffix, NULL);
+
+      g_unlink (file);
+    }
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -212,6 +276,7 @@ main (int    argc,
   g_test_add_func ("/view-logic/refusal-names-field", test_refusal_names_field);
   g_test_add_func ("/view-logic/sync-look", test_sync_look);
   g_test_add_func ("/view-logic/operation-titles", test_operation_titles);
+  g_test_add_func ("/view-logic/money-and-ledger", test_money_and_ledger);
 
   return g_test_run ();
 }

@@ -252,18 +252,10 @@ fill_ledger (WdRewardView *self,
   /* Newest first. */
   for (guint i = n; i > 0 && n - i < LEDGER_LINES; i--)
     {
-      JsonObject *line = json_array_get_object_element (ledger, i - 1);
-      gint64 amount = json_object_get_int_member (line, "amount_cents");
-      gboolean payout = g_str_equal (wd_json_text (line, "kind"), "payout");
-      g_autofree char *money = wd_format_money (amount);
-      g_autofree char *balance = wd_format_money (json_object_get_int_member (line, "balance_after_cents"));
-      g_autofree char *at = wd_format_time (store, json_object_get_int_member (line, "recorded_at"), "%Y-%m-%d");
-      g_autofree char *title = g_strdup_printf ("%s%s %s", payout ? "−" : "+", money,
-                                                payout ? _("paid out") : _("deposited"));
-      g_autofree char *subtitle = g_strdup_printf (_("%1$s · %2$s · balance %3$s · %4$s %5$s"), at,
-                                                   wd_json_text (line, "recorded_by"), balance,
-                                                   wd_json_text (line, "reference"), wd_json_text (line, "note"));
+      g_autofree char *title = NULL;
+      g_autofree char *subtitle = NULL;
 
+      wd_format_ledger_line (store, json_array_get_object_element (ledger, i - 1), &title, &subtitle);
       wd_group_add (self->ledger_group, wd_action_row_new (title, subtitle));
     }
 }

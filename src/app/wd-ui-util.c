@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "wd-json.h"
 #include "wd-row-model.h"
 #include "wd-row.h"
 #include "wd-time.h"
@@ -129,10 +130,38 @@ wd_format_span (WdStore *store,
 char *
 wd_format_money (gint64 cents)
 {
-  /* TRANSLATORS: an amount of money in yuan; %s is the number */
-  g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT ".%02d", cents / 100, (int) ABS (cents % 100));
+  guint64 magnitude = cents < 0 ? -(guint64) cents : (guint64) cents;
+  /* The sign before the yuan, also for less than one yuan owed. */
+  g_autofree char *number = g_strdup_printf ("%" G_GUINT64_FORMAT ".%02u", magnitude / 100, (guint) (magnitude % 100));
 
-  return g_strdup_printf (_("¥%s"), number);
+  /* TRANSLATORS: an amount of money in yuan; %s is the number */
+  return cents < 0 ? g_strdup_printf (_("−¥%s"), number) : g_strdup_printf (_("¥%s"), number);
+}
+
+/* A line of a fund's ledger as the rewards view lists it: "+¥500.00
+ * deposited" or "−¥1275.00 paid out", then when, who, the balance after
+ * and what it was for. A payout's reference is its period's id, for
+ * the record, and its note already names the period. */
+void
+wd_format_ledger_line (WdStore     *store,
+                       JsonObject  *line,
+                       char       **title,
+                       char       **subtitle)
+{
+  gint64 amount = wd_json_int (line, "amount_cents");
+  gboolean payout = g_str_equal (wd_json_text (line, "kind"), "payout");
+  g_autofree char *money = wd_format_money (payout ? -ABS (amount) : ABS (amount));
+  g_autofree char *balance = wd_format_money (wd_json_int (line, "balance_after_cents"));
+  g_autofree char *at = wd_format_time (store, wd_json_int (line, "recorded_at"), "%Y-%m-%d");
+  const char *reference = payout ? "" : wd_json_text (line, "reference");
+  const char *note = wd_json_text (line, "note");
+  g_autofree char *what = g_strjoin (*reference && *note ? " " : "", reference, note, NULL);
+
+  *title = g_strdup_printf ("%s%s %s", payout ? "" : "+", money, payout ? _("paid out") : _("deposited"));
+  *subtitle = *what ? g_strdup_printf (_("%1$s · %2$s · balance %3$s · %4$s"), at, wd_json_text (line, "recorded_by"),
+                                       balance, what)
+                    : g_strdup_printf (_("%1$s · %2$s · balance %3$s"), at, wd_json_text (line, "recorded_by"),
+                                       balance);
 }
 
 /* The app's settings, or NULL when the schema is not installed (a build
