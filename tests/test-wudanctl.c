@@ -2,6 +2,7 @@
  * codes, JSON output, errors on stderr. */
 #include "config.h"
 
+#include <string.h>
 #include <glib/gstdio.h>
 
 #include "wd-json.h"
@@ -356,6 +357,53 @@ test_printed_documents (void)
   g_assert_nonnull (strstr (unknown.err, "2099-999999"));
 }
 
+/* A store that never signed in is its own district: status names what
+ * waits for the desk, and asking about syncing (status, problems, a sync
+ * attempt) leaves it as it is - it still numbers and exports on its own. */
+static void
+test_local_store_status (void)
+{
+  g_auto(Run) status = { 0 };
+  g_auto(Run) ordered = { 0 };
+  g_auto(Run) text = { 0 };
+  g_auto(Run) problems = { 0 };
+  g_auto(Run) sync = { 0 };
+  g_auto(Run) logout = { 0 };
+  g_auto(Run) exported = { 0 };
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(JsonArray) rows = NULL;
+  g_autoptr(JsonArray) none = NULL;
+
+  ctl (&status, "status", "--json", NULL);
+  g_assert_cmpint (status.status, ==, 0);
+  object = wd_json_parse_object (status.out, -1, NULL);
+  g_assert_nonnull (object);
+  g_assert_false (json_object_get_boolean_member (object, "signed_in"));
+  ctl (&ordered, "orders", "--state", "ordered", "--json", "--limit", "5000", NULL);
+  rows = json_array_of (ordered.out);
+  g_assert_cmpuint (json_array_get_length (rows), >, 0);
+  g_assert_cmpint (json_object_get_int_member (object, "orders_waiting"), ==, json_array_get_length (rows));
+
+  ctl (&text, "status", NULL);
+  g_assert_nonnull (strstr (text.out, "orders to dispatch"));
+  g_assert_nonnull (strstr (text.out, "acting for the centre"));
+
+  ctl (&problems, "problems", "--json", NULL);
+  g_assert_cmpint (problems.status, ==, 0);
+  none = json_array_of (problems.out);
+  g_assert_cmpuint (json_array_get_length (none), ==, 0);
+
+  ctl (&sync, "sync", NULL);
+  g_assert_cmpint (sync.status, ==, 1);
+  g_assert_nonnull (strstr (sync.err, "wudanctl login"));
+  ctl (&logout, "logout", NULL);
+  g_assert_cmpint (logout.status, ==, 1);
+
+  ctl (&exported, "export", "--kind", "speakers", "-o", "-", NULL);
+  g_assert_cmpint (exported.status, ==, 0);
+  g_assert_cmpstr (exported.err, ==, "");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -375,6 +423,7 @@ main (int    argc,
   g_test_add_func ("/wudanctl/op", test_op);
   g_test_add_func ("/wudanctl/import-export", test_import_export);
   g_test_add_func ("/wudanctl/printed-documents", test_printed_documents);
+  g_test_add_func ("/wudanctl/local-store-status", test_local_store_status);
 
   status = g_test_run ();
 

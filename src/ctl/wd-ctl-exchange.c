@@ -192,8 +192,7 @@ cmd_import (Ctl   *ctl,
       || !wd_import_load (import, contents, &error))
     return ctl_fail (error);
 
-  if (wd_sync_store_get_int (ctl->store, "sync_schema") > 0
-      && (client = wd_sync_client_new (ctl->store, &error)) == NULL)
+  if (ctl_store_syncs (ctl) && (client = ctl_sync_client (ctl, &error)) == NULL)
     return ctl_fail (error);
   actor = ctl_actor (ctl, &error);
   if (actor == NULL)

@@ -138,15 +138,38 @@ ctl_parse_day (Ctl         *ctl,
   return TRUE;
 }
 
+gboolean
+ctl_store_syncs (Ctl *ctl)
+{
+  return wd_sync_store_get_int (ctl->store, "sync_schema") > 0;
+}
+
+/* Only a store that has signed in gets a sync client: making one sets the
+ * store up for syncing, which takes its authority (numbering its orders)
+ * away before anyone has signed in. */
+WdSyncClient *
+ctl_sync_client (Ctl     *ctl,
+                 GError **error)
+{
+  if (!ctl_store_syncs (ctl))
+    {
+      g_set_error_literal (error, WD_ERROR, WD_ERROR_WRONG_STATE,
+                           _("This store has never signed in to a server and keeps its district on its own; "
+                             "run wudanctl login to sync it with one"));
+      return NULL;
+    }
+  return wd_sync_client_new (ctl->store, error);
+}
+
 WdActor *
 ctl_actor (Ctl     *ctl,
            GError **error)
 {
   g_autoptr(WdSyncClient) client = NULL;
 
-  if (wd_sync_store_get_int (ctl->store, "sync_schema") == 0)
+  if (!ctl_store_syncs (ctl))
     return wd_actor_new (g_get_user_name (), WD_ROLE_CENTRE);
-  client = wd_sync_client_new (ctl->store, error);
+  client = ctl_sync_client (ctl, error);
   if (client == NULL)
     return NULL;
   if (!wd_sync_client_is_signed_in (client))

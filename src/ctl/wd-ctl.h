@@ -5,6 +5,7 @@
 
 #include "wd-actor.h"
 #include "wd-store.h"
+#include "wd-sync-client.h"
 
 G_BEGIN_DECLS
 
@@ -53,6 +54,11 @@ gboolean        ctl_parse_day         (Ctl             *ctl,
                                        const char      *option,
                                        const char      *text,
                                        gint64          *out,
+                                       GError         **error);
+/* Whether the store has ever signed in to a server (and syncs). */
+gboolean        ctl_store_syncs       (Ctl             *ctl);
+/* The sync client of a store that syncs; an error for one that never did. */
+WdSyncClient   *ctl_sync_client       (Ctl             *ctl,
                                        GError         **error);
 /* Who reads and writes through this store: the signed-in account of a
  * store that syncs, else the local user acting for the centre. */

@@ -655,9 +655,9 @@ cmd_op (Ctl   *ctl,
 
   /* Signed in to a server: the operation is applied here and queued for
    * the server, as the signed-in account. */
-  if (wd_sync_store_get_int (ctl->store, "sync_schema") > 0)
+  if (ctl_store_syncs (ctl))
     {
-      g_autoptr(WdSyncClient) client = wd_sync_client_new (ctl->store, &error);
+      g_autoptr(WdSyncClient) client = ctl_sync_client (ctl, &error);
       g_autoptr(JsonObject) args = NULL;
 
       if (user != NULL || role != NULL || subdistrict != NULL || team != NULL || speaker != NULL)
@@ -762,7 +762,7 @@ cmd_sync (Ctl   *ctl,
   if (argc != 1)
     return ctl_usage_error (context, _("sync takes no arguments"));
   if (!ctl_open_store (ctl, &error)
-      || (client = wd_sync_client_new (ctl->store, &error)) == NULL
+      || (client = ctl_sync_client (ctl, &error)) == NULL
       || !wd_sync_client_sync (client, NULL, &error))
     return ctl_fail (error);
 
@@ -773,25 +773,77 @@ cmd_sync (Ctl   *ctl,
   return EXIT_SUCCESS;
 }
 
+/* The account's own queue: what waits for its next step. */
+static void
+print_orders_waiting (WdRole role,
+                      gint64 n)
+{
+  switch (role)
+    {
+    case WD_ROLE_OFFICE:
+      g_print (_("To do:      %lld delivered orders to rate\n"), (long long) n);
+      break;
+    case WD_ROLE_TEAM:
+      g_print (_("To do:      %lld orders to accept or decline\n"), (long long) n);
+      break;
+    default:
+      g_print (_("To do:      %lld orders to dispatch\n"), (long long) n);
+      break;
+    }
+}
+
+/* The status of a store that never synced, with the keys a syncing
+ * store's has: no server, nothing waiting to go anywhere. */
+static JsonObject *
+local_status (const WdActor *actor)
+{
+  JsonObject *status = json_object_new ();
+  static const char * const zero[] = { "cursor", "acked", "pending", "problems", "last_sync" };
+
+  json_object_set_string_member (status, "server", "");
+  json_object_set_string_member (status, "user", actor->user);
+  json_object_set_boolean_member (status, "signed_in", FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (zero); i++)
+    json_object_set_int_member (status, zero[i], 0);
+  return status;
+}
+
 static int
 cmd_status (Ctl   *ctl,
             int    argc,
             char **argv)
 {
-  static const Command command = { "status", "", N_("Show the server, the account and what waits to sync"), NULL };
+  static const Command command = { "status", "", N_("Show the server, the account, what waits to sync and the account's orders to act on"), NULL };
   g_autoptr(GOptionContext) context = ctl_command_context (&command, NULL, &ctl->json);
   g_autoptr(GError) error = NULL;
   g_autoptr(WdSyncClient) client = NULL;
   g_autoptr(JsonObject) status = NULL;
+  g_autoptr(WdActor) actor = NULL;
 
   if (!ctl_parse (context, &argc, &argv, &error))
     return ctl_usage_error (context, error->message);
   if (argc != 1)
     return ctl_usage_error (context, _("status takes no arguments"));
-  if (!ctl_open_store (ctl, &error) || (client = wd_sync_client_new (ctl->store, &error)) == NULL)
+  if (!ctl_open_store (ctl, &error))
     return ctl_fail (error);
+  /* Signed out of a store that syncs, nobody's queue can be named. */
+  actor = ctl_actor (ctl, NULL);
+  if (ctl_store_syncs (ctl))
+    {
+      if ((client = ctl_sync_client (ctl, &error)) == NULL)
+        return ctl_fail (error);
+      status = wd_sync_client_status (client);
+    }
+  else
+    status = local_status (actor);
+  if (actor != NULL)
+    {
+      gint64 n = wd_store_count_waiting (ctl->store, actor, &error);
 
-  status = wd_sync_client_status (client);
+      if (n < 0)
+        return ctl_fail (error);
+      json_object_set_int_member (status, "orders_waiting", n);
+    }
   if (ctl->json)
     ctl_print_json_object (status);
   else
@@ -800,14 +852,24 @@ cmd_status (Ctl   *ctl,
       g_autofree char *when = last ? wd_time_format_local (last, wd_store_get_time_zone (ctl->store), NULL)
                                    : g_strdup (_("never"));
 
-      g_print (_("Server:     %s\n"), *json_object_get_string_member (status, "server")
-                                       ? json_object_get_string_member (status, "server") : _("none"));
-      g_print (_("Account:    %s%s\n"), json_object_get_string_member (status, "user"),
-               json_object_get_boolean_member (status, "signed_in") ? "" : _(" (signed out)"));
+      if (client == NULL)
+        {
+          g_print (_("Server:     none: this store keeps its district on its own\n"));
+          g_print (_("Account:    %s, acting for the centre\n"), json_object_get_string_member (status, "user"));
+        }
+      else
+        {
+          g_print (_("Server:     %s\n"), *json_object_get_string_member (status, "server")
+                                           ? json_object_get_string_member (status, "server") : _("none"));
+          g_print (_("Account:    %s%s\n"), json_object_get_string_member (status, "user"),
+                   json_object_get_boolean_member (status, "signed_in") ? "" : _(" (signed out)"));
+        }
       g_print (_("Last sync:  %s\n"), when);
       g_print (_("Cursor:     %lld\n"), (long long) json_object_get_int_member (status, "cursor"));
       g_print (_("Waiting:    %lld changes\n"), (long long) json_object_get_int_member (status, "pending"));
       g_print (_("Problems:   %lld\n"), (long long) json_object_get_int_member (status, "problems"));
+      if (actor != NULL)
+        print_orders_waiting (actor->role, json_object_get_int_member (status, "orders_waiting"));
     }
   return EXIT_SUCCESS;
 }
@@ -831,16 +893,19 @@ cmd_problems (Ctl   *ctl,
     return ctl_usage_error (context, error->message);
   if (argc != 1)
     return ctl_usage_error (context, _("problems takes no arguments"));
-  if (!ctl_open_store (ctl, &error) || !wd_sync_store_prepare (ctl->store, &error))
+  if (!ctl_open_store (ctl, &error))
     return ctl_fail (error);
   if (dismiss > 0)
     {
-      if (!wd_sync_store_dismiss_problem (ctl->store, dismiss, &error))
+      g_autoptr(WdSyncClient) client = ctl_sync_client (ctl, &error);
+
+      if (client == NULL || !wd_sync_store_dismiss_problem (ctl->store, dismiss, &error))
         return ctl_fail (error);
       return EXIT_SUCCESS;
     }
 
-  problems = wd_sync_store_problems (ctl->store, &error);
+  /* A store that never synced has none, and asking must not set it up. */
+  problems = ctl_store_syncs (ctl) ? wd_sync_store_problems (ctl->store, &error) : json_array_new ();
   if (problems == NULL)
     return ctl_fail (error);
   if (ctl->json)
@@ -877,7 +942,7 @@ cmd_logout (Ctl   *ctl,
   if (argc != 1)
     return ctl_usage_error (context, _("logout takes no arguments"));
   if (!ctl_open_store (ctl, &error)
-      || (client = wd_sync_client_new (ctl->store, &error)) == NULL
+      || (client = ctl_sync_client (ctl, &error)) == NULL
       || !wd_sync_client_logout (client, &error))
     return ctl_fail (error);
   g_print (_("Signed out\n"));
@@ -902,7 +967,7 @@ static const Command commands[] = {
   { "export-report", "", N_("Write the monthly report with its charts as a PDF"), cmd_export_report },
   { "login", "", N_("Sign in to a server; the password is read from standard input"), cmd_login },
   { "sync", "", N_("Send this store's changes and fetch the server's"), cmd_sync },
-  { "status", "", N_("Show the server, the account and what waits to sync"), cmd_status },
+  { "status", "", N_("Show the server, the account, what waits to sync and the account's orders to act on"), cmd_status },
   { "problems", "", N_("List the changes the server refused, and why"), cmd_problems },
   { "logout", "", N_("Sign out; changes still waiting stay in the store"), cmd_logout },
 };
