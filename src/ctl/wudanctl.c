@@ -826,16 +826,22 @@ cmd_status (Ctl   *ctl,
     return ctl_usage_error (context, _("status takes no arguments"));
   if (!ctl_open_store (ctl, &error))
     return ctl_fail (error);
-  /* Signed out of a store that syncs, nobody's queue can be named. */
-  actor = ctl_actor (ctl, NULL);
   if (ctl_store_syncs (ctl))
     {
       if ((client = ctl_sync_client (ctl, &error)) == NULL)
         return ctl_fail (error);
       status = wd_sync_client_status (client);
+      /* Signed out, nobody's queue can be named. */
+      if (wd_sync_client_is_signed_in (client))
+        actor = wd_sync_client_get_actor (client);
     }
   else
-    status = local_status (actor);
+    {
+      actor = ctl_actor (ctl, &error);
+      if (actor == NULL)
+        return ctl_fail (error);
+      status = local_status (actor);
+    }
   if (actor != NULL)
     {
       gint64 n = wd_store_count_waiting (ctl->store, actor, &error);
