@@ -264,6 +264,30 @@ test_json_writer (void)
       g_assert_cmpstr (json_object_get_string_member (back, "t"), ==, texts[i]);
     }
 
+  /* Text with a known length may hold a NUL: written escaped, never cut. */
+  {
+    g_autoptr(GString) out = g_string_new (NULL);
+
+    wd_json_append_string_len (out, "a\0b\"", 4);
+    g_assert_cmpstr (out->str, ==, "\"a\\u0000b\\\"\"");
+  }
+
+  /* Appends past the string's allocation grow it, in every piece's size. */
+  for (gsize length = 1; length < 600; length += 37)
+    {
+      g_autoptr(GString) out = g_string_sized_new (1);
+      g_autofree char *text = g_strnfill (length, 'x');
+      g_autofree char *expected = g_strdup_printf ("[\"%s\",%" G_GSIZE_FORMAT "]", text, length);
+
+      wd_json_append_literal (out, "[");
+      wd_json_append_string (out, text);
+      wd_json_append_literal (out, ",");
+      wd_json_append_int (out, (gint64) length);
+      wd_json_append_literal (out, "]");
+      g_assert_cmpstr (out->str, ==, expected);
+      g_assert_cmpuint (out->len, ==, strlen (expected));
+    }
+
   /* Integers, the extremes included, read back as the same numbers. */
   for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
     {

@@ -148,52 +148,78 @@ wd_json_array_to_string (JsonArray *array,
   return node_to_string (node, pretty);
 }
 
-/* Appends text as a JSON string. For the few places that write large
+/* Bytes a JSON string cannot hold as they are: controls, quote and
+ * backslash. A table, since the loop below runs over every byte of a
+ * pull page's text. */
+static const guint8 needs_escape[256] = {
+  [0x00 ... 0x1f] = 1,
+  ['"'] = 1,
+  ['\\'] = 1,
+};
+
+/* Appends the length bytes at text as a JSON string (a NUL among them
+ * is escaped like any control). For the few places that write large
  * JSON documents row by row (a pull page), where building a json-glib
  * tree first would cost more than the rest of the request. */
 void
-wd_json_append_string (GString    *out,
-                       const char *text)
+wd_json_append_string_len (GString    *out,
+                           const char *text,
+                           gsize       length)
 {
   static const char hex[] = "0123456789abcdef";
-  const guchar *run = (const guchar *) (text ? text : "");
+  const guchar *run = (const guchar *) text;
+  const guchar *end = run + length;
   const guchar *p;
 
-  g_string_append_c (out, '"');
-  for (p = run; *p; p++)
+  wd_json_append_literal (out, "\"");
+  for (p = run; p < end; p++)
     {
-      if (*p >= 0x20 && *p != '"' && *p != '\\')
+      const char *escape;
+
+      if (G_LIKELY (!needs_escape[*p]))
         continue;
 
       /* Copy the plain stretch before this byte in one go. */
-      g_string_append_len (out, (const char *) run, p - run);
+      wd_json_append_raw (out, (const char *) run, p - run);
       run = p + 1;
       switch (*p)
         {
         case '"':
-          g_string_append (out, "\\\"");
+          escape = "\\\"";
           break;
         case '\\':
-          g_string_append (out, "\\\\");
+          escape = "\\\\";
           break;
         case '\n':
-          g_string_append (out, "\\n");
+          escape = "\\n";
           break;
         case '\r':
-          g_string_append (out, "\\r");
+          escape = "\\r";
           break;
         case '\t':
-          g_string_append (out, "\\t");
+          escape = "\\t";
           break;
         default:
-          g_string_append (out, "\\u00");
-          g_string_append_c (out, hex[*p >> 4]);
-          g_string_append_c (out, hex[*p & 0xf]);
-          break;
+          {
+            char control[] = { '\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 0xf] };
+
+            wd_json_append_raw (out, control, sizeof control);
+          }
+          continue;
         }
+      wd_json_append_raw (out, escape, 2);
     }
-  g_string_append_len (out, (const char *) run, p - run);
-  g_string_append_c (out, '"');
+  wd_json_append_raw (out, (const char *) run, p - run);
+  wd_json_append_literal (out, "\"");
+}
+
+/* Appends text (NULL as "") as a JSON string. */
+void
+wd_json_append_string (GString    *out,
+                       const char *text)
+{
+  text = text ? text : "";
+  wd_json_append_string_len (out, text, strlen (text));
 }
 
 /* Appends value as a JSON number. A pull page writes a dozen integers
@@ -214,7 +240,7 @@ wd_json_append_int (GString *out,
   while (magnitude != 0);
   if (value < 0)
     *--p = '-';
-  g_string_append_len (out, p, digits + sizeof digits - p);
+  wd_json_append_raw (out, p, digits + sizeof digits - p);
 }
 
 /* A row's text member, "" when it is missing or SQL NULL: the views show

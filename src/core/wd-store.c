@@ -217,9 +217,9 @@ wd_stmt_append_json_members (sqlite3_stmt  *stmt,
       const char *name = sqlite3_column_name (stmt, i);
 
       if (i > 0)
-        g_string_append_c (out, ',');
+        wd_json_append_literal (out, ",");
       wd_json_append_string (out, name);
-      g_string_append_c (out, ':');
+      wd_json_append_literal (out, ":");
       switch (sqlite3_column_type (stmt, i))
         {
         case SQLITE_INTEGER:
@@ -233,15 +233,24 @@ wd_stmt_append_json_members (sqlite3_stmt  *stmt,
           }
           break;
         case SQLITE_TEXT:
-          {
-            const char *text = (const char *) sqlite3_column_text (stmt, i);
-            g_autofree char *replaced = filter ? filter (name, text, data) : NULL;
+          if (filter == NULL)
+            {
+              /* The text as stored, without the NUL-terminated copy
+               * sqlite3_column_text makes of every value. */
+              const char *text = sqlite3_column_blob (stmt, i);   /* NULL when empty */
 
-            wd_json_append_string (out, replaced ? replaced : text);
-          }
+              wd_json_append_string_len (out, text ? text : "", (gsize) sqlite3_column_bytes (stmt, i));
+            }
+          else
+            {
+              const char *text = (const char *) sqlite3_column_text (stmt, i);
+              g_autofree char *replaced = filter (name, text, data);
+
+              wd_json_append_string (out, replaced ? replaced : text);
+            }
           break;
         default:
-          g_string_append (out, "null");
+          wd_json_append_literal (out, "null");
           break;
         }
     }

@@ -332,12 +332,12 @@ append_change_head (GString    *out,
                     const char *key)
 {
   if (out->str[out->len - 1] != '[')
-    g_string_append_c (out, ',');
-  g_string_append (out, "{\"seq\":");
+    wd_json_append_literal (out, ",");
+  wd_json_append_literal (out, "{\"seq\":");
   wd_json_append_int (out, seq);
-  g_string_append (out, ",\"entity\":");
+  wd_json_append_literal (out, ",\"entity\":");
   wd_json_append_string (out, entity);
-  g_string_append (out, ",\"key\":");
+  wd_json_append_literal (out, ",\"key\":");
   wd_json_append_string (out, key);
 }
 
@@ -363,7 +363,7 @@ append_change (WdStore        *store,
   if (raw == NULL)
     {
       append_change_head (out, seq, entity, key);
-      g_string_append (out, ",\"deleted\":true}");
+      wd_json_append_literal (out, ",\"deleted\":true}");
       return TRUE;
     }
 
@@ -375,15 +375,15 @@ append_change (WdStore        *store,
       {
       case SHOWN:
         append_change_head (out, seq, entity, key);
-        g_string_append (out, ",\"row\":{");
+        wd_json_append_literal (out, ",\"row\":{");
         wd_stmt_append_json_members (row, out, g_str_equal (entity, "speaker") ? mask_speaker_phone : NULL,
                                      &mask);
         wd_server_store_append_extras (store, entity, key, out);
-        g_string_append (out, "}}");
+        wd_json_append_literal (out, "}}");
         return TRUE;
       case DROPPED:
         append_change_head (out, seq, entity, key);
-        g_string_append (out, ",\"deleted\":true}");
+        wd_json_append_literal (out, ",\"deleted\":true}");
         return TRUE;
       case HIDDEN:
       default:
