@@ -43,7 +43,9 @@ typedef char *(*WdValueFilter) (const char *column,
                                 const char *value,
                                 gpointer    data);
 
-void           wd_stmt_append_json_members (sqlite3_stmt  *stmt,
+void           wd_store_append_json_members (WdStore      *self,
+                                            sqlite3_stmt  *stmt,
+                                            int            n_columns,
                                             GString       *out,
                                             WdValueFilter  filter,
                                             gpointer       data);

@@ -24,6 +24,7 @@ struct _WdStore
   sqlite3     *db;
   char        *path;
   GHashTable  *statements;     /* SQL text → sqlite3_stmt */
+  GHashTable  *member_keys;    /* cached sqlite3_stmt → GPtrArray of GString "name": */
   GTimeZone   *tz;
   guint        depth;          /* open transactions and savepoints */
   GHashTable  *stale;          /* "kind\x1fid" of rows whose index entry waits for commit */
@@ -57,6 +58,7 @@ wd_store_finalize (GObject *object)
 {
   WdStore *self = WD_STORE (object);
 
+  g_clear_pointer (&self->member_keys, g_hash_table_unref);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   g_clear_pointer (&self->stale, g_hash_table_unref);
   g_clear_pointer (&self->upsert_sql, g_hash_table_unref);
@@ -86,6 +88,7 @@ static void
 wd_store_init (WdStore *self)
 {
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
+  self->member_keys = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
   self->stale = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->upsert_sql = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->exists_sql = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -202,24 +205,60 @@ wd_stmt_row_to_json (sqlite3_stmt *stmt)
   return row;
 }
 
-/* Writes the current row's columns as JSON members ("name":value,...),
- * straight from SQLite, for responses too large to build as a tree. */
-void
-wd_stmt_append_json_members (sqlite3_stmt  *stmt,
-                             GString       *out,
-                             WdValueFilter  filter,
-                             gpointer       data)
+static void
+free_member_key (gpointer key)
 {
+  g_string_free (key, TRUE);
+}
+
+/* The statement's column names as JSON member keys ("name":, and
+ * ,"name": after the first), escaped once per cached statement: a pull
+ * page writes the same names for every row. The store's statements live
+ * as long as it does, so their addresses are not reused. */
+static GPtrArray *
+member_keys (WdStore      *self,
+             sqlite3_stmt *stmt)
+{
+  GPtrArray *keys = g_hash_table_lookup (self->member_keys, stmt);
   int n = sqlite3_column_count (stmt);
+
+  /* SQLite prepares a statement again after a schema change, and a
+   * SELECT * may then have other columns. */
+  if (keys != NULL && keys->len == (guint) n)
+    return keys;
+  keys = g_ptr_array_new_full ((guint) n, free_member_key);
+  for (int i = 0; i < n; i++)
+    {
+      GString *key = g_string_new (i > 0 ? "," : "");
+
+      wd_json_append_string (key, sqlite3_column_name (stmt, i));
+      g_string_append_c (key, ':');
+      g_ptr_array_add (keys, key);
+    }
+  g_hash_table_insert (self->member_keys, stmt, keys);
+  return keys;
+}
+
+/* Writes the current row's first n_columns columns (all when negative)
+ * as JSON members ("name":value,...), straight from SQLite, for
+ * responses too large to build as a tree. stmt is one of self's cached
+ * statements (wd_store_prepare). */
+void
+wd_store_append_json_members (WdStore       *self,
+                              sqlite3_stmt  *stmt,
+                              int            n_columns,
+                              GString       *out,
+                              WdValueFilter  filter,
+                              gpointer       data)
+{
+  GPtrArray *keys = member_keys (self, stmt);
+  int n = n_columns < 0 ? (int) keys->len : MIN (n_columns, (int) keys->len);
 
   for (int i = 0; i < n; i++)
     {
-      const char *name = sqlite3_column_name (stmt, i);
+      GString *key = g_ptr_array_index (keys, i);
 
-      if (i > 0)
-        wd_json_append_literal (out, ",");
-      wd_json_append_string (out, name);
-      wd_json_append_literal (out, ":");
+      wd_json_append_raw (out, key->str, key->len);
       switch (sqlite3_column_type (stmt, i))
         {
         case SQLITE_INTEGER:
@@ -244,7 +283,7 @@ wd_stmt_append_json_members (sqlite3_stmt  *stmt,
           else
             {
               const char *text = (const char *) sqlite3_column_text (stmt, i);
-              g_autofree char *replaced = filter (name, text, data);
+              g_autofree char *replaced = filter (sqlite3_column_name (stmt, i), text, data);
 
               wd_json_append_string (out, replaced ? replaced : text);
             }

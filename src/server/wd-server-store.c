@@ -701,7 +701,7 @@ append_rows (WdStore    *store,
       while (sqlite3_step (stmt) == SQLITE_ROW)
         {
           g_string_append (out, first ? "{" : ",{");
-          wd_stmt_append_json_members (stmt, out, NULL, NULL);
+          wd_store_append_json_members (store, stmt, -1, out, NULL, NULL);
           g_string_append_c (out, '}');
           first = FALSE;
         }
@@ -709,35 +709,59 @@ append_rows (WdStore    *store,
   g_string_append_c (out, ']');
 }
 
-/* The current row of a logged entity, as a statement standing on it;
- * NULL, and no error, when the entity no longer exists. The caller reads
- * it (or writes it out) and lets it go before asking for another. */
-sqlite3_stmt *
-wd_server_store_row (WdStore     *store,
-                     const char  *entity,
-                     const char  *key,
-                     GError     **error)
+/* The query reading one entity's changed rows, built once for all
+ * threads: the readers run it for every pull. The unary + keeps SQLite
+ * from walking all of an entity's changes by the (entity, key) index
+ * where the page's short stretch of seq is what bounds the search. */
+static const char *
+rows_changed_query (guint i)
 {
-  static char *queries[G_N_ELEMENTS (entity_rows)];
+  static char **queries;
+
+  if (g_once_init_enter (&queries))
+    {
+      char **made = g_new0 (char *, G_N_ELEMENTS (entity_rows) + 1);
+
+      for (guint j = 0; j < G_N_ELEMENTS (entity_rows); j++)
+        made[j] = g_strdup_printf ("SELECT t.*, c.seq AS wd_change_seq, t.%2$s IS NULL AS wd_change_gone"
+                                   " FROM changes c LEFT JOIN %1$s t ON t.%2$s = c.key"
+                                   " WHERE c.seq > ?1 AND c.seq <= ?2 AND +c.entity = ?3 ORDER BY c.seq",
+                                   entity_rows[j].table, entity_rows[j].key);
+      g_once_init_leave (&queries, made);
+    }
+  return queries[i];
+}
+
+/* The current rows of an entity's changes logged after `after` up to
+ * `upto`, in the log's order: one statement per entity for a page rather
+ * than a lookup per change, since each statement run costs SQLite an
+ * allocation per column. A row ends with WD_SERVER_STORE_CHANGE_COLUMNS
+ * columns of the change's own: its seq, and whether the entity is gone
+ * (its columns then NULL). NULL, and no error, for an entity the server
+ * does not log. */
+sqlite3_stmt *
+wd_server_store_rows_changed (WdStore     *store,
+                              const char  *entity,
+                              gint64       after,
+                              gint64       upto,
+                              GError     **error)
+{
   sqlite3_stmt *stmt;
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (entity_rows); i++)
     if (g_str_equal (entity_rows[i].entity, entity))
       break;
-  g_return_val_if_fail (i < G_N_ELEMENTS (entity_rows), NULL);
+  if (i == G_N_ELEMENTS (entity_rows))
+    return NULL;
 
-  /* Built once: this runs for every change of every pull. */
-  if (queries[i] == NULL)
-    queries[i] = g_strdup_printf ("SELECT * FROM %s WHERE %s = ?", entity_rows[i].table, entity_rows[i].key);
-  stmt = wd_store_prepare (store, queries[i], error);
+  stmt = wd_store_prepare (store, rows_changed_query (i), error);
   if (stmt == NULL)
     return NULL;
-  wd_stmt_bind_text (stmt, 1, key);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    return stmt;
-  wd_stmt_release (stmt);
-  return NULL;
+  sqlite3_bind_int64 (stmt, 1, after);
+  sqlite3_bind_int64 (stmt, 2, upto);
+  wd_stmt_bind_text (stmt, 3, entity);
+  return stmt;
 }
 
 /* Appends the rows that belong to an entity, as more JSON members. */

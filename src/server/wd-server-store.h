@@ -113,9 +113,13 @@ sqlite3_stmt *wd_server_store_changes_after (WdStore    *store,
                                             gint64       since,
                                             guint        limit,
                                             GError     **error);
-sqlite3_stmt *wd_server_store_row          (WdStore     *store,
+/* The seq and the "gone" flag after an entity's own columns. */
+#define WD_SERVER_STORE_CHANGE_COLUMNS 2
+
+sqlite3_stmt *wd_server_store_rows_changed (WdStore    *store,
                                             const char  *entity,
-                                            const char  *key,
+                                            gint64       after,
+                                            gint64       upto,
                                             GError     **error);
 void        wd_server_store_append_extras  (WdStore     *store,
                                             const char  *entity,

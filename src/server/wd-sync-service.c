@@ -341,55 +341,169 @@ append_change_head (GString    *out,
   wd_json_append_string (out, key);
 }
 
-/* Appends one logged change as the caller may see it; returns whether
- * anything was appended. */
+/* Appends one logged change as the caller may see it, row standing on
+ * the entity's current row (a wd_server_store_rows_changed () row) or
+ * NULL; returns whether anything was appended. */
 static gboolean
 append_change (WdStore        *store,
                const WdUser   *user,
                gint64          seq,
                const char     *entity,
                const char     *key,
-               GString        *out,
-               GError        **error)
+               sqlite3_stmt   *row,
+               GString        *out)
 {
-  g_autoptr(GError) row_error = NULL;
-  sqlite3_stmt *raw = wd_server_store_row (store, entity, key, &row_error);
+  int n_columns = row ? sqlite3_column_count (row) - WD_SERVER_STORE_CHANGE_COLUMNS : 0;
 
-  if (row_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&row_error));
-      return FALSE;
-    }
-  if (raw == NULL)
+  if (row == NULL || sqlite3_column_int (row, n_columns + 1))
     {
       append_change_head (out, seq, entity, key);
       wd_json_append_literal (out, ",\"deleted\":true}");
       return TRUE;
     }
 
-  {
-    g_autoptr(sqlite3_stmt) row = raw;
-    MaskContext mask = { user, key };
-
-    switch (visibility (store, user, entity, row))
+  switch (visibility (store, user, entity, row))
+    {
+    case SHOWN:
       {
-      case SHOWN:
+        MaskContext mask = { user, key };
+
         append_change_head (out, seq, entity, key);
         wd_json_append_literal (out, ",\"row\":{");
-        wd_stmt_append_json_members (row, out, g_str_equal (entity, "speaker") ? mask_speaker_phone : NULL,
-                                     &mask);
+        wd_store_append_json_members (store, row, n_columns, out,
+                                     g_str_equal (entity, "speaker") ? mask_speaker_phone : NULL, &mask);
         wd_server_store_append_extras (store, entity, key, out);
         wd_json_append_literal (out, "}}");
-        return TRUE;
-      case DROPPED:
-        append_change_head (out, seq, entity, key);
-        wd_json_append_literal (out, ",\"deleted\":true}");
-        return TRUE;
-      case HIDDEN:
-      default:
-        return FALSE;
       }
-  }
+      return TRUE;
+    case DROPPED:
+      append_change_head (out, seq, entity, key);
+      wd_json_append_literal (out, ",\"deleted\":true}");
+      return TRUE;
+    case HIDDEN:
+    default:
+      return FALSE;
+    }
+}
+
+/* One entry of the change log. */
+typedef struct
+{
+  gint64  seq;
+  char   *entity;
+  char   *key;
+} LoggedChange;
+
+static void
+logged_change_clear (LoggedChange *change)
+{
+  g_free (change->entity);
+  g_free (change->key);
+}
+
+/* Up to limit entries of the log after `after`, in order. */
+static GArray *
+read_log (WdStore  *store,
+          gint64    after,
+          guint     limit,
+          GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_server_store_changes_after (store, after, limit, error);
+  g_autoptr(GArray) changes = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  changes = g_array_sized_new (FALSE, FALSE, sizeof (LoggedChange), limit);
+  g_array_set_clear_func (changes, (GDestroyNotify) logged_change_clear);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      LoggedChange change = { sqlite3_column_int64 (stmt, 0), wd_stmt_dup_text (stmt, 1),
+                              wd_stmt_dup_text (stmt, 2) };
+
+      g_array_append_val (changes, change);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      wd_store_set_error (store, error);
+      return NULL;
+    }
+  return g_steal_pointer (&changes);
+}
+
+static void
+release_rows (gpointer stmt)
+{
+  if (stmt != NULL)
+    wd_stmt_release (stmt);
+}
+
+/* Moves rows on to the row of change seq, its next. The log and the rows
+ * are read in one transaction, so they cannot disagree unless the store
+ * is damaged. */
+static gboolean
+step_to_change (WdStore       *store,
+                sqlite3_stmt  *rows,
+                gint64         seq,
+                GError       **error)
+{
+  int rc = sqlite3_step (rows);
+
+  if (rc == SQLITE_ROW
+      && sqlite3_column_int64 (rows, sqlite3_column_count (rows) - WD_SERVER_STORE_CHANGE_COLUMNS) == seq)
+    return TRUE;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return wd_store_set_error (store, error);
+  g_set_error (error, WD_ERROR, WD_ERROR_STORE,
+               _("The change log and the rows it names disagree at change %lld: the database may be "
+                 "damaged; check it with sqlite3's PRAGMA integrity_check and restore a backup if so"),
+               (long long) seq);
+  return FALSE;
+}
+
+/* Appends the logged changes (the entries after `after`), each with its
+ * entity's current row, until `room` of them are appended. Counts in
+ * *sent those appended and in *passed those gone through, the hidden
+ * ones included. Each entity's rows are read by one statement walking
+ * along the log with the entries. */
+static gboolean
+append_logged (WdStore       *store,
+               const WdUser  *user,
+               GArray        *changes,
+               gint64         after,
+               guint          room,
+               guint         *passed,
+               guint         *sent,
+               GString       *out,
+               GError       **error)
+{
+  gint64 upto = g_array_index (changes, LoggedChange, changes->len - 1).seq;
+  g_autoptr(GHashTable) readers = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, release_rows);
+
+  for (guint i = 0; i < changes->len && *sent < room; i++)
+    {
+      LoggedChange *change = &g_array_index (changes, LoggedChange, i);
+      sqlite3_stmt *rows = NULL;
+
+      if (!g_hash_table_lookup_extended (readers, change->entity, NULL, (gpointer *) &rows))
+        {
+          g_autoptr(GError) rows_error = NULL;
+
+          rows = wd_server_store_rows_changed (store, change->entity, after, upto, &rows_error);
+          if (rows_error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&rows_error));
+              return FALSE;
+            }
+          g_hash_table_insert (readers, change->entity, rows);
+        }
+      if (rows != NULL && !step_to_change (store, rows, change->seq, error))
+        return FALSE;
+      (*passed)++;
+      if (append_change (store, user, change->seq, change->entity, change->key, rows, out))
+        (*sent)++;
+    }
+  return TRUE;
 }
 
 /* What a pull decides on the server's own connection before its page is
@@ -464,31 +578,17 @@ pull_page (WdStore              *store,
    * may see little of it still gets an answer soon. */
   while (sent < request->limit && scanned < 4 * request->limit)
     {
-      g_autoptr(sqlite3_stmt) batch = wd_server_store_changes_after (store, cursor, request->limit, error);
-      guint n = 0;
-      int rc;
+      g_autoptr(GArray) changes = read_log (store, cursor, request->limit, error);
+      guint passed = 0;
 
-      if (batch == NULL)
+      if (changes == NULL)
         return FALSE;
-      while (sent < request->limit && (rc = sqlite3_step (batch)) == SQLITE_ROW)
-        {
-          g_autoptr(GError) change_error = NULL;
-          g_autofree char *entity = wd_stmt_dup_text (batch, 1);
-          g_autofree char *key = wd_stmt_dup_text (batch, 2);
-
-          n++;
-          cursor = sqlite3_column_int64 (batch, 0);
-          scanned++;
-          if (append_change (store, user, cursor, entity, key, out, &change_error))
-            sent++;
-          else if (change_error != NULL)
-            {
-              g_propagate_error (error, g_steal_pointer (&change_error));
-              return FALSE;
-            }
-        }
-      if (n == 0)
+      if (changes->len == 0)
         break;
+      if (!append_logged (store, user, changes, cursor, request->limit, &passed, &sent, out, error))
+        return FALSE;
+      scanned += passed;
+      cursor = g_array_index (changes, LoggedChange, passed - 1).seq;
     }
 
   /* head: the newest change there is, so a client can show progress. */
