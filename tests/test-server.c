@@ -822,10 +822,30 @@ test_sigterm (void)
   WdTestServer server;
   g_autofree char *log = NULL;
 
+  const char *at;
+
   wd_test_server_start (&server, NULL, NULL);
+  /* Answered just before the stop: their lines, still gathered in the
+   * server, reach the log before it says it stops. */
+  for (int i = 0; i < 20; i++)
+    {
+      g_autoptr(WdTestReply) reply = wd_test_request (&server, "GET", "/api/v1/health", NULL, NULL);
+
+      g_assert_cmpint (reply->status, ==, 200);
+    }
   g_assert_cmpint (wd_test_server_terminate (&server), ==, 0);
   log = wd_test_server_log (&server);
-  g_assert_nonnull (strstr (log, "Stopped"));
+  at = log;
+  for (int i = 0; i < 20; i++)
+    {
+      at = strstr (at, "GET /api/v1/health 200 ");
+      g_assert_nonnull (at);
+      at++;
+    }
+  g_assert_null (strstr (at, "GET /api/v1/health"));
+  at = strstr (at, "Stopping");
+  g_assert_nonnull (at);
+  g_assert_nonnull (strstr (at, "Stopped"));
   wd_test_server_stop (&server);
 }
 
