@@ -194,7 +194,7 @@ cmd_import (Ctl   *ctl,
 
   if (ctl_store_syncs (ctl) && (client = ctl_sync_client (ctl, &error)) == NULL)
     return ctl_fail (error);
-  actor = ctl_actor (ctl, &error);
+  actor = ctl_actor (ctl, client, &error);
   if (actor == NULL)
     return ctl_fail (error);
   target = (ImportTarget) { ctl->store, client, actor };
@@ -308,7 +308,7 @@ cmd_export (Ctl   *ctl,
       || !ctl_resolve (ctl, "subdistrict", "--subdistrict", &subdistrict, &error)
       || !ctl_parse_day (ctl, "--from", from, &filter.from, &error)
       || !ctl_parse_day (ctl, "--to", to, &filter.to, &error)
-      || (reader = ctl_actor (ctl, &error)) == NULL)
+      || (reader = ctl_actor (ctl, NULL, &error)) == NULL)
     return ctl_fail (error);
   filter.state = state;
   filter.subdistrict_id = subdistrict;

@@ -67,7 +67,7 @@ cmd_export_schedule (Ctl   *ctl,
       || !ctl_parse_day (ctl, "--to", to, &range.to, &error)
       || !ctl_resolve (ctl, "subdistrict", "--subdistrict", &subdistrict, &error)
       || !ctl_resolve (ctl, "venue_kind", "--venue-kind", &venue_kind, &error)
-      || (reader = ctl_actor (ctl, &error)) == NULL)
+      || (reader = ctl_actor (ctl, NULL, &error)) == NULL)
     return ctl_fail (error);
   /* --to names the last day shown, so the range runs to the day after. */
   range.to += 24 * 3600;
@@ -110,7 +110,7 @@ cmd_export_sheets (Ctl   *ctl,
     return ctl_usage_error (context, error->message);
   if (argc < 2 || output == NULL)
     return ctl_usage_error (context, _("give the orders (numbers or ids) and the file with --output"));
-  if (!ctl_open_store (ctl, &error) || (reader = ctl_actor (ctl, &error)) == NULL)
+  if (!ctl_open_store (ctl, &error) || (reader = ctl_actor (ctl, NULL, &error)) == NULL)
     return ctl_fail (error);
   for (int i = 1; i < argc; i++)
     {

@@ -162,14 +162,16 @@ ctl_sync_client (Ctl     *ctl,
 }
 
 WdActor *
-ctl_actor (Ctl     *ctl,
-           GError **error)
+ctl_actor (Ctl           *ctl,
+           WdSyncClient  *client,
+           GError       **error)
 {
-  g_autoptr(WdSyncClient) client = NULL;
+  g_autoptr(WdSyncClient) made = NULL;
 
   if (!ctl_store_syncs (ctl))
     return wd_actor_new (g_get_user_name (), WD_ROLE_CENTRE);
-  client = ctl_sync_client (ctl, error);
+  if (client == NULL)
+    client = made = ctl_sync_client (ctl, error);
   if (client == NULL)
     return NULL;
   if (!wd_sync_client_is_signed_in (client))

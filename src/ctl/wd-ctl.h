@@ -61,8 +61,10 @@ gboolean        ctl_store_syncs       (Ctl             *ctl);
 WdSyncClient   *ctl_sync_client       (Ctl             *ctl,
                                        GError         **error);
 /* Who reads and writes through this store: the signed-in account of a
- * store that syncs, else the local user acting for the centre. */
+ * store that syncs, else the local user acting for the centre. client is
+ * the store's sync client when the caller holds one already, or NULL. */
 WdActor        *ctl_actor             (Ctl             *ctl,
+                                       WdSyncClient    *client,
                                        GError         **error);
 /* Writes contents to path, or to standard output for "-". */
 gboolean        ctl_write_output      (const char      *path,

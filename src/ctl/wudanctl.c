@@ -837,7 +837,7 @@ cmd_status (Ctl   *ctl,
     }
   else
     {
-      actor = ctl_actor (ctl, &error);
+      actor = ctl_actor (ctl, NULL, &error);
       if (actor == NULL)
         return ctl_fail (error);
       status = local_status (actor);
