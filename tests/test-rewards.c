@@ -149,8 +149,8 @@ test_fund_never_negative (WdFixture     *fx,
   /* 20 points at ¥600 is ¥12,000; the fund holds ¥10,000. */
   e = wd_test_refuse_at (fx, fx->centre, fx->t0 + 12 * WD_DAY, "reward.propose", period,
                          WD_ERROR_FUND_INSUFFICIENT);
-  g_assert_nonnull (strstr (e->message, "¥12000.00"));
-  g_assert_nonnull (strstr (e->message, "¥10000.00"));
+  g_assert_nonnull (strstr (e->message, "¥12,000.00"));
+  g_assert_nonnull (strstr (e->message, "¥10,000.00"));
   g_error_free (e);
 
   /* A proposal that fitted can still meet an emptier fund at approval. */

@@ -12,6 +12,7 @@
 #include "wd-order-actions.h"
 #include "wd-sync-engine.h"
 #include "wd-sync-indicator.h"
+#include "wd-rewards.h"
 #include "wd-ui-util.h"
 
 #define NOW 1764550800   /* 2025-12-01 01:00 UTC; any instant will do */
@@ -200,14 +201,16 @@ test_sync_look (void)
   g_assert_cmpint (wd_sync_look_for (TRUE, TRUE, WD_SYNC_STATE_OFFLINE, 0, 1), ==, WD_SYNC_LOOK_PROBLEMS);
 }
 
-/* Amounts carry one sign, also below one yuan; a ledger line says what
+/* Amounts carry one sign, also below one yuan, and group their yuan by
+ * thousands; a ledger line says what
  * moved and what for, never an internal id. */
 static void
 test_money_and_ledger (void)
 {
   static const struct { gint64 cents; const char *shown; } amounts[] = {
-    { 0, "¥0.00" }, { 5, "¥0.05" }, { 127500, "¥1275.00" }, { -50, "−¥0.50" }, { -127500, "−¥1275.00" },
-    { G_MININT64, "−¥92233720368547758.08" },
+    { 0, "¥0.00" }, { 5, "¥0.05" }, { 99999, "¥999.99" }, { 100000, "¥1,000.00" }, { 127500, "¥1,275.00" },
+    { 12345678900, "¥123,456,789.00" }, { -50, "−¥0.50" }, { -127500, "−¥1,275.00" },
+    { G_MININT64, "−¥92,233,720,368,547,758.08" },
   };
   g_autofree char *dir = g_dir_make_tmp ("wudan-view-logic-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "ledger.db", NULL);
@@ -234,9 +237,9 @@ test_money_and_ledger (void)
   json_object_set_string_member (payout, "reference", "b6d6deb3-00bf-585f-a39c-ec5e5bf30e33");
   json_object_set_string_member (payout, "note", "2026-11-03至2026-11-23 奖励");
   wd_format_ledger_line (store, payout, &title, &subtitle);
-  g_assert_cmpstr (title, ==, "−¥1275.00 paid out");
+  g_assert_cmpstr (title, ==, "−¥1,275.00 paid out");
   g_assert_null (strstr (subtitle, "b6d6deb3"));
-  g_assert_true (g_str_has_suffix (subtitle, "admin · balance ¥48725.00 · 2026-11-03至2026-11-23 奖励"));
+  g_assert_true (g_str_has_suffix (subtitle, "admin · balance ¥48,725.00 · 2026-11-03至2026-11-23 奖励"));
   g_clear_pointer (&title, g_free);
   g_clear_pointer (&subtitle, g_free);
 
@@ -248,8 +251,8 @@ test_money_and_ledger (void)
   json_object_set_string_member (deposit, "reference", "区财政拨款");
   json_object_set_string_member (deposit, "note", "");
   wd_format_ledger_line (store, deposit, &title, &subtitle);
-  g_assert_cmpstr (title, ==, "+¥50000.00 deposited");
-  g_assert_true (g_str_has_suffix (subtitle, "centre-zhang · balance ¥50000.00 · 区财政拨款"));
+  g_assert_cmpstr (title, ==, "+¥50,000.00 deposited");
+  g_assert_true (g_str_has_suffix (subtitle, "centre-zhang · balance ¥50,000.00 · 区财政拨款"));
 
   g_clear_object (&store);
   for (const char * const *suffix = (const char * const[]) { "", "-wal", "-shm", NULL }; *suffix; suffix++)

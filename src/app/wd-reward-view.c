@@ -8,6 +8,7 @@
 #include "wd-forms.h"
 #include "wd-json.h"
 #include "wd-reward-view.h"
+#include "wd-rewards.h"
 #include "wd-ui-util.h"
 #include "wd-view.h"
 

@@ -5,6 +5,7 @@
 
 #include "wd-json.h"
 #include "wd-row-model.h"
+#include "wd-rewards.h"
 #include "wd-row.h"
 #include "wd-time.h"
 #include "wd-types.h"
@@ -125,17 +126,6 @@ wd_format_span (WdStore *store,
   g_autofree char *end = wd_format_time (store, ends_at, "%H:%M");
 
   return g_strdup_printf ("%s–%s", start, end);
-}
-
-char *
-wd_format_money (gint64 cents)
-{
-  guint64 magnitude = cents < 0 ? -(guint64) cents : (guint64) cents;
-  /* The sign before the yuan, also for less than one yuan owed. */
-  g_autofree char *number = g_strdup_printf ("%" G_GUINT64_FORMAT ".%02u", magnitude / 100, (guint) (magnitude % 100));
-
-  /* TRANSLATORS: an amount of money in yuan; %s is the number */
-  return cents < 0 ? g_strdup_printf (_("−¥%s"), number) : g_strdup_printf (_("¥%s"), number);
 }
 
 /* A line of a fund's ledger as the rewards view lists it: "+¥500.00

@@ -30,7 +30,6 @@ char       *wd_format_time           (WdStore      *store,
 char       *wd_format_span           (WdStore      *store,
                                       gint64        starts_at,
                                       gint64        ends_at);
-char       *wd_format_money          (gint64        cents);
 void        wd_format_ledger_line    (WdStore      *store,
                                       JsonObject   *line,
                                       char        **title,

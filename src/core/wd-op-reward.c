@@ -11,12 +11,6 @@
 #include "wd-rewards.h"
 #include "wd-time.h"
 
-static char *
-format_yuan (gint64 cents)
-{
-  return g_strdup_printf ("¥%" G_GINT64_FORMAT ".%02d", cents / 100, (int) (cents % 100));
-}
-
 static JsonObject *
 load_fund (WdOpContext  *ctx,
            const char   *fund_id,
@@ -55,9 +49,9 @@ post_to_fund (WdOpContext  *ctx,
 
   if (balance < 0)
     {
-      g_autofree char *needed = format_yuan (-amount_cents);
-      g_autofree char *held = format_yuan (json_object_get_int_member (fund, "balance_cents"));
-      g_autofree char *missing = format_yuan (-balance);
+      g_autofree char *needed = wd_format_money (-amount_cents);
+      g_autofree char *held = wd_format_money (json_object_get_int_member (fund, "balance_cents"));
+      g_autofree char *missing = wd_format_money (-balance);
 
       g_set_error (error, WD_ERROR, WD_ERROR_FUND_INSUFFICIENT,
                    _("The fund “%s” holds %s but %s is needed; deposit at least %s first "
@@ -308,8 +302,8 @@ wd_op_reward_propose (WdOpContext  *ctx,
   total = json_object_get_int_member (proposal, "total_cents");
   if (total > json_object_get_int_member (fund, "balance_cents"))
     {
-      g_autofree char *needed = format_yuan (total);
-      g_autofree char *held = format_yuan (json_object_get_int_member (fund, "balance_cents"));
+      g_autofree char *needed = wd_format_money (total);
+      g_autofree char *held = wd_format_money (json_object_get_int_member (fund, "balance_cents"));
 
       g_set_error (error, WD_ERROR, WD_ERROR_FUND_INSUFFICIENT,
                    _("The rewards of this period come to %s but the fund “%s” holds %s; "

@@ -120,6 +120,29 @@ wd_reward_rules_load (WdStore        *store,
   return wd_reward_rules_from_json (object, rules, error);
 }
 
+/* An amount of money as people in the office write it: "¥48,725.00",
+ * digits grouped by thousands (as in Chinese and English alike), one
+ * sign before the yuan, also for less than one yuan owed. */
+char *
+wd_format_money (gint64 cents)
+{
+  guint64 magnitude = cents < 0 ? -(guint64) cents : (guint64) cents;
+  g_autofree char *yuan = g_strdup_printf ("%" G_GUINT64_FORMAT, magnitude / 100);
+  gsize digits = strlen (yuan);
+  g_autoptr(GString) number = g_string_sized_new (digits + digits / 3 + 3);
+
+  for (gsize i = 0; i < digits; i++)
+    {
+      if (i > 0 && (digits - i) % 3 == 0)
+        g_string_append_c (number, ',');
+      g_string_append_c (number, yuan[i]);
+    }
+  g_string_append_printf (number, ".%02u", (guint) (magnitude % 100));
+
+  /* TRANSLATORS: an amount of money in yuan; %s is the number */
+  return cents < 0 ? g_strdup_printf (_("−¥%s"), number->str) : g_strdup_printf (_("¥%s"), number->str);
+}
+
 int
 wd_reward_star_level (const WdRewardRules *rules,
                       double               hours)

@@ -30,6 +30,7 @@ gboolean    wd_reward_rules_load         (WdStore              *store,
                                           GError              **error);
 int         wd_reward_star_level         (const WdRewardRules  *rules,
                                           double                hours);
+char       *wd_format_money              (gint64                cents);
 JsonObject *wd_rewards_compute           (WdStore              *store,
                                           const WdRewardRules  *rules,
                                           gint64                from,

@@ -7,6 +7,7 @@
 
 #include "wd-json.h"
 #include "wd-report-document.h"
+#include "wd-rewards.h"
 #include "wd-summary.h"
 #include "wd-time.h"
 #include "wd-types.h"
@@ -351,8 +352,7 @@ wd_report_figures (JsonObject *summary)
   add_figure (figures, _("Average rating"), format_average (summary, "rating_average"));
   add_figure (figures, _("Callbacks"), g_strdup_printf ("%" G_GINT64_FORMAT, wd_json_int (summary, "callbacks")));
   add_figure (figures, _("Satisfied on callback"), format_share (summary));
-  /* TRANSLATORS: an amount of money in yuan */
-  add_figure (figures, _("Rewards paid"), g_strdup_printf (_("¥%.2f"), cents / 100.0));
+  add_figure (figures, _("Rewards paid"), wd_format_money (cents));
   add_figure (figures, _("Payments made"),
               g_strdup_printf ("%" G_GINT64_FORMAT, wd_json_int (summary, "rewards_paid")));
   return figures;
