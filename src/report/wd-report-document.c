@@ -328,6 +328,14 @@ format_share (JsonObject *summary)
   return g_strdup_printf ("%.0f%%", 100.0 * (double) satisfied / (double) calls);
 }
 
+/* A count as the user's locale groups digits: 13,119 in Chinese. */
+static char *
+format_count (JsonObject *summary,
+              const char *member)
+{
+  return g_strdup_printf ("%'" G_GINT64_FORMAT, wd_json_int (summary, member));
+}
+
 static void
 add_figure (GPtrArray  *figures,
             const char *label,
@@ -343,18 +351,17 @@ wd_report_figures (JsonObject *summary)
   GPtrArray *figures = g_ptr_array_new_with_free_func (g_free);
   gint64 cents = wd_json_int (summary, "rewards_paid_cents");
 
-  add_figure (figures, _("Orders"), g_strdup_printf ("%" G_GINT64_FORMAT, wd_json_int (summary, "orders")));
-  add_figure (figures, _("Delivered"), g_strdup_printf ("%" G_GINT64_FORMAT, wd_json_int (summary, "delivered")));
-  add_figure (figures, _("Audience served"), g_strdup_printf ("%" G_GINT64_FORMAT, wd_json_int (summary, "audience")));
+  add_figure (figures, _("Orders"), format_count (summary, "orders"));
+  add_figure (figures, _("Delivered"), format_count (summary, "delivered"));
+  add_figure (figures, _("Audience served"), format_count (summary, "audience"));
   add_figure (figures, _("Hours served"),
-              g_strdup_printf ("%.1f", json_object_get_double_member_with_default (summary, "hours", 0)));
-  add_figure (figures, _("Ratings"), g_strdup_printf ("%" G_GINT64_FORMAT, wd_json_int (summary, "ratings")));
+              g_strdup_printf ("%'.1f", json_object_get_double_member_with_default (summary, "hours", 0)));
+  add_figure (figures, _("Ratings"), format_count (summary, "ratings"));
   add_figure (figures, _("Average rating"), format_average (summary, "rating_average"));
-  add_figure (figures, _("Callbacks"), g_strdup_printf ("%" G_GINT64_FORMAT, wd_json_int (summary, "callbacks")));
+  add_figure (figures, _("Callbacks"), format_count (summary, "callbacks"));
   add_figure (figures, _("Satisfied on callback"), format_share (summary));
   add_figure (figures, _("Rewards paid"), wd_format_money (cents));
-  add_figure (figures, _("Payments made"),
-              g_strdup_printf ("%" G_GINT64_FORMAT, wd_json_int (summary, "rewards_paid")));
+  add_figure (figures, _("Payments made"), format_count (summary, "rewards_paid"));
   return figures;
 }
 
