@@ -122,6 +122,38 @@ test_deadline_words (void)
   g_assert_null (none_text);
 }
 
+/* The clock also speaks for orders nobody was dispatched to and for
+ * events over whose delivery was never recorded. */
+static void
+test_deadline_words_beyond_acceptance (void)
+{
+  static const struct
+  {
+    const char        *state;
+    gint64             starts_in;   /* the event lasts two hours */
+    WdDeadlineUrgency  urgency;
+    const char        *text;
+  } cases[] = {
+    { "ordered", 3 * 86400, WD_DEADLINE_NONE, NULL },
+    { "ordered", 20 * 3600, WD_DEADLINE_SOON, "Starts in 20 hours, not yet dispatched" },
+    { "ordered", 0, WD_DEADLINE_OVERDUE, "Began 1 minute ago, never dispatched" },
+    { "ordered", -3 * 86400, WD_DEADLINE_OVERDUE, "Began 3 days ago, never dispatched" },
+    { "accepted", -3600, WD_DEADLINE_NONE, NULL },
+    { "accepted", -2 * 86400 - 7200, WD_DEADLINE_SOON, "Ended 2 days ago, delivery not recorded" },
+    { "delivered", -5 * 86400, WD_DEADLINE_NONE, NULL },
+    { "cancelled", -5 * 86400, WD_DEADLINE_NONE, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonObject) order = make_order (cases[i].state, cases[i].starts_in, 0);
+      g_autofree char *text = NULL;
+
+      g_assert_cmpint (wd_deadline_describe (order, NOW, &text), ==, cases[i].urgency);
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
 static void
 test_phones_masked_by_role (void)
 {
@@ -275,6 +307,7 @@ main (int    argc,
   g_test_add_func ("/view-logic/role-actions", test_roles_see_only_their_actions);
   g_test_add_func ("/view-logic/drop-moves", test_drop_moves);
   g_test_add_func ("/view-logic/deadline-words", test_deadline_words);
+  g_test_add_func ("/view-logic/deadline-words-beyond-acceptance", test_deadline_words_beyond_acceptance);
   g_test_add_func ("/view-logic/phones-masked", test_phones_masked_by_role);
   g_test_add_func ("/view-logic/refusal-names-field", test_refusal_names_field);
   g_test_add_func ("/view-logic/sync-look", test_sync_look);

@@ -10,6 +10,8 @@
 #include "wd-order-actions.h"
 
 #define SOON_SECONDS (4 * 3600)
+/* An order not dispatched two days before its event is late to plan. */
+#define DISPATCH_SOON_SECONDS (48 * 3600)
 
 static const WdOrderActionInfo actions[WD_N_ORDER_ACTIONS] = {
   { WD_ORDER_ACTION_DISPATCH, "dispatch", "order.dispatch", N_("Dispatch…") },
@@ -142,19 +144,14 @@ describe_span (gint64 seconds)
                           (int) MAX (seconds / 60, 1));
 }
 
-WdDeadlineUrgency
-wd_deadline_describe (JsonObject  *order,
-                      gint64       now,
-                      char       **text)
+/* The acceptance deadline of a dispatched order. */
+static WdDeadlineUrgency
+describe_acceptance (gint64   deadline,
+                     gint64   now,
+                     char   **text)
 {
-  gint64 deadline = wd_json_int (order, "accept_deadline");
   g_autofree char *span = NULL;
 
-  if (!g_str_equal (wd_json_text (order, "state"), "dispatched") || deadline == 0)
-    {
-      *text = NULL;
-      return WD_DEADLINE_NONE;
-    }
   if (now > deadline)
     {
       span = describe_span (now - deadline);
@@ -166,6 +163,60 @@ wd_deadline_describe (JsonObject  *order,
   /* TRANSLATORS: %s is a span such as "3 hours" */
   *text = g_strdup_printf (_("%s left to accept"), span);
   return deadline - now < SOON_SECONDS ? WD_DEADLINE_SOON : WD_DEADLINE_AHEAD;
+}
+
+/* An order still waiting for a dispatch: its event coming close, or
+ * already begun, which only a cancellation or a rejection can settle. */
+static WdDeadlineUrgency
+describe_waiting_dispatch (gint64   starts_at,
+                           gint64   now,
+                           char   **text)
+{
+  g_autofree char *span = NULL;
+
+  if (now >= starts_at)
+    {
+      span = describe_span (now - starts_at);
+      /* TRANSLATORS: %s is a span such as "3 days" */
+      *text = g_strdup_printf (_("Began %s ago, never dispatched"), span);
+      return WD_DEADLINE_OVERDUE;
+    }
+  if (starts_at - now >= DISPATCH_SOON_SECONDS)
+    return WD_DEADLINE_NONE;
+  span = describe_span (starts_at - now);
+  /* TRANSLATORS: %s is a span such as "20 hours" */
+  *text = g_strdup_printf (_("Starts in %s, not yet dispatched"), span);
+  return WD_DEADLINE_SOON;
+}
+
+/* What the clock says about the order's next step, in words, and how
+ * urgent it is: the acceptance deadline of a dispatched order, the event
+ * of an order nobody was dispatched to, the delivery of an event over. */
+WdDeadlineUrgency
+wd_deadline_describe (JsonObject  *order,
+                      gint64       now,
+                      char       **text)
+{
+  const char *state = wd_json_text (order, "state");
+  gint64 deadline = wd_json_int (order, "accept_deadline");
+  gint64 starts_at = wd_json_int (order, "starts_at");
+  gint64 ends_at = wd_json_int (order, "ends_at");
+  WdDeadlineUrgency urgency = WD_DEADLINE_NONE;
+
+  *text = NULL;
+  if (g_str_equal (state, "dispatched") && deadline != 0)
+    urgency = describe_acceptance (deadline, now, text);
+  else if (g_str_equal (state, "ordered") && starts_at != 0)
+    urgency = describe_waiting_dispatch (starts_at, now, text);
+  else if (g_str_equal (state, "accepted") && ends_at != 0 && now > ends_at)
+    {
+      g_autofree char *span = describe_span (now - ends_at);
+
+      /* TRANSLATORS: %s is a span such as "2 days" */
+      *text = g_strdup_printf (_("Ended %s ago, delivery not recorded"), span);
+      urgency = WD_DEADLINE_SOON;
+    }
+  return urgency;
 }
 
 /* What an operation does, for a person: a sync problem names the change

@@ -43,10 +43,11 @@ gboolean                 wd_order_drop_action    (WdOrderState   from,
 
 typedef enum
 {
-  WD_DEADLINE_NONE,       /* not waiting for acceptance */
+  WD_DEADLINE_NONE,       /* nothing the clock presses for */
   WD_DEADLINE_AHEAD,
-  WD_DEADLINE_SOON,       /* under four hours left */
-  WD_DEADLINE_OVERDUE,
+  WD_DEADLINE_SOON,       /* under four hours to accept, an event near and
+                           * not dispatched, a delivery not recorded */
+  WD_DEADLINE_OVERDUE,    /* acceptance overdue, an event begun undispatched */
 } WdDeadlineUrgency;
 
 WdDeadlineUrgency        wd_deadline_describe    (JsonObject    *order,
