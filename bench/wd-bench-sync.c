@@ -87,6 +87,9 @@ main (int    argc,
         }
     }
 
+  if (base == NULL)
+    g_error ("%s serve --db %s did not start; run it by hand to see why", binary, server_db);
+
   store = wd_store_open (client_db, &error);
   client = store ? wd_sync_client_new (store, &error) : NULL;
   if (client == NULL || !wd_sync_client_login (client, base, "bench-centre", password, &error))
