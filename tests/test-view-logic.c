@@ -233,6 +233,26 @@ test_sync_look (void)
   g_assert_cmpint (wd_sync_look_for (TRUE, TRUE, WD_SYNC_STATE_OFFLINE, 0, 1), ==, WD_SYNC_LOOK_PROBLEMS);
 }
 
+static JsonObject *
+ledger_line (const char *kind,
+             gint64      amount_cents,
+             gint64      balance_after_cents,
+             const char *recorded_by,
+             const char *reference,
+             const char *note)
+{
+  JsonObject *line = json_object_new ();
+
+  json_object_set_string_member (line, "kind", kind);
+  json_object_set_int_member (line, "amount_cents", amount_cents);
+  json_object_set_int_member (line, "balance_after_cents", balance_after_cents);
+  json_object_set_int_member (line, "recorded_at", NOW);
+  json_object_set_string_member (line, "recorded_by", recorded_by);
+  json_object_set_string_member (line, "reference", reference);
+  json_object_set_string_member (line, "note", note);
+  return line;
+}
+
 /* Amounts carry one sign, also below one yuan, and group their yuan by
  * thousands; a ledger line says what
  * moved and what for, never an internal id. */
@@ -248,8 +268,9 @@ test_money_and_ledger (void)
   g_autofree char *path = g_build_filename (dir, "ledger.db", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(WdStore) store = wd_store_open (path, &error);
-  g_autoptr(JsonObject) payout = json_object_new ();
-  g_autoptr(JsonObject) deposit = json_object_new ();
+  g_autoptr(JsonObject) payout = ledger_line ("payout", -127500, 4872500, "admin",
+                                              "b6d6deb3-00bf-585f-a39c-ec5e5bf30e33", "2026-11-03至2026-11-23 奖励");
+  g_autoptr(JsonObject) deposit = ledger_line ("deposit", 5000000, 5000000, "centre-zhang", "区财政拨款", "");
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
 
@@ -261,13 +282,6 @@ test_money_and_ledger (void)
     }
 
   g_assert_no_error (error);
-  json_object_set_string_member (payout, "kind", "payout");
-  json_object_set_int_member (payout, "amount_cents", -127500);
-  json_object_set_int_member (payout, "balance_after_cents", 4872500);
-  json_object_set_int_member (payout, "recorded_at", NOW);
-  json_object_set_string_member (payout, "recorded_by", "admin");
-  json_object_set_string_member (payout, "reference", "b6d6deb3-00bf-585f-a39c-ec5e5bf30e33");
-  json_object_set_string_member (payout, "note", "2026-11-03至2026-11-23 奖励");
   wd_format_ledger_line (store, payout, &title, &subtitle);
   g_assert_cmpstr (title, ==, "−¥1,275.00 paid out");
   g_assert_null (strstr (subtitle, "b6d6deb3"));
@@ -275,13 +289,6 @@ test_money_and_ledger (void)
   g_clear_pointer (&title, g_free);
   g_clear_pointer (&subtitle, g_free);
 
-  json_object_set_string_member (deposit, "kind", "deposit");
-  json_object_set_int_member (deposit, "amount_cents", 5000000);
-  json_object_set_int_member (deposit, "balance_after_cents", 5000000);
-  json_object_set_int_member (deposit, "recorded_at", NOW);
-  json_object_set_string_member (deposit, "recorded_by", "centre-zhang");
-  json_object_set_string_member (deposit, "reference", "区财政拨款");
-  json_object_set_string_member (deposit, "note", "");
   wd_format_ledger_line (store, deposit, &title, &subtitle);
   g_assert_cmpstr (title, ==, "+¥50,000.00 deposited");
   g_assert_true (g_str_has_suffix (subtitle, "centre-zhang · balance ¥50,000.00 · 区财政拨款"));
