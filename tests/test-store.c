@@ -328,13 +328,18 @@ static void
 assert_queue (WdFixture   *fx,
               guint        rate,
               guint        limit,
-              const char **expected)
+              const char **expected,
+              guint        expected_due)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) queue = wd_store_callback_queue (fx->store, rate, limit, &error);
+  guint due = G_MAXUINT;
+  g_autoptr(JsonArray) queue = wd_store_callback_queue (fx->store, rate, limit, &due, &error);
+  g_autoptr(JsonArray) uncounted = wd_store_callback_queue (fx->store, rate, limit, NULL, &error);
   guint n = g_strv_length ((char **) expected);
 
   g_assert_no_error (error);
+  g_assert_cmpuint (due, ==, expected_due);
+  g_assert_cmpuint (json_array_get_length (uncounted), ==, n);
   g_assert_cmpuint (json_array_get_length (queue), ==, n);
   for (guint i = 0; i < n; i++)
     {
@@ -348,7 +353,7 @@ assert_queue (WdFixture   *fx,
 }
 
 /* The callbacks queue: delivered or rated orders in the sample that
- * nobody has phoned yet, the earliest held first. */
+ * nobody has phoned yet, the earliest held first, and how many there are. */
 static void
 test_callback_queue (WdFixture     *fx,
                      gconstpointer  data)
@@ -371,9 +376,11 @@ test_callback_queue (WdFixture     *fx,
   called = g_strdup_printf ("{\"order_id\":\"%s\",\"outcome\":\"satisfied\",\"satisfaction\":5}", b);
   json_object_unref (wd_test_apply_at (fx, fx->centre, fx->t0 + 6 * WD_DAY, "order.callback", called));
 
-  assert_queue (fx, 100, 10, all);
-  assert_queue (fx, 100, 2, first_two);
-  assert_queue (fx, 0, 10, none);
+  assert_queue (fx, 100, 10, all, 3);
+  /* The count goes on past the orders shown. */
+  assert_queue (fx, 100, 2, first_two, 3);
+  assert_queue (fx, 100, 0, none, 3);
+  assert_queue (fx, 0, 10, none, 0);
 }
 
 /* How many orders a take reports for actor, and the first of them. */

@@ -118,16 +118,17 @@ open_form (GtkWidget  *widget,
 typedef struct
 {
   WdUiFixture *fx;
+  const char  *view;
   guint        expected;
 } BadgeWait;
 
 static gboolean
-board_badge_is (gpointer data)
+badge_is (gpointer data)
 {
   BadgeWait *wait = data;
   GtkWidget *window = GTK_WIDGET (wait->fx->window);
   AdwViewStack *stack = ADW_VIEW_STACK (gtk_widget_get_template_child (window, WD_TYPE_WINDOW, "stack"));
-  AdwViewStackPage *page = adw_view_stack_get_page (stack, wd_window_get_view_widget (wait->fx->window, "board"));
+  AdwViewStackPage *page = adw_view_stack_get_page (stack, wd_window_get_view_widget (wait->fx->window, wait->view));
 
   return adw_view_stack_page_get_badge_number (page) == wait->expected;
 }
@@ -138,9 +139,19 @@ static void
 wait_for_board_badge (WdUiFixture *fx,
                       gint64       expected)
 {
-  BadgeWait wait = { fx, (guint) expected };
+  BadgeWait wait = { fx, "board", (guint) expected };
 
-  wd_ui_wait (board_badge_is, &wait, "the board's tab to count the waiting orders");
+  wd_ui_wait (badge_is, &wait, "the board's tab to count the waiting orders");
+}
+
+/* The callbacks tab counts the calls the centre has to make. */
+static void
+wait_for_callbacks_badge (WdUiFixture *fx,
+                          guint        expected)
+{
+  BadgeWait wait = { fx, "callbacks", expected };
+
+  wd_ui_wait (badge_is, &wait, "the callbacks tab to count the calls to make");
 }
 
 static void
@@ -643,6 +654,7 @@ test_callback_recorded (WdUiFixture   *fx,
   wd_ui_wait (callbacks_loaded, view, "the callbacks queue");
   before = wd_callback_view_get_n_waiting (view);
   g_assert_cmpuint (before, >, 1);
+  wait_for_callbacks_badge (fx, before);
   queue = wd_view_list_rows (WD_VIEW (view), &kind);
   first_id = g_strdup (json_object_get_string_member (json_array_get_object_element (queue, 0), "id"));
 
@@ -665,6 +677,7 @@ test_callback_recorded (WdUiFixture   *fx,
   g_assert_true (wd_form_dialog_apply (form));
   wd_ui_wait (callbacks_loaded, view, "the callbacks queue");
   g_assert_cmpuint (wd_callback_view_get_n_waiting (view), ==, before - 1);
+  wait_for_callbacks_badge (fx, before - 1);
   called = wd_store_get_callbacks (store_of (fx), first_id, NULL);
   g_assert_cmpuint (json_array_get_length (called), ==, 1);
 

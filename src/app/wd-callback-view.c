@@ -24,7 +24,8 @@ struct _WdCallbackView
   GtkGridView  *queue_list;
 
   WdWorkspace  *workspace;
-  JsonArray    *queue;
+  JsonArray    *queue;        /* the longest waiting, at most QUEUE_LIMIT */
+  guint         n_due;        /* all the calls to make */
   GListStore   *rows;         /* WdRow of each order in queue */
   GCancellable *cancellable;
 };
@@ -185,14 +186,49 @@ wd_callback_view_init (WdCallbackView *self)
   gtk_grid_view_set_model (self->queue_list, GTK_SELECTION_MODEL (selection));
 }
 
+typedef struct
+{
+  JsonArray *orders;
+  guint      n_due;
+  guint      rate;
+} QueueRead;
+
+static void
+queue_read_free (QueueRead *read)
+{
+  g_clear_pointer (&read->orders, json_array_unref);
+  g_free (read);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (QueueRead, queue_read_free)
+
 static gpointer
 read_queue (WdStore   *store,
             gpointer   data,
             GError   **error)
 {
-  guint rate = (guint) wd_store_get_setting_int (store, "callback_rate_percent", 20);
+  g_autoptr(QueueRead) read = g_new0 (QueueRead, 1);
 
-  return wd_store_callback_queue (store, rate, QUEUE_LIMIT, error);
+  read->rate = wd_store_get_callback_rate (store);
+  read->orders = wd_store_callback_queue (store, read->rate, QUEUE_LIMIT, &read->n_due, error);
+  return read->orders != NULL ? g_steal_pointer (&read) : NULL;
+}
+
+static char *
+describe_queue (guint n_due,
+                guint n_shown,
+                guint rate)
+{
+  g_autofree char *calls = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                         "%1$'u call to make · %2$u%% of deliveries sampled",
+                                                         "%1$'u calls to make · %2$u%% of deliveries sampled",
+                                                         n_due),
+                                            n_due, rate);
+
+  if (n_shown == n_due)
+    return g_steal_pointer (&calls);
+  /* TRANSLATORS: the first part says how many calls are due in all. */
+  return g_strdup_printf (_("%s · the %u waiting longest shown"), calls, n_shown);
 }
 
 static void
@@ -201,36 +237,34 @@ on_queue_read (GObject      *source,
                gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  JsonArray *queue = wd_workspace_read_finish (WD_WORKSPACE (source), result, &error);
+  g_autoptr(QueueRead) read = wd_workspace_read_finish (WD_WORKSPACE (source), result, &error);
   WdCallbackView *self;
-  guint rate, n;
+  guint n;
   g_autofree char *summary = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = WD_CALLBACK_VIEW (user_data);
   g_clear_object (&self->cancellable);
-  if (queue == NULL)
+  if (read == NULL)
     {
       gtk_label_set_text (self->summary_label, error->message);
       return;
     }
 
   g_clear_pointer (&self->queue, json_array_unref);
-  self->queue = queue;
-  n = json_array_get_length (queue);
+  self->queue = g_steal_pointer (&read->orders);
+  self->n_due = read->n_due;
+  n = json_array_get_length (self->queue);
   {
     g_autoptr(GPtrArray) rows = g_ptr_array_new_full (n, g_object_unref);
 
     for (guint i = 0; i < n; i++)
-      g_ptr_array_add (rows, wd_row_new ("order", json_array_get_object_element (queue, i)));
+      g_ptr_array_add (rows, wd_row_new ("order", json_array_get_object_element (self->queue, i)));
     g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)), rows->pdata, n);
   }
 
-  rate = (guint) wd_store_get_setting_int (wd_workspace_get_store (self->workspace), "callback_rate_percent", 20);
-  summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%1$u call to make · %2$u%% of deliveries sampled",
-                                          "%1$u calls to make · %2$u%% of deliveries sampled", n),
-                             n, rate);
+  summary = describe_queue (self->n_due, n, read->rate);
   gtk_label_set_text (self->summary_label, summary);
   gtk_stack_set_visible_child_name (self->content_stack, n == 0 ? "empty" : "queue");
 }
@@ -245,7 +279,7 @@ reload (WdCallbackView *self)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  wd_workspace_read_async (self->workspace, read_queue, NULL, NULL, (GDestroyNotify) json_array_unref,
+  wd_workspace_read_async (self->workspace, read_queue, NULL, NULL, (GDestroyNotify) queue_read_free,
                            self->cancellable, on_queue_read, self);
 }
 
@@ -278,10 +312,11 @@ wd_callback_view_view_init (WdViewInterface *iface)
   iface->list_rows = wd_callback_view_list_rows;
 }
 
+/* All the calls to make, also those beyond the rows shown. */
 guint
 wd_callback_view_get_n_waiting (WdCallbackView *self)
 {
-  return self->queue ? json_array_get_length (self->queue) : 0;
+  return self->n_due;
 }
 
 gboolean

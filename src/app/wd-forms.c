@@ -343,6 +343,6 @@ wd_forms_district_settings (GtkWidget   *parent,
   wd_form_dialog_add_number (dialog, "accept_hours", _("Hours to accept a dispatch"), 1, 720, 1,
                              (double) wd_store_get_setting_int (store, "accept_hours", 48));
   wd_form_dialog_add_number (dialog, "callback_rate_percent", _("Orders phoned back (%)"), 0, 100, 5,
-                             (double) wd_store_get_setting_int (store, "callback_rate_percent", 20));
+                             (double) wd_store_get_callback_rate (store));
   return dialog;
 }

@@ -261,14 +261,43 @@ update_actions (WdWindow *self)
                                  actor != NULL && wd_operation_allows_role ("speaker.upsert", actor->role));
 }
 
+/* What the tabs' badges say: the orders waiting on the board for the
+ * user's next step, and the calls to make for those who phone back. */
+typedef struct
+{
+  gint64 board;
+  guint  callbacks;
+} WaitingCounts;
+
 static gpointer
 count_waiting (WdStore   *store,
-               gpointer   actor,
+               gpointer   data,
                GError   **error)
 {
-  gint64 n = wd_store_count_waiting (store, actor, error);
+  const WdActor *actor = data;
+  g_autofree WaitingCounts *counts = g_new0 (WaitingCounts, 1);
 
-  return n < 0 ? NULL : g_memdup2 (&n, sizeof n);
+  counts->board = wd_store_count_waiting (store, actor, error);
+  if (counts->board < 0)
+    return NULL;
+  if (wd_operation_allows_role ("order.callback", actor->role))
+    {
+      g_autoptr(JsonArray) none = wd_store_callback_queue (store, wd_store_get_callback_rate (store), 0,
+                                                           &counts->callbacks, error);
+
+      if (none == NULL)
+        return NULL;
+    }
+  return g_steal_pointer (&counts);
+}
+
+static void
+set_badge (WdWindow   *self,
+           const char *view,
+           guint       number)
+{
+  adw_view_stack_page_set_badge_number (adw_view_stack_get_page (self->stack, wd_window_get_view_widget (self, view)),
+                                        number);
 }
 
 static void
@@ -277,27 +306,27 @@ on_waiting_counted (GObject      *source,
                     gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree gint64 *n = wd_workspace_read_finish (WD_WORKSPACE (source), result, &error);
+  g_autofree WaitingCounts *counts = wd_workspace_read_finish (WD_WORKSPACE (source), result, &error);
   WdWindow *self;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = WD_WINDOW (user_data);
-  if (n == NULL)
+  if (counts == NULL)
     {
-      g_warning ("Cannot count the orders waiting on the board: %s", error->message);
+      g_warning ("Cannot count the work waiting for the tabs' badges: %s", error->message);
       return;
     }
-  adw_view_stack_page_set_badge_number (adw_view_stack_get_page (self->stack,
-                                                                 wd_window_get_view_widget (self, "board")),
-                                        (guint) MIN (*n, G_MAXUINT));
+  set_badge (self, "board", (guint) MIN (counts->board, G_MAXUINT));
+  set_badge (self, "callbacks", counts->callbacks);
 }
 
-/* The board's tab carries the number of orders waiting for the user's
- * next step: to dispatch, to rate, to answer. Counted on the worker
- * after every change; a count overtaken by the next change is dropped. */
+/* The tabs carry the size of the user's queues: on the board the orders
+ * waiting for their next step (to dispatch, to rate, to answer), on
+ * callbacks the calls to make. Counted on the worker after every change;
+ * a count overtaken by the next change is dropped. */
 static void
-count_board_badge (WdWindow *self)
+count_badges (WdWindow *self)
 {
   g_cancellable_cancel (self->badge_reading);
   g_clear_object (&self->badge_reading);
@@ -469,8 +498,8 @@ wd_window_new (AdwApplication *application,
   g_signal_connect_swapped (self->stack, "notify::visible-child", G_CALLBACK (update_actions), self);
   g_signal_connect_object (workspace, "changed", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (workspace, "orders-waiting", G_CALLBACK (on_orders_waiting), self, 0);
-  g_signal_connect_object (workspace, "changed", G_CALLBACK (count_board_badge), self, G_CONNECT_SWAPPED);
-  count_board_badge (self);
+  g_signal_connect_object (workspace, "changed", G_CALLBACK (count_badges), self, G_CONNECT_SWAPPED);
+  count_badges (self);
   update_actions (self);
   return self;
 }

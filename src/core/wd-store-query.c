@@ -874,6 +874,12 @@ wd_store_get_rows (WdStore       *self,
   return rows;
 }
 
+guint
+wd_store_get_callback_rate (WdStore *self)
+{
+  return (guint) CLAMP (wd_store_get_setting_int (self, "callback_rate_percent", 20), 0, 100);
+}
+
 gboolean
 wd_callback_sampled (const char *order_id,
                      guint       rate_percent)
@@ -890,15 +896,18 @@ wd_callback_sampled (const char *order_id,
 }
 
 /* Delivered and rated orders of the sample that nobody has phoned yet,
- * the longest-waiting first. */
+ * the longest-waiting first, at most limit of them; *n_due, when asked
+ * for, counts them all (the walk then goes on past the limit). */
 JsonArray *
 wd_store_callback_queue (WdStore     *self,
                          guint        rate_percent,
                          guint        limit,
+                         guint       *n_due,
                          GError     **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint due = 0;
   int rc = SQLITE_DONE;
 
   g_return_val_if_fail (WD_IS_STORE (self), NULL);
@@ -913,12 +922,14 @@ wd_store_callback_queue (WdStore     *self,
                            " ORDER BY o.starts_at, o.id", error);
   if (stmt == NULL)
     return NULL;
-  while (keys->len < limit && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((keys->len < limit || n_due != NULL) && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     if (wd_callback_sampled ((const char *) sqlite3_column_text (stmt, 1), rate_percent))
       {
         gint64 key = sqlite3_column_int64 (stmt, 0);
 
-        g_array_append_val (keys, key);
+        if (keys->len < limit)
+          g_array_append_val (keys, key);
+        due++;
       }
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     {
@@ -926,6 +937,8 @@ wd_store_callback_queue (WdStore     *self,
       return NULL;
     }
   g_clear_pointer (&stmt, wd_stmt_release);
+  if (n_due != NULL)
+    *n_due = due;
   return wd_store_get_rows (self, "order", (const gint64 *) keys->data, keys->len, error);
 }
 

@@ -130,13 +130,16 @@ GHashTable *wd_store_get_rows_by_key    (WdStore              *self,
                                          guint                 n_keys,
                                          GError              **error);
 
-/* The centre phones back a share of delivered orders; whether an order is
- * in that share depends only on its id, so every copy picks the same ones. */
+/* The centre phones back a share of delivered orders (the district's
+ * setting, in percent); whether an order is in that share depends only on
+ * its id, so every copy picks the same ones. */
+guint       wd_store_get_callback_rate  (WdStore              *self);
 gboolean    wd_callback_sampled         (const char           *order_id,
                                          guint                 rate_percent);
 JsonArray  *wd_store_callback_queue     (WdStore              *self,
                                          guint                 rate_percent,
                                          guint                 limit,
+                                         guint                *n_due,
                                          GError              **error);
 JsonArray  *wd_store_take_newly_waiting (WdStore              *self,
                                          const WdActor        *actor,
