@@ -525,6 +525,126 @@ test_order_cancel_reject (WdFixture     *fx,
   g_assert_cmpstr (json_object_get_string_member (order, "state"), ==, "cancelled");
 }
 
+static JsonObject *
+last_history (WdFixture  *fx,
+              const char *order_id,
+              guint      *n)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) history = wd_store_get_history (fx->store, order_id, &error);
+
+  g_assert_no_error (error);
+  *n = json_array_get_length (history);
+  return json_object_ref (json_array_get_object_element (history, *n - 1));
+}
+
+/* An office corrects its order's details until it is delivered; the time
+ * only while nobody has been dispatched for it. */
+static void
+test_order_update (WdFixture     *fx,
+                   gconstpointer  data)
+{
+  g_autofree char *id = wd_test_create_order (fx, 0);
+  g_autofree char *fix = order_json (id, "\"venue\":\"历阳社区二楼会议室\",\"contact_phone\":\"13912345678\"");
+  g_autofree char *same = order_json (id, "\"venue\":\"历阳社区二楼会议室\"");
+  g_autofree char *later = NULL;
+  g_autofree char *past = NULL;
+  g_autofree char *backwards = NULL;
+  g_autofree char *bad_phone = order_json (id, "\"contact_phone\":\"12\"");
+  g_autofree char *elsewhere = order_json (id, "\"subdistrict_id\":\"sd-b\"");
+  g_autofree char *no_kind = order_json (id, "\"venue_kind\":\"moon\"");
+  g_autofree char *cancel = order_json (id, "\"reason\":\"社区活动取消\"");
+  g_autoptr(JsonObject) before = get (fx, "order", id);
+  g_autoptr(WdActor) wang = wd_test_speaker_actor ("sp-wang");
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(JsonObject) entry = NULL;
+  g_autoptr(JsonObject) detail = NULL;
+  gint64 starts = json_object_get_int_member (before, "starts_at");
+  guint n, n_after;
+  GError *e;
+
+  later = g_strdup_printf ("{\"order_id\":\"%s\",\"starts_at\":%" G_GINT64_FORMAT ",\"ends_at\":%" G_GINT64_FORMAT "}",
+                           id, starts + WD_DAY, starts + WD_DAY + 3 * WD_HOUR);
+  past = g_strdup_printf ("{\"order_id\":\"%s\",\"starts_at\":%" G_GINT64_FORMAT ",\"ends_at\":%" G_GINT64_FORMAT "}",
+                          id, fx->t0 - 2 * WD_HOUR, fx->t0 - WD_HOUR);
+  backwards = g_strdup_printf ("{\"order_id\":\"%s\",\"ends_at\":%" G_GINT64_FORMAT "}", id, starts - WD_HOUR);
+
+  /* Only its own office, the centre or an administrator; only what the
+   * requester may correct; each value checked as when it was placed. */
+  g_error_free (wd_test_refuse (fx, fx->office_b, "order.update", fix, WD_ERROR_FORBIDDEN));
+  g_error_free (wd_test_refuse (fx, wang, "order.update", fix, WD_ERROR_FORBIDDEN));
+  e = wd_test_refuse (fx, fx->office_a, "order.update", elsewhere, WD_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (e->message, "subdistrict_id"));
+  g_error_free (e);
+  e = wd_test_refuse (fx, fx->office_a, "order.update", bad_phone, WD_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (e->message, "contact_phone"));
+  g_error_free (e);
+  g_error_free (wd_test_refuse (fx, fx->office_a, "order.update", no_kind, WD_ERROR_NOT_FOUND));
+  e = wd_test_refuse (fx, fx->office_a, "order.update", past, WD_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (e->message, "starts_at"));
+  g_error_free (e);
+  e = wd_test_refuse (fx, fx->office_a, "order.update", backwards, WD_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (e->message, "ends_at"));
+  g_error_free (e);
+
+  json_object_unref (wd_test_apply (fx, fx->office_a, "order.update", fix));
+  order = get (fx, "order", id);
+  g_assert_cmpstr (json_object_get_string_member (order, "venue"), ==, "历阳社区二楼会议室");
+  g_assert_cmpstr (json_object_get_string_member (order, "contact_phone"), ==, "13912345678");
+  g_assert_cmpstr (json_object_get_string_member (order, "contact_name"), ==, "刘洋");
+  g_assert_cmpstr (json_object_get_string_member (order, "number"), ==,
+                   json_object_get_string_member (before, "number"));
+  g_assert_cmpstr (json_object_get_string_member (order, "state"), ==, "ordered");
+  g_assert_cmpint (json_object_get_int_member (order, "updated_at"), ==, fx->t0);
+
+  /* The history names what changed, and never a phone number. */
+  entry = last_history (fx, id, &n);
+  g_assert_cmpstr (json_object_get_string_member (entry, "action"), ==, "order.update");
+  g_assert_cmpstr (json_object_get_string_member (entry, "from_state"), ==, "ordered");
+  g_assert_cmpstr (json_object_get_string_member (entry, "to_state"), ==, "ordered");
+  g_assert_null (strstr (json_object_get_string_member (entry, "detail"), "1391234"));
+  detail = wd_test_parse_object (json_object_get_string_member (entry, "detail"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (detail, "fields")), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (detail, "fields"), 0), ==, "venue");
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (detail, "fields"), 1), ==,
+                   "contact_phone");
+
+  /* Saving what is already there changes nothing and records nothing. */
+  json_object_unref (wd_test_apply (fx, fx->office_a, "order.update", same));
+  g_clear_pointer (&entry, json_object_unref);
+  entry = last_history (fx, id, &n_after);
+  g_assert_cmpuint (n_after, ==, n);
+
+  /* Moved while it waits for dispatch... */
+  json_object_unref (wd_test_apply (fx, fx->centre, "order.update", later));
+  g_clear_pointer (&order, json_object_unref);
+  order = get (fx, "order", id);
+  g_assert_cmpint (json_object_get_int_member (order, "starts_at"), ==, starts + WD_DAY);
+  g_assert_cmpint (json_object_get_int_member (order, "ends_at"), ==, starts + WD_DAY + 3 * WD_HOUR);
+
+  /* ...but not once a speaker was chosen for that time; the rest still can. */
+  dispatch_to (fx, id, "sp-wang");
+  g_free (later);
+  later = g_strdup_printf ("{\"order_id\":\"%s\",\"starts_at\":%" G_GINT64_FORMAT ",\"ends_at\":%" G_GINT64_FORMAT "}",
+                           id, starts + 2 * WD_DAY, starts + 2 * WD_DAY + 2 * WD_HOUR);
+  e = wd_test_refuse (fx, fx->office_a, "order.update", later, WD_ERROR_WRONG_STATE);
+  g_assert_nonnull (strstr (e->message, "starts_at"));
+  g_error_free (e);
+  g_free (fix);
+  fix = order_json (id, "\"notes\":\"请提前半小时到场\",\"audience\":80");
+  json_object_unref (wd_test_apply (fx, fx->office_a, "order.update", fix));
+  g_clear_pointer (&order, json_object_unref);
+  order = get (fx, "order", id);
+  g_assert_cmpstr (json_object_get_string_member (order, "state"), ==, "dispatched");
+  g_assert_cmpstr (json_object_get_string_member (order, "assignee_id"), ==, "sp-wang");
+  g_assert_cmpint (json_object_get_int_member (order, "audience"), ==, 80);
+  g_assert_cmpstr (json_object_get_string_member (order, "notes"), ==, "请提前半小时到场");
+
+  /* A closed order is settled. */
+  json_object_unref (wd_test_apply (fx, fx->office_a, "order.cancel", cancel));
+  g_error_free (wd_test_refuse (fx, fx->office_a, "order.update", fix, WD_ERROR_WRONG_STATE));
+}
+
 static void
 test_history_of_the_loop (WdFixture     *fx,
                           gconstpointer  data)
@@ -646,6 +766,7 @@ main (int    argc,
   FIXTURE ("/operations/order/expire", test_order_expire);
   FIXTURE ("/operations/order/deliver-rate-callback", test_order_deliver_rate_callback);
   FIXTURE ("/operations/order/cancel-reject", test_order_cancel_reject);
+  FIXTURE ("/operations/order/update", test_order_update);
   FIXTURE ("/operations/history", test_history_of_the_loop);
   FIXTURE ("/operations/settings", test_settings);
   FIXTURE ("/operations/fund", test_fund);

@@ -32,6 +32,7 @@ static const struct
   { "order.callback", S (DELIVERED) | S (RATED), SAME },
   { "order.cancel", S (ORDERED) | S (DISPATCHED) | S (ACCEPTED), WD_ORDER_CANCELLED },
   { "order.reject", S (ORDERED), WD_ORDER_REJECTED },
+  { "order.update", S (ORDERED) | S (DISPATCHED) | S (ACCEPTED), SAME },
   { "reward.approve", S (RATED), WD_ORDER_REWARDED },
 };
 
@@ -297,6 +298,40 @@ fits:
   return TRUE;
 }
 
+/* An order is for an event still to come, of a day's length at most. */
+static gboolean
+check_event_times (WdOpContext  *ctx,
+                   JsonObject   *row,
+                   GError      **error)
+{
+  gint64 starts_at = json_object_get_int_member (row, "starts_at");
+  gint64 ends_at = json_object_get_int_member (row, "ends_at");
+
+  if (ends_at <= starts_at)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
+                   _("ends_at: the event must end after it starts"));
+      return FALSE;
+    }
+  if (ends_at - starts_at > 12 * 3600)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
+                   _("ends_at: an event lasts at most 12 hours; enter longer services as "
+                     "one order a day"));
+      return FALSE;
+    }
+  if (starts_at <= ctx->now)
+    {
+      g_autofree char *when = local_time (ctx, starts_at);
+
+      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
+                   _("starts_at: %s is already past; an order is for an event still to come"),
+                   when);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 wd_op_order_create (WdOpContext  *ctx,
                     JsonObject   *args,
@@ -306,7 +341,6 @@ wd_op_order_create (WdOpContext  *ctx,
   g_autoptr(JsonObject) row = NULL;
   g_autofree char *number = NULL;
   const char *id;
-  gint64 starts_at, ends_at;
 
   /* A script may leave the id out; the app always sends its own. */
   if (!json_object_has_member (args, "id"))
@@ -338,30 +372,8 @@ wd_op_order_create (WdOpContext  *ctx,
     return wd_op_forbid (ctx, _("subdistrict_id: an office account may enter orders only for "
                                 "its own sub-district"), error);
 
-  starts_at = json_object_get_int_member (row, "starts_at");
-  ends_at = json_object_get_int_member (row, "ends_at");
-  if (ends_at <= starts_at)
-    {
-      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
-                   _("ends_at: the event must end after it starts"));
-      return FALSE;
-    }
-  if (ends_at - starts_at > 12 * 3600)
-    {
-      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
-                   _("ends_at: an event lasts at most 12 hours; enter longer services as "
-                     "one order a day"));
-      return FALSE;
-    }
-  if (starts_at <= ctx->now)
-    {
-      g_autofree char *when = local_time (ctx, starts_at);
-
-      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
-                   _("starts_at: %s is already past; an order is for an event still to come"),
-                   when);
-      return FALSE;
-    }
+  if (!check_event_times (ctx, row, error))
+    return FALSE;
 
   if (!json_object_get_null_member (row, "project_id")
       && !check_project_fit (ctx, row, error))
@@ -811,6 +823,113 @@ wd_op_order_reject (WdOpContext  *ctx,
                     GError      **error)
 {
   return close_with_reason (ctx, args, error);
+}
+
+/* What may be corrected on a placed order until it is delivered: not its
+ * sub-district (whose office it is), project or topic (what was ordered;
+ * that is a new order). */
+static const char * const correctable[] = {
+  "title", "community", "venue", "venue_kind", "starts_at", "ends_at", "audience", "requester",
+  "contact_name", "contact_phone", "notes", NULL
+};
+
+/* The order's own fields as order.create arguments, with args on top. */
+static JsonObject *
+order_with_corrections (JsonObject *row,
+                        JsonObject *args)
+{
+  JsonObject *merged = json_object_new ();
+
+  for (guint i = 0; i < wd_entity_order.n_fields; i++)
+    {
+      const WdField *field = &wd_entity_order.fields[i];
+      JsonObject *from = json_object_has_member (args, field->name) ? args : row;
+
+      if (!(field->flags & WD_FIELD_INTERNAL) && json_object_has_member (from, field->name))
+        json_object_set_member (merged, field->name, json_node_copy (json_object_get_member (from, field->name)));
+    }
+  return merged;
+}
+
+static gboolean
+is_time_field (const char *name)
+{
+  return g_str_equal (name, "starts_at") || g_str_equal (name, "ends_at");
+}
+
+gboolean
+wd_op_order_update (WdOpContext  *ctx,
+                    JsonObject   *args,
+                    GError      **error)
+{
+  g_auto(Order) order = { 0 };
+  g_autoptr(JsonObject) merged = NULL;
+  g_autoptr(JsonObject) row = NULL;
+  g_autoptr(JsonObject) detail = json_object_new ();
+  g_autoptr(JsonArray) fields = json_array_new ();
+  g_autoptr(GPtrArray) known = g_ptr_array_new ();
+  gboolean times_changed = FALSE;
+
+  g_ptr_array_add (known, (gpointer) "order_id");
+  for (guint i = 0; correctable[i] != NULL; i++)
+    g_ptr_array_add (known, (gpointer) correctable[i]);
+  g_ptr_array_add (known, NULL);
+  if (!begin_on_order (ctx, args, (const char * const *) known->pdata, &order, error))
+    return FALSE;
+
+  merged = order_with_corrections (order.row, args);
+  row = wd_entity_read_args (&wd_entity_order, merged, ctx->tz, error);
+  if (row == NULL)
+    return FALSE;
+
+  for (guint i = 0; correctable[i] != NULL; i++)
+    if (!json_node_equal (json_object_get_member (row, correctable[i]),
+                          json_object_get_member (order.row, correctable[i])))
+      {
+        json_array_add_string_element (fields, correctable[i]);
+        times_changed |= is_time_field (correctable[i]);
+      }
+  /* Saving a form nobody changed, or the same correction made twice
+   * offline, is not an error and leaves no trace. */
+  if (json_array_get_length (fields) == 0)
+    return TRUE;
+
+  if (times_changed && order.state != WD_ORDER_ORDERED)
+    {
+      g_autofree char *label = order_label (order.row);
+
+      g_set_error (error, WD_ERROR, WD_ERROR_WRONG_STATE,
+                   _("starts_at: the %s is already %s, to a team chosen for its time; the time can "
+                     "change only before it is dispatched (have it returned to the queue, or cancel it "
+                     "and place a new order)"),
+                   label, wd_order_state_label (order.state));
+      return FALSE;
+    }
+  if (times_changed && !check_event_times (ctx, row, error))
+    return FALSE;
+  if (!json_object_get_null_member (row, "project_id")
+      && !json_node_equal (json_object_get_member (row, "venue_kind"),
+                           json_object_get_member (order.row, "venue_kind"))
+      && !check_project_fit (ctx, row, error))
+    return FALSE;
+
+  /* The rest of the row stays as it is: state, assignment, number. */
+  for (guint i = 0; i < wd_entity_order.n_fields; i++)
+    {
+      const WdField *field = &wd_entity_order.fields[i];
+
+      if ((field->flags & WD_FIELD_INTERNAL) && json_object_has_member (order.row, field->name))
+        json_object_set_member (row, field->name, json_node_copy (json_object_get_member (order.row, field->name)));
+    }
+  json_object_set_int_member (row, "updated_at", ctx->now);
+  if (!wd_store_put_entity (ctx->store, &wd_entity_order, row, error))
+    return FALSE;
+
+  /* The names of what changed, never the values: the history goes where
+   * a resident's phone number may not. */
+  json_object_set_array_member (detail, "fields", g_steal_pointer (&fields));
+  return wd_op_record (ctx, "order", order.id, wd_order_state_to_string (order.state),
+                       wd_order_state_to_string (order.state), detail, error);
 }
 
 /* Closes the reward cycle of one rated order: rewarded when the approved

@@ -62,6 +62,7 @@ gboolean wd_op_order_rate         (WdOpContext *ctx, JsonObject *args, GError **
 gboolean wd_op_order_callback     (WdOpContext *ctx, JsonObject *args, GError **error);
 gboolean wd_op_order_cancel       (WdOpContext *ctx, JsonObject *args, GError **error);
 gboolean wd_op_order_reject       (WdOpContext *ctx, JsonObject *args, GError **error);
+gboolean wd_op_order_update       (WdOpContext *ctx, JsonObject *args, GError **error);
 
 gboolean wd_op_fund_upsert        (WdOpContext *ctx, JsonObject *args, GError **error);
 gboolean wd_op_fund_deposit       (WdOpContext *ctx, JsonObject *args, GError **error);

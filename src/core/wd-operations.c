@@ -40,6 +40,7 @@ static const OpInfo operations[] = {
   { "order.callback", ADMIN | CENTRE, wd_op_order_callback },
   { "order.cancel", ADMIN | CENTRE | OFFICE, wd_op_order_cancel },
   { "order.reject", ADMIN | CENTRE, wd_op_order_reject },
+  { "order.update", ADMIN | CENTRE | OFFICE, wd_op_order_update },
   { "fund.upsert", ADMIN, wd_op_fund_upsert },
   { "fund.deposit", ADMIN | CENTRE, wd_op_fund_deposit },
   { "reward.rules", ADMIN | CENTRE, wd_op_reward_rules },
