@@ -114,6 +114,18 @@ open_form (GtkWidget  *widget,
   return form;
 }
 
+typedef gboolean (*WidgetTest) (GtkWidget *widget, gconstpointer data);
+
+static GtkWidget *find_widget (GtkWidget *root, WidgetTest test, gconstpointer data);
+
+static gboolean
+is_row_titled (GtkWidget     *widget,
+               gconstpointer  title)
+{
+  return ADW_IS_PREFERENCES_ROW (widget)
+      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
 /* The whole loop through the window's own actions and dialogs. */
 typedef struct
 {
@@ -164,6 +176,7 @@ test_five_order_loop (WdUiFixture   *fx,
   WdOrderWindow *page;
   g_autofree char *id = NULL;
   g_autoptr(JsonObject) placed = NULL;
+  g_autoptr(JsonObject) corrected = NULL;
   g_autoptr(JsonObject) dispatched = NULL;
   g_autoptr(JsonObject) accepted = NULL;
   g_autoptr(JsonObject) delivered = NULL;
@@ -198,8 +211,29 @@ test_five_order_loop (WdUiFixture   *fx,
   g_assert_cmpint (count_orders (fx, "ordered"), ==, ordered_before + 1);
   wait_for_board_badge (fx, ordered_before + 1);
 
-  /* The order page offers dispatching, and the dialog ranks candidates. */
+  /* The community moved it to another room and an hour later, and the
+   * phone number was mistyped: corrected in place, number kept. */
   page = WD_ORDER_WINDOW (wd_window_show_order (fx->window, id));
+  g_assert_true (wd_order_window_get_actions (page) & WD_ORDER_ACTION_EDIT);
+  form = open_form (GTK_WIDGET (page), "order.edit");
+  g_assert_cmpstr (wd_form_dialog_get_operation (form), ==, "order.update");
+  g_assert_true (wd_form_dialog_set_value (form, "venue", "历阳社区二楼会议室"));
+  g_assert_true (wd_form_dialog_set_value (form, "starts_at", "2026-12-05 10:00"));
+  g_assert_true (wd_form_dialog_set_value (form, "ends_at", "2026-12-05 12:00"));
+  g_assert_true (wd_form_dialog_set_value (form, "contact_phone", "13912345678"));
+  g_assert_true (wd_form_dialog_apply (form));
+  wd_ui_settle ();
+  corrected = order (fx, id);
+  g_assert_cmpstr (json_object_get_string_member (corrected, "venue"), ==, "历阳社区二楼会议室");
+  g_assert_cmpstr (json_object_get_string_member (corrected, "contact_phone"), ==, "13912345678");
+  g_assert_cmpint (json_object_get_int_member (corrected, "starts_at"), ==,
+                   json_object_get_int_member (placed, "starts_at") + 3600);
+  g_assert_cmpstr (json_object_get_string_member (corrected, "number"), ==,
+                   json_object_get_string_member (placed, "number"));
+  g_assert_cmpstr (json_object_get_string_member (corrected, "community"), ==, "历阳社区");
+  g_assert_nonnull (find_widget (GTK_WIDGET (page), is_row_titled, "Details corrected"));
+
+  /* The order page offers dispatching, and the dialog ranks candidates. */
   g_assert_true (wd_order_window_get_actions (page) & WD_ORDER_ACTION_DISPATCH);
   g_assert_false (wd_order_window_get_actions (page) & WD_ORDER_ACTION_DELIVER);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "order.dispatch", NULL));
@@ -215,6 +249,17 @@ test_five_order_loop (WdUiFixture   *fx,
   g_assert_cmpstr (json_object_get_string_member (dispatched, "state"), ==, "dispatched");
   g_assert_nonnull (json_object_get_string_member (dispatched, "assignee_id"));
   wait_for_board_badge (fx, ordered_before);
+
+  /* Once someone was chosen for its time, the time is no longer offered. */
+  form = open_form (GTK_WIDGET (page), "order.edit");
+  g_assert_false (wd_form_dialog_set_value (form, "starts_at", "2026-12-06 10:00"));
+  g_assert_true (wd_form_dialog_set_value (form, "notes", "请提前半小时到场"));
+  g_assert_true (wd_form_dialog_apply (form));
+  wd_ui_settle ();
+  g_clear_pointer (&dispatched, json_object_unref);
+  dispatched = order (fx, id);
+  g_assert_cmpstr (json_object_get_string_member (dispatched, "notes"), ==, "请提前半小时到场");
+  g_assert_cmpstr (json_object_get_string_member (dispatched, "state"), ==, "dispatched");
 
   /* 接单 */
   g_assert_true (wd_order_window_get_actions (page) & WD_ORDER_ACTION_ACCEPT);
@@ -250,10 +295,11 @@ test_five_order_loop (WdUiFixture   *fx,
 
   /* Each step is in the history, in order, by the person at the desk. */
   history = wd_store_get_history (store_of (fx), id, NULL);
-  g_assert_cmpuint (json_array_get_length (history), ==, 5);
+  g_assert_cmpuint (json_array_get_length (history), ==, 7);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 0), "action"), ==, "order.create");
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 4), "action"), ==, "order.rate");
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 4), "actor"), ==,
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 1), "action"), ==, "order.update");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 6), "action"), ==, "order.rate");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 6), "actor"), ==,
                    g_get_user_name ());
 }
 
@@ -360,8 +406,6 @@ test_bad_input_marks_field (WdUiFixture   *fx,
   g_assert_false (wd_form_dialog_apply (form));
   g_assert_cmpint (count_orders (fx, NULL), ==, before);
 }
-
-typedef gboolean (*WidgetTest) (GtkWidget *widget, gconstpointer data);
 
 /* The first widget under root that passes test, depth first. */
 static GtkWidget *

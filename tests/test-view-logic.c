@@ -50,16 +50,18 @@ test_centre_actions_follow_state_and_clock (void)
   g_autoptr(JsonObject) closed = make_order ("closed", -86400, 0);
 
   g_assert_cmphex (wd_order_actions_for (ordered, centre, NOW), ==,
-                   WD_ORDER_ACTION_DISPATCH | WD_ORDER_ACTION_CANCEL | WD_ORDER_ACTION_REJECT);
+                   WD_ORDER_ACTION_DISPATCH | WD_ORDER_ACTION_EDIT | WD_ORDER_ACTION_CANCEL | WD_ORDER_ACTION_REJECT);
   /* Too late to dispatch an event that has started. */
-  g_assert_cmphex (wd_order_actions_for (started, centre, NOW), ==, WD_ORDER_ACTION_CANCEL | WD_ORDER_ACTION_REJECT);
+  g_assert_cmphex (wd_order_actions_for (started, centre, NOW), ==,
+                   WD_ORDER_ACTION_EDIT | WD_ORDER_ACTION_CANCEL | WD_ORDER_ACTION_REJECT);
   g_assert_cmphex (wd_order_actions_for (dispatched, centre, NOW), ==,
-                   WD_ORDER_ACTION_ACCEPT | WD_ORDER_ACTION_DECLINE | WD_ORDER_ACTION_CANCEL);
+                   WD_ORDER_ACTION_ACCEPT | WD_ORDER_ACTION_DECLINE | WD_ORDER_ACTION_EDIT | WD_ORDER_ACTION_CANCEL);
   g_assert_cmphex (wd_order_actions_for (overdue, centre, NOW), ==,
-                   WD_ORDER_ACTION_DECLINE | WD_ORDER_ACTION_EXPIRE | WD_ORDER_ACTION_CANCEL);
-  g_assert_cmphex (wd_order_actions_for (accepted_ahead, centre, NOW), ==, WD_ORDER_ACTION_CANCEL);
+                   WD_ORDER_ACTION_DECLINE | WD_ORDER_ACTION_EXPIRE | WD_ORDER_ACTION_EDIT | WD_ORDER_ACTION_CANCEL);
+  g_assert_cmphex (wd_order_actions_for (accepted_ahead, centre, NOW), ==,
+                   WD_ORDER_ACTION_EDIT | WD_ORDER_ACTION_CANCEL);
   g_assert_cmphex (wd_order_actions_for (accepted_past, centre, NOW), ==,
-                   WD_ORDER_ACTION_DELIVER | WD_ORDER_ACTION_CANCEL);
+                   WD_ORDER_ACTION_DELIVER | WD_ORDER_ACTION_EDIT | WD_ORDER_ACTION_CANCEL);
   g_assert_cmphex (wd_order_actions_for (delivered, centre, NOW), ==,
                    WD_ORDER_ACTION_RATE | WD_ORDER_ACTION_CALLBACK);
   g_assert_cmphex (wd_order_actions_for (rated, centre, NOW), ==, WD_ORDER_ACTION_CALLBACK);
@@ -77,8 +79,10 @@ test_roles_see_only_their_actions (void)
   g_autoptr(JsonObject) dispatched = make_order ("dispatched", 86400, 3600);
   g_autoptr(JsonObject) delivered = make_order ("delivered", -86400, 0);
 
-  /* Offices do not dispatch or reject; they cancel their own orders. */
-  g_assert_cmphex (wd_order_actions_for (ordered, own_office, NOW), ==, WD_ORDER_ACTION_CANCEL);
+  /* Offices do not dispatch or reject; they correct and cancel their own
+   * orders. */
+  g_assert_cmphex (wd_order_actions_for (ordered, own_office, NOW), ==,
+                   WD_ORDER_ACTION_EDIT | WD_ORDER_ACTION_CANCEL);
   g_assert_cmphex (wd_order_actions_for (ordered, other_office, NOW), ==, 0);
   g_assert_cmphex (wd_order_actions_for (delivered, own_office, NOW), ==, WD_ORDER_ACTION_RATE);
   /* A team accepts or declines what was sent to it, nothing else. */

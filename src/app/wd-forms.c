@@ -49,6 +49,53 @@ local_input_time (WdWorkspace *workspace,
   return wd_format_time (wd_workspace_get_store (workspace), unix_time, "%Y-%m-%d %H:%M");
 }
 
+/* An order's details as its forms name them. */
+static const char *
+order_field_label (const char *field)
+{
+  static const struct { const char *field; const char *label; } labels[] = {
+    { "title", N_("What") },
+    { "community", N_("Community") },
+    { "venue", N_("Venue") },
+    { "venue_kind", N_("Venue kind") },
+    { "starts_at", N_("Time") },
+    { "ends_at", N_("Time") },
+    { "audience", N_("Expected audience") },
+    { "requester", N_("Requested by") },
+    { "contact_name", N_("Contact") },
+    { "contact_phone", N_("Contact phone") },
+    { "notes", N_("Notes") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_str_equal (labels[i].field, field))
+      return _(labels[i].label);
+  return field;
+}
+
+/* The fields a correction changed, for its line in the history. */
+char *
+wd_forms_describe_fields (JsonArray *fields)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  const char *previous = NULL;
+
+  for (guint i = 0; i < json_array_get_length (fields); i++)
+    {
+      const char *label = order_field_label (json_array_get_string_element (fields, i));
+
+      /* The start and the end are one "time". */
+      if (g_strcmp0 (label, previous) == 0)
+        continue;
+      if (text->len > 0)
+        /* TRANSLATORS: between the names of fields in a list */
+        g_string_append (text, _(", "));
+      g_string_append (text, label);
+      previous = label;
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 static void
 toast_order_placed (WdFormDialog *dialog,
                     JsonObject   *result,
@@ -61,6 +108,13 @@ toast_order_placed (WdFormDialog *dialog,
 
   wd_toast (parent, text);
 }
+
+static void add_order_details (WdFormDialog *dialog,
+                               WdWorkspace  *workspace,
+                               JsonObject   *order,
+                               const char   *venue_kind,
+                               const char   *starts,
+                               const char   *ends);
 
 /* A project's order starts as the project: its title, its first venue
  * kind, its usual length, tomorrow morning. */
@@ -75,7 +129,6 @@ wd_forms_new_order (GtkWidget   *parent,
   g_autoptr(JsonArray) projects = all_of (workspace, "project");
   g_autoptr(JsonArray) topics = all_of (workspace, "topic");
   g_autoptr(JsonArray) subdistricts = all_of (workspace, "subdistrict");
-  g_autoptr(JsonArray) venue_kinds = all_of (workspace, "venue_kind");
   gint64 now = wd_workspace_now (workspace);
   gint64 start = wd_time_day_start (now, wd_store_get_time_zone (store)) + 86400 + 9 * 3600;
   gint64 minutes = project ? MAX (int_of (project, "duration_minutes"), 30) : 90;
@@ -89,25 +142,71 @@ wd_forms_new_order (GtkWidget   *parent,
   wd_form_dialog_set_description (dialog, project
       ? _("An order for this project goes to the dispatch board, where the centre sends it to the team.")
       : _("Describe the service the community asks for; the centre dispatches it to a speaker or team."));
-  wd_form_dialog_add_text (dialog, "title", _("What"), string_of (project, "title"), WD_FORM_REQUIRED);
+  wd_form_dialog_add_text (dialog, "title", order_field_label ("title"), string_of (project, "title"),
+                           WD_FORM_REQUIRED);
   wd_form_dialog_add_choice_rows (dialog, "project_id", _("Project"), projects, "title",
                                   string_of (project, "id"), WD_FORM_OPTIONAL);
   wd_form_dialog_add_choice_rows (dialog, "topic_id", _("Topic"), topics, "name",
                                   string_of (project, "topic_id"), WD_FORM_OPTIONAL);
   wd_form_dialog_add_choice_rows (dialog, "subdistrict_id", _("Sub-district"), subdistricts, "name",
                                   actor->subdistrict_id, WD_FORM_REQUIRED);
-  wd_form_dialog_add_text (dialog, "community", _("Community"), NULL, WD_FORM_OPTIONAL);
-  wd_form_dialog_add_text (dialog, "venue", _("Venue"), NULL, WD_FORM_REQUIRED);
-  wd_form_dialog_add_choice_rows (dialog, "venue_kind", _("Venue kind"), venue_kinds, "name", kind,
-                                  WD_FORM_REQUIRED);
-  wd_form_dialog_add_text (dialog, "starts_at", _("Starts (YYYY-MM-DD HH:MM)"), starts, WD_FORM_REQUIRED);
-  wd_form_dialog_add_text (dialog, "ends_at", _("Ends (YYYY-MM-DD HH:MM)"), ends, WD_FORM_REQUIRED);
-  wd_form_dialog_add_number (dialog, "audience", _("Expected audience"), 0, 100000, 10, 30);
-  wd_form_dialog_add_text (dialog, "requester", _("Requested by"), NULL, WD_FORM_REQUIRED);
-  wd_form_dialog_add_text (dialog, "contact_name", _("Contact"), NULL, WD_FORM_REQUIRED);
-  wd_form_dialog_add_text (dialog, "contact_phone", _("Contact phone"), NULL, WD_FORM_REQUIRED);
-  wd_form_dialog_add_multiline (dialog, "notes", _("Notes"), NULL);
+  add_order_details (dialog, workspace, NULL, kind, starts, ends);
   g_signal_connect_object (dialog, "applied", G_CALLBACK (toast_order_placed), parent, 0);
+  return dialog;
+}
+
+/* The details of an order the requester gives, and corrects. The time
+ * only while the order may still move (starts NULL when it may not). */
+static void
+add_order_details (WdFormDialog *dialog,
+                   WdWorkspace  *workspace,
+                   JsonObject   *order,
+                   const char   *venue_kind,
+                   const char   *starts,
+                   const char   *ends)
+{
+  g_autoptr(JsonArray) venue_kinds = all_of (workspace, "venue_kind");
+
+  wd_form_dialog_add_text (dialog, "community", order_field_label ("community"), string_of (order, "community"),
+                           WD_FORM_OPTIONAL);
+  wd_form_dialog_add_text (dialog, "venue", order_field_label ("venue"), string_of (order, "venue"),
+                           WD_FORM_REQUIRED);
+  wd_form_dialog_add_choice_rows (dialog, "venue_kind", order_field_label ("venue_kind"), venue_kinds, "name",
+                                  venue_kind, WD_FORM_REQUIRED);
+  if (starts != NULL)
+    {
+      wd_form_dialog_add_text (dialog, "starts_at", _("Starts (YYYY-MM-DD HH:MM)"), starts, WD_FORM_REQUIRED);
+      wd_form_dialog_add_text (dialog, "ends_at", _("Ends (YYYY-MM-DD HH:MM)"), ends, WD_FORM_REQUIRED);
+    }
+  wd_form_dialog_add_number (dialog, "audience", order_field_label ("audience"), 0, 100000, 10,
+                             order ? (double) int_of (order, "audience") : 30);
+  wd_form_dialog_add_text (dialog, "requester", order_field_label ("requester"), string_of (order, "requester"),
+                           WD_FORM_REQUIRED);
+  wd_form_dialog_add_text (dialog, "contact_name", order_field_label ("contact_name"),
+                           string_of (order, "contact_name"), WD_FORM_REQUIRED);
+  wd_form_dialog_add_text (dialog, "contact_phone", order_field_label ("contact_phone"),
+                           string_of (order, "contact_phone"), WD_FORM_REQUIRED);
+  wd_form_dialog_add_multiline (dialog, "notes", order_field_label ("notes"), string_of (order, "notes"));
+}
+
+/* Corrections to a placed order: what it says now, to change in place. */
+static WdFormDialog *
+edit_order (GtkWidget   *parent,
+            WdWorkspace *workspace,
+            JsonObject  *order)
+{
+  WdFormDialog *dialog = wd_form_dialog_new (parent, workspace, _("Edit Order"), _("_Save"), "order.update");
+  gboolean may_move = g_strcmp0 (string_of (order, "state"), "ordered") == 0;
+  g_autofree char *starts = may_move ? local_input_time (workspace, int_of (order, "starts_at")) : NULL;
+  g_autofree char *ends = may_move ? local_input_time (workspace, int_of (order, "ends_at")) : NULL;
+
+  wd_form_dialog_set_description (dialog, may_move
+      ? _("Correct what the requester told you. The order keeps its number and its place on the board.")
+      : _("Correct what the requester told you. The time is fixed now that a team was chosen for it: "
+          "to move the event, have the order returned to the queue first."));
+  wd_form_dialog_add_text (dialog, "title", order_field_label ("title"), string_of (order, "title"),
+                           WD_FORM_REQUIRED);
+  add_order_details (dialog, workspace, order, string_of (order, "venue_kind"), starts, ends);
   return dialog;
 }
 
@@ -175,6 +274,9 @@ wd_forms_order_action (GtkWidget      *parent,
 
   switch (action)
     {
+    case WD_ORDER_ACTION_EDIT:
+      dialog = edit_order (parent, workspace, order);
+      break;
     case WD_ORDER_ACTION_DECLINE:
       dialog = wd_form_dialog_new (parent, workspace, _("Decline Order"), _("_Decline"), "order.decline");
       add_reason (dialog, _("The order goes back to the dispatch queue for someone else."));

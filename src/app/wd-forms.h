@@ -24,6 +24,7 @@ WdFormDialog *wd_forms_propose_rewards  (GtkWidget      *parent,
                                          WdWorkspace    *workspace);
 WdFormDialog *wd_forms_district_settings (GtkWidget     *parent,
                                           WdWorkspace   *workspace);
+char         *wd_forms_describe_fields  (JsonArray      *fields);
 void          wd_forms_run_order_action (GtkWidget      *parent,
                                          WdWorkspace    *workspace,
                                          JsonObject     *order,

@@ -21,6 +21,7 @@ static const WdOrderActionInfo actions[WD_N_ORDER_ACTIONS] = {
   { WD_ORDER_ACTION_DELIVER, "deliver", "order.deliver", N_("Record Delivery…") },
   { WD_ORDER_ACTION_RATE, "rate", "order.rate", N_("Rate…") },
   { WD_ORDER_ACTION_CALLBACK, "callback", "order.callback", N_("Record Callback…") },
+  { WD_ORDER_ACTION_EDIT, "edit", "order.update", N_("Edit Details…") },
   { WD_ORDER_ACTION_CANCEL, "cancel", "order.cancel", N_("Cancel Order…") },
   { WD_ORDER_ACTION_REJECT, "reject", "order.reject", N_("Reject…") },
 };
@@ -235,6 +236,7 @@ wd_operation_title (const char *kind)
     { "order.callback", N_("Recording a callback") },
     { "order.cancel", N_("Cancelling an order") },
     { "order.reject", N_("Rejecting an order") },
+    { "order.update", N_("Correcting an order") },
     { "speaker.upsert", N_("Saving a speaker") },
     { "team.upsert", N_("Saving a team") },
     { "project.upsert", N_("Saving a project") },

@@ -21,9 +21,10 @@ typedef enum
   WD_ORDER_ACTION_CALLBACK = 1 << 6,
   WD_ORDER_ACTION_CANCEL = 1 << 7,
   WD_ORDER_ACTION_REJECT = 1 << 8,
+  WD_ORDER_ACTION_EDIT = 1 << 9,
 } WdOrderActions;
 
-#define WD_N_ORDER_ACTIONS 9
+#define WD_N_ORDER_ACTIONS 10
 
 typedef struct
 {

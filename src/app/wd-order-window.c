@@ -253,6 +253,7 @@ history_label (const char *action)
     { "order.callback", N_("Phoned back") },
     { "order.cancel", N_("Cancelled") },
     { "order.reject", N_("Rejected") },
+    { "order.update", N_("Details corrected") },
     { "reward.approve", N_("Reward period approved") },
   };
 
@@ -274,7 +275,10 @@ fill_history (WdOrderWindow *self,
     {
       JsonObject *entry = json_array_get_object_element (history, i);
       g_autoptr(JsonObject) detail = wd_json_parse_object (wd_json_text (entry, "detail"), -1, NULL);
-      const char *reason = detail ? json_object_get_string_member_with_default (detail, "reason", NULL) : NULL;
+      g_autofree char *corrected = detail && json_object_has_member (detail, "fields")
+        ? wd_forms_describe_fields (json_object_get_array_member (detail, "fields")) : NULL;
+      const char *reason = corrected ? corrected
+        : detail ? json_object_get_string_member_with_default (detail, "reason", NULL) : NULL;
       g_autofree char *at = wd_format_time (store, wd_json_int (entry, "at"), "%Y-%m-%d %H:%M");
       g_autofree char *subtitle = reason && *reason
         ? g_strdup_printf ("%s · %s · %s", at, wd_json_text (entry, "actor"), reason)
@@ -322,7 +326,8 @@ fill_actions (WdOrderWindow *self)
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
       if (info->action == WD_ORDER_ACTION_CANCEL || info->action == WD_ORDER_ACTION_REJECT)
         gtk_widget_add_css_class (button, "destructive-action");
-      else if (info->action != WD_ORDER_ACTION_DECLINE && info->action != WD_ORDER_ACTION_CALLBACK)
+      else if (info->action != WD_ORDER_ACTION_DECLINE && info->action != WD_ORDER_ACTION_CALLBACK
+               && info->action != WD_ORDER_ACTION_EDIT)
         gtk_widget_add_css_class (button, "suggested-action");
       gtk_flow_box_append (self->actions_box, button);
     }
