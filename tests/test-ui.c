@@ -83,9 +83,11 @@ order (WdUiFixture *fx,
   return row;
 }
 
+/* The first order called title, other than except. */
 static char *
 find_order_by_title (WdUiFixture *fx,
-                     const char  *title)
+                     const char  *title,
+                     const char  *except)
 {
   WdOrderFilter filter = { 0 };
   g_autoptr(GArray) keys = wd_store_order_keys (store_of (fx), &filter, NULL, NULL);
@@ -95,7 +97,8 @@ find_order_by_title (WdUiFixture *fx,
     {
       JsonObject *row = json_array_get_object_element (rows, i);
 
-      if (g_str_equal (json_object_get_string_member (row, "title"), title))
+      if (g_str_equal (json_object_get_string_member (row, "title"), title)
+          && g_strcmp0 (json_object_get_string_member (row, "id"), except) != 0)
         return g_strdup (json_object_get_string_member (row, "id"));
     }
   return NULL;
@@ -181,6 +184,8 @@ test_five_order_loop (WdUiFixture   *fx,
   g_autoptr(JsonObject) accepted = NULL;
   g_autoptr(JsonObject) delivered = NULL;
   g_autoptr(JsonObject) rated = NULL;
+  g_autoptr(JsonObject) again = NULL;
+  g_autofree char *again_id = NULL;
   g_autoptr(JsonArray) history = NULL;
 
   /* 点单: Ctrl+N's action opens the order form. */
@@ -201,7 +206,7 @@ test_five_order_loop (WdUiFixture   *fx,
   g_assert_true (wd_form_dialog_apply (form));
   wd_ui_settle ();
 
-  id = find_order_by_title (fx, "冬季防火安全讲座");
+  id = find_order_by_title (fx, "冬季防火安全讲座", NULL);
   g_assert_nonnull (id);
   placed = order (fx, id);
   g_assert_cmpstr (json_object_get_string_member (placed, "state"), ==, "ordered");
@@ -301,6 +306,27 @@ test_five_order_loop (WdUiFixture   *fx,
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 6), "action"), ==, "order.rate");
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 6), "actor"), ==,
                    g_get_user_name ());
+
+  /* 再次点单: the community wants it again; the form starts from this
+   * order, a week on from it or more, and places a new one. */
+  form = open_form (GTK_WIDGET (page), "page.order-again");
+  g_assert_cmpstr (wd_form_dialog_get_operation (form), ==, "order.create");
+  g_assert_true (wd_form_dialog_apply (form));
+  wd_ui_settle ();
+  again_id = find_order_by_title (fx, "冬季防火安全讲座", id);
+  g_assert_nonnull (again_id);
+  again = order (fx, again_id);
+  g_assert_cmpstr (json_object_get_string_member (again, "state"), ==, "ordered");
+  g_assert_cmpstr (json_object_get_string_member (again, "venue"), ==, "历阳社区二楼会议室");
+  g_assert_cmpstr (json_object_get_string_member (again, "contact_phone"), ==, "13912345678");
+  g_assert_cmpstr (json_object_get_string_member (again, "notes"), ==, "请提前半小时到场");
+  g_assert_cmpstr (json_object_get_string_member (again, "topic_id"), ==, "science");
+  g_assert_cmpint (json_object_get_int_member (again, "audience"), ==, 60);
+  g_assert_cmpint ((json_object_get_int_member (again, "starts_at") - json_object_get_int_member (rated, "starts_at"))
+                   % (7 * 86400), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (again, "starts_at"), >, wd_workspace_now (fx->workspace));
+  g_assert_cmpint (json_object_get_int_member (again, "ends_at") - json_object_get_int_member (again, "starts_at"),
+                   ==, 2 * 3600);
 }
 
 static char *

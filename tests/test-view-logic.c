@@ -91,6 +91,36 @@ test_roles_see_only_their_actions (void)
   g_assert_cmphex (wd_order_actions_for (dispatched, other_team, NOW), ==, 0);
 }
 
+/* Ordering again is placing an order: for the centre, and for an office
+ * in its own sub-district, whatever became of the first. */
+static void
+test_order_again (void)
+{
+  g_autoptr(WdActor) centre = wd_actor_new ("zhang", WD_ROLE_CENTRE);
+  g_autoptr(WdActor) own_office = wd_actor_new_office ("li", "qianfoshan");
+  g_autoptr(WdActor) other_office = wd_actor_new_office ("wang", "dianliu");
+  g_autoptr(WdActor) team = wd_actor_new_assignee ("sp", WD_ASSIGNEE_SPEAKER, "sp-1");
+  g_autoptr(JsonObject) cancelled = make_order ("cancelled", -86400, 0);
+  g_autoptr(GTimeZone) shanghai = g_time_zone_new_identifier ("Asia/Shanghai");
+  g_autoptr(GTimeZone) berlin = g_time_zone_new_identifier ("Europe/Berlin");
+  gint64 tuesday = 1764637200;   /* Tuesday 2025-12-02 09:00 in Shanghai */
+  gint64 week = 7 * 86400;
+
+  g_assert_true (wd_order_can_order_again (cancelled, centre));
+  g_assert_true (wd_order_can_order_again (cancelled, own_office));
+  g_assert_false (wd_order_can_order_again (cancelled, other_office));
+  g_assert_false (wd_order_can_order_again (cancelled, team));
+
+  /* A week on at the least; as many weeks as it takes to be ahead. */
+  g_assert_cmpint (wd_order_next_occurrence (tuesday, tuesday - 86400, shanghai), ==, tuesday + week);
+  g_assert_cmpint (wd_order_next_occurrence (tuesday, tuesday + 60, shanghai), ==, tuesday + week);
+  g_assert_cmpint (wd_order_next_occurrence (tuesday, tuesday + 10 * 86400, shanghai), ==, tuesday + 2 * week);
+  g_assert_cmpint (wd_order_next_occurrence (tuesday, tuesday + 2 * week, shanghai), ==, tuesday + 3 * week);
+  /* The local time stays when the clocks change in between (Berlin goes
+   * to summer time on 2026-03-29): an hour fewer seconds. */
+  g_assert_cmpint (wd_order_next_occurrence (1774252800, 1774252800, berlin), ==, 1774252800 + week - 3600);
+}
+
 static void
 test_drop_moves (void)
 {
@@ -317,6 +347,7 @@ main (int    argc,
   g_test_add_func ("/view-logic/centre-actions", test_centre_actions_follow_state_and_clock);
   g_test_add_func ("/view-logic/role-actions", test_roles_see_only_their_actions);
   g_test_add_func ("/view-logic/drop-moves", test_drop_moves);
+  g_test_add_func ("/view-logic/order-again", test_order_again);
   g_test_add_func ("/view-logic/deadline-words", test_deadline_words);
   g_test_add_func ("/view-logic/deadline-words-beyond-acceptance", test_deadline_words_beyond_acceptance);
   g_test_add_func ("/view-logic/phones-masked", test_phones_masked_by_role);

@@ -116,6 +116,45 @@ static void add_order_details (WdFormDialog *dialog,
                                const char   *starts,
                                const char   *ends);
 
+/* What a new order's form starts from. */
+typedef struct
+{
+  JsonObject *details;        /* community, venue, contact… or NULL */
+  const char *title;
+  const char *project_id;
+  const char *topic_id;
+  const char *subdistrict_id;
+  const char *venue_kind;
+  gint64      starts_at;
+  gint64      ends_at;
+} OrderDraft;
+
+static WdFormDialog *
+place_order_form (GtkWidget        *parent,
+                  WdWorkspace      *workspace,
+                  const OrderDraft *draft,
+                  const char       *description)
+{
+  WdFormDialog *dialog = wd_form_dialog_new (parent, workspace, _("New Order"), _("_Place Order"), "order.create");
+  g_autoptr(JsonArray) projects = all_of (workspace, "project");
+  g_autoptr(JsonArray) topics = all_of (workspace, "topic");
+  g_autoptr(JsonArray) subdistricts = all_of (workspace, "subdistrict");
+  g_autofree char *starts = local_input_time (workspace, draft->starts_at);
+  g_autofree char *ends = local_input_time (workspace, draft->ends_at);
+
+  wd_form_dialog_set_description (dialog, description);
+  wd_form_dialog_add_text (dialog, "title", order_field_label ("title"), draft->title, WD_FORM_REQUIRED);
+  wd_form_dialog_add_choice_rows (dialog, "project_id", _("Project"), projects, "title", draft->project_id,
+                                  WD_FORM_OPTIONAL);
+  wd_form_dialog_add_choice_rows (dialog, "topic_id", _("Topic"), topics, "name", draft->topic_id,
+                                  WD_FORM_OPTIONAL);
+  wd_form_dialog_add_choice_rows (dialog, "subdistrict_id", _("Sub-district"), subdistricts, "name",
+                                  draft->subdistrict_id, WD_FORM_REQUIRED);
+  add_order_details (dialog, workspace, draft->details, draft->venue_kind, starts, ends);
+  g_signal_connect_object (dialog, "applied", G_CALLBACK (toast_order_placed), parent, 0);
+  return dialog;
+}
+
 /* A project's order starts as the project: its title, its first venue
  * kind, its usual length, tomorrow morning. */
 WdFormDialog *
@@ -124,35 +163,52 @@ wd_forms_new_order (GtkWidget   *parent,
                     JsonObject  *project)
 {
   WdStore *store = wd_workspace_get_store (workspace);
-  const WdActor *actor = wd_workspace_get_actor (workspace);
-  WdFormDialog *dialog = wd_form_dialog_new (parent, workspace, _("New Order"), _("_Place Order"), "order.create");
-  g_autoptr(JsonArray) projects = all_of (workspace, "project");
-  g_autoptr(JsonArray) topics = all_of (workspace, "topic");
-  g_autoptr(JsonArray) subdistricts = all_of (workspace, "subdistrict");
   gint64 now = wd_workspace_now (workspace);
   gint64 start = wd_time_day_start (now, wd_store_get_time_zone (store)) + 86400 + 9 * 3600;
   gint64 minutes = project ? MAX (int_of (project, "duration_minutes"), 30) : 90;
-  g_autofree char *starts = local_input_time (workspace, start);
-  g_autofree char *ends = local_input_time (workspace, start + minutes * 60);
   JsonArray *project_kinds = project && json_object_has_member (project, "venue_kinds")
     ? json_object_get_array_member (project, "venue_kinds") : NULL;
-  const char *kind = project_kinds && json_array_get_length (project_kinds) > 0
-    ? json_array_get_string_element (project_kinds, 0) : NULL;
+  OrderDraft draft = {
+    .title = string_of (project, "title"),
+    .project_id = string_of (project, "id"),
+    .topic_id = string_of (project, "topic_id"),
+    .subdistrict_id = wd_workspace_get_actor (workspace)->subdistrict_id,
+    .venue_kind = project_kinds && json_array_get_length (project_kinds) > 0
+                  ? json_array_get_string_element (project_kinds, 0) : NULL,
+    .starts_at = start,
+    .ends_at = start + minutes * 60,
+  };
 
-  wd_form_dialog_set_description (dialog, project
+  return place_order_form (parent, workspace, &draft, project
       ? _("An order for this project goes to the dispatch board, where the centre sends it to the team.")
       : _("Describe the service the community asks for; the centre dispatches it to a speaker or team."));
-  wd_form_dialog_add_text (dialog, "title", order_field_label ("title"), string_of (project, "title"),
-                           WD_FORM_REQUIRED);
-  wd_form_dialog_add_choice_rows (dialog, "project_id", _("Project"), projects, "title",
-                                  string_of (project, "id"), WD_FORM_OPTIONAL);
-  wd_form_dialog_add_choice_rows (dialog, "topic_id", _("Topic"), topics, "name",
-                                  string_of (project, "topic_id"), WD_FORM_OPTIONAL);
-  wd_form_dialog_add_choice_rows (dialog, "subdistrict_id", _("Sub-district"), subdistricts, "name",
-                                  actor->subdistrict_id, WD_FORM_REQUIRED);
-  add_order_details (dialog, workspace, NULL, kind, starts, ends);
-  g_signal_connect_object (dialog, "applied", G_CALLBACK (toast_order_placed), parent, 0);
-  return dialog;
+}
+
+/* Communities order the same service again and again: the same order,
+ * a week on (or as many weeks as it takes to be ahead), for a new
+ * number. */
+WdFormDialog *
+wd_forms_order_again (GtkWidget   *parent,
+                      WdWorkspace *workspace,
+                      JsonObject  *order)
+{
+  gint64 starts_at = int_of (order, "starts_at");
+  gint64 next = wd_order_next_occurrence (starts_at, wd_workspace_now (workspace),
+                                          wd_store_get_time_zone (wd_workspace_get_store (workspace)));
+  OrderDraft draft = {
+    .details = order,
+    .title = string_of (order, "title"),
+    .project_id = string_of (order, "project_id"),
+    .topic_id = string_of (order, "topic_id"),
+    .subdistrict_id = string_of (order, "subdistrict_id"),
+    .venue_kind = string_of (order, "venue_kind"),
+    .starts_at = next,
+    .ends_at = next + (int_of (order, "ends_at") - starts_at),
+  };
+
+  return place_order_form (parent, workspace, &draft,
+                           _("The same service again, on the same weekday and time the first week it can be. "
+                             "Change what is different this time."));
 }
 
 /* The details of an order the requester gives, and corrects. The time

@@ -10,6 +10,9 @@ G_BEGIN_DECLS
 WdFormDialog *wd_forms_new_order        (GtkWidget      *parent,
                                          WdWorkspace    *workspace,
                                          JsonObject     *project);
+WdFormDialog *wd_forms_order_again      (GtkWidget      *parent,
+                                         WdWorkspace    *workspace,
+                                         JsonObject     *order);
 WdFormDialog *wd_forms_edit_speaker     (GtkWidget      *parent,
                                          WdWorkspace    *workspace,
                                          JsonObject     *speaker);

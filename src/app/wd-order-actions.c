@@ -258,3 +258,39 @@ wd_operation_title (const char *kind)
   return kind;
 }
 
+
+/* Whoever may place orders for the order's sub-district may place it
+ * again, whatever became of it. */
+gboolean
+wd_order_can_order_again (JsonObject    *order,
+                          const WdActor *actor)
+{
+  g_return_val_if_fail (order != NULL && actor != NULL, FALSE);
+
+  if (!wd_operation_allows_role ("order.create", actor->role))
+    return FALSE;
+  return actor->role != WD_ROLE_OFFICE
+      || g_strcmp0 (actor->subdistrict_id, wd_json_text (order, "subdistrict_id")) == 0;
+}
+
+/* The same weekday and local time as starts_at, whole weeks later, the
+ * first still ahead of now. */
+gint64
+wd_order_next_occurrence (gint64     starts_at,
+                          gint64     now,
+                          GTimeZone *tz)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (starts_at);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, tz);
+  int weeks = 1;
+
+  if (now > starts_at)
+    weeks = (int) ((now - starts_at) / (7 * 86400)) + 1;
+  for (;; weeks++)
+    {
+      g_autoptr(GDateTime) next = g_date_time_add_weeks (local, weeks);
+
+      if (g_date_time_to_unix (next) > now)
+        return g_date_time_to_unix (next);
+    }
+}

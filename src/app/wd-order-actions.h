@@ -55,5 +55,10 @@ WdDeadlineUrgency        wd_deadline_describe    (JsonObject    *order,
                                                   gint64         now,
                                                   char         **text);
 const char              *wd_operation_title      (const char    *kind);
+gboolean                 wd_order_can_order_again (JsonObject   *order,
+                                                   const WdActor *actor);
+gint64                   wd_order_next_occurrence (gint64        starts_at,
+                                                   gint64        now,
+                                                   GTimeZone    *tz);
 
 G_END_DECLS

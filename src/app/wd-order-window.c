@@ -66,6 +66,17 @@ order_action (GtkWidget  *widget,
       wd_forms_run_order_action (widget, self->workspace, self->order, wd_order_action_info (i)->action);
 }
 
+static void
+order_again_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  WdOrderWindow *self = WD_ORDER_WINDOW (widget);
+
+  if (self->order != NULL)
+    gtk_window_present (GTK_WINDOW (wd_forms_order_again (widget, self->workspace, self->order)));
+}
+
 static WdSheetDocument *
 sheet_document (WdOrderWindow *self,
                 WdSheetKinds   kinds)
@@ -127,6 +138,7 @@ wd_order_window_class_init (WdOrderWindowClass *klass)
 
       gtk_widget_class_install_action (widget_class, name, NULL, order_action);
     }
+  gtk_widget_class_install_action (widget_class, "page.order-again", NULL, order_again_action);
   gtk_widget_class_install_action (widget_class, "sheet.print-work", NULL, sheet_action);
   gtk_widget_class_install_action (widget_class, "sheet.print-rating", NULL, sheet_action);
   gtk_widget_class_install_action (widget_class, "sheet.export", NULL, sheet_action);
@@ -136,6 +148,7 @@ static void
 wd_order_window_init (WdOrderWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.order-again", FALSE);
 }
 
 static void
@@ -332,6 +345,8 @@ fill_actions (WdOrderWindow *self)
       gtk_flow_box_append (self->actions_box, button);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->actions_box), self->offered != 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.order-again",
+                                 wd_order_can_order_again (self->order, wd_workspace_get_actor (self->workspace)));
   update_sheet_actions (self);
 }
 
