@@ -391,6 +391,49 @@ test_order_accept_decline (WdFixture     *fx,
   g_assert_cmpstr (json_object_get_string_member (order, "state"), ==, "ordered");
   g_assert_true (json_object_get_null_member (order, "assignee_id"));
   g_assert_true (json_object_get_null_member (order, "accept_deadline"));
+
+  /* An accepted order is given back while the event is still ahead (the
+   * speaker fell ill): to the queue, for someone else... */
+  g_free (decline);
+  decline = order_json (id, "\"reason\":\"突发疾病，无法到场\"");
+  json_object_unref (wd_test_apply_at (fx, wang, fx->t0 + 2 * WD_HOUR, "order.decline", decline));
+  g_clear_pointer (&order, json_object_unref);
+  order = get (fx, "order", id);
+  g_assert_cmpstr (json_object_get_string_member (order, "state"), ==, "ordered");
+  g_assert_true (json_object_get_null_member (order, "assignee_id"));
+  {
+    g_autoptr(JsonArray) history = wd_store_get_history (fx->store, id, NULL);
+    JsonObject *last = json_array_get_object_element (history, json_array_get_length (history) - 1);
+
+    g_assert_cmpstr (json_object_get_string_member (last, "from_state"), ==, "accepted");
+    g_assert_cmpstr (json_object_get_string_member (last, "to_state"), ==, "ordered");
+  }
+}
+
+/* Once the event has begun, an accepted order is delivered or cancelled,
+ * never given back. */
+static void
+test_order_decline_after_start (WdFixture     *fx,
+                                gconstpointer  data)
+{
+  g_autofree char *id = wd_test_create_order (fx, 0);
+  g_autofree char *args = order_json (id, NULL);
+  g_autofree char *decline = order_json (id, "\"reason\":\"来不及了\"");
+  g_autoptr(WdActor) wang = wd_test_speaker_actor ("sp-wang");
+  g_autoptr(JsonObject) order = NULL;
+  GError *e;
+
+  dispatch_to (fx, id, "sp-wang");
+  json_object_unref (wd_test_apply_at (fx, wang, fx->t0 + WD_HOUR, "order.accept", args));
+  order = get (fx, "order", id);
+  e = wd_test_refuse_at (fx, wang, json_object_get_int_member (order, "starts_at") + 60, "order.decline", decline,
+                         WD_ERROR_WRONG_STATE);
+  g_assert_nonnull (strstr (e->message, "begun"));
+  g_assert_nonnull (strstr (e->message, json_object_get_string_member (order, "number")));
+  g_error_free (e);
+  e = wd_test_refuse_at (fx, fx->centre, json_object_get_int_member (order, "starts_at"), "order.decline", decline,
+                         WD_ERROR_WRONG_STATE);
+  g_error_free (e);
 }
 
 static void
@@ -763,6 +806,7 @@ main (int    argc,
   FIXTURE ("/operations/order/dispatch-clash", test_order_dispatch_refusals);
   FIXTURE ("/operations/order/dispatch-scope", test_order_dispatch_scope);
   FIXTURE ("/operations/order/accept-decline", test_order_accept_decline);
+  FIXTURE ("/operations/order/decline-after-start", test_order_decline_after_start);
   FIXTURE ("/operations/order/expire", test_order_expire);
   FIXTURE ("/operations/order/deliver-rate-callback", test_order_deliver_rate_callback);
   FIXTURE ("/operations/order/cancel-reject", test_order_cancel_reject);

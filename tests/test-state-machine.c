@@ -12,17 +12,17 @@ static const char * const states[] = {
 
 static const char * const operations[] = {
   "order.dispatch", "order.accept", "order.decline", "order.expire", "order.deliver",
-  "order.rate", "order.callback", "order.cancel", "order.reject",
+  "order.rate", "order.callback", "order.cancel", "order.reject", "order.update",
 };
 
 /* The state an operation leaves the order in, or NULL: refused. */
 static const char * const expected[G_N_ELEMENTS (states)][G_N_ELEMENTS (operations)] = {
-  /*               dispatch      accept      decline    expire     deliver      rate     callback     cancel       reject */
-  /* ordered */    { "dispatched", NULL,       NULL,      NULL,      NULL,        NULL,    NULL,        "cancelled", "rejected" },
-  /* dispatched */ { NULL,         "accepted", "ordered", "ordered", NULL,        NULL,    NULL,        "cancelled", NULL },
-  /* accepted */   { NULL,         NULL,       NULL,      NULL,      "delivered", NULL,    NULL,        "cancelled", NULL },
-  /* delivered */  { NULL,         NULL,       NULL,      NULL,      NULL,        "rated", "delivered", NULL,        NULL },
-  /* rated */      { NULL,         NULL,       NULL,      NULL,      NULL,        NULL,    "rated",     NULL,        NULL },
+  /*               dispatch      accept      decline    expire     deliver      rate     callback     cancel       reject      update */
+  /* ordered */    { "dispatched", NULL,       NULL,      NULL,      NULL,        NULL,    NULL,        "cancelled", "rejected", "ordered" },
+  /* dispatched */ { NULL,         "accepted", "ordered", "ordered", NULL,        NULL,    NULL,        "cancelled", NULL,       "dispatched" },
+  /* accepted */   { NULL,         NULL,       "ordered", NULL,      "delivered", NULL,    NULL,        "cancelled", NULL,       "accepted" },
+  /* delivered */  { NULL,         NULL,       NULL,      NULL,      NULL,        "rated", "delivered", NULL,        NULL,       NULL },
+  /* rated */      { NULL,         NULL,       NULL,      NULL,      NULL,        NULL,    "rated",     NULL,        NULL,       NULL },
   /* rewarded */   { NULL },
   /* rejected */   { NULL },
   /* cancelled */  { NULL },
@@ -118,6 +118,8 @@ operation_call (WdFixture   *fx,
     extra = ",\"reason\":\"测试\"";
   else if (g_str_equal (kind, "order.expire"))
     *at = fx->t0 + 50 * WD_HOUR;
+  else if (g_str_equal (kind, "order.update"))
+    extra = ",\"notes\":\"改在二楼会议室\"";
   else if (g_str_equal (kind, "order.deliver"))
     *at = EVENT_END (fx) + 3 * WD_HOUR;
   else if (g_str_equal (kind, "order.rate"))

@@ -58,8 +58,9 @@ test_centre_actions_follow_state_and_clock (void)
                    WD_ORDER_ACTION_ACCEPT | WD_ORDER_ACTION_DECLINE | WD_ORDER_ACTION_EDIT | WD_ORDER_ACTION_CANCEL);
   g_assert_cmphex (wd_order_actions_for (overdue, centre, NOW), ==,
                    WD_ORDER_ACTION_DECLINE | WD_ORDER_ACTION_EXPIRE | WD_ORDER_ACTION_EDIT | WD_ORDER_ACTION_CANCEL);
+  /* Given back before the event, when the speaker cannot come. */
   g_assert_cmphex (wd_order_actions_for (accepted_ahead, centre, NOW), ==,
-                   WD_ORDER_ACTION_EDIT | WD_ORDER_ACTION_CANCEL);
+                   WD_ORDER_ACTION_DECLINE | WD_ORDER_ACTION_EDIT | WD_ORDER_ACTION_CANCEL);
   g_assert_cmphex (wd_order_actions_for (accepted_past, centre, NOW), ==,
                    WD_ORDER_ACTION_DELIVER | WD_ORDER_ACTION_EDIT | WD_ORDER_ACTION_CANCEL);
   g_assert_cmphex (wd_order_actions_for (delivered, centre, NOW), ==,
@@ -78,6 +79,8 @@ test_roles_see_only_their_actions (void)
   g_autoptr(JsonObject) ordered = make_order ("ordered", 86400, 0);
   g_autoptr(JsonObject) dispatched = make_order ("dispatched", 86400, 3600);
   g_autoptr(JsonObject) delivered = make_order ("delivered", -86400, 0);
+  g_autoptr(JsonObject) accepted_ahead = make_order ("accepted", 86400, 0);
+  g_autoptr(JsonObject) accepted_past = make_order ("accepted", -7300, 0);
 
   /* Offices do not dispatch or reject; they correct and cancel their own
    * orders. */
@@ -89,6 +92,10 @@ test_roles_see_only_their_actions (void)
   g_assert_cmphex (wd_order_actions_for (dispatched, own_team, NOW), ==,
                    WD_ORDER_ACTION_ACCEPT | WD_ORDER_ACTION_DECLINE);
   g_assert_cmphex (wd_order_actions_for (dispatched, other_team, NOW), ==, 0);
+  /* It gives back what it accepted while the event is ahead, and records
+   * the delivery once it has begun. */
+  g_assert_cmphex (wd_order_actions_for (accepted_ahead, own_team, NOW), ==, WD_ORDER_ACTION_DECLINE);
+  g_assert_cmphex (wd_order_actions_for (accepted_past, own_team, NOW), ==, WD_ORDER_ACTION_DELIVER);
 }
 
 /* Ordering again is placing an order: for the centre, and for an office
@@ -132,6 +139,8 @@ test_drop_moves (void)
   g_assert_cmphex (action, ==, WD_ORDER_ACTION_RATE);
   g_assert_false (wd_order_drop_action (WD_ORDER_ORDERED, WD_ORDER_RATED, &action));
   g_assert_false (wd_order_drop_action (WD_ORDER_RATED, WD_ORDER_ORDERED, &action));
+  g_assert_true (wd_order_drop_action (WD_ORDER_ACCEPTED, WD_ORDER_ORDERED, &action));
+  g_assert_cmphex (action, ==, WD_ORDER_ACTION_DECLINE);
 }
 
 static void

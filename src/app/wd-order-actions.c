@@ -56,7 +56,8 @@ in_scope (JsonObject    *order,
 
 /* Beyond state and role, some actions depend on the clock: nothing is
  * dispatched or accepted after the event started, nothing delivered
- * before it, and only an overdue dispatch goes back to the queue. */
+ * before it, an accepted order is given back only before it, and only an
+ * overdue dispatch goes back to the queue. */
 static gboolean
 timely (WdOrderActions  action,
         JsonObject     *order,
@@ -71,6 +72,8 @@ timely (WdOrderActions  action,
       return now < starts_at;
     case WD_ORDER_ACTION_ACCEPT:
       return now < starts_at && (deadline == 0 || now <= deadline);
+    case WD_ORDER_ACTION_DECLINE:
+      return g_strcmp0 (wd_json_text (order, "state"), "accepted") != 0 || now < starts_at;
     case WD_ORDER_ACTION_EXPIRE:
       return deadline != 0 && now > deadline;
     case WD_ORDER_ACTION_DELIVER:
@@ -118,6 +121,7 @@ wd_order_drop_action (WdOrderState    from,
     { WD_ORDER_ORDERED, WD_ORDER_DISPATCHED, WD_ORDER_ACTION_DISPATCH },
     { WD_ORDER_DISPATCHED, WD_ORDER_ACCEPTED, WD_ORDER_ACTION_ACCEPT },
     { WD_ORDER_DISPATCHED, WD_ORDER_ORDERED, WD_ORDER_ACTION_DECLINE },
+    { WD_ORDER_ACCEPTED, WD_ORDER_ORDERED, WD_ORDER_ACTION_DECLINE },
     { WD_ORDER_ACCEPTED, WD_ORDER_DELIVERED, WD_ORDER_ACTION_DELIVER },
     { WD_ORDER_DELIVERED, WD_ORDER_RATED, WD_ORDER_ACTION_RATE },
   };

@@ -25,7 +25,7 @@ static const struct
 } transitions[] = {
   { "order.dispatch", S (ORDERED), WD_ORDER_DISPATCHED },
   { "order.accept", S (DISPATCHED), WD_ORDER_ACCEPTED },
-  { "order.decline", S (DISPATCHED), WD_ORDER_ORDERED },
+  { "order.decline", S (DISPATCHED) | S (ACCEPTED), WD_ORDER_ORDERED },
   { "order.expire", S (DISPATCHED), WD_ORDER_ORDERED },
   { "order.deliver", S (ACCEPTED), WD_ORDER_DELIVERED },
   { "order.rate", S (DELIVERED), WD_ORDER_RATED },
@@ -603,6 +603,19 @@ wd_op_order_decline (WdOpContext  *ctx,
   if (!begin_on_order (ctx, args, known, &order, error)
       || !wd_args_text (args, "reason", WD_ARG_REQUIRED, 200, &reason, error))
     return FALSE;
+
+  /* A speaker who fell ill gives an accepted order back, while there is
+   * still time to send someone else; once the event began, what happened
+   * is recorded as a delivery or the order is cancelled. */
+  if (order.state == WD_ORDER_ACCEPTED && ctx->now >= json_object_get_int_member (order.row, "starts_at"))
+    {
+      g_autofree char *label = order_label (order.row);
+
+      g_set_error (error, WD_ERROR, WD_ERROR_WRONG_STATE,
+                   _("The %s has begun, too late to give it back; record its delivery, or cancel it"),
+                   label);
+      return FALSE;
+    }
 
   clear_assignment (changes);
   detail = assignment_detail (order.row);
