@@ -134,6 +134,46 @@ test_catalogue_refusals (WdFixture     *fx,
   g_error_free (e);
 }
 
+/* When a speaker is usually free: named days and parts of the day, kept
+ * as bit masks; a stored mask is taken back as it is. */
+static void
+test_speaker_free_time (WdFixture     *fx,
+                        gconstpointer  data)
+{
+  g_autoptr(JsonObject) speaker = NULL;
+  GError *e;
+
+  json_object_unref (wd_test_apply (fx, fx->centre, "speaker.upsert",
+                                    "{\"id\":\"sp-new\",\"name\":\"钱明\",\"phone\":\"13900000000\","
+                                    "\"topics\":[\"t-law\"],\"free_days\":[\"mon\",\"wed\",\"sat\",\"mon\"],"
+                                    "\"free_times\":[\"evening\"]}"));
+  speaker = get (fx, "speaker", "sp-new");
+  g_assert_cmpint (json_object_get_int_member (speaker, "free_days"), ==, 1 | 4 | 32);
+  g_assert_cmpint (json_object_get_int_member (speaker, "free_times"), ==, 4);
+
+  json_object_unref (wd_test_apply (fx, fx->centre, "speaker.upsert",
+                                    "{\"id\":\"sp-new\",\"name\":\"钱明\",\"phone\":\"13900000000\","
+                                    "\"topics\":[\"t-law\"],\"free_days\":127}"));
+  g_clear_pointer (&speaker, json_object_unref);
+  speaker = get (fx, "speaker", "sp-new");
+  g_assert_cmpint (json_object_get_int_member (speaker, "free_days"), ==, 127);
+  /* Left out: not said. */
+  g_assert_cmpint (json_object_get_int_member (speaker, "free_times"), ==, 0);
+
+  e = wd_test_refuse (fx, fx->centre, "speaker.upsert",
+                      "{\"id\":\"sp-new\",\"name\":\"钱明\",\"phone\":\"13900000000\","
+                      "\"topics\":[\"t-law\"],\"free_days\":[\"someday\"]}", WD_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (e->message, "free_days"));
+  g_assert_nonnull (strstr (e->message, "mon, tue"));
+  g_error_free (e);
+  g_error_free (wd_test_refuse (fx, fx->centre, "speaker.upsert",
+                                "{\"id\":\"sp-new\",\"name\":\"钱明\",\"phone\":\"13900000000\","
+                                "\"topics\":[\"t-law\"],\"free_times\":8}", WD_ERROR_INVALID_ARGUMENT));
+  g_error_free (wd_test_refuse (fx, fx->centre, "speaker.upsert",
+                                "{\"id\":\"sp-new\",\"name\":\"钱明\",\"phone\":\"13900000000\","
+                                "\"topics\":[\"t-law\"],\"free_times\":\"evening\"}", WD_ERROR_INVALID_ARGUMENT));
+}
+
 static void
 test_order_create (WdFixture     *fx,
                    gconstpointer  data)
@@ -798,6 +838,7 @@ main (int    argc,
 
   FIXTURE ("/operations/catalogue/upsert", test_catalogue_upsert);
   FIXTURE ("/operations/catalogue/refusals", test_catalogue_refusals);
+  FIXTURE ("/operations/catalogue/speaker-free-time", test_speaker_free_time);
   FIXTURE ("/operations/order/create", test_order_create);
   FIXTURE ("/operations/order/create-from-project", test_order_create_project);
   FIXTURE ("/operations/order/create-refusals", test_order_create_refusals);

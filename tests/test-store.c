@@ -42,9 +42,17 @@ test_migrate_from_schema_1 (void)
   g_autofree char *json = NULL;
 
   g_assert_no_error (error);
-  g_assert_cmpint (wd_store_get_schema_version (store), ==, 3);
+  g_assert_cmpint (wd_store_get_schema_version (store), ==, 4);
 
-  /* The old rows are still there and now searchable. */
+  /* The old rows are still there and now searchable; old speakers have
+   * not said when they are free. */
+  {
+    g_autoptr(JsonObject) speaker = wd_store_get (store, "speaker", "sp-old", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (json_object_get_int_member (speaker, "free_days"), ==, 0);
+    g_assert_cmpint (json_object_get_int_member (speaker, "free_times"), ==, 0);
+  }
   order = wd_store_get (store, "order", "o-old", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (order, "number"), ==, "2025-000007");
@@ -69,7 +77,7 @@ test_migrate_from_schema_1 (void)
   /* Opening again finds nothing to do. */
   store = wd_store_open (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (wd_store_get_schema_version (store), ==, 3);
+  g_assert_cmpint (wd_store_get_schema_version (store), ==, 4);
 }
 
 static void

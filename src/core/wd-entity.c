@@ -21,6 +21,17 @@
 #define BOOL(n, def) { n, WD_FIELD_BOOL, 0, 0, 1, def }
 #define REF(n, f, table) { n, WD_FIELD_REF, f, 0, 0, 0, table }
 #define TIME(n, f) { n, WD_FIELD_TIME, f }
+#define FLAGS(n, list) { n, WD_FIELD_FLAGS, 0, 0, 0, 0, NULL, NULL, list }
+
+const char * const wd_weekday_names[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL };
+const char * const wd_day_part_names[] = { "morning", "afternoon", "evening", NULL };
+
+/* Morning until noon, afternoon until six, evening after. */
+guint
+wd_day_part_of_hour (int hour)
+{
+  return hour < 12 ? 0 : hour < 18 ? 1 : 2;
+}
 #define ENTITY(var, kind, table, fields) \
   const WdEntity var = { kind, table, fields, G_N_ELEMENTS (fields) }
 
@@ -71,6 +82,8 @@ static const WdField speaker_fields[] = {
   { "phone", WD_FIELD_PHONE, REQ },
   TEXT ("bio", ML, 2000),
   { "topics", WD_FIELD_REF_LIST, REQ, 0, 10, 0, "topics", "speaker_topics" },
+  FLAGS ("free_days", wd_weekday_names),
+  FLAGS ("free_times", wd_day_part_names),
   BOOL ("active", TRUE),
   TIME ("updated_at", INTERNAL),
 };
@@ -243,6 +256,16 @@ read_field (const WdField  *field,
           return FALSE;
         if (value != G_MININT64)
           json_object_set_int_member (row, field->name, value);
+        return TRUE;
+      }
+
+    case WD_FIELD_FLAGS:
+      {
+        gint64 mask;
+
+        if (!wd_args_flags (args, field->name, field->names, &mask, error))
+          return FALSE;
+        json_object_set_int_member (row, field->name, mask);
         return TRUE;
       }
 

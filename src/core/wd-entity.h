@@ -18,6 +18,7 @@ typedef enum
   WD_FIELD_TIME,      /* stored as UTC seconds */
   WD_FIELD_REF,       /* the id of a row in ref_table */
   WD_FIELD_REF_LIST,  /* ids of rows in ref_table, kept in link_table */
+  WD_FIELD_FLAGS,     /* some of names, stored as a bit mask */
 } WdFieldType;
 
 typedef enum
@@ -38,7 +39,15 @@ typedef struct
   gint64        fallback;       /* INT/BOOL: the value when the argument is absent */
   const char   *ref_table;      /* REF, REF_LIST */
   const char   *link_table;     /* REF_LIST: (owner, ref) pairs */
+  const char * const *names;    /* FLAGS: bit i is names[i] */
 } WdField;
+
+/* When a speaker is usually free to speak: days of the week and parts of
+ * the day, as FLAGS (none chosen: not said, any time). */
+extern const char * const wd_weekday_names[];    /* "mon" … "sun" */
+extern const char * const wd_day_part_names[];   /* "morning", "afternoon", "evening" */
+
+guint        wd_day_part_of_hour (int hour);
 
 typedef struct
 {

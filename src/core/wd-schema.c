@@ -251,10 +251,17 @@ static const char migration_2[] =
 static const char migration_3[] =
   "CREATE INDEX orders_by_project ON orders (project_id, starts_at);";
 
+/* When a speaker is usually free, as bit masks of weekdays and parts of
+ * the day (wd_weekday_names, wd_day_part_names); 0: not said. */
+static const char migration_4[] =
+  "ALTER TABLE speakers ADD COLUMN free_days INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE speakers ADD COLUMN free_times INTEGER NOT NULL DEFAULT 0;";
+
 static const char * const migrations[] = {
   migration_1,
   migration_2,
   migration_3,
+  migration_4,
 };
 
 guint

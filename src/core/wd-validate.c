@@ -447,6 +447,58 @@ wd_args_id_list (JsonObject  *args,
   return TRUE;
 }
 
+static gboolean
+flags_error (const char          *field,
+             const char * const  *names,
+             GError             **error)
+{
+  g_autofree char *list = g_strjoinv (", ", (char **) names);
+
+  g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
+               _("%s: expected a list of some of %s"), field, list);
+  return FALSE;
+}
+
+/* A set of names from a short fixed list, kept as a bit mask: given as
+ * the list of names, or as the mask itself (what a stored row holds). */
+gboolean
+wd_args_flags (JsonObject          *args,
+               const char          *field,
+               const char * const  *names,
+               gint64              *out,
+               GError             **error)
+{
+  JsonNode *node = json_object_get_member (args, field);
+  guint n_names = g_strv_length ((char **) names);
+  JsonArray *array;
+
+  *out = 0;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
+    {
+      *out = json_node_get_int (node);
+      return (*out >= 0 && *out < (1 << n_names)) || flags_error (field, names, error);
+    }
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return flags_error (field, names, error);
+
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *item = json_array_get_element (array, i);
+      guint bit;
+
+      if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING
+          || !g_strv_contains (names, json_node_get_string (item)))
+        return flags_error (field, names, error);
+      for (bit = 0; !g_str_equal (names[bit], json_node_get_string (item)); bit++)
+        ;
+      *out |= 1 << bit;
+    }
+  return TRUE;
+}
+
 gboolean
 wd_args_only (JsonObject          *args,
               const char * const  *known,

@@ -75,6 +75,11 @@ gboolean wd_args_id_list    (JsonObject  *args,
                              guint        max_items,
                              GPtrArray  **out,
                              GError     **error);
+gboolean wd_args_flags      (JsonObject  *args,
+                             const char  *field,
+                             const char * const *names,
+                             gint64      *out,
+                             GError     **error);
 gboolean wd_args_only       (JsonObject  *args,
                              const char * const *known,
                              GError     **error);
