@@ -626,6 +626,83 @@ test_duplicate_and_gap (void)
                    ==, 3);
 }
 
+static JsonObject *
+speaker_args (const char *name)
+{
+  JsonObject *args = json_object_new ();
+  JsonArray *topics = json_array_new ();
+
+  json_array_add_string_element (topics, "law");
+  json_object_set_string_member (args, "id", "sp-edited");
+  json_object_set_string_member (args, "name", name);
+  json_object_set_string_member (args, "phone", "13900001111");
+  json_object_set_array_member (args, "topics", topics);
+  return args;
+}
+
+static void
+assert_all_applied (WdTestReply *reply,
+                    guint        n)
+{
+  g_assert_cmpuint (reply->status, ==, 200);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpstr (json_object_get_string_member (result_of (reply, i), "status"), ==, "applied");
+}
+
+/* Editing what exists (a speaker, an order's details) writes over a row
+ * the change log already names: it moves to the log's head. Before
+ * schema 2 the log's triggers failed under such an upsert; a database
+ * made then has its triggers made again. */
+static void
+test_edits_of_existing_rows (void)
+{
+  WdTestServer server;
+  g_autofree char *token = NULL;
+  g_autoptr(JsonObject) created = speaker_args ("钱明");
+  g_autoptr(JsonObject) renamed = speaker_args ("钱明亮");
+  g_autoptr(JsonObject) order = wd_test_order_args ("edited-order", "dongguan", 6);
+  g_autoptr(JsonObject) corrected = json_object_new ();
+  g_autoptr(JsonObject) again = speaker_args ("钱小明");
+  const char *kinds[] = { "speaker.upsert", "speaker.upsert", "order.create", "order.update" };
+  JsonObject *args[] = { created, renamed, order, corrected };
+  g_autofree char *body = NULL;
+  g_autofree char *later = NULL;
+  g_autoptr(WdTestReply) first = NULL;
+  g_autoptr(WdTestReply) second = NULL;
+  gint64 head;
+
+  json_object_set_string_member (corrected, "order_id", "edited-order");
+  json_object_set_string_member (corrected, "venue", "东关街道文化站二楼");
+  wd_test_server_start (&server, NULL, NULL);
+  token = wd_test_login (&server, "centre");
+  body = wd_test_push_body ("edits", 1, 4, kinds, args);
+  first = wd_test_request (&server, "POST", "/api/v1/push", token, body);
+  assert_all_applied (first, 4);
+  g_assert_cmpint (db_count (&server, "SELECT count (*) FROM speakers WHERE id = 'sp-edited' AND name = '钱明亮'"), ==, 1);
+  g_assert_cmpint (db_count (&server, "SELECT count (*) FROM orders WHERE venue = '东关街道文化站二楼'"), ==, 1);
+  head = db_count (&server, "SELECT max (seq) FROM changes");
+  g_assert_cmpint (db_count (&server, "SELECT seq FROM changes WHERE entity = 'order' AND key = 'edited-order'"),
+                   ==, head - 1);
+
+  /* A database whose triggers schema 1 made. */
+  g_assert_cmpint (wd_test_server_terminate (&server), ==, 0);
+  exec_in (server.db, "UPDATE meta SET value = '1' WHERE key = 'server_schema';"
+                      "DROP TRIGGER log_speakers_UPDATE;"
+                      "CREATE TRIGGER log_speakers_UPDATE AFTER UPDATE ON speakers BEGIN"
+                      " INSERT OR REPLACE INTO changes (entity, key) VALUES ('speaker', NEW.id); END;");
+  wd_test_server_restart (&server, NULL);
+  g_assert_cmpint (db_count (&server, "SELECT count (*) FROM sqlite_schema WHERE sql LIKE '%OR REPLACE INTO changes%'"),
+                   ==, 0);
+  g_free (token);
+  token = wd_test_login (&server, "centre");
+  later = wd_test_push_body ("edits", 5, 1, kinds, (JsonObject *[]) { again });
+  second = wd_test_request (&server, "POST", "/api/v1/push", token, later);
+  assert_all_applied (second, 1);
+  g_assert_cmpint (db_count (&server, "SELECT seq FROM changes WHERE entity = 'speaker' AND key = 'sp-edited'"),
+                   >, head);
+  wd_test_server_stop (&server);
+}
+
 static void
 test_pull_paging (void)
 {
@@ -1209,6 +1286,7 @@ main (int    argc,
   g_test_add_func ("/server/duplicate-and-gap", test_duplicate_and_gap);
   g_test_add_func ("/server/pull-paging", test_pull_paging);
   g_test_add_func ("/server/pull-rows-gone", test_pull_rows_gone);
+  g_test_add_func ("/server/edits-of-existing-rows", test_edits_of_existing_rows);
   g_test_add_func ("/server/snapshot", test_snapshot);
   g_test_add_func ("/server/snapshot-refusals", test_snapshot_refusals);
   g_test_add_func ("/server/snapshot-compressed", test_snapshot_compressed);

@@ -17,7 +17,7 @@
 #include "wd-server-store.h"
 #include "wd-store-private.h"
 
-#define SERVER_SCHEMA 1
+#define SERVER_SCHEMA 2
 
 static const char server_schema[] =
   "CREATE TABLE IF NOT EXISTS users ("
@@ -138,11 +138,14 @@ trigger_sql (void)
         const char *row = e == 2 ? "OLD" : "NEW";
         g_autofree char *when = condition_on (synced_tables[t].when, row);
 
+        /* Not INSERT OR REPLACE: a trigger's conflict clause gives way
+         * to the outer statement's, and under an upsert (every catalogue
+         * edit, an order corrected) the REPLACE became an ABORT. */
         g_string_append_printf (sql,
-                                "CREATE TRIGGER IF NOT EXISTS log_%s_%s AFTER %s ON %s%s%s BEGIN"
-                                " INSERT OR REPLACE INTO changes (entity, key) VALUES ('%s', %s.%s); END;",
-                                synced_tables[t].table, events[e], events[e], synced_tables[t].table,
-                                when ? " WHEN " : "", when ? when : "",
+                                "CREATE TRIGGER IF NOT EXISTS log_%1$s_%2$s AFTER %2$s ON %1$s%3$s%4$s BEGIN"
+                                " DELETE FROM changes WHERE entity = '%5$s' AND key = %6$s.%7$s;"
+                                " INSERT INTO changes (entity, key) VALUES ('%5$s', %6$s.%7$s); END;",
+                                synced_tables[t].table, events[e], when ? " WHEN " : "", when ? when : "",
                                 synced_tables[t].entity, row, synced_tables[t].key);
       }
   return g_string_free (sql, FALSE);
@@ -169,18 +172,30 @@ wd_server_store_prepare (WdStore  *store,
                          GError  **error)
 {
   g_autofree char *triggers = NULL;
+  gint64 from = wd_store_get_setting_int (store, "server_schema", 0);
 
-  if (wd_store_get_setting_int (store, "server_schema", 0) >= SERVER_SCHEMA)
+  if (from >= SERVER_SCHEMA)
     return TRUE;
 
   triggers = trigger_sql ();
   if (!wd_store_begin (store, error))
     return FALSE;
-  if (!wd_store_exec (store, server_schema, error)
-      || !wd_store_exec (store, triggers, error))
+  if (!wd_store_exec (store, server_schema, error))
+    goto fail;
+  /* Schema 1's triggers logged with INSERT OR REPLACE (see trigger_sql). */
+  for (guint t = 0; t < G_N_ELEMENTS (synced_tables); t++)
+    {
+      g_autofree char *drop = g_strdup_printf ("DROP TRIGGER IF EXISTS log_%1$s_INSERT;"
+                                               "DROP TRIGGER IF EXISTS log_%1$s_UPDATE;"
+                                               "DROP TRIGGER IF EXISTS log_%1$s_DELETE;", synced_tables[t].table);
+
+      if (!wd_store_exec (store, drop, error))
+        goto fail;
+    }
+  if (!wd_store_exec (store, triggers, error))
     goto fail;
 
-  for (guint t = 0; t < G_N_ELEMENTS (synced_tables); t++)
+  for (guint t = 0; from == 0 && t < G_N_ELEMENTS (synced_tables); t++)
     {
       g_autofree char *when = condition_on (synced_tables[t].when, synced_tables[t].table);
       g_autofree char *backfill = g_strdup_printf (
