@@ -307,6 +307,101 @@ test_conflict (void)
   client_close (&second);
 }
 
+/* A speaker's upsert arguments from its row, renamed, with free days. */
+static char *
+speaker_upsert_json (JsonObject         *speaker,
+                     const char         *name,
+                     const char * const *free_days)
+{
+  g_autoptr(JsonObject) args = json_object_new ();
+
+  json_object_set_string_member (args, "id", json_object_get_string_member (speaker, "id"));
+  json_object_set_string_member (args, "name", name);
+  json_object_set_string_member (args, "phone", json_object_get_string_member (speaker, "phone"));
+  json_object_set_array_member (args, "topics", json_array_ref (json_object_get_array_member (speaker, "topics")));
+  if (free_days != NULL)
+    {
+      JsonArray *days = json_array_new ();
+
+      for (guint i = 0; free_days[i] != NULL; i++)
+        json_array_add_string_element (days, free_days[i]);
+      json_object_set_array_member (args, "free_days", days);
+    }
+  return wd_json_object_to_string (args, FALSE);
+}
+
+/* The speakers' undo trigger as a store made before schema 4 had it,
+ * without the columns that schema added. */
+static void
+age_undo_triggers (WdStore *store)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store, "SELECT sql FROM sqlite_schema WHERE name = 'undo_speakers_u'",
+                                                   NULL);
+  g_autoptr(GString) old = NULL;
+
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  old = g_string_new ((const char *) sqlite3_column_text (stmt, 0));
+  g_clear_pointer (&stmt, wd_stmt_release);
+  g_assert_cmpuint (g_string_replace (old, ", 'free_days', OLD.free_days, 'free_times', OLD.free_times", "", 0), ==, 1);
+  g_assert_true (wd_store_exec (store, "DROP TRIGGER undo_speakers_u", NULL));
+  g_assert_true (wd_store_exec (store, old->str, NULL));
+  g_assert_true (wd_store_set_setting (store, "sync_triggers_schema", "3", NULL));
+}
+
+static gboolean
+speakers_trigger_names (WdStore    *store,
+                        const char *column)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store, "SELECT sql FROM sqlite_schema WHERE name = 'undo_speakers_u'",
+                                                   NULL);
+
+  return sqlite3_step (stmt) == SQLITE_ROW && strstr ((const char *) sqlite3_column_text (stmt, 0), column) != NULL;
+}
+
+/* Work queued before an upgrade that added columns still syncs: the
+ * undo triggers are made again for the new columns, and an old undo
+ * entry without them leaves them as they are. */
+static void
+test_upgrade_with_queued_work (void)
+{
+  Client centre;
+  g_autoptr(JsonArray) speakers = NULL;
+  g_autoptr(JsonObject) speaker = NULL;
+  g_autoptr(JsonObject) synced = NULL;
+  g_autofree char *renamed = NULL;
+  g_autofree char *freed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  client_open (&centre, "upgrade", "centre");
+  client_sync (&centre);
+  speakers = wd_store_list_all (centre.store, "speaker", &error);
+  g_assert_no_error (error);
+  speaker = wd_store_get (centre.store, "speaker",
+                          json_object_get_string_member (json_array_get_object_element (speakers, 0), "id"), &error);
+  g_assert_no_error (error);
+
+  /* Queued with the old triggers... */
+  age_undo_triggers (centre.store);
+  renamed = speaker_upsert_json (speaker, "改名前", NULL);
+  json_object_unref (apply (&centre, "speaker.upsert", renamed));
+
+  /* ...and after the upgrade, which makes them again. */
+  g_clear_object (&centre.client);
+  centre.client = wd_sync_client_new (centre.store, &error);
+  g_assert_no_error (error);
+  g_assert_true (speakers_trigger_names (centre.store, "OLD.free_days"));
+  freed = speaker_upsert_json (speaker, "改名后", (const char * const[]) { "sat", "sun", NULL });
+  json_object_unref (apply (&centre, "speaker.upsert", freed));
+
+  client_sync (&centre);
+  synced = wd_store_get (centre.store, "speaker", json_object_get_string_member (speaker, "id"), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (synced, "name"), ==, "改名后");
+  g_assert_cmpint (json_object_get_int_member (synced, "free_days"), ==, 32 | 64);
+  g_assert_cmpuint (wd_sync_store_count_pending (centre.store), ==, 0);
+  client_close (&centre);
+}
+
 static void
 test_local_refusal_queues_nothing (void)
 {
@@ -1587,6 +1682,7 @@ main (int    argc,
   g_test_add_func ("/sync/offline-edits", test_offline_edits);
   g_test_add_func ("/sync/conflict", test_conflict);
   g_test_add_func ("/sync/local-refusal-queues-nothing", test_local_refusal_queues_nothing);
+  g_test_add_func ("/sync/upgrade-with-queued-work", test_upgrade_with_queued_work);
   g_test_add_func ("/sync/push-batches", test_push_batches);
   g_test_add_func ("/sync/lost-answer", test_lost_answer);
   g_test_add_func ("/sync/randomized-convergence", test_randomized_convergence);

@@ -117,6 +117,7 @@ read_table (WdStore    *store,
   g_autofree char *key_match = NULL, *set_old = NULL, *values_old = NULL;
   g_autoptr(GArray) key_order = g_array_new (FALSE, FALSE, sizeof (int));
   g_autoptr(GPtrArray) unordered_keys = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) restored = g_string_new (NULL);
 
   info->table = g_strdup (table);
   info->columns = g_ptr_array_new_with_free_func (g_free);
@@ -127,7 +128,15 @@ read_table (WdStore    *store,
     {
       int pk = sqlite3_column_int (stmt, 5);
 
-      g_ptr_array_add (info->columns, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+      const char *name = (const char *) sqlite3_column_text (stmt, 1);
+      const char *fallback = (const char *) sqlite3_column_text (stmt, 4);
+
+      g_ptr_array_add (info->columns, g_strdup (name));
+      /* An old row recorded before the store gained a column (an upgrade
+       * with operations queued) comes back with the column's default. */
+      g_string_append_printf (restored, "%sCASE WHEN json_type (?2, '$.%s') IS NULL THEN %s"
+                              " ELSE json_extract (?2, '$.%s') END",
+                              restored->len ? ", " : "", name, fallback ? fallback : "NULL", name);
       if (pk > 0)
         {
           g_ptr_array_add (unordered_keys, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
@@ -145,8 +154,11 @@ read_table (WdStore    *store,
   updates = join_mapped (info->columns, "{c} = excluded.{c}", ", ");
   keys = join_mapped (info->keys, "{c}", ", ");
   key_match = join_mapped (info->keys, "{c} = json_extract (?1, '$[{i}]')", " AND ");
-  set_old = join_mapped (info->columns, "{c} = json_extract (?2, '$.{c}')", ", ");
-  values_old = join_mapped (info->columns, "json_extract (?2, '$.{c}')", ", ");
+  /* A column the old row does not name keeps its value (see above). */
+  set_old = join_mapped (info->columns,
+                         "{c} = CASE WHEN json_type (?2, '$.{c}') IS NULL THEN {c} ELSE json_extract (?2, '$.{c}') END",
+                         ", ");
+  values_old = g_string_free (g_steal_pointer (&restored), FALSE);
 
   info->upsert = g_strdup_printf ("INSERT INTO %s (%s) VALUES (%s) ON CONFLICT (%s) DO UPDATE SET %s",
                                   table, columns, marks, keys, updates);
@@ -243,22 +255,58 @@ static const char client_schema[] =
   "  at INTEGER NOT NULL"
   ");";
 
+/* The undo triggers name every column of the synced tables as the store
+ * had them when they were made: after the store gained columns (a schema
+ * upgrade), they are made again, or an operation's change to a new
+ * column could not be undone. */
+static gboolean
+refresh_undo_triggers (WdStore  *store,
+                       GError  **error)
+{
+  g_autofree char *version = g_strdup_printf ("%d", wd_store_get_schema_version (store));
+  g_autofree char *triggers = NULL;
+
+  if (wd_store_get_setting_int (store, "sync_triggers_schema", 0) == wd_store_get_schema_version (store))
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (synced_tables); i++)
+    {
+      g_autofree char *drop = g_strdup_printf ("DROP TRIGGER IF EXISTS undo_%1$s_i;"
+                                               "DROP TRIGGER IF EXISTS undo_%1$s_u;"
+                                               "DROP TRIGGER IF EXISTS undo_%1$s_d;", synced_tables[i]);
+
+      if (!wd_store_exec (store, drop, error))
+        return FALSE;
+    }
+  triggers = undo_triggers (store);
+  return wd_store_exec (store, triggers, error)
+      && wd_store_set_setting (store, "sync_triggers_schema", version, error);
+}
+
 gboolean
 wd_sync_store_prepare (WdStore  *store,
                        GError  **error)
 {
-  g_autofree char *triggers = NULL;
   g_autofree char *client_id = NULL;
 
   if (wd_store_get_setting_int (store, "sync_schema", 0) >= SYNC_SCHEMA)
-    return TRUE;
+    {
+      if (wd_store_get_setting_int (store, "sync_triggers_schema", 0) == wd_store_get_schema_version (store))
+        return TRUE;
+      if (!wd_store_begin (store, error))
+        return FALSE;
+      if (!refresh_undo_triggers (store, error))
+        {
+          wd_store_rollback (store);
+          return FALSE;
+        }
+      return wd_store_commit (store, error);
+    }
 
   if (!wd_store_begin (store, error))
     return FALSE;
-  triggers = undo_triggers (store);
   client_id = g_uuid_string_random ();
   if (!wd_store_exec (store, client_schema, error)
-      || !wd_store_exec (store, triggers, error)
+      || !refresh_undo_triggers (store, error)
       || !wd_store_set_setting (store, "sync_client_id", client_id, error)
       || !wd_store_set_setting (store, "sync_next_seq", "1", error)
       || !wd_store_set_setting (store, "sync_schema", G_STRINGIFY (SYNC_SCHEMA), error))
