@@ -97,6 +97,60 @@ test_clash_ranks_last (WdFixture     *fx,
   g_assert_true (has_reason (wang, "2026-000001"));
 }
 
+static void
+set_wang_free (WdFixture  *fx,
+               const char *free)
+{
+  g_autofree char *json = g_strdup_printf ("{\"id\":\"sp-wang\",\"name\":\"王芳\",\"subdistrict_id\":\"sd-a\","
+                                           "\"phone\":\"139 1234 5678\",\"topics\":[\"t-history\"]%s}", free);
+
+  json_object_unref (wd_test_apply (fx, fx->centre, "speaker.upsert", json));
+}
+
+/* A speaker who said when they are usually free ranks after those who
+ * are free then, before those booked elsewhere, and says why. The order
+ * is on a Friday morning. */
+static void
+test_usual_free_time (WdFixture     *fx,
+                      gconstpointer  data)
+{
+  g_autofree char *order = wd_test_create_order (fx, 0);
+  WdCandidate *wang;
+  guint rank;
+
+  set_wang_free (fx, ",\"free_days\":[\"sat\",\"sun\"]");
+  {
+    g_autoptr(GPtrArray) candidates = match (fx, order, fx->t0);
+
+    wang = find (candidates, "sp-wang", &rank);
+    g_assert_true (wang->unavailable);
+    g_assert_false (wang->clash);
+    g_assert_cmpuint (rank, ==, candidates->len - 1);
+    g_assert_true (has_reason (wang, "Usually not free on Friday"));
+    g_assert_false (has_reason (wang, "Free at that time"));
+  }
+
+  set_wang_free (fx, ",\"free_days\":[\"fri\"],\"free_times\":[\"afternoon\",\"evening\"]");
+  {
+    g_autoptr(GPtrArray) candidates = match (fx, order, fx->t0);
+
+    wang = find (candidates, "sp-wang", &rank);
+    g_assert_true (wang->unavailable);
+    g_assert_true (has_reason (wang, "Usually not free in the morning"));
+  }
+
+  /* Free then, or not said: first again. */
+  set_wang_free (fx, ",\"free_days\":[\"mon\",\"fri\"],\"free_times\":[\"morning\"]");
+  {
+    g_autoptr(GPtrArray) candidates = match (fx, order, fx->t0);
+
+    wang = find (candidates, "sp-wang", &rank);
+    g_assert_false (wang->unavailable);
+    g_assert_cmpuint (rank, ==, 0);
+    g_assert_true (has_reason (wang, "Free at that time"));
+  }
+}
+
 /* Delivers and rates an order for speaker at the given stars. */
 static void
 rated_order (WdFixture  *fx,
@@ -199,6 +253,7 @@ main (int    argc,
 
   FIXTURE ("/matching/topic-and-nearness", test_topic_and_nearness);
   FIXTURE ("/matching/clash-ranks-last", test_clash_ranks_last);
+  FIXTURE ("/matching/usual-free-time", test_usual_free_time);
   FIXTURE ("/matching/quality-is-shrunk", test_quality_is_shrunk);
   FIXTURE ("/matching/project-teams", test_project_teams);
 

@@ -170,12 +170,14 @@ candidate_row (WdDispatchDialog *self,
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
 
-  if (candidate->clash)
+  if (candidate->clash || candidate->unavailable)
     {
-      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+      GtkWidget *icon = gtk_image_new_from_icon_name (candidate->clash ? "dialog-warning-symbolic"
+                                                                       : "appointment-missed-symbolic");
 
-      gtk_widget_set_tooltip_text (icon, _("Booked at this time"));
-      gtk_widget_add_css_class (icon, "warning");
+      gtk_widget_set_tooltip_text (icon, candidate->clash ? _("Booked at this time")
+                                                          : _("Usually not free at this time"));
+      gtk_widget_add_css_class (icon, candidate->clash ? "warning" : "dim-label");
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
     }
   score = gtk_label_new (percent);

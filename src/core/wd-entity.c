@@ -26,6 +26,26 @@
 const char * const wd_weekday_names[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL };
 const char * const wd_day_part_names[] = { "morning", "afternoon", "evening", NULL };
 
+const char *
+wd_weekday_label (guint day)
+{
+  static const char * const labels[] = {
+    N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"),
+  };
+
+  g_return_val_if_fail (day < G_N_ELEMENTS (labels), NULL);
+  return _(labels[day]);
+}
+
+const char *
+wd_day_part_label (guint part)
+{
+  static const char * const labels[] = { N_("morning"), N_("afternoon"), N_("evening") };
+
+  g_return_val_if_fail (part < G_N_ELEMENTS (labels), NULL);
+  return _(labels[part]);
+}
+
 /* Morning until noon, afternoon until six, evening after. */
 guint
 wd_day_part_of_hour (int hour)

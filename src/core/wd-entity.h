@@ -48,6 +48,8 @@ extern const char * const wd_weekday_names[];    /* "mon" … "sun" */
 extern const char * const wd_day_part_names[];   /* "morning", "afternoon", "evening" */
 
 guint        wd_day_part_of_hour (int hour);
+const char  *wd_weekday_label    (guint day);    /* 0: Monday */
+const char  *wd_day_part_label   (guint part);
 
 typedef struct
 {

@@ -54,6 +54,7 @@ wd_candidate_to_json (const WdCandidate *candidate)
   json_object_set_double_member (object, "quality", candidate->quality);
   json_object_set_double_member (object, "fairness", candidate->fairness);
   json_object_set_boolean_member (object, "clash", candidate->clash);
+  json_object_set_boolean_member (object, "unavailable", candidate->unavailable);
   if (candidate->clash_order_id != NULL)
     json_object_set_string_member (object, "clash_order_id", candidate->clash_order_id);
   for (guint i = 0; i < candidate->reasons->len; i++)
@@ -66,7 +67,7 @@ wd_candidate_to_json (const WdCandidate *candidate)
  * speakers of the order's topic, or the project's own team first and the
  * teams offering projects of the same category after it. */
 static const char speaker_pool_sql[] =
-  "SELECT 'speaker', sp.id, sp.name, sp.subdistrict_id, s.name, 1.0, t.name"
+  "SELECT 'speaker', sp.id, sp.name, sp.subdistrict_id, s.name, 1.0, t.name, sp.free_days, sp.free_times"
   " FROM speakers sp JOIN speaker_topics st ON st.owner_id = sp.id"
   " JOIN topics t ON t.id = st.ref_id"
   " LEFT JOIN subdistricts s ON s.id = sp.subdistrict_id"
@@ -74,7 +75,7 @@ static const char speaker_pool_sql[] =
 
 static const char team_pool_sql[] =
   "SELECT 'team', tm.id, tm.name, tm.subdistrict_id, s.name,"
-  "  max (CASE WHEN p.id = ?1 THEN 1.0 ELSE 0.6 END), op.category"
+  "  max (CASE WHEN p.id = ?1 THEN 1.0 ELSE 0.6 END), op.category, 0, 0"
   " FROM projects op JOIN projects p ON p.category = op.category"
   " JOIN teams tm ON tm.id = p.team_id"
   " LEFT JOIN subdistricts s ON s.id = tm.subdistrict_id"
@@ -87,6 +88,8 @@ typedef struct
   JsonObject *order;
   gint64      now;
   double      mean_rating;
+  guint       weekday;        /* of the event, 0: Monday */
+  guint       day_part;       /* of the event's start */
 } Context;
 
 static double
@@ -112,14 +115,31 @@ add_reason (WdCandidate *candidate,
   g_ptr_array_add (candidate->reasons, reason);
 }
 
+/* A speaker's word on when they are usually free, against the event:
+ * the reason why not, or NULL when nothing stands against it. */
+static char *
+not_usually_free (Context *ctx,
+                  gint64   free_days,
+                  gint64   free_times)
+{
+  if (free_days != 0 && !(free_days & (1 << ctx->weekday)))
+    return g_strdup_printf (_("Usually not free on %s"), wd_weekday_label (ctx->weekday));
+  if (free_times != 0 && !(free_times & (1 << ctx->day_part)))
+    return g_strdup_printf (_("Usually not free in the %s"), wd_day_part_label (ctx->day_part));
+  return NULL;
+}
+
 static gboolean
 assess (Context      *ctx,
         WdCandidate  *candidate,
         const char   *subdistrict_id,
         const char   *subdistrict_name,
         const char   *fit_subject,
+        gint64        free_days,
+        gint64        free_times,
         GError      **error)
 {
+  g_autofree char *not_free = NULL;
   const char *order_id = json_object_get_string_member (ctx->order, "id");
   gint64 starts_at = json_object_get_int_member (ctx->order, "starts_at");
   gint64 ends_at = json_object_get_int_member (ctx->order, "ends_at");
@@ -217,6 +237,11 @@ assess (Context      *ctx,
                                               json_object_get_string_member (clash, "title"),
                                               from, to));
     }
+  else if ((not_free = not_usually_free (ctx, free_days, free_times)) != NULL)
+    {
+      candidate->unavailable = TRUE;
+      add_reason (candidate, g_steal_pointer (&not_free));
+    }
   else
     add_reason (candidate, g_strdup (_("Free at that time")));
 
@@ -234,9 +259,12 @@ compare_candidates (gconstpointer a,
   const WdCandidate *x = *(WdCandidate **) a;
   const WdCandidate *y = *(WdCandidate **) b;
 
-  /* Whoever is free comes before whoever would be double booked. */
+  /* Whoever is free comes before whoever would be double booked, and
+   * whoever is usually free then before whoever said they are not. */
   if (x->clash != y->clash)
     return x->clash ? 1 : -1;
+  if (x->unavailable != y->unavailable)
+    return x->unavailable ? 1 : -1;
   if (x->score != y->score)
     return x->score > y->score ? -1 : 1;
   return g_strcmp0 (x->name, y->name);
@@ -250,6 +278,8 @@ typedef struct
   char        *subdistrict_id;
   char        *subdistrict_name;
   char        *subject;
+  gint64       free_days;
+  gint64       free_times;
 } PoolEntry;
 
 static void
@@ -290,6 +320,8 @@ read_pool (WdStore     *store,
       entry.subdistrict_id = wd_stmt_dup_text (stmt, 3);
       entry.subdistrict_name = wd_stmt_dup_text (stmt, 4);
       entry.subject = wd_stmt_dup_text (stmt, 6);
+      entry.free_days = sqlite3_column_int64 (stmt, 7);
+      entry.free_times = sqlite3_column_int64 (stmt, 8);
       g_array_append_val (pool, entry);
     }
   if (rc != SQLITE_DONE)
@@ -332,6 +364,13 @@ wd_match_candidates (WdStore     *store,
   ctx.order = order;
   ctx.now = now;
   ctx.mean_rating = district_mean_rating (store, by_team ? "team" : "speaker");
+  {
+    g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (json_object_get_int_member (order, "starts_at"));
+    g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, wd_store_get_time_zone (store));
+
+    ctx.weekday = (guint) g_date_time_get_day_of_week (local) - 1;
+    ctx.day_part = wd_day_part_of_hour (g_date_time_get_hour (local));
+  }
 
   pool = read_pool (store, by_team,
                     by_team ? project_id
@@ -349,7 +388,7 @@ wd_match_candidates (WdStore     *store,
       PoolEntry *entry = &g_array_index (pool, PoolEntry, i);
 
       if (!assess (&ctx, entry->candidate, entry->subdistrict_id, entry->subdistrict_name,
-                   entry->subject, error))
+                   entry->subject, entry->free_days, entry->free_times, error))
         return NULL;
     }
 

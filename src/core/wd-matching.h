@@ -23,6 +23,7 @@ typedef struct
   double          quality;
   double          fairness;
   gboolean        clash;        /* booked elsewhere at that time */
+  gboolean        unavailable;  /* a speaker not usually free then */
   char           *clash_order_id;
   GPtrArray      *reasons;      /* translated sentences */
 } WdCandidate;
