@@ -129,6 +129,14 @@ is_row_titled (GtkWidget     *widget,
       && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
 }
 
+static gboolean
+is_row_subtitled (GtkWidget     *widget,
+                  gconstpointer  subtitle)
+{
+  return ADW_IS_ACTION_ROW (widget)
+      && g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (widget)), subtitle) == 0;
+}
+
 /* The whole loop through the window's own actions and dialogs. */
 typedef struct
 {
@@ -772,6 +780,9 @@ test_speaker_added (WdUiFixture   *fx,
   g_autoptr(GArray) found = NULL;
   CountWait wait = { NULL, 0 };
   WdFormDialog *form;
+  g_autoptr(JsonArray) rows = NULL;
+  JsonObject *speaker;
+  GtkWindow *page;
 
   wd_ui_show_view (fx, "speakers");
   wait.model = wd_speaker_view_get_model (view);
@@ -787,11 +798,23 @@ test_speaker_added (WdUiFixture   *fx,
   g_assert_false (wd_form_dialog_apply (form));
   g_assert_cmpstr (wd_form_dialog_get_error_field (form), ==, "topics");
   wd_form_dialog_set_value (form, "topics", "law,policy");
+  /* A retired judge, free on weekday mornings. */
+  g_assert_true (wd_form_dialog_set_value (form, "free_days", "mon,tue,wed,thu,fri"));
+  g_assert_true (wd_form_dialog_set_value (form, "free_times", "morning"));
   g_assert_true (wd_form_dialog_apply (form));
   wd_ui_wait (model_has, &wait, "the new speaker in the library");
 
   found = wd_store_speaker_keys (store_of (fx), &none, "欧阳明", NULL);
   g_assert_cmpuint (found->len, ==, 1);
+  rows = wd_store_get_rows (store_of (fx), "speaker", (gint64 *) found->data, 1, NULL);
+  speaker = json_array_get_object_element (rows, 0);
+  g_assert_cmpint (json_object_get_int_member (speaker, "free_days"), ==, 0x1f);
+  g_assert_cmpint (json_object_get_int_member (speaker, "free_times"), ==, 1);
+
+  /* Its page says so. */
+  page = wd_window_show_speaker (fx->window, json_object_get_string_member (speaker, "id"));
+  wd_ui_settle ();
+  g_assert_nonnull (find_widget (GTK_WIDGET (page), is_row_subtitled, "Monday–Friday · morning"));
 }
 
 static gboolean

@@ -128,6 +128,29 @@ test_order_again (void)
   g_assert_cmpint (wd_order_next_occurrence (1774252800, 1774252800, berlin), ==, 1774252800 + week - 3600);
 }
 
+/* When a speaker is usually free, in words: runs of days as a span. */
+static void
+test_free_time_words (void)
+{
+  static const struct { gint64 days, times; const char *text; } cases[] = {
+    { 0x1f, 0x3, "Monday–Friday · morning, afternoon" },
+    { 1 | 4 | 32, 0, "Monday, Wednesday, Saturday" },
+    { 0x3, 0x4, "Monday, Tuesday · evening" },
+    { 0x7f, 0x4, "Any day · evening" },
+    { 0, 0x1, "Any day · morning" },
+    { 0x60, 0x7, "Saturday, Sunday" },
+    { 0x1c, 0, "Wednesday–Friday" },
+  };
+
+  g_assert_null (wd_free_time_describe (0, 0));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = wd_free_time_describe (cases[i].days, cases[i].times);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
 static void
 test_drop_moves (void)
 {
@@ -357,6 +380,7 @@ main (int    argc,
   g_test_add_func ("/view-logic/role-actions", test_roles_see_only_their_actions);
   g_test_add_func ("/view-logic/drop-moves", test_drop_moves);
   g_test_add_func ("/view-logic/order-again", test_order_again);
+  g_test_add_func ("/view-logic/free-time-words", test_free_time_words);
   g_test_add_func ("/view-logic/deadline-words", test_deadline_words);
   g_test_add_func ("/view-logic/deadline-words-beyond-acceptance", test_deadline_words_beyond_acceptance);
   g_test_add_func ("/view-logic/phones-masked", test_phones_masked_by_role);

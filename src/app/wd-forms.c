@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "wd-dispatch-dialog.h"
+#include "wd-entity.h"
 #include "wd-forms.h"
 #include "wd-time.h"
 #include "wd-types.h"
@@ -266,6 +267,31 @@ edit_order (GtkWidget   *parent,
   return dialog;
 }
 
+/* A FLAGS field as checks: each name with its label, those in mask ticked. */
+static void
+add_flag_checks (WdFormDialog       *dialog,
+                 const char         *name,
+                 const char         *label,
+                 const char * const *names,
+                 const char       *(*name_label) (guint),
+                 gint64              mask)
+{
+  g_autoptr(JsonArray) choices = json_array_new ();
+  g_autoptr(JsonArray) chosen = json_array_new ();
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      JsonObject *choice = json_object_new ();
+
+      json_object_set_string_member (choice, "id", names[i]);
+      json_object_set_string_member (choice, "name", name_label (i));
+      json_array_add_object_element (choices, choice);
+      if (mask & (1 << i))
+        json_array_add_string_element (chosen, names[i]);
+    }
+  wd_form_dialog_add_checks (dialog, name, label, choices, "name", chosen);
+}
+
 WdFormDialog *
 wd_forms_edit_speaker (GtkWidget   *parent,
                        WdWorkspace *workspace,
@@ -289,6 +315,11 @@ wd_forms_edit_speaker (GtkWidget   *parent,
   wd_form_dialog_add_checks (dialog, "topics", _("Topics"), topics, "name",
                              speaker && json_object_has_member (speaker, "topics")
                              ? json_object_get_array_member (speaker, "topics") : NULL);
+  /* Ticking none says nothing: free any time. */
+  add_flag_checks (dialog, "free_days", _("Usual free days"), wd_weekday_names, wd_weekday_label,
+                   int_of (speaker, "free_days"));
+  add_flag_checks (dialog, "free_times", _("Usual free times of day"), wd_day_part_names, wd_day_part_label,
+                   int_of (speaker, "free_times"));
   wd_form_dialog_add_switch (dialog, "active", _("Takes lectures"),
                              speaker ? json_object_get_boolean_member_with_default (speaker, "active", TRUE) : TRUE);
   wd_form_dialog_add_multiline (dialog, "bio", _("Biography"), string_of (speaker, "bio"));

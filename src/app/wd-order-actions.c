@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "wd-error.h"
+#include "wd-entity.h"
 #include "wd-json.h"
 #include "wd-operations.h"
 #include "wd-order-actions.h"
@@ -297,4 +298,58 @@ wd_order_next_occurrence (gint64     starts_at,
       if (g_date_time_to_unix (next) > now)
         return g_date_time_to_unix (next);
     }
+}
+
+/* Names the bits of mask from labels, runs of three or more days as a
+ * span ("Monday–Friday"). */
+static void
+append_flags (GString     *text,
+              gint64       mask,
+              guint        n,
+              gboolean     spans,
+              const char *(*label) (guint))
+{
+  for (guint i = 0; i < n; i++)
+    {
+      guint last = i;
+
+      if (!(mask & (1 << i)))
+        continue;
+      while (spans && last + 1 < n && (mask & (1 << (last + 1))))
+        last++;
+      if (text->len > 0)
+        /* TRANSLATORS: between the names of fields in a list */
+        g_string_append (text, _(", "));
+      if (last >= i + 2)
+        /* TRANSLATORS: a span of weekdays, e.g. Monday–Friday */
+        g_string_append_printf (text, _("%s–%s"), label (i), label (last));
+      else
+        {
+          g_string_append (text, label (i));
+          last = i;
+        }
+      i = last;
+    }
+}
+
+/* When a speaker is usually free, in words; NULL when they have not said. */
+char *
+wd_free_time_describe (gint64 free_days,
+                       gint64 free_times)
+{
+  g_autoptr(GString) days = g_string_new (NULL);
+  g_autoptr(GString) times = g_string_new (NULL);
+
+  if (free_days == 0 && free_times == 0)
+    return NULL;
+  if (free_days == 0 || free_days == 0x7f)
+    g_string_append (days, _("Any day"));
+  else
+    append_flags (days, free_days, 7, TRUE, wd_weekday_label);
+  if (free_times != 0 && free_times != 0x7)
+    append_flags (times, free_times, 3, FALSE, wd_day_part_label);
+  if (times->len == 0)
+    return g_string_free (g_steal_pointer (&days), FALSE);
+  /* TRANSLATORS: days, then parts of the day, e.g. Monday–Friday · morning */
+  return g_strdup_printf (_("%s · %s"), days->str, times->str);
 }

@@ -57,6 +57,8 @@ WdDeadlineUrgency        wd_deadline_describe    (JsonObject    *order,
 const char              *wd_operation_title      (const char    *kind);
 gboolean                 wd_order_can_order_again (JsonObject   *order,
                                                    const WdActor *actor);
+char                    *wd_free_time_describe    (gint64        free_days,
+                                                   gint64        free_times);
 gint64                   wd_order_next_occurrence (gint64        starts_at,
                                                    gint64        now,
                                                    GTimeZone    *tz);

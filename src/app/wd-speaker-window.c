@@ -168,6 +168,7 @@ refresh (WdSpeakerWindow *self)
   g_autofree char *title_text = NULL;
   g_autofree char *record = NULL;
   g_autofree char *phone = NULL;
+  g_autofree char *free_time = NULL;
   gint64 ratings;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->content_box))) != NULL)
@@ -213,11 +214,14 @@ refresh (WdSpeakerWindow *self)
   phone = actor->role == WD_ROLE_CENTRE || actor->role == WD_ROLE_ADMIN
     ? g_strdup (wd_json_text (speaker, "phone")) : wd_mask_phone (wd_json_text (speaker, "phone"));
 
+  free_time = wd_free_time_describe (wd_json_int (speaker, "free_days"), wd_json_int (speaker, "free_times"));
+
   group = new_group (self, _("Profile"));
   add_row (group, _("Topics"), wd_json_text (speaker, "topic_names"));
   add_row (group, _("Sub-district"), *wd_json_text (speaker, "subdistrict_name") ? wd_json_text (speaker, "subdistrict_name")
                                                                           : _("District-wide"));
   add_row (group, _("Phone"), phone);
+  add_row (group, _("Usually free"), free_time ? free_time : _("Not said"));
   add_row (group, _("Record"), record);
   if (!json_object_get_boolean_member_with_default (speaker, "active", TRUE))
     add_row (group, _("Status"), _("Not taking lectures at present"));
