@@ -228,6 +228,20 @@ enrol_speakers (Demo     *demo,
       json_object_set_string_member (args, "phone", phone);
       json_object_set_string_member (args, "bio", bio);
       json_object_set_array_member (args, "topics", topics);
+      /* Some say when they are free: retired teachers on weekday
+       * mornings, people at work in the evenings and at weekends. Chosen
+       * by number, not by the generator, so the rest of the district is
+       * the same as before they said. */
+      if (i % 5 == 0)
+        {
+          json_object_set_int_member (args, "free_days", 0x1f);
+          json_object_set_int_member (args, "free_times", 0x1);
+        }
+      else if (i % 7 == 3)
+        {
+          json_object_set_int_member (args, "free_days", 0x7f);
+          json_object_set_int_member (args, "free_times", 0x4);
+        }
       if (!apply (demo, demo->admin, at, "speaker.upsert", args, NULL, error))
         return FALSE;
       g_ptr_array_add (demo->speaker_ids, g_steal_pointer (&id));
