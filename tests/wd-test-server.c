@@ -157,6 +157,20 @@ wd_test_server_stop (WdTestServer *server)
       g_unlink (file);
     }
   g_unlink (server->log);
+  {
+    /* The server's snapshot folder beside the database. */
+    g_autofree char *folder = g_strconcat (server->db, ".snapshots", NULL);
+    g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+    const char *name;
+
+    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *file = g_build_filename (folder, name, NULL);
+
+        g_unlink (file);
+      }
+    g_rmdir (folder);
+  }
   g_rmdir (server->dir);
   g_free (server->dir);
   g_free (server->db);

@@ -355,12 +355,50 @@ migrate (WdStore  *self,
   return TRUE;
 }
 
+/* Opens the connection to the store's file, sets it up and brings the
+ * schema up to date. */
+static gboolean
+open_connection (WdStore  *self,
+                 GError  **error)
+{
+  g_autofree char *tz_name = NULL;
+
+  if (sqlite3_open_v2 (self->path, &self->db,
+                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                       NULL) != SQLITE_OK)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_STORE, _("Cannot open the store %s: %s"),
+                   self->path, self->db ? sqlite3_errmsg (self->db) : g_strerror (ENOMEM));
+      return FALSE;
+    }
+
+  sqlite3_extended_result_codes (self->db, TRUE);
+  sqlite3_busy_timeout (self->db, 5000);
+
+  /* WAL lets readers run beside the writer; FULL sync makes a committed
+   * operation survive a power cut, which is what "acknowledged" promises. */
+  if (!wd_store_exec (self, "PRAGMA journal_mode = WAL", error)
+      || !wd_store_exec (self, "PRAGMA synchronous = FULL", error)
+      || !wd_store_exec (self, "PRAGMA foreign_keys = ON", error)
+      /* The default 2 MB page cache thrashes once a district's orders
+       * and their search index outgrow it; 16 MB holds a desktop's hot
+       * pages (the server asks for more, wd_store_set_cache_size). */
+      || !wd_store_exec (self, "PRAGMA cache_size = -16384", error)
+      || !wd_tokenizer_register (self->db, error)
+      || !migrate (self, error))
+    return FALSE;
+
+  tz_name = wd_store_get_setting (self, "time_zone");
+  self->tz = wd_time_zone_new (tz_name);
+
+  return TRUE;
+}
+
 WdStore *
 wd_store_open (const char  *path,
                GError     **error)
 {
   g_autoptr(WdStore) self = NULL;
-  g_autofree char *tz_name = NULL;
   g_autofree char *dir = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
@@ -394,35 +432,30 @@ wd_store_open (const char  *path,
       g_chmod (path, 0600);
   }
 
-  if (sqlite3_open_v2 (path, &self->db,
-                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                       NULL) != SQLITE_OK)
-    {
-      g_set_error (error, WD_ERROR, WD_ERROR_STORE, _("Cannot open the store %s: %s"),
-                   path, self->db ? sqlite3_errmsg (self->db) : g_strerror (ENOMEM));
-      return NULL;
-    }
-
-  sqlite3_extended_result_codes (self->db, TRUE);
-  sqlite3_busy_timeout (self->db, 5000);
-
-  /* WAL lets readers run beside the writer; FULL sync makes a committed
-   * operation survive a power cut, which is what "acknowledged" promises. */
-  if (!wd_store_exec (self, "PRAGMA journal_mode = WAL", error)
-      || !wd_store_exec (self, "PRAGMA synchronous = FULL", error)
-      || !wd_store_exec (self, "PRAGMA foreign_keys = ON", error)
-      /* The default 2 MB page cache thrashes once a district's orders
-       * and their search index outgrow it; 16 MB holds a desktop's hot
-       * pages (the server asks for more, wd_store_set_cache_size). */
-      || !wd_store_exec (self, "PRAGMA cache_size = -16384", error)
-      || !wd_tokenizer_register (self->db, error)
-      || !migrate (self, error))
+  if (!open_connection (self, error))
     return NULL;
-
-  tz_name = wd_store_get_setting (self, "time_zone");
-  self->tz = wd_time_zone_new (tz_name);
-
   return g_steal_pointer (&self);
+}
+
+/* Closes the connection and opens the store's file again, after it was
+ * replaced whole (a first sync adopting the server's prebuilt store). No
+ * statement of the store may be in use. */
+gboolean
+wd_store_reopen (WdStore  *self,
+                 GError  **error)
+{
+  g_return_val_if_fail (WD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (self->depth == 0, FALSE);
+
+  g_hash_table_remove_all (self->member_keys);
+  g_hash_table_remove_all (self->statements);
+  g_hash_table_remove_all (self->hits);
+  g_hash_table_remove_all (self->stale);
+  sqlite3_close (self->db);
+  self->db = NULL;
+  self->authoritative = -1;
+  g_clear_pointer (&self->tz, g_time_zone_unref);
+  return open_connection (self, error);
 }
 
 const char *

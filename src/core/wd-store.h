@@ -41,6 +41,8 @@ typedef struct
 
 WdStore    *wd_store_open               (const char           *path,
                                          GError              **error);
+gboolean    wd_store_reopen             (WdStore              *self,
+                                         GError              **error);
 const char *wd_store_get_path           (WdStore              *self);
 int         wd_store_get_schema_version (WdStore              *self);
 GTimeZone  *wd_store_get_time_zone      (WdStore              *self);

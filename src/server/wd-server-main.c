@@ -307,6 +307,7 @@ cmd_serve (int    argc,
     }
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   fflush (stdout);
+  wd_server_prepare_snapshot (server);
 
   g_timeout_add_seconds (60, expire_overdue, &serving);
   expire_overdue (&serving);

@@ -581,6 +581,9 @@ handle_snapshot (SoupServer        *soup,
   WdServer *self = data;
   g_autoptr(WdUser) user = NULL;
   const char *client_id;
+  const char *format = query ? g_hash_table_lookup (query, "format") : NULL;
+  const char *schema = query ? g_hash_table_lookup (query, "schema") : NULL;
+  gboolean store_format;
 
   if (!allow_methods (msg, "GET", NULL) || !check_protocol_header (msg, query))
     return;
@@ -591,8 +594,12 @@ handle_snapshot (SoupServer        *soup,
   if (client_id == NULL)
     return;
 
+  /* A client that can take its whole store from the server says so, and
+   * which schema its stores have; any other gets the tables. */
+  store_format = g_strcmp0 (format, "store") == 0 && schema != NULL
+                 && g_ascii_strtoll (schema, NULL, 10) == wd_store_get_schema_version (self->store);
   soup_server_message_pause (msg);
-  wd_sync_service_snapshot_async (self->sync, user, client_id, wants_gzip (msg), now_seconds (), NULL,
+  wd_sync_service_snapshot_async (self->sync, user, client_id, wants_gzip (msg), store_format, now_seconds (), NULL,
                                   snapshot_made, g_object_ref (msg));
 }
 
@@ -1112,6 +1119,14 @@ wd_server_get_uris (WdServer *self)
 {
   g_return_val_if_fail (WD_IS_SERVER (self), NULL);
   return soup_server_get_uris (self->soup);
+}
+
+/* Starts making the prebuilt store a centre desk's first sync adopts. */
+void
+wd_server_prepare_snapshot (WdServer *self)
+{
+  g_return_if_fail (WD_IS_SERVER (self));
+  wd_sync_service_prepare_snapshot (self->sync);
 }
 
 /* Stops taking connections; "drained" follows once every request already

@@ -36,6 +36,7 @@ gboolean    wd_server_listen        (WdServer         *self,
                                      const char       *address,
                                      GError          **error);
 GSList     *wd_server_get_uris      (WdServer         *self);
+void        wd_server_prepare_snapshot (WdServer      *self);
 void        wd_server_drain         (WdServer         *self);
 gboolean    wd_server_is_drained    (WdServer         *self);
 

@@ -4,6 +4,8 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -23,7 +25,25 @@ struct _WdSyncService
   /* client_id → "user_id|scope" its last pull was recorded with: a
    * client pulling again as before needs no check and no write here. */
   GHashTable *noted;
+  /* Prebuilt stores kept for the next first sync of the same scope
+   * (CachedSnapshot by scope), shared by the snapshot workers. */
+  GMutex      snapshots_lock;
+  GHashTable *snapshots;
 };
+
+typedef struct
+{
+  char   *path;
+  gint64  cursor;
+} CachedSnapshot;
+
+static void
+cached_snapshot_free (CachedSnapshot *cached)
+{
+  g_unlink (cached->path);
+  g_free (cached->path);
+  g_free (cached);
+}
 
 G_DEFINE_FINAL_TYPE (WdSyncService, wd_sync_service, G_TYPE_OBJECT)
 
@@ -32,6 +52,8 @@ wd_sync_service_finalize (GObject *object)
 {
   g_clear_object (&WD_SYNC_SERVICE (object)->store);
   g_clear_pointer (&WD_SYNC_SERVICE (object)->noted, g_hash_table_unref);
+  g_clear_pointer (&WD_SYNC_SERVICE (object)->snapshots, g_hash_table_unref);
+  g_mutex_clear (&WD_SYNC_SERVICE (object)->snapshots_lock);
   G_OBJECT_CLASS (wd_sync_service_parent_class)->finalize (object);
 }
 
@@ -45,14 +67,21 @@ static void
 wd_sync_service_init (WdSyncService *self)
 {
   self->noted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->snapshots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) cached_snapshot_free);
+  g_mutex_init (&self->snapshots_lock);
 }
+
+static char *snapshot_folder       (const char *db_path);
+static void  empty_snapshot_folder (const char *folder);
 
 WdSyncService *
 wd_sync_service_new (WdStore *store)
 {
   WdSyncService *self = g_object_new (WD_TYPE_SYNC_SERVICE, NULL);
+  g_autofree char *folder = snapshot_folder (wd_store_get_path (store));
 
   self->store = g_object_ref (store);
+  empty_snapshot_folder (folder);
   return self;
 }
 
@@ -791,21 +820,78 @@ wd_sync_service_pull_finish (WdSyncService  *self,
  * in one read transaction, so it is one consistent state of the store
  * and the rest of the server goes on answering meanwhile. */
 
-/* Snapshots are made in the temporary folder under this prefix. */
+/* Snapshots were made in the temporary folder under this prefix; they
+ * are made in a folder beside the database now (snapshot_folder). */
 #define SNAPSHOT_PREFIX "wudan-snapshot-"
 #define STALE_SNAPSHOT_SECONDS (24 * 60 * 60)
+
+/* A first sync's prebuilt store is reused while it is this close to the
+ * log's head: the pull after it brings the rest, page by page. */
+#define SNAPSHOT_REUSE_CHANGES 20000
 
 typedef struct
 {
   char     *db_path;
+  char     *folder;
   WdUser   *user;
   gboolean  compress;
+  gboolean  store_format;   /* a whole client store, indexes and search index built */
   gint64    cursor;
 } SnapshotJob;
 
-/* Removes the snapshots a server killed while making one left in the
- * temporary folder (a sent one is deleted at once); one a day old is
- * never one another server is still making. */
+/* Where the snapshots of the database at db_path are made and kept: a
+ * folder beside it, the server's own (in its state directory when run
+ * by systemd), so a server killed while making one leaves nothing in a
+ * shared folder, and the next start empties it. */
+static char *
+snapshot_folder (const char *db_path)
+{
+  return g_strconcat (db_path, ".snapshots", NULL);
+}
+
+static void
+empty_snapshot_folder (const char *folder)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (g_mkdir_with_parents (folder, 0700) != 0)
+    {
+      g_warning ("Cannot make the folder %s for first syncs: %s", folder, g_strerror (errno));
+      return;
+    }
+  dir = g_dir_open (folder, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (folder, name, NULL);
+
+      g_unlink (path);
+    }
+}
+
+/* A new file's name in the snapshot folder. */
+static char *
+new_snapshot_path (const char  *folder,
+                   GError     **error)
+{
+  g_autofree char *path = g_build_filename (folder, "XXXXXX.db", NULL);
+  int fd = g_mkstemp_full (path, O_RDWR | O_CLOEXEC, 0600);
+
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot make a file in %s: %s"), folder,
+                   g_strerror (saved));
+      return NULL;
+    }
+  close (fd);
+  return g_steal_pointer (&path);
+}
+
+/* Removes the snapshots an older server killed while making one left in
+ * the temporary folder; one a day old is never one another server is
+ * still making. */
 void
 wd_sync_service_remove_stale_snapshots (void)
 {
@@ -831,6 +917,7 @@ static void
 snapshot_job_free (SnapshotJob *job)
 {
   g_free (job->db_path);
+  g_free (job->folder);
   wd_user_free (job->user);
   g_free (job);
 }
@@ -870,6 +957,7 @@ static gboolean
 copy_visible_rows (WdStore       *store,
                    const WdUser  *user,
                    guint          i,
+                   gboolean       tables_made,
                    GError       **error)
 {
   const char *table = NULL, *entity = NULL;
@@ -882,7 +970,7 @@ copy_visible_rows (WdStore       *store,
   if (scan == NULL)
     return FALSE;
   create = g_strdup_printf ("CREATE TABLE snapshot.%s AS SELECT * FROM main.%s WHERE 0", table, table);
-  if (!wd_store_exec (store, create, error))
+  if (!tables_made && !wd_store_exec (store, create, error))
     return FALSE;
 
   if (sees_everything (user))
@@ -912,14 +1000,15 @@ static gboolean
 write_snapshot_info (WdStore       *store,
                      const WdUser  *user,
                      gint64         cursor,
+                     gboolean       store_format,
                      GError       **error)
 {
   g_autofree char *scope = wd_user_scope (user);
   g_autofree char *sql = g_strdup_printf (
       "CREATE TABLE snapshot.snapshot (key TEXT PRIMARY KEY, value);"
       "INSERT INTO snapshot.snapshot VALUES ('protocol', %d), ('cursor', %" G_GINT64_FORMAT "),"
-      " ('made_at', %" G_GINT64_FORMAT ");",
-      WD_SYNC_PROTOCOL_VERSION, cursor, g_get_real_time () / G_USEC_PER_SEC);
+      " ('made_at', %" G_GINT64_FORMAT "), ('format', '%s');",
+      WD_SYNC_PROTOCOL_VERSION, cursor, g_get_real_time () / G_USEC_PER_SEC, store_format ? "store" : "tables");
   g_autoptr(sqlite3_stmt) stmt = NULL;
 
   if (!wd_store_exec (store, sql, error))
@@ -935,6 +1024,7 @@ static gboolean
 fill_snapshot (WdStore       *store,
                const WdUser  *user,
                const char    *path,
+               gboolean       store_format,
                gint64        *cursor,
                GError       **error)
 {
@@ -951,16 +1041,125 @@ fill_snapshot (WdStore       *store,
   if (!wd_store_begin_read (store, error))
     return FALSE;
   *cursor = wd_server_store_last_change (store);
-  if (!write_snapshot_info (store, user, *cursor, error))
+  if (!write_snapshot_info (store, user, *cursor, store_format, error))
     goto fail;
   for (guint i = 0; i < wd_server_store_n_synced_tables (); i++)
-    if (!copy_visible_rows (store, user, i, error))
+    if (!copy_visible_rows (store, user, i, store_format, error))
       goto fail;
-  return wd_store_commit (store, error);
+  if (!wd_store_commit (store, error))
+    goto detach;
+  return wd_store_exec (store, "DETACH DATABASE snapshot", error);
 
 fail:
   wd_store_rollback (store);
+detach:
+  wd_store_exec (store, "DETACH DATABASE snapshot", NULL);
   return FALSE;
+}
+
+/* The empty store a client would make, for a snapshot a client adopts
+ * as its own file. */
+static gboolean
+create_client_store (const char  *path,
+                     GError     **error)
+{
+  g_autoptr(WdStore) fresh = wd_store_open (path, error);
+
+  return fresh != NULL;
+}
+
+/* Builds the search index a client would build after a first sync, and
+ * leaves the file whole in itself (no write-ahead log beside it). */
+static gboolean
+index_client_store (const char  *path,
+                    GError     **error)
+{
+  g_autoptr(WdStore) filled = wd_store_open (path, error);
+
+  return filled != NULL
+      && wd_store_rebuild_search_index (filled, error)
+      && wd_store_exec (filled, "PRAGMA journal_mode = DELETE", error);
+}
+
+static char *
+cache_key (const WdUser *user)
+{
+  return sees_everything (user) ? g_strdup ("everything") : wd_user_scope (user);
+}
+
+/* Another name in the temporary folder for the file at path: the server
+ * deletes a snapshot's name once it is mapped to be sent, and the cache
+ * keeps a name of its own. */
+static char *
+link_snapshot (const char  *folder,
+               const char  *path,
+               GError     **error)
+{
+  g_autofree char *link_path = new_snapshot_path (folder, error);
+
+  if (link_path == NULL)
+    return NULL;
+  g_unlink (link_path);
+  if (link (path, link_path) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot link %s to %s: %s"), path,
+                   link_path, g_strerror (saved));
+      return NULL;
+    }
+  return g_steal_pointer (&link_path);
+}
+
+/* The prebuilt store kept for user's scope, under a new name, when it is
+ * recent enough; NULL when there is none to reuse. */
+static char *
+reuse_cached (WdSyncService *self,
+              WdStore       *store,
+              const char    *folder,
+              const WdUser  *user,
+              gint64        *cursor)
+{
+  g_autofree char *key = cache_key (user);
+  gint64 head = wd_server_store_last_change (store);
+  gint64 horizon = wd_server_store_log_horizon (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->snapshots_lock);
+  CachedSnapshot *cached = g_hash_table_lookup (self->snapshots, key);
+  char *path;
+
+  if (cached == NULL || cached->cursor < horizon || head - cached->cursor > SNAPSHOT_REUSE_CHANGES)
+    return NULL;
+  path = link_snapshot (folder, cached->path, NULL);
+  if (path != NULL)
+    *cursor = cached->cursor;
+  return path;
+}
+
+static void
+keep_in_cache (WdSyncService *self,
+               const char    *folder,
+               const WdUser  *user,
+               const char    *path,
+               gint64         cursor)
+{
+  g_autofree char *key = cache_key (user);
+  g_autofree char *kept = link_snapshot (folder, path, NULL);
+  g_autoptr(GMutexLocker) locker = NULL;
+  CachedSnapshot *current;
+  CachedSnapshot *cached;
+
+  if (kept == NULL)
+    return;
+  cached = g_new0 (CachedSnapshot, 1);
+  cached->path = g_steal_pointer (&kept);
+  cached->cursor = cursor;
+  locker = g_mutex_locker_new (&self->snapshots_lock);
+  current = g_hash_table_lookup (self->snapshots, key);
+  /* Two made at once: the newer stays. */
+  if (current != NULL && current->cursor > cursor)
+    cached_snapshot_free (cached);
+  else
+    g_hash_table_replace (self->snapshots, g_steal_pointer (&key), cached);
 }
 
 /* gzip level 1, as for every other answer: most of the saving for a
@@ -1004,22 +1203,30 @@ make_snapshot (gpointer data,
   g_autofree char *path = NULL;
   g_autofree char *gz_path = NULL;
   gboolean filled;
-  int fd;
 
   if (store == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  fd = g_file_open_tmp (SNAPSHOT_PREFIX "XXXXXX.db", &path, &error);
-  if (fd < 0)
+  if (job->store_format)
+    path = reuse_cached (g_task_get_source_object (task), store, job->folder, job->user, &job->cursor);
+  if (path != NULL)
+    filled = TRUE;
+  else
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
+      path = new_snapshot_path (job->folder, &error);
+      if (path == NULL)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      filled = (!job->store_format || create_client_store (path, &error))
+               && fill_snapshot (store, job->user, path, job->store_format, &job->cursor, &error)
+               && (!job->store_format || index_client_store (path, &error));
+      if (filled && job->store_format)
+        keep_in_cache (g_task_get_source_object (task), job->folder, job->user, path, job->cursor);
     }
-  close (fd);
-
-  filled = fill_snapshot (store, job->user, path, &job->cursor, &error);
   g_clear_object (&store);
   if (filled && job->compress)
     gz_path = gzip_file (path, &error);
@@ -1057,6 +1264,7 @@ wd_sync_service_snapshot_async (WdSyncService       *self,
                                 const WdUser        *user,
                                 const char          *client_id,
                                 gboolean             compress,
+                                gboolean             store_format,
                                 gint64               now,
                                 GCancellable        *cancellable,
                                 GAsyncReadyCallback  callback,
@@ -1079,8 +1287,10 @@ wd_sync_service_snapshot_async (WdSyncService       *self,
 
   job = g_new0 (SnapshotJob, 1);
   job->db_path = g_strdup (wd_store_get_path (self->store));
+  job->folder = snapshot_folder (job->db_path);
   job->user = wd_user_copy (user);
   job->compress = compress;
+  job->store_format = store_format;
   g_task_set_task_data (task, job, (GDestroyNotify) snapshot_job_free);
   /* Each snapshot is a core's work for seconds and a file as large as
    * the district: on the day a district's offices all sign in, they
@@ -1105,4 +1315,45 @@ wd_sync_service_snapshot_finish (WdSyncService  *self,
   if (path != NULL && cursor != NULL)
     *cursor = ((SnapshotJob *) g_task_get_task_data (task))->cursor;
   return path;
+}
+
+static void
+prepared (GObject      *source,
+          GAsyncResult *result,
+          gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_task_propagate_pointer (G_TASK (result), &error);
+
+  /* The cache holds a name of its own. */
+  if (path != NULL)
+    {
+      g_unlink (path);
+      g_message ("Ready for first syncs: the centre's store, up to change %" G_GINT64_FORMAT,
+                 ((SnapshotJob *) g_task_get_task_data (G_TASK (result)))->cursor);
+    }
+  else
+    g_message ("No prebuilt store for first syncs yet: %s", error->message);
+}
+
+/* Makes, in the background, the prebuilt store a centre desk's first
+ * sync adopts, so the first one after the server starts does not wait
+ * for it. */
+void
+wd_sync_service_prepare_snapshot (WdSyncService *self)
+{
+  GTask *task;
+  SnapshotJob *job;
+
+  g_return_if_fail (WD_IS_SYNC_SERVICE (self));
+
+  task = g_task_new (self, NULL, prepared, NULL);
+  job = g_new0 (SnapshotJob, 1);
+  job->db_path = g_strdup (wd_store_get_path (self->store));
+  job->folder = snapshot_folder (job->db_path);
+  job->user = g_new0 (WdUser, 1);
+  job->user->role = WD_ROLE_CENTRE;
+  job->store_format = TRUE;
+  g_task_set_task_data (task, job, (GDestroyNotify) snapshot_job_free);
+  g_thread_pool_push (snapshot_pool (), task, NULL);
 }

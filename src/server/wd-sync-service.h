@@ -45,6 +45,7 @@ void           wd_sync_service_snapshot_async  (WdSyncService       *self,
                                                 const WdUser        *user,
                                                 const char          *client_id,
                                                 gboolean             compress,
+                                                gboolean             store_format,
                                                 gint64               now,
                                                 GCancellable        *cancellable,
                                                 GAsyncReadyCallback  callback,
@@ -53,5 +54,6 @@ char          *wd_sync_service_snapshot_finish (WdSyncService       *self,
                                                 GAsyncResult        *result,
                                                 gint64              *cursor,
                                                 GError             **error);
+void           wd_sync_service_prepare_snapshot (WdSyncService      *self);
 
 G_END_DECLS
