@@ -1114,29 +1114,58 @@ note_snapshot_progress (const char *phase,
   progress->reports++;
 }
 
+static guint64
+inode_of (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return (guint64) st.st_ino;
+}
+
 /* A first sync from a snapshot leaves the same copy as one filled from
  * the change log (which an older server, here the proxy answering 404,
- * still serves), down to the search index, and both go on alike. */
+ * still serves), down to the search index, and both go on alike; so does
+ * one that could not take the server's store whole (another connection
+ * had the store open) and copied its tables in. */
 static void
 test_snapshot_or_pages (void)
 {
   static const char * const queries[] = { "党史", "社区", "王", "讲座" };
   SnapshotProgress progress = { 0 };
   Proxy proxy;
-  Client by_snapshot, by_pages, centre;
+  Client by_snapshot, by_pages, by_copy, centre;
+  g_autoptr(WdStore) other_connection = NULL;
   g_autofree char *through = NULL;
-  g_autofree char *a = NULL, *b = NULL;
+  g_autofree char *a = NULL, *b = NULL, *c = NULL;
   g_autofree char *json = order_json ("after-snapshot", "qianfoshan", 9, 10);
+  guint64 adopted_inode, copied_inode;
 
   proxy_start (&proxy, server.base);
   through = g_strdup_printf ("http://127.0.0.1:%u", proxy.port);
   client_open (&by_snapshot, "by-snapshot", "office");
   client_open (&by_pages, "by-pages", "office");
+  client_open (&by_copy, "by-copy", "office");
   g_assert_true (wd_sync_store_set (by_pages.store, "sync_server", through, NULL));
+  other_connection = wd_store_open (by_copy.path, NULL);
+  g_assert_nonnull (other_connection);
+  g_assert_true (wd_sync_store_is_alone (by_snapshot.store));
+  g_assert_false (wd_sync_store_is_alone (by_copy.store));
+  adopted_inode = inode_of (by_snapshot.path);
+  copied_inode = inode_of (by_copy.path);
 
   set_fault (&proxy, FAULT_NO_SNAPSHOT, 0);
   wd_sync_client_set_progress_func (by_snapshot.client, note_snapshot_progress, &progress);
   client_sync (&by_snapshot);
+  client_sync (&by_copy);
+  /* Alone, the client took the server's store as its file; with another
+   * connection open it copied the tables, and that connection still
+   * reads the store it had. */
+  g_assert_cmpuint (inode_of (by_snapshot.path), !=, adopted_inode);
+  g_assert_cmpuint (inode_of (by_copy.path), ==, copied_inode);
+  g_assert_nonnull (wd_store_get (other_connection, "topic", "policy", NULL));
+  g_clear_object (&other_connection);
+  g_assert_true (wd_sync_store_is_alone (by_copy.store));
   /* The download is reported, to its known size (on loopback the
    * snapshot comes uncompressed, with a length). */
   g_assert_cmpuint (progress.reports, >=, 2);
@@ -1147,15 +1176,19 @@ test_snapshot_or_pages (void)
 
   a = mirror_digest (by_snapshot.store);
   b = mirror_digest (by_pages.store);
+  c = mirror_digest (by_copy.store);
   g_assert_cmpstr (a, ==, b);
+  g_assert_cmpstr (c, ==, b);
   g_assert_cmpint (wd_sync_store_get_int (by_snapshot.store, "sync_cursor"), ==,
                    wd_sync_store_get_int (by_pages.store, "sync_cursor"));
   for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
     {
       g_autofree char *from_snapshot = search_ids (by_snapshot.store, queries[q]);
       g_autofree char *from_pages = search_ids (by_pages.store, queries[q]);
+      g_autofree char *from_copy = search_ids (by_copy.store, queries[q]);
 
       g_assert_cmpstr (from_snapshot, ==, from_pages);
+      g_assert_cmpstr (from_copy, ==, from_pages);
       g_assert_cmpuint (strlen (from_snapshot), >, 0);
     }
 
@@ -1166,14 +1199,28 @@ test_snapshot_or_pages (void)
   client_sync (&centre);
   client_sync (&by_snapshot);
   client_sync (&by_pages);
+  client_sync (&by_copy);
   g_clear_pointer (&a, g_free);
   g_clear_pointer (&b, g_free);
+  g_clear_pointer (&c, g_free);
   a = mirror_digest (by_snapshot.store);
   b = mirror_digest (by_pages.store);
+  c = mirror_digest (by_copy.store);
   g_assert_cmpstr (a, ==, b);
+  g_assert_cmpstr (c, ==, b);
   g_assert_nonnull (wd_store_get (by_snapshot.store, "order", "after-snapshot", NULL));
+  /* Found by search too: the pages after a store taken whole keep its
+   * index up to date. */
+  {
+    g_autofree char *found = search_ids (by_snapshot.store, "法治讲座");
+    g_autofree char *expected = search_ids (by_pages.store, "法治讲座");
+
+    g_assert_cmpstr (found, ==, expected);
+    g_assert_nonnull (strstr (found, "after-snapshot"));
+  }
   set_fault (&proxy, FAULT_NONE, 0);
 
+  client_close (&by_copy);
   client_close (&centre);
   client_close (&by_snapshot);
   client_close (&by_pages);
@@ -1214,7 +1261,7 @@ expect_refused (Client     *office,
   g_autoptr(GError) error = NULL;
   g_autofree char *now = NULL;
 
-  g_assert_false (wd_sync_store_apply_snapshot (office->store, path, &error));
+  g_assert_false (wd_sync_store_apply_snapshot (office->store, path, NULL, &error));
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, "snapshot"));
   now = mirror_digest (office->store);
@@ -1284,10 +1331,10 @@ test_bad_snapshot (void)
       for (int f = 0; f < flips; f++)
         copy[g_rand_int_range (rand, 0, (gint32) length)] ^= (guint8) g_rand_int_range (rand, 1, 256);
       write_bytes (bad, copy, length);
-      if (wd_sync_store_apply_snapshot (office.store, bad, &error))
+      if (wd_sync_store_apply_snapshot (office.store, bad, NULL, &error))
         {
           applied++;
-          g_assert_true (wd_sync_store_apply_snapshot (office.store, valid, &error));
+          g_assert_true (wd_sync_store_apply_snapshot (office.store, valid, NULL, &error));
           g_assert_no_error (error);
         }
       else
@@ -1304,7 +1351,7 @@ test_bad_snapshot (void)
   {
     g_autoptr(GError) error = NULL;
 
-    g_assert_true (wd_sync_store_apply_snapshot (office.store, valid, &error));
+    g_assert_true (wd_sync_store_apply_snapshot (office.store, valid, NULL, &error));
     g_assert_no_error (error);
     g_assert_nonnull (wd_store_get (office.store, "order", "queued-before-snapshot", NULL));
     g_assert_cmpuint (wd_sync_store_count_pending (office.store), ==, 1);

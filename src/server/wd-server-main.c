@@ -307,10 +307,11 @@ cmd_serve (int    argc,
     }
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   fflush (stdout);
-  wd_server_prepare_snapshot (server);
 
   g_timeout_add_seconds (60, expire_overdue, &serving);
   expire_overdue (&serving);
+  /* After the expiry: its changes are in the store first syncs take. */
+  wd_server_prepare_snapshot (server);
 
   g_main_loop_run (loop);
   g_message ("Stopped");

@@ -448,10 +448,17 @@ static gboolean
 pull_snapshot (WdSyncClient  *self,
                GCancellable  *cancellable,
                gboolean      *unsupported,
+               gboolean      *indexed,
                GError       **error)
 {
   g_autofree char *client_id = wd_sync_store_get (self->store, "sync_client_id");
-  g_autofree char *path = g_strdup_printf ("/api/v1/snapshot?client_id=%s", client_id);
+  /* Alone on the store, the client can take the server's prebuilt store
+   * as its file (wd_sync_store_apply_snapshot); with other connections
+   * open (the app's) it copies the tables in. */
+  g_autofree char *path = wd_sync_store_is_alone (self->store)
+    ? g_strdup_printf ("/api/v1/snapshot?client_id=%s&format=store&schema=%d", client_id,
+                       wd_store_get_schema_version (self->store))
+    : g_strdup_printf ("/api/v1/snapshot?client_id=%s", client_id);
   g_autoptr(SoupMessage) msg = new_message (self, "GET", path, NULL, TRUE, error);
   g_autofree char *file_path = snapshot_path (self);
   g_autoptr(GFile) file = g_file_new_for_path (file_path);
@@ -497,7 +504,7 @@ pull_snapshot (WdSyncClient  *self,
       return FALSE;
     }
 
-  ok = wd_sync_store_apply_snapshot (self->store, file_path, error);
+  ok = wd_sync_store_apply_snapshot (self->store, file_path, indexed, error);
   g_file_delete (file, NULL, NULL);
   return ok;
 }
@@ -564,11 +571,15 @@ wd_sync_client_pull (WdSyncClient  *self,
         {
           g_autoptr(GError) snapshot_error = NULL;
           gboolean unsupported = FALSE;
+          gboolean indexed = FALSE;
 
           snapshot_tried = TRUE;
-          if (pull_snapshot (self, cancellable, &unsupported, &snapshot_error))
+          if (pull_snapshot (self, cancellable, &unsupported, &indexed, &snapshot_error))
             {
-              rebuild_index = keeps_index;
+              /* A store taken whole came indexed: the pages after it
+               * keep the index as they go. */
+              rebuild_index = keeps_index && !indexed;
+              wd_store_set_search_index (self->store, keeps_index && indexed);
               continue;
             }
           if (!unsupported)

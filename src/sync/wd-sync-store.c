@@ -851,59 +851,134 @@ snapshot_entry_allowed (const char *type,
   return FALSE;
 }
 
-/* Why db is not a snapshot this client can use, or NULL when it is. */
+/* What the downloaded snapshot is: its cursor, and whether it is a whole
+ * store this client can take as its own file. */
+typedef struct
+{
+  gint64   cursor;
+  gboolean adoptable;
+} SnapshotCheck;
+
+/* The objects of a store that are the client's own, never the server's. */
+static gboolean
+client_only_object (const char *name)
+{
+  return g_str_has_prefix (name, "sync_") || g_str_has_prefix (name, "undo_")
+      || g_str_has_prefix (name, "sqlite_autoindex_sync_") || g_str_equal (name, "sqlite_sequence");
+}
+
 static char *
-snapshot_problem (sqlite3 *db,
-                  gint64  *cursor)
+object_key (sqlite3_stmt *stmt)
+{
+  return g_strdup_printf ("%s\x1f%s\x1f%s", sqlite3_column_text (stmt, 0), sqlite3_column_text (stmt, 1),
+                          sqlite3_column_type (stmt, 2) == SQLITE_NULL ? "" : (const char *) sqlite3_column_text (stmt, 2));
+}
+
+/* Every object of the store's schema (type, name and SQL) that the
+ * server's copy of it also has. */
+static GHashTable *
+core_objects (WdStore *store)
+{
+  GHashTable *objects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (wd_store_get_db (store), "SELECT type, name, sql FROM main.sqlite_schema", -1, &stmt,
+                          NULL) == SQLITE_OK)
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      if (!client_only_object ((const char *) sqlite3_column_text (stmt, 1)))
+        g_hash_table_add (objects, object_key (stmt));
+  sqlite3_finalize (stmt);
+  return objects;
+}
+
+/* Why db is not a snapshot this client can use, or NULL when it is. It
+ * may be adopted whole only when its schema is exactly the store's own
+ * (every table, index and search table, the same SQL) and its version. */
+static char *
+snapshot_problem (sqlite3       *db,
+                  GHashTable    *own,
+                  int            own_version,
+                  SnapshotCheck *check)
 {
   sqlite3_stmt *stmt = NULL;
   gint64 protocol = -1;
+  guint n_same = 0;
   char *why = NULL;
+  const char *format = NULL;
   int rc = SQLITE_DONE;
 
-  if (sqlite3_prepare_v2 (db, "SELECT type, name FROM sqlite_schema", -1, &stmt, NULL) != SQLITE_OK)
+  check->adoptable = TRUE;
+  if (sqlite3_prepare_v2 (db, "SELECT type, name, sql FROM sqlite_schema", -1, &stmt, NULL) != SQLITE_OK)
     return g_strdup (sqlite3_errmsg (db));
   while (why == NULL && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    if (!snapshot_entry_allowed ((const char *) sqlite3_column_text (stmt, 0),
-                                 (const char *) sqlite3_column_text (stmt, 1)))
-      why = g_strdup_printf (_("it holds the %s %s"), sqlite3_column_text (stmt, 0), sqlite3_column_text (stmt, 1));
+    {
+      const char *type = (const char *) sqlite3_column_text (stmt, 0);
+      const char *name = (const char *) sqlite3_column_text (stmt, 1);
+      g_autofree char *key = object_key (stmt);
+
+      if (g_hash_table_contains (own, key))
+        n_same++;
+      else if (g_strcmp0 (name, "snapshot") != 0 && g_strcmp0 (name, "sqlite_autoindex_snapshot_1") != 0)
+        check->adoptable = FALSE;
+      if (!g_hash_table_contains (own, key) && !snapshot_entry_allowed (type, name))
+        why = g_strdup_printf (_("it holds the %s %s"), type, name);
+    }
   if (why == NULL && rc != SQLITE_DONE)
     why = g_strdup (sqlite3_errmsg (db));
   sqlite3_finalize (stmt);
   if (why != NULL)
     return why;
+  check->adoptable &= n_same == g_hash_table_size (own);
 
   if (sqlite3_prepare_v2 (db, "SELECT (SELECT value FROM snapshot WHERE key = 'protocol'),"
-                              " (SELECT value FROM snapshot WHERE key = 'cursor')", -1, &stmt, NULL) != SQLITE_OK)
+                              " (SELECT value FROM snapshot WHERE key = 'cursor'),"
+                              " (SELECT value FROM snapshot WHERE key = 'format'),"
+                              " (SELECT user_version FROM pragma_user_version)", -1, &stmt, NULL) != SQLITE_OK)
     return g_strdup (sqlite3_errmsg (db));
   if (sqlite3_step (stmt) == SQLITE_ROW
       && sqlite3_column_type (stmt, 0) == SQLITE_INTEGER && sqlite3_column_type (stmt, 1) == SQLITE_INTEGER)
     {
       protocol = sqlite3_column_int64 (stmt, 0);
-      *cursor = sqlite3_column_int64 (stmt, 1);
+      check->cursor = sqlite3_column_int64 (stmt, 1);
+      format = (const char *) sqlite3_column_text (stmt, 2);
+      check->adoptable &= g_strcmp0 (format, "store") == 0 && sqlite3_column_int (stmt, 3) == own_version;
     }
   sqlite3_finalize (stmt);
-  if (protocol != WD_SYNC_PROTOCOL_VERSION || *cursor < 0)
+  stmt = NULL;
+  if (protocol != WD_SYNC_PROTOCOL_VERSION || check->cursor < 0)
     return g_strdup_printf (_("it is not a snapshot of sync protocol %d"), WD_SYNC_PROTOCOL_VERSION);
-  return NULL;
+
+  /* A file the client will live in must be sound, not only well formed. */
+  if (check->adoptable
+      && (sqlite3_prepare_v2 (db, "PRAGMA quick_check (1)", -1, &stmt, NULL) != SQLITE_OK
+          || sqlite3_step (stmt) != SQLITE_ROW
+          || g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") != 0))
+    why = g_strdup_printf (_("it is damaged (%s)"), stmt && sqlite3_column_text (stmt, 0)
+                                                    ? (const char *) sqlite3_column_text (stmt, 0)
+                                                    : sqlite3_errmsg (db));
+  sqlite3_finalize (stmt);
+  return why;
 }
 
 /* Opens the downloaded file on its own, read-only and defensive, and
  * checks it is a snapshot of this protocol before the store touches it. */
 static gboolean
-check_snapshot (const char  *path,
-                gint64      *cursor,
-                GError     **error)
+check_snapshot (WdStore        *store,
+                const char     *path,
+                SnapshotCheck  *check,
+                GError        **error)
 {
+  g_autoptr(GHashTable) own = core_objects (store);
   sqlite3 *db = NULL;
   g_autofree char *why = NULL;
 
-  *cursor = -1;
+  check->cursor = -1;
+  check->adoptable = FALSE;
   if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
     {
       sqlite3_db_config (db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
       sqlite3_db_config (db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-      why = snapshot_problem (db, cursor);
+      why = snapshot_problem (db, own, wd_store_get_schema_version (store), check);
     }
   else
     why = g_strdup (db ? sqlite3_errmsg (db) : g_strerror (ENOMEM));
@@ -1132,21 +1207,196 @@ wd_sync_store_apply_page (WdStore     *store,
       && (kept == NULL || note_kept_aside (store, kept, error));
 }
 
-/* Replaces the server's part of the store with a downloaded snapshot, in
- * one transaction, keeping the outbox (replayed on top). The operations
- * the server has answered leave the outbox with the pull that follows.
- * Work the store held before it ever synced is copied aside first. */
+/* Gives back the lock take_store_lock took; it goes with the next read. */
+static void
+release_store_lock (WdStore *store)
+{
+  sqlite3 *db = wd_store_get_db (store);
+
+  sqlite3_exec (db, "PRAGMA locking_mode = NORMAL", NULL, NULL, NULL);
+  sqlite3_exec (db, "SELECT count (*) FROM sqlite_schema", NULL, NULL, NULL);
+}
+
+/* Whether this is the store's only connection: every connection to a
+ * database in WAL mode holds a shared lock while it is open, so the
+ * exclusive one is granted only to a connection alone. Held (exclusive
+ * locking mode), it keeps any other from opening the store until
+ * release_store_lock. */
+static gboolean
+take_store_lock (WdStore *store)
+{
+  sqlite3 *db = wd_store_get_db (store);
+  gboolean alone;
+
+  sqlite3_busy_timeout (db, 0);
+  sqlite3_exec (db, "PRAGMA locking_mode = EXCLUSIVE", NULL, NULL, NULL);
+  alone = sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL) == SQLITE_OK
+          && sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+  sqlite3_busy_timeout (db, 5000);
+  if (!alone)
+    release_store_lock (store);
+  return alone;
+}
+
+gboolean
+wd_sync_store_is_alone (WdStore *store)
+{
+  if (!take_store_lock (store))
+    return FALSE;
+  release_store_lock (store);
+  return TRUE;
+}
+
+/* Copies the rows select reads from one connection into table through
+ * another, as they are. */
+static gboolean
+copy_rows (WdStore     *from,
+           const char  *select,
+           WdStore     *to,
+           const char  *table,
+           GError     **error)
+{
+  sqlite3_stmt *rows = NULL;
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(sqlite3_stmt) insert = NULL;
+  int rc = SQLITE_DONE;
+  gboolean ok;
+
+  if (sqlite3_prepare_v2 (wd_store_get_db (from), select, -1, &rows, NULL) != SQLITE_OK)
+    return wd_store_set_error (from, error);
+  g_string_printf (sql, "INSERT OR REPLACE INTO %s VALUES (", table);
+  for (int c = 0; c < sqlite3_column_count (rows); c++)
+    g_string_append (sql, c == 0 ? "?" : ", ?");
+  g_string_append_c (sql, ')');
+  insert = wd_store_prepare (to, sql->str, error);
+  ok = insert != NULL;
+  while (ok && (rc = sqlite3_step (rows)) == SQLITE_ROW)
+    {
+      for (int c = 0; c < sqlite3_column_count (rows); c++)
+        sqlite3_bind_value (insert, c + 1, sqlite3_column_value (rows, c));
+      ok = wd_store_run (to, insert, error);
+      sqlite3_reset (insert);
+    }
+  if (ok && rc != SQLITE_DONE)
+    ok = wd_store_set_error (from, error);
+  sqlite3_finalize (rows);
+  return ok;
+}
+
+static gboolean
+write_nothing (WdStore   *store,
+               gpointer   data,
+               GError   **error)
+{
+  return TRUE;
+}
+
+/* Makes the downloaded store this install's: its settings, the outbox
+ * and the sync problems from store, the cursor the snapshot is at, the
+ * undo triggers, and the queued operations replayed on top. */
+static gboolean
+take_over (WdStore  *prepared,
+           WdStore  *store,
+           gint64    cursor,
+           GError  **error)
+{
+  if (!wd_store_exec (prepared, "DROP TABLE snapshot", error)
+      || !wd_store_exec (prepared, client_schema, error)
+      || !wd_store_begin (prepared, error))
+    return FALSE;
+  if (!copy_rows (store, "SELECT * FROM main.meta WHERE key NOT IN " SHARED_SETTINGS
+                         " AND key <> 'sync_triggers_schema'", prepared, "meta", error)
+      || !copy_rows (store, "SELECT * FROM main.sync_outbox", prepared, "sync_outbox", error)
+      || !copy_rows (store, "SELECT * FROM main.sync_problems", prepared, "sync_problems", error)
+      || !set_int (prepared, "sync_cursor", cursor, error)
+      || !set_int (prepared, "sync_pulled", 1, error))
+    {
+      wd_store_rollback (prepared);
+      return FALSE;
+    }
+  return wd_store_commit (prepared, error)
+      && wd_sync_store_prepare (prepared, error)
+      && rewrite_mirror (prepared, write_nothing, NULL, -1, error);
+}
+
+/* Takes the downloaded store, prepared, as the store's own file, when
+ * this is the store's only connection; *adopted says whether it was. The
+ * file is swapped under the store's exclusive lock, so no other
+ * connection sees either half of it: a crash leaves the old store or the
+ * new one, whole. */
+static gboolean
+adopt_snapshot (WdStore     *store,
+                const char  *path,
+                gint64       cursor,
+                char       **kept,
+                gboolean    *adopted,
+                GError     **error)
+{
+  g_autoptr(WdStore) prepared = NULL;
+  gboolean ok;
+
+  *adopted = FALSE;
+  if (!take_store_lock (store))
+    return TRUE;
+  prepared = wd_store_open (path, error);
+  ok = prepared != NULL && keep_own_work (store, kept, error) && take_over (prepared, store, cursor, error);
+  /* Closed, its write-ahead log folds into the file. */
+  g_clear_object (&prepared);
+  if (ok && !wd_store_exec (store, "PRAGMA journal_mode = DELETE", error))
+    ok = FALSE;
+  if (ok && g_rename (path, wd_store_get_path (store)) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, WD_ERROR, WD_ERROR_STORE, _("Cannot put the server's store in place of %s: %s"),
+                   wd_store_get_path (store), g_strerror (saved));
+      wd_store_exec (store, "PRAGMA journal_mode = WAL", NULL);
+      ok = FALSE;
+    }
+  if (!ok)
+    {
+      release_store_lock (store);
+      return FALSE;
+    }
+  *adopted = TRUE;
+  return wd_store_reopen (store, error);
+}
+
+/* Replaces the server's part of the store with a downloaded snapshot,
+ * keeping the outbox (replayed on top). A whole store, when this is the
+ * store's only connection, becomes the store's file, indexes and search
+ * index built (*indexed); otherwise its tables are copied in, in one
+ * transaction. The operations the server has answered leave the outbox
+ * with the pull that follows. Work the store held before it ever synced
+ * is copied aside first. */
 gboolean
 wd_sync_store_apply_snapshot (WdStore     *store,
                               const char  *path,
+                              gboolean    *indexed,
                               GError     **error)
 {
   SnapshotWrite snapshot = { 0 };
+  SnapshotCheck check;
   g_autoptr(sqlite3_stmt) attach = NULL;
   g_autofree char *kept = NULL;
+  gboolean adopted = FALSE;
   gboolean ok;
 
-  if (!check_snapshot (path, &snapshot.cursor, error) || !keep_own_work (store, &kept, error))
+  if (indexed != NULL)
+    *indexed = FALSE;
+  if (!check_snapshot (store, path, &check, error))
+    return FALSE;
+  if (check.adoptable && !adopt_snapshot (store, path, check.cursor, &kept, &adopted, error))
+    return FALSE;
+  if (adopted)
+    {
+      if (indexed != NULL)
+        *indexed = TRUE;
+      return kept == NULL || note_kept_aside (store, kept, error);
+    }
+
+  snapshot.cursor = check.cursor;
+  if (!keep_own_work (store, &kept, error))
     return FALSE;
   attach = wd_store_prepare (store, "ATTACH DATABASE ? AS snapshot", error);
   if (attach == NULL)

@@ -40,8 +40,10 @@ gboolean    wd_sync_store_apply_page      (WdStore        *store,
                                            JsonObject     *page,
                                            gint64          acked,
                                            GError        **error);
+gboolean    wd_sync_store_is_alone        (WdStore        *store);
 gboolean    wd_sync_store_apply_snapshot  (WdStore        *store,
                                            const char     *path,
+                                           gboolean       *indexed,
                                            GError        **error);
 gboolean    wd_sync_store_add_problem     (WdStore        *store,
                                            JsonObject     *result,
