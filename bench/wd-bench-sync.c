@@ -14,12 +14,15 @@
 static char *server_db = NULL;
 static int backlog = 1000;
 static gboolean cold = FALSE;
+static gboolean not_alone = FALSE;
 
 static const GOptionEntry entries[] = {
   { "server-db", 0, 0, G_OPTION_ARG_FILENAME, &server_db, "A district database to serve (it is modified)", "PATH" },
   { "backlog", 0, 0, G_OPTION_ARG_INT, &backlog, "Offline operations to push afterwards", "N" },
   { "cold", 0, 0, G_OPTION_ARG_NONE, &cold, "Sync at once, before the server has its store for first syncs ready",
     NULL },
+  { "not-alone", 0, 0, G_OPTION_ARG_NONE, &not_alone,
+    "Keep a second connection open on the client store, as the app does (the snapshot's tables are copied)", NULL },
   G_OPTION_ENTRY_NULL
 };
 
@@ -67,6 +70,7 @@ main (int    argc,
   g_autofree char *password = NULL;
   g_autofree char *base = NULL;
   g_autoptr(WdStore) store = NULL;
+  g_autoptr(WdStore) second = NULL;
   g_autoptr(WdSyncClient) client = NULL;
   const char *binary = g_getenv ("WUDAN_SERVER");
   char *line;
@@ -120,10 +124,17 @@ main (int    argc,
   if (client == NULL || !wd_sync_client_login (client, base, "bench-centre", password, &error))
     g_error ("%s", error->message);
 
+  if (not_alone)
+    {
+      second = wd_store_open (client_db, &error);
+      if (second == NULL)
+        g_error ("%s", error->message);
+    }
   start = g_get_monotonic_time ();
   if (!wd_sync_client_sync (client, NULL, &error))
     g_error ("%s", error->message);
   seconds = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
+  g_clear_object (&second);
   {
     g_autoptr(JsonObject) counts = wd_store_count_orders (store, NULL, "state", NULL);
     g_autoptr(GList) states = json_object_get_members (counts);
@@ -131,8 +142,9 @@ main (int    argc,
 
     for (GList *l = states; l; l = l->next)
       orders += json_object_get_int_member (counts, l->data);
-    printf ("initial sync%s: %" G_GINT64_FORMAT " orders with their history, search index included: %.2f s,"
-            " client peak memory %ld MiB\n", cold ? " (cold server)" : "", orders, seconds, peak_kib () / 1024);
+    printf ("initial sync%s%s: %" G_GINT64_FORMAT " orders with their history, search index included: %.2f s,"
+            " client peak memory %ld MiB\n", cold ? " (cold server)" : "",
+            not_alone ? " (not alone: tables copied)" : "", orders, seconds, peak_kib () / 1024);
   }
 
   for (int i = 0; i < backlog; i++)

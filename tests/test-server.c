@@ -319,12 +319,13 @@ test_team_scope (void)
 
 /* Fetches a snapshot and keeps it in a file; returns its path. */
 static char *
-fetch_snapshot (WdTestServer *server,
-                const char   *token,
-                const char   *client_id,
-                WdTestReply **reply_out)
+fetch_snapshot_as (WdTestServer *server,
+                   const char   *token,
+                   const char   *client_id,
+                   const char   *format,
+                   WdTestReply **reply_out)
 {
-  g_autofree char *path = g_strdup_printf ("/api/v1/snapshot?client_id=%s", client_id);
+  g_autofree char *path = g_strdup_printf ("/api/v1/snapshot?client_id=%s%s", client_id, format ? format : "");
   g_autoptr(WdTestReply) reply = wd_test_request (server, "GET", path, token, NULL);
   g_autoptr(GError) error = NULL;
   char *file = NULL;
@@ -345,6 +346,15 @@ fetch_snapshot (WdTestServer *server,
 /* A first sync's snapshot holds what a pull from zero would: the office's
  * own orders and what hangs on them, speakers' phones masked, no funds,
  * no rewards, none of the server's own tables; the centre's holds it all. */
+static char *
+fetch_snapshot (WdTestServer *server,
+                const char   *token,
+                const char   *client_id,
+                WdTestReply **reply_out)
+{
+  return fetch_snapshot_as (server, token, client_id, NULL, reply_out);
+}
+
 static void
 test_snapshot (void)
 {
@@ -393,6 +403,89 @@ test_snapshot (void)
   g_unlink (mine);
   g_unlink (all);
   g_unlink (theirs);
+}
+
+/* A client alone on its store asks for the whole store it would have
+ * after a first sync: the same schema as its own, indexes and search
+ * index built, still only what the account may see and none of the
+ * server's own tables. It is kept for the next first sync of the same
+ * scope; one of another schema gets the tables. */
+static void
+test_snapshot_store (void)
+{
+  WdTestServer server;
+  g_autofree char *centre = NULL;
+  g_autofree char *office = NULL;
+  g_autofree char *format = NULL;
+  g_autofree char *older = NULL;
+  g_autofree char *all = NULL, *again = NULL, *mine = NULL, *tables = NULL;
+  g_autoptr(WdTestReply) first = NULL;
+  g_autoptr(WdTestReply) second = NULL;
+  g_autoptr(JsonObject) order = wd_test_order_args ("after-store", "dongguan", 6);
+  const char *kinds[] = { "order.create" };
+  g_autofree char *body = wd_test_push_body ("store-push", 1, 1, kinds, (JsonObject *[]) { order });
+  g_autoptr(WdTestReply) pushed = NULL;
+  g_autofree char *log = NULL;
+  int version;
+
+  wd_test_server_start (&server, NULL, NULL);
+  /* The centre's store is made as the server starts. */
+  for (int tries = 0; tries < 300; tries++)
+    {
+      g_autofree char *so_far = wd_test_server_log (&server);
+
+      if (strstr (so_far, "Ready for first syncs (everything)") != NULL)
+        break;
+      g_usleep (G_USEC_PER_SEC / 10);
+    }
+  centre = wd_test_login (&server, "centre");
+  office = wd_test_login (&server, "office");
+  {
+    g_autofree char *db = g_strdup (server.db);
+
+    version = (int) count_in (db, "SELECT user_version FROM pragma_user_version");
+  }
+  format = g_strdup_printf ("&format=store&schema=%d", version);
+  older = g_strdup_printf ("&format=store&schema=%d", version - 1);
+
+  all = fetch_snapshot_as (&server, centre, "store-centre", format, &first);
+  g_assert_cmpint (count_in (all, "SELECT count (*) FROM snapshot WHERE key = 'format' AND value = 'store'"), ==, 1);
+  g_assert_cmpint (count_in (all, "SELECT user_version FROM pragma_user_version"), ==, version);
+  g_assert_cmpint (count_in (all, "SELECT count (*) FROM orders"), ==, db_count (&server, "SELECT count (*) FROM orders"));
+  g_assert_cmpint (count_in (all, "SELECT count (*) FROM orders_fts_docsize"), ==, db_count (&server, "SELECT count (*) FROM orders"));
+  g_assert_cmpint (count_in (all, "SELECT count (*) FROM sqlite_schema WHERE name = 'orders_by_state'"), ==, 1);
+  g_assert_cmpint (count_in (all, "SELECT count (*) FROM sqlite_schema"
+                                  " WHERE name IN ('users', 'sessions', 'changes', 'clients', 'op_results')"), ==, 0);
+  g_assert_cmpint (count_in (all, "SELECT count (*) FROM meta WHERE key NOT IN ('district_name', 'accept_hours',"
+                                  " 'callback_rate_percent', 'reward_rules', 'time_zone')"), ==, 0);
+
+  /* Kept: the next first sync of the scope gets the same store, behind
+   * the log by what changed since, which its pull brings. */
+  pushed = wd_test_request (&server, "POST", "/api/v1/push", centre, body);
+  g_assert_cmpuint (pushed->status, ==, 200);
+  again = fetch_snapshot_as (&server, centre, "store-centre-2", format, &second);
+  g_assert_cmpstr (soup_message_headers_get_one (second->headers, "Wudan-Cursor"), ==,
+                   soup_message_headers_get_one (first->headers, "Wudan-Cursor"));
+  g_assert_cmpint (g_ascii_strtoll (soup_message_headers_get_one (second->headers, "Wudan-Cursor"), NULL, 10), <,
+                   db_count (&server, "SELECT max (seq) FROM changes"));
+  g_assert_cmpint (count_in (again, "SELECT count (*) FROM orders WHERE id = 'after-store'"), ==, 0);
+
+  /* Another scope has a store of its own: the office's orders only. */
+  mine = fetch_snapshot_as (&server, office, "store-office", format, NULL);
+  g_assert_cmpint (count_in (mine, "SELECT count (*) FROM orders"), ==,
+                   db_count (&server, "SELECT count (*) FROM orders WHERE subdistrict_id = 'qianfoshan'"));
+  g_assert_cmpint (count_in (mine, "SELECT count (*) FROM speakers WHERE phone NOT LIKE '%****%'"), ==, 0);
+
+  /* A client of another schema gets the tables to copy. */
+  tables = fetch_snapshot_as (&server, office, "store-office-old", older, NULL);
+  g_assert_cmpint (count_in (tables, "SELECT count (*) FROM snapshot WHERE key = 'format' AND value = 'tables'"), ==, 1);
+  g_assert_cmpint (count_in (tables, "SELECT count (*) FROM sqlite_schema WHERE name = 'orders_fts'"), ==, 0);
+
+  log = wd_test_server_log (&server);
+  g_assert_nonnull (strstr (log, "Ready for first syncs (everything)"));
+  for (const char * const *f = (const char * const[]) { all, again, mine, tables, NULL }; *f; f++)
+    g_unlink (*f);
+  wd_test_server_stop (&server);
 }
 
 static void
@@ -1289,6 +1382,7 @@ main (int    argc,
   g_test_add_func ("/server/edits-of-existing-rows", test_edits_of_existing_rows);
   g_test_add_func ("/server/snapshot", test_snapshot);
   g_test_add_func ("/server/snapshot-refusals", test_snapshot_refusals);
+  g_test_add_func ("/server/snapshot-store", test_snapshot_store);
   g_test_add_func ("/server/snapshot-compressed", test_snapshot_compressed);
   g_test_add_func ("/server/stale-snapshots-removed", test_stale_snapshots_removed);
   g_test_add_func ("/server/read-endpoints", test_read_endpoints);

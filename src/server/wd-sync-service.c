@@ -29,6 +29,7 @@ struct _WdSyncService
    * (CachedSnapshot by scope), shared by the snapshot workers. */
   GMutex      snapshots_lock;
   GHashTable *snapshots;
+  GHashTable *refreshing;     /* scopes whose store is being made again */
 };
 
 typedef struct
@@ -53,6 +54,7 @@ wd_sync_service_finalize (GObject *object)
   g_clear_object (&WD_SYNC_SERVICE (object)->store);
   g_clear_pointer (&WD_SYNC_SERVICE (object)->noted, g_hash_table_unref);
   g_clear_pointer (&WD_SYNC_SERVICE (object)->snapshots, g_hash_table_unref);
+  g_clear_pointer (&WD_SYNC_SERVICE (object)->refreshing, g_hash_table_unref);
   g_mutex_clear (&WD_SYNC_SERVICE (object)->snapshots_lock);
   G_OBJECT_CLASS (wd_sync_service_parent_class)->finalize (object);
 }
@@ -68,6 +70,7 @@ wd_sync_service_init (WdSyncService *self)
 {
   self->noted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->snapshots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) cached_snapshot_free);
+  self->refreshing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_mutex_init (&self->snapshots_lock);
 }
 
@@ -826,8 +829,10 @@ wd_sync_service_pull_finish (WdSyncService  *self,
 #define STALE_SNAPSHOT_SECONDS (24 * 60 * 60)
 
 /* A first sync's prebuilt store is reused while it is this close to the
- * log's head: the pull after it brings the rest, page by page. */
+ * log's head: the pull after it brings the rest, page by page. Past the
+ * second figure, a new one is made in the background for the next. */
 #define SNAPSHOT_REUSE_CHANGES 20000
+#define SNAPSHOT_REFRESH_CHANGES 2000
 
 typedef struct
 {
@@ -836,6 +841,7 @@ typedef struct
   WdUser   *user;
   gboolean  compress;
   gboolean  store_format;   /* a whole client store, indexes and search index built */
+  gboolean  background;     /* made for the cache, never reused from it */
   gint64    cursor;
 } SnapshotJob;
 
@@ -1058,26 +1064,56 @@ detach:
 }
 
 /* The empty store a client would make, for a snapshot a client adopts
- * as its own file. */
+ * as its own file, without its secondary indexes: filled row by row they
+ * cost a random write each, built afterwards a sort. *indexes holds the
+ * statements that make them. */
 static gboolean
 create_client_store (const char  *path,
+                     GPtrArray  **indexes,
                      GError     **error)
 {
   g_autoptr(WdStore) fresh = wd_store_open (path, error);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
 
-  return fresh != NULL;
+  *indexes = g_ptr_array_new_with_free_func (g_free);
+  if (fresh == NULL)
+    return FALSE;
+  stmt = wd_store_prepare (fresh, "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL", error);
+  if (stmt == NULL)
+    return FALSE;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_ptr_array_add (names, wd_stmt_dup_text (stmt, 0));
+      g_ptr_array_add (*indexes, wd_stmt_dup_text (stmt, 1));
+    }
+  g_clear_pointer (&stmt, wd_stmt_release);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *drop = g_strdup_printf ("DROP INDEX \"%s\"", (char *) names->pdata[i]);
+
+      if (!wd_store_exec (fresh, drop, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
-/* Builds the search index a client would build after a first sync, and
- * leaves the file whole in itself (no write-ahead log beside it). */
+/* Builds the indexes and the search index a client would have after a
+ * first sync, and leaves the file whole in itself (no write-ahead log
+ * beside it). */
 static gboolean
 index_client_store (const char  *path,
+                    GPtrArray   *indexes,
                     GError     **error)
 {
   g_autoptr(WdStore) filled = wd_store_open (path, error);
 
-  return filled != NULL
-      && wd_store_rebuild_search_index (filled, error)
+  if (filled == NULL)
+    return FALSE;
+  for (guint i = 0; i < indexes->len; i++)
+    if (!wd_store_exec (filled, indexes->pdata[i], error))
+      return FALSE;
+  return wd_store_rebuild_search_index (filled, error)
       && wd_store_exec (filled, "PRAGMA journal_mode = DELETE", error);
 }
 
@@ -1111,6 +1147,9 @@ link_snapshot (const char  *folder,
   return g_steal_pointer (&link_path);
 }
 
+static void make_in_background (WdSyncService *self,
+                                const WdUser  *user);
+
 /* The prebuilt store kept for user's scope, under a new name, when it is
  * recent enough; NULL when there is none to reuse. */
 static char *
@@ -1130,9 +1169,26 @@ reuse_cached (WdSyncService *self,
   if (cached == NULL || cached->cursor < horizon || head - cached->cursor > SNAPSHOT_REUSE_CHANGES)
     return NULL;
   path = link_snapshot (folder, cached->path, NULL);
-  if (path != NULL)
-    *cursor = cached->cursor;
+  if (path == NULL)
+    return NULL;
+  *cursor = cached->cursor;
+  if (head - cached->cursor > SNAPSHOT_REFRESH_CHANGES && !g_hash_table_contains (self->refreshing, key))
+    {
+      g_hash_table_add (self->refreshing, g_strdup (key));
+      make_in_background (self, user);
+    }
   return path;
+}
+
+/* A store for key's scope is made: no more need to make one again. */
+static void
+made_for (WdSyncService *self,
+          const WdUser  *user)
+{
+  g_autofree char *key = cache_key (user);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->snapshots_lock);
+
+  g_hash_table_remove (self->refreshing, key);
 }
 
 static void
@@ -1202,6 +1258,7 @@ make_snapshot (gpointer data,
   g_autoptr(WdStore) store = wd_store_open (job->db_path, &error);
   g_autofree char *path = NULL;
   g_autofree char *gz_path = NULL;
+  g_autoptr(GPtrArray) indexes = NULL;
   gboolean filled;
 
   if (store == NULL)
@@ -1209,7 +1266,7 @@ make_snapshot (gpointer data,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  if (job->store_format)
+  if (job->store_format && !job->background)
     path = reuse_cached (g_task_get_source_object (task), store, job->folder, job->user, &job->cursor);
   if (path != NULL)
     filled = TRUE;
@@ -1221,11 +1278,13 @@ make_snapshot (gpointer data,
           g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
-      filled = (!job->store_format || create_client_store (path, &error))
+      filled = (!job->store_format || create_client_store (path, &indexes, &error))
                && fill_snapshot (store, job->user, path, job->store_format, &job->cursor, &error)
-               && (!job->store_format || index_client_store (path, &error));
+               && (!job->store_format || index_client_store (path, indexes, &error));
       if (filled && job->store_format)
         keep_in_cache (g_task_get_source_object (task), job->folder, job->user, path, job->cursor);
+      if (job->store_format)
+        made_for (g_task_get_source_object (task), job->user);
     }
   g_clear_object (&store);
   if (filled && job->compress)
@@ -1324,16 +1383,35 @@ prepared (GObject      *source,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *path = g_task_propagate_pointer (G_TASK (result), &error);
+  SnapshotJob *job = g_task_get_task_data (G_TASK (result));
+  g_autofree char *scope = cache_key (job->user);
 
   /* The cache holds a name of its own. */
   if (path != NULL)
     {
       g_unlink (path);
-      g_message ("Ready for first syncs: the centre's store, up to change %" G_GINT64_FORMAT,
-                 ((SnapshotJob *) g_task_get_task_data (G_TASK (result)))->cursor);
+      g_message ("Ready for first syncs (%s): their store, up to change %" G_GINT64_FORMAT, scope, job->cursor);
     }
   else
     g_message ("No prebuilt store for first syncs yet: %s", error->message);
+}
+
+/* Makes the prebuilt store of user's scope in the background, for the
+ * first syncs to come. */
+static void
+make_in_background (WdSyncService *self,
+                    const WdUser  *user)
+{
+  GTask *task = g_task_new (self, NULL, prepared, NULL);
+  SnapshotJob *job = g_new0 (SnapshotJob, 1);
+
+  job->db_path = g_strdup (wd_store_get_path (self->store));
+  job->folder = snapshot_folder (job->db_path);
+  job->user = wd_user_copy (user);
+  job->store_format = TRUE;
+  job->background = TRUE;
+  g_task_set_task_data (task, job, (GDestroyNotify) snapshot_job_free);
+  g_thread_pool_push (snapshot_pool (), task, NULL);
 }
 
 /* Makes, in the background, the prebuilt store a centre desk's first
@@ -1342,18 +1420,10 @@ prepared (GObject      *source,
 void
 wd_sync_service_prepare_snapshot (WdSyncService *self)
 {
-  GTask *task;
-  SnapshotJob *job;
+  g_autoptr(WdUser) centre = g_new0 (WdUser, 1);
 
   g_return_if_fail (WD_IS_SYNC_SERVICE (self));
 
-  task = g_task_new (self, NULL, prepared, NULL);
-  job = g_new0 (SnapshotJob, 1);
-  job->db_path = g_strdup (wd_store_get_path (self->store));
-  job->folder = snapshot_folder (job->db_path);
-  job->user = g_new0 (WdUser, 1);
-  job->user->role = WD_ROLE_CENTRE;
-  job->store_format = TRUE;
-  g_task_set_task_data (task, job, (GDestroyNotify) snapshot_job_free);
-  g_thread_pool_push (snapshot_pool (), task, NULL);
+  centre->role = WD_ROLE_CENTRE;
+  make_in_background (self, centre);
 }
