@@ -1151,6 +1151,14 @@ test_snapshot_or_pages (void)
   g_assert_nonnull (other_connection);
   g_assert_true (wd_sync_store_is_alone (by_snapshot.store));
   g_assert_false (wd_sync_store_is_alone (by_copy.store));
+  /* Asking leaves the store open to others. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(WdStore) reader = wd_store_open (by_snapshot.path, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (wd_sync_store_get_int (reader, "sync_cursor"), ==, 0);
+  }
   adopted_inode = inode_of (by_snapshot.path);
   copied_inode = inode_of (by_copy.path);
 
