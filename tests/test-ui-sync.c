@@ -144,9 +144,14 @@ order_titled (SyncFixture *fx,
               const char  *title)
 {
   WdOrderFilter all = { 0 };
-  g_autoptr(GArray) keys = wd_store_order_keys (wd_workspace_get_store (fx->workspace), &all, title, NULL);
-  g_autoptr(JsonArray) rows = wd_store_get_rows (wd_workspace_get_store (fx->workspace), "order",
-                                                 (gint64 *) keys->data, keys->len, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) keys = wd_store_order_keys (wd_workspace_get_store (fx->workspace), &all, title, &error);
+  g_autoptr(JsonArray) rows = NULL;
+
+  g_assert_no_error (error);
+  rows = wd_store_get_rows (wd_workspace_get_store (fx->workspace), "order", (gint64 *) keys->data, keys->len,
+                            &error);
+  g_assert_no_error (error);
 
   for (guint i = 0; i < json_array_get_length (rows); i++)
     if (g_str_equal (json_object_get_string_member (json_array_get_object_element (rows, i), "title"), title))
