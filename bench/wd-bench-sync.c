@@ -177,7 +177,7 @@ main (int    argc,
   g_clear_object (&client);
   g_clear_object (&store);
   g_unlink (server_log);
-  for (const char * const *s = (const char * const[]) { "", "-wal", "-shm", NULL }; *s; s++)
+  for (const char * const *s = (const char * const[]) { "", "-wal", "-shm", "-users", NULL }; *s; s++)
     {
       g_autofree char *file = g_strconcat (client_db, *s, NULL);
 

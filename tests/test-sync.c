@@ -60,7 +60,7 @@ client_close (Client *client)
 {
   g_clear_object (&client->client);
   g_clear_object (&client->store);
-  for (const char * const *s = (const char * const[]) { "", "-wal", "-shm", NULL }; *s; s++)
+  for (const char * const *s = (const char * const[]) { "", "-wal", "-shm", "-users", NULL }; *s; s++)
     {
       g_autofree char *file = g_strconcat (client->path, *s, NULL);
 

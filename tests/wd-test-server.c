@@ -150,7 +150,7 @@ wd_test_server_stop (WdTestServer *server)
 {
   wd_test_server_kill (server);
   g_clear_object (&server->session);
-  for (const char * const *suffix = (const char * const[]) { "", "-wal", "-shm", NULL }; *suffix; suffix++)
+  for (const char * const *suffix = (const char * const[]) { "", "-wal", "-shm", "-users", NULL }; *suffix; suffix++)
     {
       g_autofree char *file = g_strconcat (server->db, *suffix, NULL);
 

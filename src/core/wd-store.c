@@ -1,6 +1,8 @@
 /* wd-store.c: opening, migrating and writing the SQLite store. Every
  * statement is prepared once, cached, and run with bound parameters. */
 #define G_LOG_DOMAIN "wudan-core"
+/* F_OFD_SETLK: open file description locks (wd_store_lock_alone). */
+#define _GNU_SOURCE
 
 #include "config.h"
 
@@ -34,6 +36,7 @@ struct _WdStore
   GHashTable  *hits;           /* table → SearchHits, its last search's matches */
   int          authoritative;  /* cached setting: -1 unknown */
   int          schema_version;
+  int          users_fd;       /* STORE-users, read-locked while open */
 };
 
 typedef struct
@@ -66,6 +69,8 @@ wd_store_finalize (GObject *object)
   g_clear_pointer (&self->hits, g_hash_table_unref);
   if (self->db != NULL)
     sqlite3_close (self->db);
+  if (self->users_fd >= 0)
+    close (self->users_fd);
   g_clear_pointer (&self->tz, g_time_zone_unref);
   g_free (self->path);
 
@@ -95,6 +100,7 @@ wd_store_init (WdStore *self)
   self->hits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) search_hits_free);
   self->search_index = TRUE;
   self->authoritative = -1;
+  self->users_fd = -1;
 }
 
 gboolean
@@ -394,6 +400,51 @@ open_connection (WdStore  *self,
   return TRUE;
 }
 
+/* Sets the lock of type (F_RDLCK, F_WRLCK) on the whole of the users
+ * file; wait says whether to wait for others to let go. */
+static gboolean
+lock_users (WdStore *self,
+            short    type,
+            gboolean wait)
+{
+  struct flock lock = { .l_type = type, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
+
+  return self->users_fd >= 0 && fcntl (self->users_fd, wait ? F_OFD_SETLKW : F_OFD_SETLK, &lock) == 0;
+}
+
+/* Every WdStore open on a file holds a read lock on a file beside it,
+ * STORE-users, so one can tell whether it is the store's only user
+ * (wd_store_lock_alone). SQLite cannot say: a connection to a WAL
+ * database holds no lock on it between transactions. The locks belong to
+ * the open file (open file description locks): every WdStore counts, in
+ * this process or another, and closing another descriptor of the file
+ * leaves them alone; turning a read lock into a write lock either
+ * happens whole or leaves it as it was. */
+static void
+join_users (WdStore *self)
+{
+  g_autofree char *users = g_strconcat (self->path, "-users", NULL);
+
+  self->users_fd = g_open (users, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  lock_users (self, F_RDLCK, TRUE);
+}
+
+/* Whether this is the store's only user; then others wait to open it
+ * until wd_store_unlock_alone. */
+gboolean
+wd_store_lock_alone (WdStore *self)
+{
+  g_return_val_if_fail (WD_IS_STORE (self), FALSE);
+  return lock_users (self, F_WRLCK, FALSE);
+}
+
+void
+wd_store_unlock_alone (WdStore *self)
+{
+  g_return_if_fail (WD_IS_STORE (self));
+  lock_users (self, F_RDLCK, TRUE);
+}
+
 WdStore *
 wd_store_open (const char  *path,
                GError     **error)
@@ -432,6 +483,7 @@ wd_store_open (const char  *path,
       g_chmod (path, 0600);
   }
 
+  join_users (self);
   if (!open_connection (self, error))
     return NULL;
   return g_steal_pointer (&self);

@@ -43,6 +43,8 @@ WdStore    *wd_store_open               (const char           *path,
                                          GError              **error);
 gboolean    wd_store_reopen             (WdStore              *self,
                                          GError              **error);
+gboolean    wd_store_lock_alone         (WdStore              *self);
+void        wd_store_unlock_alone       (WdStore              *self);
 const char *wd_store_get_path           (WdStore              *self);
 int         wd_store_get_schema_version (WdStore              *self);
 GTimeZone  *wd_store_get_time_zone      (WdStore              *self);

@@ -1281,6 +1281,12 @@ make_snapshot (gpointer data,
       filled = (!job->store_format || create_client_store (path, &indexes, &error))
                && fill_snapshot (store, job->user, path, job->store_format, &job->cursor, &error)
                && (!job->store_format || index_client_store (path, indexes, &error));
+      if (job->store_format)
+        {
+          g_autofree char *users = g_strconcat (path, "-users", NULL);
+
+          g_unlink (users);
+        }
       if (filled && job->store_format)
         keep_in_cache (g_task_get_source_object (task), job->folder, job->user, path, job->cursor);
       if (job->store_format)

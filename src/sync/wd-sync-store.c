@@ -1016,7 +1016,8 @@ shared_columns (WdStore     *store,
 
 typedef struct
 {
-  gint64 cursor;
+  gint64   cursor;
+  gboolean drop_indexes;   /* nobody else reads the store meanwhile */
 } SnapshotWrite;
 
 /* Drops the secondary indexes of the synced tables, returning the SQL
@@ -1077,7 +1078,11 @@ write_snapshot (WdStore   *store,
 
   if (!clear_mirror (store, error) || !set_int (store, "sync_pulled", 1, error))
     return FALSE;
-  indexes = drop_indexes (store, error);
+  /* Dropped and made again in the transaction, the indexes broke the
+   * reads of the store's other connections (the app's window saw "file
+   * is not a database" in one sync of ten, its files sound afterwards):
+   * only a client alone on its store drops them. */
+  indexes = snapshot->drop_indexes ? drop_indexes (store, error) : g_ptr_array_new_with_free_func (g_free);
   if (indexes == NULL)
     return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (synced_tables); i++)
@@ -1207,20 +1212,24 @@ wd_sync_store_apply_page (WdStore     *store,
       && (kept == NULL || note_kept_aside (store, kept, error));
 }
 
-/* Gives back the lock take_store_lock took; it goes with the next read. */
+/* Gives back what take_store_lock took. */
 static void
 release_store_lock (WdStore *store)
 {
   sqlite3 *db = wd_store_get_db (store);
 
   sqlite3_exec (db, "PRAGMA locking_mode = NORMAL", NULL, NULL, NULL);
+  /* SQLite's lock goes with the next read. */
   sqlite3_exec (db, "SELECT count (*) FROM sqlite_schema", NULL, NULL, NULL);
+  wd_store_unlock_alone (store);
 }
 
-/* Whether this is the store's only connection: every connection to a
- * database in WAL mode holds a shared lock while it is open, so the
- * exclusive one is granted only to a connection alone. Held (exclusive
- * locking mode), it keeps any other from opening the store until
+/* Whether this is the store's only user, in this process or another
+ * (wd_store_lock_alone: SQLite's locks cannot say, an idle connection to
+ * a WAL database holding none). Only then is SQLite's exclusive lock
+ * taken as well, which keeps out anything else reading or writing the
+ * store; never beside other connections, whose reads switching one
+ * connection's locking mode would disturb. Held until
  * release_store_lock. */
 static gboolean
 take_store_lock (WdStore *store)
@@ -1228,6 +1237,8 @@ take_store_lock (WdStore *store)
   sqlite3 *db = wd_store_get_db (store);
   gboolean alone;
 
+  if (!wd_store_lock_alone (store))
+    return FALSE;
   sqlite3_busy_timeout (db, 0);
   sqlite3_exec (db, "PRAGMA locking_mode = EXCLUSIVE", NULL, NULL, NULL);
   alone = sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL) == SQLITE_OK
@@ -1342,6 +1353,11 @@ adopt_snapshot (WdStore     *store,
   ok = prepared != NULL && keep_own_work (store, kept, error) && take_over (prepared, store, cursor, error);
   /* Closed, its write-ahead log folds into the file. */
   g_clear_object (&prepared);
+  {
+    g_autofree char *users = g_strconcat (path, "-users", NULL);
+
+    g_unlink (users);
+  }
   if (ok && !wd_store_exec (store, "PRAGMA journal_mode = DELETE", error))
     ok = FALSE;
   if (ok && g_rename (path, wd_store_get_path (store)) != 0)
@@ -1359,7 +1375,9 @@ adopt_snapshot (WdStore     *store,
       return FALSE;
     }
   *adopted = TRUE;
-  return wd_store_reopen (store, error);
+  ok = wd_store_reopen (store, error);
+  wd_store_unlock_alone (store);
+  return ok;
 }
 
 /* Replaces the server's part of the store with a downloaded snapshot,
@@ -1396,6 +1414,7 @@ wd_sync_store_apply_snapshot (WdStore     *store,
     }
 
   snapshot.cursor = check.cursor;
+  snapshot.drop_indexes = wd_sync_store_is_alone (store);
   if (!keep_own_work (store, &kept, error))
     return FALSE;
   attach = wd_store_prepare (store, "ATTACH DATABASE ? AS snapshot", error);
