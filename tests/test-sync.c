@@ -1651,6 +1651,52 @@ test_engine (void)
 }
 
 static void
+note_thread (WdSyncEngine *engine,
+             GParamSpec   *pspec,
+             guint        *elsewhere)
+{
+  if (g_thread_self () != g_object_get_data (G_OBJECT (engine), "owner"))
+    (*elsewhere)++;
+}
+
+/* The engine's notifications reach the app's windows, whose handlers
+ * read the window's own connection to the store: they must run on the
+ * engine's thread even when that thread is busy, not iterating its
+ * loop, while the worker reports progress. */
+static void
+test_engine_reports_on_its_thread (void)
+{
+  Client centre;
+  g_autoptr(WdSyncEngine) engine = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean done = FALSE;
+  guint elsewhere = 0;
+  guint phases = 0;
+
+  client_open (&centre, "engine-thread", "centre");
+  client_sync (&centre);
+  engine = wd_sync_engine_new (centre.path);
+  g_object_set_data (G_OBJECT (engine), "owner", g_thread_self ());
+  g_object_set_data (G_OBJECT (engine), "done", &done);
+  g_signal_connect (engine, "notify", G_CALLBACK (note_thread), &elsewhere);
+  g_signal_connect_swapped (engine, "notify::phase", G_CALLBACK (g_atomic_int_inc), &phases);
+
+  wd_sync_engine_sync_async (engine, NULL, sync_finished, &error);
+  /* Busy, as a window is while it lays out a long list: the worker
+   * reports its push and pull meanwhile, and could take the loop. */
+  g_usleep (G_USEC_PER_SEC / 2);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (error);
+  g_assert_cmpint (wd_sync_engine_get_state (engine), ==, WD_SYNC_STATE_UP_TO_DATE);
+  g_assert_cmpuint (phases, >, 0);
+  g_assert_cmpuint (elsewhere, ==, 0);
+
+  g_clear_object (&engine);
+  client_close (&centre);
+}
+
+static void
 test_engine_offline (void)
 {
   Client centre;
@@ -1742,6 +1788,7 @@ main (int    argc,
   g_test_add_func ("/sync/lost-answer", test_lost_answer);
   g_test_add_func ("/sync/randomized-convergence", test_randomized_convergence);
   g_test_add_func ("/sync/engine", test_engine);
+  g_test_add_func ("/sync/engine-reports-on-its-thread", test_engine_reports_on_its_thread);
   g_test_add_func ("/sync/engine-offline", test_engine_offline);
   g_test_add_func ("/sync/engine-signs-in-again", test_engine_signs_in_again);
   g_test_add_func ("/sync/faults", test_faults);
