@@ -1017,7 +1017,6 @@ shared_columns (WdStore     *store,
 typedef struct
 {
   gint64   cursor;
-  gboolean drop_indexes;   /* nobody else reads the store meanwhile */
 } SnapshotWrite;
 
 /* Drops the secondary indexes of the synced tables, returning the SQL
@@ -1078,11 +1077,9 @@ write_snapshot (WdStore   *store,
 
   if (!clear_mirror (store, error) || !set_int (store, "sync_pulled", 1, error))
     return FALSE;
-  /* Dropped and made again in the transaction, the indexes broke the
-   * reads of the store's other connections (the app's window saw "file
-   * is not a database" in one sync of ten, its files sound afterwards):
-   * only a client alone on its store drops them. */
-  indexes = snapshot->drop_indexes ? drop_indexes (store, error) : g_ptr_array_new_with_free_func (g_free);
+  /* The store's other connections (the app's window) go on reading the
+   * indexes of the last commit: the drop is part of this transaction. */
+  indexes = drop_indexes (store, error);
   if (indexes == NULL)
     return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (synced_tables); i++)
@@ -1414,7 +1411,6 @@ wd_sync_store_apply_snapshot (WdStore     *store,
     }
 
   snapshot.cursor = check.cursor;
-  snapshot.drop_indexes = wd_sync_store_is_alone (store);
   if (!keep_own_work (store, &kept, error))
     return FALSE;
   attach = wd_store_prepare (store, "ATTACH DATABASE ? AS snapshot", error);
