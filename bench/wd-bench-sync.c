@@ -22,7 +22,7 @@ static const GOptionEntry entries[] = {
   { "cold", 0, 0, G_OPTION_ARG_NONE, &cold, "Sync at once, before the server has its store for first syncs ready",
     NULL },
   { "not-alone", 0, 0, G_OPTION_ARG_NONE, &not_alone,
-    "Keep a second connection open on the client store, as the app does (the snapshot's tables are copied)", NULL },
+    "Keep a second connection open on the client store, as the app does (the prebuilt store is copied page by page)", NULL },
   G_OPTION_ENTRY_NULL
 };
 
@@ -144,7 +144,7 @@ main (int    argc,
       orders += json_object_get_int_member (counts, l->data);
     printf ("initial sync%s%s: %" G_GINT64_FORMAT " orders with their history, search index included: %.2f s,"
             " client peak memory %ld MiB\n", cold ? " (cold server)" : "",
-            not_alone ? " (not alone: tables copied)" : "", orders, seconds, peak_kib () / 1024);
+            not_alone ? " (not alone: pages copied)" : "", orders, seconds, peak_kib () / 1024);
   }
 
   for (int i = 0; i < backlog; i++)
@@ -171,6 +171,14 @@ main (int    argc,
     g_error ("%s", error->message);
   printf ("backlog: and their results pulled back and applied in %.2f s\n",
           (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC);
+
+  {
+    g_autofree char *wal = g_strconcat (client_db, "-wal", NULL);
+    GStatBuf st = { 0 };
+
+    g_stat (wal, &st);
+    printf ("client write-ahead log after the backlog: %.1f MiB\n", (double) st.st_size / (1024 * 1024));
+  }
 
   g_subprocess_send_signal (server, SIGTERM);
   g_subprocess_wait (server, NULL, NULL);

@@ -643,6 +643,7 @@ typedef enum
   FAULT_DELAY,
   FAULT_DUPLICATE,
   FAULT_NO_SNAPSHOT,   /* answer 404 to snapshot requests, as an older server does */
+  FAULT_TABLES_ONLY,   /* ask snapshots without the client's store format, as an older client did */
 } Fault;
 
 typedef struct
@@ -748,6 +749,13 @@ forward (gpointer data)
               g_atomic_int_inc (&link->proxy->refused);
               open = FALSE;
               break;
+            }
+          if (fault == FAULT_TABLES_ONLY && side == 0 && n > 20 && strncmp (buffer, "GET /api/v1/snapshot", 20) == 0)
+            {
+              char *format = g_strstr_len (buffer, n, "format=store");
+
+              if (format != NULL)
+                memcpy (format, "format=table", strlen ("format=table"));
             }
           if (fault == FAULT_DELAY)
             g_usleep (150000);
@@ -1123,34 +1131,50 @@ inode_of (const char *path)
   return (guint64) st.st_ino;
 }
 
+/* The store's orders as one of its other connections reads them. */
+static gint64
+count_orders (WdStore *store)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store, "SELECT count (*) FROM orders", NULL);
+
+  g_assert_nonnull (stmt);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
+}
+
 /* A first sync from a snapshot leaves the same copy as one filled from
  * the change log (which an older server, here the proxy answering 404,
- * still serves), down to the search index, and both go on alike; so does
- * one that could not take the server's store whole (another connection
- * had the store open) and copied its tables in. */
+ * still serves), down to the search index, and all go on alike: a client
+ * alone on its store takes the server's store as its file; one beside
+ * another connection (the app's window) takes its pages, and the other
+ * connection reads them; a snapshot of tables (an older client's
+ * request) is copied in. */
 static void
 test_snapshot_or_pages (void)
 {
   static const char * const queries[] = { "党史", "社区", "王", "讲座" };
   SnapshotProgress progress = { 0 };
   Proxy proxy;
-  Client by_snapshot, by_pages, by_copy, centre;
+  Client by_snapshot, by_pages, by_backup, by_tables, centre;
+  Client *copies[] = { &by_snapshot, &by_backup, &by_tables };
   g_autoptr(WdStore) other_connection = NULL;
   g_autofree char *through = NULL;
-  g_autofree char *a = NULL, *b = NULL, *c = NULL;
+  g_autofree char *expected = NULL;
   g_autofree char *json = order_json ("after-snapshot", "qianfoshan", 9, 10);
-  guint64 adopted_inode, copied_inode;
+  guint64 adopted_inode, backup_inode;
 
   proxy_start (&proxy, server.base);
   through = g_strdup_printf ("http://127.0.0.1:%u", proxy.port);
   client_open (&by_snapshot, "by-snapshot", "office");
   client_open (&by_pages, "by-pages", "office");
-  client_open (&by_copy, "by-copy", "office");
+  client_open (&by_backup, "by-backup", "office");
+  client_open (&by_tables, "by-tables", "office");
   g_assert_true (wd_sync_store_set (by_pages.store, "sync_server", through, NULL));
-  other_connection = wd_store_open (by_copy.path, NULL);
+  g_assert_true (wd_sync_store_set (by_tables.store, "sync_server", through, NULL));
+  other_connection = wd_store_open (by_backup.path, NULL);
   g_assert_nonnull (other_connection);
   g_assert_true (wd_sync_store_is_alone (by_snapshot.store));
-  g_assert_false (wd_sync_store_is_alone (by_copy.store));
+  g_assert_false (wd_sync_store_is_alone (by_backup.store));
   /* Asking leaves the store open to others. */
   {
     g_autoptr(GError) error = NULL;
@@ -1160,79 +1184,157 @@ test_snapshot_or_pages (void)
     g_assert_cmpint (wd_sync_store_get_int (reader, "sync_cursor"), ==, 0);
   }
   adopted_inode = inode_of (by_snapshot.path);
-  copied_inode = inode_of (by_copy.path);
+  backup_inode = inode_of (by_backup.path);
+  g_assert_cmpint (count_orders (other_connection), ==, 0);
 
-  set_fault (&proxy, FAULT_NO_SNAPSHOT, 0);
   wd_sync_client_set_progress_func (by_snapshot.client, note_snapshot_progress, &progress);
   client_sync (&by_snapshot);
-  client_sync (&by_copy);
-  /* Alone, the client took the server's store as its file; with another
-   * connection open it copied the tables, and that connection still
-   * reads the store it had. */
+  client_sync (&by_backup);
+  set_fault (&proxy, FAULT_TABLES_ONLY, 0);
+  client_sync (&by_tables);
+  set_fault (&proxy, FAULT_NO_SNAPSHOT, 0);
+  client_sync (&by_pages);
+  g_assert_cmpint (g_atomic_int_get (&proxy.refused), ==, 1);
+  /* Alone, the client took the server's store as its file; beside
+   * another connection it kept its file, and that connection reads
+   * what the sync brought. */
   g_assert_cmpuint (inode_of (by_snapshot.path), !=, adopted_inode);
-  g_assert_cmpuint (inode_of (by_copy.path), ==, copied_inode);
-  g_assert_nonnull (wd_store_get (other_connection, "topic", "policy", NULL));
+  g_assert_cmpuint (inode_of (by_backup.path), ==, backup_inode);
+  g_assert_cmpint (count_orders (other_connection), >, 0);
+  g_assert_cmpint (count_orders (other_connection), ==, count_orders (by_pages.store));
+  g_assert_cmpint (wd_sync_store_get_int (other_connection, "sync_cursor"), ==,
+                   wd_sync_store_get_int (by_pages.store, "sync_cursor"));
   g_clear_object (&other_connection);
-  g_assert_true (wd_sync_store_is_alone (by_copy.store));
+  g_assert_true (wd_sync_store_is_alone (by_backup.store));
   /* The download is reported, to its known size (on loopback the
    * snapshot comes uncompressed, with a length). */
   g_assert_cmpuint (progress.reports, >=, 2);
   g_assert_cmpint (progress.done, >, 100000);
   g_assert_cmpint (progress.done, ==, progress.total);
-  client_sync (&by_pages);
-  g_assert_cmpint (g_atomic_int_get (&proxy.refused), ==, 1);
 
-  a = mirror_digest (by_snapshot.store);
-  b = mirror_digest (by_pages.store);
-  c = mirror_digest (by_copy.store);
-  g_assert_cmpstr (a, ==, b);
-  g_assert_cmpstr (c, ==, b);
-  g_assert_cmpint (wd_sync_store_get_int (by_snapshot.store, "sync_cursor"), ==,
-                   wd_sync_store_get_int (by_pages.store, "sync_cursor"));
-  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+  expected = mirror_digest (by_pages.store);
+  for (guint i = 0; i < G_N_ELEMENTS (copies); i++)
     {
-      g_autofree char *from_snapshot = search_ids (by_snapshot.store, queries[q]);
-      g_autofree char *from_pages = search_ids (by_pages.store, queries[q]);
-      g_autofree char *from_copy = search_ids (by_copy.store, queries[q]);
+      g_autofree char *digest = mirror_digest (copies[i]->store);
 
-      g_assert_cmpstr (from_snapshot, ==, from_pages);
-      g_assert_cmpstr (from_copy, ==, from_pages);
-      g_assert_cmpuint (strlen (from_snapshot), >, 0);
+      g_assert_cmpstr (digest, ==, expected);
+      g_assert_cmpint (wd_sync_store_get_int (copies[i]->store, "sync_cursor"), ==,
+                       wd_sync_store_get_int (by_pages.store, "sync_cursor"));
+      for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+        {
+          g_autofree char *found = search_ids (copies[i]->store, queries[q]);
+          g_autofree char *from_pages = search_ids (by_pages.store, queries[q]);
+
+          g_assert_cmpstr (found, ==, from_pages);
+          g_assert_cmpuint (strlen (found), >, 0);
+        }
     }
 
-  /* Later changes come to both as pages. */
+  /* Later changes come to all as pages, found by search too: the pages
+   * after a store taken whole keep its index up to date. */
+  set_fault (&proxy, FAULT_NONE, 0);
   client_open (&centre, "after-snapshot", "centre");
   client_sync (&centre);
   json_object_unref (apply (&centre, "order.create", json));
   client_sync (&centre);
-  client_sync (&by_snapshot);
   client_sync (&by_pages);
-  client_sync (&by_copy);
-  g_clear_pointer (&a, g_free);
-  g_clear_pointer (&b, g_free);
-  g_clear_pointer (&c, g_free);
-  a = mirror_digest (by_snapshot.store);
-  b = mirror_digest (by_pages.store);
-  c = mirror_digest (by_copy.store);
-  g_assert_cmpstr (a, ==, b);
-  g_assert_cmpstr (c, ==, b);
-  g_assert_nonnull (wd_store_get (by_snapshot.store, "order", "after-snapshot", NULL));
-  /* Found by search too: the pages after a store taken whole keep its
-   * index up to date. */
-  {
-    g_autofree char *found = search_ids (by_snapshot.store, "法治讲座");
-    g_autofree char *expected = search_ids (by_pages.store, "法治讲座");
+  g_clear_pointer (&expected, g_free);
+  expected = mirror_digest (by_pages.store);
+  for (guint i = 0; i < G_N_ELEMENTS (copies); i++)
+    {
+      g_autofree char *digest = NULL;
+      g_autofree char *found = NULL;
+      g_autofree char *from_pages = search_ids (by_pages.store, "法治讲座");
 
-    g_assert_cmpstr (found, ==, expected);
-    g_assert_nonnull (strstr (found, "after-snapshot"));
-  }
-  set_fault (&proxy, FAULT_NONE, 0);
+      client_sync (copies[i]);
+      digest = mirror_digest (copies[i]->store);
+      found = search_ids (copies[i]->store, "法治讲座");
+      g_assert_cmpstr (digest, ==, expected);
+      g_assert_nonnull (wd_store_get (copies[i]->store, "order", "after-snapshot", NULL));
+      g_assert_cmpstr (found, ==, from_pages);
+      g_assert_nonnull (strstr (found, "after-snapshot"));
+    }
 
-  client_close (&by_copy);
+  client_close (&by_tables);
+  client_close (&by_backup);
   client_close (&centre);
   client_close (&by_snapshot);
   client_close (&by_pages);
   proxy_stop (&proxy);
+}
+
+typedef struct
+{
+  WdSyncClient *client;     /* on a connection of its own */
+  gint          stop;
+  GPtrArray    *written;    /* ids of the orders the store acknowledged */
+} Writer;
+
+static gpointer
+write_orders (gpointer data)
+{
+  Writer *writer = data;
+
+  for (guint i = 0; !g_atomic_int_get (&writer->stop); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("beside-sync-%u", i);
+      g_autofree char *json = order_json (id, "qianfoshan", 3 + (int) (i / 10 % 300), 8 + (int) i % 10);
+      g_autoptr(JsonObject) args = wd_json_parse_object (json, -1, NULL);
+      g_autoptr(JsonObject) result = NULL;
+
+      if (wd_sync_client_apply (writer->client, g_get_real_time () / G_USEC_PER_SEC, "order.create", args, &result,
+                                NULL))
+        g_ptr_array_add (writer->written, g_steal_pointer (&id));
+      /* A person's pace, far quicker: one every millisecond. */
+      g_usleep (1000);
+    }
+  return NULL;
+}
+
+/* A store that takes the server's anew (a reset) while the app places
+ * orders through another connection: every order the store acknowledged
+ * is still there after the swap, and reaches the server. */
+static void
+test_snapshot_beside_writes (void)
+{
+  Client desk;
+  g_autoptr(WdStore) window_store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
+  Writer writer = { NULL, 0, written };
+  GThread *thread;
+
+  client_open (&desk, "beside-writes", "centre");
+  client_sync (&desk);
+  window_store = wd_store_open (desk.path, &error);
+  g_assert_no_error (error);
+  writer.client = wd_sync_client_new (window_store, &error);
+  g_assert_no_error (error);
+  g_assert_true (wd_sync_store_set (desk.store, "sync_cursor", "0", NULL));
+
+  thread = g_thread_new ("writer", write_orders, &writer);
+  while (written->len == 0)
+    g_thread_yield ();
+  client_sync (&desk);
+  g_atomic_int_set (&writer.stop, 1);
+  g_thread_join (thread);
+  g_assert_cmpuint (written->len, >, 1);
+
+  client_sync (&desk);
+  g_assert_cmpint (wd_sync_store_count_pending (desk.store), ==, 0);
+  for (guint i = 0; i < written->len; i++)
+    {
+      const char *id = written->pdata[i];
+      g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM orders WHERE id = '%s'", id);
+      g_autoptr(JsonObject) order = wd_store_get (desk.store, "order", id, NULL);
+
+      g_assert_nonnull (order);
+      g_assert_cmpint (server_count (sql), ==, 1);
+    }
+
+  g_clear_object (&writer.client);
+  g_clear_object (&window_store);
+  client_close (&desk);
 }
 
 static void
@@ -1794,6 +1896,7 @@ main (int    argc,
   g_test_add_func ("/sync/faults", test_faults);
   g_test_add_func ("/sync/duplicated-requests", test_duplicated_requests);
   g_test_add_func ("/sync/snapshot-or-pages", test_snapshot_or_pages);
+  g_test_add_func ("/sync/snapshot-beside-writes", test_snapshot_beside_writes);
   g_test_add_func ("/sync/bad-snapshot", test_bad_snapshot);
   g_test_add_func ("/sync/reset-after-scope-change", test_reset_after_scope_change);
   g_test_add_func ("/sync/work-of-its-own-kept", test_work_of_its_own_kept);

@@ -386,6 +386,10 @@ open_connection (WdStore  *self,
   if (!wd_store_exec (self, "PRAGMA journal_mode = WAL", error)
       || !wd_store_exec (self, "PRAGMA synchronous = FULL", error)
       || !wd_store_exec (self, "PRAGMA foreign_keys = ON", error)
+      /* A write-ahead log grown by one large transaction (a first sync
+       * takes a whole store in one) is cut back when it starts over,
+       * instead of keeping its size on disk for good. */
+      || !wd_store_exec (self, "PRAGMA journal_size_limit = 67108864", error)
       /* The default 2 MB page cache thrashes once a district's orders
        * and their search index outgrow it; 16 MB holds a desktop's hot
        * pages (the server asks for more, wd_store_set_cache_size). */

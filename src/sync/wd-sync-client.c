@@ -452,13 +452,10 @@ pull_snapshot (WdSyncClient  *self,
                GError       **error)
 {
   g_autofree char *client_id = wd_sync_store_get (self->store, "sync_client_id");
-  /* Alone on the store, the client can take the server's prebuilt store
-   * as its file (wd_sync_store_apply_snapshot); with other connections
-   * open (the app's) it copies the tables in. */
-  g_autofree char *path = wd_sync_store_is_alone (self->store)
-    ? g_strdup_printf ("/api/v1/snapshot?client_id=%s&format=store&schema=%d", client_id,
-                       wd_store_get_schema_version (self->store))
-    : g_strdup_printf ("/api/v1/snapshot?client_id=%s", client_id);
+  /* The client takes the server's prebuilt store as its own when it has
+   * the client's schema (wd_sync_store_apply_snapshot). */
+  g_autofree char *path = g_strdup_printf ("/api/v1/snapshot?client_id=%s&format=store&schema=%d", client_id,
+                                           wd_store_get_schema_version (self->store));
   g_autoptr(SoupMessage) msg = new_message (self, "GET", path, NULL, TRUE, error);
   g_autofree char *file_path = snapshot_path (self);
   g_autoptr(GFile) file = g_file_new_for_path (file_path);

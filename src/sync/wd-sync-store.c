@@ -1327,34 +1327,33 @@ take_over (WdStore  *prepared,
       && rewrite_mirror (prepared, write_nothing, NULL, -1, error);
 }
 
-/* Takes the downloaded store, prepared, as the store's own file, when
- * this is the store's only connection; *adopted says whether it was. The
- * file is swapped under the store's exclusive lock, so no other
- * connection sees either half of it: a crash leaves the old store or the
- * new one, whole. */
-static gboolean
-adopt_snapshot (WdStore     *store,
-                const char  *path,
-                gint64       cursor,
-                char       **kept,
-                gboolean    *adopted,
-                GError     **error)
+/* Closes the prepared store, its write-ahead log folding into its file,
+ * and removes the users file beside it. */
+static void
+close_prepared (WdStore    **prepared,
+                const char  *path)
 {
-  g_autoptr(WdStore) prepared = NULL;
+  g_autofree char *users = g_strconcat (path, "-users", NULL);
+
+  g_clear_object (prepared);
+  g_unlink (users);
+}
+
+/* Alone on the store, the prepared file is put in its place: swapped
+ * under the store's exclusive lock, so a crash leaves the old store or
+ * the new one, whole. */
+static gboolean
+adopt_by_rename (WdStore     *store,
+                 const char  *path,
+                 gint64       cursor,
+                 char       **kept,
+                 GError     **error)
+{
+  g_autoptr(WdStore) prepared = wd_store_open (path, error);
   gboolean ok;
 
-  *adopted = FALSE;
-  if (!take_store_lock (store))
-    return TRUE;
-  prepared = wd_store_open (path, error);
   ok = prepared != NULL && keep_own_work (store, kept, error) && take_over (prepared, store, cursor, error);
-  /* Closed, its write-ahead log folds into the file. */
-  g_clear_object (&prepared);
-  {
-    g_autofree char *users = g_strconcat (path, "-users", NULL);
-
-    g_unlink (users);
-  }
+  close_prepared (&prepared, path);
   if (ok && !wd_store_exec (store, "PRAGMA journal_mode = DELETE", error))
     ok = FALSE;
   if (ok && g_rename (path, wd_store_get_path (store)) != 0)
@@ -1371,19 +1370,82 @@ adopt_snapshot (WdStore     *store,
       release_store_lock (store);
       return FALSE;
     }
-  *adopted = TRUE;
   ok = wd_store_reopen (store, error);
   wd_store_unlock_alone (store);
   return ok;
 }
 
+/* Beside other connections (the app's window and worker), the prepared
+ * store's pages are written over the store's in one transaction by
+ * SQLite's online backup: the others read the old store until it commits
+ * and the new one after, and a crash leaves one or the other. The
+ * store's own work (settings, outbox, problems) is read once the backup
+ * holds the write lock, through a connection of its own, so nothing the
+ * others commit meanwhile is left out; the backup takes in what the
+ * prepared store becomes. */
+static gboolean
+adopt_by_pages (WdStore     *store,
+                const char  *path,
+                gint64       cursor,
+                char       **kept,
+                GError     **error)
+{
+  g_autoptr(WdStore) prepared = NULL;
+  g_autoptr(WdStore) reader = NULL;
+  g_autoptr(GError) local = NULL;
+  sqlite3_backup *backup;
+  int rc;
+
+  if (!keep_own_work (store, kept, error)
+      || (prepared = wd_store_open (path, error)) == NULL
+      || (reader = wd_store_open (wd_store_get_path (store), error)) == NULL)
+    {
+      close_prepared (&prepared, path);
+      return FALSE;
+    }
+  backup = sqlite3_backup_init (wd_store_get_db (store), "main", wd_store_get_db (prepared), "main");
+  if (backup == NULL)
+    {
+      close_prepared (&prepared, path);
+      return wd_store_set_error (store, error);
+    }
+  /* The first page takes the lock; a store is never one page. */
+  rc = sqlite3_backup_step (backup, 1);
+  if (rc == SQLITE_OK && take_over (prepared, reader, cursor, &local))
+    rc = sqlite3_backup_step (backup, -1);
+  sqlite3_backup_finish (backup);
+  close_prepared (&prepared, path);
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    return wd_store_set_error (store, error);
+  return wd_store_reopen (store, error);
+}
+
+/* Takes the downloaded store, prepared, as the store's own: its file,
+ * when this is the store's only connection, or its pages. */
+static gboolean
+adopt_snapshot (WdStore     *store,
+                const char  *path,
+                gint64       cursor,
+                char       **kept,
+                GError     **error)
+{
+  if (take_store_lock (store))
+    return adopt_by_rename (store, path, cursor, kept, error);
+  return adopt_by_pages (store, path, cursor, kept, error);
+}
+
 /* Replaces the server's part of the store with a downloaded snapshot,
- * keeping the outbox (replayed on top). A whole store, when this is the
- * store's only connection, becomes the store's file, indexes and search
- * index built (*indexed); otherwise its tables are copied in, in one
- * transaction. The operations the server has answered leave the outbox
- * with the pull that follows. Work the store held before it ever synced
- * is copied aside first. */
+ * keeping the outbox (replayed on top). A whole store with the client's
+ * own schema is taken as it is, indexes and search index built
+ * (*indexed); the tables of any other (an older server's) are copied in,
+ * in one transaction. The operations the server has answered leave the
+ * outbox with the pull that follows. Work the store held before it ever
+ * synced is copied aside first. */
 gboolean
 wd_sync_store_apply_snapshot (WdStore     *store,
                               const char  *path,
@@ -1394,17 +1456,16 @@ wd_sync_store_apply_snapshot (WdStore     *store,
   SnapshotCheck check;
   g_autoptr(sqlite3_stmt) attach = NULL;
   g_autofree char *kept = NULL;
-  gboolean adopted = FALSE;
   gboolean ok;
 
   if (indexed != NULL)
     *indexed = FALSE;
   if (!check_snapshot (store, path, &check, error))
     return FALSE;
-  if (check.adoptable && !adopt_snapshot (store, path, check.cursor, &kept, &adopted, error))
-    return FALSE;
-  if (adopted)
+  if (check.adoptable)
     {
+      if (!adopt_snapshot (store, path, check.cursor, &kept, error))
+        return FALSE;
       if (indexed != NULL)
         *indexed = TRUE;
       return kept == NULL || note_kept_aside (store, kept, error);
