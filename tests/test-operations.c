@@ -4,6 +4,7 @@
 
 #include "wd-store-private.h"
 #include "wd-test-util.h"
+#include "wd-time.h"
 
 #define FIXTURE(path, func) \
   g_test_add (path, WdFixture, NULL, wd_fixture_setup, func, wd_fixture_teardown)
@@ -830,6 +831,58 @@ test_actor_checks (WdFixture     *fx,
   g_error_free (e);
 }
 
+/* An order for the 党史 project in 千佛山街道, days after t0. */
+static char *
+create_project_order (WdFixture *fx,
+                      int        days)
+{
+  gint64 starts = fx->t0 + (gint64) days * WD_DAY;
+  g_autofree char *json = g_strdup_printf (
+      "{\"title\":\"党史故事小讲堂\",\"project_id\":\"p-history\",\"subdistrict_id\":\"sd-a\","
+      "\"venue\":\"历阳社区党群服务中心\",\"venue_kind\":\"community\","
+      "\"starts_at\":%" G_GINT64_FORMAT ",\"ends_at\":%" G_GINT64_FORMAT ","
+      "\"requester\":\"历阳社区居委会\",\"contact_name\":\"刘洋\",\"contact_phone\":\"13912340000\"}",
+      starts, starts + 2 * WD_HOUR);
+  g_autoptr(JsonObject) result = wd_test_apply (fx, fx->office_a, "order.create", json);
+
+  return g_strdup (json_object_get_string_member (result, "id"));
+}
+
+/* A project's month holds the sessions its orders book, whatever their
+ * state, except those cancelled or rejected; months are the district's
+ * calendar months. */
+static void
+test_project_sessions (WdFixture     *fx,
+                       gconstpointer  data)
+{
+  GTimeZone *tz = wd_store_get_time_zone (fx->store);
+  gint64 december = wd_time_month_start (fx->t0, tz, 0);
+  gint64 january = wd_time_month_start (fx->t0, tz, 1);
+  gint64 february = wd_time_month_start (fx->t0, tz, 2);
+  g_autofree char *first = create_project_order (fx, 2);
+  g_autofree char *second = create_project_order (fx, 9);
+  g_autofree char *cancelled = create_project_order (fx, 16);
+  g_autofree char *last_day = create_project_order (fx, 30);     /* 31 December */
+  g_autofree char *next_month = create_project_order (fx, 31);   /* 1 January */
+  g_autofree char *cancel = g_strdup_printf ("{\"order_id\":\"%s\",\"reason\":\"场地调整\"}", cancelled);
+  g_autoptr(JsonObject) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) jan = g_date_time_new (tz, 2027, 1, 1, 0, 0, 0);
+  g_autoptr(GDateTime) nov = g_date_time_new (tz, 2026, 11, 1, 0, 0, 0);
+
+  /* Month starts, across the year's end and backwards. */
+  g_assert_cmpint (january, ==, g_date_time_to_unix (jan));
+  g_assert_cmpint (wd_time_month_start (fx->t0, tz, -1), ==, g_date_time_to_unix (nov));
+  g_assert_cmpint (wd_time_month_start (january - 1, tz, 0), ==, december);
+
+  dispatch_to (fx, first, "sp-li");
+  result = wd_test_apply (fx, fx->office_a, "order.cancel", cancel);
+  g_assert_cmpint (wd_store_count_project_sessions (fx->store, "p-history", december, january, &error), ==, 3);
+  g_assert_no_error (error);
+  g_assert_cmpint (wd_store_count_project_sessions (fx->store, "p-history", january, february, &error), ==, 1);
+  g_assert_cmpint (wd_store_count_project_sessions (fx->store, "p-reading", december, january, &error), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -852,6 +905,7 @@ main (int    argc,
   FIXTURE ("/operations/order/deliver-rate-callback", test_order_deliver_rate_callback);
   FIXTURE ("/operations/order/cancel-reject", test_order_cancel_reject);
   FIXTURE ("/operations/order/update", test_order_update);
+  FIXTURE ("/operations/order/project-sessions", test_project_sessions);
   FIXTURE ("/operations/history", test_history_of_the_loop);
   FIXTURE ("/operations/settings", test_settings);
   FIXTURE ("/operations/fund", test_fund);

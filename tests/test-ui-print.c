@@ -313,21 +313,21 @@ test_import_dialog (WdUiFixture   *fx,
   g_assert_nonnull (second);
 }
 
+static gboolean
+is_column_row (GtkWidget     *widget,
+               gconstpointer  header)
+{
+  return ADW_IS_COMBO_ROW (widget)
+      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), header) == 0;
+}
+
 static AdwComboRow *
 find_column_row (GtkWidget  *widget,
                  const char *header)
 {
-  if (ADW_IS_COMBO_ROW (widget)
-      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), header) == 0)
-    return ADW_COMBO_ROW (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      AdwComboRow *found = find_column_row (child, header);
+  GtkWidget *row = wd_ui_find_widget (widget, is_column_row, header);
 
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return row ? ADW_COMBO_ROW (row) : NULL;
 }
 
 /* A header Wudan does not know is read as the field the user picks. */

@@ -11,9 +11,11 @@
 #include "wd-form-dialog.h"
 #include "wd-market-view.h"
 #include "wd-order-window.h"
+#include "wd-project-window.h"
 #include "wd-row-model.h"
 #include "wd-search.h"
 #include "wd-speaker-view.h"
+#include "wd-time.h"
 #include "wd-row.h"
 #include "wd-ui-test-util.h"
 #include "wd-view.h"
@@ -965,6 +967,125 @@ test_rewards_four_eyes (WdUiFixture   *fx,
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (still, 0), "state"), ==, "proposed");
 }
 
+static gboolean
+is_named (GtkWidget     *widget,
+          gconstpointer  name)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
+}
+
+/* The centre keeps the marketplace: it adds a project and edits one; the
+ * sessions a month a project's team can give are shown against those
+ * booked, the order form says when the month is full (and still takes
+ * the order), and dispatching beyond the capacity is said in the dialog. */
+static void
+test_project_capacity (WdUiFixture   *fx,
+                       gconstpointer  data)
+{
+  WdStore *store = store_of (fx);
+  GTimeZone *tz = wd_store_get_time_zone (store);
+  gint64 december = wd_time_month_start (fx->now, tz, 0);
+  gint64 january = wd_time_month_start (fx->now, tz, 1);
+  g_autoptr(JsonArray) projects = wd_store_list_all (store, "project", NULL);
+  g_autoptr(JsonObject) edited = NULL;
+  g_autofree char *booked_text = NULL;
+  g_autofree char *order_id = NULL;
+  JsonObject *project = NULL;
+  const char *project_id;
+  gint64 booked = 0;
+  WdProjectWindow *page;
+  WdFormDialog *form;
+  WdDispatchDialog *dispatch;
+  GtkWidget *row;
+
+  for (guint i = 0; project == NULL && i < json_array_get_length (projects); i++)
+    {
+      JsonObject *p = json_array_get_object_element (projects, i);
+
+      booked = wd_store_count_project_sessions (store, json_object_get_string_member (p, "id"), december, january,
+                                                NULL);
+      if (booked > 0)
+        project = p;
+    }
+  g_assert_nonnull (project);
+  project_id = json_object_get_string_member (project, "id");
+
+  /* Edited to give exactly what December has booked. */
+  page = wd_project_window_new (GTK_WINDOW (fx->window), fx->workspace, project_id);
+  gtk_window_present (GTK_WINDOW (page));
+  wd_ui_settle ();
+  form = open_form (GTK_WIDGET (page), "project.edit");
+  booked_text = g_strdup_printf ("%" G_GINT64_FORMAT, booked);
+  g_assert_true (wd_form_dialog_set_value (form, "capacity_per_month", booked_text));
+  g_assert_true (wd_form_dialog_apply (form));
+  wd_ui_settle ();
+  edited = wd_store_get (store, "project", project_id, NULL);
+  g_assert_cmpint (json_object_get_int_member (edited, "capacity_per_month"), ==, booked);
+  g_assert_cmpstr (json_object_get_string_member (edited, "title"), ==, json_object_get_string_member (project, "title"));
+
+  row = wd_ui_find_widget (GTK_WIDGET (page), is_named, "this-month");
+  g_assert_nonnull (row);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Fully booked"));
+  g_assert_true (gtk_widget_has_css_class (row, "warning"));
+
+  /* The order form says so, and the order is placed all the same. */
+  form = open_form (GTK_WIDGET (page), "project.main");
+  g_assert_nonnull (wd_form_dialog_get_warning (form));
+  g_assert_nonnull (strstr (wd_form_dialog_get_warning (form), "Fully booked"));
+  wd_form_dialog_set_value (form, "title", "满额之后的点单");
+  wd_form_dialog_set_value (form, "subdistrict_id", "qianfoshan");
+  wd_form_dialog_set_value (form, "venue", "历阳社区党群服务中心");
+  wd_form_dialog_set_value (form, "requester", "历阳社区居委会");
+  wd_form_dialog_set_value (form, "contact_name", "刘洋");
+  wd_form_dialog_set_value (form, "contact_phone", "13912340000");
+  g_assert_true (wd_form_dialog_apply (form));
+  wd_ui_settle ();
+  order_id = find_order_by_title (fx, "满额之后的点单", NULL);
+  g_assert_nonnull (order_id);
+  g_assert_cmpint (wd_store_count_project_sessions (store, project_id, december, january, NULL), ==, booked + 1);
+
+  dispatch = wd_dispatch_dialog_new (GTK_WIDGET (fx->window), fx->workspace, order_id);
+  gtk_window_present (GTK_WINDOW (dispatch));
+  wd_ui_wait (dispatch_ready, dispatch, "the candidates");
+  g_assert_nonnull (wd_dispatch_dialog_get_capacity_warning (dispatch));
+  g_assert_nonnull (strstr (wd_dispatch_dialog_get_capacity_warning (dispatch), "Over capacity"));
+  gtk_window_destroy (GTK_WINDOW (dispatch));
+  gtk_window_destroy (GTK_WINDOW (page));
+  wd_ui_settle ();
+
+  /* A new project from the marketplace. */
+  wd_ui_show_view (fx, "market");
+  form = open_form (wd_window_get_view_widget (fx->window, "market"), "market.add");
+  wd_form_dialog_set_value (form, "title", "老年人智能手机课堂");
+  wd_form_dialog_set_value (form, "category", "科学普及");
+  wd_form_dialog_set_value (form, "team_id", json_object_get_string_member (project, "team_id"));
+  wd_form_dialog_set_value (form, "venue_kinds", "community,school");
+  wd_form_dialog_set_value (form, "description", "教老年人用手机挂号、付款、视频通话。");
+  wd_form_dialog_set_value (form, "capacity_per_month", "6");
+  g_assert_true (wd_form_dialog_apply (form));
+  wd_ui_settle ();
+  {
+    g_autoptr(JsonArray) now = wd_store_list_all (store, "project", NULL);
+    gboolean found = FALSE;
+
+    g_assert_cmpuint (json_array_get_length (now), ==, json_array_get_length (projects) + 1);
+    for (guint i = 0; i < json_array_get_length (now); i++)
+      {
+        JsonObject *p = json_array_get_object_element (now, i);
+
+        if (g_str_equal (json_object_get_string_member (p, "title"), "老年人智能手机课堂"))
+          {
+            g_autoptr(JsonObject) added = wd_store_get (store, "project", json_object_get_string_member (p, "id"), NULL);
+
+            found = TRUE;
+            g_assert_cmpint (json_object_get_int_member (added, "capacity_per_month"), ==, 6);
+            g_assert_cmpuint (json_array_get_length (json_object_get_array_member (added, "venue_kinds")), ==, 2);
+          }
+      }
+    g_assert_true (found);
+  }
+}
+
 /* Closing the window keeps its view for next time. */
 static void
 test_window_remembers_view (WdUiFixture   *fx,
@@ -1003,6 +1124,7 @@ main (int    argc,
   ADD ("speaker-added", test_speaker_added);
   ADD ("rewards-four-eyes", test_rewards_four_eyes);
   ADD ("window-remembers-view", test_window_remembers_view);
+  ADD ("project-capacity", test_project_capacity);
 #undef ADD
 
   return g_test_run ();

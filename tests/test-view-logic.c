@@ -152,6 +152,28 @@ test_free_time_words (void)
 }
 
 static void
+test_booking_words (void)
+{
+  static const struct { gint64 booked, capacity; WdBooking booking; const char *text; } cases[] = {
+    { 0, 4, WD_BOOKING_OPEN, "0 of 4 sessions booked" },
+    { 3, 4, WD_BOOKING_OPEN, "3 of 4 sessions booked" },
+    { 4, 4, WD_BOOKING_FULL, "Fully booked (4 of 4)" },
+    { 5, 4, WD_BOOKING_OVER, "Over capacity: 5 booked, 4 a month" },
+    { 0, 1, WD_BOOKING_OPEN, "0 of 1 session booked" },
+    { 7, 0, WD_BOOKING_OPEN, "7 sessions booked" },     /* no capacity set */
+    { 1, 0, WD_BOOKING_OPEN, "1 session booked" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = NULL;
+
+      g_assert_cmpint (wd_booking_describe (cases[i].booked, cases[i].capacity, &text), ==, cases[i].booking);
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
+static void
 test_drop_moves (void)
 {
   WdOrderActions action = 0;
@@ -381,6 +403,7 @@ main (int    argc,
   g_test_add_func ("/view-logic/drop-moves", test_drop_moves);
   g_test_add_func ("/view-logic/order-again", test_order_again);
   g_test_add_func ("/view-logic/free-time-words", test_free_time_words);
+  g_test_add_func ("/view-logic/booking-words", test_booking_words);
   g_test_add_func ("/view-logic/deadline-words", test_deadline_words);
   g_test_add_func ("/view-logic/deadline-words-beyond-acceptance", test_deadline_words_beyond_acceptance);
   g_test_add_func ("/view-logic/phones-masked", test_phones_masked_by_role);

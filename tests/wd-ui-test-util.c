@@ -175,3 +175,21 @@ wd_ui_fixture_teardown (WdUiFixture   *fx,
   g_free (fx->dir);
   g_free (fx->store_path);
 }
+
+/* The first widget under root, root included, that match accepts. */
+GtkWidget *
+wd_ui_find_widget (GtkWidget     *root,
+                   WdUiMatch      match,
+                   gconstpointer  data)
+{
+  if (match (root, data))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = wd_ui_find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}

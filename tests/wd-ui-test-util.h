@@ -30,6 +30,10 @@ void       wd_ui_wait             (WdUiCondition  condition,
                                    const char    *what);
 void       wd_ui_settle           (void);
 GtkWindow *wd_ui_find_window      (GType          type);
+typedef gboolean (*WdUiMatch) (GtkWidget *widget, gconstpointer data);
+GtkWidget *wd_ui_find_widget      (GtkWidget     *root,
+                                   WdUiMatch      match,
+                                   gconstpointer  data);
 void       wd_ui_wait_models      (WdUiFixture   *fx);
 void       wd_ui_show_view        (WdUiFixture   *fx,
                                    const char    *name);

@@ -18,6 +18,7 @@ struct _WdDispatchDialog
   AdwWindow     parent_instance;
 
   GtkLabel     *order_label;
+  GtkLabel     *capacity_label;
   GtkSpinner   *spinner;
   GtkListBox   *candidate_list;
   GtkLabel     *clash_label;
@@ -90,6 +91,7 @@ wd_dispatch_dialog_class_init (WdDispatchDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WdDispatchDialog, spinner);
   gtk_widget_class_bind_template_child (widget_class, WdDispatchDialog, candidate_list);
   gtk_widget_class_bind_template_child (widget_class, WdDispatchDialog, clash_label);
+  gtk_widget_class_bind_template_child (widget_class, WdDispatchDialog, capacity_label);
   gtk_widget_class_bind_template_child (widget_class, WdDispatchDialog, reason_list);
   gtk_widget_class_bind_template_child (widget_class, WdDispatchDialog, reason_row);
   gtk_widget_class_bind_template_child (widget_class, WdDispatchDialog, error_label);
@@ -245,6 +247,39 @@ on_candidates (GObject      *source,
   g_signal_emit (self, signals[SIGNAL_READY], 0);
 }
 
+/* A project's team says how many sessions a month it can give; an order
+ * beyond them is dispatched knowingly, to the team after asking it or to
+ * another. (The order itself is among those booked.) */
+static void
+show_capacity (WdDispatchDialog *self,
+               JsonObject       *order)
+{
+  WdStore *store = wd_workspace_get_store (self->workspace);
+  const char *project_id = json_object_get_string_member_with_default (order, "project_id", NULL);
+  g_autoptr(JsonObject) project = project_id ? wd_store_get (store, "project", project_id, NULL) : NULL;
+  WdBooking booking = WD_BOOKING_OPEN;
+  g_autofree char *text = NULL;
+  g_autofree char *warning = NULL;
+
+  if (project == NULL)
+    return;
+  text = wd_project_month_booking (store, project, json_object_get_int_member (order, "starts_at"), &booking);
+  if (text == NULL || booking != WD_BOOKING_OVER)
+    return;
+  /* TRANSLATORS: %s is how the month stands, e.g. "Over capacity: 5 booked, 4 a month" */
+  warning = g_strdup_printf (_("This project's sessions that month: %s. Ask its team before dispatching to it, "
+                               "or choose another."), text);
+  gtk_label_set_text (self->capacity_label, warning);
+  gtk_widget_set_visible (GTK_WIDGET (self->capacity_label), TRUE);
+}
+
+const char *
+wd_dispatch_dialog_get_capacity_warning (WdDispatchDialog *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->capacity_label)) ? gtk_label_get_text (self->capacity_label)
+                                                                    : NULL;
+}
+
 WdDispatchDialog *
 wd_dispatch_dialog_new (GtkWidget   *parent,
                         WdWorkspace *workspace,
@@ -268,6 +303,7 @@ wd_dispatch_dialog_new (GtkWidget   *parent,
                                                when, json_object_get_string_member (order, "venue"));
 
       gtk_label_set_text (self->order_label, text);
+      show_capacity (self, order);
     }
 
   job->order_id = g_strdup (order_id);

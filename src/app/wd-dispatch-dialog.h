@@ -26,5 +26,6 @@ void              wd_dispatch_dialog_select         (WdDispatchDialog *self,
 void              wd_dispatch_dialog_set_force_reason (WdDispatchDialog *self,
                                                        const char       *reason);
 gboolean          wd_dispatch_dialog_apply          (WdDispatchDialog *self);
+const char       *wd_dispatch_dialog_get_capacity_warning (WdDispatchDialog *self);
 
 G_END_DECLS

@@ -41,6 +41,7 @@ struct _WdFormDialog
   GtkButton      *apply_button;
   GtkBox         *fields_box;
   GtkLabel       *description_label;
+  GtkLabel       *warning_label;      /* what to know before applying */
   GtkLabel       *error_label;
   AdwPreferencesGroup *group;
 
@@ -107,6 +108,7 @@ wd_form_dialog_class_init (WdFormDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WdFormDialog, apply_button);
   gtk_widget_class_bind_template_child (widget_class, WdFormDialog, fields_box);
   gtk_widget_class_bind_template_child (widget_class, WdFormDialog, description_label);
+  gtk_widget_class_bind_template_child (widget_class, WdFormDialog, warning_label);
   gtk_widget_class_bind_template_child (widget_class, WdFormDialog, error_label);
   gtk_widget_class_bind_template_child (widget_class, WdFormDialog, group);
   gtk_widget_class_install_action (widget_class, "form.apply", NULL, apply_action);
@@ -146,6 +148,22 @@ wd_form_dialog_set_description (WdFormDialog *self,
 {
   gtk_label_set_text (self->description_label, text);
   gtk_widget_set_visible (GTK_WIDGET (self->description_label), text != NULL && *text != '\0');
+}
+
+/* Something the person should know before applying, which does not
+ * stop them. */
+void
+wd_form_dialog_set_warning (WdFormDialog *self,
+                            const char   *text)
+{
+  gtk_label_set_text (self->warning_label, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->warning_label), text != NULL && *text != '\0');
+}
+
+const char *
+wd_form_dialog_get_warning (WdFormDialog *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->warning_label)) ? gtk_label_get_text (self->warning_label) : NULL;
 }
 
 static Field *

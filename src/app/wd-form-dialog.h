@@ -28,6 +28,9 @@ WdFormDialog *wd_form_dialog_new             (GtkWidget          *parent,
                                               const char         *operation);
 void          wd_form_dialog_set_description (WdFormDialog       *self,
                                               const char         *text);
+void          wd_form_dialog_set_warning     (WdFormDialog       *self,
+                                              const char         *text);
+const char   *wd_form_dialog_get_warning     (WdFormDialog       *self);
 void          wd_form_dialog_add_text        (WdFormDialog       *self,
                                               const char         *name,
                                               const char         *label,

@@ -130,6 +130,27 @@ typedef struct
   gint64      ends_at;
 } OrderDraft;
 
+/* Said when the project's sessions of the draft's month are all booked:
+ * the order can still be placed, and the centre decides. */
+static char *
+month_booking_note (WdWorkspace      *workspace,
+                    const OrderDraft *draft)
+{
+  g_autoptr(JsonObject) project = NULL;
+  g_autofree char *text = NULL;
+  WdBooking booking = WD_BOOKING_OPEN;
+
+  if (draft->project_id == NULL
+      || (project = wd_store_get (wd_workspace_get_store (workspace), "project", draft->project_id, NULL)) == NULL)
+    return NULL;
+  text = wd_project_month_booking (wd_workspace_get_store (workspace), project, draft->starts_at, &booking);
+  if (text == NULL || booking == WD_BOOKING_OPEN)
+    return NULL;
+  /* TRANSLATORS: %s is how the month stands, e.g. "Fully booked (4 of 4)" */
+  return g_strdup_printf (_("This project's sessions that month: %s. The order can still be placed; the centre "
+                            "will agree another date with the community or send it to another team."), text);
+}
+
 static WdFormDialog *
 place_order_form (GtkWidget        *parent,
                   WdWorkspace      *workspace,
@@ -142,8 +163,11 @@ place_order_form (GtkWidget        *parent,
   g_autoptr(JsonArray) subdistricts = all_of (workspace, "subdistrict");
   g_autofree char *starts = local_input_time (workspace, draft->starts_at);
   g_autofree char *ends = local_input_time (workspace, draft->ends_at);
+  g_autofree char *booking = month_booking_note (workspace, draft);
 
   wd_form_dialog_set_description (dialog, description);
+  if (booking != NULL)
+    wd_form_dialog_set_warning (dialog, booking);
   wd_form_dialog_add_text (dialog, "title", order_field_label ("title"), draft->title, WD_FORM_REQUIRED);
   wd_form_dialog_add_choice_rows (dialog, "project_id", _("Project"), projects, "title", draft->project_id,
                                   WD_FORM_OPTIONAL);
@@ -323,6 +347,43 @@ wd_forms_edit_speaker (GtkWidget   *parent,
   wd_form_dialog_add_switch (dialog, "active", _("Takes lectures"),
                              speaker ? json_object_get_boolean_member_with_default (speaker, "active", TRUE) : TRUE);
   wd_form_dialog_add_multiline (dialog, "bio", _("Biography"), string_of (speaker, "bio"));
+  return dialog;
+}
+
+/* The marketplace's projects are the centre's to keep: what the service
+ * is, which team gives it, where it can go and how many sessions a month
+ * the team can give. */
+WdFormDialog *
+wd_forms_edit_project (GtkWidget   *parent,
+                       WdWorkspace *workspace,
+                       JsonObject  *project)
+{
+  WdFormDialog *dialog = wd_form_dialog_new (parent, workspace,
+                                             project ? _("Edit Project") : _("New Project"),
+                                             _("_Save"), "project.upsert");
+  g_autoptr(JsonArray) teams = all_of (workspace, "team");
+  g_autoptr(JsonArray) topics = all_of (workspace, "topic");
+  g_autoptr(JsonArray) venue_kinds = all_of (workspace, "venue_kind");
+  g_autofree char *id = project ? g_strdup (string_of (project, "id")) : g_uuid_string_random ();
+
+  wd_form_dialog_set_fixed_string (dialog, "id", id);
+  wd_form_dialog_add_text (dialog, "title", _("Title"), string_of (project, "title"), WD_FORM_REQUIRED);
+  wd_form_dialog_add_text (dialog, "category", _("Category"), string_of (project, "category"), WD_FORM_REQUIRED);
+  wd_form_dialog_add_choice_rows (dialog, "team_id", _("Team"), teams, "name", string_of (project, "team_id"),
+                                  WD_FORM_REQUIRED);
+  wd_form_dialog_add_choice_rows (dialog, "topic_id", _("Topic"), topics, "name", string_of (project, "topic_id"),
+                                  WD_FORM_OPTIONAL);
+  wd_form_dialog_add_checks (dialog, "venue_kinds", _("Goes to"), venue_kinds, "name",
+                             project && json_object_has_member (project, "venue_kinds")
+                             ? json_object_get_array_member (project, "venue_kinds") : NULL);
+  wd_form_dialog_add_text (dialog, "audience", _("For"), string_of (project, "audience"), WD_FORM_OPTIONAL);
+  wd_form_dialog_add_number (dialog, "duration_minutes", _("Length in minutes"), 15, 1440, 15,
+                             project ? (double) int_of (project, "duration_minutes") : 90);
+  wd_form_dialog_add_number (dialog, "capacity_per_month", _("Sessions a month the team can give (0: no limit)"),
+                             0, 1000, 1, project ? (double) int_of (project, "capacity_per_month") : 4);
+  wd_form_dialog_add_switch (dialog, "active", _("Offered in the marketplace"),
+                             project ? json_object_get_boolean_member_with_default (project, "active", TRUE) : TRUE);
+  wd_form_dialog_add_multiline (dialog, "description", _("Description"), string_of (project, "description"));
   return dialog;
 }
 

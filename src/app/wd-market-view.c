@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "wd-forms.h"
 #include "wd-market-view.h"
 #include "wd-row.h"
 #include "wd-ui-util.h"
@@ -18,6 +19,7 @@ struct _WdMarketView
   GtkDropDown  *category_filter;
   GtkDropDown  *venue_kind_filter;
   GtkDropDown  *team_filter;
+  GtkWidget    *add_button;
   GtkStack     *content_stack;
   GtkGridView  *grid_view;
 
@@ -59,6 +61,16 @@ on_activate (WdMarketView *self,
 }
 
 static void
+add_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  WdMarketView *self = WD_MARKET_VIEW (widget);
+
+  gtk_window_present (GTK_WINDOW (wd_forms_edit_project (widget, self->workspace, NULL)));
+}
+
+static void
 wd_market_view_class_init (WdMarketViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -71,10 +83,12 @@ wd_market_view_class_init (WdMarketViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WdMarketView, category_filter);
   gtk_widget_class_bind_template_child (widget_class, WdMarketView, venue_kind_filter);
   gtk_widget_class_bind_template_child (widget_class, WdMarketView, team_filter);
+  gtk_widget_class_bind_template_child (widget_class, WdMarketView, add_button);
   gtk_widget_class_bind_template_child (widget_class, WdMarketView, content_stack);
   gtk_widget_class_bind_template_child (widget_class, WdMarketView, grid_view);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_activate);
+  gtk_widget_class_install_action (widget_class, "market.add", NULL, add_action);
 }
 
 static void
@@ -185,7 +199,9 @@ fill_filters (WdMarketView *self)
   g_autoptr(JsonArray) teams = wd_store_list_all (store, "team", NULL);
   g_autoptr(GPtrArray) categories = g_ptr_array_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  WdRole role = wd_workspace_get_actor (self->workspace)->role;
 
+  gtk_widget_set_visible (self->add_button, role == WD_ROLE_CENTRE || role == WD_ROLE_ADMIN);
   for (guint i = 0; projects != NULL && i < json_array_get_length (projects); i++)
     {
       const char *category = json_object_get_string_member (json_array_get_object_element (projects, i),

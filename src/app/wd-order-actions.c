@@ -353,3 +353,34 @@ wd_free_time_describe (gint64 free_days,
   /* TRANSLATORS: days, then parts of the day, e.g. Monday–Friday · morning */
   return g_strdup_printf (_("%s · %s"), days->str, times->str);
 }
+
+/* How a project's month stands: sessions booked against the sessions a
+ * month its team can give (0: the team set no limit). */
+WdBooking
+wd_booking_describe (gint64   booked,
+                     gint64   capacity,
+                     char   **text)
+{
+  if (capacity <= 0)
+    {
+      *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d session booked", "%d sessions booked",
+                                            (gulong) booked), (int) booked);
+      return WD_BOOKING_OPEN;
+    }
+  if (booked < capacity)
+    {
+      /* TRANSLATORS: sessions of a project booked in a month, of those its team can give */
+      *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d of %d session booked", "%d of %d sessions booked",
+                                            (gulong) capacity), (int) booked, (int) capacity);
+      return WD_BOOKING_OPEN;
+    }
+  if (booked == capacity)
+    {
+      *text = g_strdup_printf (_("Fully booked (%d of %d)"), (int) booked, (int) capacity);
+      return WD_BOOKING_FULL;
+    }
+  *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Over capacity: %d booked, %d a month",
+                                        "Over capacity: %d booked, %d a month", (gulong) booked),
+                           (int) booked, (int) capacity);
+  return WD_BOOKING_OVER;
+}

@@ -63,4 +63,15 @@ gint64                   wd_order_next_occurrence (gint64        starts_at,
                                                    gint64        now,
                                                    GTimeZone    *tz);
 
+typedef enum
+{
+  WD_BOOKING_OPEN,        /* sessions left, or no capacity set */
+  WD_BOOKING_FULL,        /* every session of the month booked */
+  WD_BOOKING_OVER,        /* more booked than the team said it can give */
+} WdBooking;
+
+WdBooking                wd_booking_describe      (gint64        booked,
+                                                   gint64        capacity,
+                                                   char        **text);
+
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include "wd-forms.h"
 #include "wd-json.h"
 #include "wd-project-window.h"
+#include "wd-time.h"
 #include "wd-ui-util.h"
 
 struct _WdProjectWindow
@@ -16,6 +17,7 @@ struct _WdProjectWindow
 
   AdwWindowTitle *window_title;
   GtkWidget      *main_button;
+  GtkWidget      *edit_button;
   GtkBox         *content_box;
 
   WdWorkspace    *workspace;
@@ -59,6 +61,17 @@ order_action (GtkWidget  *widget,
 }
 
 static void
+edit_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  WdProjectWindow *self = WD_PROJECT_WINDOW (widget);
+
+  if (self->project != NULL)
+    gtk_window_present (GTK_WINDOW (wd_forms_edit_project (widget, self->workspace, self->project)));
+}
+
+static void
 wd_project_window_class_init (WdProjectWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -70,8 +83,10 @@ wd_project_window_class_init (WdProjectWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/cn/wudan/Wudan/wd-project-window.ui");
   gtk_widget_class_bind_template_child (widget_class, WdProjectWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, WdProjectWindow, main_button);
+  gtk_widget_class_bind_template_child (widget_class, WdProjectWindow, edit_button);
   gtk_widget_class_bind_template_child (widget_class, WdProjectWindow, content_box);
   gtk_widget_class_install_action (widget_class, "project.main", NULL, order_action);
+  gtk_widget_class_install_action (widget_class, "project.edit", NULL, edit_action);
 }
 
 static void
@@ -98,6 +113,30 @@ venue_kinds_text (WdStore    *store,
                               kind ? wd_json_text (kind, "name") : json_array_get_string_element (ids, i));
     }
   return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* A month's sessions booked against the team's capacity, marked when
+ * there is none left: an office taking a phone order sees it first. */
+static void
+add_month_booking (WdProjectWindow *self,
+                   GtkWidget       *group,
+                   const char      *title,
+                   int              months_later)
+{
+  WdStore *store = wd_workspace_get_store (self->workspace);
+  gint64 month = wd_time_month_start (wd_workspace_now (self->workspace), wd_store_get_time_zone (store),
+                                      months_later);
+  WdBooking booking = WD_BOOKING_OPEN;
+  g_autofree char *text = wd_project_month_booking (store, self->project, month, &booking);
+  GtkWidget *row;
+
+  if (text == NULL)
+    return;
+  row = wd_action_row_new (title, text);
+  gtk_widget_set_name (row, months_later == 0 ? "this-month" : "next-month");
+  if (booking != WD_BOOKING_OPEN)
+    gtk_widget_add_css_class (row, "warning");
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
 }
 
 static void
@@ -128,6 +167,11 @@ refresh (WdProjectWindow *self)
   adw_window_title_set_subtitle (self->window_title, wd_json_text (project, "team_name"));
   gtk_window_set_title (GTK_WINDOW (self), wd_json_text (project, "title"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "project.main", active);
+  {
+    WdRole role = wd_workspace_get_actor (self->workspace)->role;
+
+    gtk_widget_set_visible (self->edit_button, role == WD_ROLE_CENTRE || role == WD_ROLE_ADMIN);
+  }
 
   if (!active)
     {
@@ -161,6 +205,8 @@ refresh (WdProjectWindow *self)
     adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (_("For"), wd_json_text (project, "audience")));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (_("Length"), duration));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (_("Capacity"), capacity));
+  add_month_booking (self, group, _("This Month"), 0);
+  add_month_booking (self, group, _("Next Month"), 1);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (_("Orders so far"), orders));
   gtk_box_append (self->content_box, group);
 }

@@ -537,3 +537,30 @@ wd_status_chip_new (const char *state)
   gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
   return label;
 }
+
+/* How the month at falls in stands for a project (its calendar month in
+ * the district's zone), in words; *booking gets its WdBooking. NULL when
+ * the store cannot say. */
+char *
+wd_project_month_booking (WdStore    *store,
+                          JsonObject *project,
+                          gint64      at,
+                          WdBooking  *booking)
+{
+  GTimeZone *tz = wd_store_get_time_zone (store);
+  gint64 from = wd_time_month_start (at, tz, 0);
+  gint64 to = wd_time_month_start (at, tz, 1);
+  g_autoptr(GError) error = NULL;
+  gint64 booked = wd_store_count_project_sessions (store, json_object_get_string_member (project, "id"), from, to,
+                                                   &error);
+  char *text = NULL;
+
+  if (booked < 0)
+    {
+      g_warning ("The sessions booked for a project could not be counted: %s", error->message);
+      return NULL;
+    }
+  *booking = wd_booking_describe (booked, json_object_get_int_member_with_default (project, "capacity_per_month", 0),
+                                  &text);
+  return text;
+}

@@ -5,6 +5,7 @@
 #include <adwaita.h>
 #include <json-glib/json-glib.h>
 
+#include "wd-order-actions.h"
 #include "wd-row-model.h"
 #include "wd-store.h"
 #include "wd-workspace.h"
@@ -36,6 +37,10 @@ void        wd_format_ledger_line    (WdStore      *store,
                                       char        **subtitle);
 char       *wd_waiting_orders_title  (WdRole        role,
                                       guint         n);
+char       *wd_project_month_booking (WdStore      *store,
+                                      JsonObject   *project,
+                                      gint64        at,
+                                      WdBooking    *booking);
 
 GSettings  *wd_settings_new          (void);
 void        wd_toast                 (GtkWidget    *widget,

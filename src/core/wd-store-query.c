@@ -1128,6 +1128,37 @@ wd_store_count_waiting (WdStore        *self,
   return sqlite3_column_int64 (stmt, 0);
 }
 
+/* The sessions of a project booked to start in [from, to): its orders
+ * that were neither cancelled nor rejected, whatever their state, since
+ * each holds one of the team's sessions of that month. */
+gint64
+wd_store_count_project_sessions (WdStore     *self,
+                                 const char  *project_id,
+                                 gint64       from,
+                                 gint64       to,
+                                 GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (WD_IS_STORE (self), -1);
+  g_return_val_if_fail (project_id != NULL, -1);
+
+  stmt = wd_store_prepare (self,
+      "SELECT count (*) FROM orders WHERE project_id = ? AND starts_at >= ? AND starts_at < ?"
+      " AND state NOT IN ('cancelled', 'rejected')", error);
+  if (stmt == NULL)
+    return -1;
+  wd_stmt_bind_text (stmt, 1, project_id);
+  sqlite3_bind_int64 (stmt, 2, from);
+  sqlite3_bind_int64 (stmt, 3, to);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      wd_store_set_error (self, error);
+      return -1;
+    }
+  return sqlite3_column_int64 (stmt, 0);
+}
+
 JsonArray *
 wd_store_get_callbacks (WdStore     *self,
                         const char  *order_id,

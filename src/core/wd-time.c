@@ -178,6 +178,21 @@ wd_time_week_start (gint64     unix_time,
   return g_date_time_to_unix (monday);
 }
 
+/* Midnight on the first of the month unix_time falls in, in tz, or of
+ * a month as many later (or earlier, when negative). */
+gint64
+wd_time_month_start (gint64     unix_time,
+                     GTimeZone *tz,
+                     int        months_later)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (unix_time);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, tz);
+  int months = g_date_time_get_year (local) * 12 + g_date_time_get_month (local) - 1 + months_later;
+  g_autoptr(GDateTime) first = g_date_time_new (tz, months / 12, months % 12 + 1, 1, 0, 0, 0);
+
+  return g_date_time_to_unix (first);
+}
+
 /* A day as a schedule heads it: "Tuesday, December 1", "12月1日 星期二".
  * The weekday comes from the catalogue, not from the C library's locale,
  * so it is in the language of the rest of the text whatever LC_TIME is. */

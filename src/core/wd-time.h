@@ -33,5 +33,8 @@ gint64     wd_time_day_start        (gint64       unix_time,
 gint64     wd_time_week_start       (gint64       unix_time,
                                      GTimeZone   *tz,
                                      int          weeks_later);
+gint64     wd_time_month_start      (gint64       unix_time,
+                                     GTimeZone   *tz,
+                                     int          months_later);
 
 G_END_DECLS
