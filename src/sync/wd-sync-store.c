@@ -1381,8 +1381,9 @@ adopt_by_rename (WdStore     *store,
  * and the new one after, and a crash leaves one or the other. The
  * store's own work (settings, outbox, problems) is read once the backup
  * holds the write lock, through a connection of its own, so nothing the
- * others commit meanwhile is left out; the backup takes in what the
- * prepared store becomes. */
+ * others commit meanwhile is left out; the backup follows what the
+ * prepared store becomes meanwhile, its changes being made through the
+ * backup's own source connection. */
 static gboolean
 adopt_by_pages (WdStore     *store,
                 const char  *path,
@@ -1409,8 +1410,8 @@ adopt_by_pages (WdStore     *store,
       close_prepared (&prepared, path);
       return wd_store_set_error (store, error);
     }
-  /* The first page takes the lock; a store is never one page. */
-  rc = sqlite3_backup_step (backup, 1);
+  /* A step of no pages takes the write lock and copies nothing yet. */
+  rc = sqlite3_backup_step (backup, 0);
   if (rc == SQLITE_OK && take_over (prepared, reader, cursor, &local))
     rc = sqlite3_backup_step (backup, -1);
   sqlite3_backup_finish (backup);
