@@ -1032,6 +1032,11 @@ test_project_capacity (WdUiFixture   *fx,
   form = open_form (GTK_WIDGET (page), "project.main");
   g_assert_nonnull (wd_form_dialog_get_warning (form));
   g_assert_nonnull (strstr (wd_form_dialog_get_warning (form), "Fully booked"));
+  /* It follows the date entered: a month with room says nothing. */
+  g_assert_true (wd_form_dialog_set_value (form, "starts_at", "2027-06-01 09:00"));
+  g_assert_null (wd_form_dialog_get_warning (form));
+  g_assert_true (wd_form_dialog_set_value (form, "starts_at", "2026-12-02 09:00"));
+  g_assert_nonnull (wd_form_dialog_get_warning (form));
   wd_form_dialog_set_value (form, "title", "满额之后的点单");
   wd_form_dialog_set_value (form, "subdistrict_id", "qianfoshan");
   wd_form_dialog_set_value (form, "venue", "历阳社区党群服务中心");

@@ -54,6 +54,7 @@ struct _WdFormDialog
 
 enum {
   SIGNAL_APPLIED,
+  SIGNAL_CHANGED,
   N_SIGNALS
 };
 
@@ -102,6 +103,10 @@ wd_form_dialog_class_init (WdFormDialogClass *klass)
   /* Emitted after the operation applied, with what it created. */
   signals[SIGNAL_APPLIED] = g_signal_new ("applied", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, JSON_TYPE_OBJECT);
+  /* Emitted when a text or choice field changes, so a form can say
+   * more about what is being entered (wd_form_dialog_read_args). */
+  signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/cn/wudan/Wudan/wd-form-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, WdFormDialog, window_title);
@@ -166,6 +171,12 @@ wd_form_dialog_get_warning (WdFormDialog *self)
   return gtk_widget_get_visible (GTK_WIDGET (self->warning_label)) ? gtk_label_get_text (self->warning_label) : NULL;
 }
 
+static void
+emit_changed (WdFormDialog *self)
+{
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
 static Field *
 add_field (WdFormDialog *self,
            const char   *name,
@@ -221,6 +232,7 @@ wd_form_dialog_add_text (WdFormDialog *self,
   gtk_editable_set_text (GTK_EDITABLE (row), value ? value : "");
   adw_preferences_group_add (self->group, row);
   add_field (self, name, FIELD_TEXT, flags, row, row);
+  g_signal_connect_object (row, "changed", G_CALLBACK (emit_changed), self, G_CONNECT_SWAPPED);
 }
 
 void
@@ -285,6 +297,7 @@ wd_form_dialog_add_choice (WdFormDialog       *self,
   Field *field;
 
   field = add_field (self, name, FIELD_CHOICE, flags, row, row);
+  g_signal_connect_object (row, "notify::selected", G_CALLBACK (emit_changed), self, G_CONNECT_SWAPPED);
   field->ids = g_ptr_array_new_with_free_func (g_free);
   /* An optional choice starts with "none". */
   if (!(flags & WD_FORM_REQUIRED))
@@ -610,27 +623,38 @@ show_refusal (WdFormDialog *self,
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
 }
 
-/* Applies the operation; on a refusal the dialog stays open with the
- * field marked, and nothing has changed. */
-gboolean
-wd_form_dialog_apply (WdFormDialog *self)
+/* The operation's arguments as the form holds them now. */
+JsonObject *
+wd_form_dialog_read_args (WdFormDialog *self)
 {
-  g_autoptr(JsonObject) args = json_object_new ();
-  g_autoptr(JsonObject) result = NULL;
-  g_autoptr(GError) error = NULL;
+  JsonObject *args = json_object_new ();
   JsonObjectIter iter;
   const char *name;
   JsonNode *value;
 
-  g_return_val_if_fail (WD_IS_FORM_DIALOG (self), FALSE);
+  g_return_val_if_fail (WD_IS_FORM_DIALOG (self), NULL);
 
-  clear_marks (self);
   json_object_iter_init (&iter, self->fixed);
   while (json_object_iter_next (&iter, &name, &value))
     json_object_set_member (args, name, json_node_copy (value));
   for (guint i = 0; i < self->fields->len; i++)
     read_field (g_ptr_array_index (self->fields, i), args);
+  return args;
+}
 
+/* Applies the operation; on a refusal the dialog stays open with the
+ * field marked, and nothing has changed. */
+gboolean
+wd_form_dialog_apply (WdFormDialog *self)
+{
+  g_autoptr(JsonObject) args = NULL;
+  g_autoptr(JsonObject) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (WD_IS_FORM_DIALOG (self), FALSE);
+
+  clear_marks (self);
+  args = wd_form_dialog_read_args (self);
   if (!wd_workspace_apply (self->workspace, self->operation, args, &result, &error))
     {
       show_refusal (self, error);

@@ -130,25 +130,43 @@ typedef struct
   gint64      ends_at;
 } OrderDraft;
 
-/* Said when the project's sessions of the draft's month are all booked:
- * the order can still be placed, and the centre decides. */
+/* Said when a project's sessions of the month of starts_at are all
+ * booked: the order can still be placed, and the centre decides. */
 static char *
-month_booking_note (WdWorkspace      *workspace,
-                    const OrderDraft *draft)
+month_booking_note (WdWorkspace *workspace,
+                    const char  *project_id,
+                    gint64       starts_at)
 {
   g_autoptr(JsonObject) project = NULL;
   g_autofree char *text = NULL;
   WdBooking booking = WD_BOOKING_OPEN;
 
-  if (draft->project_id == NULL
-      || (project = wd_store_get (wd_workspace_get_store (workspace), "project", draft->project_id, NULL)) == NULL)
+  if (project_id == NULL
+      || (project = wd_store_get (wd_workspace_get_store (workspace), "project", project_id, NULL)) == NULL)
     return NULL;
-  text = wd_project_month_booking (wd_workspace_get_store (workspace), project, draft->starts_at, &booking);
+  text = wd_project_month_booking (wd_workspace_get_store (workspace), project, starts_at, &booking);
   if (text == NULL || booking == WD_BOOKING_OPEN)
     return NULL;
   /* TRANSLATORS: %s is how the month stands, e.g. "Fully booked (4 of 4)" */
   return g_strdup_printf (_("This project's sessions that month: %s. The order can still be placed; the centre "
                             "will agree another date with the community or send it to another team."), text);
+}
+
+/* Follows the project and the time as they are entered. */
+static void
+update_booking_note (WdFormDialog *dialog,
+                     WdWorkspace  *workspace)
+{
+  g_autoptr(JsonObject) args = wd_form_dialog_read_args (dialog);
+  const char *starts_text = json_object_get_string_member_with_default (args, "starts_at", NULL);
+  g_autofree char *note = NULL;
+  gint64 starts_at;
+
+  if (starts_text != NULL
+      && wd_time_parse (starts_text, wd_store_get_time_zone (wd_workspace_get_store (workspace)), &starts_at, NULL))
+    note = month_booking_note (workspace, json_object_get_string_member_with_default (args, "project_id", NULL),
+                               starts_at);
+  wd_form_dialog_set_warning (dialog, note);
 }
 
 static WdFormDialog *
@@ -163,11 +181,8 @@ place_order_form (GtkWidget        *parent,
   g_autoptr(JsonArray) subdistricts = all_of (workspace, "subdistrict");
   g_autofree char *starts = local_input_time (workspace, draft->starts_at);
   g_autofree char *ends = local_input_time (workspace, draft->ends_at);
-  g_autofree char *booking = month_booking_note (workspace, draft);
 
   wd_form_dialog_set_description (dialog, description);
-  if (booking != NULL)
-    wd_form_dialog_set_warning (dialog, booking);
   wd_form_dialog_add_text (dialog, "title", order_field_label ("title"), draft->title, WD_FORM_REQUIRED);
   wd_form_dialog_add_choice_rows (dialog, "project_id", _("Project"), projects, "title", draft->project_id,
                                   WD_FORM_OPTIONAL);
@@ -176,6 +191,8 @@ place_order_form (GtkWidget        *parent,
   wd_form_dialog_add_choice_rows (dialog, "subdistrict_id", _("Sub-district"), subdistricts, "name",
                                   draft->subdistrict_id, WD_FORM_REQUIRED);
   add_order_details (dialog, workspace, draft->details, draft->venue_kind, starts, ends);
+  update_booking_note (dialog, workspace);
+  g_signal_connect_object (dialog, "changed", G_CALLBACK (update_booking_note), workspace, 0);
   g_signal_connect_object (dialog, "applied", G_CALLBACK (toast_order_placed), parent, 0);
   return dialog;
 }
