@@ -103,9 +103,11 @@ wd_form_dialog_class_init (WdFormDialogClass *klass)
   /* Emitted after the operation applied, with what it created. */
   signals[SIGNAL_APPLIED] = g_signal_new ("applied", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, JSON_TYPE_OBJECT);
-  /* Emitted when a text or choice field changes, so a form can say
-   * more about what is being entered (wd_form_dialog_read_args). */
-  signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+  /* Emitted when a text or choice field changes, detailed by the
+   * field's name ("changed::starts_at"), so a form can say more about
+   * what is being entered (wd_form_dialog_read_args). */
+  signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/cn/wudan/Wudan/wd-form-dialog.ui");
@@ -172,9 +174,31 @@ wd_form_dialog_get_warning (WdFormDialog *self)
 }
 
 static void
-emit_changed (WdFormDialog *self)
+emit_changed (WdFormDialog *self,
+              GtkWidget    *input)
 {
-  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+
+      if (field->input == input)
+        g_signal_emit (self, signals[SIGNAL_CHANGED], g_quark_from_string (field->name));
+    }
+}
+
+static void
+on_text_changed (GtkEditable  *input,
+                 WdFormDialog *self)
+{
+  emit_changed (self, GTK_WIDGET (input));
+}
+
+static void
+on_choice_changed (GObject      *input,
+                   GParamSpec   *pspec,
+                   WdFormDialog *self)
+{
+  emit_changed (self, GTK_WIDGET (input));
 }
 
 static Field *
@@ -232,7 +256,7 @@ wd_form_dialog_add_text (WdFormDialog *self,
   gtk_editable_set_text (GTK_EDITABLE (row), value ? value : "");
   adw_preferences_group_add (self->group, row);
   add_field (self, name, FIELD_TEXT, flags, row, row);
-  g_signal_connect_object (row, "changed", G_CALLBACK (emit_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (row, "changed", G_CALLBACK (on_text_changed), self, 0);
 }
 
 void
@@ -297,7 +321,7 @@ wd_form_dialog_add_choice (WdFormDialog       *self,
   Field *field;
 
   field = add_field (self, name, FIELD_CHOICE, flags, row, row);
-  g_signal_connect_object (row, "notify::selected", G_CALLBACK (emit_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (row, "notify::selected", G_CALLBACK (on_choice_changed), self, 0);
   field->ids = g_ptr_array_new_with_free_func (g_free);
   /* An optional choice starts with "none". */
   if (!(flags & WD_FORM_REQUIRED))

@@ -192,7 +192,8 @@ place_order_form (GtkWidget        *parent,
                                   draft->subdistrict_id, WD_FORM_REQUIRED);
   add_order_details (dialog, workspace, draft->details, draft->venue_kind, starts, ends);
   update_booking_note (dialog, workspace);
-  g_signal_connect_object (dialog, "changed", G_CALLBACK (update_booking_note), workspace, 0);
+  g_signal_connect_object (dialog, "changed::starts_at", G_CALLBACK (update_booking_note), workspace, 0);
+  g_signal_connect_object (dialog, "changed::project_id", G_CALLBACK (update_booking_note), workspace, 0);
   g_signal_connect_object (dialog, "applied", G_CALLBACK (toast_order_placed), parent, 0);
   return dialog;
 }
