@@ -150,11 +150,11 @@ JsonArray  *wd_store_take_newly_waiting (WdStore              *self,
                                          guint                 limit,
                                          guint                *n_new,
                                          GError              **error);
-gint64      wd_store_count_project_sessions (WdStore          *self,
-                                         const char       *project_id,
-                                         gint64            from,
-                                         gint64            to,
-                                         GError          **error);
+gint64      wd_store_count_project_sessions (WdStore              *self,
+                                             const char           *project_id,
+                                             gint64                from,
+                                             gint64                to,
+                                             GError              **error);
 gint64      wd_store_count_waiting      (WdStore              *self,
                                          const WdActor        *actor,
                                          GError              **error);
