@@ -137,6 +137,71 @@ test_catalogue_refusals (WdFixture     *fx,
 
 /* When a speaker is usually free: named days and parts of the day, kept
  * as bit masks; a stored mask is taken back as it is. */
+/* A speaker's photo is set, kept through an edit of the details, and
+ * removed; what is not a small PNG or JPEG in base64 is refused, and
+ * only the centre may change it. */
+static void
+test_speaker_photo (WdFixture     *fx,
+                    gconstpointer  data)
+{
+  /* A 1×1 PNG. */
+  static const char png[] =
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+  g_autofree char *set = g_strdup_printf ("{\"speaker_id\":\"sp-li\",\"photo\":\"%s\"}", png);
+  g_autofree char *huge = NULL;
+  g_autoptr(GBytes) stored = NULL;
+  g_autoptr(JsonObject) speaker = NULL;
+  g_autoptr(GString) big = g_string_new ("{\"speaker_id\":\"sp-li\",\"photo\":\"");
+  gsize length;
+  g_autofree guchar *expected = g_base64_decode (png, &length);
+  GError *e;
+
+  g_assert_null (wd_store_get_speaker_photo (fx->store, "sp-li", NULL));
+  json_object_unref (wd_test_apply (fx, fx->centre, "speaker.photo", set));
+  stored = wd_store_get_speaker_photo (fx->store, "sp-li", NULL);
+  g_assert_nonnull (stored);
+  g_assert_cmpmem (g_bytes_get_data (stored, NULL), g_bytes_get_size (stored), expected, length);
+  speaker = wd_store_get (fx->store, "speaker", "sp-li", NULL);
+  g_assert_true (json_object_get_boolean_member (speaker, "has_photo"));
+  g_assert_false (json_object_has_member (speaker, "photo"));
+
+  /* Editing the details leaves the photo. */
+  json_object_unref (wd_test_apply (fx, fx->centre, "speaker.upsert",
+                                    "{\"id\":\"sp-li\",\"name\":\"李华\",\"phone\":\"13700001111\","
+                                    "\"topics\":[\"t-law\"]}"));
+  g_clear_pointer (&stored, g_bytes_unref);
+  stored = wd_store_get_speaker_photo (fx->store, "sp-li", NULL);
+  g_assert_nonnull (stored);
+
+  e = wd_test_refuse (fx, fx->office_a, "speaker.photo", set, WD_ERROR_FORBIDDEN);
+  g_error_free (e);
+  e = wd_test_refuse (fx, fx->centre, "speaker.photo", "{\"speaker_id\":\"sp-li\",\"photo\":\"not base64!\"}",
+                      WD_ERROR_INVALID_ARGUMENT);
+  g_assert_true (g_str_has_prefix (e->message, "photo: "));
+  g_error_free (e);
+  /* Base64 of a text file, not a picture. */
+  e = wd_test_refuse (fx, fx->centre, "speaker.photo", "{\"speaker_id\":\"sp-li\",\"photo\":\"5L2g5aW9\"}",
+                      WD_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (e->message, "PNG"));
+  g_error_free (e);
+  e = wd_test_refuse (fx, fx->centre, "speaker.photo", "{\"speaker_id\":\"sp-li\",\"photo\":7}",
+                      WD_ERROR_INVALID_ARGUMENT);
+  g_error_free (e);
+  e = wd_test_refuse (fx, fx->centre, "speaker.photo", "{\"speaker_id\":\"sp-nobody\",\"photo\":\"\"}",
+                      WD_ERROR_NOT_FOUND);
+  g_error_free (e);
+  for (int i = 0; i < 90000; i++)
+    g_string_append (big, "AAAA");
+  g_string_append (big, "\"}");
+  huge = g_string_free (g_steal_pointer (&big), FALSE);
+  e = wd_test_refuse (fx, fx->centre, "speaker.photo", huge, WD_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (e->message, "256 KB"));
+  g_error_free (e);
+
+  json_object_unref (wd_test_apply (fx, fx->centre, "speaker.photo", "{\"speaker_id\":\"sp-li\",\"photo\":\"\"}"));
+  g_assert_null (wd_store_get_speaker_photo (fx->store, "sp-li", NULL));
+}
+
 static void
 test_speaker_free_time (WdFixture     *fx,
                         gconstpointer  data)
@@ -892,6 +957,7 @@ main (int    argc,
   FIXTURE ("/operations/catalogue/upsert", test_catalogue_upsert);
   FIXTURE ("/operations/catalogue/refusals", test_catalogue_refusals);
   FIXTURE ("/operations/catalogue/speaker-free-time", test_speaker_free_time);
+  FIXTURE ("/operations/catalogue/speaker-photo", test_speaker_photo);
   FIXTURE ("/operations/order/create", test_order_create);
   FIXTURE ("/operations/order/create-from-project", test_order_create_project);
   FIXTURE ("/operations/order/create-refusals", test_order_create_refusals);

@@ -42,7 +42,7 @@ test_migrate_from_schema_1 (void)
   g_autofree char *json = NULL;
 
   g_assert_no_error (error);
-  g_assert_cmpint (wd_store_get_schema_version (store), ==, 4);
+  g_assert_cmpint (wd_store_get_schema_version (store), ==, 5);
 
   /* The old rows are still there and now searchable; old speakers have
    * not said when they are free. */
@@ -77,7 +77,7 @@ test_migrate_from_schema_1 (void)
   /* Opening again finds nothing to do. */
   store = wd_store_open (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (wd_store_get_schema_version (store), ==, 4);
+  g_assert_cmpint (wd_store_get_schema_version (store), ==, 5);
 }
 
 static void

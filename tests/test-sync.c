@@ -1263,6 +1263,52 @@ test_snapshot_or_pages (void)
   proxy_stop (&proxy);
 }
 
+/* A speaker's photo set at the centre reaches an office through the
+ * server, first syncs and later pulls alike, and so does its removal. */
+static void
+test_speaker_photo (void)
+{
+  static const char png[] =
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+  Client centre, office, later;
+  g_autoptr(JsonArray) speakers = NULL;
+  g_autoptr(GBytes) at_office = NULL;
+  g_autoptr(GBytes) at_later = NULL;
+  g_autofree char *set = NULL;
+  g_autofree char *removal = NULL;
+  const char *id;
+
+  client_open (&centre, "photo-centre", "centre");
+  client_open (&office, "photo-office", "office");
+  client_sync (&centre);
+  client_sync (&office);
+  speakers = wd_store_list_all (centre.store, "speaker", NULL);
+  id = json_object_get_string_member (json_array_get_object_element (speakers, 0), "id");
+  set = g_strdup_printf ("{\"speaker_id\":\"%s\",\"photo\":\"%s\"}", id, png);
+  json_object_unref (apply (&centre, "speaker.photo", set));
+  client_sync (&centre);
+
+  client_sync (&office);
+  at_office = wd_store_get_speaker_photo (office.store, id, NULL);
+  g_assert_nonnull (at_office);
+  g_assert_cmpuint (g_bytes_get_size (at_office), ==, 70);
+  client_open (&later, "photo-later", "office");
+  client_sync (&later);
+  at_later = wd_store_get_speaker_photo (later.store, id, NULL);
+  g_assert_nonnull (at_later);
+  g_assert_true (g_bytes_equal (at_office, at_later));
+
+  removal = g_strdup_printf ("{\"speaker_id\":\"%s\",\"photo\":\"\"}", id);
+  json_object_unref (apply (&centre, "speaker.photo", removal));
+  client_sync (&centre);
+  client_sync (&office);
+  g_assert_null (wd_store_get_speaker_photo (office.store, id, NULL));
+
+  client_close (&later);
+  client_close (&office);
+  client_close (&centre);
+}
+
 typedef struct
 {
   WdSyncClient *client;     /* on a connection of its own */
@@ -1883,6 +1929,7 @@ main (int    argc,
   wd_test_server_start (&server, NULL, NULL);
 
   g_test_add_func ("/sync/offline-edits", test_offline_edits);
+  g_test_add_func ("/sync/speaker-photo", test_speaker_photo);
   g_test_add_func ("/sync/conflict", test_conflict);
   g_test_add_func ("/sync/local-refusal-queues-nothing", test_local_refusal_queues_nothing);
   g_test_add_func ("/sync/upgrade-with-queued-work", test_upgrade_with_queued_work);

@@ -243,6 +243,7 @@ wd_operation_title (const char *kind)
     { "order.reject", N_("Rejecting an order") },
     { "order.update", N_("Correcting an order") },
     { "speaker.upsert", N_("Saving a speaker") },
+    { "speaker.photo", N_("Changing a speaker's photo") },
     { "team.upsert", N_("Saving a team") },
     { "project.upsert", N_("Saving a project") },
     { "topic.upsert", N_("Saving a topic") },

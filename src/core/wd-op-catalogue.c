@@ -4,6 +4,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "wd-entity.h"
@@ -69,6 +71,102 @@ wd_op_speaker_upsert (WdOpContext  *ctx,
                       GError      **error)
 {
   return upsert (ctx, &wd_entity_speaker, args, error);
+}
+
+/* A photo small enough for every office to pull: the app sends 256
+ * pixels square at most, a few tens of kilobytes. */
+#define PHOTO_MAX_BYTES (256 * 1024)
+
+static gboolean
+is_base64 (const char *text)
+{
+  gsize length = strlen (text);
+
+  if (length % 4 != 0)
+    return FALSE;
+  for (gsize i = 0; i < length; i++)
+    if (!g_ascii_isalnum (text[i]) && text[i] != '+' && text[i] != '/'
+        && !(text[i] == '=' && i >= length - 2))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+is_picture (const guchar *bytes,
+            gsize         length)
+{
+  static const guchar png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  static const guchar jpeg[] = { 0xff, 0xd8, 0xff };
+
+  return (length > sizeof png && memcmp (bytes, png, sizeof png) == 0)
+      || (length > sizeof jpeg && memcmp (bytes, jpeg, sizeof jpeg) == 0);
+}
+
+/* Sets a speaker's photo (a PNG or JPEG file's bytes in base64), or
+ * removes it when the photo is empty. Kept apart from speaker.upsert so
+ * that editing a speaker's details does not send the picture again. */
+gboolean
+wd_op_speaker_photo (WdOpContext  *ctx,
+                     JsonObject   *args,
+                     GError      **error)
+{
+  static const char * const known[] = { "speaker_id", "photo", NULL };
+  g_autofree char *id = NULL;
+  g_autofree guchar *bytes = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(JsonObject) detail = json_object_new ();
+  const char *photo;
+  gsize length = 0;
+
+  if (!wd_args_only (args, known, error) || !wd_args_id (args, "speaker_id", WD_ARG_REQUIRED, &id, error))
+    return FALSE;
+  if (!json_object_has_member (args, "photo") || !JSON_NODE_HOLDS_VALUE (json_object_get_member (args, "photo"))
+      || json_node_get_value_type (json_object_get_member (args, "photo")) != G_TYPE_STRING)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
+                   _("photo: give the picture as base64 text, or \"\" to remove it"));
+      return FALSE;
+    }
+  if (!wd_store_exists (ctx->store, "speakers", id))
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_NOT_FOUND,
+                   _("speaker_id: there is no speaker “%s”; it may not have been synced yet"), id);
+      return FALSE;
+    }
+  photo = json_object_get_string_member (args, "photo");
+  if (*photo != '\0')
+    {
+      if (strlen (photo) > (PHOTO_MAX_BYTES / 3 + 1) * 4 || !is_base64 (photo))
+        {
+          g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
+                       strlen (photo) > (PHOTO_MAX_BYTES / 3 + 1) * 4
+                       ? _("photo: the picture is larger than 256 KB; choose a smaller one")
+                       : _("photo: the picture is not base64 text"));
+          return FALSE;
+        }
+      bytes = g_base64_decode (photo, &length);
+      if (!is_picture (bytes, length))
+        {
+          g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
+                       _("photo: the picture is neither a PNG nor a JPEG image; choose a photo in one of those"));
+          return FALSE;
+        }
+    }
+
+  stmt = wd_store_prepare (ctx->store, "UPDATE speakers SET photo = ?, updated_at = ? WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  if (*photo != '\0')
+    wd_stmt_bind_text (stmt, 1, photo);
+  else
+    sqlite3_bind_null (stmt, 1);
+  sqlite3_bind_int64 (stmt, 2, ctx->now);
+  wd_stmt_bind_text (stmt, 3, id);
+  if (!wd_store_run (ctx->store, stmt, error))
+    return FALSE;
+  json_object_set_string_member (detail, "photo", *photo != '\0' ? "set" : "removed");
+  json_object_set_string_member (ctx->result, "id", id);
+  return wd_op_record (ctx, "speaker", id, NULL, NULL, detail, error);
 }
 
 gboolean

@@ -49,6 +49,7 @@ gboolean wd_op_subdistrict_upsert (WdOpContext *ctx, JsonObject *args, GError **
 gboolean wd_op_topic_upsert       (WdOpContext *ctx, JsonObject *args, GError **error);
 gboolean wd_op_team_upsert        (WdOpContext *ctx, JsonObject *args, GError **error);
 gboolean wd_op_speaker_upsert     (WdOpContext *ctx, JsonObject *args, GError **error);
+gboolean wd_op_speaker_photo      (WdOpContext *ctx, JsonObject *args, GError **error);
 gboolean wd_op_project_upsert     (WdOpContext *ctx, JsonObject *args, GError **error);
 gboolean wd_op_settings_set       (WdOpContext *ctx, JsonObject *args, GError **error);
 

@@ -28,6 +28,7 @@ static const OpInfo operations[] = {
   { "topic.upsert", ADMIN | CENTRE, wd_op_topic_upsert },
   { "team.upsert", ADMIN | CENTRE, wd_op_team_upsert },
   { "speaker.upsert", ADMIN | CENTRE, wd_op_speaker_upsert },
+  { "speaker.photo", ADMIN | CENTRE, wd_op_speaker_photo },
   { "project.upsert", ADMIN | CENTRE, wd_op_project_upsert },
   { "settings.set", ADMIN | CENTRE, wd_op_settings_set },
   { "order.create", ADMIN | CENTRE | OFFICE, wd_op_order_create },

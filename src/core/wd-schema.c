@@ -257,11 +257,18 @@ static const char migration_4[] =
   "ALTER TABLE speakers ADD COLUMN free_days INTEGER NOT NULL DEFAULT 0;"
   "ALTER TABLE speakers ADD COLUMN free_times INTEGER NOT NULL DEFAULT 0;";
 
+/* A speaker's photo, a PNG or JPEG in base64 (text, so that it travels
+ * in the sync protocol's JSON as it is); NULL: none. Lists leave it out
+ * (wd_store_get_speaker_photo reads it). */
+static const char migration_5[] =
+  "ALTER TABLE speakers ADD COLUMN photo TEXT;";
+
 static const char * const migrations[] = {
   migration_1,
   migration_2,
   migration_3,
   migration_4,
+  migration_5,
 };
 
 guint

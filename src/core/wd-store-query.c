@@ -28,7 +28,9 @@
 
 /* Delivered lectures, and ratings of them, count towards a speaker's record. */
 #define SPEAKER_VIEW \
-  "SELECT sp.*, s.name AS subdistrict_name," \
+  "SELECT sp.id, sp.name, sp.title, sp.organisation, sp.subdistrict_id, sp.phone, sp.bio, sp.active," \
+  " sp.updated_at, sp.free_days, sp.free_times, sp.photo IS NOT NULL AS has_photo," \
+  " s.name AS subdistrict_name," \
   " (SELECT group_concat (ref_id, ',') FROM speaker_topics WHERE owner_id = sp.id) AS topics," \
   " (SELECT group_concat (t.name, '、') FROM speaker_topics st JOIN topics t ON t.id = st.ref_id" \
   "   WHERE st.owner_id = sp.id) AS topic_names," \
@@ -1126,6 +1128,41 @@ wd_store_count_waiting (WdStore        *self,
       return -1;
     }
   return sqlite3_column_int64 (stmt, 0);
+}
+
+/* A speaker's photo as stored (an image file's bytes), or NULL when the
+ * speaker has none or the store cannot say (then *error is set). */
+GBytes *
+wd_store_get_speaker_photo (WdStore     *self,
+                            const char  *speaker_id,
+                            GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  const char *text;
+  guchar *bytes;
+  gsize length;
+
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+
+  stmt = wd_store_prepare (self, "SELECT photo FROM speakers WHERE id = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  wd_stmt_bind_text (stmt, 1, speaker_id);
+  switch (sqlite3_step (stmt))
+    {
+    case SQLITE_ROW:
+      break;
+    case SQLITE_DONE:
+      return NULL;
+    default:
+      wd_store_set_error (self, error);
+      return NULL;
+    }
+  text = (const char *) sqlite3_column_text (stmt, 0);
+  if (text == NULL)
+    return NULL;
+  bytes = g_base64_decode (text, &length);
+  return g_bytes_new_take (bytes, length);
 }
 
 /* The sessions of a project booked to start in [from, to): its orders

@@ -150,6 +150,9 @@ JsonArray  *wd_store_take_newly_waiting (WdStore              *self,
                                          guint                 limit,
                                          guint                *n_new,
                                          GError              **error);
+GBytes     *wd_store_get_speaker_photo  (WdStore              *self,
+                                         const char           *speaker_id,
+                                         GError              **error);
 gint64      wd_store_count_project_sessions (WdStore              *self,
                                              const char           *project_id,
                                              gint64                from,
