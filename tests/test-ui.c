@@ -3,6 +3,7 @@
  * accepted, delivered and rated, and what the store holds afterwards. */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <adwaita.h>
 
 #include "wd-board-view.h"
@@ -15,6 +16,7 @@
 #include "wd-row-model.h"
 #include "wd-search.h"
 #include "wd-speaker-view.h"
+#include "wd-speaker-window.h"
 #include "wd-time.h"
 #include "wd-row.h"
 #include "wd-ui-test-util.h"
@@ -1091,6 +1093,109 @@ test_project_capacity (WdUiFixture   *fx,
   }
 }
 
+static gboolean
+photo_stored (gpointer data)
+{
+  WdUiFixture *fx = data;
+  g_autoptr(GBytes) photo = wd_store_get_speaker_photo (store_of (fx), g_object_get_data (G_OBJECT (fx->window),
+                                                                                          "speaker-id"), NULL);
+
+  return photo != NULL;
+}
+
+static gboolean
+has_custom_image (GtkWidget     *widget,
+                  gconstpointer  data)
+{
+  return ADW_IS_AVATAR (widget) && adw_avatar_get_custom_image (ADW_AVATAR (widget)) != NULL;
+}
+
+static GdkPaintable *
+profile_photo (WdSpeakerWindow *page)
+{
+  GtkWidget *avatar = wd_ui_find_widget (GTK_WIDGET (page), is_named, "photo");
+
+  g_assert_nonnull (avatar);
+  return adw_avatar_get_custom_image (ADW_AVATAR (avatar));
+}
+
+/* The centre gives a speaker a photo from a camera's picture: it is made
+ * small, kept, and shown on the profile instead of the initials; removed,
+ * the initials come back. */
+static void
+test_speaker_photo (WdUiFixture   *fx,
+                    gconstpointer  data)
+{
+  GtkWidget *view = wd_window_get_view_widget (fx->window, "speakers");
+  GListModel *library = G_LIST_MODEL (wd_speaker_view_get_model (WD_SPEAKER_VIEW (view)));
+  g_autoptr(WdRow) first = NULL;
+  const char *id;
+  g_autofree char *dir = g_dir_make_tmp ("wudan-photo-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "camera.jpg", NULL);
+  g_autoptr(GdkPixbuf) picture = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 1200, 900);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GBytes) stored = NULL;
+  g_autoptr(GdkPixbuf) small = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+  WdSpeakerWindow *page;
+
+  wd_ui_show_view (fx, "speakers");
+  first = g_list_model_get_item (library, 0);
+  id = wd_row_get_string (first, "id");
+  g_assert_null (wd_ui_find_widget (view, has_custom_image, NULL));
+  gdk_pixbuf_fill (picture, 0x3366ccff);
+  g_assert_true (gdk_pixbuf_save (picture, path, "jpeg", &error, NULL));
+  g_assert_no_error (error);
+  g_object_set_data (G_OBJECT (fx->window), "speaker-id", (gpointer) id);
+
+  page = wd_speaker_window_new (GTK_WINDOW (fx->window), fx->workspace, id);
+  gtk_window_present (GTK_WINDOW (page));
+  wd_ui_settle ();
+  g_assert_null (profile_photo (page));
+  wd_speaker_window_set_photo_file (page, file);
+  wd_ui_wait (photo_stored, fx, "the photo to be saved");
+  wd_ui_settle ();
+  g_assert_nonnull (profile_photo (page));
+
+  stored = wd_store_get_speaker_photo (store_of (fx), id, NULL);
+  stream = g_memory_input_stream_new_from_bytes (stored);
+  small = gdk_pixbuf_new_from_stream (stream, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_pixbuf_get_width (small), ==, 256);
+  g_assert_cmpint (gdk_pixbuf_get_height (small), ==, 192);
+  g_assert_cmpuint (g_bytes_get_size (stored), <, 32 * 1024);
+  /* The library's row shows it too. */
+  g_assert_nonnull (wd_ui_find_widget (view, has_custom_image, NULL));
+
+  /* What is not a picture is said, and changes nothing. */
+  {
+    g_autofree char *text_path = g_build_filename (dir, "notes.txt", NULL);
+    g_autoptr(GFile) text = g_file_new_for_path (text_path);
+    g_autoptr(GBytes) still = NULL;
+
+    g_assert_true (g_file_set_contents (text_path, "不是图片", -1, NULL));
+    wd_speaker_window_set_photo_file (page, text);
+    for (int i = 0; i < 50; i++)
+      {
+        wd_ui_settle ();
+        g_usleep (10000);
+      }
+    still = wd_store_get_speaker_photo (store_of (fx), id, NULL);
+    g_assert_true (g_bytes_equal (still, stored));
+    g_unlink (text_path);
+  }
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "speaker.remove-photo", NULL));
+  wd_ui_settle ();
+  g_assert_null (wd_store_get_speaker_photo (store_of (fx), id, NULL));
+  g_assert_null (profile_photo (page));
+
+  gtk_window_destroy (GTK_WINDOW (page));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* Closing the window keeps its view for next time. */
 static void
 test_window_remembers_view (WdUiFixture   *fx,
@@ -1130,6 +1235,7 @@ main (int    argc,
   ADD ("rewards-four-eyes", test_rewards_four_eyes);
   ADD ("window-remembers-view", test_window_remembers_view);
   ADD ("project-capacity", test_project_capacity);
+  ADD ("speaker-photo", test_speaker_photo);
 #undef ADD
 
   return g_test_run ();

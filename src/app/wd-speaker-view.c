@@ -25,6 +25,7 @@ struct _WdSpeakerView
 
   WdWorkspace    *workspace;
   WdRowModel     *model;
+  GHashTable     *photos;     /* "id\x1fupdated_at" → GdkTexture, NULL when unreadable */
 };
 
 static void wd_speaker_view_view_init (WdViewInterface *iface);
@@ -38,6 +39,7 @@ wd_speaker_view_dispose (GObject *object)
   WdSpeakerView *self = WD_SPEAKER_VIEW (object);
 
   wd_view_unlink (self, &self->workspace, &self->model);
+  g_clear_pointer (&self->photos, g_hash_table_unref);
   G_OBJECT_CLASS (wd_speaker_view_parent_class)->dispose (object);
 }
 
@@ -126,9 +128,39 @@ make_row (void)
 }
 
 static void
+unref_photo (gpointer photo)
+{
+  if (photo != NULL)
+    g_object_unref (photo);
+}
+
+/* A speaker's photo for the row's avatar, read once per version of the
+ * speaker (its updated_at changes with the photo). */
+static GdkPaintable *
+photo_of (WdSpeakerView *self,
+          WdRow         *row)
+{
+  g_autofree char *key = NULL;
+  gpointer photo;
+
+  if (!wd_row_get_bool (row, "has_photo"))
+    return NULL;
+  key = g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT, wd_row_get_string (row, "id"), wd_row_get_int (row, "updated_at"));
+  if (!g_hash_table_lookup_extended (self->photos, key, NULL, &photo))
+    {
+      /* Old versions are dropped now and then rather than tracked. */
+      if (g_hash_table_size (self->photos) > 1000)
+        g_hash_table_remove_all (self->photos);
+      photo = wd_speaker_photo_texture (wd_workspace_get_store (self->workspace), wd_row_get_string (row, "id"));
+      g_hash_table_insert (self->photos, g_steal_pointer (&key), photo);
+    }
+  return photo;
+}
+
+static void
 bind_row (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
-          gpointer                  user_data)
+          WdSpeakerView            *self)
 {
   WdRow *row = gtk_list_item_get_item (item);
   GtkWidget *box = gtk_list_item_get_child (item);
@@ -153,6 +185,7 @@ bind_row (GtkSignalListItemFactory *factory,
                                                (int) n_lectures);
 
   adw_avatar_set_text (ADW_AVATAR (avatar), wd_row_get_string (row, "name"));
+  adw_avatar_set_custom_image (ADW_AVATAR (avatar), photo_of (self, row));
   gtk_inscription_set_text (GTK_INSCRIPTION (name_line), name);
   gtk_inscription_set_text (GTK_INSCRIPTION (gtk_widget_get_next_sibling (name_line)), detail);
   gtk_inscription_set_text (GTK_INSCRIPTION (rating_line), rating);
@@ -190,9 +223,10 @@ wd_speaker_view_bind (WdView      *view,
                       WdWorkspace *workspace)
 {
   WdSpeakerView *self = WD_SPEAKER_VIEW (view);
-  g_autoptr(GtkListItemFactory) factory = wd_recycling_factory_new (make_row, G_CALLBACK (bind_row), NULL);
+  g_autoptr(GtkListItemFactory) factory = wd_recycling_factory_new (make_row, G_CALLBACK (bind_row), self);
 
   self->workspace = g_object_ref (workspace);
+  self->photos = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, unref_photo);
   wd_refresh_while_shown (GTK_WIDGET (self), workspace, (WdRefreshFunc) fill_filters);
 
   self->model = wd_row_model_new (workspace, "speaker");

@@ -60,6 +60,131 @@ edit_action (GtkWidget  *widget,
     gtk_window_present (GTK_WINDOW (wd_forms_edit_speaker (widget, self->workspace, self->speaker)));
 }
 
+/* A photo file made small for every office to pull: 256 pixels on its
+ * longer side, turned as the camera held it, as JPEG (PNG when it has
+ * transparency), in base64. Runs on a worker: decoding a camera's
+ * picture takes a moment. */
+static void
+encode_photo_in_thread (GTask        *task,
+                        gpointer      source,
+                        gpointer      data,
+                        GCancellable *cancellable)
+{
+  GFile *file = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFileInputStream) stream = g_file_read (file, cancellable, &error);
+  g_autoptr(GdkPixbuf) loaded = NULL;
+  g_autoptr(GdkPixbuf) turned = NULL;
+  g_autofree char *buffer = NULL;
+  gsize length = 0;
+  gboolean ok;
+
+  if (stream != NULL)
+    loaded = gdk_pixbuf_new_from_stream_at_scale (G_INPUT_STREAM (stream), 256, 256, TRUE, cancellable, &error);
+  if (loaded == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  turned = gdk_pixbuf_apply_embedded_orientation (loaded);
+  ok = gdk_pixbuf_get_has_alpha (turned)
+    ? gdk_pixbuf_save_to_buffer (turned, &buffer, &length, "png", &error, NULL)
+    : gdk_pixbuf_save_to_buffer (turned, &buffer, &length, "jpeg", &error, "quality", "85", NULL);
+  if (!ok)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, g_base64_encode ((const guchar *) buffer, length), g_free);
+}
+
+static void
+apply_photo (WdSpeakerWindow *self,
+             const char      *photo)
+{
+  g_autoptr(JsonObject) args = json_object_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_object_set_string_member (args, "speaker_id", self->speaker_id);
+  json_object_set_string_member (args, "photo", photo);
+  if (!wd_workspace_apply (self->workspace, "speaker.photo", args, NULL, &error))
+    wd_show_error (GTK_WIDGET (self), _("The photo could not be saved"), error);
+}
+
+static void
+on_photo_encoded (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  g_autoptr(WdSpeakerWindow) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *photo = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (photo == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("That file is not a picture Wudan can read: %s"), error->message);
+
+      wd_toast (GTK_WIDGET (self), message);
+      return;
+    }
+  apply_photo (self, photo);
+}
+
+/* Makes the picture in file the speaker's photo (in the background). */
+void
+wd_speaker_window_set_photo_file (WdSpeakerWindow *self,
+                                  GFile           *file)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, on_photo_encoded, g_object_ref (self));
+
+  g_return_if_fail (WD_IS_SPEAKER_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (task, encode_photo_in_thread);
+}
+
+static void
+on_photo_chosen (GtkNativeDialog *chooser,
+                 int              response,
+                 WdSpeakerWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      if (file != NULL)
+        wd_speaker_window_set_photo_file (self, file);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+set_photo_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Choose a Photo"), GTK_WINDOW (widget),
+                                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"),
+                                                               _("_Cancel"));
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("Pictures"));
+  gtk_file_filter_add_pixbuf_formats (filter);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_photo_chosen), widget);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+remove_photo_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  apply_photo (WD_SPEAKER_WINDOW (widget), "");
+}
+
 static void
 wd_speaker_window_class_init (WdSpeakerWindowClass *klass)
 {
@@ -74,6 +199,8 @@ wd_speaker_window_class_init (WdSpeakerWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WdSpeakerWindow, main_button);
   gtk_widget_class_bind_template_child (widget_class, WdSpeakerWindow, content_box);
   gtk_widget_class_install_action (widget_class, "speaker.main", NULL, edit_action);
+  gtk_widget_class_install_action (widget_class, "speaker.set-photo", NULL, set_photo_action);
+  gtk_widget_class_install_action (widget_class, "speaker.remove-photo", NULL, remove_photo_action);
 }
 
 static void
@@ -157,6 +284,41 @@ fill_lectures (WdSpeakerWindow *self,
                  json_array_get_object_element (orders, upcoming ? i : json_array_get_length (orders) - 1 - i));
 }
 
+/* The avatar (the photo, or initials), and under it, for the centre,
+ * the buttons that change the photo. */
+static GtkWidget *
+photo_column (WdSpeakerWindow *self,
+              JsonObject      *speaker,
+              const WdActor   *actor)
+{
+  GtkWidget *column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *avatar = adw_avatar_new (96, wd_json_text (speaker, "name"), TRUE);
+  gboolean has_photo = json_object_get_boolean_member_with_default (speaker, "has_photo", FALSE);
+  g_autoptr(GdkTexture) photo = has_photo
+    ? wd_speaker_photo_texture (wd_workspace_get_store (self->workspace), self->speaker_id) : NULL;
+
+  gtk_widget_set_name (avatar, "photo");
+  adw_avatar_set_custom_image (ADW_AVATAR (avatar), GDK_PAINTABLE (photo));
+  gtk_box_append (GTK_BOX (column), avatar);
+  if (actor->role == WD_ROLE_CENTRE || actor->role == WD_ROLE_ADMIN)
+    {
+      GtkWidget *change = gtk_button_new_with_mnemonic (has_photo ? _("Change _Photo…") : _("Add _Photo…"));
+
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (change), "speaker.set-photo");
+      gtk_widget_add_css_class (change, "flat");
+      gtk_box_append (GTK_BOX (column), change);
+      if (has_photo)
+        {
+          GtkWidget *remove = gtk_button_new_with_mnemonic (_("_Remove Photo"));
+
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "speaker.remove-photo");
+          gtk_widget_add_css_class (remove, "flat");
+          gtk_box_append (GTK_BOX (column), remove);
+        }
+    }
+  return column;
+}
+
 static void
 refresh (WdSpeakerWindow *self)
 {
@@ -186,7 +348,7 @@ refresh (WdSpeakerWindow *self)
   gtk_widget_set_visible (self->main_button, actor->role == WD_ROLE_CENTRE || actor->role == WD_ROLE_ADMIN);
 
   header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
-  avatar = adw_avatar_new (96, wd_json_text (speaker, "name"), TRUE);
+  avatar = photo_column (self, speaker, actor);
   names = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   name = gtk_label_new (wd_json_text (speaker, "name"));
   title_text = g_strdup_printf ("%s %s", wd_json_text (speaker, "title"), wd_json_text (speaker, "organisation"));

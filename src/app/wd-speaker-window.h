@@ -15,5 +15,7 @@ G_DECLARE_FINAL_TYPE (WdSpeakerWindow, wd_speaker_window, WD, SPEAKER_WINDOW, Ad
 WdSpeakerWindow *wd_speaker_window_new (GtkWindow   *parent,
                                         WdWorkspace *workspace,
                                         const char  *speaker_id);
+void             wd_speaker_window_set_photo_file (WdSpeakerWindow *self,
+                                                   GFile           *file);
 
 G_END_DECLS

@@ -564,3 +564,25 @@ wd_project_month_booking (WdStore    *store,
                                   &text);
   return text;
 }
+
+/* A speaker's photo as a texture for an avatar; NULL when there is none
+ * or it cannot be read (which is logged: the avatar shows initials). */
+GdkTexture *
+wd_speaker_photo_texture (WdStore    *store,
+                          const char *speaker_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = wd_store_get_speaker_photo (store, speaker_id, &error);
+  GdkTexture *texture;
+
+  if (bytes == NULL)
+    {
+      if (error != NULL)
+        g_warning ("The photo of speaker %s could not be read: %s", speaker_id, error->message);
+      return NULL;
+    }
+  texture = gdk_texture_new_from_bytes (bytes, &error);
+  if (texture == NULL)
+    g_warning ("The photo of speaker %s is not a picture GTK can show: %s", speaker_id, error->message);
+  return texture;
+}

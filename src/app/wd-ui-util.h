@@ -37,6 +37,8 @@ void        wd_format_ledger_line    (WdStore      *store,
                                       char        **subtitle);
 char       *wd_waiting_orders_title  (WdRole        role,
                                       guint         n);
+GdkTexture *wd_speaker_photo_texture (WdStore     *store,
+                                      const char   *speaker_id);
 char       *wd_project_month_booking (WdStore      *store,
                                       JsonObject   *project,
                                       gint64        at,
