@@ -1730,6 +1730,66 @@ test_client_killed (void)
   client_close (&centre);
 }
 
+/* A store taking the server's anew (a reset) beside another process's
+ * connection, so by its pages, is killed with SIGKILL at a random
+ * moment: it opens whole, and the order queued before is on the server
+ * exactly once after the next sync, the copy the same as the server's. */
+static void
+test_snapshot_sync_killed (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261129);
+
+  for (int round = 0; round < 6; round++)
+    {
+      Client desk;
+      g_autoptr(WdStore) window_store = NULL;
+      g_autoptr(GSubprocess) ctl = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *id = g_strdup_printf ("killed-first-%d", round);
+      g_autofree char *json = order_json (id, "shunhualu", 20, 8 + round);
+      g_autofree char *count = g_strdup_printf ("SELECT count (*) FROM orders WHERE id = '%s'", id);
+      g_autofree char *c_digest = NULL, *s_digest = NULL;
+      sqlite3_stmt *stmt = NULL;
+
+      client_open (&desk, "first-killed", "centre");
+      client_sync (&desk);
+      json_object_unref (apply (&desk, "order.create", json));
+      g_assert_true (wd_sync_store_set (desk.store, "sync_cursor", "0", NULL));
+      g_clear_object (&desk.client);
+      g_clear_object (&desk.store);
+      /* Another connection stays open, as the app's window would. */
+      window_store = wd_store_open (desk.path, &error);
+      g_assert_no_error (error);
+
+      ctl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                              g_getenv ("WUDANCTL"), "--store", desk.path, "sync", NULL);
+      g_assert_no_error (error);
+      g_usleep (g_rand_int_range (rand, 5000, 250000));
+      g_subprocess_force_exit (ctl);
+      g_subprocess_wait (ctl, NULL, NULL);
+
+      desk.store = wd_store_open (desk.path, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (sqlite3_prepare_v2 (wd_store_get_db (desk.store), "PRAGMA integrity_check", -1, &stmt,
+                                           NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
+      sqlite3_finalize (stmt);
+      g_assert_nonnull (wd_store_get (window_store, "order", id, NULL));
+      desk.client = wd_sync_client_new (desk.store, &error);
+      g_assert_no_error (error);
+      client_sync (&desk);
+      g_assert_cmpint (server_count (count), ==, 1);
+      g_assert_nonnull (wd_store_get (desk.store, "order", id, NULL));
+      g_assert_cmpint (wd_sync_store_count_pending (desk.store), ==, 0);
+      c_digest = client_digest (&desk, NULL);
+      s_digest = server_digest (NULL);
+      g_assert_cmpstr (c_digest, ==, s_digest);
+      g_clear_object (&window_store);
+      client_close (&desk);
+    }
+}
+
 static void
 sync_finished (GObject      *source,
                GAsyncResult *result,
@@ -1944,6 +2004,7 @@ main (int    argc,
   g_test_add_func ("/sync/duplicated-requests", test_duplicated_requests);
   g_test_add_func ("/sync/snapshot-or-pages", test_snapshot_or_pages);
   g_test_add_func ("/sync/snapshot-beside-writes", test_snapshot_beside_writes);
+  g_test_add_func ("/sync/snapshot-sync-killed", test_snapshot_sync_killed);
   g_test_add_func ("/sync/bad-snapshot", test_bad_snapshot);
   g_test_add_func ("/sync/reset-after-scope-change", test_reset_after_scope_change);
   g_test_add_func ("/sync/work-of-its-own-kept", test_work_of_its_own_kept);

@@ -405,6 +405,22 @@ snapshot_path (WdSyncClient *self)
   return g_strconcat (wd_store_get_path (self->store), ".snapshot", NULL);
 }
 
+/* Removes a downloaded snapshot and the files SQLite keeps beside it. A
+ * sync killed while it took a snapshot over leaves that store's
+ * write-ahead log behind, which SQLite would otherwise play into the
+ * next download of the same name. */
+static void
+remove_snapshot (const char *path)
+{
+  for (const char * const *suffix = (const char * const[]) { "", "-wal", "-shm", "-journal", "-users", NULL };
+       *suffix != NULL; suffix++)
+    {
+      g_autofree char *file = g_strconcat (path, *suffix, NULL);
+
+      g_unlink (file);
+    }
+}
+
 /* Copies an answer's body to out, reporting the bytes as the "snapshot"
  * phase; the total is known when the body comes uncompressed. */
 static gboolean
@@ -493,7 +509,7 @@ pull_snapshot (WdSyncClient  *self,
     return FALSE;
   if (!download (self, msg, body, G_OUTPUT_STREAM (out), cancellable, &local))
     {
-      g_file_delete (file, NULL, NULL);
+      remove_snapshot (file_path);
       if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_propagate_error (error, g_steal_pointer (&local));
       else
@@ -502,7 +518,7 @@ pull_snapshot (WdSyncClient  *self,
     }
 
   ok = wd_sync_store_apply_snapshot (self->store, file_path, indexed, error);
-  g_file_delete (file, NULL, NULL);
+  remove_snapshot (file_path);
   return ok;
 }
 
@@ -560,7 +576,7 @@ wd_sync_client_pull (WdSyncClient  *self,
   if (rebuild_index)
     wd_store_set_search_index (self->store, FALSE);
   /* A snapshot left by a sync that was killed is of no more use. */
-  g_unlink (snapshot_file);
+  remove_snapshot (snapshot_file);
 
   while (more && !failed)
     {
