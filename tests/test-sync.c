@@ -1745,7 +1745,7 @@ test_snapshot_sync_killed (void)
       g_autoptr(WdStore) window_store = NULL;
       g_autoptr(GSubprocess) ctl = NULL;
       g_autoptr(GError) error = NULL;
-      g_autofree char *id = g_strdup_printf ("killed-first-%d", round);
+      g_autofree char *id = g_strdup_printf ("snapkill-%d", round);
       g_autofree char *json = order_json (id, "shunhualu", 20, 8 + round);
       g_autofree char *count = g_strdup_printf ("SELECT count (*) FROM orders WHERE id = '%s'", id);
       g_autofree char *c_digest = NULL, *s_digest = NULL;
