@@ -976,6 +976,35 @@ is_named (GtkWidget     *widget,
   return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
 }
 
+static gboolean
+is_label_starting (GtkWidget     *widget,
+                   gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget)
+      && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), text);
+}
+
+typedef struct
+{
+  WdUiFixture *fx;
+  const char  *project_id;
+} MarketWait;
+
+/* The marketplace lists that project alone. */
+static gboolean
+market_shows_only (gpointer data)
+{
+  MarketWait *wait = data;
+  WdMarketView *market = WD_MARKET_VIEW (wd_window_get_view_widget (wait->fx->window, "market"));
+  GListModel *model = G_LIST_MODEL (wd_market_view_get_model (market));
+  g_autoptr(WdRow) first = NULL;
+
+  if (!wd_row_model_is_ready (WD_ROW_MODEL (model)) || g_list_model_get_n_items (model) != 1)
+    return FALSE;
+  first = g_list_model_get_item (model, 0);
+  return g_strcmp0 (wd_row_get_string (first, "id"), wait->project_id) == 0;
+}
+
 /* The centre keeps the marketplace: it adds a project and edits one; the
  * sessions a month a project's team can give are shown against those
  * booked, the order form says when the month is full (and still takes
@@ -1029,6 +1058,22 @@ test_project_capacity (WdUiFixture   *fx,
   g_assert_nonnull (row);
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Fully booked"));
   g_assert_true (gtk_widget_has_css_class (row, "warning"));
+
+  /* The marketplace's card says so too. */
+  wd_ui_show_view (fx, "market");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.search", NULL));
+  wd_ui_settle ();
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_ancestor (gtk_root_get_focus (GTK_ROOT (fx->window)),
+                                                                GTK_TYPE_SEARCH_ENTRY)),
+                         json_object_get_string_member (project, "title"));
+  {
+    MarketWait wait = { fx, project_id };
+
+    wd_ui_wait (market_shows_only, &wait, "the search for the project");
+  }
+  wd_ui_settle ();
+  g_assert_nonnull (wd_ui_find_widget (wd_window_get_view_widget (fx->window, "market"), is_label_starting,
+                                       "This month: Fully booked"));
 
   /* The order form says so, and the order is placed all the same. */
   form = open_form (GTK_WIDGET (page), "project.main");

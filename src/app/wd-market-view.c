@@ -104,6 +104,7 @@ make_card (void)
   GtkWidget *title = wd_label_new ("heading");
   GtkWidget *team = wd_label_new (NULL);
   GtkWidget *meta = wd_label_new ("dim-label");
+  GtkWidget *booking = wd_label_new ("warning");
   GtkWidget *description = wd_label_new ("caption");
 
   gtk_label_set_ellipsize (GTK_LABEL (description), PANGO_ELLIPSIZE_NONE);
@@ -115,6 +116,7 @@ make_card (void)
   gtk_box_append (GTK_BOX (card), title);
   gtk_box_append (GTK_BOX (card), team);
   gtk_box_append (GTK_BOX (card), meta);
+  gtk_box_append (GTK_BOX (card), booking);
   gtk_box_append (GTK_BOX (card), description);
   return card;
 }
@@ -151,6 +153,28 @@ join_present (const char *separator,
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* Said on a card only when this month has no session left: what an
+ * office taking a phone order needs to see before it opens the project.
+ * One count on an index, for the cards on screen. */
+static void
+show_month_booking (WdMarketView *self,
+                    GtkLabel     *label,
+                    JsonObject   *project)
+{
+  WdBooking booking = WD_BOOKING_OPEN;
+  g_autofree char *text = wd_project_month_booking (wd_workspace_get_store (self->workspace), project,
+                                                    wd_workspace_now (self->workspace), &booking);
+
+  gtk_widget_set_visible (GTK_WIDGET (label), text != NULL && booking != WD_BOOKING_OPEN);
+  if (text != NULL && booking != WD_BOOKING_OPEN)
+    {
+      /* TRANSLATORS: on a project's card; %s is e.g. "Fully booked (4 of 4)" */
+      g_autofree char *line = g_strdup_printf (_("This month: %s"), text);
+
+      gtk_label_set_text (label, line);
+    }
+}
+
 static void
 bind_card (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
@@ -161,7 +185,8 @@ bind_card (GtkSignalListItemFactory *factory,
   GtkWidget *title = gtk_widget_get_first_child (card);
   GtkWidget *team = gtk_widget_get_next_sibling (title);
   GtkWidget *meta = gtk_widget_get_next_sibling (team);
-  GtkWidget *description = gtk_widget_get_next_sibling (meta);
+  GtkWidget *booking = gtk_widget_get_next_sibling (meta);
+  GtkWidget *description = gtk_widget_get_next_sibling (booking);
   JsonObject *object = wd_row_get_object (row);
   g_autofree char *kinds = venue_kinds_text (self, json_object_has_member (object, "venue_kinds")
                                                    ? json_object_get_array_member (object, "venue_kinds") : NULL);
@@ -181,6 +206,7 @@ bind_card (GtkSignalListItemFactory *factory,
   gtk_label_set_text (GTK_LABEL (meta), meta_text);
   gtk_label_set_text (GTK_LABEL (description), wd_row_get_string (row, "description"));
   gtk_widget_set_opacity (card, wd_row_get_bool (row, "active") ? 1.0 : 0.55);
+  show_month_booking (self, GTK_LABEL (booking), object);
 }
 
 static int
