@@ -942,10 +942,14 @@ test_project_sessions (WdFixture     *fx,
 
   dispatch_to (fx, first, "sp-li");
   result = wd_test_apply (fx, fx->office_a, "order.cancel", cancel);
-  g_assert_cmpint (wd_store_count_project_sessions (fx->store, "p-history", december, january, &error), ==, 3);
+  g_assert_cmpint (wd_store_count_project_sessions (fx->store, "p-history", december, january, NULL, &error), ==, 3);
   g_assert_no_error (error);
-  g_assert_cmpint (wd_store_count_project_sessions (fx->store, "p-history", january, february, &error), ==, 1);
-  g_assert_cmpint (wd_store_count_project_sessions (fx->store, "p-reading", december, january, &error), ==, 0);
+  g_assert_cmpint (wd_store_count_project_sessions (fx->store, "p-history", january, february, NULL, &error), ==, 1);
+  /* An order being moved does not count against the month. */
+  g_assert_cmpint (wd_store_count_project_sessions (fx->store, "p-history", december, january, first, &error), ==, 2);
+  g_assert_cmpint (wd_store_count_project_sessions (fx->store, "p-history", december, january, cancelled, &error),
+                   ==, 3);
+  g_assert_cmpint (wd_store_count_project_sessions (fx->store, "p-reading", december, january, NULL, &error), ==, 0);
 }
 
 int

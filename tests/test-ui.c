@@ -10,6 +10,7 @@
 #include "wd-callback-view.h"
 #include "wd-dispatch-dialog.h"
 #include "wd-form-dialog.h"
+#include "wd-forms.h"
 #include "wd-market-view.h"
 #include "wd-order-window.h"
 #include "wd-project-window.h"
@@ -1034,7 +1035,7 @@ test_project_capacity (WdUiFixture   *fx,
       JsonObject *p = json_array_get_object_element (projects, i);
 
       booked = wd_store_count_project_sessions (store, json_object_get_string_member (p, "id"), december, january,
-                                                NULL);
+                                                NULL, NULL);
       if (booked > 0)
         project = p;
     }
@@ -1094,7 +1095,21 @@ test_project_capacity (WdUiFixture   *fx,
   wd_ui_settle ();
   order_id = find_order_by_title (fx, "满额之后的点单", NULL);
   g_assert_nonnull (order_id);
-  g_assert_cmpint (wd_store_count_project_sessions (store, project_id, december, january, NULL), ==, booked + 1);
+  g_assert_cmpint (wd_store_count_project_sessions (store, project_id, december, january, NULL, NULL), ==, booked + 1);
+
+  /* Editing it: the order does not count against itself. December,
+   * without it, is full; June has room. */
+  {
+    g_autoptr(JsonObject) placed = wd_store_get (store, "order", order_id, NULL);
+    g_autofree char *full = g_strdup_printf ("Fully booked (%d of %d)", (int) booked, (int) booked);
+
+    form = wd_forms_order_action (GTK_WIDGET (fx->window), fx->workspace, placed, WD_ORDER_ACTION_EDIT);
+    g_assert_nonnull (wd_form_dialog_get_warning (form));
+    g_assert_nonnull (strstr (wd_form_dialog_get_warning (form), full));
+    g_assert_true (wd_form_dialog_set_value (form, "starts_at", "2027-06-01 09:00"));
+    g_assert_null (wd_form_dialog_get_warning (form));
+    gtk_window_destroy (GTK_WINDOW (form));
+  }
 
   dispatch = wd_dispatch_dialog_new (GTK_WIDGET (fx->window), fx->workspace, order_id);
   gtk_window_present (GTK_WINDOW (dispatch));

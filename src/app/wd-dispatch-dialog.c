@@ -263,7 +263,7 @@ show_capacity (WdDispatchDialog *self,
 
   if (project == NULL)
     return;
-  text = wd_project_month_booking (store, project, json_object_get_int_member (order, "starts_at"), &booking);
+  text = wd_project_month_booking (store, project, json_object_get_int_member (order, "starts_at"), NULL, &booking);
   if (text == NULL || booking != WD_BOOKING_OVER)
     return;
   /* TRANSLATORS: %s is how the month stands, e.g. "Over capacity: 5 booked, 4 a month" */

@@ -130,43 +130,74 @@ typedef struct
   gint64      ends_at;
 } OrderDraft;
 
-/* Said when a project's sessions of the month of starts_at are all
- * booked: the order can still be placed, and the centre decides. */
-static char *
-month_booking_note (WdWorkspace *workspace,
-                    const char  *project_id,
-                    gint64       starts_at)
+/* What a form's booking warning looks at: the project (fixed, or NULL
+ * for the form's own project field) and the order being moved, which
+ * does not count against the month it moves to. */
+typedef struct
 {
-  g_autoptr(JsonObject) project = NULL;
-  g_autofree char *text = NULL;
-  WdBooking booking = WD_BOOKING_OPEN;
+  WdWorkspace *workspace;     /* the dialog holds it */
+  char        *project_id;
+  char        *order_id;
+} BookingWatch;
 
-  if (project_id == NULL
-      || (project = wd_store_get (wd_workspace_get_store (workspace), "project", project_id, NULL)) == NULL)
-    return NULL;
-  text = wd_project_month_booking (wd_workspace_get_store (workspace), project, starts_at, &booking);
-  if (text == NULL || booking == WD_BOOKING_OPEN)
-    return NULL;
-  /* TRANSLATORS: %s is how the month stands, e.g. "Fully booked (4 of 4)" */
-  return g_strdup_printf (_("This project's sessions that month: %s. The order can still be placed; the centre "
-                            "will agree another date with the community or send it to another team."), text);
+static void
+booking_watch_free (gpointer  data,
+                    GClosure *closure)
+{
+  BookingWatch *watch = data;
+
+  g_free (watch->project_id);
+  g_free (watch->order_id);
+  g_free (watch);
 }
 
-/* Follows the project and the time as they are entered. */
+/* Said when a project's sessions of the month of the time entered are
+ * all booked: the order can still be placed or moved, and the centre
+ * decides. */
 static void
 update_booking_note (WdFormDialog *dialog,
-                     WdWorkspace  *workspace)
+                     BookingWatch *watch)
 {
+  WdStore *store = wd_workspace_get_store (watch->workspace);
   g_autoptr(JsonObject) args = wd_form_dialog_read_args (dialog);
   const char *starts_text = json_object_get_string_member_with_default (args, "starts_at", NULL);
+  const char *project_id = watch->project_id ? watch->project_id
+                                             : json_object_get_string_member_with_default (args, "project_id", NULL);
+  g_autoptr(JsonObject) project = NULL;
+  g_autofree char *text = NULL;
   g_autofree char *note = NULL;
+  WdBooking booking = WD_BOOKING_OPEN;
   gint64 starts_at;
 
-  if (starts_text != NULL
-      && wd_time_parse (starts_text, wd_store_get_time_zone (wd_workspace_get_store (workspace)), &starts_at, NULL))
-    note = month_booking_note (workspace, json_object_get_string_member_with_default (args, "project_id", NULL),
-                               starts_at);
+  if (starts_text != NULL && project_id != NULL
+      && wd_time_parse (starts_text, wd_store_get_time_zone (store), &starts_at, NULL)
+      && (project = wd_store_get (store, "project", project_id, NULL)) != NULL)
+    text = wd_project_month_booking (store, project, starts_at, watch->order_id, &booking);
+  if (text != NULL && booking != WD_BOOKING_OPEN)
+    /* TRANSLATORS: %s is how the month stands, e.g. "Fully booked (4 of 4)" */
+    note = g_strdup_printf (_("This project's sessions that month: %s. The order can still be placed; the centre "
+                              "will agree another date with the community or send it to another team."), text);
   wd_form_dialog_set_warning (dialog, note);
+}
+
+/* Keeps the form's booking warning true as the time (and the project,
+ * when the form has that field) is entered. */
+static void
+watch_booking (WdFormDialog *dialog,
+               WdWorkspace  *workspace,
+               const char   *project_id,
+               const char   *order_id)
+{
+  BookingWatch *watch = g_new0 (BookingWatch, 1);
+
+  watch->workspace = workspace;
+  watch->project_id = g_strdup (project_id);
+  watch->order_id = g_strdup (order_id);
+  update_booking_note (dialog, watch);
+  if (project_id == NULL)
+    g_signal_connect (dialog, "changed::project_id", G_CALLBACK (update_booking_note), watch);
+  g_signal_connect_data (dialog, "changed::starts_at", G_CALLBACK (update_booking_note), watch,
+                         booking_watch_free, 0);
 }
 
 static WdFormDialog *
@@ -191,9 +222,7 @@ place_order_form (GtkWidget        *parent,
   wd_form_dialog_add_choice_rows (dialog, "subdistrict_id", _("Sub-district"), subdistricts, "name",
                                   draft->subdistrict_id, WD_FORM_REQUIRED);
   add_order_details (dialog, workspace, draft->details, draft->venue_kind, starts, ends);
-  update_booking_note (dialog, workspace);
-  g_signal_connect_object (dialog, "changed::starts_at", G_CALLBACK (update_booking_note), workspace, 0);
-  g_signal_connect_object (dialog, "changed::project_id", G_CALLBACK (update_booking_note), workspace, 0);
+  watch_booking (dialog, workspace, NULL, NULL);
   g_signal_connect_object (dialog, "applied", G_CALLBACK (toast_order_placed), parent, 0);
   return dialog;
 }
@@ -306,6 +335,8 @@ edit_order (GtkWidget   *parent,
   wd_form_dialog_add_text (dialog, "title", order_field_label ("title"), string_of (order, "title"),
                            WD_FORM_REQUIRED);
   add_order_details (dialog, workspace, order, string_of (order, "venue_kind"), starts, ends);
+  if (may_move && string_of (order, "project_id") != NULL)
+    watch_booking (dialog, workspace, string_of (order, "project_id"), string_of (order, "id"));
   return dialog;
 }
 

@@ -163,7 +163,7 @@ show_month_booking (WdMarketView *self,
 {
   WdBooking booking = WD_BOOKING_OPEN;
   g_autofree char *text = wd_project_month_booking (wd_workspace_get_store (self->workspace), project,
-                                                    wd_workspace_now (self->workspace), &booking);
+                                                    wd_workspace_now (self->workspace), NULL, &booking);
 
   gtk_widget_set_visible (GTK_WIDGET (label), text != NULL && booking != WD_BOOKING_OPEN);
   if (text != NULL && booking != WD_BOOKING_OPEN)

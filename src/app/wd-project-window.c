@@ -127,7 +127,7 @@ add_month_booking (WdProjectWindow *self,
   gint64 month = wd_time_month_start (wd_workspace_now (self->workspace), wd_store_get_time_zone (store),
                                       months_later);
   WdBooking booking = WD_BOOKING_OPEN;
-  g_autofree char *text = wd_project_month_booking (store, self->project, month, &booking);
+  g_autofree char *text = wd_project_month_booking (store, self->project, month, NULL, &booking);
   GtkWidget *row;
 
   if (text == NULL)

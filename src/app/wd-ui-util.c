@@ -545,6 +545,7 @@ char *
 wd_project_month_booking (WdStore    *store,
                           JsonObject *project,
                           gint64      at,
+                          const char *except_order_id,
                           WdBooking  *booking)
 {
   GTimeZone *tz = wd_store_get_time_zone (store);
@@ -552,7 +553,7 @@ wd_project_month_booking (WdStore    *store,
   gint64 to = wd_time_month_start (at, tz, 1);
   g_autoptr(GError) error = NULL;
   gint64 booked = wd_store_count_project_sessions (store, json_object_get_string_member (project, "id"), from, to,
-                                                   &error);
+                                                   except_order_id, &error);
   char *text = NULL;
 
   if (booked < 0)

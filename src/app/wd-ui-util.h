@@ -42,6 +42,7 @@ GdkTexture *wd_speaker_photo_texture (WdStore     *store,
 char       *wd_project_month_booking (WdStore      *store,
                                       JsonObject   *project,
                                       gint64        at,
+                                      const char   *except_order_id,
                                       WdBooking    *booking);
 
 GSettings  *wd_settings_new          (void);

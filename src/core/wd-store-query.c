@@ -1167,12 +1167,15 @@ wd_store_get_speaker_photo (WdStore     *self,
 
 /* The sessions of a project booked to start in [from, to): its orders
  * that were neither cancelled nor rejected, whatever their state, since
- * each holds one of the team's sessions of that month. */
+ * each holds one of the team's sessions of that month. except_order_id
+ * (or NULL) is left out: an order being moved does not hold a session
+ * of the month it is moved to. */
 gint64
 wd_store_count_project_sessions (WdStore     *self,
                                  const char  *project_id,
                                  gint64       from,
                                  gint64       to,
+                                 const char  *except_order_id,
                                  GError     **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
@@ -1182,12 +1185,13 @@ wd_store_count_project_sessions (WdStore     *self,
 
   stmt = wd_store_prepare (self,
       "SELECT count (*) FROM orders WHERE project_id = ? AND starts_at >= ? AND starts_at < ?"
-      " AND state NOT IN ('cancelled', 'rejected')", error);
+      " AND state NOT IN ('cancelled', 'rejected') AND id IS NOT ?", error);
   if (stmt == NULL)
     return -1;
   wd_stmt_bind_text (stmt, 1, project_id);
   sqlite3_bind_int64 (stmt, 2, from);
   sqlite3_bind_int64 (stmt, 3, to);
+  wd_stmt_bind_text (stmt, 4, except_order_id);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
       wd_store_set_error (self, error);

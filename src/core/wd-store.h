@@ -157,6 +157,7 @@ gint64      wd_store_count_project_sessions (WdStore              *self,
                                              const char           *project_id,
                                              gint64                from,
                                              gint64                to,
+                                             const char           *except_order_id,
                                              GError              **error);
 gint64      wd_store_count_waiting      (WdStore              *self,
                                          const WdActor        *actor,
