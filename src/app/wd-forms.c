@@ -173,10 +173,14 @@ update_booking_note (WdFormDialog *dialog,
       && wd_time_parse (starts_text, wd_store_get_time_zone (store), &starts_at, NULL)
       && (project = wd_store_get (store, "project", project_id, NULL)) != NULL)
     text = wd_project_month_booking (store, project, starts_at, watch->order_id, &booking);
-  if (text != NULL && booking != WD_BOOKING_OPEN)
-    /* TRANSLATORS: %s is how the month stands, e.g. "Fully booked (4 of 4)" */
+  /* TRANSLATORS: %s is how the month stands, e.g. "Fully booked (4 of 4)" */
+  if (text != NULL && booking != WD_BOOKING_OPEN && watch->order_id == NULL)
     note = g_strdup_printf (_("This project's sessions that month: %s. The order can still be placed; the centre "
                               "will agree another date with the community or send it to another team."), text);
+  /* TRANSLATORS: %s is how the month stands, e.g. "Fully booked (4 of 4)" */
+  else if (text != NULL && booking != WD_BOOKING_OPEN)
+    note = g_strdup_printf (_("This project's sessions that month: %s. The order can still be moved there; the "
+                              "centre will ask the team or send it to another."), text);
   wd_form_dialog_set_warning (dialog, note);
 }
 
