@@ -12,6 +12,7 @@
 #include "wd-form-dialog.h"
 #include "wd-forms.h"
 #include "wd-market-view.h"
+#include "wd-matching.h"
 #include "wd-order-window.h"
 #include "wd-project-window.h"
 #include "wd-row-model.h"
@@ -1256,6 +1257,38 @@ test_speaker_photo (WdUiFixture   *fx,
   g_rmdir (dir);
 }
 
+/* Dispatching shows the speakers' photos beside their names. */
+static void
+test_dispatch_shows_photos (WdUiFixture   *fx,
+                            gconstpointer  data)
+{
+  static const char png[] =
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+  g_autofree char *order_id = create_order_at (fx, "法治宣传讲座", "2026-12-09 09:00", "2026-12-09 11:00");
+  g_autoptr(GPtrArray) candidates = wd_match_candidates (store_of (fx), order_id, fx->now, 40, NULL);
+  g_autoptr(JsonObject) args = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  WdDispatchDialog *dialog;
+  const char *speaker_id = NULL;
+
+  for (guint i = 0; speaker_id == NULL && i < candidates->len; i++)
+    if (((WdCandidate *) g_ptr_array_index (candidates, i))->kind == WD_ASSIGNEE_SPEAKER)
+      speaker_id = ((WdCandidate *) g_ptr_array_index (candidates, i))->id;
+  g_assert_nonnull (speaker_id);
+
+  dialog = open_dispatch (fx, order_id);
+  g_assert_null (wd_ui_find_widget (GTK_WIDGET (dialog), has_custom_image, NULL));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  json_object_set_string_member (args, "speaker_id", speaker_id);
+  json_object_set_string_member (args, "photo", png);
+  g_assert_true (wd_workspace_apply (fx->workspace, "speaker.photo", args, NULL, &error));
+  g_assert_no_error (error);
+  dialog = open_dispatch (fx, order_id);
+  g_assert_nonnull (wd_ui_find_widget (GTK_WIDGET (dialog), has_custom_image, NULL));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 /* Closing the window keeps its view for next time. */
 static void
 test_window_remembers_view (WdUiFixture   *fx,
@@ -1296,6 +1329,7 @@ main (int    argc,
   ADD ("window-remembers-view", test_window_remembers_view);
   ADD ("project-capacity", test_project_capacity);
   ADD ("speaker-photo", test_speaker_photo);
+  ADD ("dispatch-shows-photos", test_dispatch_shows_photos);
 #undef ADD
 
   return g_test_run ();

@@ -30,6 +30,7 @@ struct _WdDispatchDialog
   WdWorkspace  *workspace;
   char         *order_id;
   GPtrArray    *candidates;
+  GHashTable   *photos;       /* speaker id → GdkTexture */
   GPtrArray    *checks;
   GCancellable *cancellable;
 };
@@ -61,6 +62,7 @@ wd_dispatch_dialog_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_free (self->order_id);
   g_clear_pointer (&self->candidates, g_ptr_array_unref);
+  g_clear_pointer (&self->photos, g_hash_table_unref);
   g_ptr_array_unref (self->checks);
   G_OBJECT_CLASS (wd_dispatch_dialog_parent_class)->finalize (object);
 }
@@ -146,6 +148,19 @@ on_selection_changed (GtkCheckButton   *check,
     }
 }
 
+/* A speaker's face helps a dispatcher who knows the speakers by sight;
+ * a team shows its initials. */
+static GtkWidget *
+candidate_avatar (WdDispatchDialog *self,
+                  WdCandidate      *candidate)
+{
+  GtkWidget *avatar = adw_avatar_new (32, candidate->name, TRUE);
+
+  if (candidate->kind == WD_ASSIGNEE_SPEAKER)
+    adw_avatar_set_custom_image (ADW_AVATAR (avatar), g_hash_table_lookup (self->photos, candidate->id));
+  return avatar;
+}
+
 static GtkWidget *
 candidate_row (WdDispatchDialog *self,
                WdCandidate      *candidate,
@@ -170,6 +185,7 @@ candidate_row (WdDispatchDialog *self,
     gtk_check_button_set_group (GTK_CHECK_BUTTON (check), group);
   g_signal_connect (check, "toggled", G_CALLBACK (on_selection_changed), self);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), candidate_avatar (self, candidate));
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
 
   if (candidate->clash || candidate->unavailable)
@@ -203,14 +219,46 @@ match_job_free (MatchJob *job)
   g_free (job);
 }
 
+/* The candidates, and the photos of the speakers among them, read and
+ * decoded on the worker: forty pictures would hold up the window. */
+typedef struct
+{
+  GPtrArray  *candidates;
+  GHashTable *photos;
+} Matches;
+
+static void
+matches_free (Matches *matches)
+{
+  g_clear_pointer (&matches->candidates, g_ptr_array_unref);
+  g_clear_pointer (&matches->photos, g_hash_table_unref);
+  g_free (matches);
+}
+
 static gpointer
 match_on_worker (WdStore   *store,
                  gpointer   data,
                  GError   **error)
 {
   MatchJob *job = data;
+  GPtrArray *candidates = wd_match_candidates (store, job->order_id, job->now, N_CANDIDATES, error);
+  Matches *matches;
 
-  return wd_match_candidates (store, job->order_id, job->now, N_CANDIDATES, error);
+  if (candidates == NULL)
+    return NULL;
+  matches = g_new0 (Matches, 1);
+  matches->candidates = candidates;
+  matches->photos = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      WdCandidate *candidate = g_ptr_array_index (candidates, i);
+      GdkTexture *photo = candidate->kind == WD_ASSIGNEE_SPEAKER
+        ? wd_speaker_photo_texture (store, candidate->id) : NULL;
+
+      if (photo != NULL)
+        g_hash_table_insert (matches->photos, g_strdup (candidate->id), photo);
+    }
+  return matches;
 }
 
 static void
@@ -219,21 +267,24 @@ on_candidates (GObject      *source,
                gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  GPtrArray *candidates = wd_workspace_read_finish (WD_WORKSPACE (source), result, &error);
+  Matches *matches = wd_workspace_read_finish (WD_WORKSPACE (source), result, &error);
+  GPtrArray *candidates;
   WdDispatchDialog *self;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = WD_DISPATCH_DIALOG (user_data);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
-  if (candidates == NULL)
+  if (matches == NULL)
     {
       gtk_label_set_text (self->error_label, error->message);
       gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
       return;
     }
 
-  self->candidates = candidates;
+  self->candidates = candidates = g_steal_pointer (&matches->candidates);
+  self->photos = g_steal_pointer (&matches->photos);
+  matches_free (matches);
   for (guint i = 0; i < candidates->len; i++)
     gtk_list_box_append (self->candidate_list,
                          candidate_row (self, g_ptr_array_index (candidates, i),
@@ -309,7 +360,7 @@ wd_dispatch_dialog_new (GtkWidget   *parent,
   job->order_id = g_strdup (order_id);
   job->now = wd_workspace_now (workspace);
   wd_workspace_read_async (workspace, match_on_worker, job, (GDestroyNotify) match_job_free,
-                           (GDestroyNotify) g_ptr_array_unref, self->cancellable, on_candidates, self);
+                           (GDestroyNotify) matches_free, self->cancellable, on_candidates, self);
   return self;
 }
 
