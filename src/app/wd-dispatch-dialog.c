@@ -184,8 +184,9 @@ candidate_row (WdDispatchDialog *self,
   if (group != NULL)
     gtk_check_button_set_group (GTK_CHECK_BUTTON (check), group);
   g_signal_connect (check, "toggled", G_CALLBACK (on_selection_changed), self);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+  /* Prefixes go in from the title outwards: the choice comes first. */
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), candidate_avatar (self, candidate));
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
 
   if (candidate->clash || candidate->unavailable)
