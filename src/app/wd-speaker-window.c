@@ -135,11 +135,12 @@ void
 wd_speaker_window_set_photo_file (WdSpeakerWindow *self,
                                   GFile           *file)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, NULL, on_photo_encoded, g_object_ref (self));
+  g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (WD_IS_SPEAKER_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
+  task = g_task_new (NULL, NULL, on_photo_encoded, g_object_ref (self));
   g_task_set_task_data (task, g_object_ref (file), g_object_unref);
   g_task_run_in_thread (task, encode_photo_in_thread);
 }
