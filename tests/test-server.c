@@ -914,6 +914,48 @@ test_read_endpoints (void)
   g_assert_cmpuint (method->status, ==, 405);
 }
 
+/* A speaker's photo, set through a push, is served as the picture it
+ * is to anyone showing the library; a speaker without one is a 404. */
+static void
+test_speaker_photo_endpoint (void)
+{
+  static const char png[] =
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+  g_autoptr(WdTestReply) list = wd_test_request (&shared, "GET", "/api/v1/speakers", NULL, NULL);
+  JsonArray *items = json_object_get_array_member (wd_test_reply_object (list), "items");
+  const char *id = json_object_get_string_member (json_array_get_object_element (items, 0), "id");
+  const char *other = json_object_get_string_member (json_array_get_object_element (items, 1), "id");
+  g_autofree char *token = wd_test_login (&shared, "centre");
+  g_autoptr(JsonObject) args = json_object_new ();
+  const char *kinds[] = { "speaker.photo" };
+  g_autofree char *body = NULL;
+  g_autofree char *path = g_strdup_printf ("/api/v1/speakers/%s/photo", id);
+  g_autofree char *other_path = g_strdup_printf ("/api/v1/speakers/%s/photo", other);
+  g_autofree char *wrong_path = g_strdup_printf ("/api/v1/speakers/%s/portrait", id);
+  g_autoptr(WdTestReply) pushed = NULL;
+  g_autoptr(WdTestReply) photo = NULL;
+  g_autoptr(WdTestReply) none = NULL;
+  g_autoptr(WdTestReply) wrong = NULL;
+  gsize length;
+  g_autofree guchar *expected = g_base64_decode (png, &length);
+
+  json_object_set_string_member (args, "speaker_id", id);
+  json_object_set_string_member (args, "photo", png);
+  body = wd_test_push_body ("photo-desk", 1, 1, kinds, &args);
+  pushed = wd_test_request (&shared, "POST", "/api/v1/push", token, body);
+  g_assert_cmpuint (pushed->status, ==, 200);
+
+  photo = wd_test_request_raw (&shared, "GET", path, NULL, NULL, 0, NULL);
+  g_assert_cmpuint (photo->status, ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_content_type (photo->headers, NULL), ==, "image/png");
+  g_assert_cmpmem (g_bytes_get_data (photo->bytes, NULL), g_bytes_get_size (photo->bytes), expected, length);
+  none = wd_test_request (&shared, "GET", other_path, NULL, NULL);
+  g_assert_cmpuint (none->status, ==, 404);
+  g_assert_cmpstr (json_object_get_string_member (wd_test_reply_object (none), "code"), ==, "not-found");
+  wrong = wd_test_request (&shared, "GET", wrong_path, NULL, NULL);
+  g_assert_cmpuint (wrong->status, ==, 404);
+}
+
 static void
 test_rate_limit (void)
 {
@@ -1392,6 +1434,7 @@ main (int    argc,
   g_test_add_func ("/server/snapshot-compressed", test_snapshot_compressed);
   g_test_add_func ("/server/stale-snapshots-removed", test_stale_snapshots_removed);
   g_test_add_func ("/server/read-endpoints", test_read_endpoints);
+  g_test_add_func ("/server/speaker-photo", test_speaker_photo_endpoint);
   g_test_add_func ("/server/no-secrets-in-log", test_no_secrets_in_log);
   g_test_add_func ("/server/crash-after-commit", test_crash_after_commit);
   g_test_add_func ("/server/kill-during-pushes", test_kill_during_pushes);

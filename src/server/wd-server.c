@@ -689,6 +689,43 @@ handle_projects (SoupServer        *soup,
   respond_page (msg, rows, next);
 }
 
+/* GET /api/v1/speakers/ID/photo: the picture itself, for a page that
+ * shows the library; its type from its first bytes (the rulebook takes
+ * PNG and JPEG only). */
+static void
+respond_speaker_photo (WdServer          *self,
+                       SoupServerMessage *msg,
+                       const char        *speaker_id)
+{
+  static const guchar png[] = { 0x89, 'P', 'N', 'G' };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) photo = wd_store_get_speaker_photo (self->store, speaker_id, &error);
+  gsize length;
+  const guchar *bytes;
+
+  if (photo == NULL && error != NULL)
+    {
+      respond_gerror (msg, error);
+      return;
+    }
+  if (photo == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Speaker “%s” has no photo, or there is no such speaker"),
+                                                  speaker_id);
+
+      respond_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", message);
+      return;
+    }
+  bytes = g_bytes_get_data (photo, &length);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  /* A photo changes now and then: an hour's caching spares the server. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Cache-Control",
+                                "public, max-age=3600");
+  soup_server_message_set_response (msg, length >= sizeof png && memcmp (bytes, png, sizeof png) == 0
+                                         ? "image/png" : "image/jpeg",
+                                    SOUP_MEMORY_COPY, (const char *) bytes, length);
+}
+
 static void
 handle_speakers (SoupServer        *soup,
                  SoupServerMessage *msg,
@@ -705,6 +742,17 @@ handle_speakers (SoupServer        *soup,
 
   if (!allow_methods (msg, "GET", NULL))
     return;
+  if (g_str_has_prefix (path, "/api/v1/speakers/"))
+    {
+      g_auto(GStrv) parts = g_strsplit (path + strlen ("/api/v1/speakers/"), "/", -1);
+
+      if (g_strv_length (parts) == 2 && *parts[0] != '\0' && g_str_equal (parts[1], "photo"))
+        respond_speaker_photo (self, msg, parts[0]);
+      else
+        respond_error (msg, SOUP_STATUS_NOT_FOUND, "not-found",
+                       _("There is no such address; a speaker's photo is at /api/v1/speakers/ID/photo"));
+      return;
+    }
   filter.topic_id = query ? g_hash_table_lookup (query, "topic") : NULL;
   rows = wd_store_list_speakers (self->store, &filter, query ? g_hash_table_lookup (query, "after") : NULL,
                                  200, &next, &error);
