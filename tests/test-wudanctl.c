@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "wd-json.h"
+#include "wd-store.h"
 
 static char *store_dir;
 static char *store_path;
@@ -26,29 +27,62 @@ run_clear (Run *run)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
+/* Runs wudanctl on the test's store with the arguments up to NULL,
+ * giving it input (or nothing) on standard input. */
 static void
-ctl (Run *run,
-     ...)
+run_ctl (Run        *run,
+         const char *input,
+         va_list     args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GBytes) stdin_bytes = NULL;
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GBytes) err = NULL;
   g_autoptr(GError) error = NULL;
   const char *arg;
-  va_list args;
-  int wait_status;
 
   g_ptr_array_add (argv, (gpointer) g_getenv ("WUDANCTL"));
   g_ptr_array_add (argv, (gpointer) "--store");
   g_ptr_array_add (argv, store_path);
-  va_start (args, run);
   while ((arg = va_arg (args, const char *)) != NULL)
     g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                &run->out, &run->err, &wait_status, &error);
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                               | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
   g_assert_no_error (error);
-  run->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+  stdin_bytes = g_bytes_new_static (input ? input : "", input ? strlen (input) : 0);
+  /* Bytes, not text: some commands write a PDF to standard output. */
+  g_subprocess_communicate (process, stdin_bytes, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  run->out = g_strndup (g_bytes_get_size (out) ? g_bytes_get_data (out, NULL) : "", g_bytes_get_size (out));
+  run->err = g_strndup (g_bytes_get_size (err) ? g_bytes_get_data (err, NULL) : "", g_bytes_get_size (err));
+  run->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+}
+
+static void
+ctl (Run *run,
+     ...)
+{
+  va_list args;
+
+  va_start (args, run);
+  run_ctl (run, NULL, args);
+  va_end (args);
+}
+
+static void
+ctl_with_input (Run        *run,
+                const char *input,
+                ...)
+{
+  va_list args;
+
+  va_start (args, input);
+  run_ctl (run, input, args);
+  va_end (args);
 }
 
 static JsonArray *
@@ -249,6 +283,45 @@ test_op (void)
   g_assert_nonnull (strstr (counts.out, "法治宣传"));
 }
 
+/* An operation's arguments can come on standard input: a speaker's
+ * photo is longer than a command line may be. */
+static void
+test_op_from_stdin (void)
+{
+  g_autoptr(GString) photo = g_string_new ("/9j/");   /* a JPEG's first bytes, in base64 */
+  g_autoptr(JsonObject) args = json_object_new ();
+  g_autofree char *json = NULL;
+  g_autoptr(JsonArray) speakers = NULL;
+  g_auto(Run) list = { 0 };
+  g_auto(Run) set = { 0 };
+  g_auto(Run) empty = { 0 };
+  g_autoptr(WdStore) store = NULL;
+  g_autoptr(GBytes) stored = NULL;
+  const char *id;
+
+  ctl (&list, "speakers", "--json", NULL);
+  g_assert_cmpint (list.status, ==, 0);
+  speakers = json_array_of (list.out);
+  id = json_object_get_string_member (json_array_get_object_element (speakers, 0), "id");
+  /* 200,000 characters: over the 128 KiB one argument may have. */
+  while (photo->len < 200000)
+    g_string_append (photo, "AAAA");
+  json_object_set_string_member (args, "speaker_id", id);
+  json_object_set_string_member (args, "photo", photo->str);
+  json = wd_json_object_to_string (args, FALSE);
+
+  ctl_with_input (&set, json, "op", "speaker.photo", "-", NULL);
+  g_assert_cmpint (set.status, ==, 0);
+  store = wd_store_open (store_path, NULL);
+  stored = wd_store_get_speaker_photo (store, id, NULL);
+  g_assert_nonnull (stored);
+  g_assert_cmpuint (g_bytes_get_size (stored), ==, 150000);
+
+  ctl_with_input (&empty, "", "op", "speaker.photo", "-", NULL);
+  g_assert_cmpint (empty.status, ==, 1);
+  g_assert_nonnull (strstr (empty.err, "invalid-argument"));
+}
+
 static char *
 temp_file (const char *name)
 {
@@ -421,6 +494,7 @@ main (int    argc,
   g_test_add_func ("/wudanctl/usage-errors", test_usage_errors);
   g_test_add_func ("/wudanctl/search-and-match", test_search_and_match);
   g_test_add_func ("/wudanctl/op", test_op);
+  g_test_add_func ("/wudanctl/op-from-stdin", test_op_from_stdin);
   g_test_add_func ("/wudanctl/import-export", test_import_export);
   g_test_add_func ("/wudanctl/printed-documents", test_printed_documents);
   g_test_add_func ("/wudanctl/local-store-status", test_local_store_status);

@@ -7,6 +7,7 @@
 
 #include <locale.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
 
@@ -612,6 +613,30 @@ make_actor (Ctl         *ctl,
   return actor;
 }
 
+/* All of standard input, as text: an operation's arguments piped in. */
+static gboolean
+read_standard_input (char   **text,
+                     GError **error)
+{
+  g_autoptr(GIOChannel) input = g_io_channel_unix_new (STDIN_FILENO);
+  gsize length = 0;
+
+  if (g_io_channel_set_encoding (input, NULL, error) != G_IO_STATUS_NORMAL
+      || g_io_channel_read_to_end (input, text, &length, error) != G_IO_STATUS_NORMAL)
+    {
+      g_prefix_error (error, _("Cannot read the arguments from standard input: "));
+      return FALSE;
+    }
+  if (strlen (*text) != length)
+    {
+      g_clear_pointer (text, g_free);
+      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
+                   _("The arguments on standard input hold a NUL byte; give them as JSON text"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static int
 cmd_op (Ctl   *ctl,
         int    argc,
@@ -630,13 +655,17 @@ cmd_op (Ctl   *ctl,
     { "speaker", 0, 0, G_OPTION_ARG_STRING, &speaker, N_("The speaker a team account belongs to"), N_("SPEAKER") },
     G_OPTION_ENTRY_NULL
   };
-  static const Command command = { "op", N_("KIND 'JSON-ARGUMENTS'"),
-                                   N_("Apply one operation (see docs/operations.md) as a local actor"), NULL };
+  static const Command command = { "op", N_("KIND 'JSON-ARGUMENTS'|-"),
+                                   N_("Apply one operation (see docs/operations.md) as a local actor; "
+                                      "- reads the arguments from standard input (a photo's are too long "
+                                      "for a command line)"), NULL };
   g_autoptr(GOptionContext) context = ctl_command_context (&command, entries, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(WdActor) actor = NULL;
   g_autoptr(JsonObject) result = NULL;
   g_autoptr(GString) kinds = g_string_new (NULL);
+  g_autofree char *from_stdin = NULL;
+  const char *arguments;
 
   for (const char * const *k = wd_operation_kinds (); *k; k++)
     g_string_append_printf (kinds, "  %s\n", *k);
@@ -646,6 +675,14 @@ cmd_op (Ctl   *ctl,
     return ctl_usage_error (context, error->message);
   if (argc != 3)
     return ctl_usage_error (context, _("give the operation's kind and its arguments as one JSON object"));
+  if (g_str_equal (argv[2], "-"))
+    {
+      if (!read_standard_input (&from_stdin, &error))
+        return ctl_fail (error);
+      arguments = from_stdin;
+    }
+  else
+    arguments = argv[2];
 
   if (!ctl_open_store (ctl, &error)
       || !ctl_resolve (ctl, "subdistrict", "--subdistrict", &subdistrict, &error)
@@ -662,7 +699,7 @@ cmd_op (Ctl   *ctl,
 
       if (user != NULL || role != NULL || subdistrict != NULL || team != NULL || speaker != NULL)
         return ctl_usage_error (context, _("this store syncs with a server: operations run as the signed-in account"));
-      args = client ? wd_json_parse_object (argv[2], -1, &error) : NULL;
+      args = client ? wd_json_parse_object (arguments, -1, &error) : NULL;
       if (args == NULL || !wd_sync_client_apply (client, ctl_now (), argv[1], args, &result, &error))
         return ctl_fail (error);
       ctl_print_json_object (result);
@@ -672,7 +709,7 @@ cmd_op (Ctl   *ctl,
   actor = make_actor (ctl, user ? user : g_get_user_name (), role ? role : "centre",
                       subdistrict, team, speaker, &error);
   if (actor == NULL
-      || !wd_operation_apply_json (ctl->store, actor, ctl_now (), argv[1], argv[2], &result, &error))
+      || !wd_operation_apply_json (ctl->store, actor, ctl_now (), argv[1], arguments, &result, &error))
     return ctl_fail (error);
 
   ctl_print_json_object (result);
