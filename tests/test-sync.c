@@ -1626,9 +1626,16 @@ test_work_of_its_own_kept (void)
       g_assert_true (wd_sync_client_login (standalone.client, through, "centre",
                                            g_hash_table_lookup (server.passwords, "centre"), &error));
       g_assert_no_error (error);
+      /* What a copy killed half-way left is not mistaken for one. */
+      {
+        g_autofree char *left = g_strconcat (standalone.path, ".before-first-sync-20260101-000000.db.partial", NULL);
+
+        g_assert_true (g_file_set_contents (left, "SQLite format 3", -1, NULL));
+      }
       client_sync (&standalone);
 
       g_assert_cmpuint (count_kept_copies (standalone.path, &kept), ==, 1);
+      g_assert_true (g_str_has_suffix (kept, ".db"));
       g_assert_cmpint (g_stat (kept, &st), ==, 0);
       g_assert_cmpint (st.st_mode & 0777, ==, 0600);
       {

@@ -1123,8 +1123,29 @@ holds_work_of_its_own (WdStore *store)
   return FALSE;
 }
 
+/* Removes what a copy interrupted by a crash or a kill left beside the
+ * store: a whole copy only ever has its final name. */
+static void
+remove_partial_copies (WdStore *store)
+{
+  g_autofree char *dir_name = g_path_get_dirname (wd_store_get_path (store));
+  g_autofree char *base = g_path_get_basename (wd_store_get_path (store));
+  g_autofree char *prefix = g_strconcat (base, ".before-first-sync-", NULL);
+  g_autoptr(GDir) dir = g_dir_open (dir_name, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, prefix) && g_str_has_suffix (name, ".partial"))
+      {
+        g_autofree char *path = g_build_filename (dir_name, name, NULL);
+
+        g_unlink (path);
+      }
+}
+
 /* Copies the whole store, as it is, to a file beside it that only its
- * owner can read; returns the file's name. */
+ * owner can read; returns the file's name. The copy is made under a
+ * .partial name and renamed when whole. */
 static char *
 keep_aside (WdStore  *store,
             GError  **error)
@@ -1132,9 +1153,12 @@ keep_aside (WdStore  *store,
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
   g_autofree char *copy = g_strdup_printf ("%s.before-first-sync-%s.db", wd_store_get_path (store), stamp);
+  g_autofree char *partial = g_strconcat (copy, ".partial", NULL);
   g_autoptr(sqlite3_stmt) vacuum = NULL;
-  int fd = g_open (copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  int fd;
 
+  remove_partial_copies (store);
+  fd = g_open (partial, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   /* VACUUM INTO fills an empty file and keeps its mode. */
   if (fd < 0)
     {
@@ -1147,12 +1171,24 @@ keep_aside (WdStore  *store,
   close (fd);
   vacuum = wd_store_prepare (store, "VACUUM INTO ?", error);
   if (vacuum == NULL)
-    return NULL;
-  wd_stmt_bind_text (vacuum, 1, copy);
+    {
+      g_unlink (partial);
+      return NULL;
+    }
+  wd_stmt_bind_text (vacuum, 1, partial);
   if (!wd_store_run (store, vacuum, error))
     {
-      g_unlink (copy);
+      g_unlink (partial);
       g_prefix_error (error, _("Cannot keep this computer's work in %s: "), copy);
+      return NULL;
+    }
+  if (g_rename (partial, copy) != 0)
+    {
+      int saved = errno;
+
+      g_unlink (partial);
+      g_set_error (error, WD_ERROR, WD_ERROR_STORE, _("Cannot keep this computer's work in %s: %s"), copy,
+                   g_strerror (saved));
       return NULL;
     }
   return g_steal_pointer (&copy);
