@@ -144,16 +144,13 @@ static void
 test_speaker_photo (WdFixture     *fx,
                     gconstpointer  data)
 {
-  /* A 1×1 PNG. */
-  static const char png[] =
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
-  g_autofree char *set = g_strdup_printf ("{\"speaker_id\":\"sp-li\",\"photo\":\"%s\"}", png);
+  g_autofree char *set = g_strdup_printf ("{\"speaker_id\":\"sp-li\",\"photo\":\"%s\"}", WD_TEST_PHOTO_PNG);
   g_autofree char *huge = NULL;
   g_autoptr(GBytes) stored = NULL;
   g_autoptr(JsonObject) speaker = NULL;
   g_autoptr(GString) big = g_string_new ("{\"speaker_id\":\"sp-li\",\"photo\":\"");
   gsize length;
-  g_autofree guchar *expected = g_base64_decode (png, &length);
+  g_autofree guchar *expected = g_base64_decode (WD_TEST_PHOTO_PNG, &length);
   GError *e;
 
   g_assert_null (wd_store_get_speaker_photo (fx->store, "sp-li", NULL));

@@ -11,6 +11,7 @@
 
 #include "wd-json.h"
 #include "wd-test-server.h"
+#include "wd-test-util.h"
 
 static WdTestServer shared;
 
@@ -919,8 +920,6 @@ test_read_endpoints (void)
 static void
 test_speaker_photo_endpoint (void)
 {
-  static const char png[] =
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
   g_autoptr(WdTestReply) list = wd_test_request (&shared, "GET", "/api/v1/speakers", NULL, NULL);
   JsonArray *items = json_object_get_array_member (wd_test_reply_object (list), "items");
   const char *id = json_object_get_string_member (json_array_get_object_element (items, 0), "id");
@@ -937,10 +936,10 @@ test_speaker_photo_endpoint (void)
   g_autoptr(WdTestReply) none = NULL;
   g_autoptr(WdTestReply) wrong = NULL;
   gsize length;
-  g_autofree guchar *expected = g_base64_decode (png, &length);
+  g_autofree guchar *expected = g_base64_decode (WD_TEST_PHOTO_PNG, &length);
 
   json_object_set_string_member (args, "speaker_id", id);
-  json_object_set_string_member (args, "photo", png);
+  json_object_set_string_member (args, "photo", WD_TEST_PHOTO_PNG);
   body = wd_test_push_body ("photo-desk", 1, 1, kinds, &args);
   pushed = wd_test_request (&shared, "POST", "/api/v1/push", token, body);
   g_assert_cmpuint (pushed->status, ==, 200);

@@ -17,6 +17,7 @@
 #include "wd-sync-engine.h"
 #include "wd-sync-store.h"
 #include "wd-test-server.h"
+#include "wd-test-util.h"
 
 typedef struct
 {
@@ -1268,8 +1269,6 @@ test_snapshot_or_pages (void)
 static void
 test_speaker_photo (void)
 {
-  static const char png[] =
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
   Client centre, office, later;
   g_autoptr(JsonArray) speakers = NULL;
   g_autoptr(GBytes) at_office = NULL;
@@ -1284,7 +1283,7 @@ test_speaker_photo (void)
   client_sync (&office);
   speakers = wd_store_list_all (centre.store, "speaker", NULL);
   id = json_object_get_string_member (json_array_get_object_element (speakers, 0), "id");
-  set = g_strdup_printf ("{\"speaker_id\":\"%s\",\"photo\":\"%s\"}", id, png);
+  set = g_strdup_printf ("{\"speaker_id\":\"%s\",\"photo\":\"%s\"}", id, WD_TEST_PHOTO_PNG);
   json_object_unref (apply (&centre, "speaker.photo", set));
   client_sync (&centre);
 

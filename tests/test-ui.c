@@ -21,6 +21,7 @@
 #include "wd-speaker-window.h"
 #include "wd-time.h"
 #include "wd-row.h"
+#include "wd-test-util.h"
 #include "wd-ui-test-util.h"
 #include "wd-view.h"
 
@@ -1262,8 +1263,6 @@ static void
 test_dispatch_shows_photos (WdUiFixture   *fx,
                             gconstpointer  data)
 {
-  static const char png[] =
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
   g_autofree char *order_id = create_order_at (fx, "法治宣传讲座", "2026-12-09 09:00", "2026-12-09 11:00");
   g_autoptr(GPtrArray) candidates = wd_match_candidates (store_of (fx), order_id, fx->now, 40, NULL);
   g_autoptr(JsonObject) args = json_object_new ();
@@ -1281,7 +1280,7 @@ test_dispatch_shows_photos (WdUiFixture   *fx,
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   json_object_set_string_member (args, "speaker_id", speaker_id);
-  json_object_set_string_member (args, "photo", png);
+  json_object_set_string_member (args, "photo", WD_TEST_PHOTO_PNG);
   g_assert_true (wd_workspace_apply (fx->workspace, "speaker.photo", args, NULL, &error));
   g_assert_no_error (error);
   dialog = open_dispatch (fx, order_id);

@@ -11,6 +11,10 @@
 
 G_BEGIN_DECLS
 
+/* A 1×1 PNG in base64: the smallest photo a speaker can have. */
+#define WD_TEST_PHOTO_PNG \
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+
 typedef struct
 {
   char     *dir;

@@ -91,17 +91,6 @@ is_base64 (const char *text)
   return TRUE;
 }
 
-static gboolean
-is_picture (const guchar *bytes,
-            gsize         length)
-{
-  static const guchar png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
-  static const guchar jpeg[] = { 0xff, 0xd8, 0xff };
-
-  return (length > sizeof png && memcmp (bytes, png, sizeof png) == 0)
-      || (length > sizeof jpeg && memcmp (bytes, jpeg, sizeof jpeg) == 0);
-}
-
 /* Sets a speaker's photo (a PNG or JPEG file's bytes in base64), or
  * removes it when the photo is empty. Kept apart from speaker.upsert so
  * that editing a speaker's details does not send the picture again. */
@@ -145,7 +134,7 @@ wd_op_speaker_photo (WdOpContext  *ctx,
           return FALSE;
         }
       bytes = g_base64_decode (photo, &length);
-      if (!is_picture (bytes, length))
+      if (wd_picture_mime_type (bytes, length) == NULL)
         {
           g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
                        _("photo: the picture is neither a PNG nor a JPEG image; choose a photo in one of those"));

@@ -523,3 +523,19 @@ wd_args_only (JsonObject          *args,
     }
   return TRUE;
 }
+
+/* What kind of picture bytes hold, by their first bytes: "image/png" or
+ * "image/jpeg", the two a speaker's photo may be; NULL for anything else. */
+const char *
+wd_picture_mime_type (const guchar *bytes,
+                      gsize         length)
+{
+  static const guchar png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  static const guchar jpeg[] = { 0xff, 0xd8, 0xff };
+
+  if (length > sizeof png && memcmp (bytes, png, sizeof png) == 0)
+    return "image/png";
+  if (length > sizeof jpeg && memcmp (bytes, jpeg, sizeof jpeg) == 0)
+    return "image/jpeg";
+  return NULL;
+}

@@ -15,6 +15,9 @@ typedef enum
 
 #define WD_ID_MAX_CHARS 64
 
+const char *wd_picture_mime_type (const guchar *bytes,
+                                  gsize         length);
+
 gboolean wd_validate_text   (const char  *field,
                              const char  *value,
                              WdArgFlags   flags,

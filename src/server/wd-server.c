@@ -690,18 +690,17 @@ handle_projects (SoupServer        *soup,
 }
 
 /* GET /api/v1/speakers/ID/photo: the picture itself, for a page that
- * shows the library; its type from its first bytes (the rulebook takes
- * PNG and JPEG only). */
+ * shows the library; its type from its first bytes. */
 static void
 respond_speaker_photo (WdServer          *self,
                        SoupServerMessage *msg,
                        const char        *speaker_id)
 {
-  static const guchar png[] = { 0x89, 'P', 'N', 'G' };
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) photo = wd_store_get_speaker_photo (self->store, speaker_id, &error);
   gsize length;
   const guchar *bytes;
+  const char *type;
 
   if (photo == NULL && error != NULL)
     {
@@ -721,9 +720,9 @@ respond_speaker_photo (WdServer          *self,
   /* A photo changes now and then: an hour's caching spares the server. */
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Cache-Control",
                                 "public, max-age=3600");
-  soup_server_message_set_response (msg, length >= sizeof png && memcmp (bytes, png, sizeof png) == 0
-                                         ? "image/png" : "image/jpeg",
-                                    SOUP_MEMORY_COPY, (const char *) bytes, length);
+  type = wd_picture_mime_type (bytes, length);
+  soup_server_message_set_response (msg, type ? type : "application/octet-stream", SOUP_MEMORY_COPY,
+                                    (const char *) bytes, length);
 }
 
 static void
