@@ -42,7 +42,15 @@ test_migrate_from_schema_1 (void)
   g_autofree char *json = NULL;
 
   g_assert_no_error (error);
-  g_assert_cmpint (wd_store_get_schema_version (store), ==, 5);
+  g_assert_cmpint (wd_store_get_schema_version (store), ==, 6);
+
+  /* A store from before certificates has none, and can list them. */
+  {
+    g_autoptr(JsonArray) certificates = wd_store_list_certificates (store, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (json_array_get_length (certificates), ==, 0);
+  }
 
   /* The old rows are still there and now searchable; old speakers have
    * not said when they are free. */
@@ -77,7 +85,7 @@ test_migrate_from_schema_1 (void)
   /* Opening again finds nothing to do. */
   store = wd_store_open (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (wd_store_get_schema_version (store), ==, 5);
+  g_assert_cmpint (wd_store_get_schema_version (store), ==, 6);
 }
 
 static void

@@ -18,6 +18,7 @@
 #include "wd-sync-store.h"
 #include "wd-test-server.h"
 #include "wd-test-util.h"
+#include "wd-time.h"
 
 typedef struct
 {
@@ -1308,6 +1309,61 @@ test_speaker_photo (void)
   client_close (&centre);
 }
 
+static char *
+issue_certificate (Client     *client,
+                   const char *team_id)
+{
+  g_autofree char *today = wd_time_format_local (g_get_real_time () / G_USEC_PER_SEC,
+                                                 wd_store_get_time_zone (client->store), "%Y-%m-%d");
+  g_autofree char *json = g_strdup_printf ("{\"holder_kind\":\"team\",\"holder_id\":\"%s\","
+                                           "\"from\":\"2000-01-01\",\"to\":\"%s\"}", team_id, today);
+  g_autoptr(JsonObject) result = apply (client, "certificate.issue", json);
+
+  /* A syncing desk leaves the numbering to the server. */
+  g_assert_false (json_object_has_member (result, "number"));
+  return g_strdup (json_object_get_string_member (result, "id"));
+}
+
+/* A certificate issued at a desk gets its number from the server, and
+ * reaches the team it certifies and nobody else outside the centre. */
+static void
+test_certificate_numbered_by_server (void)
+{
+  Client centre, team, office;
+  g_autofree char *own = NULL;
+  g_autofree char *other = NULL;
+  g_autoptr(JsonObject) numbered = NULL;
+  g_autoptr(JsonArray) at_team = NULL;
+  g_autoptr(JsonArray) at_office = NULL;
+  const char *number;
+
+  client_open (&centre, "cert-centre", "centre");
+  client_open (&team, "cert-team", "team");
+  client_open (&office, "cert-office", "office");
+  client_sync (&centre);
+
+  own = issue_certificate (&centre, "team-02");
+  other = issue_certificate (&centre, "team-01");
+  client_sync (&centre);
+  numbered = wd_store_get_certificate (centre.store, own, NULL);
+  number = json_object_get_string_member (numbered, "number");
+  g_assert_nonnull (number);
+  g_assert_true (g_str_has_prefix (number, "C20"));
+
+  client_sync (&team);
+  at_team = wd_store_list_certificates (team.store, NULL, NULL);
+  g_assert_cmpuint (json_array_get_length (at_team), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (at_team, 0), "number"),
+                   ==, number);
+  client_sync (&office);
+  at_office = wd_store_list_certificates (office.store, NULL, NULL);
+  g_assert_cmpuint (json_array_get_length (at_office), ==, 0);
+
+  client_close (&office);
+  client_close (&team);
+  client_close (&centre);
+}
+
 typedef struct
 {
   WdSyncClient *client;     /* on a connection of its own */
@@ -2000,6 +2056,7 @@ main (int    argc,
 
   g_test_add_func ("/sync/offline-edits", test_offline_edits);
   g_test_add_func ("/sync/speaker-photo", test_speaker_photo);
+  g_test_add_func ("/sync/certificate-numbered-by-server", test_certificate_numbered_by_server);
   g_test_add_func ("/sync/conflict", test_conflict);
   g_test_add_func ("/sync/local-refusal-queues-nothing", test_local_refusal_queues_nothing);
   g_test_add_func ("/sync/upgrade-with-queued-work", test_upgrade_with_queued_work);

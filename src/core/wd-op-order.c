@@ -223,30 +223,6 @@ move (WdOpContext  *ctx,
                        detail, error);
 }
 
-static char *
-next_order_number (WdOpContext  *ctx,
-                   GError      **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (ctx->now);
-  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, ctx->tz);
-  int year = g_date_time_get_year (local);
-
-  stmt = wd_store_prepare (ctx->store,
-                           "INSERT INTO order_numbers (year, last) VALUES (?, 1)"
-                           " ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last",
-                           error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int (stmt, 1, year);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      wd_store_set_error (ctx->store, error);
-      return NULL;
-    }
-  return g_strdup_printf ("%d-%06d", year, sqlite3_column_int (stmt, 0));
-}
-
 static gboolean
 check_project_fit (WdOpContext  *ctx,
                    JsonObject   *row,
@@ -388,7 +364,7 @@ wd_op_order_create (WdOpContext  *ctx,
 
   if (wd_store_get_authoritative (ctx->store))
     {
-      number = next_order_number (ctx, error);
+      number = wd_op_next_number (ctx, "order_numbers", "", 6, error);
       if (number == NULL)
         return FALSE;
       json_object_set_string_member (row, "number", number);
@@ -406,46 +382,6 @@ wd_op_order_create (WdOpContext  *ctx,
     json_object_set_string_member (ctx->result, "number", number);
   return wd_op_record (ctx, "order", id, NULL, wd_order_state_to_string (WD_ORDER_ORDERED),
                        NULL, error);
-}
-
-static gboolean
-read_assignee (WdOpContext     *ctx,
-               JsonObject      *args,
-               WdAssigneeKind  *kind,
-               char           **id,
-               char           **name,
-               GError         **error)
-{
-  g_autofree char *kind_name = NULL;
-  g_autoptr(JsonObject) row = NULL;
-
-  if (!wd_args_text (args, "assignee_kind", WD_ARG_REQUIRED, 16, &kind_name, error)
-      || !wd_args_id (args, "assignee_id", WD_ARG_REQUIRED, id, error))
-    return FALSE;
-
-  if (!wd_assignee_kind_from_string (kind_name, kind) || *kind == WD_ASSIGNEE_NONE)
-    {
-      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
-                   _("assignee_kind: write “team” or “speaker”"));
-      return FALSE;
-    }
-
-  row = wd_store_get (ctx->store, *kind == WD_ASSIGNEE_TEAM ? "team" : "speaker", *id, NULL);
-  if (row == NULL)
-    {
-      g_set_error (error, WD_ERROR, WD_ERROR_NOT_FOUND,
-                   _("assignee_id: there is no %s “%s”"), wd_assignee_kind_label (*kind), *id);
-      return FALSE;
-    }
-  if (!json_object_get_boolean_member (row, "active"))
-    {
-      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
-                   _("assignee_id: %s is marked inactive; choose someone else"),
-                   json_object_get_string_member (row, "name"));
-      return FALSE;
-    }
-  *name = g_strdup (json_object_get_string_member (row, "name"));
-  return TRUE;
 }
 
 gboolean
@@ -469,7 +405,7 @@ wd_op_order_dispatch (WdOpContext  *ctx,
   gint64 starts_at, ends_at, deadline;
 
   if (!begin_on_order (ctx, args, known, &order, error)
-      || !read_assignee (ctx, args, &kind, &assignee_id, &assignee_name, error))
+      || !wd_op_read_assignee (ctx, args, "assignee", TRUE, &kind, &assignee_id, &assignee_name, error))
     return FALSE;
 
   accept_hours = wd_store_get_setting_int (ctx->store, "accept_hours", 48);

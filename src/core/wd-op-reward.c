@@ -174,40 +174,6 @@ wd_op_reward_rules (WdOpContext  *ctx,
 }
 
 static gboolean
-read_period_dates (WdOpContext  *ctx,
-                   JsonObject   *args,
-                   gint64       *from,
-                   gint64       *to,
-                   GError      **error)
-{
-  g_autofree char *from_text = NULL;
-  g_autofree char *to_text = NULL;
-
-  if (!wd_args_text (args, "from", WD_ARG_REQUIRED, 10, &from_text, error)
-      || !wd_args_text (args, "to", WD_ARG_REQUIRED, 10, &to_text, error))
-    return FALSE;
-  if (!wd_date_parse (from_text, ctx->tz, from, error))
-    {
-      g_prefix_error (error, "from: ");
-      return FALSE;
-    }
-  if (!wd_date_parse (to_text, ctx->tz, to, error))
-    {
-      g_prefix_error (error, "to: ");
-      return FALSE;
-    }
-  /* "to" names the last day of the period. */
-  *to = wd_time_day_start (*to + 36 * 3600, ctx->tz);
-  if (*to <= *from)
-    {
-      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
-                   _("to: the period must end on or after the day it starts"));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
 store_proposal (WdOpContext  *ctx,
                 const char   *period_id,
                 JsonObject   *proposal,
@@ -272,7 +238,7 @@ wd_op_reward_propose (WdOpContext  *ctx,
       || !wd_args_id (args, "period_id", WD_ARG_OPTIONAL, &period_id, error)
       || !wd_args_text (args, "name", WD_ARG_REQUIRED, 64, &name, error)
       || !wd_args_id (args, "fund_id", WD_ARG_REQUIRED, &fund_id, error)
-      || !read_period_dates (ctx, args, &from, &to, error))
+      || !wd_op_read_period (ctx, args, &from, &to, error))
     return FALSE;
 
   if (period_id == NULL)

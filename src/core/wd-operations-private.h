@@ -34,6 +34,24 @@ gboolean    wd_op_record          (WdOpContext   *ctx,
                                    const char    *to_state,
                                    JsonObject    *detail,
                                    GError       **error);
+char       *wd_op_next_number     (WdOpContext   *ctx,
+                                   const char    *table,
+                                   const char    *prefix,
+                                   int            digits,
+                                   GError       **error);
+gboolean    wd_op_read_period     (WdOpContext   *ctx,
+                                   JsonObject    *args,
+                                   gint64        *from,
+                                   gint64        *to,
+                                   GError       **error);
+gboolean    wd_op_read_assignee   (WdOpContext   *ctx,
+                                   JsonObject    *args,
+                                   const char    *prefix,
+                                   gboolean       active_only,
+                                   WdAssigneeKind *kind,
+                                   char         **id,
+                                   char         **name,
+                                   GError       **error);
 gboolean    wd_op_forbid          (WdOpContext   *ctx,
                                    const char    *what,
                                    GError       **error);
@@ -64,6 +82,9 @@ gboolean wd_op_order_callback     (WdOpContext *ctx, JsonObject *args, GError **
 gboolean wd_op_order_cancel       (WdOpContext *ctx, JsonObject *args, GError **error);
 gboolean wd_op_order_reject       (WdOpContext *ctx, JsonObject *args, GError **error);
 gboolean wd_op_order_update       (WdOpContext *ctx, JsonObject *args, GError **error);
+
+gboolean wd_op_certificate_issue  (WdOpContext *ctx, JsonObject *args, GError **error);
+gboolean wd_op_certificate_revoke (WdOpContext *ctx, JsonObject *args, GError **error);
 
 gboolean wd_op_fund_upsert        (WdOpContext *ctx, JsonObject *args, GError **error);
 gboolean wd_op_fund_deposit       (WdOpContext *ctx, JsonObject *args, GError **error);

@@ -8,6 +8,7 @@
 
 #include "wd-json.h"
 #include "wd-operations-private.h"
+#include "wd-time.h"
 
 #define ADMIN WD_ROLE_BIT (WD_ROLE_ADMIN)
 #define CENTRE WD_ROLE_BIT (WD_ROLE_CENTRE)
@@ -48,6 +49,8 @@ static const OpInfo operations[] = {
   { "reward.propose", ADMIN | CENTRE, wd_op_reward_propose },
   { "reward.approve", ADMIN | CENTRE, wd_op_reward_approve },
   { "reward.withdraw", ADMIN | CENTRE, wd_op_reward_withdraw },
+  { "certificate.issue", ADMIN | CENTRE, wd_op_certificate_issue },
+  { "certificate.revoke", ADMIN | CENTRE, wd_op_certificate_revoke },
 };
 
 static const OpInfo *
@@ -97,6 +100,118 @@ wd_op_new_id (WdOpContext *ctx)
 
   return g_strdup_printf ("%.8s-%.4s-5%.3s-a%.3s-%.12s",
                           hash, hash + 8, hash + 13, hash + 17, hash + 20);
+}
+
+/* The next number of the district year of ctx->now from table (year,
+ * last), as PREFIX YEAR-SEQUENCE. Only an authoritative store numbers:
+ * numbers follow the order in which the server applies operations, so
+ * two desks offline never hand out the same one. */
+char *
+wd_op_next_number (WdOpContext  *ctx,
+                   const char   *table,
+                   const char   *prefix,
+                   int           digits,
+                   GError      **error)
+{
+  g_autofree char *sql = g_strdup_printf ("INSERT INTO %s (year, last) VALUES (?, 1)"
+                                          " ON CONFLICT (year) DO UPDATE SET last = last + 1"
+                                          " RETURNING last", table);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (ctx->now);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, ctx->tz);
+  int year = g_date_time_get_year (local);
+
+  stmt = wd_store_prepare (ctx->store, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int (stmt, 1, year);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      wd_store_set_error (ctx->store, error);
+      return NULL;
+    }
+  return g_strdup_printf ("%s%d-%0*d", prefix, year, digits, sqlite3_column_int (stmt, 0));
+}
+
+/* Reads the dates from and to (inclusive) as the period [*from, *to). */
+gboolean
+wd_op_read_period (WdOpContext  *ctx,
+                   JsonObject   *args,
+                   gint64       *from,
+                   gint64       *to,
+                   GError      **error)
+{
+  g_autofree char *from_text = NULL;
+  g_autofree char *to_text = NULL;
+
+  if (!wd_args_text (args, "from", WD_ARG_REQUIRED, 10, &from_text, error)
+      || !wd_args_text (args, "to", WD_ARG_REQUIRED, 10, &to_text, error))
+    return FALSE;
+  if (!wd_date_parse (from_text, ctx->tz, from, error))
+    {
+      g_prefix_error (error, "from: ");
+      return FALSE;
+    }
+  if (!wd_date_parse (to_text, ctx->tz, to, error))
+    {
+      g_prefix_error (error, "to: ");
+      return FALSE;
+    }
+  /* "to" names the last day of the period. */
+  *to = wd_time_day_start (*to + 36 * 3600, ctx->tz);
+  if (*to <= *from)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
+                   _("to: the period must end on or after the day it starts"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Reads PREFIX_kind and PREFIX_id naming a speaker or team, and finds
+ * its name; active_only refuses one marked inactive. */
+gboolean
+wd_op_read_assignee (WdOpContext     *ctx,
+                     JsonObject      *args,
+                     const char      *prefix,
+                     gboolean         active_only,
+                     WdAssigneeKind  *kind,
+                     char           **id,
+                     char           **name,
+                     GError         **error)
+{
+  g_autofree char *kind_field = g_strconcat (prefix, "_kind", NULL);
+  g_autofree char *id_field = g_strconcat (prefix, "_id", NULL);
+  g_autofree char *kind_name = NULL;
+  g_autoptr(JsonObject) row = NULL;
+
+  if (!wd_args_text (args, kind_field, WD_ARG_REQUIRED, 16, &kind_name, error)
+      || !wd_args_id (args, id_field, WD_ARG_REQUIRED, id, error))
+    return FALSE;
+
+  if (!wd_assignee_kind_from_string (kind_name, kind) || *kind == WD_ASSIGNEE_NONE)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
+                   _("%s: write “team” or “speaker”"), kind_field);
+      return FALSE;
+    }
+
+  row = wd_store_get (ctx->store, *kind == WD_ASSIGNEE_TEAM ? "team" : "speaker", *id, NULL);
+  if (row == NULL)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_NOT_FOUND,
+                   _("%s: there is no %s “%s”"), id_field, wd_assignee_kind_label (*kind), *id);
+      return FALSE;
+    }
+  if (active_only && !json_object_get_boolean_member (row, "active"))
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
+                   _("%s: %s is marked inactive; choose someone else"), id_field,
+                   json_object_get_string_member (row, "name"));
+      return FALSE;
+    }
+  *name = g_strdup (json_object_get_string_member (row, "name"));
+  return TRUE;
 }
 
 gboolean

@@ -263,12 +263,44 @@ static const char migration_4[] =
 static const char migration_5[] =
   "ALTER TABLE speakers ADD COLUMN photo TEXT;";
 
+/* Volunteer service record certificates (志愿服务记录证明): what a
+ * certificate states is kept as it was issued (record: a JSON array of
+ * the services it lists), so a later correction of an order never
+ * changes a paper already handed out. The number comes from the
+ * authoritative store, as an order's does; NULL until then. */
+static const char migration_6[] =
+  "CREATE TABLE certificates ("
+  "  id TEXT PRIMARY KEY,"
+  "  number TEXT UNIQUE,"
+  "  holder_kind TEXT NOT NULL,"
+  "  holder_id TEXT NOT NULL,"
+  "  holder_name TEXT NOT NULL,"
+  "  starts_at INTEGER NOT NULL,"
+  "  ends_at INTEGER NOT NULL,"
+  "  services INTEGER NOT NULL,"
+  "  hours REAL NOT NULL,"
+  "  purpose TEXT NOT NULL DEFAULT '',"
+  "  record TEXT NOT NULL,"
+  "  issued_by TEXT NOT NULL,"
+  "  issued_at INTEGER NOT NULL,"
+  "  revoked_by TEXT,"
+  "  revoked_at INTEGER,"
+  "  revoke_reason TEXT,"
+  "  CHECK (ends_at > starts_at)"
+  ");"
+  "CREATE INDEX certificates_by_holder ON certificates (holder_id, issued_at);"
+  "CREATE TABLE certificate_numbers ("
+  "  year INTEGER PRIMARY KEY,"
+  "  last INTEGER NOT NULL"
+  ");";
+
 static const char * const migrations[] = {
   migration_1,
   migration_2,
   migration_3,
   migration_4,
   migration_5,
+  migration_6,
 };
 
 guint

@@ -569,20 +569,15 @@ wd_store_count_orders (WdStore              *self,
   return g_steal_pointer (&counts);
 }
 
+/* Every row of a bound statement, as objects. */
 static JsonArray *
-rows_of (WdStore     *self,
-         const char  *sql,
-         const char  *param,
-         GError     **error)
+rows_from (WdStore       *self,
+           sqlite3_stmt  *stmt,
+           GError       **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (self, sql, error);
   g_autoptr(JsonArray) rows = json_array_new ();
   int rc;
 
-  if (stmt == NULL)
-    return NULL;
-  if (param != NULL)
-    wd_stmt_bind_text (stmt, 1, param);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     json_array_add_object_element (rows, wd_stmt_row_to_json (stmt));
   if (rc != SQLITE_DONE)
@@ -591,6 +586,21 @@ rows_of (WdStore     *self,
       return NULL;
     }
   return g_steal_pointer (&rows);
+}
+
+static JsonArray *
+rows_of (WdStore     *self,
+         const char  *sql,
+         const char  *param,
+         GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return NULL;
+  if (param != NULL)
+    wd_stmt_bind_text (stmt, 1, param);
+  return rows_from (self, stmt, error);
 }
 
 JsonArray *
@@ -1226,4 +1236,84 @@ wd_store_list_funds (WdStore  *self,
 {
   g_return_val_if_fail (WD_IS_STORE (self), NULL);
   return rows_of (self, "SELECT * FROM funds ORDER BY name", NULL, error);
+}
+
+/* The services a speaker or team delivered from from to to (the
+ * delivered start, or the planned one, within [from, to)) that count
+ * for hours: delivered and not cancelled since, with credited hours
+ * above zero (a complaint takes an activity's hours away). Oldest first;
+ * each row as a certificate lists it. */
+JsonArray *
+wd_store_list_service_record (WdStore         *self,
+                              WdAssigneeKind   holder_kind,
+                              const char      *holder_id,
+                              gint64           from,
+                              gint64           to,
+                              GError         **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+  g_return_val_if_fail (holder_id != NULL, NULL);
+
+  stmt = wd_store_prepare (self,
+      "SELECT o.id AS order_id, o.number, o.title, o.venue, s.name AS subdistrict,"
+      "  t.name AS topic, COALESCE (o.delivered_start, o.starts_at) AS starts_at,"
+      "  COALESCE (o.delivered_end, o.ends_at) AS ends_at,"
+      "  COALESCE (o.credited_hours, o.hours, 0) AS hours"
+      " FROM orders o"
+      " JOIN subdistricts s ON s.id = o.subdistrict_id"
+      " LEFT JOIN topics t ON t.id = o.topic_id"
+      " WHERE o.assignee_id = ?1 AND o.assignee_kind = ?2"
+      "  AND o.state IN ('delivered', 'rated', 'rewarded', 'closed')"
+      "  AND COALESCE (o.delivered_start, o.starts_at) >= ?3"
+      "  AND COALESCE (o.delivered_start, o.starts_at) < ?4"
+      "  AND COALESCE (o.credited_hours, o.hours, 0) > 0"
+      " ORDER BY 7, o.id", error);
+  if (stmt == NULL)
+    return NULL;
+  wd_stmt_bind_text (stmt, 1, holder_id);
+  wd_stmt_bind_text (stmt, 2, wd_assignee_kind_to_string (holder_kind));
+  sqlite3_bind_int64 (stmt, 3, from);
+  sqlite3_bind_int64 (stmt, 4, to);
+  return rows_from (self, stmt, error);
+}
+
+/* A holder's certificates, newest first (every one when holder_id is NULL). */
+JsonArray *
+wd_store_list_certificates (WdStore     *self,
+                            const char  *holder_id,
+                            GError     **error)
+{
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+
+  if (holder_id == NULL)
+    return rows_of (self, "SELECT * FROM certificates ORDER BY issued_at DESC, rowid DESC",
+                    NULL, error);
+  return rows_of (self, "SELECT * FROM certificates WHERE holder_id = ?"
+                        " ORDER BY issued_at DESC, rowid DESC", holder_id, error);
+}
+
+JsonObject *
+wd_store_get_certificate (WdStore     *self,
+                          const char  *certificate_id,
+                          GError     **error)
+{
+  g_autoptr(JsonArray) rows = NULL;
+
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+  g_return_val_if_fail (certificate_id != NULL, NULL);
+
+  rows = rows_of (self, "SELECT * FROM certificates WHERE id = ?1 OR number = ?1"
+                        " ORDER BY id = ?1 DESC LIMIT 1",
+                  certificate_id, error);
+  if (rows == NULL)
+    return NULL;
+  if (json_array_get_length (rows) == 0)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_NOT_FOUND,
+                   _("There is no certificate with the identifier or number “%s”"), certificate_id);
+      return NULL;
+    }
+  return json_object_ref (json_array_get_object_element (rows, 0));
 }

@@ -180,4 +180,17 @@ JsonObject *wd_store_get_reward_period  (WdStore              *self,
                                          const char           *period_id,
                                          GError              **error);
 
+JsonArray  *wd_store_list_service_record (WdStore             *self,
+                                          WdAssigneeKind       holder_kind,
+                                          const char          *holder_id,
+                                          gint64               from,
+                                          gint64               to,
+                                          GError             **error);
+JsonArray  *wd_store_list_certificates  (WdStore              *self,
+                                         const char           *holder_id,
+                                         GError              **error);
+JsonObject *wd_store_get_certificate    (WdStore              *self,
+                                         const char           *certificate_id,
+                                         GError              **error);
+
 G_END_DECLS

@@ -83,6 +83,7 @@ static const struct
   { "reward_periods", "reward_period", "id", NULL },
   { "reward_lines", "reward_period", "period_id", NULL },
   { "reward_orders", "reward_period", "period_id", NULL },
+  { "certificates", "certificate", "id", NULL },
   { "meta", "setting", "key",
     "ROW.key IN ('district_name', 'accept_hours', 'callback_rate_percent', 'reward_rules', 'time_zone')" },
 };
@@ -106,6 +107,7 @@ static const struct
   { "fund", "funds", "id" },
   { "fund_ledger", "fund_ledger", "id" },
   { "reward_period", "reward_periods", "id" },
+  { "certificate", "certificates", "id" },
   { "setting", "meta", "key" },
 };
 

@@ -306,9 +306,20 @@ visibility_of_order_id (WdStore       *store,
   return order_visibility (store, user, order_id, subdistrict, kind, assignee) == SHOWN ? SHOWN : HIDDEN;
 }
 
+/* A team or speaker keeps the certificates issued to it. */
+static gboolean
+is_own_certificate (const WdUser *user,
+                    sqlite3_stmt *row)
+{
+  return user->role == WD_ROLE_TEAM
+         && g_strcmp0 (column (row, "holder_kind"),
+                       wd_assignee_kind_to_string (user->assignee_kind)) == 0
+         && g_strcmp0 (column (row, "holder_id"), user->assignee_id) == 0;
+}
+
 /* What of an entity the user may see. Offices see the catalogues and their
  * sub-district's orders; teams the catalogues and the orders dispatched to
- * them; neither sees funds or rewards. */
+ * them and their own certificates; neither sees funds or rewards. */
 static Visibility
 visibility (WdStore       *store,
             const WdUser  *user,
@@ -333,6 +344,8 @@ visibility (WdStore       *store,
   if (g_str_equal (entity, "fund") || g_str_equal (entity, "fund_ledger")
       || g_str_equal (entity, "reward_period"))
     return HIDDEN;
+  if (g_str_equal (entity, "certificate"))
+    return is_own_certificate (user, row) ? SHOWN : HIDDEN;
   return SHOWN;
 }
 

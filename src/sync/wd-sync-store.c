@@ -32,7 +32,7 @@
 static const char * const synced_tables[] = {
   "meta", "subdistricts", "topics", "teams", "speakers", "speaker_topics", "projects",
   "project_venue_kinds", "orders", "ratings", "callbacks", "history", "funds", "fund_ledger",
-  "reward_periods", "reward_lines", "reward_orders",
+  "reward_periods", "reward_lines", "reward_orders", "certificates",
 };
 
 /* The settings the server shares; the rest of meta is this install's own. */
@@ -58,6 +58,7 @@ static const struct
   { "fund", "funds", "id", NULL },
   { "fund_ledger", "fund_ledger", "id", NULL },
   { "reward_period", "reward_periods", "id", NULL },
+  { "certificate", "certificates", "id", NULL },
   { "setting", "meta", "key", NULL },
 };
 
