@@ -5,6 +5,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include "wd-certificate-document.h"
 #include "wd-json.h"
 #include "wd-report-document.h"
 #include "wd-schedule-document.h"
@@ -400,6 +401,137 @@ test_report_bad_month (WdFixture     *fx,
     }
 }
 
+#define N_SERVICES 40
+
+/* N_SERVICES lectures by 王芳, three hours apart from 2 December, each
+ * delivered as planned (two hours) and titled by its number. */
+static void
+deliver_services (WdFixture *fx)
+{
+  for (guint i = 0; i < N_SERVICES; i++)
+    {
+      gint64 starts = fx->t0 + WD_DAY + (gint64) i * 3 * WD_HOUR;
+      g_autofree char *json = g_strdup_printf (
+          "{\"title\":\"宣讲第%03u场\",\"topic_id\":\"t-history\",\"subdistrict_id\":\"sd-a\","
+          "\"venue\":\"党群服务中心\",\"venue_kind\":\"community\",\"starts_at\":%" G_GINT64_FORMAT ","
+          "\"ends_at\":%" G_GINT64_FORMAT ",\"requester\":\"社区居委会\",\"contact_name\":\"刘洋\","
+          "\"contact_phone\":\"13912340000\"}", i, starts, starts + 2 * WD_HOUR);
+      g_autoptr(JsonObject) created = wd_test_apply (fx, fx->office_a, "order.create", json);
+      const char *id = json_object_get_string_member (created, "id");
+      g_autofree char *dispatch = g_strdup_printf ("{\"order_id\":\"%s\",\"assignee_kind\":\"speaker\","
+                                                   "\"assignee_id\":\"sp-wang\"}", id);
+      g_autofree char *plain = g_strdup_printf ("{\"order_id\":\"%s\"}", id);
+
+      json_object_unref (wd_test_apply (fx, fx->centre, "order.dispatch", dispatch));
+      json_object_unref (wd_test_apply (fx, fx->centre, "order.accept", plain));
+      json_object_unref (wd_test_apply_at (fx, fx->centre, fx->t0 + 10 * WD_DAY, "order.deliver", plain));
+    }
+}
+
+static char *
+issue_certificate (WdFixture *fx)
+{
+  g_autoptr(JsonObject) result = wd_test_apply_at (fx, fx->centre, fx->t0 + 12 * WD_DAY, "certificate.issue",
+                                                   "{\"holder_kind\":\"speaker\",\"holder_id\":\"sp-wang\","
+                                                   "\"from\":\"2026-12-01\",\"to\":\"2026-12-12\","
+                                                   "\"purpose\":\"年度评优\"}");
+
+  return g_strdup (json_object_get_string_member (result, "id"));
+}
+
+/* What a person checks on a certificate: who, how much, for what, every
+ * service listed once, the issuer and date closing it, all on the paper. */
+static void
+test_certificate (WdFixture     *fx,
+                  gconstpointer  data)
+{
+  g_autofree char *pdf = pdf_path (fx, "certificate.pdf");
+  g_autofree char *id = NULL;
+  g_autoptr(WdCertificateDocument) document = NULL;
+  g_autoptr(GString) all = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+  guint pages;
+
+  deliver_services (fx);
+  id = issue_certificate (fx);
+  document = wd_certificate_document_new (fx->store, "C2026-00001", &error);
+  g_assert_no_error (error);
+  wd_print_document_write_pdf (WD_PRINT_DOCUMENT (document), pdf, &error);
+  g_assert_no_error (error);
+
+  pages = pdf_pages (pdf, NULL, NULL);
+  g_assert_cmpuint (pages, >=, 2);
+  first = page_text (pdf, 1);
+  g_assert_nonnull (strstr (first, "Volunteer Service Record Certificate"));
+  g_assert_nonnull (strstr (first, "No. C2026-00001"));
+  g_assert_nonnull (strstr (first, "王芳"));
+  g_assert_nonnull (strstr (first, "40 volunteer services"));
+  g_assert_nonnull (strstr (first, "2026-12-01 to 2026-12-12, 80.0"));
+  g_assert_nonnull (strstr (first, "年度评优"));
+  g_assert_null (strstr (first, "Issued by:"));
+  last = page_text (pdf, pages);
+  g_assert_nonnull (strstr (last, "Issued by:"));
+  g_assert_nonnull (strstr (last, "centre-zhang"));
+  g_assert_nonnull (strstr (last, "2026-12-13"));
+
+  for (guint p = 1; p <= pages; p++)
+    {
+      g_autofree char *text = page_text (pdf, p);
+
+      g_string_append (all, text);
+    }
+  for (guint i = 0; i < N_SERVICES; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("宣讲第%03u场", i);
+      const char *at = strstr (all->str, title);
+
+      g_assert_nonnull (at);
+      g_assert_null (strstr (at + 1, title));
+    }
+  assert_inside_margins (pdf);
+}
+
+/* A paper must carry a number that checks out: none is printed while it
+ * waits for one, nor once revoked, and no file is left behind. */
+static void
+test_certificate_refused (WdFixture     *fx,
+                          gconstpointer  data)
+{
+  g_autofree char *pdf = pdf_path (fx, "refused.pdf");
+  g_autofree char *id = NULL;
+  g_autofree char *unnumbered = NULL;
+  g_autofree char *revoke = NULL;
+  g_autoptr(GError) revoked_error = NULL;
+  g_autoptr(GError) waiting_error = NULL;
+  g_autoptr(GError) missing_error = NULL;
+  g_autoptr(WdCertificateDocument) revoked = NULL;
+  g_autoptr(WdCertificateDocument) waiting = NULL;
+  g_autoptr(WdCertificateDocument) missing = NULL;
+
+  deliver_services (fx);
+  id = issue_certificate (fx);
+  revoke = g_strdup_printf ("{\"certificate_id\":\"%s\",\"reason\":\"期间填错\"}", id);
+  json_object_unref (wd_test_apply_at (fx, fx->centre, fx->t0 + 12 * WD_DAY, "certificate.revoke", revoke));
+  revoked = wd_certificate_document_new (fx->store, id, &revoked_error);
+  g_assert_null (revoked);
+  g_assert_error (revoked_error, WD_ERROR, WD_ERROR_WRONG_STATE);
+  g_assert_nonnull (strstr (revoked_error->message, "期间填错"));
+
+  wd_store_set_authoritative (fx->store, FALSE);
+  unnumbered = issue_certificate (fx);
+  waiting = wd_certificate_document_new (fx->store, unnumbered, &waiting_error);
+  g_assert_null (waiting);
+  g_assert_error (waiting_error, WD_ERROR, WD_ERROR_WRONG_STATE);
+  g_assert_nonnull (strstr (waiting_error->message, "sync"));
+
+  missing = wd_certificate_document_new (fx->store, "C2026-09999", &missing_error);
+  g_assert_null (missing);
+  g_assert_error (missing_error, WD_ERROR, WD_ERROR_NOT_FOUND);
+  g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -418,6 +550,9 @@ main (int    argc,
               wd_fixture_teardown);
   g_test_add ("/report/monthly", WdFixture, NULL, wd_fixture_setup, test_monthly_report, wd_fixture_teardown);
   g_test_add ("/report/bad-month", WdFixture, NULL, wd_fixture_setup, test_report_bad_month, wd_fixture_teardown);
+  g_test_add ("/certificate/pages", WdFixture, NULL, wd_fixture_setup, test_certificate, wd_fixture_teardown);
+  g_test_add ("/certificate/refused", WdFixture, NULL, wd_fixture_setup, test_certificate_refused,
+              wd_fixture_teardown);
 
   return g_test_run ();
 }

@@ -101,7 +101,8 @@ test_help (void)
 {
   static const char * const commands[] = {
     "seed-demo", "speakers", "projects", "orders", "order", "search", "match", "counts", "op", "expire",
-    "import", "export", "export-schedule", "export-sheets", "export-report",
+    "import", "export", "export-schedule", "export-sheets", "export-report", "certificates",
+    "export-certificate",
   };
   g_auto(Run) top = { 0 };
   g_auto(Run) unknown = { 0 };
@@ -430,6 +431,68 @@ test_printed_documents (void)
   g_assert_nonnull (strstr (unknown.err, "2099-999999"));
 }
 
+/* The centre issues a certificate to whoever served a rated order, lists
+ * it, prints it, revokes it, and cannot print it any more. */
+static void
+test_certificates (void)
+{
+  g_autofree char *pdf = temp_file ("certificate.pdf");
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *args = NULL;
+  g_autofree char *revoke = NULL;
+  g_autoptr(JsonArray) rows = NULL;
+  g_autoptr(JsonArray) listed = NULL;
+  g_autoptr(JsonObject) result = NULL;
+  JsonObject *order;
+  const char *number;
+  g_auto(Run) rated = { 0 };
+  g_auto(Run) issue = { 0 };
+  g_auto(Run) table = { 0 };
+  g_auto(Run) json = { 0 };
+  g_auto(Run) printed = { 0 };
+  g_auto(Run) both = { 0 };
+  g_auto(Run) withdraw = { 0 };
+  g_auto(Run) refused = { 0 };
+
+  ctl (&rated, "orders", "--json", "--state", "rated", "--limit", "1", NULL);
+  rows = json_array_of (rated.out);
+  order = json_array_get_object_element (rows, 0);
+  args = g_strdup_printf ("{\"holder_kind\":\"%s\",\"holder_id\":\"%s\",\"from\":\"2020-01-01\","
+                          "\"to\":\"%s\",\"purpose\":\"评优\"}",
+                          json_object_get_string_member (order, "assignee_kind"),
+                          json_object_get_string_member (order, "assignee_id"), today);
+  ctl (&issue, "op", "certificate.issue", args, NULL);
+  g_assert_cmpint (issue.status, ==, 0);
+  result = wd_json_parse_object (issue.out, -1, NULL);
+  g_assert_nonnull (result);
+  g_assert_cmpint (json_object_get_int_member (result, "services"), >=, 1);
+  number = json_object_get_string_member (result, "number");
+  g_assert_true (g_str_has_prefix (number, "C"));
+
+  ctl (&table, "certificates", NULL);
+  g_assert_cmpint (table.status, ==, 0);
+  g_assert_nonnull (strstr (table.out, number));
+  g_assert_nonnull (strstr (table.out, json_object_get_string_member (order, "assignee_name")));
+  ctl (&json, "certificates", "--json", NULL);
+  listed = json_array_of (json.out);
+  g_assert_cmpuint (json_array_get_length (listed), ==, 1);
+  ctl (&both, "certificates", "--speaker", "x", "--team", "y", NULL);
+  g_assert_cmpint (both.status, ==, 2);
+
+  ctl (&printed, "export-certificate", number, "--output", pdf, NULL);
+  g_assert_cmpint (printed.status, ==, 0);
+  g_assert_true (is_pdf (pdf));
+
+  revoke = g_strdup_printf ("{\"certificate_id\":\"%s\",\"reason\":\"重开\"}",
+                            json_object_get_string_member (result, "id"));
+  ctl (&withdraw, "op", "certificate.revoke", revoke, NULL);
+  g_assert_cmpint (withdraw.status, ==, 0);
+  ctl (&refused, "export-certificate", number, "--output", pdf, NULL);
+  g_assert_cmpint (refused.status, ==, 1);
+  g_assert_nonnull (strstr (refused.err, "重开"));
+}
+
 /* A store that never signed in is its own district: status names what
  * waits for the desk, and asking about syncing (status, problems, a sync
  * attempt) leaves it as it is - it still numbers and exports on its own. */
@@ -497,6 +560,7 @@ main (int    argc,
   g_test_add_func ("/wudanctl/op-from-stdin", test_op_from_stdin);
   g_test_add_func ("/wudanctl/import-export", test_import_export);
   g_test_add_func ("/wudanctl/printed-documents", test_printed_documents);
+  g_test_add_func ("/wudanctl/certificates", test_certificates);
   g_test_add_func ("/wudanctl/local-store-status", test_local_store_status);
 
   status = g_test_run ();

@@ -1,16 +1,20 @@
-/* wd-ctl-print.c: wudanctl export-schedule, export-sheets and
- * export-report: the printed documents, as PDF files. */
+/* wd-ctl-print.c: wudanctl export-schedule, export-sheets,
+ * export-report and export-certificate: the printed documents, as PDF
+ * files; and certificates, the register of issued certificates. */
 #define G_LOG_DOMAIN "wudanctl"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
 
+#include "wd-certificate-document.h"
 #include "wd-ctl.h"
+#include "wd-ctl-table.h"
 #include "wd-error.h"
 #include "wd-report-document.h"
 #include "wd-schedule-document.h"
 #include "wd-sheet-document.h"
+#include "wd-time.h"
 
 static int
 write_document (WdPrintDocument *document,
@@ -162,4 +166,100 @@ cmd_export_report (Ctl   *ctl,
   if (document == NULL)
     return ctl_fail (error);
   return write_document (WD_PRINT_DOCUMENT (document), output);
+}
+
+int
+cmd_export_certificate (Ctl   *ctl,
+                        int    argc,
+                        char **argv)
+{
+  g_autofree char *output = NULL;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The PDF file to write"), N_("FILE.pdf") },
+    G_OPTION_ENTRY_NULL
+  };
+  static const Command command = { "export-certificate", N_("CERTIFICATE"),
+                                   N_("Write a service record certificate as a PDF"), NULL };
+  g_autoptr(GOptionContext) context = ctl_command_context (&command, entries, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WdCertificateDocument) document = NULL;
+
+  if (!ctl_parse (context, &argc, &argv, &error))
+    return ctl_usage_error (context, error->message);
+  if (argc != 2 || output == NULL)
+    return ctl_usage_error (context, _("give the certificate (number or id) and the file with --output"));
+  if (!ctl_open_store (ctl, &error))
+    return ctl_fail (error);
+  document = wd_certificate_document_new (ctl->store, argv[1], &error);
+  if (document == NULL)
+    return ctl_fail (error);
+  return write_document (WD_PRINT_DOCUMENT (document), output);
+}
+
+static char *
+certificate_state (JsonObject *certificate)
+{
+  if (!json_object_get_null_member (certificate, "revoked_at"))
+    return g_strdup_printf (_("revoked: %s"), json_object_get_string_member (certificate, "revoke_reason"));
+  if (json_object_get_null_member (certificate, "number"))
+    return g_strdup (_("waiting for its number"));
+  return g_strdup (_("valid"));
+}
+
+int
+cmd_certificates (Ctl   *ctl,
+                  int    argc,
+                  char **argv)
+{
+  g_autofree char *speaker = NULL;
+  g_autofree char *team = NULL;
+  GOptionEntry entries[] = {
+    { "speaker", 0, 0, G_OPTION_ARG_STRING, &speaker, N_("Only this speaker's certificates"), N_("SPEAKER") },
+    { "team", 0, 0, G_OPTION_ARG_STRING, &team, N_("Only this team's certificates"), N_("TEAM") },
+    G_OPTION_ENTRY_NULL
+  };
+  static const Command command = { "certificates", "", N_("List the service record certificates issued"), NULL };
+  g_autoptr(GOptionContext) context = ctl_command_context (&command, entries, &ctl->json);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) rows = NULL;
+  g_autoptr(WdCtlTable) table = NULL;
+  GTimeZone *tz;
+
+  if (!ctl_parse (context, &argc, &argv, &error))
+    return ctl_usage_error (context, error->message);
+  if (argc != 1)
+    return ctl_usage_error (context, _("certificates takes no arguments"));
+  if (speaker != NULL && team != NULL)
+    return ctl_usage_error (context, _("give --speaker or --team, not both"));
+  if (!ctl_open_store (ctl, &error)
+      || !ctl_resolve (ctl, "speaker", "--speaker", &speaker, &error)
+      || !ctl_resolve (ctl, "team", "--team", &team, &error))
+    return ctl_fail (error);
+  rows = wd_store_list_certificates (ctl->store, speaker ? speaker : team, &error);
+  if (rows == NULL)
+    return ctl_fail (error);
+  if (ctl->json)
+    {
+      ctl_print_json_array (rows);
+      return EXIT_SUCCESS;
+    }
+
+  tz = wd_store_get_time_zone (ctl->store);
+  table = wd_ctl_table_new (6, _("Number"), _("Holder"), _("Period"), _("Hours"), _("Issued"), _("State"));
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+      g_autofree char *first = wd_time_format_local (json_object_get_int_member (row, "starts_at"), tz, "%Y-%m-%d");
+      g_autofree char *last = wd_time_format_local (json_object_get_int_member (row, "ends_at") - 1, tz, "%Y-%m-%d");
+      g_autofree char *period = g_strdup_printf ("%s – %s", first, last);
+      g_autofree char *hours = g_strdup_printf ("%.1f", json_object_get_double_member (row, "hours"));
+      g_autofree char *issued = wd_time_format_local (json_object_get_int_member (row, "issued_at"), tz, "%Y-%m-%d");
+      g_autofree char *state = certificate_state (row);
+      const char *number = json_object_get_string_member_with_default (row, "number", NULL);
+
+      wd_ctl_table_add (table, number ? number : "—", json_object_get_string_member (row, "holder_name"),
+                        period, hours, issued, state);
+    }
+  wd_ctl_table_print (table);
+  return EXIT_SUCCESS;
 }

@@ -270,6 +270,14 @@ wd_table_layout_paginate (WdTableLayout *self,
   return self->pages->len;
 }
 
+double
+wd_table_layout_get_bottom (WdTableLayout *self,
+                            guint          page)
+{
+  g_return_val_if_fail (page < self->pages->len, 0);
+  return g_array_index (self->pages, Page, page).bottom;
+}
+
 static void
 draw_rule (cairo_t *cr,
            double   width,

@@ -33,6 +33,9 @@ guint          wd_table_layout_paginate   (WdTableLayout       *self,
                                            double               width,
                                            double               height,
                                            double               first_top);
+/* How far down page the table reaches, once paginated. */
+double         wd_table_layout_get_bottom (WdTableLayout       *self,
+                                           guint                page);
 void           wd_table_layout_draw_page  (WdTableLayout       *self,
                                            cairo_t             *cr,
                                            guint                page);
