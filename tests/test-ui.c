@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "wd-board-view.h"
+#include "wd-certificate-document.h"
 #include "wd-callback-view.h"
 #include "wd-dispatch-dialog.h"
 #include "wd-form-dialog.h"
@@ -1288,6 +1289,86 @@ test_dispatch_shows_photos (WdUiFixture   *fx,
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+/* The centre issues a speaker's service record certificate from the
+ * profile: the form says what the period holds as the dates are typed,
+ * the certificate is listed with its number and can be printed; revoked,
+ * it says so and prints no more. */
+static void
+test_speaker_certificate (WdUiFixture   *fx,
+                          gconstpointer  data)
+{
+  GtkWidget *view = wd_window_get_view_widget (fx->window, "speakers");
+  GListModel *library = G_LIST_MODEL (wd_speaker_view_get_model (WD_SPEAKER_VIEW (view)));
+  g_autoptr(JsonArray) certificates = NULL;
+  g_autoptr(JsonObject) certificate = NULL;
+  g_autofree char *title = NULL;
+  g_autoptr(WdCertificateDocument) document = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *today = NULL;
+  const char *id = NULL;
+  WdSpeakerWindow *page;
+  WdFormDialog *form;
+
+  wd_ui_show_view (fx, "speakers");
+  for (guint i = 0; id == NULL && i < g_list_model_get_n_items (library); i++)
+    {
+      g_autoptr(WdRow) row = g_list_model_get_item (library, i);
+      g_autoptr(JsonArray) record = wd_store_list_service_record (store_of (fx), WD_ASSIGNEE_SPEAKER,
+                                                                  wd_row_get_string (row, "id"), 0, fx->now, NULL);
+
+      if (record != NULL && json_array_get_length (record) > 0)
+        id = g_intern_string (wd_row_get_string (row, "id"));
+    }
+  g_assert_nonnull (id);
+
+  page = wd_speaker_window_new (GTK_WINDOW (fx->window), fx->workspace, id);
+  gtk_window_present (GTK_WINDOW (page));
+  wd_ui_settle ();
+  g_assert_nonnull (find_widget (GTK_WIDGET (page), is_row_titled, "None issued"));
+
+  form = open_form (GTK_WIDGET (page), "speaker.issue-certificate");
+  g_assert_cmpstr (wd_form_dialog_get_operation (form), ==, "certificate.issue");
+  wd_form_dialog_set_value (form, "from", "2001-01-01");
+  wd_form_dialog_set_value (form, "to", "2001-12-31");
+  g_assert_nonnull (wd_form_dialog_get_warning (form));
+  g_assert_false (wd_form_dialog_apply (form));
+  certificates = wd_store_list_certificates (store_of (fx), id, NULL);
+  g_assert_cmpuint (json_array_get_length (certificates), ==, 0);
+  g_clear_pointer (&certificates, json_array_unref);
+  today = wd_time_format_local (fx->now, wd_store_get_time_zone (store_of (fx)), "%Y-%m-%d");
+  wd_form_dialog_set_value (form, "from", "2020-01-01");
+  wd_form_dialog_set_value (form, "to", today);
+  g_assert_null (wd_form_dialog_get_warning (form));
+  wd_form_dialog_set_value (form, "purpose", "年度评优");
+  g_assert_true (wd_form_dialog_apply (form));
+  wd_ui_settle ();
+
+  certificates = wd_store_list_certificates (store_of (fx), id, NULL);
+  g_assert_cmpuint (json_array_get_length (certificates), ==, 1);
+  certificate = json_object_ref (json_array_get_object_element (certificates, 0));
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (certificate, "number"), "C"));
+  title = g_strdup_printf ("No. %s", json_object_get_string_member (certificate, "number"));
+  g_assert_nonnull (find_widget (GTK_WIDGET (page), is_row_titled, title));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "speaker.revoke-certificate", "s",
+                                             json_object_get_string_member (certificate, "id")));
+  wd_ui_settle ();
+  form = WD_FORM_DIALOG (wd_ui_find_window (WD_TYPE_FORM_DIALOG));
+  g_assert_nonnull (form);
+  g_assert_cmpstr (wd_form_dialog_get_operation (form), ==, "certificate.revoke");
+  /* A reason is needed, and said on its field. */
+  g_assert_false (wd_form_dialog_apply (form));
+  g_assert_cmpstr (wd_form_dialog_get_error_field (form), ==, "reason");
+  wd_form_dialog_set_value (form, "reason", "期间填错");
+  g_assert_true (wd_form_dialog_apply (form));
+  wd_ui_settle ();
+  g_assert_nonnull (find_widget (GTK_WIDGET (page), is_row_titled, title));
+  document = wd_certificate_document_new (store_of (fx), json_object_get_string_member (certificate, "id"), &error);
+  g_assert_null (document);
+  g_assert_error (error, WD_ERROR, WD_ERROR_WRONG_STATE);
+
+  gtk_window_destroy (GTK_WINDOW (page));
+}
+
 /* Closing the window keeps its view for next time. */
 static void
 test_window_remembers_view (WdUiFixture   *fx,
@@ -1329,6 +1410,7 @@ main (int    argc,
   ADD ("project-capacity", test_project_capacity);
   ADD ("speaker-photo", test_speaker_photo);
   ADD ("dispatch-shows-photos", test_dispatch_shows_photos);
+  ADD ("speaker-certificate", test_speaker_certificate);
 #undef ADD
 
   return g_test_run ();

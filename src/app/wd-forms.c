@@ -632,6 +632,124 @@ wd_forms_propose_rewards (GtkWidget   *parent,
   return dialog;
 }
 
+typedef struct
+{
+  WdWorkspace    *workspace;
+  WdAssigneeKind  kind;
+  char           *holder_id;
+  char           *holder_name;
+} RecordWatch;
+
+static void
+record_watch_free (gpointer  data,
+                   GClosure *closure)
+{
+  RecordWatch *watch = data;
+
+  g_free (watch->holder_id);
+  g_free (watch->holder_name);
+  g_free (watch);
+}
+
+/* Says what the certificate of the period entered will list, as the
+ * dates are typed, so nobody issues one to find it empty. */
+static void
+update_record_note (WdFormDialog *dialog,
+                    RecordWatch  *watch)
+{
+  WdStore *store = wd_workspace_get_store (watch->workspace);
+  GTimeZone *tz = wd_store_get_time_zone (store);
+  g_autoptr(JsonObject) args = wd_form_dialog_read_args (dialog);
+  const char *from_text = json_object_get_string_member_with_default (args, "from", "");
+  const char *to_text = json_object_get_string_member_with_default (args, "to", "");
+  g_autoptr(JsonArray) record = NULL;
+  g_autofree char *description = NULL;
+  g_autofree char *summary = NULL;
+  gint64 from, to;
+  double hours = 0;
+  guint n;
+
+  if (!wd_date_parse (from_text, tz, &from, NULL) || !wd_date_parse (to_text, tz, &to, NULL)
+      || (to = wd_time_day_start (to + 36 * 3600, tz)) <= from
+      || (record = wd_store_list_service_record (store, watch->kind, watch->holder_id, from, to, NULL)) == NULL)
+    {
+      wd_form_dialog_set_warning (dialog, NULL);
+      return;
+    }
+  n = json_array_get_length (record);
+  for (guint i = 0; i < n; i++)
+    hours += json_object_get_double_member (json_array_get_object_element (record, i), "hours");
+  summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "In this period: %u service, %.1f hours.",
+                                          "In this period: %u services, %.1f hours.", n), n, hours);
+  description = g_strdup_printf (_("The certificate lists every service %s delivered in the period, with its "
+                                   "hours; it is numbered when it reaches the server. %s"),
+                                 watch->holder_name, summary);
+  wd_form_dialog_set_description (dialog, description);
+  wd_form_dialog_set_warning (dialog, n == 0 ? _("No delivered service with hours in this period; "
+                                                 "choose a period in which they served.") : NULL);
+}
+
+static void
+toast_certificate_issued (WdFormDialog *dialog,
+                          JsonObject   *result,
+                          GtkWidget    *parent)
+{
+  const char *number = string_of (result, "number");
+  g_autofree char *text = number && *number
+    ? g_strdup_printf (_("Certificate %s issued"), number)
+    : g_strdup (_("Certificate issued; it gets its number when it reaches the server"));
+
+  wd_toast (parent, text);
+}
+
+/* This year so far is what a certificate is usually asked for. */
+WdFormDialog *
+wd_forms_issue_certificate (GtkWidget      *parent,
+                            WdWorkspace    *workspace,
+                            WdAssigneeKind  kind,
+                            const char     *holder_id,
+                            const char     *holder_name)
+{
+  WdFormDialog *dialog = wd_form_dialog_new (parent, workspace, _("Issue Service Record Certificate"),
+                                             _("_Issue"), "certificate.issue");
+  GTimeZone *tz = wd_store_get_time_zone (wd_workspace_get_store (workspace));
+  gint64 now = wd_workspace_now (workspace);
+  g_autofree char *year = wd_time_format_local (now, tz, "%Y-01-01");
+  g_autofree char *today = wd_time_format_local (now, tz, "%Y-%m-%d");
+  RecordWatch *watch = g_new0 (RecordWatch, 1);
+
+  wd_form_dialog_set_fixed_string (dialog, "holder_kind", wd_assignee_kind_to_string (kind));
+  wd_form_dialog_set_fixed_string (dialog, "holder_id", holder_id);
+  wd_form_dialog_add_text (dialog, "from", _("From (YYYY-MM-DD)"), year, WD_FORM_REQUIRED);
+  wd_form_dialog_add_text (dialog, "to", _("To, inclusive (YYYY-MM-DD)"), today, WD_FORM_REQUIRED);
+  wd_form_dialog_add_text (dialog, "purpose", _("Issued for"), NULL, WD_FORM_OPTIONAL);
+
+  watch->workspace = workspace;
+  watch->kind = kind;
+  watch->holder_id = g_strdup (holder_id);
+  watch->holder_name = g_strdup (holder_name);
+  update_record_note (dialog, watch);
+  g_signal_connect (dialog, "changed::from", G_CALLBACK (update_record_note), watch);
+  g_signal_connect_data (dialog, "changed::to", G_CALLBACK (update_record_note), watch, record_watch_free, 0);
+  g_signal_connect_object (dialog, "applied", G_CALLBACK (toast_certificate_issued), parent, 0);
+  return dialog;
+}
+
+WdFormDialog *
+wd_forms_revoke_certificate (GtkWidget   *parent,
+                             WdWorkspace *workspace,
+                             JsonObject  *certificate)
+{
+  WdFormDialog *dialog = wd_form_dialog_new (parent, workspace, _("Revoke Certificate"), _("_Revoke"),
+                                             "certificate.revoke");
+
+  wd_form_dialog_set_fixed_string (dialog, "certificate_id", string_of (certificate, "id"));
+  wd_form_dialog_set_description (dialog, _("A revoked certificate is kept with the reason, so whoever checks "
+                                            "its number learns it is no longer valid. It cannot be printed again."));
+  wd_form_dialog_add_multiline (dialog, "reason", _("Reason"), NULL);
+  return dialog;
+}
+
 WdFormDialog *
 wd_forms_district_settings (GtkWidget   *parent,
                             WdWorkspace *workspace)

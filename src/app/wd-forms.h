@@ -28,6 +28,14 @@ WdFormDialog *wd_forms_deposit          (GtkWidget      *parent,
                                          const char     *fund_id);
 WdFormDialog *wd_forms_propose_rewards  (GtkWidget      *parent,
                                          WdWorkspace    *workspace);
+WdFormDialog *wd_forms_issue_certificate (GtkWidget     *parent,
+                                          WdWorkspace   *workspace,
+                                          WdAssigneeKind kind,
+                                          const char    *holder_id,
+                                          const char    *holder_name);
+WdFormDialog *wd_forms_revoke_certificate (GtkWidget    *parent,
+                                           WdWorkspace  *workspace,
+                                           JsonObject   *certificate);
 WdFormDialog *wd_forms_district_settings (GtkWidget     *parent,
                                           WdWorkspace   *workspace);
 char         *wd_forms_describe_fields  (JsonArray      *fields);

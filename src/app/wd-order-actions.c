@@ -255,6 +255,8 @@ wd_operation_title (const char *kind)
     { "reward.propose", N_("Proposing rewards") },
     { "reward.approve", N_("Approving rewards") },
     { "reward.withdraw", N_("Withdrawing a reward proposal") },
+    { "certificate.issue", N_("Issuing a service record certificate") },
+    { "certificate.revoke", N_("Revoking a service record certificate") },
     { "sync.first", N_("The first sync with the server") },
   };
 
