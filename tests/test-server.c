@@ -955,6 +955,80 @@ test_speaker_photo_endpoint (void)
   g_assert_cmpuint (wrong->status, ==, 404);
 }
 
+/* Whoever is handed a certificate checks its number, without an account:
+ * the answer says whose it is and the sums it states, and once it is
+ * revoked, that it is no longer valid. */
+static void
+test_certificate_check (void)
+{
+  g_autofree char *token = wd_test_login (&shared, "centre");
+  g_autoptr(GTimeZone) district = g_time_zone_new_identifier ("Asia/Shanghai");
+  g_autoptr(GDateTime) now = g_date_time_new_now (district);
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autoptr(JsonObject) issue = json_object_new ();
+  g_autoptr(JsonObject) revoke = json_object_new ();
+  const char *kinds[] = { "certificate.issue" };
+  const char *revoke_kinds[] = { "certificate.revoke" };
+  g_autofree char *body = NULL;
+  g_autofree char *revoke_body = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(WdTestReply) pushed = NULL;
+  g_autoptr(WdTestReply) valid = NULL;
+  g_autoptr(WdTestReply) revoked = NULL;
+  g_autoptr(WdTestReply) unknown = NULL;
+  g_autoptr(WdTestReply) bare = NULL;
+  g_autoptr(WdTestReply) withdrawn = NULL;
+  JsonObject *result, *check;
+
+  json_object_set_string_member (issue, "holder_kind", "team");
+  json_object_set_string_member (issue, "holder_id", "team-02");
+  json_object_set_string_member (issue, "from", "2000-01-01");
+  json_object_set_string_member (issue, "to", today);
+  json_object_set_string_member (issue, "purpose", "评优");
+  body = wd_test_push_body ("certificate-desk", 1, 1, kinds, &issue);
+  pushed = wd_test_request (&shared, "POST", "/api/v1/push", token, body);
+  g_assert_cmpuint (pushed->status, ==, 200);
+  result = json_object_get_object_member (result_of (pushed, 0), "result");
+  g_assert_nonnull (result);
+  path = g_strdup_printf ("/api/v1/certificates/%s", json_object_get_string_member (result, "number"));
+
+  valid = wd_test_request (&shared, "GET", path, NULL, NULL);
+  g_assert_cmpuint (valid->status, ==, 200);
+  check = wd_test_reply_object (valid);
+  g_assert_true (json_object_get_boolean_member (check, "valid"));
+  g_assert_cmpstr (json_object_get_string_member (check, "holder_kind"), ==, "team");
+  g_assert_cmpstr (json_object_get_string_member (check, "from"), ==, "2000-01-01");
+  g_assert_cmpstr (json_object_get_string_member (check, "to"), ==, today);
+  g_assert_cmpint (json_object_get_int_member (check, "services"), ==, json_object_get_int_member (result, "services"));
+  g_assert_false (json_object_has_member (check, "purpose"));
+  g_assert_false (json_object_has_member (check, "issued_by"));
+  g_assert_false (json_object_has_member (check, "record"));
+
+  unknown = wd_test_request (&shared, "GET", "/api/v1/certificates/C1999-00001", NULL, NULL);
+  g_assert_cmpuint (unknown->status, ==, 404);
+  g_assert_nonnull (strstr (json_object_get_string_member (wd_test_reply_object (unknown), "message"), "C1999-00001"));
+  /* An id is not a number: it is not printed, and it answers nothing. */
+  {
+    g_autofree char *by_id = g_strdup_printf ("/api/v1/certificates/%s", json_object_get_string_member (result, "id"));
+    g_autoptr(WdTestReply) reply = wd_test_request (&shared, "GET", by_id, NULL, NULL);
+
+    g_assert_cmpuint (reply->status, ==, 404);
+  }
+  bare = wd_test_request (&shared, "GET", "/api/v1/certificates/", NULL, NULL);
+  g_assert_cmpuint (bare->status, ==, 404);
+
+  json_object_set_string_member (revoke, "certificate_id", json_object_get_string_member (result, "id"));
+  json_object_set_string_member (revoke, "reason", "期间填错");
+  revoke_body = wd_test_push_body ("certificate-desk", 2, 1, revoke_kinds, &revoke);
+  withdrawn = wd_test_request (&shared, "POST", "/api/v1/push", token, revoke_body);
+  g_assert_cmpuint (withdrawn->status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (result_of (withdrawn, 0), "status"), ==, "applied");
+  revoked = wd_test_request (&shared, "GET", path, NULL, NULL);
+  check = wd_test_reply_object (revoked);
+  g_assert_false (json_object_get_boolean_member (check, "valid"));
+  g_assert_cmpstr (json_object_get_string_member (check, "revoke_reason"), ==, "期间填错");
+}
+
 static void
 test_rate_limit (void)
 {
@@ -1434,6 +1508,7 @@ main (int    argc,
   g_test_add_func ("/server/stale-snapshots-removed", test_stale_snapshots_removed);
   g_test_add_func ("/server/read-endpoints", test_read_endpoints);
   g_test_add_func ("/server/speaker-photo", test_speaker_photo_endpoint);
+  g_test_add_func ("/server/certificate-check", test_certificate_check);
   g_test_add_func ("/server/no-secrets-in-log", test_no_secrets_in_log);
   g_test_add_func ("/server/crash-after-commit", test_crash_after_commit);
   g_test_add_func ("/server/kill-during-pushes", test_kill_during_pushes);

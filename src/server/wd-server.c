@@ -820,6 +820,92 @@ handle_schedule (SoupServer        *soup,
   respond_page (msg, events, next);
 }
 
+/* GET /api/v1/certificates/NUMBER: whoever is handed a service record
+ * certificate checks its number here. It answers what the paper says in
+ * sum (whose, which period, how many services and hours, when issued)
+ * and whether it is still valid, nothing more: no clerk, no purpose, no
+ * list of services. */
+static JsonObject *
+certificate_check (WdServer   *self,
+                   JsonObject *certificate)
+{
+  GTimeZone *tz = wd_store_get_time_zone (self->store);
+  JsonObject *reply = json_object_new ();
+  gboolean revoked = !json_object_get_null_member (certificate, "revoked_at");
+  g_autofree char *first = wd_time_format_local (json_object_get_int_member (certificate, "starts_at"), tz,
+                                                 "%Y-%m-%d");
+  g_autofree char *last = wd_time_format_local (json_object_get_int_member (certificate, "ends_at") - 1, tz,
+                                                "%Y-%m-%d");
+  g_autofree char *issued = wd_time_format_local (json_object_get_int_member (certificate, "issued_at"), tz,
+                                                  "%Y-%m-%d");
+  g_autofree char *district = wd_store_get_setting (self->store, "district_name");
+
+  json_object_set_string_member (reply, "number", json_object_get_string_member (certificate, "number"));
+  json_object_set_boolean_member (reply, "valid", !revoked);
+  json_object_set_string_member (reply, "holder_kind", json_object_get_string_member (certificate, "holder_kind"));
+  json_object_set_string_member (reply, "holder_name", json_object_get_string_member (certificate, "holder_name"));
+  json_object_set_string_member (reply, "from", first);
+  json_object_set_string_member (reply, "to", last);
+  json_object_set_int_member (reply, "services", json_object_get_int_member (certificate, "services"));
+  json_object_set_double_member (reply, "hours", json_object_get_double_member (certificate, "hours"));
+  json_object_set_string_member (reply, "issued_on", issued);
+  json_object_set_string_member (reply, "district", district ? district : "");
+  if (revoked)
+    {
+      g_autofree char *when = wd_time_format_local (json_object_get_int_member (certificate, "revoked_at"), tz,
+                                                    "%Y-%m-%d");
+
+      json_object_set_string_member (reply, "revoked_on", when);
+      json_object_set_string_member (reply, "revoke_reason",
+                                     json_object_get_string_member (certificate, "revoke_reason"));
+    }
+  return reply;
+}
+
+static void
+handle_certificates (SoupServer        *soup,
+                     SoupServerMessage *msg,
+                     const char        *path,
+                     GHashTable        *query,
+                     gpointer           data)
+{
+  WdServer *self = data;
+  const char *number = g_str_has_prefix (path, "/api/v1/certificates/")
+                       ? path + strlen ("/api/v1/certificates/") : "";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) certificate = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+
+  if (!allow_methods (msg, "GET", NULL))
+    return;
+  if (*number == '\0' || strchr (number, '/') != NULL)
+    {
+      respond_error (msg, SOUP_STATUS_NOT_FOUND, "not-found",
+                     _("Check a certificate at /api/v1/certificates/NUMBER, with the number printed on it"));
+      return;
+    }
+  certificate = wd_store_get_certificate (self->store, number, &error);
+  /* By number only: an id is not printed, and a desk's unsynced one has none. */
+  if (certificate != NULL && g_strcmp0 (json_object_get_string_member_with_default (certificate, "number", NULL),
+                                        number) != 0)
+    g_clear_pointer (&certificate, json_object_unref);
+  if (certificate == NULL && error != NULL && !g_error_matches (error, WD_ERROR, WD_ERROR_NOT_FOUND))
+    {
+      respond_gerror (msg, error);
+      return;
+    }
+  if (certificate == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("No certificate was issued with the number “%s”; "
+                                                    "check the number as printed"), number);
+
+      respond_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", message);
+      return;
+    }
+  reply = certificate_check (self, certificate);
+  respond_json (msg, SOUP_STATUS_OK, reply);
+}
+
 static void
 handle_unknown (SoupServer        *soup,
                 SoupServerMessage *msg,
@@ -1093,6 +1179,7 @@ wd_server_new (WdStore         *store,
     { "/api/v1/projects", handle_projects },
     { "/api/v1/speakers", handle_speakers },
     { "/api/v1/schedule", handle_schedule },
+    { "/api/v1/certificates", handle_certificates },
   };
 
   self->store = g_object_ref (store);
