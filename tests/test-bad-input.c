@@ -134,6 +134,7 @@ static const char * const fuzz_seeds[][2] = {
   { "order.create", "{\"title\":\"讲座\",\"topic_id\":\"t-law\",\"subdistrict_id\":\"sd-a\",\"venue\":\"室\",\"venue_kind\":\"community\",\"starts_at\":\"2026-12-05T09:00\",\"ends_at\":\"2026-12-05T11:00\",\"requester\":\"社区\",\"contact_name\":\"刘\",\"contact_phone\":\"13912340000\"}" },
   { "reward.rules", "{\"points_per_hour\":10,\"star_hours\":[1,2,3,4,5]}" },
   { "fund.deposit", "{\"fund_id\":\"fund-a\",\"amount_cents\":100}" },
+  { "certificate.issue", "{\"holder_kind\":\"speaker\",\"holder_id\":\"sp-wang\",\"from\":\"2026-11-01\",\"to\":\"2026-11-30\",\"purpose\":\"评优\"}" },
 };
 
 static char *
