@@ -70,6 +70,13 @@ show_last_month (WdUiFixture *fx)
 }
 
 static gboolean
+is_scroller (GtkWidget     *widget,
+             gconstpointer  data)
+{
+  return GTK_IS_SCROLLED_WINDOW (widget);
+}
+
+static gboolean
 import_checked (gpointer data)
 {
   return !wd_import_dialog_is_busy (data) && wd_import_dialog_get_import (data) != NULL;
@@ -130,6 +137,55 @@ main (int    argc,
     wd_ui_wait (dispatch_ready, dispatch, "the candidates");
     wait_a_moment (600);
     if (!save_png (GTK_WIDGET (dispatch), dispatch_path, &error))
+      g_error ("%s", error->message);
+  }
+
+  /* The profile of the speaker who served most this year, with the
+   * service record certificate the centre issued them. */
+  {
+    WdStore *store = wd_workspace_get_store (fx.workspace);
+    GTimeZone *tz = wd_store_get_time_zone (store);
+    g_autoptr(JsonArray) speakers = wd_store_list_all (store, "speaker", NULL);
+    g_autofree char *speaker_path = g_build_filename (out, "speaker.png", NULL);
+    g_autofree char *from = wd_time_format_local (fx.now, tz, "%Y-01-01");
+    g_autofree char *to = wd_time_format_local (fx.now, tz, "%Y-%m-%d");
+    g_autoptr(JsonObject) args = json_object_new ();
+    gint64 year_start = 0;
+    const char *busiest = NULL;
+    guint most = 0;
+
+    wd_date_parse (from, tz, &year_start, NULL);
+    for (guint i = 0; i < json_array_get_length (speakers); i++)
+      {
+        const char *id = json_object_get_string_member (json_array_get_object_element (speakers, i), "id");
+        g_autoptr(JsonArray) record = wd_store_list_service_record (store, WD_ASSIGNEE_SPEAKER, id, year_start,
+                                                                    fx.now, NULL);
+
+        if (record != NULL && json_array_get_length (record) > most)
+          {
+            most = json_array_get_length (record);
+            busiest = id;
+          }
+      }
+    g_assert (busiest != NULL);
+    json_object_set_string_member (args, "holder_kind", "speaker");
+    json_object_set_string_member (args, "holder_id", busiest);
+    json_object_set_string_member (args, "from", from);
+    json_object_set_string_member (args, "to", to);
+    json_object_set_string_member (args, "purpose", "年度优秀志愿者评选");
+    if (!wd_workspace_apply (fx.workspace, "certificate.issue", args, NULL, &error))
+      g_error ("%s", error->message);
+    page = wd_window_show_speaker (fx.window, busiest);
+    wait_a_moment (600);
+    /* Down to the certificates, under the lectures. */
+    {
+      GtkWidget *scroller = wd_ui_find_widget (GTK_WIDGET (page), is_scroller, NULL);
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+      wait_a_moment (300);
+    }
+    if (!save_png (GTK_WIDGET (page), speaker_path, &error))
       g_error ("%s", error->message);
   }
 

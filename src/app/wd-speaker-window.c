@@ -539,6 +539,7 @@ refresh (WdSpeakerWindow *self)
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_label_set_wrap (GTK_LABEL (title), TRUE);
   gtk_widget_set_valign (names, GTK_ALIGN_CENTER);
+  gtk_widget_set_hexpand (names, TRUE);
   gtk_box_append (GTK_BOX (names), name);
   gtk_box_append (GTK_BOX (names), title);
   gtk_box_append (GTK_BOX (header), avatar);
