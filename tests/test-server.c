@@ -1029,6 +1029,42 @@ test_certificate_check (void)
   g_assert_cmpstr (json_object_get_string_member (check, "revoke_reason"), ==, "期间填错");
 }
 
+/* A server upgraded to a schema with a new synced table (certificates
+ * came in schema 6) logs that table's rows too, or a certificate issued
+ * after the upgrade would never reach a desk. */
+static void
+test_upgrade_logs_new_tables (void)
+{
+  WdTestServer server = { 0 };
+  g_autofree char *token = NULL;
+  g_autoptr(GTimeZone) district = g_time_zone_new_identifier ("Asia/Shanghai");
+  g_autoptr(GDateTime) now = g_date_time_new_now (district);
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autoptr(JsonObject) issue = json_object_new ();
+  const char *kinds[] = { "certificate.issue" };
+  g_autofree char *body = NULL;
+  g_autoptr(WdTestReply) pushed = NULL;
+
+  wd_test_server_start (&server, NULL, NULL);
+  wd_test_server_kill (&server);
+  /* The database as a server of schema 5 left it. */
+  exec_in (server.db, "DROP TABLE certificates; DROP TABLE certificate_numbers;"
+                      " DELETE FROM meta WHERE key = 'server_triggers_schema'; PRAGMA user_version = 5;");
+  wd_test_server_restart (&server, NULL);
+
+  token = wd_test_login (&server, "centre");
+  json_object_set_string_member (issue, "holder_kind", "team");
+  json_object_set_string_member (issue, "holder_id", "team-02");
+  json_object_set_string_member (issue, "from", "2000-01-01");
+  json_object_set_string_member (issue, "to", today);
+  body = wd_test_push_body ("upgraded-desk", 1, 1, kinds, &issue);
+  pushed = wd_test_request (&server, "POST", "/api/v1/push", token, body);
+  g_assert_cmpuint (pushed->status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (result_of (pushed, 0), "status"), ==, "applied");
+  g_assert_cmpint (count_in (server.db, "SELECT count (*) FROM changes WHERE entity = 'certificate'"), ==, 1);
+  wd_test_server_stop (&server);
+}
+
 static void
 test_rate_limit (void)
 {
@@ -1509,6 +1545,7 @@ main (int    argc,
   g_test_add_func ("/server/read-endpoints", test_read_endpoints);
   g_test_add_func ("/server/speaker-photo", test_speaker_photo_endpoint);
   g_test_add_func ("/server/certificate-check", test_certificate_check);
+  g_test_add_func ("/server/upgrade-logs-new-tables", test_upgrade_logs_new_tables);
   g_test_add_func ("/server/no-secrets-in-log", test_no_secrets_in_log);
   g_test_add_func ("/server/crash-after-commit", test_crash_after_commit);
   g_test_add_func ("/server/kill-during-pushes", test_kill_during_pushes);

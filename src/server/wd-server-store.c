@@ -167,6 +167,31 @@ wd_server_store_tune (WdStore *store)
   wd_store_exec (store, "PRAGMA temp_store = MEMORY", NULL);
 }
 
+/* A store upgraded since its triggers were made (a migration that adds
+ * a synced table) gets the triggers of the new tables; those it has
+ * stay. Without this, rows of a table added by an upgrade would never
+ * reach the change log, and never a client. */
+static gboolean
+add_missing_triggers (WdStore  *store,
+                      GError  **error)
+{
+  g_autofree char *triggers = NULL;
+  g_autofree char *version = g_strdup_printf ("%d", wd_store_get_schema_version (store));
+
+  if (wd_store_get_setting_int (store, "server_triggers_schema", 0) == wd_store_get_schema_version (store))
+    return TRUE;
+  triggers = trigger_sql ();
+  if (!wd_store_begin (store, error))
+    return FALSE;
+  if (!wd_store_exec (store, triggers, error)
+      || !wd_store_set_setting (store, "server_triggers_schema", version, error))
+    {
+      wd_store_rollback (store);
+      return FALSE;
+    }
+  return wd_store_commit (store, error);
+}
+
 /* Adds the server's tables to a store once, and logs what the store held
  * before, so a database seeded without the server still syncs whole. */
 gboolean
@@ -174,10 +199,11 @@ wd_server_store_prepare (WdStore  *store,
                          GError  **error)
 {
   g_autofree char *triggers = NULL;
+  g_autofree char *version = g_strdup_printf ("%d", wd_store_get_schema_version (store));
   gint64 from = wd_store_get_setting_int (store, "server_schema", 0);
 
   if (from >= SERVER_SCHEMA)
-    return TRUE;
+    return add_missing_triggers (store, error);
 
   triggers = trigger_sql ();
   if (!wd_store_begin (store, error))
@@ -210,6 +236,7 @@ wd_server_store_prepare (WdStore  *store,
     }
 
   if (!wd_store_set_setting (store, "server_schema", G_STRINGIFY (SERVER_SCHEMA), error)
+      || !wd_store_set_setting (store, "server_triggers_schema", version, error)
       || !wd_store_set_setting (store, "authoritative", "1", error))
     goto fail;
   return wd_store_commit (store, error);
