@@ -1325,6 +1325,8 @@ test_speaker_certificate (WdUiFixture   *fx,
   gtk_window_present (GTK_WINDOW (page));
   wd_ui_settle ();
   g_assert_nonnull (find_widget (GTK_WIDGET (page), is_row_titled, "None issued"));
+  /* The demo's speakers are far from their first star (100 hours). */
+  g_assert_nonnull (find_widget (GTK_WIDGET (page), is_row_subtitled, "None yet; the first star at 100 service hours"));
 
   form = open_form (GTK_WIDGET (page), "speaker.issue-certificate");
   g_assert_cmpstr (wd_form_dialog_get_operation (form), ==, "certificate.issue");

@@ -10,6 +10,7 @@
 #include "wd-certificate-document.h"
 #include "wd-order-actions.h"
 #include "wd-printing.h"
+#include "wd-rewards.h"
 #include "wd-speaker-window.h"
 #include "wd-time.h"
 #include "wd-ui-util.h"
@@ -499,6 +500,28 @@ photo_column (WdSpeakerWindow *self,
   return column;
 }
 
+/* The star level of the district's incentive measures, by cumulative
+ * service hours, and how far the next one is. */
+static char *
+describe_star_level (WdStore *store,
+                     double   hours)
+{
+  WdRewardRules rules;
+  int level;
+
+  if (!wd_reward_rules_load (store, &rules, NULL))
+    return NULL;
+  level = wd_reward_star_level (&rules, hours);
+  if (level == WD_N_STAR_LEVELS)
+    return g_strdup_printf (_("%d stars, the highest (%.0f hours and more)"), level,
+                            rules.star_hours[WD_N_STAR_LEVELS - 1]);
+  if (level == 0)
+    return g_strdup_printf (_("None yet; the first star at %.0f service hours"), rules.star_hours[0]);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d star; the next at %.0f service hours",
+                                       "%d stars; the next at %.0f service hours", level),
+                          level, rules.star_hours[level]);
+}
+
 static void
 refresh (WdSpeakerWindow *self)
 {
@@ -511,6 +534,7 @@ refresh (WdSpeakerWindow *self)
   g_autofree char *record = NULL;
   g_autofree char *phone = NULL;
   g_autofree char *free_time = NULL;
+  g_autofree char *star_level = NULL;
   gint64 ratings;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->content_box))) != NULL)
@@ -566,6 +590,8 @@ refresh (WdSpeakerWindow *self)
   add_row (group, _("Phone"), phone);
   add_row (group, _("Usually free"), free_time ? free_time : _("Not said"));
   add_row (group, _("Record"), record);
+  star_level = describe_star_level (store, json_object_get_double_member_with_default (speaker, "hours", 0));
+  add_row (group, _("Star level"), star_level);
   if (!json_object_get_boolean_member_with_default (speaker, "active", TRUE))
     add_row (group, _("Status"), _("Not taking lectures at present"));
 
