@@ -8,6 +8,7 @@
 
 #include "wd-board-view.h"
 #include "wd-certificate-document.h"
+#include "wd-certificate-group.h"
 #include "wd-callback-view.h"
 #include "wd-dispatch-dialog.h"
 #include "wd-form-dialog.h"
@@ -1289,6 +1290,13 @@ test_dispatch_shows_photos (WdUiFixture   *fx,
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+static gboolean
+is_certificate_group (GtkWidget     *widget,
+                      gconstpointer  data)
+{
+  return WD_IS_CERTIFICATE_GROUP (widget);
+}
+
 /* The centre issues a speaker's service record certificate from the
  * profile: the form says what the period holds as the dates are typed,
  * the certificate is listed with its number and can be printed; revoked,
@@ -1306,6 +1314,7 @@ test_speaker_certificate (WdUiFixture   *fx,
   g_autoptr(GError) error = NULL;
   g_autofree char *today = NULL;
   const char *id = NULL;
+  GtkWidget *group;
   WdSpeakerWindow *page;
   WdFormDialog *form;
 
@@ -1328,7 +1337,9 @@ test_speaker_certificate (WdUiFixture   *fx,
   /* The demo's speakers are far from their first star (100 hours). */
   g_assert_nonnull (find_widget (GTK_WIDGET (page), is_row_subtitled, "None yet; the first star at 100 service hours"));
 
-  form = open_form (GTK_WIDGET (page), "speaker.issue-certificate");
+  group = wd_ui_find_widget (GTK_WIDGET (page), is_certificate_group, NULL);
+  g_assert_nonnull (group);
+  form = open_form (group, "certificate.issue");
   g_assert_cmpstr (wd_form_dialog_get_operation (form), ==, "certificate.issue");
   wd_form_dialog_set_value (form, "from", "2001-01-01");
   wd_form_dialog_set_value (form, "to", "2001-12-31");
@@ -1351,7 +1362,9 @@ test_speaker_certificate (WdUiFixture   *fx,
   g_assert_true (g_str_has_prefix (json_object_get_string_member (certificate, "number"), "C"));
   title = g_strdup_printf ("No. %s", json_object_get_string_member (certificate, "number"));
   g_assert_nonnull (find_widget (GTK_WIDGET (page), is_row_titled, title));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "speaker.revoke-certificate", "s",
+  /* The group was built anew with the certificate in it. */
+  group = wd_ui_find_widget (GTK_WIDGET (page), is_certificate_group, NULL);
+  g_assert_true (gtk_widget_activate_action (group, "certificate.revoke", "s",
                                              json_object_get_string_member (certificate, "id")));
   wd_ui_settle ();
   form = WD_FORM_DIALOG (wd_ui_find_window (WD_TYPE_FORM_DIALOG));

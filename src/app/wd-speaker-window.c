@@ -7,12 +7,10 @@
 
 #include "wd-forms.h"
 #include "wd-json.h"
-#include "wd-certificate-document.h"
+#include "wd-certificate-group.h"
 #include "wd-order-actions.h"
-#include "wd-printing.h"
 #include "wd-rewards.h"
 #include "wd-speaker-window.h"
-#include "wd-time.h"
 #include "wd-ui-util.h"
 
 #define N_LECTURES 20
@@ -190,72 +188,6 @@ remove_photo_action (GtkWidget  *widget,
   apply_photo (WD_SPEAKER_WINDOW (widget), "");
 }
 
-static gboolean
-may_certify (WdSpeakerWindow *self)
-{
-  WdRole role = wd_workspace_get_actor (self->workspace)->role;
-
-  return role == WD_ROLE_CENTRE || role == WD_ROLE_ADMIN;
-}
-
-static void
-issue_certificate_action (GtkWidget  *widget,
-                          const char *action_name,
-                          GVariant   *parameter)
-{
-  WdSpeakerWindow *self = WD_SPEAKER_WINDOW (widget);
-
-  if (self->speaker != NULL && may_certify (self))
-    gtk_window_present (GTK_WINDOW (wd_forms_issue_certificate (widget, self->workspace, WD_ASSIGNEE_SPEAKER,
-                                                                self->speaker_id,
-                                                                wd_json_text (self->speaker, "name"))));
-}
-
-/* Runs on the workspace's worker. */
-static gpointer
-build_certificate (WdStore  *store,
-                   gpointer  data,
-                   GError  **error)
-{
-  return wd_certificate_document_new (store, data, error);
-}
-
-static void
-print_certificate_action (GtkWidget  *widget,
-                          const char *action_name,
-                          GVariant   *parameter)
-{
-  WdSpeakerWindow *self = WD_SPEAKER_WINDOW (widget);
-  const char *id = g_variant_get_string (parameter, NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) certificate = wd_store_get_certificate (wd_workspace_get_store (self->workspace), id,
-                                                                &error);
-  g_autofree char *name = NULL;
-
-  if (certificate == NULL)
-    {
-      wd_show_error (widget, _("Could not prepare the document"), error);
-      return;
-    }
-  /* TRANSLATORS: the file name offered when saving a certificate; %s is its number */
-  name = g_strdup_printf (_("Certificate %s.pdf"), wd_json_text (certificate, "number"));
-  wd_printing_build_and_run (widget, self->workspace, build_certificate, g_strdup (id), g_free,
-                             g_str_equal (action_name, "speaker.save-certificate"), name);
-}
-
-static void
-revoke_certificate_action (GtkWidget  *widget,
-                           const char *action_name,
-                           GVariant   *parameter)
-{
-  WdSpeakerWindow *self = WD_SPEAKER_WINDOW (widget);
-  g_autoptr(JsonObject) certificate = wd_store_get_certificate (wd_workspace_get_store (self->workspace),
-                                                                g_variant_get_string (parameter, NULL), NULL);
-
-  if (certificate != NULL && may_certify (self))
-    gtk_window_present (GTK_WINDOW (wd_forms_revoke_certificate (widget, self->workspace, certificate)));
-}
-
 static void
 wd_speaker_window_class_init (WdSpeakerWindowClass *klass)
 {
@@ -272,10 +204,6 @@ wd_speaker_window_class_init (WdSpeakerWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "speaker.main", NULL, edit_action);
   gtk_widget_class_install_action (widget_class, "speaker.set-photo", NULL, set_photo_action);
   gtk_widget_class_install_action (widget_class, "speaker.remove-photo", NULL, remove_photo_action);
-  gtk_widget_class_install_action (widget_class, "speaker.issue-certificate", NULL, issue_certificate_action);
-  gtk_widget_class_install_action (widget_class, "speaker.print-certificate", "s", print_certificate_action);
-  gtk_widget_class_install_action (widget_class, "speaker.save-certificate", "s", print_certificate_action);
-  gtk_widget_class_install_action (widget_class, "speaker.revoke-certificate", "s", revoke_certificate_action);
 }
 
 static void
@@ -357,112 +285,6 @@ fill_lectures (WdSpeakerWindow *self,
   for (guint i = 0; orders != NULL && i < json_array_get_length (orders); i++)
     add_lecture (self, group,
                  json_array_get_object_element (orders, upcoming ? i : json_array_get_length (orders) - 1 - i));
-}
-
-static GtkWidget *
-icon_button (const char *icon,
-             const char *tooltip,
-             const char *action,
-             const char *target)
-{
-  GtkWidget *button = gtk_button_new_from_icon_name (icon);
-
-  gtk_widget_set_tooltip_text (button, tooltip);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", target);
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (button, "flat");
-  return button;
-}
-
-/* Period, services, hours and purpose; why it is not valid, if it is not. */
-static char *
-describe_certificate (WdStore    *store,
-                      JsonObject *certificate)
-{
-  GTimeZone *tz = wd_store_get_time_zone (store);
-  g_autofree char *first = wd_time_format_local (wd_json_int (certificate, "starts_at"), tz, "%Y-%m-%d");
-  g_autofree char *last = wd_time_format_local (wd_json_int (certificate, "ends_at") - 1, tz, "%Y-%m-%d");
-  guint services = (guint) wd_json_int (certificate, "services");
-  const char *purpose = wd_json_text (certificate, "purpose");
-  g_autoptr(GString) text = g_string_new (NULL);
-
-  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%s to %s · %u service · %.1f hours",
-                                             "%s to %s · %u services · %.1f hours", services),
-                          first, last, services, json_object_get_double_member (certificate, "hours"));
-  if (*purpose)
-    g_string_append_printf (text, " · %s", purpose);
-  if (!json_object_get_null_member (certificate, "revoked_at"))
-    {
-      g_string_append_c (text, '\n');
-      g_string_append_printf (text, _("Revoked by %s: %s"), wd_json_text (certificate, "revoked_by"),
-                              wd_json_text (certificate, "revoke_reason"));
-    }
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
-static void
-add_certificate (WdSpeakerWindow *self,
-                 GtkWidget       *group,
-                 JsonObject      *certificate)
-{
-  const char *id = wd_json_text (certificate, "id");
-  const char *number = wd_json_text (certificate, "number");
-  gboolean revoked = !json_object_get_null_member (certificate, "revoked_at");
-  g_autofree char *title = *number ? g_strdup_printf (_("No. %s"), number)
-                                   : g_strdup (_("Waiting for its number from the server"));
-  g_autofree char *subtitle = describe_certificate (wd_workspace_get_store (self->workspace), certificate);
-  GtkWidget *row = wd_action_row_new (title, subtitle);
-
-  if (revoked)
-    {
-      GtkWidget *chip = gtk_label_new (_("Revoked"));
-
-      /* Red, as an order rejected. */
-      gtk_widget_add_css_class (chip, "state-chip");
-      gtk_widget_add_css_class (chip, "state-rejected");
-      gtk_widget_set_valign (chip, GTK_ALIGN_CENTER);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), chip);
-    }
-  else if (*number)
-    {
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon_button ("document-print-symbolic", _("Print"),
-                                                                    "speaker.print-certificate", id));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon_button ("document-save-symbolic", _("Save as PDF"),
-                                                                    "speaker.save-certificate", id));
-    }
-  if (!revoked && may_certify (self))
-    adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon_button ("edit-delete-symbolic", _("Revoke…"),
-                                                                  "speaker.revoke-certificate", id));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-}
-
-/* The service record certificates issued to the speaker, newest first,
- * and for the centre the button that issues one. */
-static void
-fill_certificates (WdSpeakerWindow *self)
-{
-  g_autoptr(JsonArray) certificates = wd_store_list_certificates (wd_workspace_get_store (self->workspace),
-                                                                  self->speaker_id, NULL);
-  guint n = certificates ? json_array_get_length (certificates) : 0;
-  GtkWidget *group;
-
-  if (n == 0 && !may_certify (self))
-    return;
-  group = new_group (self, _("Service Record Certificates"));
-  if (may_certify (self))
-    {
-      GtkWidget *issue = gtk_button_new_with_mnemonic (_("_Issue…"));
-
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (issue), "speaker.issue-certificate");
-      gtk_widget_add_css_class (issue, "flat");
-      adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), issue);
-    }
-  if (n == 0)
-    add_row (group, _("None issued"), " ");
-  for (guint i = 0; i < n; i++)
-    add_certificate (self, group, json_array_get_object_element (certificates, i));
 }
 
 /* The avatar (the photo, or initials), and under it, for the centre,
@@ -604,7 +426,8 @@ refresh (WdSpeakerWindow *self)
 
   fill_lectures (self, TRUE);
   fill_lectures (self, FALSE);
-  fill_certificates (self);
+  gtk_box_append (self->content_box, wd_certificate_group_new (self->workspace, WD_ASSIGNEE_SPEAKER,
+                                                               self->speaker_id, wd_json_text (speaker, "name")));
 }
 
 static void
