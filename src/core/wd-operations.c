@@ -184,6 +184,7 @@ wd_op_read_assignee (WdOpContext     *ctx,
   g_autofree char *id_field = g_strconcat (prefix, "_id", NULL);
   g_autofree char *kind_name = NULL;
   g_autoptr(JsonObject) row = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
 
   if (!wd_args_text (args, kind_field, WD_ARG_REQUIRED, 16, &kind_name, error)
       || !wd_args_id (args, id_field, WD_ARG_REQUIRED, id, error))
@@ -196,7 +197,16 @@ wd_op_read_assignee (WdOpContext     *ctx,
       return FALSE;
     }
 
-  row = wd_store_get (ctx->store, *kind == WD_ASSIGNEE_TEAM ? "team" : "speaker", *id, NULL);
+  /* Not wd_store_get: its views count a speaker's or team's record, which
+   * only pages show. */
+  stmt = wd_store_prepare (ctx->store, *kind == WD_ASSIGNEE_TEAM ? "SELECT name, active FROM teams WHERE id = ?"
+                                                                 : "SELECT name, active FROM speakers WHERE id = ?",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  wd_stmt_bind_text (stmt, 1, *id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    row = wd_stmt_row_to_json (stmt);
   if (row == NULL)
     {
       g_set_error (error, WD_ERROR, WD_ERROR_NOT_FOUND,

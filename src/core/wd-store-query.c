@@ -27,6 +27,21 @@
   " LEFT JOIN ratings r ON r.order_id = o.id"
 
 /* Delivered lectures, and ratings of them, count towards a speaker's record. */
+/* A team as its page shows it: its record counted as a speaker's is. */
+#define TEAM_VIEW \
+  "SELECT tm.*, s.name AS subdistrict_name," \
+  " (SELECT count (*) FROM projects p WHERE p.team_id = tm.id AND p.active) AS projects," \
+  " (SELECT count (*) FROM orders o WHERE o.assignee_id = tm.id AND o.assignee_kind = 'team'" \
+  "   AND o.state IN ('delivered', 'rated', 'rewarded', 'closed')) AS services," \
+  " (SELECT avg (r.stars) FROM orders o JOIN ratings r ON r.order_id = o.id" \
+  "   WHERE o.assignee_id = tm.id AND o.assignee_kind = 'team') AS rating," \
+  " (SELECT count (*) FROM orders o JOIN ratings r ON r.order_id = o.id" \
+  "   WHERE o.assignee_id = tm.id AND o.assignee_kind = 'team') AS ratings," \
+  " (SELECT total (o.credited_hours) FROM orders o WHERE o.assignee_id = tm.id" \
+  "   AND o.assignee_kind = 'team' AND o.state IN ('delivered', 'rated', 'rewarded', 'closed'))" \
+  "   AS hours" \
+  " FROM teams tm LEFT JOIN subdistricts s ON s.id = tm.subdistrict_id"
+
 #define SPEAKER_VIEW \
   "SELECT sp.id, sp.name, sp.title, sp.organisation, sp.subdistrict_id, sp.phone, sp.bio, sp.active," \
   " sp.updated_at, sp.free_days, sp.free_times, sp.photo IS NOT NULL AS has_photo," \
@@ -234,6 +249,8 @@ view_of (const WdEntity *entity)
     return SPEAKER_VIEW " WHERE sp.id = ?";
   if (entity == &wd_entity_project)
     return PROJECT_VIEW " WHERE p.id = ?";
+  if (entity == &wd_entity_team)
+    return TEAM_VIEW " WHERE tm.id = ?";
   return NULL;
 }
 
