@@ -21,6 +21,7 @@
 #include "wd-search.h"
 #include "wd-speaker-view.h"
 #include "wd-speaker-window.h"
+#include "wd-team-window.h"
 #include "wd-time.h"
 #include "wd-row.h"
 #include "wd-test-util.h"
@@ -1384,6 +1385,93 @@ test_speaker_certificate (WdUiFixture   *fx,
   gtk_window_destroy (GTK_WINDOW (page));
 }
 
+/* A team has a page: reached from a project it gives, listing its
+ * projects, kept up to date by the centre (edited, or added from the
+ * marketplace), and issuing its service record certificates. */
+static void
+test_team_page (WdUiFixture   *fx,
+                gconstpointer  data)
+{
+  WdStore *store = store_of (fx);
+  g_autoptr(JsonArray) teams = wd_store_list_all (store, "team", NULL);
+  g_autoptr(JsonObject) team = NULL;
+  g_autoptr(JsonObject) edited = NULL;
+  g_autoptr(JsonArray) certificates = NULL;
+  g_autoptr(JsonArray) projects = NULL;
+  g_autofree char *today = wd_time_format_local (fx->now, wd_store_get_time_zone (store), "%Y-%m-%d");
+  WdProjectFilter filter = { 0 };
+  const char *team_id = NULL;
+  GtkWindow *project_page;
+  GtkWindow *page;
+  GtkWidget *group;
+  WdFormDialog *form;
+
+  /* A team that served, and one of its projects. */
+  for (guint i = 0; team_id == NULL && i < json_array_get_length (teams); i++)
+    {
+      const char *id = json_object_get_string_member (json_array_get_object_element (teams, i), "id");
+      g_autoptr(JsonArray) record = wd_store_list_service_record (store, WD_ASSIGNEE_TEAM, id, 0, fx->now, NULL);
+
+      filter.team_id = id;
+      g_clear_pointer (&projects, json_array_unref);
+      projects = wd_store_list_projects (store, &filter, NULL, 10, NULL, NULL);
+      if (record != NULL && json_array_get_length (record) > 0 && json_array_get_length (projects) > 0)
+        team_id = id;
+    }
+  g_assert_nonnull (team_id);
+  team = wd_store_get (store, "team", team_id, NULL);
+
+  project_page = wd_window_show_project (fx->window, json_object_get_string_member (
+                                           json_array_get_object_element (projects, 0), "id"));
+  wd_ui_settle ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (project_page), "page.open-team", "s", team_id));
+  wd_ui_settle ();
+  page = wd_ui_find_window (WD_TYPE_TEAM_WINDOW);
+  g_assert_nonnull (page);
+  g_assert_cmpstr (gtk_window_get_title (page), ==, json_object_get_string_member (team, "name"));
+  g_assert_nonnull (find_widget (GTK_WIDGET (page), is_row_titled,
+                                 json_object_get_string_member (json_array_get_object_element (projects, 0), "title")));
+
+  form = open_form (GTK_WIDGET (page), "team.edit");
+  g_assert_cmpstr (wd_form_dialog_get_operation (form), ==, "team.upsert");
+  wd_form_dialog_set_value (form, "members", "42");
+  g_assert_true (wd_form_dialog_apply (form));
+  wd_ui_settle ();
+  edited = wd_store_get (store, "team", team_id, NULL);
+  g_assert_cmpint (json_object_get_int_member (edited, "members"), ==, 42);
+  g_assert_cmpstr (json_object_get_string_member (edited, "leader"), ==, json_object_get_string_member (team, "leader"));
+  g_assert_nonnull (find_widget (GTK_WIDGET (page), is_row_subtitled, "42"));
+
+  group = wd_ui_find_widget (GTK_WIDGET (page), is_certificate_group, NULL);
+  form = open_form (group, "certificate.issue");
+  wd_form_dialog_set_value (form, "from", "2020-01-01");
+  wd_form_dialog_set_value (form, "to", today);
+  g_assert_true (wd_form_dialog_apply (form));
+  wd_ui_settle ();
+  certificates = wd_store_list_certificates (store, team_id, NULL);
+  g_assert_cmpuint (json_array_get_length (certificates), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (certificates, 0), "holder_kind"),
+                   ==, "team");
+  gtk_window_destroy (page);
+  gtk_window_destroy (project_page);
+
+  /* A new team, from the marketplace: its page opens at once. */
+  wd_ui_show_view (fx, "market");
+  form = open_form (wd_window_get_view_widget (fx->window, "market"), "market.add-team");
+  wd_form_dialog_set_value (form, "name", "燕山夕阳红合唱团");
+  wd_form_dialog_set_value (form, "leader", "赵秀英");
+  g_assert_false (wd_form_dialog_apply (form));
+  g_assert_cmpstr (wd_form_dialog_get_error_field (form), ==, "phone");
+  wd_form_dialog_set_value (form, "phone", "13900008888");
+  g_assert_true (wd_form_dialog_apply (form));
+  wd_ui_settle ();
+  page = wd_ui_find_window (WD_TYPE_TEAM_WINDOW);
+  g_assert_nonnull (page);
+  g_assert_cmpstr (gtk_window_get_title (page), ==, "燕山夕阳红合唱团");
+  g_assert_nonnull (find_widget (GTK_WIDGET (page), is_row_titled, "None offered"));
+  gtk_window_destroy (page);
+}
+
 /* Closing the window keeps its view for next time. */
 static void
 test_window_remembers_view (WdUiFixture   *fx,
@@ -1426,6 +1514,7 @@ main (int    argc,
   ADD ("speaker-photo", test_speaker_photo);
   ADD ("dispatch-shows-photos", test_dispatch_shows_photos);
   ADD ("speaker-certificate", test_speaker_certificate);
+  ADD ("team-page", test_team_page);
 #undef ADD
 
   return g_test_run ();

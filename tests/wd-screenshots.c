@@ -189,6 +189,18 @@ main (int    argc,
       g_error ("%s", error->message);
   }
 
+  /* A team's page, as the project page's Team row opens it. */
+  {
+    g_autoptr(JsonArray) projects = wd_store_list_all (wd_workspace_get_store (fx.workspace), "project", NULL);
+    g_autofree char *team_path = g_build_filename (out, "team.png", NULL);
+    const char *team_id = json_object_get_string_member (json_array_get_object_element (projects, 0), "team_id");
+
+    page = wd_window_show_team (fx.window, team_id);
+    wait_a_moment (600);
+    if (!save_png (GTK_WIDGET (page), team_path, &error))
+      g_error ("%s", error->message);
+  }
+
   /* A spreadsheet from an office, one row of it wrong, in the import
    * dialog's dry run. */
   {

@@ -403,6 +403,31 @@ wd_forms_edit_speaker (GtkWidget   *parent,
   return dialog;
 }
 
+/* The teams that give the marketplace's services: who leads them and how
+ * to reach them, for the centre that dispatches to them. */
+WdFormDialog *
+wd_forms_edit_team (GtkWidget   *parent,
+                    WdWorkspace *workspace,
+                    JsonObject  *team)
+{
+  WdFormDialog *dialog = wd_form_dialog_new (parent, workspace, team ? _("Edit Team") : _("New Team"),
+                                             _("_Save"), "team.upsert");
+  g_autoptr(JsonArray) subdistricts = all_of (workspace, "subdistrict");
+  g_autofree char *id = team ? g_strdup (string_of (team, "id")) : g_uuid_string_random ();
+
+  wd_form_dialog_set_fixed_string (dialog, "id", id);
+  wd_form_dialog_add_text (dialog, "name", _("Name"), string_of (team, "name"), WD_FORM_REQUIRED);
+  wd_form_dialog_add_choice_rows (dialog, "subdistrict_id", _("Sub-district"), subdistricts, "name",
+                                  string_of (team, "subdistrict_id"), WD_FORM_OPTIONAL);
+  wd_form_dialog_add_text (dialog, "leader", _("Leader"), string_of (team, "leader"), WD_FORM_REQUIRED);
+  wd_form_dialog_add_text (dialog, "phone", _("Phone"), string_of (team, "phone"), WD_FORM_REQUIRED);
+  wd_form_dialog_add_number (dialog, "members", _("Members"), 0, 100000, 1, team ? (double) int_of (team, "members") : 0);
+  wd_form_dialog_add_switch (dialog, "active", _("Takes services"),
+                             team ? json_object_get_boolean_member_with_default (team, "active", TRUE) : TRUE);
+  wd_form_dialog_add_multiline (dialog, "description", _("Description"), string_of (team, "description"));
+  return dialog;
+}
+
 /* The marketplace's projects are the centre's to keep: what the service
  * is, which team gives it, where it can go and how many sessions a month
  * the team can give. */

@@ -16,6 +16,9 @@ WdFormDialog *wd_forms_order_again      (GtkWidget      *parent,
 WdFormDialog *wd_forms_edit_speaker     (GtkWidget      *parent,
                                          WdWorkspace    *workspace,
                                          JsonObject     *speaker);
+WdFormDialog *wd_forms_edit_team        (GtkWidget      *parent,
+                                         WdWorkspace    *workspace,
+                                         JsonObject     *team);
 WdFormDialog *wd_forms_edit_project     (GtkWidget      *parent,
                                          WdWorkspace    *workspace,
                                          JsonObject     *project);

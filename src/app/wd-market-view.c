@@ -51,6 +51,7 @@ on_filter_changed (WdMarketView *self)
   wd_row_model_set_filter (self->model, "category", wd_drop_down_get_id (self->category_filter));
   wd_row_model_set_filter (self->model, "venue_kind", wd_drop_down_get_id (self->venue_kind_filter));
   wd_row_model_set_filter (self->model, "team_id", wd_drop_down_get_id (self->team_filter));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "market.show-team", wd_drop_down_get_id (self->team_filter) != NULL);
 }
 
 static void
@@ -68,6 +69,46 @@ add_action (GtkWidget  *widget,
   WdMarketView *self = WD_MARKET_VIEW (widget);
 
   gtk_window_present (GTK_WINDOW (wd_forms_edit_project (widget, self->workspace, NULL)));
+}
+
+static void
+show_team_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  WdMarketView *self = WD_MARKET_VIEW (widget);
+  const char *team_id = wd_drop_down_get_id (self->team_filter);
+
+  if (team_id != NULL)
+    gtk_widget_activate_action (widget, "win.show-team", "s", team_id);
+}
+
+static void fill_filters (WdMarketView *self);
+
+/* A new team's page opens at once: the centre adds its projects next. */
+static void
+on_team_added (WdFormDialog *dialog,
+               JsonObject   *result,
+               WdMarketView *self)
+{
+  const char *id = json_object_get_string_member_with_default (result, "id", NULL);
+
+  if (self->workspace != NULL)
+    fill_filters (self);
+  if (id != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-team", "s", id);
+}
+
+static void
+add_team_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  WdMarketView *self = WD_MARKET_VIEW (widget);
+  WdFormDialog *dialog = wd_forms_edit_team (widget, self->workspace, NULL);
+
+  g_signal_connect_object (dialog, "applied", G_CALLBACK (on_team_added), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -89,12 +130,16 @@ wd_market_view_class_init (WdMarketViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_activate);
   gtk_widget_class_install_action (widget_class, "market.add", NULL, add_action);
+  gtk_widget_class_install_action (widget_class, "market.add-team", NULL, add_team_action);
+  gtk_widget_class_install_action (widget_class, "market.show-team", NULL, show_team_action);
 }
 
 static void
 wd_market_view_init (WdMarketView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Until a team is chosen in the filter. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "market.show-team", FALSE);
 }
 
 static GtkWidget *

@@ -196,7 +196,9 @@ refresh (WdProjectWindow *self)
 
   group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("About the Service"));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (_("Team"), wd_json_text (project, "team_name")));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                             wd_link_row_new (_("Team"), wd_json_text (project, "team_name"), "page.open-team",
+                                              wd_json_text (project, "team_id")));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (_("Category"), wd_json_text (project, "category")));
   if (*wd_json_text (project, "topic_name"))
     adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (_("Topic"), wd_json_text (project, "topic_name")));
@@ -225,6 +227,7 @@ wd_project_window_new (GtkWindow   *parent,
 {
   WdProjectWindow *self = g_object_new (WD_TYPE_PROJECT_WINDOW, "transient-for", parent, NULL);
 
+  wd_page_add_actions (GTK_WINDOW (self));
   self->workspace = g_object_ref (workspace);
   self->project_id = g_strdup (project_id);
   g_signal_connect (workspace, "changed", G_CALLBACK (on_workspace_changed), self);

@@ -13,8 +13,6 @@
 #include "wd-speaker-window.h"
 #include "wd-ui-util.h"
 
-#define N_LECTURES 20
-
 struct _WdSpeakerWindow
 {
   AdwWindow       parent_instance;
@@ -214,79 +212,6 @@ wd_speaker_window_init (WdSpeakerWindow *self)
   gtk_widget_remove_css_class (self->main_button, "suggested-action");
 }
 
-static GtkWidget *
-new_group (WdSpeakerWindow *self,
-           const char      *title)
-{
-  GtkWidget *group = adw_preferences_group_new ();
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
-  gtk_box_append (self->content_box, group);
-  return group;
-}
-
-static void
-add_row (GtkWidget  *group,
-         const char *title,
-         const char *value)
-{
-  if (value != NULL && *value != '\0')
-    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (title, value));
-}
-
-static void
-add_lecture (WdSpeakerWindow *self,
-             GtkWidget       *group,
-             JsonObject      *order)
-{
-  WdStore *store = wd_workspace_get_store (self->workspace);
-  g_autofree char *when = wd_format_span (store, json_object_get_int_member (order, "starts_at"),
-                                          json_object_get_int_member (order, "ends_at"));
-  JsonNode *rating = json_object_get_member (order, "rating");
-  g_autofree char *subtitle = rating && !JSON_NODE_HOLDS_NULL (rating)
-    ? g_strdup_printf ("%s · %s · ★%d %s", when, wd_json_text (order, "venue"), (int) json_node_get_int (rating),
-                       wd_json_text (order, "rating_comment"))
-    : g_strdup_printf ("%s · %s", when, wd_json_text (order, "venue"));
-  GtkWidget *row = wd_action_row_new (wd_json_text (order, "title"), subtitle);
-
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "lectures.open-order");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", wd_json_text (order, "id"));
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), wd_status_chip_new (wd_json_text (order, "state")));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-}
-
-static void
-fill_lectures (WdSpeakerWindow *self,
-               gboolean         upcoming)
-{
-  WdStore *store = wd_workspace_get_store (self->workspace);
-  gint64 now = wd_workspace_now (self->workspace);
-  WdOrderFilter filter = { .assignee_id = self->speaker_id, .live = TRUE };
-  g_autoptr(GArray) keys = NULL;
-  g_autoptr(JsonArray) orders = NULL;
-  GtkWidget *group = new_group (self, upcoming ? _("Upcoming Lectures") : _("Past Lectures"));
-  guint first;
-
-  if (upcoming)
-    filter.from = now;
-  else
-    filter.to = now;
-  keys = wd_store_order_keys (store, &filter, NULL, NULL);
-  if (keys == NULL || keys->len == 0)
-    {
-      add_row (group, upcoming ? _("None planned") : _("None yet"), " ");
-      return;
-    }
-  /* Upcoming: the next ones; past: the latest ones, newest first. */
-  first = upcoming ? 0 : (keys->len > N_LECTURES ? keys->len - N_LECTURES : 0);
-  orders = wd_store_get_rows (store, "order", &g_array_index (keys, gint64, first),
-                              MIN (keys->len - first, N_LECTURES), NULL);
-  for (guint i = 0; orders != NULL && i < json_array_get_length (orders); i++)
-    add_lecture (self, group,
-                 json_array_get_object_element (orders, upcoming ? i : json_array_get_length (orders) - 1 - i));
-}
-
 /* The avatar (the photo, or initials), and under it, for the centre,
  * the buttons that change the photo. */
 static GtkWidget *
@@ -405,27 +330,29 @@ refresh (WdSpeakerWindow *self)
 
   free_time = wd_free_time_describe (wd_json_int (speaker, "free_days"), wd_json_int (speaker, "free_times"));
 
-  group = new_group (self, _("Profile"));
-  add_row (group, _("Topics"), wd_json_text (speaker, "topic_names"));
-  add_row (group, _("Sub-district"), *wd_json_text (speaker, "subdistrict_name") ? wd_json_text (speaker, "subdistrict_name")
+  group = wd_box_add_group (self->content_box, _("Profile"));
+  wd_group_add_text (group, _("Topics"), wd_json_text (speaker, "topic_names"));
+  wd_group_add_text (group, _("Sub-district"), *wd_json_text (speaker, "subdistrict_name") ? wd_json_text (speaker, "subdistrict_name")
                                                                           : _("District-wide"));
-  add_row (group, _("Phone"), phone);
-  add_row (group, _("Usually free"), free_time ? free_time : _("Not said"));
-  add_row (group, _("Record"), record);
+  wd_group_add_text (group, _("Phone"), phone);
+  wd_group_add_text (group, _("Usually free"), free_time ? free_time : _("Not said"));
+  wd_group_add_text (group, _("Record"), record);
   star_level = describe_star_level (store, json_object_get_double_member_with_default (speaker, "hours", 0));
-  add_row (group, _("Star level"), star_level);
+  wd_group_add_text (group, _("Star level"), star_level);
   if (!json_object_get_boolean_member_with_default (speaker, "active", TRUE))
-    add_row (group, _("Status"), _("Not taking lectures at present"));
+    wd_group_add_text (group, _("Status"), _("Not taking lectures at present"));
 
-  group = new_group (self, _("Biography"));
+  group = wd_box_add_group (self->content_box, _("Biography"));
   bio = gtk_label_new (*wd_json_text (speaker, "bio") ? wd_json_text (speaker, "bio") : _("No biography yet."));
   gtk_label_set_wrap (GTK_LABEL (bio), TRUE);
   gtk_label_set_xalign (GTK_LABEL (bio), 0);
   gtk_label_set_selectable (GTK_LABEL (bio), TRUE);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), bio);
 
-  fill_lectures (self, TRUE);
-  fill_lectures (self, FALSE);
+  gtk_box_append (self->content_box, wd_assignments_group_new (self->workspace, self->speaker_id, TRUE,
+                                                               _("Upcoming Lectures")));
+  gtk_box_append (self->content_box, wd_assignments_group_new (self->workspace, self->speaker_id, FALSE,
+                                                               _("Past Lectures")));
   gtk_box_append (self->content_box, wd_certificate_group_new (self->workspace, WD_ASSIGNEE_SPEAKER,
                                                                self->speaker_id, wd_json_text (speaker, "name")));
 }
@@ -437,31 +364,14 @@ on_workspace_changed (WdWorkspace     *workspace,
   refresh (self);
 }
 
-static void
-on_open_order (GSimpleAction *action,
-               GVariant      *parameter,
-               gpointer       user_data)
-{
-  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (user_data));
-
-  if (parent != NULL)
-    gtk_widget_activate_action_variant (GTK_WIDGET (parent), "win.show-order", parameter);
-}
-
 WdSpeakerWindow *
 wd_speaker_window_new (GtkWindow   *parent,
                        WdWorkspace *workspace,
                        const char  *speaker_id)
 {
   WdSpeakerWindow *self = g_object_new (WD_TYPE_SPEAKER_WINDOW, "transient-for", parent, NULL);
-  GSimpleActionGroup *group = g_simple_action_group_new ();
-  g_autoptr(GSimpleAction) action = g_simple_action_new ("open-order", G_VARIANT_TYPE_STRING);
 
-  g_signal_connect (action, "activate", G_CALLBACK (on_open_order), self);
-  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (action));
-  gtk_widget_insert_action_group (GTK_WIDGET (self), "lectures", G_ACTION_GROUP (group));
-  g_object_unref (group);
-
+  wd_page_add_actions (GTK_WINDOW (self));
   self->workspace = g_object_ref (workspace);
   self->speaker_id = g_strdup (speaker_id);
   g_signal_connect (workspace, "changed", G_CALLBACK (on_workspace_changed), self);

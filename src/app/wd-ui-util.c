@@ -587,3 +587,133 @@ wd_speaker_photo_texture (WdStore    *store,
     g_warning ("The photo of speaker %s is not a picture GTK can show: %s", speaker_id, error->message);
   return texture;
 }
+
+static void
+forward_to_window (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (user_data));
+  g_autofree char *name = g_strconcat ("win.show-", g_action_get_name (G_ACTION (action)) + strlen ("open-"), NULL);
+
+  if (parent != NULL)
+    gtk_widget_activate_action_variant (GTK_WIDGET (parent), name, parameter);
+}
+
+/* A page (a speaker's, a team's, a project's) opens what it lists as
+ * the main window does: page.open-order, page.open-project,
+ * page.open-team and page.open-speaker with the id, passed on to the
+ * window the page belongs to. */
+void
+wd_page_add_actions (GtkWindow *page)
+{
+  static const char * const names[] = { "open-order", "open-project", "open-team", "open-speaker" };
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GSimpleAction) action = g_simple_action_new (names[i], G_VARIANT_TYPE_STRING);
+
+      g_signal_connect_object (action, "activate", G_CALLBACK (forward_to_window), page, 0);
+      g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (action));
+    }
+  gtk_widget_insert_action_group (GTK_WIDGET (page), "page", G_ACTION_GROUP (group));
+}
+
+/* A row that opens what it names through a page action. */
+GtkWidget *
+wd_link_row_new (const char *title,
+                 const char *subtitle,
+                 const char *action,
+                 const char *id)
+{
+  GtkWidget *row = wd_action_row_new (title, subtitle);
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), action);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", id);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+  return row;
+}
+
+#define N_ASSIGNMENTS 20
+
+static void
+add_assignment (WdStore    *store,
+                GtkWidget  *group,
+                JsonObject *order)
+{
+  g_autofree char *when = wd_format_span (store, json_object_get_int_member (order, "starts_at"),
+                                          json_object_get_int_member (order, "ends_at"));
+  JsonNode *rating = json_object_get_member (order, "rating");
+  g_autofree char *subtitle = rating && !JSON_NODE_HOLDS_NULL (rating)
+    ? g_strdup_printf ("%s · %s · ★%d %s", when, wd_json_text (order, "venue"), (int) json_node_get_int (rating),
+                       wd_json_text (order, "rating_comment"))
+    : g_strdup_printf ("%s · %s", when, wd_json_text (order, "venue"));
+  GtkWidget *row = wd_action_row_new (wd_json_text (order, "title"), subtitle);
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "page.open-order");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", wd_json_text (order, "id"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), wd_status_chip_new (wd_json_text (order, "state")));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+}
+
+/* The live orders dispatched to a speaker or team: upcoming, the next
+ * ones; past, the latest ones, newest first; each opens its order. */
+GtkWidget *
+wd_assignments_group_new (WdWorkspace *workspace,
+                          const char  *assignee_id,
+                          gboolean     upcoming,
+                          const char  *title)
+{
+  WdStore *store = wd_workspace_get_store (workspace);
+  gint64 now = wd_workspace_now (workspace);
+  WdOrderFilter filter = { .assignee_id = assignee_id, .live = TRUE };
+  g_autoptr(GArray) keys = NULL;
+  g_autoptr(JsonArray) orders = NULL;
+  GtkWidget *group = adw_preferences_group_new ();
+  guint first;
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
+  if (upcoming)
+    filter.from = now;
+  else
+    filter.to = now;
+  keys = wd_store_order_keys (store, &filter, NULL, NULL);
+  if (keys == NULL || keys->len == 0)
+    {
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                                 wd_action_row_new (upcoming ? _("None planned") : _("None yet"), " "));
+      return group;
+    }
+  first = upcoming ? 0 : (keys->len > N_ASSIGNMENTS ? keys->len - N_ASSIGNMENTS : 0);
+  orders = wd_store_get_rows (store, "order", &g_array_index (keys, gint64, first),
+                              MIN (keys->len - first, N_ASSIGNMENTS), NULL);
+  for (guint i = 0; orders != NULL && i < json_array_get_length (orders); i++)
+    add_assignment (store, group,
+                    json_array_get_object_element (orders, upcoming ? i : json_array_get_length (orders) - 1 - i));
+  return group;
+}
+
+/* A titled group at the end of a page's column of groups. */
+GtkWidget *
+wd_box_add_group (GtkBox     *box,
+                  const char *title)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
+  gtk_box_append (box, group);
+  return group;
+}
+
+/* A row saying value under title; nothing when there is nothing to say. */
+void
+wd_group_add_text (GtkWidget  *group,
+                   const char *title,
+                   const char *value)
+{
+  if (value != NULL && *value != '\0')
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (title, value));
+}

@@ -83,4 +83,19 @@ GtkWidget  *wd_action_row_new        (const char   *title,
                                       const char   *subtitle);
 GtkWidget  *wd_status_chip_new       (const char   *state);
 
+void        wd_page_add_actions      (GtkWindow    *page);
+GtkWidget  *wd_box_add_group         (GtkBox       *box,
+                                      const char   *title);
+void        wd_group_add_text        (GtkWidget    *group,
+                                      const char   *title,
+                                      const char   *value);
+GtkWidget  *wd_link_row_new          (const char   *title,
+                                      const char   *subtitle,
+                                      const char   *action,
+                                      const char   *id);
+GtkWidget  *wd_assignments_group_new (WdWorkspace  *workspace,
+                                      const char   *assignee_id,
+                                      gboolean      upcoming,
+                                      const char   *title);
+
 G_END_DECLS

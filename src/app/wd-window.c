@@ -20,6 +20,7 @@
 #include "wd-schedule-view.h"
 #include "wd-speaker-view.h"
 #include "wd-speaker-window.h"
+#include "wd-team-window.h"
 #include "wd-sync-indicator.h"
 #include "wd-ui-util.h"
 #include "wd-operations.h"
@@ -122,6 +123,8 @@ show_action (GtkWidget  *widget,
     wd_window_show_order (self, id);
   else if (g_str_equal (action_name, "win.show-speaker"))
     wd_window_show_speaker (self, id);
+  else if (g_str_equal (action_name, "win.show-team"))
+    wd_window_show_team (self, id);
   else
     wd_window_show_project (self, id);
 }
@@ -443,6 +446,7 @@ wd_window_class_init (WdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.view", "s", view_action);
   gtk_widget_class_install_action (widget_class, "win.show-order", "s", show_action);
   gtk_widget_class_install_action (widget_class, "win.show-speaker", "s", show_action);
+  gtk_widget_class_install_action (widget_class, "win.show-team", "s", show_action);
   gtk_widget_class_install_action (widget_class, "win.show-project", "s", show_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-order", NULL);
@@ -544,6 +548,16 @@ wd_window_show_speaker (WdWindow   *self,
                         const char *speaker_id)
 {
   GtkWindow *window = GTK_WINDOW (wd_speaker_window_new (GTK_WINDOW (self), self->workspace, speaker_id));
+
+  gtk_window_present (window);
+  return window;
+}
+
+GtkWindow *
+wd_window_show_team (WdWindow   *self,
+                     const char *team_id)
+{
+  GtkWindow *window = GTK_WINDOW (wd_team_window_new (GTK_WINDOW (self), self->workspace, team_id));
 
   gtk_window_present (window);
   return window;

@@ -24,6 +24,8 @@ GtkWindow   *wd_window_show_order    (WdWindow       *self,
                                       const char     *order_id);
 GtkWindow   *wd_window_show_speaker  (WdWindow       *self,
                                       const char     *speaker_id);
+GtkWindow   *wd_window_show_team     (WdWindow       *self,
+                                      const char     *team_id);
 GtkWindow   *wd_window_show_project  (WdWindow       *self,
                                       const char     *project_id);
 
