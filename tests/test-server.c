@@ -1065,6 +1065,76 @@ test_upgrade_logs_new_tables (void)
   wd_test_server_stop (&server);
 }
 
+/* A community follows its order with the number and the end of its
+ * contact's phone: the status it would see, nothing of the centre's own;
+ * the reason when rejected; a wrong guess answers alike and, repeated,
+ * is refused for a while. */
+static void
+test_order_follow (void)
+{
+  g_autofree char *token = wd_test_login (&shared, "centre");
+  g_autoptr(JsonObject) args = wd_test_order_args ("follow-me", "qianfoshan", 5);
+  g_autoptr(JsonObject) reject = json_object_new ();
+  const char *kinds[] = { "order.create" };
+  const char *reject_kinds[] = { "order.reject" };
+  g_autofree char *body = NULL;
+  g_autofree char *reject_body = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *wrong = NULL;
+  g_autoptr(WdTestReply) pushed = NULL;
+  g_autoptr(WdTestReply) followed = NULL;
+  g_autoptr(WdTestReply) rejected = NULL;
+  g_autoptr(WdTestReply) after = NULL;
+  g_autoptr(WdTestReply) no_phone = NULL;
+  g_autoptr(WdTestReply) limited = NULL;
+  JsonObject *result, *seen;
+  const char *number;
+
+  body = wd_test_push_body ("follow-desk", 1, 1, kinds, &args);
+  pushed = wd_test_request (&shared, "POST", "/api/v1/push", token, body);
+  g_assert_cmpuint (pushed->status, ==, 200);
+  result = json_object_get_object_member (result_of (pushed, 0), "result");
+  number = json_object_get_string_member (result, "number");
+  path = g_strdup_printf ("/api/v1/orders/%s?phone=0000", number);
+
+  followed = wd_test_request (&shared, "GET", path, NULL, NULL);
+  g_assert_cmpuint (followed->status, ==, 200);
+  seen = wd_test_reply_object (followed);
+  g_assert_cmpstr (json_object_get_string_member (seen, "number"), ==, number);
+  g_assert_cmpstr (json_object_get_string_member (seen, "status"), ==, "under-review");
+  g_assert_nonnull (json_object_get_string_member (seen, "status_label"));
+  g_assert_false (json_object_has_member (seen, "contact_phone"));
+  g_assert_false (json_object_has_member (seen, "contact_name"));
+  g_assert_false (json_object_has_member (seen, "state"));
+  g_assert_false (json_object_has_member (seen, "notes"));
+
+  json_object_set_string_member (reject, "order_id", "follow-me");
+  json_object_set_string_member (reject, "reason", "该时段场地已占用，请改约其他日期");
+  reject_body = wd_test_push_body ("follow-desk", 2, 1, reject_kinds, &reject);
+  rejected = wd_test_request (&shared, "POST", "/api/v1/push", token, reject_body);
+  g_assert_cmpstr (json_object_get_string_member (result_of (rejected, 0), "status"), ==, "applied");
+  after = wd_test_request (&shared, "GET", path, NULL, NULL);
+  seen = wd_test_reply_object (after);
+  g_assert_cmpstr (json_object_get_string_member (seen, "status"), ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (seen, "reason"), ==, "该时段场地已占用，请改约其他日期");
+
+  no_phone = wd_test_request (&shared, "GET", "/api/v1/orders/2026-000001", NULL, NULL);
+  g_assert_cmpuint (no_phone->status, ==, 400);
+
+  /* Wrong digits and an unknown number answer alike; the sixth try waits. */
+  wrong = g_strdup_printf ("/api/v1/orders/%s?phone=9999", number);
+  for (int i = 0; i < 5; i++)
+    {
+      g_autoptr(WdTestReply) reply = wd_test_request (&shared, "GET", i % 2 ? wrong : "/api/v1/orders/1999-000001?phone=0000",
+                                                      NULL, NULL);
+
+      g_assert_cmpuint (reply->status, ==, 404);
+      g_assert_cmpstr (wd_test_reply_code (reply), ==, "not-found");
+    }
+  limited = wd_test_request (&shared, "GET", path, NULL, NULL);
+  g_assert_cmpuint (limited->status, ==, 429);
+}
+
 static void
 test_rate_limit (void)
 {
@@ -1545,6 +1615,7 @@ main (int    argc,
   g_test_add_func ("/server/read-endpoints", test_read_endpoints);
   g_test_add_func ("/server/speaker-photo", test_speaker_photo_endpoint);
   g_test_add_func ("/server/certificate-check", test_certificate_check);
+  g_test_add_func ("/server/order-follow", test_order_follow);
   g_test_add_func ("/server/upgrade-logs-new-tables", test_upgrade_logs_new_tables);
   g_test_add_func ("/server/no-secrets-in-log", test_no_secrets_in_log);
   g_test_add_func ("/server/crash-after-commit", test_crash_after_commit);

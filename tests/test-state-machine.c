@@ -179,6 +179,37 @@ test_case (gconstpointer data)
   wd_fixture_teardown (&fx, NULL);
 }
 
+/* What the community that ordered is told, for every state an order
+ * can be in: never a state of the centre's own bookkeeping. */
+static void
+test_resident_status (void)
+{
+  static const struct
+  {
+    WdOrderState state;
+    const char  *status;
+  } shown[] = {
+    { WD_ORDER_ORDERED, "under-review" },
+    { WD_ORDER_DISPATCHED, "in-service" },
+    { WD_ORDER_ACCEPTED, "in-service" },
+    { WD_ORDER_DELIVERED, "done" },
+    { WD_ORDER_RATED, "done" },
+    { WD_ORDER_REWARDED, "done" },
+    { WD_ORDER_CLOSED, "done" },
+    { WD_ORDER_REJECTED, "rejected" },
+    { WD_ORDER_CANCELLED, "cancelled" },
+  };
+  WdResidentStatus parsed;
+
+  g_assert_cmpuint (G_N_ELEMENTS (shown), ==, WD_N_ORDER_STATES);
+  for (guint i = 0; i < G_N_ELEMENTS (shown); i++)
+    g_assert_cmpstr (wd_resident_status_to_string (wd_order_resident_status (shown[i].state)), ==,
+                     shown[i].status);
+  g_assert_true (wd_resident_status_from_string ("in-service", &parsed));
+  g_assert_cmpint (parsed, ==, WD_RESIDENT_IN_SERVICE);
+  g_assert_cmpstr (wd_resident_status_label (WD_RESIDENT_UNDER_REVIEW), ==, "Under review");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -197,6 +228,7 @@ main (int    argc,
         c->operation = o;
         g_test_add_data_func (path, c, test_case);
       }
+  g_test_add_func ("/state-machine/resident-status", test_resident_status);
 
   return g_test_run ();
 }

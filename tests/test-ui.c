@@ -255,6 +255,8 @@ test_five_order_loop (WdUiFixture   *fx,
                    json_object_get_string_member (placed, "number"));
   g_assert_cmpstr (json_object_get_string_member (corrected, "community"), ==, "历阳社区");
   g_assert_nonnull (find_widget (GTK_WIDGET (page), is_row_titled, "Details corrected"));
+  /* What to tell the community if it phones: its order is under review. */
+  g_assert_nonnull (find_widget (GTK_WIDGET (page), is_row_subtitled, "Under review"));
 
   /* The order page offers dispatching, and the dialog ranks candidates. */
   g_assert_true (wd_order_window_get_actions (page) & WD_ORDER_ACTION_DISPATCH);

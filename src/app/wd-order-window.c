@@ -190,6 +190,7 @@ fill_event (WdOrderWindow *self,
   g_autofree char *phone = wd_actor_sees_phones (wd_workspace_get_actor (self->workspace), order)
     ? g_strdup (wd_json_text (order, "contact_phone")) : wd_mask_phone (wd_json_text (order, "contact_phone"));
   g_autofree char *contact = g_strdup_printf ("%s %s", wd_json_text (order, "contact_name"), phone);
+  WdOrderState state;
 
   add_row (group, _("When"), when);
   add_row (group, _("Where"), where);
@@ -198,6 +199,9 @@ fill_event (WdOrderWindow *self,
   add_row (group, _("Expected audience"), audience);
   add_row (group, _("Requested by"), wd_json_text (order, "requester"));
   add_row (group, _("Contact"), contact);
+  /* What to tell a community phoning about its order, in its words. */
+  if (wd_order_state_from_string (wd_json_text (order, "state"), &state))
+    add_row (group, _("What the requester is told"), wd_resident_status_label (wd_order_resident_status (state)));
   add_row (group, _("Notes"), wd_json_text (order, "notes"));
   add_row (group, _("Served by"), wd_json_text (order, "assignee_name"));
   add_row (group, _("Booked twice because"), wd_json_text (order, "clash_override"));

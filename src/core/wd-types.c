@@ -46,6 +46,14 @@ static const Term callback_outcomes[] = {
   [WD_CALLBACK_UNREACHABLE] = { "unreachable", N_("Could not be reached") },
 };
 
+static const Term resident_statuses[] = {
+  [WD_RESIDENT_UNDER_REVIEW] = { "under-review", N_("Under review") },
+  [WD_RESIDENT_IN_SERVICE] = { "in-service", N_("In service") },
+  [WD_RESIDENT_DONE] = { "done", N_("Done") },
+  [WD_RESIDENT_REJECTED] = { "rejected", N_("Rejected") },
+  [WD_RESIDENT_CANCELLED] = { "cancelled", N_("Cancelled") },
+};
+
 G_STATIC_ASSERT (G_N_ELEMENTS (roles) == WD_N_ROLES);
 G_STATIC_ASSERT (G_N_ELEMENTS (order_states) == WD_N_ORDER_STATES);
 
@@ -98,6 +106,33 @@ DEFINE_TERMS (wd_role, WdRole, roles)
 DEFINE_TERMS (wd_order_state, WdOrderState, order_states)
 DEFINE_TERMS (wd_assignee_kind, WdAssigneeKind, assignee_kinds)
 DEFINE_TERMS (wd_callback_outcome, WdCallbackOutcome, callback_outcomes)
+DEFINE_TERMS (wd_resident_status, WdResidentStatus, resident_statuses)
+
+/* Waiting for the centre, then in the hands of a team or speaker until
+ * the service is given; after that done, whatever the centre still
+ * records (rating, callback, reward). */
+WdResidentStatus
+wd_order_resident_status (WdOrderState state)
+{
+  switch (state)
+    {
+    case WD_ORDER_ORDERED:
+      return WD_RESIDENT_UNDER_REVIEW;
+    case WD_ORDER_DISPATCHED:
+    case WD_ORDER_ACCEPTED:
+      return WD_RESIDENT_IN_SERVICE;
+    case WD_ORDER_REJECTED:
+      return WD_RESIDENT_REJECTED;
+    case WD_ORDER_CANCELLED:
+      return WD_RESIDENT_CANCELLED;
+    case WD_ORDER_DELIVERED:
+    case WD_ORDER_RATED:
+    case WD_ORDER_REWARDED:
+    case WD_ORDER_CLOSED:
+    default:
+      return WD_RESIDENT_DONE;
+    }
+}
 
 gboolean
 wd_order_state_is_open (WdOrderState state)

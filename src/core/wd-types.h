@@ -49,6 +49,18 @@ typedef enum
   WD_CALLBACK_UNREACHABLE,
 } WdCallbackOutcome;
 
+/* What the resident or community that ordered sees of an order: the
+ * five statuses such platforms show (审核中, 服务中, 已完成, 已驳回,
+ * 已取消), not the centre's nine states. */
+typedef enum
+{
+  WD_RESIDENT_UNDER_REVIEW,
+  WD_RESIDENT_IN_SERVICE,
+  WD_RESIDENT_DONE,
+  WD_RESIDENT_REJECTED,
+  WD_RESIDENT_CANCELLED,
+} WdResidentStatus;
+
 /* Each vocabulary has a stable machine name (stored, sent over the wire)
  * and a translated label (shown to people). */
 const char *wd_role_to_string              (WdRole             role);
@@ -71,5 +83,11 @@ const char *wd_callback_outcome_to_string  (WdCallbackOutcome  outcome);
 gboolean    wd_callback_outcome_from_string (const char       *name,
                                              WdCallbackOutcome *outcome);
 const char *wd_callback_outcome_label      (WdCallbackOutcome  outcome);
+
+const char *wd_resident_status_to_string   (WdResidentStatus   status);
+gboolean    wd_resident_status_from_string (const char        *name,
+                                            WdResidentStatus  *status);
+const char *wd_resident_status_label       (WdResidentStatus   status);
+WdResidentStatus wd_order_resident_status  (WdOrderState       state);
 
 G_END_DECLS

@@ -207,6 +207,30 @@ is_limited (WdAccounts *self,
   return attempts != NULL && attempts->failures >= WD_ACCOUNTS_MAX_FAILURES;
 }
 
+gboolean
+wd_accounts_guess_allowed (WdAccounts  *self,
+                           const char  *key,
+                           gint64       now,
+                           GError     **error)
+{
+  g_return_val_if_fail (WD_IS_ACCOUNTS (self), FALSE);
+
+  if (!is_limited (self, key, now))
+    return TRUE;
+  g_set_error (error, WD_ACCOUNTS_ERROR, WD_ACCOUNTS_ERROR_RATE_LIMITED,
+               _("Too many failed tries; wait %d minutes and try again"), WD_ACCOUNTS_FAILURE_WINDOW / 60);
+  return FALSE;
+}
+
+void
+wd_accounts_guess_failed (WdAccounts *self,
+                          const char *key,
+                          gint64      now)
+{
+  g_return_if_fail (WD_IS_ACCOUNTS (self));
+  count_failure (self, key, now);
+}
+
 /* The first half of a sign-in, on the thread that owns the store:
  * refuses at once while the failed-login limit holds for the account or
  * the address, so guessing stays slow however it is spread, and otherwise

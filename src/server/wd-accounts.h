@@ -56,6 +56,15 @@ gboolean    wd_accounts_finish_login (WdAccounts  *self,
                                       char       **token,
                                       gint64      *expires_at,
                                       GError     **error);
+/* The same limit, for other guesses a stranger could make without an
+ * account (an order's number with the end of its contact's phone). */
+gboolean    wd_accounts_guess_allowed (WdAccounts  *self,
+                                       const char  *key,
+                                       gint64       now,
+                                       GError     **error);
+void        wd_accounts_guess_failed  (WdAccounts  *self,
+                                       const char  *key,
+                                       gint64       now);
 WdUser     *wd_accounts_authenticate (WdAccounts  *self,
                                       const char  *token,
                                       gint64       now);

@@ -820,6 +820,101 @@ handle_schedule (SoupServer        *soup,
   respond_page (msg, events, next);
 }
 
+/* GET /api/v1/orders/NUMBER?phone=1234: a resident or community follows
+ * its order with the number it was given on the phone and the last four
+ * digits of the contact's phone. It is told the status it would see on
+ * a notice (审核中, 服务中, 已完成, 已驳回 with the reason, 已取消), when
+ * and where, and who serves: nothing of anyone else's. A wrong number or
+ * wrong digits answer alike, and count against the address as failed
+ * sign-ins do. */
+static JsonObject *
+resident_view (WdServer   *self,
+               JsonObject *order)
+{
+  GTimeZone *tz = wd_store_get_time_zone (self->store);
+  JsonObject *reply = json_object_new ();
+  WdOrderState state = WD_ORDER_ORDERED;
+  WdResidentStatus status;
+  g_autofree char *starts = wd_time_format_local (json_object_get_int_member (order, "starts_at"), tz,
+                                                  "%Y-%m-%dT%H:%M");
+  g_autofree char *ends = wd_time_format_local (json_object_get_int_member (order, "ends_at"), tz,
+                                                "%Y-%m-%dT%H:%M");
+  const char *assignee = json_object_get_string_member_with_default (order, "assignee_name", NULL);
+
+  wd_order_state_from_string (json_object_get_string_member (order, "state"), &state);
+  status = wd_order_resident_status (state);
+  json_object_set_string_member (reply, "number", json_object_get_string_member (order, "number"));
+  json_object_set_string_member (reply, "title", json_object_get_string_member (order, "title"));
+  json_object_set_string_member (reply, "status", wd_resident_status_to_string (status));
+  json_object_set_string_member (reply, "status_label", wd_resident_status_label (status));
+  json_object_set_string_member (reply, "starts_at", starts);
+  json_object_set_string_member (reply, "ends_at", ends);
+  json_object_set_string_member (reply, "venue", json_object_get_string_member (order, "venue"));
+  if (status == WD_RESIDENT_IN_SERVICE || status == WD_RESIDENT_DONE)
+    json_object_set_string_member (reply, "served_by", assignee ? assignee : "");
+  if (status == WD_RESIDENT_REJECTED)
+    json_object_set_string_member (reply, "reason",
+                                   json_object_get_string_member_with_default (order, "closing_reason", ""));
+  return reply;
+}
+
+static gboolean
+phone_ends_with (JsonObject *order,
+                 const char *digits)
+{
+  const char *phone = json_object_get_string_member_with_default (order, "contact_phone", "");
+
+  return strlen (digits) == 4 && g_str_has_suffix (phone, digits);
+}
+
+static void
+handle_orders (SoupServer        *soup,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           data)
+{
+  WdServer *self = data;
+  const char *number = g_str_has_prefix (path, "/api/v1/orders/") ? path + strlen ("/api/v1/orders/") : "";
+  const char *digits = query ? g_hash_table_lookup (query, "phone") : NULL;
+  const char *host = soup_server_message_get_remote_host (msg);
+  g_autofree char *key = g_strdup_printf ("order:%s", host ? host : "");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  gint64 now = now_seconds ();
+
+  if (!allow_methods (msg, "GET", NULL))
+    return;
+  if (*number == '\0' || strchr (number, '/') != NULL || digits == NULL)
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid-argument",
+                     _("Follow an order at /api/v1/orders/NUMBER?phone=1234, with the order's number and the "
+                       "last four digits of the contact's phone"));
+      return;
+    }
+  if (!wd_accounts_guess_allowed (self->accounts, key, now, &error))
+    {
+      respond_error (msg, 429, "rate-limited", error->message);
+      return;
+    }
+  id = wd_store_find_id_by_name (self->store, "order", number);
+  order = id ? wd_store_get (self->store, "order", id, NULL) : NULL;
+  /* By the number only: ids are not given out. */
+  if (order == NULL || g_strcmp0 (json_object_get_string_member_with_default (order, "number", NULL), number) != 0
+      || !phone_ends_with (order, digits))
+    {
+      wd_accounts_guess_failed (self->accounts, key, now);
+      respond_error (msg, SOUP_STATUS_NOT_FOUND, "not-found",
+                     _("No order has that number with that phone; check the number you were given and the "
+                       "last four digits of the contact's phone"));
+      return;
+    }
+  reply = resident_view (self, order);
+  respond_json (msg, SOUP_STATUS_OK, reply);
+}
+
 /* GET /api/v1/certificates/NUMBER: whoever is handed a service record
  * certificate checks its number here. It answers what the paper says in
  * sum (whose, which period, how many services and hours, when issued)
@@ -1180,6 +1275,7 @@ wd_server_new (WdStore         *store,
     { "/api/v1/speakers", handle_speakers },
     { "/api/v1/schedule", handle_schedule },
     { "/api/v1/certificates", handle_certificates },
+    { "/api/v1/orders", handle_orders },
   };
 
   self->store = g_object_ref (store);
