@@ -274,6 +274,25 @@ test_five_order_loop (WdUiFixture   *fx,
   g_assert_cmpstr (json_object_get_string_member (dispatched, "state"), ==, "dispatched");
   g_assert_nonnull (json_object_get_string_member (dispatched, "assignee_id"));
   wait_for_board_badge (fx, ordered_before);
+  /* The page says who serves and, to the centre chasing the acceptance,
+   * their number; the row opens their page. */
+  {
+    gboolean team = g_str_equal (json_object_get_string_member (dispatched, "assignee_kind"), "team");
+    const char *assignee = json_object_get_string_member (dispatched, "assignee_id");
+    g_autoptr(JsonObject) who = wd_store_get (store_of (fx), team ? "team" : "speaker", assignee, NULL);
+    GtkWidget *row = find_widget (GTK_WIDGET (page), is_row_titled, "Served by");
+    GtkWindow *their_page;
+
+    g_assert_nonnull (row);
+    g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                              json_object_get_string_member (who, "phone")));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), team ? "open.team" : "open.speaker", "s", assignee));
+    wd_ui_settle ();
+    their_page = wd_ui_find_window (team ? WD_TYPE_TEAM_WINDOW : WD_TYPE_SPEAKER_WINDOW);
+    g_assert_nonnull (their_page);
+    g_assert_cmpstr (gtk_window_get_title (their_page), ==, json_object_get_string_member (who, "name"));
+    gtk_window_destroy (their_page);
+  }
 
   /* Once someone was chosen for its time, the time is no longer offered. */
   form = open_form (GTK_WIDGET (page), "order.edit");
@@ -1433,7 +1452,7 @@ test_team_page (WdUiFixture   *fx,
   project_page = wd_window_show_project (fx->window, json_object_get_string_member (
                                            json_array_get_object_element (projects, 0), "id"));
   wd_ui_settle ();
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (project_page), "page.open-team", "s", team_id));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (project_page), "open.team", "s", team_id));
   wd_ui_settle ();
   page = wd_ui_find_window (WD_TYPE_TEAM_WINDOW);
   g_assert_nonnull (page);

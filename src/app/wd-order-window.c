@@ -176,6 +176,34 @@ new_group (WdOrderWindow *self,
   return group;
 }
 
+/* Who serves, and for the centre chasing an acceptance the number to
+ * call; the row opens their page. */
+static void
+add_assignee (WdOrderWindow *self,
+              WdStore       *store,
+              GtkWidget     *group)
+{
+  const char *id = wd_json_text (self->order, "assignee_id");
+  gboolean team = g_str_equal (wd_json_text (self->order, "assignee_kind"), "team");
+  WdRole role = wd_workspace_get_actor (self->workspace)->role;
+  g_autoptr(JsonObject) who = NULL;
+  g_autofree char *phone = NULL;
+  g_autofree char *subtitle = NULL;
+  GtkWidget *row;
+
+  if (*id == '\0')
+    return;
+  who = wd_store_get (store, team ? "team" : "speaker", id, NULL);
+  phone = role == WD_ROLE_CENTRE || role == WD_ROLE_ADMIN
+    ? g_strdup (wd_json_text (who, "phone")) : wd_mask_phone (wd_json_text (who, "phone"));
+  subtitle = team ? g_strdup_printf ("%s · %s %s", wd_json_text (self->order, "assignee_name"),
+                                     wd_json_text (who, "leader"), phone)
+                  : g_strdup_printf ("%s · %s", wd_json_text (self->order, "assignee_name"), phone);
+  row = wd_link_row_new (_("Served by"), subtitle, team ? "open.team" : "open.speaker", id);
+  gtk_widget_add_css_class (row, "property");
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+}
+
 static void
 fill_event (WdOrderWindow *self,
             WdStore       *store)
@@ -203,7 +231,7 @@ fill_event (WdOrderWindow *self,
   if (wd_order_state_from_string (wd_json_text (order, "state"), &state))
     add_row (group, _("What the requester is told"), wd_resident_status_label (wd_order_resident_status (state)));
   add_row (group, _("Notes"), wd_json_text (order, "notes"));
-  add_row (group, _("Served by"), wd_json_text (order, "assignee_name"));
+  add_assignee (self, store, group);
   add_row (group, _("Booked twice because"), wd_json_text (order, "clash_override"));
   add_row (group, _("Closed because"), wd_json_text (order, "closing_reason"));
 }
@@ -412,6 +440,7 @@ wd_order_window_new (GtkWindow   *parent,
 {
   WdOrderWindow *self = g_object_new (WD_TYPE_ORDER_WINDOW, "transient-for", parent, NULL);
 
+  wd_page_add_actions (GTK_WINDOW (self));
   self->workspace = g_object_ref (workspace);
   self->order_id = g_strdup (order_id);
   g_signal_connect (workspace, "changed", G_CALLBACK (on_workspace_changed), self);

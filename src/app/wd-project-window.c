@@ -197,7 +197,7 @@ refresh (WdProjectWindow *self)
   group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("About the Service"));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                             wd_link_row_new (_("Team"), wd_json_text (project, "team_name"), "page.open-team",
+                             wd_link_row_new (_("Team"), wd_json_text (project, "team_name"), "open.team",
                                               wd_json_text (project, "team_id")));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (_("Category"), wd_json_text (project, "category")));
   if (*wd_json_text (project, "topic_name"))

@@ -177,7 +177,7 @@ fill_projects (WdTeamWindow *self)
 
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
                                  wd_link_row_new (wd_json_text (project, "title"), wd_json_text (project, "category"),
-                                                  "page.open-project", wd_json_text (project, "id")));
+                                                  "open.project", wd_json_text (project, "id")));
     }
 }
 

@@ -594,20 +594,19 @@ forward_to_window (GSimpleAction *action,
                    gpointer       user_data)
 {
   GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (user_data));
-  g_autofree char *name = g_strconcat ("win.show-", g_action_get_name (G_ACTION (action)) + strlen ("open-"), NULL);
+  g_autofree char *name = g_strconcat ("win.show-", g_action_get_name (G_ACTION (action)), NULL);
 
   if (parent != NULL)
     gtk_widget_activate_action_variant (GTK_WIDGET (parent), name, parameter);
 }
 
-/* A page (a speaker's, a team's, a project's) opens what it lists as
- * the main window does: page.open-order, page.open-project,
- * page.open-team and page.open-speaker with the id, passed on to the
- * window the page belongs to. */
+/* A page (a speaker's, a team's, a project's, an order's) opens what it
+ * lists as the main window does: open.order, open.project, open.team and
+ * open.speaker with the id, passed on to the window the page belongs to. */
 void
 wd_page_add_actions (GtkWindow *page)
 {
-  static const char * const names[] = { "open-order", "open-project", "open-team", "open-speaker" };
+  static const char * const names[] = { "order", "project", "team", "speaker" };
   g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
@@ -617,7 +616,7 @@ wd_page_add_actions (GtkWindow *page)
       g_signal_connect_object (action, "activate", G_CALLBACK (forward_to_window), page, 0);
       g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (action));
     }
-  gtk_widget_insert_action_group (GTK_WIDGET (page), "page", G_ACTION_GROUP (group));
+  gtk_widget_insert_action_group (GTK_WIDGET (page), "open", G_ACTION_GROUP (group));
 }
 
 /* A row that opens what it names through a page action. */
@@ -652,7 +651,7 @@ add_assignment (WdStore    *store,
     : g_strdup_printf ("%s · %s", when, wd_json_text (order, "venue"));
   GtkWidget *row = wd_action_row_new (wd_json_text (order, "title"), subtitle);
 
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "page.open-order");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "open.order");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", wd_json_text (order, "id"));
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), wd_status_chip_new (wd_json_text (order, "state")));
