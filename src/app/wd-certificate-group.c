@@ -151,12 +151,13 @@ describe_certificate (WdStore    *store,
                       JsonObject *certificate)
 {
   GTimeZone *tz = wd_store_get_time_zone (store);
-  g_autofree char *first = wd_time_format_local (wd_json_int (certificate, "starts_at"), tz, "%Y-%m-%d");
-  g_autofree char *last = wd_time_format_local (wd_json_int (certificate, "ends_at") - 1, tz, "%Y-%m-%d");
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
   guint services = (guint) wd_json_int (certificate, "services");
   const char *purpose = wd_json_text (certificate, "purpose");
   g_autoptr(GString) text = g_string_new (NULL);
 
+  wd_time_format_days (wd_json_int (certificate, "starts_at"), wd_json_int (certificate, "ends_at"), tz, &first, &last);
   g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%s to %s · %u service · %.1f hours",
                                              "%s to %s · %u services · %.1f hours", services),
                           first, last, services, json_object_get_double_member (certificate, "hours"));

@@ -691,19 +691,17 @@ update_record_note (WdFormDialog *dialog,
   g_autofree char *description = NULL;
   g_autofree char *summary = NULL;
   gint64 from, to;
-  double hours = 0;
+  double hours;
   guint n;
 
-  if (!wd_date_parse (from_text, tz, &from, NULL) || !wd_date_parse (to_text, tz, &to, NULL)
-      || (to = wd_time_day_start (to + 36 * 3600, tz)) <= from
+  if (!wd_period_parse (from_text, to_text, tz, &from, &to, NULL)
       || (record = wd_store_list_service_record (store, watch->kind, watch->holder_id, from, to, NULL)) == NULL)
     {
       wd_form_dialog_set_warning (dialog, NULL);
       return;
     }
   n = json_array_get_length (record);
-  for (guint i = 0; i < n; i++)
-    hours += json_object_get_double_member (json_array_get_object_element (record, i), "hours");
+  hours = wd_service_record_hours (record);
   summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "In this period: %u service, %.1f hours.",
                                           "In this period: %u services, %.1f hours.", n), n, hours);
   description = g_strdup_printf (_("The certificate lists every service %s delivered in the period, with its "

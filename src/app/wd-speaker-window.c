@@ -5,9 +5,9 @@
 
 #include <glib/gi18n.h>
 
+#include "wd-certificate-group.h"
 #include "wd-forms.h"
 #include "wd-json.h"
-#include "wd-certificate-group.h"
 #include "wd-order-actions.h"
 #include "wd-rewards.h"
 #include "wd-speaker-window.h"

@@ -32,16 +32,6 @@ check_period_past (WdOpContext  *ctx,
   return TRUE;
 }
 
-static double
-total_hours (JsonArray *record)
-{
-  double hours = 0;
-
-  for (guint i = 0; i < json_array_get_length (record); i++)
-    hours += json_object_get_double_member (json_array_get_object_element (record, i), "hours");
-  return hours;
-}
-
 gboolean
 wd_op_certificate_issue (WdOpContext  *ctx,
                          JsonObject   *args,
@@ -91,7 +81,7 @@ wd_op_certificate_issue (WdOpContext  *ctx,
                      "choose a period in which they served"), holder_name);
       return FALSE;
     }
-  hours = total_hours (record);
+  hours = wd_service_record_hours (record);
 
   if (wd_store_get_authoritative (ctx->store))
     {

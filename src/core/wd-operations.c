@@ -147,25 +147,7 @@ wd_op_read_period (WdOpContext  *ctx,
   if (!wd_args_text (args, "from", WD_ARG_REQUIRED, 10, &from_text, error)
       || !wd_args_text (args, "to", WD_ARG_REQUIRED, 10, &to_text, error))
     return FALSE;
-  if (!wd_date_parse (from_text, ctx->tz, from, error))
-    {
-      g_prefix_error (error, "from: ");
-      return FALSE;
-    }
-  if (!wd_date_parse (to_text, ctx->tz, to, error))
-    {
-      g_prefix_error (error, "to: ");
-      return FALSE;
-    }
-  /* "to" names the last day of the period. */
-  *to = wd_time_day_start (*to + 36 * 3600, ctx->tz);
-  if (*to <= *from)
-    {
-      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
-                   _("to: the period must end on or after the day it starts"));
-      return FALSE;
-    }
-  return TRUE;
+  return wd_period_parse (from_text, to_text, ctx->tz, from, to, error);
 }
 
 /* Reads PREFIX_kind and PREFIX_id naming a speaker or team, and finds

@@ -1296,6 +1296,17 @@ wd_store_list_service_record (WdStore         *self,
   return rows_from (self, stmt, error);
 }
 
+/* The hours of a wd_store_list_service_record () in all. */
+double
+wd_service_record_hours (JsonArray *record)
+{
+  double hours = 0;
+
+  for (guint i = 0; i < json_array_get_length (record); i++)
+    hours += json_object_get_double_member (json_array_get_object_element (record, i), "hours");
+  return hours;
+}
+
 /* A holder's certificates, newest first (every one when holder_id is NULL). */
 JsonArray *
 wd_store_list_certificates (WdStore     *self,

@@ -211,3 +211,46 @@ wd_time_format_day (gint64     unix_time,
   /* TRANSLATORS: a schedule's day heading: %1$s the weekday, %2$s the date */
   return g_strdup_printf (_("%1$s, %2$s"), _(weekdays[g_date_time_get_day_of_week (local) - 1]), date);
 }
+
+/* The first and last days (YYYY-MM-DD) of the period [from, to) that
+ * whole days make: it ends before to, so its last day is the one before. */
+void
+wd_time_format_days (gint64      from,
+                     gint64      to,
+                     GTimeZone  *tz,
+                     char      **first,
+                     char      **last)
+{
+  *first = wd_time_format_local (from, tz, "%Y-%m-%d");
+  *last = wd_time_format_local (to - 1, tz, "%Y-%m-%d");
+}
+
+/* A period given by its first and last days (YYYY-MM-DD, both included)
+ * as [*from, *to); an error names the field, from or to, to correct. */
+gboolean
+wd_period_parse (const char  *first_day,
+                 const char  *last_day,
+                 GTimeZone   *tz,
+                 gint64      *from,
+                 gint64      *to,
+                 GError     **error)
+{
+  if (!wd_date_parse (first_day, tz, from, error))
+    {
+      g_prefix_error (error, "from: ");
+      return FALSE;
+    }
+  if (!wd_date_parse (last_day, tz, to, error))
+    {
+      g_prefix_error (error, "to: ");
+      return FALSE;
+    }
+  *to = wd_time_day_start (*to + 36 * 3600, tz);
+  if (*to <= *from)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
+                   _("to: the period must end on or after the day it starts"));
+      return FALSE;
+    }
+  return TRUE;
+}

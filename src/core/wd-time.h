@@ -17,6 +17,12 @@ gboolean   wd_date_parse            (const char  *text,
                                      GTimeZone   *tz,
                                      gint64      *day_start,
                                      GError     **error);
+gboolean   wd_period_parse          (const char  *first_day,
+                                     const char  *last_day,
+                                     GTimeZone   *tz,
+                                     gint64      *from,
+                                     gint64      *to,
+                                     GError     **error);
 gboolean   wd_month_parse           (const char  *text,
                                      GTimeZone   *tz,
                                      gint64      *from,
@@ -28,6 +34,11 @@ char      *wd_time_format_local     (gint64       unix_time,
                                      const char  *format);
 char      *wd_time_format_day       (gint64       unix_time,
                                      GTimeZone   *tz);
+void       wd_time_format_days      (gint64       from,
+                                     gint64       to,
+                                     GTimeZone   *tz,
+                                     char       **first,
+                                     char       **last);
 gint64     wd_time_day_start        (gint64       unix_time,
                                      GTimeZone   *tz);
 gint64     wd_time_week_start       (gint64       unix_time,

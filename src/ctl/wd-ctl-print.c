@@ -249,13 +249,17 @@ cmd_certificates (Ctl   *ctl,
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonObject *row = json_array_get_object_element (rows, i);
-      g_autofree char *first = wd_time_format_local (json_object_get_int_member (row, "starts_at"), tz, "%Y-%m-%d");
-      g_autofree char *last = wd_time_format_local (json_object_get_int_member (row, "ends_at") - 1, tz, "%Y-%m-%d");
-      g_autofree char *period = g_strdup_printf ("%s – %s", first, last);
+      g_autofree char *first = NULL;
+      g_autofree char *last = NULL;
+      g_autofree char *period = NULL;
       g_autofree char *hours = g_strdup_printf ("%.1f", json_object_get_double_member (row, "hours"));
       g_autofree char *issued = wd_time_format_local (json_object_get_int_member (row, "issued_at"), tz, "%Y-%m-%d");
       g_autofree char *state = certificate_state (row);
       const char *number = json_object_get_string_member_with_default (row, "number", NULL);
+
+      wd_time_format_days (json_object_get_int_member (row, "starts_at"), json_object_get_int_member (row, "ends_at"),
+                           tz, &first, &last);
+      period = g_strdup_printf ("%s – %s", first, last);
 
       wd_ctl_table_add (table, number ? number : "—", json_object_get_string_member (row, "holder_name"),
                         period, hours, issued, state);

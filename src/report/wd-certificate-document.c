@@ -221,15 +221,15 @@ describe_holder (JsonObject *certificate,
                  GTimeZone  *tz)
 {
   WdAssigneeKind kind = WD_ASSIGNEE_SPEAKER;
-  g_autofree char *first = wd_time_format_local (wd_json_int (certificate, "starts_at"), tz, "%Y-%m-%d");
-  /* The period ends before ends_at: its last day is the day before. */
-  g_autofree char *last = wd_time_format_local (wd_json_int (certificate, "ends_at") - 1, tz, "%Y-%m-%d");
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
   double hours = json_object_get_double_member_with_default (certificate, "hours", 0);
   guint services = (guint) wd_json_int (certificate, "services");
   const char *purpose = wd_json_text (certificate, "purpose");
   g_autoptr(GString) text = g_string_new (NULL);
 
   wd_assignee_kind_from_string (wd_json_text (certificate, "holder_kind"), &kind);
+  wd_time_format_days (wd_json_int (certificate, "starts_at"), wd_json_int (certificate, "ends_at"), tz, &first, &last);
   g_string_append_printf (text,
                           g_dngettext (GETTEXT_PACKAGE,
                                        "This is to certify that %s (%s) gave %u volunteer service "

@@ -820,6 +820,17 @@ handle_schedule (SoupServer        *soup,
   respond_page (msg, events, next);
 }
 
+/* The one item a path names under prefix ("/api/v1/orders/" and
+ * "2026-000123"), or NULL when it names none or more than one. */
+static const char *
+path_item (const char *path,
+           const char *prefix)
+{
+  const char *item = g_str_has_prefix (path, prefix) ? path + strlen (prefix) : NULL;
+
+  return item != NULL && *item != '\0' && strchr (item, '/') == NULL ? item : NULL;
+}
+
 /* GET /api/v1/orders/NUMBER?phone=1234: a resident or community follows
  * its order with the number it was given on the phone and the last four
  * digits of the contact's phone. It is told the status it would see on
@@ -875,7 +886,7 @@ handle_orders (SoupServer        *soup,
                gpointer           data)
 {
   WdServer *self = data;
-  const char *number = g_str_has_prefix (path, "/api/v1/orders/") ? path + strlen ("/api/v1/orders/") : "";
+  const char *number = path_item (path, "/api/v1/orders/");
   const char *digits = query ? g_hash_table_lookup (query, "phone") : NULL;
   const char *host = soup_server_message_get_remote_host (msg);
   g_autofree char *key = g_strdup_printf ("order:%s", host ? host : "");
@@ -887,7 +898,7 @@ handle_orders (SoupServer        *soup,
 
   if (!allow_methods (msg, "GET", NULL))
     return;
-  if (*number == '\0' || strchr (number, '/') != NULL || digits == NULL)
+  if (number == NULL || digits == NULL)
     {
       respond_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid-argument",
                      _("Follow an order at /api/v1/orders/NUMBER?phone=1234, with the order's number and the "
@@ -927,14 +938,14 @@ certificate_check (WdServer   *self,
   GTimeZone *tz = wd_store_get_time_zone (self->store);
   JsonObject *reply = json_object_new ();
   gboolean revoked = !json_object_get_null_member (certificate, "revoked_at");
-  g_autofree char *first = wd_time_format_local (json_object_get_int_member (certificate, "starts_at"), tz,
-                                                 "%Y-%m-%d");
-  g_autofree char *last = wd_time_format_local (json_object_get_int_member (certificate, "ends_at") - 1, tz,
-                                                "%Y-%m-%d");
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
   g_autofree char *issued = wd_time_format_local (json_object_get_int_member (certificate, "issued_at"), tz,
                                                   "%Y-%m-%d");
   g_autofree char *district = wd_store_get_setting (self->store, "district_name");
 
+  wd_time_format_days (json_object_get_int_member (certificate, "starts_at"),
+                       json_object_get_int_member (certificate, "ends_at"), tz, &first, &last);
   json_object_set_string_member (reply, "number", json_object_get_string_member (certificate, "number"));
   json_object_set_boolean_member (reply, "valid", !revoked);
   json_object_set_string_member (reply, "holder_kind", json_object_get_string_member (certificate, "holder_kind"));
@@ -965,15 +976,14 @@ handle_certificates (SoupServer        *soup,
                      gpointer           data)
 {
   WdServer *self = data;
-  const char *number = g_str_has_prefix (path, "/api/v1/certificates/")
-                       ? path + strlen ("/api/v1/certificates/") : "";
+  const char *number = path_item (path, "/api/v1/certificates/");
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) certificate = NULL;
   g_autoptr(JsonObject) reply = NULL;
 
   if (!allow_methods (msg, "GET", NULL))
     return;
-  if (*number == '\0' || strchr (number, '/') != NULL)
+  if (number == NULL)
     {
       respond_error (msg, SOUP_STATUS_NOT_FOUND, "not-found",
                      _("Check a certificate at /api/v1/certificates/NUMBER, with the number printed on it"));
