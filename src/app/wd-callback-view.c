@@ -272,9 +272,7 @@ on_queue_read (GObject      *source,
 static void
 reload (WdCallbackView *self)
 {
-  WdRole role = wd_workspace_get_actor (self->workspace)->role;
-
-  gtk_widget_set_visible (self->settings_button, role == WD_ROLE_CENTRE || role == WD_ROLE_ADMIN);
+  gtk_widget_set_visible (self->settings_button, wd_actor_is_centre (wd_workspace_get_actor (self->workspace)));
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);

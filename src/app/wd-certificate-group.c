@@ -40,9 +40,7 @@ wd_certificate_group_finalize (GObject *object)
 static gboolean
 may_certify (WdCertificateGroup *self)
 {
-  WdRole role = wd_workspace_get_actor (self->workspace)->role;
-
-  return role == WD_ROLE_CENTRE || role == WD_ROLE_ADMIN;
+  return wd_actor_is_centre (wd_workspace_get_actor (self->workspace));
 }
 
 /* Forms and documents belong to the page: the group itself is built anew

@@ -270,9 +270,8 @@ fill_filters (WdMarketView *self)
   g_autoptr(JsonArray) teams = wd_store_list_all (store, "team", NULL);
   g_autoptr(GPtrArray) categories = g_ptr_array_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  WdRole role = wd_workspace_get_actor (self->workspace)->role;
 
-  gtk_widget_set_visible (self->add_button, role == WD_ROLE_CENTRE || role == WD_ROLE_ADMIN);
+  gtk_widget_set_visible (self->add_button, wd_actor_is_centre (wd_workspace_get_actor (self->workspace)));
   for (guint i = 0; projects != NULL && i < json_array_get_length (projects); i++)
     {
       const char *category = json_object_get_string_member (json_array_get_object_element (projects, i),

@@ -185,7 +185,6 @@ add_assignee (WdOrderWindow *self,
 {
   const char *id = wd_json_text (self->order, "assignee_id");
   gboolean team = g_str_equal (wd_json_text (self->order, "assignee_kind"), "team");
-  WdRole role = wd_workspace_get_actor (self->workspace)->role;
   g_autoptr(JsonObject) who = NULL;
   g_autofree char *phone = NULL;
   g_autofree char *subtitle = NULL;
@@ -194,8 +193,7 @@ add_assignee (WdOrderWindow *self,
   if (*id == '\0')
     return;
   who = wd_store_get (store, team ? "team" : "speaker", id, NULL);
-  phone = role == WD_ROLE_CENTRE || role == WD_ROLE_ADMIN
-    ? g_strdup (wd_json_text (who, "phone")) : wd_mask_phone (wd_json_text (who, "phone"));
+  phone = wd_actor_show_phone (wd_workspace_get_actor (self->workspace), wd_json_text (who, "phone"));
   subtitle = team ? g_strdup_printf ("%s · %s %s", wd_json_text (self->order, "assignee_name"),
                                      wd_json_text (who, "leader"), phone)
                   : g_strdup_printf ("%s · %s", wd_json_text (self->order, "assignee_name"), phone);

@@ -93,7 +93,7 @@ update (WdPreferencesWindow *self)
   adw_action_row_set_subtitle (self->account_row, signed_in ? account : _("Not signed in"));
   gtk_widget_set_visible (self->sign_in_button, !signed_in);
   gtk_widget_set_visible (self->sign_out_button, signed_in);
-  gtk_widget_set_visible (self->district_group, actor->role == WD_ROLE_CENTRE || actor->role == WD_ROLE_ADMIN);
+  gtk_widget_set_visible (self->district_group, wd_actor_is_centre (actor));
 }
 
 WdPreferencesWindow *

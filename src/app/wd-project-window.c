@@ -167,11 +167,7 @@ refresh (WdProjectWindow *self)
   adw_window_title_set_subtitle (self->window_title, wd_json_text (project, "team_name"));
   gtk_window_set_title (GTK_WINDOW (self), wd_json_text (project, "title"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "project.main", active);
-  {
-    WdRole role = wd_workspace_get_actor (self->workspace)->role;
-
-    gtk_widget_set_visible (self->edit_button, role == WD_ROLE_CENTRE || role == WD_ROLE_ADMIN);
-  }
+  gtk_widget_set_visible (self->edit_button, wd_actor_is_centre (wd_workspace_get_actor (self->workspace)));
 
   if (!active)
     {

@@ -222,11 +222,11 @@ period_row (WdRewardView *self,
   g_autofree char *subtitle = g_strdup_printf ("%s – %s · %s · %s · %s", from, to, total,
                                                period_state_label (wd_json_text (summary, "state")),
                                                wd_json_text (summary, "proposed_by"));
-  WdRole role = wd_workspace_get_actor (self->workspace)->role;
+  const WdActor *actor = wd_workspace_get_actor (self->workspace);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), wd_json_text (summary, "name"));
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
-  if (g_str_equal (wd_json_text (summary, "state"), "proposed") && (role == WD_ROLE_CENTRE || role == WD_ROLE_ADMIN))
+  if (g_str_equal (wd_json_text (summary, "state"), "proposed") && wd_actor_is_centre (actor))
     {
       adw_expander_row_add_action (ADW_EXPANDER_ROW (row),
                                    action_button (_("_Withdraw"), "rewards.withdraw", id, NULL));
@@ -267,8 +267,7 @@ refresh (WdRewardView *self)
   WdStore *store = wd_workspace_get_store (self->workspace);
   g_autoptr(JsonArray) funds = wd_store_list_funds (store, NULL);
   g_autoptr(JsonArray) periods = wd_store_list_reward_periods (store, NULL);
-  WdRole role = wd_workspace_get_actor (self->workspace)->role;
-  gboolean may_manage = role == WD_ROLE_CENTRE || role == WD_ROLE_ADMIN;
+  gboolean may_manage = wd_actor_is_centre (wd_workspace_get_actor (self->workspace));
 
   wd_group_clear (self->periods_group);
   wd_group_clear (self->ledger_group);

@@ -211,11 +211,10 @@ fill_filters (WdSpeakerView *self)
   WdStore *store = wd_workspace_get_store (self->workspace);
   g_autoptr(JsonArray) topics = wd_store_list_all (store, "topic", NULL);
   g_autoptr(JsonArray) subdistricts = wd_store_list_all (store, "subdistrict", NULL);
-  WdRole role = wd_workspace_get_actor (self->workspace)->role;
 
   wd_drop_down_fill (self->topic_filter, topics, "id", "name", _("All topics"));
   wd_drop_down_fill (self->subdistrict_filter, subdistricts, "id", "name", _("All sub-districts"));
-  gtk_widget_set_visible (self->add_button, role == WD_ROLE_CENTRE || role == WD_ROLE_ADMIN);
+  gtk_widget_set_visible (self->add_button, wd_actor_is_centre (wd_workspace_get_actor (self->workspace)));
 }
 
 static void

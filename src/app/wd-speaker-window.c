@@ -228,7 +228,7 @@ photo_column (WdSpeakerWindow *self,
   gtk_widget_set_name (avatar, "photo");
   adw_avatar_set_custom_image (ADW_AVATAR (avatar), GDK_PAINTABLE (photo));
   gtk_box_append (GTK_BOX (column), avatar);
-  if (actor->role == WD_ROLE_CENTRE || actor->role == WD_ROLE_ADMIN)
+  if (wd_actor_is_centre (actor))
     {
       GtkWidget *change = gtk_button_new_with_mnemonic (has_photo ? _("Change _Photo…") : _("Add _Photo…"));
 
@@ -296,7 +296,7 @@ refresh (WdSpeakerWindow *self)
 
   adw_window_title_set_title (self->window_title, wd_json_text (speaker, "name"));
   gtk_window_set_title (GTK_WINDOW (self), wd_json_text (speaker, "name"));
-  gtk_widget_set_visible (self->main_button, actor->role == WD_ROLE_CENTRE || actor->role == WD_ROLE_ADMIN);
+  gtk_widget_set_visible (self->main_button, wd_actor_is_centre (actor));
 
   header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
   avatar = photo_column (self, speaker, actor);
@@ -325,8 +325,7 @@ refresh (WdSpeakerWindow *self)
                        json_object_get_double_member_with_default (speaker, "hours", 0))
     : g_strdup_printf (_("Not yet rated · %d lectures"),
                        (int) json_object_get_int_member_with_default (speaker, "lectures", 0));
-  phone = actor->role == WD_ROLE_CENTRE || actor->role == WD_ROLE_ADMIN
-    ? g_strdup (wd_json_text (speaker, "phone")) : wd_mask_phone (wd_json_text (speaker, "phone"));
+  phone = wd_actor_show_phone (actor, wd_json_text (speaker, "phone"));
 
   free_time = wd_free_time_describe (wd_json_int (speaker, "free_days"), wd_json_int (speaker, "free_times"));
 

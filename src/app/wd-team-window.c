@@ -49,14 +49,6 @@ wd_team_window_finalize (GObject *object)
   G_OBJECT_CLASS (wd_team_window_parent_class)->finalize (object);
 }
 
-static gboolean
-keeps_catalogues (WdTeamWindow *self)
-{
-  WdRole role = wd_workspace_get_actor (self->workspace)->role;
-
-  return role == WD_ROLE_CENTRE || role == WD_ROLE_ADMIN;
-}
-
 static void
 edit_action (GtkWidget  *widget,
              const char *action_name,
@@ -64,7 +56,7 @@ edit_action (GtkWidget  *widget,
 {
   WdTeamWindow *self = WD_TEAM_WINDOW (widget);
 
-  if (self->team != NULL && keeps_catalogues (self))
+  if (self->team != NULL && wd_actor_is_centre (wd_workspace_get_actor (self->workspace)))
     gtk_window_present (GTK_WINDOW (wd_forms_edit_team (widget, self->workspace, self->team)));
 }
 
@@ -136,8 +128,7 @@ fill_profile (WdTeamWindow *self,
   const WdActor *actor = wd_workspace_get_actor (self->workspace);
   GtkWidget *group = wd_box_add_group (self->content_box, _("Basic Information"));
   const char *subdistrict = wd_json_text (team, "subdistrict_name");
-  g_autofree char *phone = actor->role == WD_ROLE_CENTRE || actor->role == WD_ROLE_ADMIN
-    ? g_strdup (wd_json_text (team, "phone")) : wd_mask_phone (wd_json_text (team, "phone"));
+  g_autofree char *phone = wd_actor_show_phone (actor, wd_json_text (team, "phone"));
   g_autofree char *members = g_strdup_printf ("%d", (int) json_object_get_int_member_with_default (team, "members", 0));
   g_autofree char *record = describe_record (team);
   GtkWidget *about;
@@ -201,7 +192,7 @@ refresh (WdTeamWindow *self)
 
   adw_window_title_set_title (self->window_title, wd_json_text (team, "name"));
   gtk_window_set_title (GTK_WINDOW (self), wd_json_text (team, "name"));
-  gtk_widget_set_visible (self->main_button, keeps_catalogues (self));
+  gtk_widget_set_visible (self->main_button, wd_actor_is_centre (wd_workspace_get_actor (self->workspace)));
 
   gtk_box_append (self->content_box, header_of (team));
   fill_profile (self, team);

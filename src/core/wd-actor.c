@@ -144,6 +144,19 @@ wd_mask_phone (const char *phone)
   return g_strdup_printf ("%.3s****%s", phone, phone + len - 4);
 }
 
+gboolean
+wd_actor_is_centre (const WdActor *actor)
+{
+  return actor->role == WD_ROLE_CENTRE || actor->role == WD_ROLE_ADMIN;
+}
+
+char *
+wd_actor_show_phone (const WdActor *actor,
+                     const char    *phone)
+{
+  return wd_actor_is_centre (actor) ? g_strdup (phone) : wd_mask_phone (phone);
+}
+
 /* Whoever must call the requester sees the number: the centre, and an
  * office for its own sub-district. */
 gboolean

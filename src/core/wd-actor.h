@@ -37,6 +37,14 @@ WdActor  *wd_actor_from_json      (JsonObject     *object,
                                    const char     *name_member);
 void      wd_actor_free           (WdActor        *actor);
 
+/* The guidance centre's staff or an administrator: who keep the
+ * catalogues and see speakers' and teams' whole phone numbers. */
+gboolean  wd_actor_is_centre      (const WdActor  *actor);
+/* A speaker's or team's phone as actor may see it: whole for the centre,
+ * masked for everyone else. */
+char     *wd_actor_show_phone     (const WdActor  *actor,
+                                   const char     *phone);
+
 /* Residents' and speakers' phone numbers are shown only to whoever must
  * call them; everyone else sees them masked. */
 char     *wd_mask_phone           (const char     *phone);
