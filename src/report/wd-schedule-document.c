@@ -137,14 +137,14 @@ describe_range (WdStore               *store,
                 gint64                 now)
 {
   GTimeZone *tz = wd_store_get_time_zone (store);
-  g_autofree char *first = wd_time_format_local (range->from, tz, "%Y-%m-%d");
-  /* The range ends before to: the last day shown is the day before. */
-  g_autofree char *last = wd_time_format_local (range->to - 1, tz, "%Y-%m-%d");
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
   g_autofree char *printed = wd_time_format_local (now, tz, "%Y-%m-%d %H:%M");
   g_autofree char *subdistrict = name_of (store, "subdistrict", range->subdistrict_id);
   g_autofree char *venue_kind = name_of (store, "venue_kind", range->venue_kind);
   g_autoptr(GString) info = g_string_new (NULL);
 
+  wd_time_format_days (range->from, range->to, tz, &first, &last);
   g_string_append_printf (info, _("Period: %s to %s"), first, last);
   if (subdistrict != NULL)
     g_string_append_printf (info, _(" · Sub-district: %s"), subdistrict);
