@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sqlite3.h>
 #include <glib/gstdio.h>
 
 #include "wd-certificate-document.h"
@@ -10,6 +11,7 @@
 #include "wd-report-document.h"
 #include "wd-schedule-document.h"
 #include "wd-sheet-document.h"
+#include "wd-store-private.h"
 #include "wd-summary.h"
 #include "wd-test-util.h"
 #include "wd-time.h"
@@ -525,6 +527,27 @@ test_certificate_refused (WdFixture     *fx,
   g_assert_null (waiting);
   g_assert_error (waiting_error, WD_ERROR, WD_ERROR_WRONG_STATE);
   g_assert_nonnull (strstr (waiting_error->message, "sync"));
+
+  /* A record damaged in the store is said, not printed half. */
+  {
+    static const char * const damaged[] = { "[1, 2]", "not json", "{\"a\": 1}", "[{}, \"x\"]" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (damaged); i++)
+      {
+        g_autofree char *sql = g_strdup_printf ("UPDATE certificates SET record = '%s' WHERE id = '%s'",
+                                                damaged[i], id);
+        g_autoptr(GError) damaged_error = NULL;
+        g_autoptr(WdCertificateDocument) document = NULL;
+
+        g_assert_cmpint (sqlite3_exec (wd_store_get_db (fx->store), sql, NULL, NULL, NULL), ==, SQLITE_OK);
+        g_assert_cmpint (sqlite3_exec (wd_store_get_db (fx->store), "UPDATE certificates SET revoked_at = NULL",
+                                       NULL, NULL, NULL), ==, SQLITE_OK);
+        document = wd_certificate_document_new (fx->store, id, &damaged_error);
+        g_assert_null (document);
+        g_assert_error (damaged_error, WD_ERROR, WD_ERROR_STORE);
+        g_assert_nonnull (strstr (damaged_error->message, "damaged"));
+      }
+  }
 
   missing = wd_certificate_document_new (fx->store, "C2026-09999", &missing_error);
   g_assert_null (missing);

@@ -192,6 +192,22 @@ add_service (WdCertificateDocument *self,
   wd_table_layout_add_row (self->table, cells);
 }
 
+/* What wd_store_list_service_record () wrote: a list of services, each
+ * an object. Anything else came from a damaged store. */
+static gboolean
+is_service_list (JsonNode *record)
+{
+  JsonArray *services;
+
+  if (!JSON_NODE_HOLDS_ARRAY (record))
+    return FALSE;
+  services = json_node_get_array (record);
+  for (guint i = 0; i < json_array_get_length (services); i++)
+    if (!JSON_NODE_HOLDS_OBJECT (json_array_get_element (services, i)))
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 check_printable (JsonObject  *certificate,
                  GTimeZone   *tz,
@@ -284,7 +300,7 @@ wd_certificate_document_new (WdStore     *store,
   if (row == NULL || !check_printable (row, tz, error))
     return NULL;
   record = wd_json_parse (wd_json_text (row, "record"), -1, error);
-  if (record == NULL || !JSON_NODE_HOLDS_ARRAY (record))
+  if (record == NULL || !is_service_list (record))
     {
       g_clear_error (error);
       g_set_error (error, WD_ERROR, WD_ERROR_STORE,
