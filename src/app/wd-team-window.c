@@ -165,10 +165,13 @@ fill_projects (WdTeamWindow *self)
   for (guint i = 0; i < n; i++)
     {
       JsonObject *project = json_array_get_object_element (projects, i);
+      g_autofree char *subtitle = json_object_get_boolean_member_with_default (project, "active", TRUE)
+        ? g_strdup (wd_json_text (project, "category"))
+        : g_strdup_printf (_("%s · not offered at present"), wd_json_text (project, "category"));
 
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                                 wd_link_row_new (wd_json_text (project, "title"), wd_json_text (project, "category"),
-                                                  "open.project", wd_json_text (project, "id")));
+                                 wd_link_row_new (wd_json_text (project, "title"), subtitle, "open.project",
+                                                  wd_json_text (project, "id")));
     }
 }
 
