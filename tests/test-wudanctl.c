@@ -102,7 +102,7 @@ test_help (void)
   static const char * const commands[] = {
     "seed-demo", "speakers", "projects", "orders", "order", "search", "match", "counts", "op", "expire",
     "import", "export", "export-schedule", "export-sheets", "export-report", "certificates",
-    "export-certificate",
+    "export-certificate", "certify",
   };
   g_auto(Run) top = { 0 };
   g_auto(Run) unknown = { 0 };
@@ -493,6 +493,65 @@ test_certificates (void)
   g_assert_nonnull (strstr (refused.err, "重开"));
 }
 
+static guint
+count_certificates (void)
+{
+  g_auto(Run) list = { 0 };
+  g_autoptr(JsonArray) rows = NULL;
+
+  ctl (&list, "certificates", "--json", NULL);
+  rows = json_array_of (list.out);
+  return json_array_get_length (rows);
+}
+
+/* Year's end: a certificate for everyone who served, each written out for
+ * signing; a period that cannot be certified issues none at all. */
+static void
+test_certify (void)
+{
+  g_autofree char *folder = temp_file ("certificates");
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autoptr(GDateTime) later = g_date_time_add_days (now, 30);
+  g_autofree char *future = g_date_time_format (later, "%Y-%m-%d");
+  g_autoptr(JsonArray) issued = NULL;
+  g_autoptr(GDir) dir = NULL;
+  guint before = count_certificates ();
+  guint files = 0;
+  g_auto(Run) all = { 0 };
+  g_auto(Run) too_late = { 0 };
+  g_auto(Run) nobody = { 0 };
+  g_auto(Run) both = { 0 };
+
+  ctl (&all, "certify", "--from", "2020-01-01", "--to", today, "--all", "--purpose", "年度评优", "--json",
+       "--output-dir", folder, NULL);
+  g_assert_cmpint (all.status, ==, 0);
+  issued = json_array_of (all.out);
+  g_assert_cmpuint (json_array_get_length (issued), >, 5);
+  g_assert_cmpuint (count_certificates (), ==, before + json_array_get_length (issued));
+  dir = g_dir_open (folder, 0, NULL);
+  g_assert_nonnull (dir);
+  for (const char *name; (name = g_dir_read_name (dir)) != NULL; files++)
+    {
+      g_autofree char *path = g_build_filename (folder, name, NULL);
+
+      g_assert_true (g_str_has_suffix (name, ".pdf"));
+      g_assert_true (is_pdf (path));
+    }
+  g_assert_cmpuint (files, ==, json_array_get_length (issued));
+
+  /* A period past today is refused for the first holder: nothing issued. */
+  ctl (&too_late, "certify", "--from", "2020-01-01", "--to", future, "--all", NULL);
+  g_assert_cmpint (too_late.status, ==, 1);
+  g_assert_nonnull (strstr (too_late.err, "today"));
+  ctl (&nobody, "certify", "--from", "2020-01-01", "--to", today, "--speaker", "无此人", NULL);
+  g_assert_cmpint (nobody.status, ==, 1);
+  g_assert_nonnull (strstr (nobody.err, "无此人"));
+  ctl (&both, "certify", "--from", "2020-01-01", "--to", today, NULL);
+  g_assert_cmpint (both.status, ==, 2);
+  g_assert_cmpuint (count_certificates (), ==, before + json_array_get_length (issued));
+}
+
 /* A store that never signed in is its own district: status names what
  * waits for the desk, and asking about syncing (status, problems, a sync
  * attempt) leaves it as it is - it still numbers and exports on its own. */
@@ -561,6 +620,7 @@ main (int    argc,
   g_test_add_func ("/wudanctl/import-export", test_import_export);
   g_test_add_func ("/wudanctl/printed-documents", test_printed_documents);
   g_test_add_func ("/wudanctl/certificates", test_certificates);
+  g_test_add_func ("/wudanctl/certify", test_certify);
   g_test_add_func ("/wudanctl/local-store-status", test_local_store_status);
 
   status = g_test_run ();

@@ -1255,6 +1255,15 @@ wd_store_list_funds (WdStore  *self,
   return rows_of (self, "SELECT * FROM funds ORDER BY name", NULL, error);
 }
 
+/* An order o counts on a service record when it was delivered (and not
+ * cancelled since) in the period [?3, ?4), by when the service began, and
+ * keeps credited hours: a complaint takes an activity's hours away. */
+#define SERVICE_COUNTS \
+  "o.state IN ('delivered', 'rated', 'rewarded', 'closed')" \
+  " AND COALESCE (o.delivered_start, o.starts_at) >= ?3" \
+  " AND COALESCE (o.delivered_start, o.starts_at) < ?4" \
+  " AND COALESCE (o.credited_hours, o.hours, 0) > 0"
+
 /* The services a speaker or team delivered from from to to (the
  * delivered start, or the planned one, within [from, to)) that count
  * for hours: delivered and not cancelled since, with credited hours
@@ -1281,16 +1290,40 @@ wd_store_list_service_record (WdStore         *self,
       " FROM orders o"
       " JOIN subdistricts s ON s.id = o.subdistrict_id"
       " LEFT JOIN topics t ON t.id = o.topic_id"
-      " WHERE o.assignee_id = ?1 AND o.assignee_kind = ?2"
-      "  AND o.state IN ('delivered', 'rated', 'rewarded', 'closed')"
-      "  AND COALESCE (o.delivered_start, o.starts_at) >= ?3"
-      "  AND COALESCE (o.delivered_start, o.starts_at) < ?4"
-      "  AND COALESCE (o.credited_hours, o.hours, 0) > 0"
+      " WHERE o.assignee_id = ?1 AND o.assignee_kind = ?2 AND " SERVICE_COUNTS
       " ORDER BY 7, o.id", error);
   if (stmt == NULL)
     return NULL;
   wd_stmt_bind_text (stmt, 1, holder_id);
   wd_stmt_bind_text (stmt, 2, wd_assignee_kind_to_string (holder_kind));
+  sqlite3_bind_int64 (stmt, 3, from);
+  sqlite3_bind_int64 (stmt, 4, to);
+  return rows_from (self, stmt, error);
+}
+
+/* Every speaker and team with a service in [from, to) that counts for a
+ * certificate (as wd_store_list_service_record () counts), by name:
+ * {holder_kind, holder_id, holder_name}. */
+JsonArray *
+wd_store_list_served (WdStore  *self,
+                      gint64    from,
+                      gint64    to,
+                      GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+
+  stmt = wd_store_prepare (self,
+      "SELECT DISTINCT o.assignee_kind AS holder_kind, o.assignee_id AS holder_id,"
+      "  COALESCE (sp.name, tm.name) AS holder_name"
+      " FROM orders o"
+      " LEFT JOIN speakers sp ON o.assignee_kind = 'speaker' AND sp.id = o.assignee_id"
+      " LEFT JOIN teams tm ON o.assignee_kind = 'team' AND tm.id = o.assignee_id"
+      " WHERE " SERVICE_COUNTS
+      " ORDER BY holder_name, holder_id", error);
+  if (stmt == NULL)
+    return NULL;
   sqlite3_bind_int64 (stmt, 3, from);
   sqlite3_bind_int64 (stmt, 4, to);
   return rows_from (self, stmt, error);

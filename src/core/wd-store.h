@@ -187,6 +187,10 @@ JsonArray  *wd_store_list_service_record (WdStore             *self,
                                           gint64               to,
                                           GError             **error);
 double      wd_service_record_hours     (JsonArray            *record);
+JsonArray  *wd_store_list_served        (WdStore              *self,
+                                         gint64                from,
+                                         gint64                to,
+                                         GError              **error);
 JsonArray  *wd_store_list_certificates  (WdStore              *self,
                                          const char           *holder_id,
                                          GError              **error);

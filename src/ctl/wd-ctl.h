@@ -80,5 +80,6 @@ int             cmd_export_sheets     (Ctl *ctl, int argc, char **argv);
 int             cmd_export_report     (Ctl *ctl, int argc, char **argv);
 int             cmd_export_certificate (Ctl *ctl, int argc, char **argv);
 int             cmd_certificates      (Ctl *ctl, int argc, char **argv);
+int             cmd_certify           (Ctl *ctl, int argc, char **argv);
 
 G_END_DECLS

@@ -1009,6 +1009,7 @@ static const Command commands[] = {
   { "export-sheets", N_("ORDER…"), N_("Write work sheets or rating forms of orders as a PDF"), cmd_export_sheets },
   { "export-report", "", N_("Write the monthly report with its charts as a PDF"), cmd_export_report },
   { "certificates", "", N_("List the service record certificates issued"), cmd_certificates },
+  { "certify", "", N_("Issue service record certificates for a period, and print them"), cmd_certify },
   { "export-certificate", N_("CERTIFICATE"), N_("Write a service record certificate as a PDF"),
     cmd_export_certificate },
   { "login", "", N_("Sign in to a server; the password is read from standard input"), cmd_login },
