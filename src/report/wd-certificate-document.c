@@ -269,7 +269,9 @@ describe_issuer (WdStore    *store,
                  GTimeZone  *tz)
 {
   g_autofree char *district = wd_store_get_setting (store, "district_name");
-  g_autofree char *centre = g_strdup_printf (_("%s Volunteer Service Guidance Centre"), district ? district : "");
+  g_autofree char *centre = district && *district
+    ? g_strdup_printf (_("%s Volunteer Service Guidance Centre"), district)
+    : g_strdup (_("Volunteer Service Guidance Centre"));
   g_autofree char *issued = wd_time_format_local (wd_json_int (certificate, "issued_at"), tz, "%Y-%m-%d");
   g_autoptr(GString) text = g_string_new (NULL);
 
