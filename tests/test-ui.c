@@ -1391,6 +1391,15 @@ test_speaker_certificate (WdUiFixture   *fx,
   g_assert_true (g_str_has_prefix (json_object_get_string_member (certificate, "number"), "C"));
   title = g_strdup_printf ("No. %s", json_object_get_string_member (certificate, "number"));
   g_assert_nonnull (find_widget (GTK_WIDGET (page), is_row_titled, title));
+  /* The register in the rewards view lists it under its holder's name. */
+  {
+    g_autofree char *entry = g_strdup_printf ("%s · %s", json_object_get_string_member (certificate, "holder_name"),
+                                              title);
+
+    wd_ui_show_view (fx, "rewards");
+    wd_ui_settle ();
+    g_assert_nonnull (find_widget (wd_window_get_view_widget (fx->window, "rewards"), is_row_titled, entry));
+  }
   /* The group was built anew with the certificate in it. */
   group = wd_ui_find_widget (GTK_WIDGET (page), is_certificate_group, NULL);
   g_assert_true (gtk_widget_activate_action (group, "certificate.revoke", "s",

@@ -11,7 +11,6 @@
 #include "wd-forms.h"
 #include "wd-json.h"
 #include "wd-printing.h"
-#include "wd-time.h"
 #include "wd-ui-util.h"
 
 struct _WdCertificateGroup
@@ -143,33 +142,6 @@ icon_button (const char *icon,
   return button;
 }
 
-/* Period, services, hours and purpose; why it is not valid, if it is not. */
-static char *
-describe_certificate (WdStore    *store,
-                      JsonObject *certificate)
-{
-  GTimeZone *tz = wd_store_get_time_zone (store);
-  g_autofree char *first = NULL;
-  g_autofree char *last = NULL;
-  guint services = (guint) wd_json_int (certificate, "services");
-  const char *purpose = wd_json_text (certificate, "purpose");
-  g_autoptr(GString) text = g_string_new (NULL);
-
-  wd_time_format_days (wd_json_int (certificate, "starts_at"), wd_json_int (certificate, "ends_at"), tz, &first, &last);
-  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%s to %s · %u service · %.1f hours",
-                                             "%s to %s · %u services · %.1f hours", services),
-                          first, last, services, json_object_get_double_member (certificate, "hours"));
-  if (*purpose)
-    g_string_append_printf (text, " · %s", purpose);
-  if (!json_object_get_null_member (certificate, "revoked_at"))
-    {
-      g_string_append_c (text, '\n');
-      g_string_append_printf (text, _("Revoked by %s: %s"), wd_json_text (certificate, "revoked_by"),
-                              wd_json_text (certificate, "revoke_reason"));
-    }
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
 static void
 add_certificate (WdCertificateGroup *self,
                  JsonObject         *certificate)
@@ -177,10 +149,12 @@ add_certificate (WdCertificateGroup *self,
   const char *id = wd_json_text (certificate, "id");
   const char *number = wd_json_text (certificate, "number");
   gboolean revoked = !json_object_get_null_member (certificate, "revoked_at");
-  g_autofree char *title = *number ? g_strdup_printf (_("No. %s"), number)
-                                   : g_strdup (_("Waiting for its number from the server"));
-  g_autofree char *subtitle = describe_certificate (wd_workspace_get_store (self->workspace), certificate);
-  GtkWidget *row = wd_action_row_new (title, subtitle);
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  GtkWidget *row;
+
+  wd_format_certificate (wd_workspace_get_store (self->workspace), certificate, &title, &subtitle);
+  row = wd_action_row_new (title, subtitle);
 
   if (revoked)
     {

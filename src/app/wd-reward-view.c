@@ -13,6 +13,7 @@
 #include "wd-view.h"
 
 #define LEDGER_LINES 50
+#define REGISTER_LINES 20
 
 struct _WdRewardView
 {
@@ -23,6 +24,7 @@ struct _WdRewardView
   GtkWidget           *deposit_button;
   GtkWidget           *propose_button;
   AdwPreferencesGroup *periods_group;
+  AdwPreferencesGroup *certificates_group;
   AdwPreferencesGroup *ledger_group;
 
   WdWorkspace         *workspace;
@@ -138,6 +140,7 @@ wd_reward_view_class_init (WdRewardViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WdRewardView, deposit_button);
   gtk_widget_class_bind_template_child (widget_class, WdRewardView, propose_button);
   gtk_widget_class_bind_template_child (widget_class, WdRewardView, periods_group);
+  gtk_widget_class_bind_template_child (widget_class, WdRewardView, certificates_group);
   gtk_widget_class_bind_template_child (widget_class, WdRewardView, ledger_group);
   gtk_widget_class_install_action (widget_class, "rewards.deposit", NULL, deposit_action);
   gtk_widget_class_install_action (widget_class, "rewards.propose", NULL, propose_action);
@@ -261,6 +264,32 @@ fill_ledger (WdRewardView *self,
     }
 }
 
+/* The register's latest certificates, whoever holds them. */
+static void
+fill_register (WdRewardView *self,
+               WdStore      *store)
+{
+  g_autoptr(JsonArray) certificates = wd_store_list_recent_certificates (store, REGISTER_LINES, NULL);
+  guint n = certificates ? json_array_get_length (certificates) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *certificate = json_array_get_object_element (certificates, i);
+      gboolean team = g_str_equal (wd_json_text (certificate, "holder_kind"), "team");
+      g_autofree char *number = NULL;
+      g_autofree char *subtitle = NULL;
+      g_autofree char *title = NULL;
+
+      wd_format_certificate (store, certificate, &number, &subtitle);
+      title = g_strdup_printf ("%s · %s", wd_json_text (certificate, "holder_name"), number);
+      wd_group_add (self->certificates_group,
+                    wd_link_row_new (title, subtitle, team ? "win.show-team" : "win.show-speaker",
+                                     wd_json_text (certificate, "holder_id")));
+    }
+  if (n == 0)
+    wd_group_add (self->certificates_group, wd_action_row_new (_("None issued"), NULL));
+}
+
 static void
 refresh (WdRewardView *self)
 {
@@ -270,6 +299,7 @@ refresh (WdRewardView *self)
   gboolean may_manage = wd_actor_is_centre (wd_workspace_get_actor (self->workspace));
 
   wd_group_clear (self->periods_group);
+  wd_group_clear (self->certificates_group);
   wd_group_clear (self->ledger_group);
   g_clear_pointer (&self->fund_id, g_free);
   if (funds != NULL && json_array_get_length (funds) > 0)
@@ -293,6 +323,7 @@ refresh (WdRewardView *self)
     wd_group_add (self->periods_group, period_row (self, json_array_get_object_element (periods, i)));
   if (periods == NULL || json_array_get_length (periods) == 0)
     wd_group_add (self->periods_group, wd_action_row_new (_("No reward periods yet"), NULL));
+  fill_register (self, store);
   fill_ledger (self, store);
 }
 

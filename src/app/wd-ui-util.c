@@ -716,3 +716,36 @@ wd_group_add_text (GtkWidget  *group,
   if (value != NULL && *value != '\0')
     adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (title, value));
 }
+
+/* A certificate's number (or that it waits for one) as the title; its
+ * period, services, hours and purpose, and why it is no longer valid if
+ * it was revoked, as the subtitle. */
+void
+wd_format_certificate (WdStore     *store,
+                       JsonObject  *certificate,
+                       char       **title,
+                       char       **subtitle)
+{
+  GTimeZone *tz = wd_store_get_time_zone (store);
+  const char *number = wd_json_text (certificate, "number");
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+  guint services = (guint) wd_json_int (certificate, "services");
+  const char *purpose = wd_json_text (certificate, "purpose");
+  GString *text = g_string_new (NULL);
+
+  wd_time_format_days (wd_json_int (certificate, "starts_at"), wd_json_int (certificate, "ends_at"), tz, &first, &last);
+  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%s to %s · %u service · %.1f hours",
+                                             "%s to %s · %u services · %.1f hours", services),
+                          first, last, services, json_object_get_double_member (certificate, "hours"));
+  if (*purpose)
+    g_string_append_printf (text, " · %s", purpose);
+  if (!json_object_get_null_member (certificate, "revoked_at"))
+    {
+      g_string_append_c (text, '\n');
+      g_string_append_printf (text, _("Revoked by %s: %s"), wd_json_text (certificate, "revoked_by"),
+                              wd_json_text (certificate, "revoke_reason"));
+    }
+  *title = *number ? g_strdup_printf (_("No. %s"), number) : g_strdup (_("Waiting for its number from the server"));
+  *subtitle = g_string_free (text, FALSE);
+}

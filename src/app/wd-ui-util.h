@@ -35,6 +35,10 @@ void        wd_format_ledger_line    (WdStore      *store,
                                       JsonObject   *line,
                                       char        **title,
                                       char        **subtitle);
+void        wd_format_certificate    (WdStore      *store,
+                                      JsonObject   *certificate,
+                                      char        **title,
+                                      char        **subtitle);
 char       *wd_waiting_orders_title  (WdRole        role,
                                       guint         n);
 GdkTexture *wd_speaker_photo_texture (WdStore     *store,

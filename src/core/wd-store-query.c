@@ -1355,6 +1355,26 @@ wd_store_list_certificates (WdStore     *self,
                         " ORDER BY issued_at DESC, rowid DESC", holder_id, error);
 }
 
+/* The register's newest entries, without the services each lists. */
+JsonArray *
+wd_store_list_recent_certificates (WdStore  *self,
+                                   guint     limit,
+                                   GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+
+  stmt = wd_store_prepare (self,
+      "SELECT id, number, holder_kind, holder_id, holder_name, starts_at, ends_at, services, hours, purpose,"
+      "  issued_by, issued_at, revoked_by, revoked_at, revoke_reason"
+      " FROM certificates ORDER BY issued_at DESC, rowid DESC LIMIT ?", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int (stmt, 1, (int) limit);
+  return rows_from (self, stmt, error);
+}
+
 JsonObject *
 wd_store_get_certificate (WdStore     *self,
                           const char  *certificate_id,

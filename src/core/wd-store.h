@@ -194,6 +194,9 @@ JsonArray  *wd_store_list_served        (WdStore              *self,
 JsonArray  *wd_store_list_certificates  (WdStore              *self,
                                          const char           *holder_id,
                                          GError              **error);
+JsonArray  *wd_store_list_recent_certificates (WdStore      *self,
+                                               guint         limit,
+                                               GError      **error);
 JsonObject *wd_store_get_certificate    (WdStore              *self,
                                          const char           *certificate_id,
                                          GError              **error);
