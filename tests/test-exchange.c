@@ -205,7 +205,7 @@ test_import_gb18030_speakers (WdFixture     *fx,
   g_assert_cmpuint (wd_import_count (import, WD_IMPORT_CREATE), ==, 2);
   g_assert_cmpuint (report_row (import, 1)->line, ==, 3);
 
-  id = wd_store_find_id_by_name (fx->store, "speaker", "孙立");
+  id = wd_store_find_id_by_name (fx->store, "speaker", "孙立", NULL);
   g_assert_nonnull (id);
   speaker = wd_store_get (fx->store, "speaker", id, &error);
   g_assert_cmpstr (wd_json_text (speaker, "subdistrict_id"), ==, "sd-a");
@@ -293,7 +293,7 @@ test_import_goes_through_rulebook (WdFixture     *fx,
 
   g_assert_false (wd_import_run (import, FALSE, apply_as_office, fx, &error));
   g_assert_cmpint (report_row (import, 0)->action, ==, WD_IMPORT_FAILED);
-  g_assert_null (wd_store_find_id_by_name (fx->store, "team", "新队"));
+  g_assert_null (wd_store_find_id_by_name (fx->store, "team", "新队", NULL));
 }
 
 static char *

@@ -1,6 +1,8 @@
 /* test-store.c: migrations from older files, paged views, counts. */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gstdio.h>
 
 #include "wd-search.h"
@@ -252,14 +254,31 @@ test_speaker_and_project_views (WdFixture     *fx,
   g_assert_null (rows);
   g_assert_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT);
 
-  id = wd_store_find_id_by_name (fx->store, "subdistrict", "甸柳街道");
+  id = wd_store_find_id_by_name (fx->store, "subdistrict", "甸柳街道", NULL);
   g_assert_cmpstr (id, ==, "sd-b");
   g_clear_pointer (&id, g_free);
-  id = wd_store_find_id_by_name (fx->store, "topic", "t-law");
+  id = wd_store_find_id_by_name (fx->store, "topic", "t-law", NULL);
   g_assert_cmpstr (id, ==, "t-law");
   g_clear_pointer (&id, g_free);
-  id = wd_store_find_id_by_name (fx->store, "topic", "'; DROP TABLE topics; --");
+  id = wd_store_find_id_by_name (fx->store, "topic", "'; DROP TABLE topics; --", NULL);
   g_assert_null (id);
+
+  /* Two speakers may share a name: neither is taken for the other. */
+  {
+    g_autoptr(JsonObject) added = wd_test_apply (fx, fx->centre, "speaker.upsert",
+                                                 "{\"id\":\"sp-wang-2\",\"name\":\"王芳\",\"phone\":\"13900000077\","
+                                                 "\"topics\":[\"t-law\"]}");
+    g_autoptr(GError) ambiguous = NULL;
+
+    id = wd_store_find_id_by_name (fx->store, "speaker", "王芳", &ambiguous);
+    g_assert_null (id);
+    g_assert_error (ambiguous, WD_ERROR, WD_ERROR_INVALID_ARGUMENT);
+    g_assert_nonnull (strstr (ambiguous->message, "sp-wang"));
+    g_assert_nonnull (strstr (ambiguous->message, "sp-wang-2"));
+    id = wd_store_find_id_by_name (fx->store, "speaker", "sp-wang-2", NULL);
+    g_assert_cmpstr (id, ==, "sp-wang-2");
+    g_clear_pointer (&id, g_free);
+  }
 }
 
 /* The list models' reads: keys in display order, rows by key in the

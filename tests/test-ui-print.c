@@ -296,19 +296,19 @@ test_import_dialog (WdUiFixture   *fx,
   g_assert_nonnull (strstr (problem->message, "电话"));
   wd_ui_settle ();
   g_assert_false (gtk_widget_get_sensitive (import_button));
-  g_assert_null (wd_store_find_id_by_name (store, "speaker", "孙立新"));
+  g_assert_null (wd_store_find_id_by_name (store, "speaker", "孙立新", NULL));
 
   /* The corrected file checks clean, and Import puts both rows in. */
   wd_import_dialog_load_bytes (dialog, good, "讲师名单.csv");
   wd_ui_wait (dialog_idle, dialog, "the dry run");
   g_assert_cmpuint (wd_import_count (wd_import_dialog_get_import (dialog), WD_IMPORT_CREATE), ==, 2);
-  g_assert_null (wd_store_find_id_by_name (store, "speaker", "孙立新"));
+  g_assert_null (wd_store_find_id_by_name (store, "speaker", "孙立新", NULL));
   wd_ui_settle ();
   g_assert_true (gtk_widget_get_sensitive (import_button));
   g_signal_emit_by_name (import_button, "clicked");
   wd_ui_wait (window_gone, NULL, "the dialog to close after importing");
-  first = wd_store_find_id_by_name (store, "speaker", "孙立新");
-  second = wd_store_find_id_by_name (store, "speaker", "周晓敏");
+  first = wd_store_find_id_by_name (store, "speaker", "孙立新", NULL);
+  second = wd_store_find_id_by_name (store, "speaker", "周晓敏", NULL);
   g_assert_nonnull (first);
   g_assert_nonnull (second);
 }

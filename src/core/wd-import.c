@@ -279,9 +279,12 @@ resolve_name (WdImport    *self,
               const char  *name,
               GError     **error)
 {
-  char *id = wd_store_find_id_by_name (self->store, kind, name);
+  g_autoptr(GError) found_error = NULL;
+  char *id = wd_store_find_id_by_name (self->store, kind, name, &found_error);
 
-  if (id == NULL)
+  if (found_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&found_error));
+  else if (id == NULL)
     g_set_error (error, WD_ERROR, WD_ERROR_NOT_FOUND,
                  _("nothing is called “%s”; check the spelling against the lists in Wudan"), name);
   return id;

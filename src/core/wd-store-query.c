@@ -290,31 +290,47 @@ wd_store_get (WdStore     *self,
     }
 }
 
-/* For people and scripts that name things: "千佛山街道" rather than its id. */
+/* For people and scripts that name things: "千佛山街道" rather than its id.
+ * NULL when nothing is called that; NULL and an error when more than one
+ * thing is (two speakers may share a name), naming their ids to choose
+ * from: taking the first would quietly act on the wrong one. */
 char *
-wd_store_find_id_by_name (WdStore    *self,
-                          const char *kind,
-                          const char *name)
+wd_store_find_id_by_name (WdStore     *self,
+                          const char  *kind,
+                          const char  *name,
+                          GError     **error)
 {
   const WdEntity *entity = wd_entity_lookup (kind);
   const char *column;
   g_autofree char *sql = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *listed = NULL;
 
   g_return_val_if_fail (entity != NULL, NULL);
 
   column = wd_entity_field (entity, "name") ? "name" : "title";
   if (entity == &wd_entity_order)
     column = "number";
-  sql = g_strdup_printf ("SELECT id FROM %s WHERE id = ?1 OR %s = ?1 ORDER BY id = ?1 DESC LIMIT 1",
+  sql = g_strdup_printf ("SELECT id FROM %s WHERE id = ?1 OR %s = ?1 ORDER BY id = ?1 DESC, id LIMIT 4",
                          entity->table, column);
-  stmt = wd_store_prepare (self, sql, NULL);
+  stmt = wd_store_prepare (self, sql, error);
   if (stmt == NULL)
     return NULL;
   wd_stmt_bind_text (stmt, 1, name);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (ids, wd_stmt_dup_text (stmt, 0));
+  if (ids->len == 0)
     return NULL;
-  return wd_stmt_dup_text (stmt, 0);
+  if (ids->len == 1 || g_str_equal (g_ptr_array_index (ids, 0), name))
+    return g_strdup (g_ptr_array_index (ids, 0));
+
+  g_ptr_array_add (ids, NULL);
+  listed = g_strjoinv ("、", (char **) ids->pdata);
+  g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
+               _("more than one is called “%s”; give the identifier of the one you mean (%s%s)"),
+               name, listed, ids->len > 4 ? "…" : "");
+  return NULL;
 }
 
 JsonArray *

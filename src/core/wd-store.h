@@ -81,7 +81,8 @@ JsonObject *wd_store_get                (WdStore              *self,
                                          GError              **error);
 char       *wd_store_find_id_by_name    (WdStore              *self,
                                          const char           *kind,
-                                         const char           *name);
+                                         const char           *name,
+                                         GError              **error);
 JsonArray  *wd_store_list_all           (WdStore              *self,
                                          const char           *kind,
                                          GError              **error);

@@ -74,10 +74,16 @@ ctl_resolve (Ctl         *ctl,
              GError     **error)
 {
   g_autofree char *id = NULL;
+  g_autoptr(GError) found_error = NULL;
 
   if (*value == NULL)
     return TRUE;
-  id = wd_store_find_id_by_name (ctl->store, kind, *value);
+  id = wd_store_find_id_by_name (ctl->store, kind, *value, &found_error);
+  if (found_error != NULL)
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&found_error), "%s: ", option);
+      return FALSE;
+    }
   if (id == NULL)
     {
       g_set_error (error, WD_ERROR, WD_ERROR_NOT_FOUND,

@@ -347,9 +347,12 @@ resolve (WdStore    *store,
          const char *name,
          GError    **error)
 {
-  char *id = wd_store_find_id_by_name (store, kind, name);
+  g_autoptr(GError) found_error = NULL;
+  char *id = wd_store_find_id_by_name (store, kind, name, &found_error);
 
-  if (id == NULL)
+  if (found_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&found_error));
+  else if (id == NULL)
     g_set_error (error, WD_ERROR, WD_ERROR_NOT_FOUND, _("Nothing is called “%s”; check the spelling"), name);
   return id;
 }

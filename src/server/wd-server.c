@@ -910,7 +910,7 @@ handle_orders (SoupServer        *soup,
       respond_error (msg, 429, "rate-limited", error->message);
       return;
     }
-  id = wd_store_find_id_by_name (self->store, "order", number);
+  id = wd_store_find_id_by_name (self->store, "order", number, NULL);
   order = id ? wd_store_get (self->store, "order", id, NULL) : NULL;
   /* By the number only: ids are not given out. */
   if (order == NULL || g_strcmp0 (json_object_get_string_member_with_default (order, "number", NULL), number) != 0
