@@ -219,6 +219,33 @@ test_auth_failures (void)
   g_assert_cmpuint (expired->status, ==, 401);
 }
 
+/* Every change a pull from zero brings the account, page by page. */
+static JsonArray *
+pull_from_zero (WdTestServer *server,
+                const char   *token,
+                const char   *client_id)
+{
+  JsonArray *all = json_array_new ();
+  gint64 cursor = 0;
+  gboolean more = TRUE;
+
+  while (more)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/pull?client_id=%s&since=%" G_GINT64_FORMAT "&limit=500",
+                                               client_id, cursor);
+      g_autoptr(WdTestReply) page = wd_test_request (server, "GET", path, token, NULL);
+      JsonObject *reply = wd_test_reply_object (page);
+      JsonArray *changes = json_object_get_array_member (reply, "changes");
+
+      g_assert_cmpuint (page->status, ==, 200);
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        json_array_add_element (all, json_node_copy (json_array_get_element (changes, i)));
+      cursor = json_object_get_int_member (reply, "cursor");
+      more = json_object_get_boolean_member (reply, "more");
+    }
+  return all;
+}
+
 static void
 test_roles_and_scope (void)
 {
@@ -232,8 +259,7 @@ test_roles_and_scope (void)
   JsonObject *office_args[] = { own, other, dispatch };
   g_autofree char *body = wd_test_push_body ("scope-office", 1, 3, office_kinds, office_args);
   g_autoptr(WdTestReply) pushed = wd_test_request (&shared, "POST", "/api/v1/push", office, body);
-  g_autofree char *cursor = g_strdup ("0");
-  gboolean more = TRUE;
+  g_autoptr(JsonArray) changes = NULL;
   guint orders = 0, speakers = 0;
 
   g_assert_cmpuint (pushed->status, ==, 200);
@@ -246,38 +272,27 @@ test_roles_and_scope (void)
 
   /* Everything the office pulls is its own sub-district's, and no
    * speaker's phone number comes through whole. */
-  while (more)
+  changes = pull_from_zero (&shared, office, "scope-office");
+  for (guint i = 0; i < json_array_get_length (changes); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/api/v1/pull?client_id=scope-office&since=%s&limit=500", cursor);
-      g_autoptr(WdTestReply) page = wd_test_request (&shared, "GET", path, office, NULL);
-      JsonObject *reply = wd_test_reply_object (page);
-      JsonArray *changes = json_object_get_array_member (reply, "changes");
+      JsonObject *change = json_array_get_object_element (changes, i);
+      const char *entity = json_object_get_string_member (change, "entity");
+      JsonObject *row = json_object_get_object_member (change, "row");
 
-      g_assert_cmpuint (page->status, ==, 200);
-      for (guint i = 0; i < json_array_get_length (changes); i++)
+      g_assert_true (row != NULL || json_object_get_boolean_member (change, "deleted"));
+      if (row == NULL)
+        continue;
+      if (g_str_equal (entity, "order"))
         {
-          JsonObject *change = json_array_get_object_element (changes, i);
-          const char *entity = json_object_get_string_member (change, "entity");
-          JsonObject *row = json_object_get_object_member (change, "row");
-
-          g_assert_true (row != NULL || json_object_get_boolean_member (change, "deleted"));
-          if (row == NULL)
-            continue;
-          if (g_str_equal (entity, "order"))
-            {
-              g_assert_cmpstr (json_object_get_string_member (row, "subdistrict_id"), ==, "qianfoshan");
-              orders++;
-            }
-          if (g_str_equal (entity, "speaker"))
-            {
-              g_assert_nonnull (strstr (json_object_get_string_member (row, "phone"), "****"));
-              speakers++;
-            }
-          g_assert_false (g_str_equal (entity, "fund") || g_str_equal (entity, "reward_period"));
+          g_assert_cmpstr (json_object_get_string_member (row, "subdistrict_id"), ==, "qianfoshan");
+          orders++;
         }
-      g_free (cursor);
-      cursor = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (reply, "cursor"));
-      more = json_object_get_boolean_member (reply, "more");
+      if (g_str_equal (entity, "speaker"))
+        {
+          g_assert_nonnull (strstr (json_object_get_string_member (row, "phone"), "****"));
+          speakers++;
+        }
+      g_assert_false (g_str_equal (entity, "fund") || g_str_equal (entity, "reward_period"));
     }
   g_assert_cmpuint (orders, >, 10);
   g_assert_cmpuint (speakers, >=, 130);
@@ -356,6 +371,73 @@ fetch_snapshot (WdTestServer *server,
   return fetch_snapshot_as (server, token, client_id, NULL, reply_out);
 }
 
+/* How many rows of each entity a pull from zero brings the account. */
+static GHashTable *
+pulled_counts (WdTestServer *server,
+               const char   *token,
+               const char   *client_id)
+{
+  GHashTable *counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(JsonArray) changes = pull_from_zero (server, token, client_id);
+
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonObject *change = json_array_get_object_element (changes, i);
+      const char *entity = json_object_get_string_member (change, "entity");
+
+      if (json_object_has_member (change, "row"))
+        g_hash_table_insert (counts, g_strdup (entity),
+                             GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, entity)) + 1));
+    }
+  return counts;
+}
+
+/* A snapshot holds every row of these entities a pull from zero brings,
+ * and no other. */
+static void
+assert_snapshot_as_pulled (const char *snapshot,
+                           GHashTable *pulled)
+{
+  static const char * const entities[][2] = {
+    { "order", "orders" }, { "rating", "ratings" }, { "callback", "callbacks" },
+    { "history", "history" }, { "certificate", "certificates" }, { "speaker", "speakers" },
+    { "team", "teams" }, { "fund", "funds" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (entities); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM %s", entities[i][1]);
+
+      g_test_message ("%s", entities[i][0]);
+      g_assert_cmpint (count_in (snapshot, sql), ==,
+                       GPOINTER_TO_UINT (g_hash_table_lookup (pulled, entities[i][0])));
+    }
+}
+
+/* Issues a service record certificate to a team for all it has done. */
+static void
+certify_team (const char *team_id)
+{
+  g_autofree char *token = wd_test_login (&shared, "centre");
+  g_autoptr(GTimeZone) district = g_time_zone_new_identifier ("Asia/Shanghai");
+  g_autoptr(GDateTime) now = g_date_time_new_now (district);
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autoptr(JsonObject) issue = json_object_new ();
+  const char *kinds[] = { "certificate.issue" };
+  g_autofree char *client = g_strdup_printf ("certify-%s", team_id);
+  g_autofree char *body = NULL;
+  g_autoptr(WdTestReply) pushed = NULL;
+
+  json_object_set_string_member (issue, "holder_kind", "team");
+  json_object_set_string_member (issue, "holder_id", team_id);
+  json_object_set_string_member (issue, "from", "2000-01-01");
+  json_object_set_string_member (issue, "to", today);
+  body = wd_test_push_body (client, 1, 1, kinds, &issue);
+  pushed = wd_test_request (&shared, "POST", "/api/v1/push", token, body);
+  g_assert_cmpuint (pushed->status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (result_of (pushed, 0), "status"), ==, "applied");
+}
+
 static void
 test_snapshot (void)
 {
@@ -363,10 +445,24 @@ test_snapshot (void)
   g_autofree char *centre = wd_test_login (&shared, "centre");
   g_autofree char *team = wd_test_login (&shared, "team");
   g_autoptr(WdTestReply) reply = NULL;
-  g_autofree char *mine = fetch_snapshot (&shared, office, "snap-office", &reply);
-  g_autofree char *all = fetch_snapshot (&shared, centre, "snap-centre", NULL);
-  g_autofree char *theirs = fetch_snapshot (&shared, team, "snap-team", NULL);
-  gint64 cursor = g_ascii_strtoll (soup_message_headers_get_one (reply->headers, "Wudan-Cursor"), NULL, 10);
+  g_autofree char *mine = NULL;
+  g_autofree char *all = NULL;
+  g_autofree char *theirs = NULL;
+  g_autoptr(GHashTable) office_pulls = NULL;
+  g_autoptr(GHashTable) team_pulls = NULL;
+  gint64 cursor;
+
+  certify_team ("team-02");
+  certify_team ("team-01");
+  mine = fetch_snapshot (&shared, office, "snap-office", &reply);
+  all = fetch_snapshot (&shared, centre, "snap-centre", NULL);
+  theirs = fetch_snapshot (&shared, team, "snap-team", NULL);
+  cursor = g_ascii_strtoll (soup_message_headers_get_one (reply->headers, "Wudan-Cursor"), NULL, 10);
+  office_pulls = pulled_counts (&shared, office, "snap-office-pull");
+  team_pulls = pulled_counts (&shared, team, "snap-team-pull");
+  assert_snapshot_as_pulled (mine, office_pulls);
+  assert_snapshot_as_pulled (theirs, team_pulls);
+
 
   g_assert_cmpint (cursor, ==, db_count (&shared, "SELECT max (seq) FROM changes"));
   g_assert_cmpint (count_in (mine, "SELECT value FROM snapshot WHERE key = 'cursor'"), ==, cursor);
@@ -400,6 +496,11 @@ test_snapshot (void)
   g_assert_cmpint (count_in (theirs, "SELECT count (*) FROM orders"), >, 0);
   g_assert_cmpint (count_in (theirs, "SELECT count (*) FROM orders WHERE assignee_id IS NOT 'team-02'"), ==, 0);
   g_assert_cmpint (count_in (theirs, "SELECT count (*) FROM callbacks"), ==, 0);
+  g_assert_cmpint (count_in (theirs, "SELECT count (*) FROM certificates WHERE holder_id = 'team-02'"), ==, 1);
+  g_assert_cmpint (count_in (theirs, "SELECT count (*) FROM certificates"), ==, 1);
+  g_assert_cmpint (count_in (mine, "SELECT count (*) FROM callbacks"), >, 0);
+  g_assert_cmpint (count_in (mine, "SELECT count (*) FROM ratings"), >, 0);
+  g_assert_cmpint (count_in (mine, "SELECT count (*) FROM certificates"), ==, 0);
 
   g_unlink (mine);
   g_unlink (all);

@@ -857,29 +857,42 @@ primary_key_of (WdStore    *store,
   return wd_stmt_dup_text (stmt, 0);
 }
 
-/* The rows of the i-th synced table that belong to its entity, in the
- * order of its primary key (a client writes them into its key's index
- * one after the other, never in the middle), as a statement to step
- * through; entity is set to the entity's name. */
+/* The i-th synced table and the entity its rows belong to. */
+void
+wd_server_store_synced_table (guint        i,
+                              const char **table,
+                              const char **entity)
+{
+  g_return_if_fail (i < G_N_ELEMENTS (synced_tables));
+
+  *table = synced_tables[i].table;
+  *entity = synced_tables[i].entity;
+}
+
+/* The rows of the i-th synced table that belong to its entity and meet
+ * narrowing (a condition on ROW, or NULL), in the order of its primary
+ * key (a client writes them into its key's index one after the other,
+ * never in the middle), as a statement to step through. */
 sqlite3_stmt *
 wd_server_store_scan_synced_table (WdStore     *store,
                                    guint        i,
-                                   const char **table,
-                                   const char **entity,
+                                   const char  *narrowing,
                                    GError     **error)
 {
+  const char *table;
   g_autofree char *when = NULL;
+  g_autofree char *narrowed = NULL;
   g_autofree char *order = NULL;
   g_autofree char *sql = NULL;
 
   g_return_val_if_fail (i < G_N_ELEMENTS (synced_tables), NULL);
 
-  when = condition_on (synced_tables[i].when, synced_tables[i].table);
-  order = primary_key_of (store, synced_tables[i].table);
-  sql = g_strdup_printf ("SELECT * FROM main.%s%s%s ORDER BY %s", synced_tables[i].table,
-                         when ? " WHERE " : "", when ? when : "", order);
-  *table = synced_tables[i].table;
-  *entity = synced_tables[i].entity;
+  table = synced_tables[i].table;
+  when = condition_on (synced_tables[i].when, table);
+  narrowed = condition_on (narrowing, table);
+  order = primary_key_of (store, table);
+  sql = g_strdup_printf ("SELECT * FROM main.%s WHERE (%s) AND (%s) ORDER BY %s", table,
+                         when ? when : "1", narrowed ? narrowed : "1", order);
   return wd_store_prepare (store, sql, error);
 }
 

@@ -32,10 +32,12 @@ char       *wd_user_scope                  (const WdUser *user);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WdUser, wd_user_free)
 
 guint         wd_server_store_n_synced_tables   (void);
+void          wd_server_store_synced_table      (guint        i,
+                                                 const char **table,
+                                                 const char **entity);
 sqlite3_stmt *wd_server_store_scan_synced_table (WdStore     *store,
                                                  guint        i,
-                                                 const char **table,
-                                                 const char **entity,
+                                                 const char  *narrowing,
                                                  GError     **error);
 
 gboolean    wd_server_store_prepare        (WdStore     *store,

@@ -349,6 +349,79 @@ visibility (WdStore       *store,
   return SHOWN;
 }
 
+/* Text as an SQL literal; NULL as NULL (compared with IS, as
+ * g_strcmp0 compares). */
+static char *
+sql_literal (const char *text)
+{
+  g_autoptr(GString) literal = NULL;
+
+  if (text == NULL)
+    return g_strdup ("NULL");
+  literal = g_string_new (text);
+
+  g_string_replace (literal, "'", "''", 0);
+  g_string_prepend_c (literal, '\'');
+  g_string_append_c (literal, '\'');
+  return g_string_free (g_steal_pointer (&literal), FALSE);
+}
+
+/* The orders a scope could see, as a condition on the orders row row. */
+static char *
+candidate_orders (const WdUser *user,
+                  const char   *row)
+{
+  g_autofree char *subdistrict = sql_literal (user->subdistrict_id);
+  g_autofree char *kind = sql_literal (wd_assignee_kind_to_string (user->assignee_kind));
+  g_autofree char *assignee = sql_literal (user->assignee_id);
+
+  if (user->role == WD_ROLE_OFFICE)
+    return g_strdup_printf ("%s.subdistrict_id IS %s", row, subdistrict);
+  return g_strdup_printf ("%s.assignee_kind IS %s AND %s.assignee_id IS %s", row, kind, row, assignee);
+}
+
+/* A team's own certificates, as a condition on ROW. */
+static char *
+own_certificates (const WdUser *user)
+{
+  g_autofree char *kind = sql_literal (wd_assignee_kind_to_string (user->assignee_kind));
+  g_autofree char *holder = sql_literal (user->assignee_id);
+
+  return g_strdup_printf ("ROW.holder_kind IS %s AND ROW.holder_id IS %s", kind, holder);
+}
+
+/* The rows of an entity a scope could see, as a condition on ROW, or
+ * NULL for all of them. It narrows what making a first sync's store
+ * reads (an office's orders, not the district's) and may take more
+ * than visibility () shows, never less: visibility () still judges
+ * every row it takes. */
+static char *
+scope_candidates (const WdUser *user,
+                  const char   *entity)
+{
+  g_autofree char *orders = NULL;
+
+  if (sees_everything (user))
+    return NULL;
+  if (g_str_equal (entity, "order"))
+    return candidate_orders (user, "ROW");
+
+  orders = candidate_orders (user, "o");
+  if (g_str_equal (entity, "rating")
+      || (g_str_equal (entity, "callback") && user->role == WD_ROLE_OFFICE))
+    return g_strdup_printf ("ROW.order_id IN (SELECT o.id FROM main.orders AS o WHERE %s)", orders);
+  if (g_str_equal (entity, "history"))
+    return g_strdup_printf ("ROW.entity = 'order'"
+                            " AND ROW.entity_id IN (SELECT o.id FROM main.orders AS o WHERE %s)", orders);
+  if (g_str_equal (entity, "certificate") && user->role == WD_ROLE_TEAM)
+    return own_certificates (user);
+  if (g_str_equal (entity, "callback") || g_str_equal (entity, "certificate")
+      || g_str_equal (entity, "fund") || g_str_equal (entity, "fund_ledger")
+      || g_str_equal (entity, "reward_period"))
+    return g_strdup ("0");
+  return NULL;
+}
+
 typedef struct
 {
   const WdUser *user;
@@ -980,12 +1053,16 @@ copy_visible_rows (WdStore       *store,
                    GError       **error)
 {
   const char *table = NULL, *entity = NULL;
-  g_autoptr(sqlite3_stmt) scan = wd_server_store_scan_synced_table (store, i, &table, &entity, error);
+  g_autofree char *narrowing = NULL;
+  g_autoptr(sqlite3_stmt) scan = NULL;
   g_autofree char *create = NULL;
   g_autoptr(GString) insert_sql = NULL;
   g_autoptr(sqlite3_stmt) insert = NULL;
   int rc;
 
+  wd_server_store_synced_table (i, &table, &entity);
+  narrowing = scope_candidates (user, entity);
+  scan = wd_server_store_scan_synced_table (store, i, narrowing, error);
   if (scan == NULL)
     return FALSE;
   create = g_strdup_printf ("CREATE TABLE snapshot.%s AS SELECT * FROM main.%s WHERE 0", table, table);
