@@ -1236,6 +1236,45 @@ test_order_follow (void)
   g_assert_cmpuint (limited->status, ==, 429);
 }
 
+/* A request as a reverse proxy passes it on: forwarded_for is its
+ * X-Forwarded-For (NULL: none). Returns the message, answered. */
+static SoupMessage *
+request_via_proxy (WdTestServer *server,
+                   const char   *method,
+                   const char   *path,
+                   const char   *body,
+                   const char   *forwarded_for)
+{
+  g_autofree char *uri = g_strconcat (server->base, path, NULL);
+  SoupMessage *msg = soup_message_new (method, uri);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (forwarded_for != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Forwarded-For", forwarded_for);
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) content = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", content);
+    }
+  answer = soup_session_send_and_read (server->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  return msg;
+}
+
+static guint
+sign_in_via_proxy (WdTestServer *server,
+                   const char   *forwarded_for,
+                   const char   *name,
+                   const char   *password)
+{
+  g_autofree char *body = g_strdup_printf ("{\"name\":\"%s\",\"password\":\"%s\"}", name, password);
+  g_autoptr(SoupMessage) msg = request_via_proxy (server, "POST", "/api/v1/session", body, forwarded_for);
+
+  return soup_message_get_status (msg);
+}
+
 static void
 test_rate_limit (void)
 {
@@ -1258,6 +1297,51 @@ test_rate_limit (void)
     g_assert_cmpuint (reply->status, ==, 429);
     g_assert_cmpstr (wd_test_reply_code (reply), ==, "rate-limited");
   }
+  /* No proxy is trusted here: a client naming another address in
+   * X-Forwarded-For is still the address it connects from. */
+  g_assert_cmpuint (sign_in_via_proxy (&shared, "203.0.113.9", "centre",
+                                       g_hash_table_lookup (shared.passwords, "centre")), ==, 429);
+}
+
+/* Behind a reverse proxy the administrator names, the limits on failed
+ * sign-ins count the client the proxy names, not the proxy: one
+ * person's guessing does not lock out everyone behind it. What a client
+ * writes in the header itself counts for nothing. */
+static void
+test_trusted_proxy (void)
+{
+  const char * const args[] = { "--trusted-proxy", "127.0.0.1", NULL };
+  WdTestServer server;
+  const char *admin;
+
+  wd_test_server_start (&server, NULL, args);
+  admin = g_hash_table_lookup (server.passwords, "admin");
+
+  for (int i = 0; i < 5; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("nobody-%d", i);
+
+      g_assert_cmpuint (sign_in_via_proxy (&server, "203.0.113.5", name, "guess-guess"), ==, 401);
+    }
+  g_assert_cmpuint (sign_in_via_proxy (&server, "203.0.113.5", "admin", admin), ==, 429);
+  /* A client cannot escape by naming another address first. */
+  g_assert_cmpuint (sign_in_via_proxy (&server, "198.51.100.7, 203.0.113.5", "admin", admin), ==, 429);
+  g_assert_cmpuint (sign_in_via_proxy (&server, "203.0.113.9", "admin", admin), ==, 200);
+  /* The proxy's own requests count as its own. */
+  g_assert_cmpuint (sign_in_via_proxy (&server, NULL, "admin", admin), ==, 200);
+
+  /* A client far away gets its answers compressed, as it would without
+   * the proxy; one on the proxy's machine does not. */
+  {
+    g_autoptr(SoupMessage) far = request_via_proxy (&server, "GET", "/api/v1/projects", NULL, "203.0.113.9");
+    g_autoptr(SoupMessage) near = request_via_proxy (&server, "GET", "/api/v1/projects", NULL, NULL);
+
+    g_assert_cmpuint (soup_message_get_status (far), ==, 200);
+    g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (far), "Content-Encoding"),
+                     ==, "gzip");
+    g_assert_null (soup_message_headers_get_one (soup_message_get_response_headers (near), "Content-Encoding"));
+  }
+  wd_test_server_stop (&server);
 }
 
 static void
@@ -1527,6 +1611,14 @@ test_cli (void)
 #define RUN(input, ...) server_cli (input, &out, &err, __VA_ARGS__, NULL)
 
   g_assert_cmpint (RUN (NULL, "fly"), ==, 2);
+  /* A proxy that is not an address is refused before any database is made. */
+  {
+    g_autofree char *never = g_build_filename (dir, "never.db", NULL);
+
+    g_assert_cmpint (RUN (NULL, "serve", "--db", never, "--trusted-proxy", "nginx.local"), ==, 2);
+    g_assert_nonnull (strstr (err, "nginx.local"));
+    g_assert_false (g_file_test (never, G_FILE_TEST_EXISTS));
+  }
   g_assert_cmpint (RUN (NULL, "seed-demo", "--db", db), ==, 0);
   g_assert_cmpint (RUN ("secret-password-1\n", "user", "add", "--db", db, "--name", "zhang", "--role", "office",
                         "--subdistrict", "千佛山街道"), ==, 0);
@@ -1728,6 +1820,7 @@ main (int    argc,
   g_test_add_func ("/server/account-changes-while-serving", test_account_changes_while_serving);
   /* Last: it locks sign-ins from this address on the shared server. */
   g_test_add_func ("/server/rate-limit", test_rate_limit);
+  g_test_add_func ("/server/trusted-proxy", test_trusted_proxy);
 
   status = g_test_run ();
   wd_test_server_stop (&shared);

@@ -219,6 +219,27 @@ expire_overdue (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* IP addresses, or NULL when one is not. */
+static GPtrArray *
+parse_addresses (const char * const *texts,
+                 const char        **bad)
+{
+  g_autoptr(GPtrArray) addresses = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; texts != NULL && texts[i] != NULL; i++)
+    {
+      GInetAddress *address = g_inet_address_new_from_string (texts[i]);
+
+      if (address == NULL)
+        {
+          *bad = texts[i];
+          return NULL;
+        }
+      g_ptr_array_add (addresses, address);
+    }
+  return g_steal_pointer (&addresses);
+}
+
 static int
 cmd_serve (int    argc,
            char **argv)
@@ -232,6 +253,9 @@ cmd_serve (int    argc,
   int session_minutes = 12 * 60;
   g_autofree char *compress_text = NULL;
   WdCompress compress = WD_COMPRESS_AUTO;
+  g_auto(GStrv) proxy_texts = NULL;
+  g_autoptr(GPtrArray) proxies = NULL;
+  const char *bad_proxy = NULL;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The database file"), N_("PATH") },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, N_("Address and port (default 127.0.0.1:8080)"), N_("ADDR:PORT") },
@@ -242,6 +266,8 @@ cmd_serve (int    argc,
     { "session-minutes", 0, 0, G_OPTION_ARG_INT, &session_minutes, N_("How long a sign-in lasts"), N_("MINUTES") },
     { "compress", 0, 0, G_OPTION_ARG_STRING, &compress_text,
       N_("gzip answers: auto (not to clients on this machine), always or never"), N_("WHEN") },
+    { "trusted-proxy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &proxy_texts,
+      N_("A reverse proxy whose X-Forwarded-For names the client (may be given more than once)"), N_("ADDR") },
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(GOptionContext) context = context_for ("", _("Serve the Wudan API"), entries);
@@ -265,6 +291,15 @@ cmd_serve (int    argc,
     return usage (context, _("--max-body must be at least 1024 and --session-minutes at least 1"));
   if (compress_text != NULL && !wd_compress_from_string (compress_text, &compress))
     return usage (context, _("--compress is auto, always or never"));
+  proxies = parse_addresses ((const char * const *) proxy_texts, &bad_proxy);
+  if (proxies == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("--trusted-proxy: “%s” is not an IP address; "
+                                                    "give the proxy's own address, such as 127.0.0.1"),
+                                                  bad_proxy);
+
+      return usage (context, message);
+    }
 
   if (!wd_accounts_init_crypto (&error))
     return fail (error);
@@ -285,6 +320,7 @@ cmd_serve (int    argc,
   server = wd_server_new (store, accounts, certificate);
   wd_server_set_max_body (server, (gsize) max_body);
   wd_server_set_compress (server, compress);
+  wd_server_set_trusted_proxies (server, proxies);
   if (!wd_server_listen (server, listen ? listen : "127.0.0.1:8080", &error))
     return fail (error);
 

@@ -31,6 +31,7 @@ struct _WdServer
   SoupServer      *soup;
   gsize            max_body;
   WdCompress       compress;
+  GPtrArray       *trusted_proxies;   /* of GInetAddress */
   guint            in_flight;
   gboolean         draining;
 };
@@ -61,6 +62,62 @@ wd_compress_from_string (const char *text,
   return FALSE;
 }
 
+static gboolean
+is_trusted_proxy (WdServer     *self,
+                  GInetAddress *address)
+{
+  for (guint i = 0; i < self->trusted_proxies->len; i++)
+    if (g_inet_address_equal (address, self->trusted_proxies->pdata[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* Who sent a request: the peer, or, when the peer is a proxy the
+ * administrator named, the client the proxy names in X-Forwarded-For:
+ * the rightmost address there that is not itself a trusted proxy, since
+ * whatever lies left of it the client could have written. Behind a
+ * proxy every peer is the proxy, and failed sign-ins from anyone would
+ * lock everyone out. NULL when the peer has no IP address. */
+static GInetAddress *
+client_address (WdServer          *self,
+                SoupServerMessage *msg)
+{
+  GSocketAddress *peer = soup_server_message_get_remote_address (msg);
+  g_autoptr(GInetAddress) address = NULL;
+  g_auto(GStrv) hops = NULL;
+  const char *forwarded;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (peer))
+    return NULL;
+  address = g_object_ref (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (peer)));
+  forwarded = soup_message_headers_get_list (soup_server_message_get_request_headers (msg), "X-Forwarded-For");
+  if (forwarded == NULL || !is_trusted_proxy (self, address))
+    return g_steal_pointer (&address);
+
+  hops = g_strsplit (forwarded, ",", -1);
+  for (guint i = g_strv_length (hops); i > 0 && is_trusted_proxy (self, address); i--)
+    {
+      GInetAddress *hop = g_inet_address_new_from_string (g_strstrip (hops[i - 1]));
+
+      /* Not an address: keep the last one known. */
+      if (hop == NULL)
+        break;
+      g_set_object (&address, hop);
+      g_object_unref (hop);
+    }
+  return g_steal_pointer (&address);
+}
+
+/* The client's address as text, for the per-address limits. */
+static char *
+client_host (WdServer          *self,
+             SoupServerMessage *msg)
+{
+  g_autoptr(GInetAddress) address = client_address (self, msg);
+
+  return address ? g_inet_address_to_string (address) : g_strdup ("");
+}
+
 /* Compression trades the server's time for the network's: worth it on a
  * line to a sub-district office, a loss to a client on this machine,
  * where a first sync's snapshot would spend seconds in zlib to save
@@ -69,10 +126,8 @@ static void
 decide_gzip (WdServer          *self,
              SoupServerMessage *msg)
 {
-  GSocketAddress *peer = soup_server_message_get_remote_address (msg);
-  gboolean local = G_IS_INET_SOCKET_ADDRESS (peer)
-                   && g_inet_address_get_is_loopback (
-                        g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (peer)));
+  g_autoptr(GInetAddress) client = client_address (self, msg);
+  gboolean local = client != NULL && g_inet_address_get_is_loopback (client);
   gboolean gzip = self->compress == WD_COMPRESS_ALWAYS || (self->compress == WD_COMPRESS_AUTO && !local);
 
   if (gzip && soup_message_headers_header_contains (soup_server_message_get_request_headers (msg),
@@ -357,7 +412,7 @@ handle_session (SoupServer        *soup,
     login->msg = g_object_ref (msg);
     login->name = g_steal_pointer (&name);
     login->password = g_steal_pointer (&password);
-    login->address = g_strdup (soup_server_message_get_remote_host (msg));
+    login->address = client_host (self, msg);
 
     if (!wd_accounts_begin_login (self->accounts, login->name, login->address, now_seconds (),
                                   &login->user, &error))
@@ -888,8 +943,8 @@ handle_orders (SoupServer        *soup,
   WdServer *self = data;
   const char *number = path_item (path, "/api/v1/orders/");
   const char *digits = query ? g_hash_table_lookup (query, "phone") : NULL;
-  const char *host = soup_server_message_get_remote_host (msg);
-  g_autofree char *key = g_strdup_printf ("order:%s", host ? host : "");
+  g_autofree char *host = client_host (self, msg);
+  g_autofree char *key = g_strdup_printf ("order:%s", host);
   g_autoptr(GError) error = NULL;
   g_autofree char *id = NULL;
   g_autoptr(JsonObject) order = NULL;
@@ -1249,9 +1304,19 @@ wd_server_dispose (GObject *object)
 }
 
 static void
+wd_server_finalize (GObject *object)
+{
+  WdServer *self = WD_SERVER (object);
+
+  g_ptr_array_unref (self->trusted_proxies);
+  G_OBJECT_CLASS (wd_server_parent_class)->finalize (object);
+}
+
+static void
 wd_server_class_init (WdServerClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = wd_server_dispose;
+  G_OBJECT_CLASS (klass)->finalize = wd_server_finalize;
 
   /* All requests in flight when draining began have been answered. */
   signals[SIGNAL_DRAINED] = g_signal_new ("drained", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -1262,6 +1327,7 @@ static void
 wd_server_init (WdServer *self)
 {
   self->max_body = WD_SERVER_DEFAULT_MAX_BODY;
+  self->trusted_proxies = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 WdServer *
@@ -1323,6 +1389,18 @@ wd_server_set_compress (WdServer   *self,
 {
   g_return_if_fail (WD_IS_SERVER (self));
   self->compress = compress;
+}
+
+/* The proxies (GInetAddress) whose X-Forwarded-For names the client. */
+void
+wd_server_set_trusted_proxies (WdServer  *self,
+                               GPtrArray *proxies)
+{
+  g_return_if_fail (WD_IS_SERVER (self));
+
+  g_ptr_array_set_size (self->trusted_proxies, 0);
+  for (guint i = 0; proxies != NULL && i < proxies->len; i++)
+    g_ptr_array_add (self->trusted_proxies, g_object_ref (proxies->pdata[i]));
 }
 
 /* address is HOST:PORT; port 0 picks a free one (see the printed URI). */

@@ -32,6 +32,8 @@ void        wd_server_set_max_body  (WdServer         *self,
                                      gsize             max_body);
 void        wd_server_set_compress  (WdServer         *self,
                                      WdCompress        compress);
+void        wd_server_set_trusted_proxies (WdServer       *self,
+                                           GPtrArray      *proxies);
 gboolean    wd_server_listen        (WdServer         *self,
                                      const char       *address,
                                      GError          **error);
