@@ -1595,7 +1595,7 @@ server_cli (const char  *input,
 static void
 test_cli (void)
 {
-  static const char * const commands[] = { "serve", "seed-demo", "user", "backup" };
+  static const char * const commands[] = { "serve", "seed-demo", "user", "backup", "restore" };
   g_autofree char *dir = g_dir_make_tmp ("wudan-cli-XXXXXX", NULL);
   g_autofree char *db = g_build_filename (dir, "cli.db", NULL);
   g_autofree char *copy = g_build_filename (dir, "copy.db", NULL);

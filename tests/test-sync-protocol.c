@@ -13,17 +13,19 @@ test_round_trip (void)
   g_autoptr(JsonObject) args = wd_json_parse_object ("{\"order_id\":\"o-1\",\"stars\":5}", -1, NULL);
   g_autoptr(GPtrArray) decoded = NULL;
   g_autofree char *client_id = NULL;
+  g_autofree char *epoch = NULL;
   g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
   WdSyncOp *op;
 
   g_ptr_array_add (ops, wd_sync_op_new (7, "a6f1-op", "order.rate", args, 1796000000));
   g_ptr_array_add (ops, wd_sync_op_new (8, "a6f2-op", "order.callback", args, 1796000060));
-  text = wd_sync_encode_push ("client-9", ops);
+  text = wd_sync_encode_push ("client-9", "3f0c9a2e-5b1d-4c7e-9a51-d2e8f7b6c401", ops);
 
-  g_assert_true (wd_sync_decode_push (text, strlen (text), &client_id, &decoded, &error));
+  g_assert_true (wd_sync_decode_push (text, strlen (text), &client_id, &epoch, &decoded, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (client_id, ==, "client-9");
+  g_assert_cmpstr (epoch, ==, "3f0c9a2e-5b1d-4c7e-9a51-d2e8f7b6c401");
   g_assert_cmpuint (decoded->len, ==, 2);
   op = g_ptr_array_index (decoded, 1);
   g_assert_cmpint (op->seq, ==, 8);
@@ -31,6 +33,14 @@ test_round_trip (void)
   g_assert_cmpstr (op->kind, ==, "order.callback");
   g_assert_cmpint (op->at, ==, 1796000060);
   g_assert_cmpint (json_object_get_int_member (op->args, "stars"), ==, 5);
+
+  /* A client that knows no lineage yet sends none. */
+  g_clear_pointer (&text, g_free);
+  g_clear_pointer (&client_id, g_free);
+  g_clear_pointer (&decoded, g_ptr_array_unref);
+  text = wd_sync_encode_push ("client-9", NULL, ops);
+  g_assert_true (wd_sync_decode_push (text, strlen (text), &client_id, &epoch, &decoded, &error));
+  g_assert_null (epoch);
 }
 
 static void
@@ -48,6 +58,7 @@ test_refusals (void)
       WD_SYNC_ERROR_MALFORMED, "x" },
     { "{\"protocol\":1,\"client_id\":\"c\",\"ops\":[{\"seq\":2,\"op_id\":\"a\",\"kind\":\"k\",\"args\":{}},"
       "{\"seq\":2,\"op_id\":\"b\",\"kind\":\"k\",\"args\":{}}]}", WD_SYNC_ERROR_MALFORMED, "ops[1]" },
+    { "{\"protocol\":1,\"client_id\":\"c\",\"epoch\":7,\"ops\":[]}", WD_SYNC_ERROR_MALFORMED, "epoch" },
     { "not json", WD_SYNC_ERROR_MALFORMED, "JSON" },
   };
 
@@ -55,9 +66,11 @@ test_refusals (void)
     {
       g_autoptr(GPtrArray) ops = NULL;
       g_autofree char *client_id = NULL;
+      g_autofree char *epoch = NULL;
       g_autoptr(GError) error = NULL;
 
-      g_assert_false (wd_sync_decode_push (cases[i].body, strlen (cases[i].body), &client_id, &ops, &error));
+      g_assert_false (wd_sync_decode_push (cases[i].body, strlen (cases[i].body), &client_id, &epoch, &ops,
+                                           &error));
       g_assert_error (error, WD_SYNC_ERROR, cases[i].code);
       if (strstr (error->message, cases[i].mentions) == NULL)
         g_error ("case %u: “%s” does not mention %s", i, error->message, cases[i].mentions);

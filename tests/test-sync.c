@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <poll.h>
+#include <string.h>
 #include <unistd.h>
 #include <sqlite3.h>
 #include <glib/gstdio.h>
@@ -527,6 +528,138 @@ test_server_killed (void)
   s_digest = server_digest (NULL);
   g_assert_cmpstr (c_digest, ==, s_digest);
   client_close (&centre);
+}
+
+/* Runs wudan-server with arguments; returns its exit status, and what it
+ * wrote to standard error in *err. */
+static int
+run_server_command (char       **err,
+                    const char  *first,
+                    ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("WUDAN_SERVER"));
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, err, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_exit_status (process);
+}
+
+static void
+place_orders (Client     *client,
+              const char *prefix,
+              int         n)
+{
+  for (int i = 0; i < n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("%s-%d", prefix, i);
+      g_autofree char *json = order_json (id, "qianfoshan", 20 + i, 9);
+      g_autoptr(JsonObject) result = apply (client, "order.create", json);
+    }
+}
+
+/* The notices of a server put back from a backup, with their message. */
+static guint
+restore_notices (Client      *client,
+                 const char  *mentions)
+{
+  g_autoptr(JsonArray) problems = wd_sync_store_problems (client->store, NULL);
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (problems); i++)
+    {
+      JsonObject *problem = json_array_get_object_element (problems, i);
+
+      if (g_strcmp0 (json_object_get_string_member (problem, "code"), "server-restored") == 0)
+        {
+          g_assert_nonnull (strstr (json_object_get_string_member (problem, "message"), mentions));
+          n++;
+        }
+    }
+  return n;
+}
+
+/* The server's database put back from a backup: the desks that synced
+ * after the backup was made do not stall on operation numbers the server
+ * no longer knows nor on a cursor beyond its log. They start again from
+ * what the server holds, send what they have queued since, and say how
+ * many of their changes the restore took away. */
+static void
+test_restored_server (void)
+{
+  g_autofree char *backup = g_build_filename (client_dir, "restore-backup.db", NULL);
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *c_digest = NULL, *s_digest = NULL;
+  Client pushing, pulling;
+
+  client_open (&pushing, "restore-push", "centre");
+  client_open (&pulling, "restore-pull", "office");
+  client_sync (&pushing);
+  client_sync (&pulling);
+  place_orders (&pushing, "restore-kept", 1);
+  client_sync (&pushing);
+
+  g_assert_cmpint (run_server_command (&err, "backup", "--db", server.db, "--to", backup, NULL), ==, 0);
+  place_orders (&pushing, "restore-lost", 2);
+  place_orders (&pulling, "restore-lost-office", 3);
+  client_sync (&pushing);
+  client_sync (&pulling);
+
+  /* Not while the server has the database open. */
+  g_assert_cmpint (run_server_command (&err, "restore", "--db", server.db, "--from", backup, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "stop the server"));
+  wd_test_server_kill (&server);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_server_command (&err, "restore", "--db", server.db, "--from", server.log, NULL), ==, 1);
+  g_assert_cmpint (run_server_command (&err, "restore", "--db", server.db, "--from", backup, NULL), ==, 0);
+  wd_test_server_restart (&server, NULL);
+  g_assert_cmpint (server_count ("SELECT count (*) FROM orders WHERE id LIKE 'restore-lost%'"), ==, 0);
+
+  g_assert_true (wd_sync_store_set (pushing.store, "sync_server", server.base, NULL));
+  g_assert_true (wd_sync_store_set (pulling.store, "sync_server", server.base, NULL));
+  place_orders (&pushing, "restore-after", 1);
+  place_orders (&pulling, "restore-after-office", 1);
+  /* One sends first, the other reads first: either way round works. */
+  client_sync (&pushing);
+  wd_sync_client_pull (pulling.client, NULL, &error);
+  g_assert_no_error (error);
+  wd_sync_client_push (pulling.client, NULL, &error);
+  g_assert_no_error (error);
+  client_sync (&pulling);
+  client_sync (&pushing);
+
+  g_assert_cmpint (server_count ("SELECT count (*) FROM orders WHERE id IN ('restore-kept-0', 'restore-after-0',"
+                                 " 'restore-after-office-0') AND number IS NOT NULL"), ==, 3);
+  g_assert_cmpint (wd_sync_store_count_pending (pushing.store), ==, 0);
+  g_assert_cmpint (wd_sync_store_count_pending (pulling.store), ==, 0);
+  c_digest = client_digest (&pushing, NULL);
+  s_digest = server_digest (NULL);
+  g_assert_cmpstr (c_digest, ==, s_digest);
+  g_assert_null (wd_store_get (pushing.store, "order", "restore-lost-0", NULL));
+  g_assert_null (wd_store_get (pulling.store, "order", "restore-lost-office-0", NULL));
+  g_assert_cmpuint (restore_notices (&pushing, "2"), ==, 1);
+  g_assert_cmpuint (restore_notices (&pulling, "3"), ==, 1);
+
+  /* Told once. */
+  place_orders (&pushing, "restore-later", 1);
+  client_sync (&pushing);
+  g_assert_cmpuint (restore_notices (&pushing, "2"), ==, 1);
+  client_close (&pushing);
+  client_close (&pulling);
+  g_unlink (backup);
 }
 
 /* Several clients, random operations, random partial syncs; at the end
@@ -2077,6 +2210,7 @@ main (int    argc,
   g_test_add_func ("/sync/work-of-its-own-kept", test_work_of_its_own_kept);
   g_test_add_func ("/sync/client-killed", test_client_killed);
   g_test_add_func ("/sync/server-killed", test_server_killed);
+  g_test_add_func ("/sync/restored-server", test_restored_server);
 
   status = g_test_run ();
   wd_test_server_stop (&server);

@@ -258,6 +258,7 @@ wd_operation_title (const char *kind)
     { "certificate.issue", N_("Issuing a service record certificate") },
     { "certificate.revoke", N_("Revoking a service record certificate") },
     { "sync.first", N_("The first sync with the server") },
+    { "sync.restored", N_("The server was restored from a backup") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (titles); i++)

@@ -547,6 +547,40 @@ cmd_backup (int    argc,
   return EXIT_SUCCESS;
 }
 
+static int
+cmd_restore (int    argc,
+             char **argv)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *from = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The database file"), N_("PATH") },
+    { "from", 0, 0, G_OPTION_ARG_FILENAME, &from, N_("The backup to put back"), N_("FILE") },
+    G_OPTION_ENTRY_NULL
+  };
+  g_autoptr(GOptionContext) context = context_for ("", _("Put a backup back in place, with the server stopped"),
+                                                    entries);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WdStore) store = NULL;
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage (context, error->message);
+  if (db == NULL || from == NULL)
+    return usage (context, _("--db and --from are required"));
+  if (!g_file_test (from, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autofree char *message = g_strdup_printf (_("There is no backup %s"), from);
+
+      return usage (context, message);
+    }
+  store = wd_store_open (db, &error);
+  if (store == NULL || !wd_server_store_restore (store, from, &error))
+    return fail (error);
+  g_print (_("Restored %s from %s. Desks that synced after the backup was made start again from "
+             "what it holds at their next sync; what they synced since is gone from the server.\n"), db, from);
+  return EXIT_SUCCESS;
+}
+
 static const struct
 {
   const char *name;
@@ -557,6 +591,7 @@ static const struct
   { "seed-demo", N_("Load the demo district into an empty database"), cmd_seed_demo },
   { "user", N_("Manage accounts (add, list, disable, passwd)"), cmd_user },
   { "backup", N_("Copy the database safely, even while serving"), cmd_backup },
+  { "restore", N_("Put a backup back in place, with the server stopped"), cmd_restore },
 };
 
 static void

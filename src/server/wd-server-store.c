@@ -194,6 +194,46 @@ add_missing_triggers (WdStore  *store,
 
 /* Adds the server's tables to a store once, and logs what the store held
  * before, so a database seeded without the server still syncs whole. */
+/* The database's lineage: a random name made with it, and made anew in
+ * every copy `backup` and `restore` make. A client keeps the lineage its
+ * cursor and its acknowledged operations belong to, and so tells a
+ * database put back from a backup from the one it synced with
+ * (docs/sync.md, "A restored server"). */
+#define EPOCH_KEY "server_epoch"
+
+static char *
+epoch_sql (void)
+{
+  g_autofree char *epoch = g_uuid_string_random ();
+
+  return g_strdup_printf ("INSERT INTO meta (key, value) VALUES ('" EPOCH_KEY "', '%s')"
+                          " ON CONFLICT (key) DO UPDATE SET value = excluded.value", epoch);
+}
+
+gboolean
+wd_server_store_renew_epoch (WdStore  *store,
+                             GError  **error)
+{
+  g_autofree char *sql = epoch_sql ();
+
+  return wd_store_exec (store, sql, error);
+}
+
+char *
+wd_server_store_get_epoch (WdStore *store)
+{
+  return wd_store_get_setting (store, EPOCH_KEY);
+}
+
+static gboolean
+ensure_epoch (WdStore  *store,
+              GError  **error)
+{
+  g_autofree char *epoch = wd_server_store_get_epoch (store);
+
+  return epoch != NULL || wd_server_store_renew_epoch (store, error);
+}
+
 gboolean
 wd_server_store_prepare (WdStore  *store,
                          GError  **error)
@@ -203,7 +243,7 @@ wd_server_store_prepare (WdStore  *store,
   gint64 from = wd_store_get_setting_int (store, "server_schema", 0);
 
   if (from >= SERVER_SCHEMA)
-    return add_missing_triggers (store, error);
+    return add_missing_triggers (store, error) && ensure_epoch (store, error);
 
   triggers = trigger_sql ();
   if (!wd_store_begin (store, error))
@@ -237,7 +277,8 @@ wd_server_store_prepare (WdStore  *store,
 
   if (!wd_store_set_setting (store, "server_schema", G_STRINGIFY (SERVER_SCHEMA), error)
       || !wd_store_set_setting (store, "server_triggers_schema", version, error)
-      || !wd_store_set_setting (store, "authoritative", "1", error))
+      || !wd_store_set_setting (store, "authoritative", "1", error)
+      || !ensure_epoch (store, error))
     goto fail;
   return wd_store_commit (store, error);
 
@@ -936,18 +977,54 @@ wd_server_store_was_assigned (WdStore    *store,
   return sqlite3_step (stmt) == SQLITE_ROW;
 }
 
+/* Copies every page of from's main database over to's, in one
+ * transaction of to: a copy stopped half way leaves to as it was. */
+static gboolean
+copy_pages (sqlite3     *to,
+            sqlite3     *from,
+            const char  *destination,
+            GError     **error)
+{
+  sqlite3_backup *backup = sqlite3_backup_init (to, "main", from, "main");
+  int rc;
+
+  if (backup == NULL)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_STORE, _("Cannot copy to %s: %s"),
+                   destination, sqlite3_errmsg (to));
+      return FALSE;
+    }
+  do
+    {
+      rc = sqlite3_backup_step (backup, -1);
+      if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        g_usleep (10000);
+    }
+  while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  sqlite3_backup_finish (backup);
+
+  if (rc != SQLITE_DONE)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_STORE, _("The copy to %s failed: %s"),
+                   destination, sqlite3_errstr (rc));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* SQLite's online backup copies a consistent snapshot while the server
  * goes on writing; the copy is written beside the target and renamed, so
- * a failed backup never leaves a half file under the target's name. */
+ * a failed backup never leaves a half file under the target's name. The
+ * copy is a lineage of its own from the moment it is made. */
 gboolean
 wd_server_store_backup (WdStore     *store,
                         const char  *destination,
                         GError     **error)
 {
   g_autofree char *partial = g_strconcat (destination, ".partial", NULL);
+  g_autofree char *new_epoch = epoch_sql ();
   sqlite3 *target = NULL;
-  sqlite3_backup *backup;
-  int rc;
+  gboolean copied;
 
   g_unlink (partial);
   if (sqlite3_open (partial, &target) != SQLITE_OK)
@@ -958,32 +1035,19 @@ wd_server_store_backup (WdStore     *store,
       return FALSE;
     }
 
-  backup = sqlite3_backup_init (target, "main", wd_store_get_db (store), "main");
-  if (backup == NULL)
-    {
-      g_set_error (error, WD_ERROR, WD_ERROR_STORE, _("Cannot back up to %s: %s"),
-                   destination, sqlite3_errmsg (target));
-      sqlite3_close (target);
-      return FALSE;
-    }
-  do
-    {
-      rc = sqlite3_backup_step (backup, 256);
-      if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-        g_usleep (10000);
-    }
-  while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
-  sqlite3_backup_finish (backup);
-
-  if (rc != SQLITE_DONE)
+  copied = copy_pages (target, wd_store_get_db (store), destination, error);
+  if (copied && sqlite3_exec (target, new_epoch, NULL, NULL, NULL) != SQLITE_OK)
     {
       g_set_error (error, WD_ERROR, WD_ERROR_STORE, _("The backup to %s failed: %s"),
-                   destination, sqlite3_errstr (rc));
-      sqlite3_close (target);
+                   destination, sqlite3_errmsg (target));
+      copied = FALSE;
+    }
+  sqlite3_close (target);
+  if (!copied)
+    {
       g_unlink (partial);
       return FALSE;
     }
-  sqlite3_close (target);
 
   if (g_rename (partial, destination) != 0)
     {
@@ -994,4 +1058,76 @@ wd_server_store_backup (WdStore     *store,
       return FALSE;
     }
   return TRUE;
+}
+
+/* Whether path is a sound copy of a server's database; the message
+ * says what is wrong with it otherwise. */
+static gboolean
+check_server_copy (sqlite3     *copy,
+                   const char  *path,
+                   GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *check = NULL;
+  gint64 server_tables = 0;
+
+  if (sqlite3_prepare_v2 (copy, "SELECT (SELECT quick_check FROM pragma_quick_check),"
+                          " (SELECT count (*) FROM sqlite_schema WHERE type = 'table'"
+                          "  AND name IN ('meta', 'users', 'clients', 'op_results', 'changes'))",
+                          -1, &stmt, NULL) == SQLITE_OK
+      && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      check = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      server_tables = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_finalize (stmt);
+
+  if (check == NULL)
+    g_set_error (error, WD_ERROR, WD_ERROR_STORE, _("%s cannot be read as a database: %s"),
+                 path, sqlite3_errmsg (copy));
+  else if (!g_str_equal (check, "ok"))
+    g_set_error (error, WD_ERROR, WD_ERROR_STORE, _("%s is damaged (%s); restore another backup"), path, check);
+  else if (server_tables != 5)
+    g_set_error (error, WD_ERROR, WD_ERROR_STORE,
+                 _("%s is not a copy of a Wudan server's database; give a file wudan-server backup wrote"), path);
+  else
+    return TRUE;
+  return FALSE;
+}
+
+/* Puts a backup back in place of the store's database, page by page
+ * through the store's own connection (so its write-ahead log cannot
+ * replay old pages over it), as one transaction, and gives it a lineage
+ * of its own: clients that synced with the database after the backup was
+ * taken start again from what it holds (docs/sync.md). Only while
+ * nothing else has the store open. */
+gboolean
+wd_server_store_restore (WdStore     *store,
+                         const char  *source,
+                         GError     **error)
+{
+  sqlite3 *copy = NULL;
+  gboolean ok;
+
+  if (!wd_store_lock_alone (store))
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_STORE,
+                   _("%s is in use (is wudan-server serving it?); stop the server and restore again"),
+                   wd_store_get_path (store));
+      return FALSE;
+    }
+  if (sqlite3_open_v2 (source, &copy, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_STORE, _("Cannot open the backup %s: %s"),
+                   source, sqlite3_errmsg (copy));
+      sqlite3_close (copy);
+      wd_store_unlock_alone (store);
+      return FALSE;
+    }
+  ok = check_server_copy (copy, source, error)
+       && copy_pages (wd_store_get_db (store), copy, wd_store_get_path (store), error)
+       && wd_server_store_renew_epoch (store, error);
+  sqlite3_close (copy);
+  wd_store_unlock_alone (store);
+  return ok;
 }

@@ -135,6 +135,12 @@ gboolean    wd_server_store_order_scope    (WdStore     *store,
 gboolean    wd_server_store_was_assigned   (WdStore     *store,
                                             const char  *order_id,
                                             const char  *assignee_id);
+gboolean    wd_server_store_renew_epoch    (WdStore     *store,
+                                            GError     **error);
+char       *wd_server_store_get_epoch      (WdStore     *store);
+gboolean    wd_server_store_restore        (WdStore     *store,
+                                            const char  *source,
+                                            GError     **error);
 gboolean    wd_server_store_backup         (WdStore     *store,
                                             const char  *destination,
                                             GError     **error);

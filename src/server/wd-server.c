@@ -568,6 +568,7 @@ handle_pull (SoupServer        *soup,
   g_autoptr(WdUser) user = NULL;
   g_autofree char *problem = NULL;
   WdPullRequest request = { 0 };
+  g_autoptr(GError) error = NULL;
   gint64 limit;
 
   if (!allow_methods (msg, "GET", NULL) || !check_protocol_header (msg, query))
@@ -587,6 +588,12 @@ handle_pull (SoupServer        *soup,
       return;
     }
   request.limit = (guint) limit;
+  request.epoch = query ? g_hash_table_lookup (query, "epoch") : NULL;
+  if (request.epoch != NULL && !wd_validate_id ("epoch", request.epoch, &error))
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid-argument", error->message);
+      return;
+    }
 
   soup_server_message_pause (msg);
   wd_sync_service_pull_async (self->sync, user, &request, now_seconds (), NULL, page_read, g_object_ref (msg));

@@ -30,6 +30,7 @@ struct _WdSyncService
   GMutex      snapshots_lock;
   GHashTable *snapshots;
   GHashTable *refreshing;     /* scopes whose store is being made again */
+  char       *epoch;          /* the database's lineage (docs/sync.md) */
 };
 
 typedef struct
@@ -52,6 +53,7 @@ static void
 wd_sync_service_finalize (GObject *object)
 {
   g_clear_object (&WD_SYNC_SERVICE (object)->store);
+  g_free (WD_SYNC_SERVICE (object)->epoch);
   g_clear_pointer (&WD_SYNC_SERVICE (object)->noted, g_hash_table_unref);
   g_clear_pointer (&WD_SYNC_SERVICE (object)->snapshots, g_hash_table_unref);
   g_clear_pointer (&WD_SYNC_SERVICE (object)->refreshing, g_hash_table_unref);
@@ -84,8 +86,20 @@ wd_sync_service_new (WdStore *store)
   g_autofree char *folder = snapshot_folder (wd_store_get_path (store));
 
   self->store = g_object_ref (store);
+  self->epoch = wd_server_store_get_epoch (store);
   empty_snapshot_folder (folder);
   return self;
+}
+
+/* Whether a client's copy comes from another lineage of this database:
+ * one it synced with before this was put back from a backup. A client
+ * that names none (it never synced since lineages were kept) is taken
+ * at its word. */
+static gboolean
+from_other_lineage (WdSyncService *self,
+                    const char    *epoch)
+{
+  return epoch != NULL && self->epoch != NULL && !g_str_equal (epoch, self->epoch);
 }
 
 static JsonObject *
@@ -139,6 +153,7 @@ static gboolean
 push_locked (WdSyncService  *self,
              const WdUser   *user,
              const char     *client_id,
+             const char     *epoch,
              GPtrArray      *ops,
              gint64          now,
              JsonObject     *response,
@@ -158,6 +173,20 @@ push_locked (WdSyncService  *self,
       g_set_error (error, WD_SYNC_ERROR, WD_SYNC_ERROR_SEQ_REUSED,
                    _("This client id belongs to another account; sign in on a fresh install"));
       return FALSE;
+    }
+  if (ops->len > 0 && ((WdSyncOp *) ops->pdata[0])->seq > last_seq + 1 && from_other_lineage (self, epoch))
+    {
+      gint64 first = ((WdSyncOp *) ops->pdata[0])->seq;
+
+      /* The operations in between were acknowledged by the database this
+       * one replaced from a backup: they went with it. The client goes
+       * on from where it is, and is told what was lost. */
+      g_message ("Client %s goes on at operation %lld: operations %lld to %lld were applied to the database "
+                 "before it was restored from a backup", client_id, (long long) first,
+                 (long long) last_seq + 1, (long long) first - 1);
+      json_object_set_int_member (response, "lost_from", last_seq + 1);
+      json_object_set_int_member (response, "lost_to", first - 1);
+      last_seq = first - 1;
     }
   if (ops->len > 0 && ((WdSyncOp *) ops->pdata[0])->seq > last_seq + 1)
     {
@@ -222,16 +251,19 @@ wd_sync_service_push (WdSyncService  *self,
   g_autoptr(JsonObject) response = json_object_new ();
   g_autoptr(GPtrArray) ops = NULL;
   g_autofree char *client_id = NULL;
+  g_autofree char *epoch = NULL;
 
   g_return_val_if_fail (WD_IS_SYNC_SERVICE (self), NULL);
 
-  if (!wd_sync_decode_push (body, length, &client_id, &ops, error))
+  if (!wd_sync_decode_push (body, length, &client_id, &epoch, &ops, error))
     return NULL;
 
   json_object_set_int_member (response, "protocol", WD_SYNC_PROTOCOL_VERSION);
+  if (self->epoch != NULL)
+    json_object_set_string_member (response, "epoch", self->epoch);
   if (!wd_store_begin (self->store, error))
     return NULL;
-  if (!push_locked (self, user, client_id, ops, now, response, last_seq, error))
+  if (!push_locked (self, user, client_id, epoch, ops, now, response, last_seq, error))
     {
       wd_store_rollback (self->store);
       return NULL;
@@ -663,7 +695,7 @@ static gboolean
 pull_page (WdStore              *store,
            const WdUser         *user,
            const WdPullRequest  *request,
-           gboolean              scope_changed,
+           gboolean              start_again,
            GString              *out,
            GError              **error)
 {
@@ -673,6 +705,15 @@ pull_page (WdStore              *store,
   gint64 last_seq = wd_server_store_client_last_seq (store, request->client_id, user->id, &foreign);
   guint scanned = 0, sent = 0;
 
+  /* A copy made under another scope, before the database was restored
+   * from a backup, or from compacted history, cannot be patched up: the
+   * client starts again from zero, keeping its outbox. */
+  if ((start_again && request->since > 0) || request->since < wd_server_store_log_horizon (store))
+    {
+      g_string_append_printf (out, "\"last_seq\":%" G_GINT64_FORMAT ",", last_seq);
+      g_string_append (out, "\"reset\":true,\"cursor\":0,\"more\":true,\"changes\":[]");
+      return TRUE;
+    }
   if (request->since > last_change)
     {
       g_set_error (error, WD_SYNC_ERROR, WD_SYNC_ERROR_CURSOR,
@@ -682,14 +723,6 @@ pull_page (WdStore              *store,
       return FALSE;
     }
   g_string_append_printf (out, "\"last_seq\":%" G_GINT64_FORMAT ",", last_seq);
-
-  /* A copy made under another scope, or from compacted history, cannot be
-   * patched up: the client starts again from zero, keeping its outbox. */
-  if ((scope_changed && request->since > 0) || request->since < wd_server_store_log_horizon (store))
-    {
-      g_string_append (out, "\"reset\":true,\"cursor\":0,\"more\":true,\"changes\":[]");
-      return TRUE;
-    }
 
   g_string_append (out, "\"reset\":false,\"changes\":[");
   /* Read at most a few pages' worth of log per request, so a client that
@@ -731,7 +764,8 @@ static char *
 pull_answer (WdStore              *store,
              const WdUser         *user,
              const WdPullRequest  *request,
-             gboolean              scope_changed,
+             gboolean              start_again,
+             const char           *epoch,
              gsize                *length,
              GError              **error)
 {
@@ -741,9 +775,15 @@ pull_answer (WdStore              *store,
 
   g_string_append_printf (out, "{\"protocol\":%d,\"since\":%" G_GINT64_FORMAT ",",
                           WD_SYNC_PROTOCOL_VERSION, request->since);
+  if (epoch != NULL)
+    {
+      g_string_append (out, "\"epoch\":");
+      wd_json_append_string (out, epoch);
+      g_string_append_c (out, ',');
+    }
   if (!wd_store_begin_read (store, error))
     return NULL;
-  if (!pull_page (store, user, request, scope_changed, out, error))
+  if (!pull_page (store, user, request, start_again, out, error))
     {
       wd_store_rollback (store);
       return NULL;
@@ -805,7 +845,8 @@ typedef struct
   char          *path;
   WdUser        *user;
   WdPullRequest  request;
-  gboolean       scope_changed;
+  gboolean       start_again;
+  char          *epoch;
   gsize          length;
 } PullJob;
 
@@ -815,6 +856,8 @@ pull_job_free (PullJob *job)
   g_free (job->path);
   wd_user_free (job->user);
   g_free ((char *) job->request.client_id);
+  g_free ((char *) job->request.epoch);
+  g_free (job->epoch);
   g_free (job);
 }
 
@@ -826,7 +869,8 @@ read_page (gpointer data,
   PullJob *job = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   WdStore *store = reader_for (job->path, &error);
-  char *answer = store ? pull_answer (store, job->user, &job->request, job->scope_changed, &job->length, &error)
+  char *answer = store ? pull_answer (store, job->user, &job->request, job->start_again, job->epoch,
+                                     &job->length, &error)
                        : NULL;
 
   if (answer == NULL)
@@ -881,7 +925,9 @@ wd_sync_service_pull_async (WdSyncService        *self,
   job->user = wd_user_copy (user);
   job->request = *request;
   job->request.client_id = g_strdup (request->client_id);
-  job->scope_changed = scope_changed;
+  job->request.epoch = g_strdup (request->epoch);
+  job->start_again = scope_changed || from_other_lineage (self, request->epoch);
+  job->epoch = g_strdup (self->epoch);
   g_task_set_task_data (task, job, (GDestroyNotify) pull_job_free);
   g_thread_pool_push (reader_pool (), task, NULL);
 }

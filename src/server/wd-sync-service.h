@@ -19,6 +19,7 @@ typedef struct
   gint64      since;
   guint       limit;
   gint64      acked;      /* results of operations after this seq are returned; -1: none */
+  const char *epoch;      /* the lineage the client's copy comes from; NULL: unknown */
 } WdPullRequest;
 
 WdSyncService *wd_sync_service_new   (WdStore              *store);

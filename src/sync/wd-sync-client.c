@@ -349,6 +349,7 @@ wd_sync_client_push (WdSyncClient  *self,
   for (;;)
     {
       gint64 acked = wd_sync_store_get_int (self->store, "sync_acked");
+      g_autofree char *lineage = wd_sync_store_get (self->store, "sync_acked_epoch");
       g_autoptr(GPtrArray) ops = wd_sync_store_pending (self->store, acked, PUSH_BATCH, PUSH_BYTES, error);
       g_autofree char *body = NULL;
       g_autoptr(JsonNode) reply = NULL;
@@ -364,7 +365,7 @@ wd_sync_client_push (WdSyncClient  *self,
         return TRUE;
       sent += ops->len;
 
-      body = wd_sync_encode_push (client_id, ops);
+      body = wd_sync_encode_push (client_id, lineage, ops);
       reply = request (self, "POST", "/api/v1/push", body, TRUE, &status, cancellable, &local);
       if (status == 409 && reply != NULL
           && g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (reply), "code", ""),
@@ -393,7 +394,10 @@ wd_sync_client_push (WdSyncClient  *self,
       answer = json_node_get_object (reply);
       last = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (answer, "last_seq"));
       if (!record_results (self, json_object_get_array_member (answer, "results"), error)
-          || !wd_sync_store_set (self->store, "sync_acked", last, error))
+          || !wd_sync_store_note_lost (self->store, answer, error)
+          || !wd_sync_store_set (self->store, "sync_acked", last, error)
+          || !wd_sync_store_set (self->store, "sync_acked_epoch",
+                                 json_object_get_string_member_with_default (answer, "epoch", NULL), error))
         return FALSE;
     }
 }
@@ -532,9 +536,12 @@ pull_page (WdSyncClient  *self,
 {
   gint64 cursor = wd_sync_store_get_int (self->store, "sync_cursor");
   gint64 acked = wd_sync_store_get_int (self->store, "sync_acked");
+  g_autofree char *lineage = wd_sync_store_get (self->store, "sync_epoch");
+  g_autofree char *escaped = lineage ? g_uri_escape_string (lineage, NULL, FALSE) : NULL;
   g_autofree char *path = g_strdup_printf ("/api/v1/pull?client_id=%s&since=%" G_GINT64_FORMAT
-                                           "&limit=%d&acked=%" G_GINT64_FORMAT,
-                                           client_id, cursor, PULL_PAGE, acked);
+                                           "&limit=%d&acked=%" G_GINT64_FORMAT "%s%s",
+                                           client_id, cursor, PULL_PAGE, acked,
+                                           escaped ? "&epoch=" : "", escaped ? escaped : "");
   g_autoptr(JsonNode) reply = request (self, "GET", path, NULL, TRUE, NULL, cancellable, error);
   JsonObject *page;
   gint64 server_last;

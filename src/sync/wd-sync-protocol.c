@@ -144,13 +144,15 @@ gboolean
 wd_sync_decode_push (const char  *body,
                      gsize        length,
                      char       **client_id,
+                     char       **epoch,
                      GPtrArray  **ops,
                      GError     **error)
 {
-  static const char * const known[] = { "protocol", "client_id", "ops", NULL };
+  static const char * const known[] = { "protocol", "client_id", "epoch", "ops", NULL };
   g_autoptr(JsonObject) message = NULL;
   g_autoptr(GPtrArray) decoded = g_ptr_array_new_with_free_func ((GDestroyNotify) wd_sync_op_free);
   g_autofree char *id = NULL;
+  g_autofree char *lineage = NULL;
   GError *cause = NULL;
   JsonNode *list;
   JsonArray *array;
@@ -161,7 +163,8 @@ wd_sync_decode_push (const char  *body,
   if (!wd_sync_check_protocol (message, error))
     return FALSE;
   if (!wd_args_only (message, known, &cause)
-      || !wd_args_id (message, "client_id", WD_ARG_REQUIRED, &id, &cause))
+      || !wd_args_id (message, "client_id", WD_ARG_REQUIRED, &id, &cause)
+      || !wd_args_id (message, "epoch", WD_ARG_OPTIONAL, &lineage, &cause))
     return malformed (error, cause);
 
   list = json_object_get_member (message, "ops");
@@ -195,12 +198,16 @@ wd_sync_decode_push (const char  *body,
     }
 
   *client_id = g_steal_pointer (&id);
+  *epoch = g_steal_pointer (&lineage);
   *ops = g_steal_pointer (&decoded);
   return TRUE;
 }
 
+/* epoch: the server lineage the client's acknowledged operations belong
+ * to, NULL when it knows none (docs/sync.md). */
 char *
 wd_sync_encode_push (const char *client_id,
+                     const char *epoch,
                      GPtrArray  *ops)
 {
   g_autoptr(JsonObject) message = json_object_new ();
@@ -208,6 +215,8 @@ wd_sync_encode_push (const char *client_id,
 
   json_object_set_int_member (message, "protocol", WD_SYNC_PROTOCOL_VERSION);
   json_object_set_string_member (message, "client_id", client_id);
+  if (epoch != NULL)
+    json_object_set_string_member (message, "epoch", epoch);
   for (guint i = 0; i < ops->len; i++)
     {
       WdSyncOp *op = g_ptr_array_index (ops, i);

@@ -57,9 +57,11 @@ gboolean    wd_sync_check_protocol           (JsonObject    *message,
 gboolean    wd_sync_decode_push              (const char    *body,
                                               gsize          length,
                                               char         **client_id,
+                                              char         **epoch,
                                               GPtrArray    **ops,
                                               GError       **error);
 char       *wd_sync_encode_push              (const char    *client_id,
+                                              const char    *epoch,
                                               GPtrArray     *ops);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WdSyncOp, wd_sync_op_free)

@@ -362,6 +362,27 @@ set_int (WdStore     *store,
   return wd_store_set_setting (store, key, text, error);
 }
 
+/* A cursor belongs to the lineage of the server's database it was read
+ * from (docs/sync.md): a page names it; a snapshot does not, and the
+ * pull after it learns it. */
+static gboolean
+set_cursor (WdStore     *store,
+            gint64       cursor,
+            const char  *epoch,
+            GError     **error)
+{
+  return set_int (store, "sync_cursor", cursor, error)
+      && wd_sync_store_set (store, "sync_epoch", epoch, error);
+}
+
+static gboolean
+start_at_snapshot (WdStore     *store,
+                   gint64       cursor,
+                   GError     **error)
+{
+  return set_cursor (store, cursor, NULL, error);
+}
+
 static gboolean
 recording (WdStore     *store,
            gint64       seq,
@@ -819,17 +840,18 @@ write_page (WdStore     *store,
   PageWrite *write = data;
   JsonObject *page = write->page;
   JsonArray *changes = array_member (page, "changes");
+  const char *epoch = json_object_get_string_member_with_default (page, "epoch", NULL);
 
   if ((write->clear_first && !clear_mirror (store, error)) || !set_int (store, "sync_pulled", 1, error))
     return FALSE;
 
   if (json_object_get_boolean_member_with_default (page, "reset", FALSE))
-    return clear_mirror (store, error) && set_int (store, "sync_cursor", 0, error);
+    return clear_mirror (store, error) && set_cursor (store, 0, epoch, error);
 
   for (guint i = 0; changes != NULL && i < json_array_get_length (changes); i++)
     if (!apply_change (store, json_array_get_object_element (changes, i), error))
       return FALSE;
-  return set_int (store, "sync_cursor", json_object_get_int_member_with_default (page, "cursor", 0), error);
+  return set_cursor (store, json_object_get_int_member_with_default (page, "cursor", 0), epoch, error);
 }
 
 
@@ -1098,7 +1120,7 @@ write_snapshot (WdStore   *store,
       if (!wd_store_exec (store, copy, error))
         return FALSE;
     }
-  return run_all (store, indexes, error) && set_int (store, "sync_cursor", snapshot->cursor, error);
+  return run_all (store, indexes, error) && start_at_snapshot (store, snapshot->cursor, error);
 }
 
 /* Whether the store holds work of its own from before it ever pulled:
@@ -1228,6 +1250,39 @@ note_kept_aside (WdStore     *store,
   return wd_sync_store_add_problem (store, notice, g_get_real_time () / G_USEC_PER_SEC, error);
 }
 
+/* Tells the user, in the sync problems list, when the server says it was
+ * put back from a backup and no longer holds changes it had acknowledged
+ * from this install (a push's lost_from and lost_to). */
+gboolean
+wd_sync_store_note_lost (WdStore     *store,
+                         JsonObject  *answer,
+                         GError     **error)
+{
+  gint64 from = json_object_get_int_member_with_default (answer, "lost_from", 0);
+  gint64 to = json_object_get_int_member_with_default (answer, "lost_to", 0);
+  gint64 n = to - from + 1;
+  g_autoptr(JsonObject) notice = NULL;
+  g_autofree char *message = NULL;
+
+  if (from <= 0 || to < from)
+    return TRUE;
+  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "The server was put back from a backup made before this computer's "
+                                          "last sync: %lld change sent from here before then is no longer on "
+                                          "it. Check the work of that time and enter what is missing again.",
+                                          "The server was put back from a backup made before this computer's "
+                                          "last sync: %lld changes sent from here before then are no longer on "
+                                          "it. Check the work of that time and enter what is missing again.",
+                                          (gulong) n), (long long) n);
+  notice = json_object_new ();
+  /* Notices take no operation's number: below zero, one per restore. */
+  json_object_set_int_member (notice, "seq", -to);
+  json_object_set_string_member (notice, "kind", "sync.restored");
+  json_object_set_string_member (notice, "code", "server-restored");
+  json_object_set_string_member (notice, "message", message);
+  return wd_sync_store_add_problem (store, notice, g_get_real_time () / G_USEC_PER_SEC, error);
+}
+
 /* Applies one pulled page in one transaction, dropping the operations the
  * server has answered (up to acked). */
 gboolean
@@ -1353,7 +1408,7 @@ take_over (WdStore  *prepared,
                          " AND key <> 'sync_triggers_schema'", prepared, "meta", error)
       || !copy_rows (store, "SELECT * FROM main.sync_outbox", prepared, "sync_outbox", error)
       || !copy_rows (store, "SELECT * FROM main.sync_problems", prepared, "sync_problems", error)
-      || !set_int (prepared, "sync_cursor", cursor, error)
+      || !start_at_snapshot (prepared, cursor, error)
       || !set_int (prepared, "sync_pulled", 1, error))
     {
       wd_store_rollback (prepared);

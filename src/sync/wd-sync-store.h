@@ -36,6 +36,9 @@ GPtrArray  *wd_sync_store_pending         (WdStore        *store,
                                            GError        **error);
 guint       wd_sync_store_count_pending   (WdStore        *store);
 
+gboolean    wd_sync_store_note_lost       (WdStore        *store,
+                                           JsonObject     *answer,
+                                           GError        **error);
 gboolean    wd_sync_store_apply_page      (WdStore        *store,
                                            JsonObject     *page,
                                            gint64          acked,
