@@ -662,6 +662,78 @@ test_restored_server (void)
   g_unlink (backup);
 }
 
+/* Another clerk signs in at the same desk. Changes queued by the first
+ * must be sent by the first: the server applies them as whoever sends
+ * them. With nothing queued, the desk becomes a new install to the
+ * server and its copy is fetched again for the new account. */
+static void
+test_another_account (void)
+{
+  Client desk;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first_id = NULL;
+  g_autofree char *second_id = NULL;
+  g_autofree char *c_digest = NULL, *s_digest = NULL;
+
+  client_open (&desk, "desk", "office");
+  client_sync (&desk);
+  first_id = wd_sync_store_get (desk.store, "sync_client_id");
+  place_orders (&desk, "desk-office", 1);
+  g_assert_true (wd_sync_client_logout (desk.client, &error));
+
+  g_assert_false (wd_sync_client_login (desk.client, server.base, "centre",
+                                        g_hash_table_lookup (server.passwords, "centre"), &error));
+  g_assert_error (error, WD_ERROR, WD_ERROR_WRONG_STATE);
+  g_assert_nonnull (strstr (error->message, "office"));
+  g_clear_error (&error);
+  g_assert_false (wd_sync_client_is_signed_in (desk.client));
+
+  wd_sync_client_login (desk.client, server.base, "office", g_hash_table_lookup (server.passwords, "office"), &error);
+  g_assert_no_error (error);
+  client_sync (&desk);
+  g_assert_cmpint (server_count ("SELECT count (*) FROM orders o JOIN history h ON h.entity_id = o.id"
+                                 " WHERE o.id = 'desk-office-0' AND h.actor = 'office'"), ==, 1);
+  g_assert_true (wd_sync_client_logout (desk.client, &error));
+
+  wd_sync_client_login (desk.client, server.base, "centre", g_hash_table_lookup (server.passwords, "centre"), &error);
+  g_assert_no_error (error);
+  second_id = wd_sync_store_get (desk.store, "sync_client_id");
+  g_assert_cmpstr (first_id, !=, second_id);
+  place_orders (&desk, "desk-centre", 1);
+  client_sync (&desk);
+  g_assert_cmpint (server_count ("SELECT count (*) FROM orders WHERE id = 'desk-centre-0'"), ==, 1);
+  /* The centre's copy: every sub-district's orders, not the office's. */
+  c_digest = client_digest (&desk, NULL);
+  s_digest = server_digest (NULL);
+  g_assert_cmpstr (c_digest, ==, s_digest);
+  client_close (&desk);
+}
+
+/* An install the server refuses for good (its id is another account's)
+ * is told so, once: it does not send the same push again and again. */
+static void
+test_refused_install (void)
+{
+  Client mine, theirs;
+  g_autofree char *their_id = NULL;
+  g_autoptr(GError) error = NULL;
+
+  client_open (&theirs, "theirs", "centre");
+  client_sync (&theirs);
+  client_open (&mine, "mine", "office");
+  client_sync (&mine);
+  their_id = wd_sync_store_get (theirs.store, "sync_client_id");
+  g_assert_true (wd_sync_store_set (mine.store, "sync_client_id", their_id, NULL));
+  place_orders (&mine, "refused-install", 1);
+
+  g_assert_false (wd_sync_client_push (mine.client, NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "another account"));
+  g_assert_cmpint (wd_sync_store_count_pending (mine.store), ==, 1);
+  client_close (&mine);
+  client_close (&theirs);
+}
+
 /* Several clients, random operations, random partial syncs; at the end
  * everyone syncs and every copy equals the server's. */
 static void
@@ -2210,6 +2282,8 @@ main (int    argc,
   g_test_add_func ("/sync/work-of-its-own-kept", test_work_of_its_own_kept);
   g_test_add_func ("/sync/client-killed", test_client_killed);
   g_test_add_func ("/sync/server-killed", test_server_killed);
+  g_test_add_func ("/sync/another-account", test_another_account);
+  g_test_add_func ("/sync/refused-install", test_refused_install);
   g_test_add_func ("/sync/restored-server", test_restored_server);
 
   status = g_test_run ();

@@ -225,6 +225,17 @@ request (WdSyncClient  *self,
   return g_steal_pointer (&node);
 }
 
+/* The account this store last signed in as, or NULL. */
+static char *
+signed_in_name (WdSyncClient *self)
+{
+  g_autofree char *text = wd_sync_store_get (self->store, "sync_user");
+  g_autoptr(JsonObject) user = text ? wd_json_parse_object (text, -1, NULL) : NULL;
+  const char *name = user ? json_object_get_string_member_with_default (user, "name", NULL) : NULL;
+
+  return g_strdup (name);
+}
+
 /* Signs in and remembers the server, the account and the session token
  * in the store (which only its owner can read). The password is not kept. */
 gboolean
@@ -238,16 +249,33 @@ wd_sync_client_login (WdSyncClient  *self,
   g_autofree char *text = NULL;
   g_autofree char *user_text = NULL;
   g_autofree char *previous = wd_sync_store_get (self->store, "sync_server");
+  g_autofree char *previous_name = signed_in_name (self);
   g_autofree char *base = g_str_has_suffix (server, "/") ? g_strndup (server, strlen (server) - 1)
                                                          : g_strdup (server);
+  gint64 pending = wd_sync_store_count_pending (self->store);
+  gboolean same_identity = previous_name == NULL
+                           || (g_strcmp0 (previous, base) == 0 && g_str_equal (previous_name, name));
   g_autoptr(JsonNode) reply = NULL;
   JsonObject *answer;
 
-  if (previous != NULL && !g_str_equal (previous, base) && wd_sync_store_count_pending (self->store) > 0)
+  if (previous != NULL && !g_str_equal (previous, base) && pending > 0)
     {
       g_set_error (error, WD_ERROR, WD_ERROR_WRONG_STATE,
                    _("This store still has changes for %s; sync them before signing in elsewhere"),
                    previous);
+      return FALSE;
+    }
+  /* The server applies queued changes as whoever sends them: another
+   * account may not send this one's. */
+  if (previous_name != NULL && !g_str_equal (previous_name, name) && pending > 0)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_WRONG_STATE,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "This store still has %d change made as %s; sign in as %s and sync it "
+                                "before another account signs in here",
+                                "This store still has %d changes made as %s; sign in as %s and sync them "
+                                "before another account signs in here", (gulong) pending),
+                   (int) pending, previous_name, previous_name);
       return FALSE;
     }
 
@@ -267,7 +295,11 @@ wd_sync_client_login (WdSyncClient  *self,
   answer = json_node_get_object (reply);
   user_text = wd_json_object_to_string (json_object_get_object_member (answer, "user"), FALSE);
 
-  return wd_sync_store_set (self->store, "sync_token", json_object_get_string_member (answer, "token"), error)
+  /* Another account, or another server: the server knows this install
+   * under the account it first signed in as, and the copy holds what
+   * that account may see. It starts again as a new install. */
+  return (same_identity || wd_sync_store_start_afresh (self->store, error))
+      && wd_sync_store_set (self->store, "sync_token", json_object_get_string_member (answer, "token"), error)
       && wd_sync_store_set (self->store, "sync_user", user_text, error);
 }
 
@@ -385,7 +417,10 @@ wd_sync_client_push (WdSyncClient  *self,
             return FALSE;
           continue;
         }
-      if (reply == NULL)
+      /* Any other refusal (a 409 other than a gap comes with its body)
+       * stops the push with the server's message: sending again would
+       * only be refused again. */
+      if (reply == NULL || local != NULL)
         {
           g_propagate_error (error, g_steal_pointer (&local));
           return FALSE;

@@ -383,6 +383,32 @@ start_at_snapshot (WdStore     *store,
   return set_cursor (store, cursor, NULL, error);
 }
 
+/* Makes the store a new install to the server: a new client id, its
+ * operations numbered from 1 again, and its copy to be fetched again
+ * from the start (a snapshot replaces what it holds). Only with nothing
+ * queued: the old id's operations could no longer be sent. */
+gboolean
+wd_sync_store_start_afresh (WdStore  *store,
+                            GError  **error)
+{
+  g_autofree char *client_id = g_uuid_string_random ();
+
+  g_return_val_if_fail (wd_sync_store_count_pending (store) == 0, FALSE);
+
+  if (!wd_store_begin (store, error))
+    return FALSE;
+  if (!wd_store_set_setting (store, "sync_client_id", client_id, error)
+      || !wd_store_set_setting (store, "sync_next_seq", "1", error)
+      || !set_int (store, "sync_acked", 0, error)
+      || !wd_sync_store_set (store, "sync_acked_epoch", NULL, error)
+      || !set_cursor (store, 0, NULL, error))
+    {
+      wd_store_rollback (store);
+      return FALSE;
+    }
+  return wd_store_commit (store, error);
+}
+
 static gboolean
 recording (WdStore     *store,
            gint64       seq,

@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 
 gboolean    wd_sync_store_prepare         (WdStore        *store,
                                            GError        **error);
+gboolean    wd_sync_store_start_afresh    (WdStore        *store,
+                                           GError        **error);
 char       *wd_sync_store_get             (WdStore        *store,
                                            const char     *key);
 gboolean    wd_sync_store_set             (WdStore        *store,
