@@ -1611,6 +1611,9 @@ test_cli (void)
 #define RUN(input, ...) server_cli (input, &out, &err, __VA_ARGS__, NULL)
 
   g_assert_cmpint (RUN (NULL, "fly"), ==, 2);
+  /* One server to a database. */
+  g_assert_cmpint (RUN (NULL, "serve", "--db", shared.db, "--listen", "127.0.0.1:0"), ==, 1);
+  g_assert_nonnull (strstr (err, "already serving"));
   /* A proxy that is not an address is refused before any database is made. */
   {
     g_autofree char *never = g_build_filename (dir, "never.db", NULL);

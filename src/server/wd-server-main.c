@@ -1,13 +1,17 @@
 /* wudan-server: the central server, and its administration from a shell. */
 #define G_LOG_DOMAIN "wudan-server"
 
+#define _GNU_SOURCE
+
 #include "config.h"
 
+#include <fcntl.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <glib-unix.h>
 #include <sqlite3.h>
 
@@ -219,6 +223,42 @@ expire_overdue (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* One server to a database: a second one would empty the first's
+ * folder of prebuilt stores under it and sweep overdue orders twice.
+ * The lock belongs to the open file, so it goes with the process however
+ * the process ends; the descriptor stays open as long as the process. */
+static gboolean
+claim_database (const char  *db,
+                int         *fd_out,
+                GError     **error)
+{
+  g_autofree char *path = g_strconcat (db, "-serving", NULL);
+  g_autofree char *dir = g_path_get_dirname (db);
+  struct flock lock = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
+  int fd;
+
+  g_mkdir_with_parents (dir, 0700);
+  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot create %s: %s"),
+                   path, g_strerror (saved));
+      return FALSE;
+    }
+  if (fcntl (fd, F_OFD_SETLK, &lock) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                   _("Another wudan-server is already serving %s; stop it first, or give this one "
+                     "a database of its own"), db);
+      close (fd);
+      return FALSE;
+    }
+  *fd_out = fd;
+  return TRUE;
+}
+
 /* IP addresses, or NULL when one is not. */
 static GPtrArray *
 parse_addresses (const char * const *texts,
@@ -255,6 +295,7 @@ cmd_serve (int    argc,
   WdCompress compress = WD_COMPRESS_AUTO;
   g_auto(GStrv) proxy_texts = NULL;
   g_autoptr(GPtrArray) proxies = NULL;
+  int serving_fd = -1;
   const char *bad_proxy = NULL;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The database file"), N_("PATH") },
@@ -301,7 +342,7 @@ cmd_serve (int    argc,
       return usage (context, message);
     }
 
-  if (!wd_accounts_init_crypto (&error))
+  if (!wd_accounts_init_crypto (&error) || !claim_database (db, &serving_fd, &error))
     return fail (error);
   store = open_server_store (db, &error);
   if (store == NULL || (demo && !seed_demo (store, TRUE, &error)))
