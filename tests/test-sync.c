@@ -143,6 +143,25 @@ client_digest (Client     *client,
   return orders_digest (wd_store_get_db (client->store), subdistrict);
 }
 
+/* The first column of the first row a query of the server's database
+ * gives, as text. */
+static char *
+server_text (const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *text = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (server.db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return text;
+}
+
 static gint64
 server_count (const char *sql)
 {
@@ -492,6 +511,26 @@ test_lost_answer (void)
   c_digest = client_digest (&centre, NULL);
   s_digest = server_digest (NULL);
   g_assert_cmpstr (c_digest, ==, s_digest);
+
+  /* The answer lost again, the next pull tells what the server applied,
+   * and of which lineage of its database. */
+  {
+    g_autofree char *c = order_json ("lost-c", "yaojia", 9, 9);
+    g_autoptr(JsonObject) r3 = apply (&centre, "order.create", c);
+    gint64 sent = wd_sync_store_get_int (centre.store, "sync_next_seq") - 1;
+    g_autofree char *acked_epoch = NULL;
+    g_autofree char *server_epoch = server_text ("SELECT value FROM meta WHERE key = 'server_epoch'");
+
+    g_assert_true (wd_sync_client_push (centre.client, NULL, &error));
+    g_assert_true (wd_sync_store_set (centre.store, "sync_acked", "0", NULL));
+    g_assert_true (wd_sync_store_set (centre.store, "sync_acked_epoch", NULL, NULL));
+    g_assert_true (wd_sync_client_pull (centre.client, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (wd_sync_store_get_int (centre.store, "sync_acked"), ==, sent);
+    acked_epoch = wd_sync_store_get (centre.store, "sync_acked_epoch");
+    g_assert_nonnull (server_epoch);
+    g_assert_cmpstr (acked_epoch, ==, server_epoch);
+  }
   client_close (&centre);
 }
 

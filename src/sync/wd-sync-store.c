@@ -870,6 +870,12 @@ write_page (WdStore     *store,
 
   if ((write->clear_first && !clear_mirror (store, error)) || !set_int (store, "sync_pulled", 1, error))
     return FALSE;
+  /* Operations a page acknowledges (their push answer lost) belong to
+   * its lineage as well. */
+  if (epoch != NULL
+      && json_object_get_int_member_with_default (page, "last_seq", 0) > wd_sync_store_get_int (store, "sync_acked")
+      && !wd_sync_store_set (store, "sync_acked_epoch", epoch, error))
+    return FALSE;
 
   if (json_object_get_boolean_member_with_default (page, "reset", FALSE))
     return clear_mirror (store, error) && set_cursor (store, 0, epoch, error);
