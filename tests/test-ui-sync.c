@@ -7,11 +7,13 @@
 
 #include <glib/gstdio.h>
 #include <adwaita.h>
+#include <sqlite3.h>
 
 #include "wd-board-view.h"
 #include "wd-form-dialog.h"
 #include "wd-login-dialog.h"
 #include "wd-row-model.h"
+#include "wd-store-private.h"
 #include "wd-sync-indicator.h"
 #include "wd-sync-store.h"
 #include "wd-test-server.h"
@@ -280,6 +282,92 @@ test_sign_in_sync_and_work_offline (SyncFixture   *fx,
   }
 }
 
+static gint64
+count_orders_in (sqlite3    *db,
+                 const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+static gint64
+server_orders (SyncFixture *fx,
+               const char  *sql)
+{
+  sqlite3 *db = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_open_v2 (fx->server.db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  n = count_orders_in (db, sql);
+  sqlite3_close (db);
+  return n;
+}
+
+/* The desk holds the office's orders and nothing else. */
+static gboolean
+holds_office_copy (gpointer data)
+{
+  SyncFixture *fx = data;
+  sqlite3 *db = wd_store_get_db (wd_workspace_get_store (fx->workspace));
+
+  return up_to_date (fx)
+      && count_orders_in (db, "SELECT count (*) FROM orders WHERE subdistrict_id IS NOT 'qianfoshan'") == 0
+      && count_orders_in (db, "SELECT count (*) FROM orders") > 0;
+}
+
+static void
+sign_in_with_dialog (SyncFixture *fx,
+                     const char  *account)
+{
+  /* Held: the dialog closes itself once signed in. */
+  g_autoptr(WdLoginDialog) login = g_object_ref (wd_login_dialog_new (GTK_WINDOW (fx->window), fx->workspace));
+
+  gtk_window_present (GTK_WINDOW (login));
+  wd_login_dialog_fill (login, fx->server.base, account, g_hash_table_lookup (fx->server.passwords, account));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (login), "login.sign-in", NULL));
+  while (g_strcmp0 (wd_workspace_get_actor (fx->workspace)->user, account) != 0
+         && wd_login_dialog_get_error (login) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (wd_login_dialog_get_error (login));
+}
+
+/* The centre's clerk signs out and an office's signs in at the same
+ * desk: the desk then holds what the office may see, and the office's
+ * work goes out as the office's. */
+static void
+test_another_clerk (SyncFixture   *fx,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db;
+
+  sign_in_with_dialog (fx, "centre");
+  wd_ui_wait (up_to_date, fx, "the centre's first sync");
+  wd_ui_wait (board_filled, fx, "the board to show the centre's orders");
+  db = wd_store_get_db (wd_workspace_get_store (fx->workspace));
+  g_assert_cmpint (count_orders_in (db, "SELECT count (*) FROM orders WHERE subdistrict_id IS NOT 'qianfoshan'"),
+                   >, 0);
+
+  g_assert_true (wd_workspace_sign_out (fx->workspace, &error));
+  sign_in_with_dialog (fx, "office");
+  g_assert_cmpstr (wd_workspace_get_actor (fx->workspace)->user, ==, "office");
+  wd_ui_wait (holds_office_copy, fx, "the desk to hold the office's copy");
+  g_assert_cmpint (count_orders_in (db, "SELECT count (*) FROM orders"), ==,
+                   server_orders (fx, "SELECT count (*) FROM orders WHERE subdistrict_id = 'qianfoshan'"));
+
+  g_assert_true (wd_form_dialog_apply (new_order_form (fx, "换人后的讲座")));
+  wd_ui_wait (up_to_date, fx, "the office's order to reach the server");
+  g_assert_cmpint (server_orders (fx, "SELECT count (*) FROM orders o JOIN history h ON h.entity_id = o.id"
+                                      " WHERE o.title = '换人后的讲座' AND h.actor = 'office'"), ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -289,5 +377,6 @@ main (int    argc,
 
   g_test_add ("/ui-sync/sign-in-sync-and-work-offline", SyncFixture, NULL, sync_setup,
               test_sign_in_sync_and_work_offline, sync_teardown);
+  g_test_add ("/ui-sync/another-clerk", SyncFixture, NULL, sync_setup, test_another_clerk, sync_teardown);
   return g_test_run ();
 }

@@ -299,8 +299,8 @@ wd_sync_client_login (WdSyncClient  *self,
    * under the account it first signed in as, and the copy holds what
    * that account may see. It starts again as a new install. */
   return (same_identity || wd_sync_store_start_afresh (self->store, error))
-      && wd_sync_store_set (self->store, "sync_token", json_object_get_string_member (answer, "token"), error)
-      && wd_sync_store_set (self->store, "sync_user", user_text, error);
+      && wd_sync_store_set (self->store, "sync_user", user_text, error)
+      && wd_sync_store_set (self->store, "sync_token", json_object_get_string_member (answer, "token"), error);
 }
 
 gboolean
