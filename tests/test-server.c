@@ -1611,6 +1611,24 @@ test_cli (void)
 #define RUN(input, ...) server_cli (input, &out, &err, __VA_ARGS__, NULL)
 
   g_assert_cmpint (RUN (NULL, "fly"), ==, 2);
+  /* The shared server's accounts: the ones the tests signed in with say when. */
+  g_free (wd_test_login (&shared, "centre"));
+  g_assert_cmpint (RUN (NULL, "user", "list", "--db", shared.db, "--json"), ==, 0);
+  {
+    g_autoptr(JsonNode) accounts = wd_json_parse (out, -1, NULL);
+    JsonArray *array = json_node_get_array (accounts);
+
+    for (guint i = 0; i < json_array_get_length (array); i++)
+      {
+        JsonObject *account = json_array_get_object_element (array, i);
+
+        if (g_str_equal (json_object_get_string_member (account, "name"), "centre"))
+          g_assert_cmpint (json_object_get_int_member (account, "last_sign_in_at"), >=,
+                           g_get_real_time () / G_USEC_PER_SEC - 600);
+        if (g_str_equal (json_object_get_string_member (account, "name"), "office"))
+          g_assert_cmpstr (json_object_get_string_member (account, "serves"), ==, "千佛山街道");
+      }
+  }
   /* One server to a database. */
   g_assert_cmpint (RUN (NULL, "serve", "--db", shared.db, "--listen", "127.0.0.1:0"), ==, 1);
   g_assert_nonnull (strstr (err, "already serving"));
@@ -1645,6 +1663,15 @@ test_cli (void)
     g_assert_cmpuint (json_array_get_length (json_node_get_array (users)), ==, 2);
     g_assert_null (strstr (out, "argon2"));
   }
+  /* Whom each account serves, by name; never signed in yet. A server
+   * database of schema 2 gains the column for it. */
+  exec_in (db, "ALTER TABLE users DROP COLUMN last_sign_in_at;"
+               " UPDATE meta SET value = '2' WHERE key = 'server_schema'");
+  g_assert_cmpint (RUN (NULL, "user", "list", "--db", db), ==, 0);
+  g_assert_nonnull (strstr (out, "Last sign-in"));
+  g_assert_nonnull (strstr (out, "千佛山街道"));
+  g_assert_nonnull (strstr (out, "甸柳亲子共读会"));
+  g_assert_nonnull (strstr (out, "never"));
   g_assert_cmpint (RUN (NULL, "user", "disable", "--db", db, "--name", "zhang"), ==, 0);
   g_assert_cmpint (RUN (NULL, "user", "list", "--db", db), ==, 0);
   g_assert_nonnull (strstr (out, "disabled"));

@@ -8,7 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "wd-ctl.h"
-#include "wd-ctl-table.h"
+#include "wd-text-table.h"
 #include "wd-csv.h"
 #include "wd-error.h"
 #include "wd-export.h"
@@ -92,7 +92,7 @@ print_import (WdImport *import,
               gboolean  dry_run)
 {
   GPtrArray *rows = wd_import_get_rows (import);
-  g_autoptr(WdCtlTable) table = wd_ctl_table_new (3, _("Line"), _("Change"), _("Name"));
+  g_autoptr(WdTextTable) table = wd_text_table_new (3, _("Line"), _("Change"), _("Name"));
   g_auto(GStrv) ignored = wd_import_get_ignored (import);
 
   if (ignored[0] != NULL)
@@ -111,9 +111,9 @@ print_import (WdImport *import,
       WdImportRow *row = g_ptr_array_index (rows, i);
       g_autofree char *line = g_strdup_printf ("%u", row->line);
 
-      wd_ctl_table_add (table, line, action_label (row->action), row->label);
+      wd_text_table_add (table, line, action_label (row->action), row->label);
     }
-  wd_ctl_table_print (table);
+  wd_text_table_print (table);
   g_print (dry_run ? _("Dry run: %u new, %u updated, %u unchanged; nothing was changed\n")
                    : _("%u new, %u updated, %u unchanged\n"),
            wd_import_count (import, WD_IMPORT_CREATE), wd_import_count (import, WD_IMPORT_UPDATE),

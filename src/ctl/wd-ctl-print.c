@@ -12,7 +12,7 @@
 
 #include "wd-certificate-document.h"
 #include "wd-ctl.h"
-#include "wd-ctl-table.h"
+#include "wd-text-table.h"
 #include "wd-error.h"
 #include "wd-operations.h"
 #include "wd-report-document.h"
@@ -226,7 +226,7 @@ cmd_certificates (Ctl   *ctl,
   g_autoptr(GOptionContext) context = ctl_command_context (&command, entries, &ctl->json);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) rows = NULL;
-  g_autoptr(WdCtlTable) table = NULL;
+  g_autoptr(WdTextTable) table = NULL;
   GTimeZone *tz;
 
   if (!ctl_parse (context, &argc, &argv, &error))
@@ -249,7 +249,7 @@ cmd_certificates (Ctl   *ctl,
     }
 
   tz = wd_store_get_time_zone (ctl->store);
-  table = wd_ctl_table_new (6, _("Number"), _("Holder"), _("Period"), _("Hours"), _("Issued"), _("State"));
+  table = wd_text_table_new (6, _("Number"), _("Holder"), _("Period"), _("Hours"), _("Issued"), _("State"));
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonObject *row = json_array_get_object_element (rows, i);
@@ -265,10 +265,10 @@ cmd_certificates (Ctl   *ctl,
                            tz, &first, &last);
       period = g_strdup_printf ("%s – %s", first, last);
 
-      wd_ctl_table_add (table, number ? number : "—", json_object_get_string_member (row, "holder_name"),
+      wd_text_table_add (table, number ? number : "—", json_object_get_string_member (row, "holder_name"),
                         period, hours, issued, state);
     }
-  wd_ctl_table_print (table);
+  wd_text_table_print (table);
   return EXIT_SUCCESS;
 }
 
@@ -429,7 +429,7 @@ cmd_certify (Ctl   *ctl,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) holders = NULL;
   g_autoptr(JsonArray) results = NULL;
-  g_autoptr(WdCtlTable) table = NULL;
+  g_autoptr(WdTextTable) table = NULL;
   gint64 start, end;
   guint pending = 0;
 
@@ -460,7 +460,7 @@ cmd_certify (Ctl   *ctl,
       ctl_print_json_array (results);
       return EXIT_SUCCESS;
     }
-  table = wd_ctl_table_new (4, _("Number"), _("Holder"), _("Services"), _("Hours"));
+  table = wd_text_table_new (4, _("Number"), _("Holder"), _("Services"), _("Hours"));
   for (guint i = 0; i < json_array_get_length (results); i++)
     {
       JsonObject *result = json_array_get_object_element (results, i);
@@ -469,10 +469,10 @@ cmd_certify (Ctl   *ctl,
       g_autofree char *hours = g_strdup_printf ("%.1f", json_object_get_double_member (result, "hours"));
 
       pending += number == NULL;
-      wd_ctl_table_add (table, number ? number : "—", json_object_get_string_member (result, "holder_name"),
+      wd_text_table_add (table, number ? number : "—", json_object_get_string_member (result, "holder_name"),
                         services, hours);
     }
-  wd_ctl_table_print (table);
+  wd_text_table_print (table);
   if (pending > 0)
     g_print (_("The server numbers them: run wudanctl sync, then wudanctl export-certificate NUMBER\n"));
   return EXIT_SUCCESS;

@@ -12,7 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "wd-ctl.h"
-#include "wd-ctl-table.h"
+#include "wd-text-table.h"
 #include "wd-demo.h"
 #include "wd-error.h"
 #include "wd-json.h"
@@ -138,7 +138,7 @@ cmd_speakers (Ctl   *ctl,
     ctl_print_json_array (rows);
   else
     {
-      g_autoptr(WdCtlTable) table = wd_ctl_table_new (6, _("Name"), _("Topics"), _("Sub-district"),
+      g_autoptr(WdTextTable) table = wd_text_table_new (6, _("Name"), _("Topics"), _("Sub-district"),
                                                       _("Rating"), _("Lectures"), _("Hours"));
 
       for (guint i = 0; i < json_array_get_length (rows); i++)
@@ -152,11 +152,11 @@ cmd_speakers (Ctl   *ctl,
           g_autofree char *hours_text = g_strdup_printf ("%.1f %.*s", hours, stars * 3,
                                                          "★★★★★");
 
-          wd_ctl_table_add (table, json_object_get_string_member (row, "name"),
+          wd_text_table_add (table, json_object_get_string_member (row, "name"),
                             text_or_dash (row, "topic_names"), text_or_dash (row, "subdistrict_name"),
                             rating, lectures, hours_text);
         }
-      wd_ctl_table_print (table);
+      wd_text_table_print (table);
       if (next != NULL)
         g_print (_("More: wudanctl speakers --after %s\n"), next);
     }
@@ -209,7 +209,7 @@ cmd_projects (Ctl   *ctl,
     ctl_print_json_array (rows);
   else
     {
-      g_autoptr(WdCtlTable) table = wd_ctl_table_new (5, _("Project"), _("Category"), _("Team"),
+      g_autoptr(WdTextTable) table = wd_text_table_new (5, _("Project"), _("Category"), _("Team"),
                                                       _("Topic"), _("Orders"));
 
       for (guint i = 0; i < json_array_get_length (rows); i++)
@@ -218,12 +218,12 @@ cmd_projects (Ctl   *ctl,
           g_autofree char *orders = g_strdup_printf ("%" G_GINT64_FORMAT,
                                                      json_object_get_int_member (row, "orders"));
 
-          wd_ctl_table_add (table, json_object_get_string_member (row, "title"),
+          wd_text_table_add (table, json_object_get_string_member (row, "title"),
                             json_object_get_string_member (row, "category"),
                             json_object_get_string_member (row, "team_name"),
                             text_or_dash (row, "topic_name"), orders);
         }
-      wd_ctl_table_print (table);
+      wd_text_table_print (table);
       if (next != NULL)
         g_print (_("More: wudanctl projects --after %s\n"), next);
     }
@@ -308,7 +308,7 @@ cmd_orders (Ctl   *ctl,
   else
     {
       GTimeZone *tz = wd_store_get_time_zone (ctl->store);
-      g_autoptr(WdCtlTable) table = wd_ctl_table_new (6, _("Number"), _("When"), _("State"),
+      g_autoptr(WdTextTable) table = wd_text_table_new (6, _("Number"), _("When"), _("State"),
                                                       _("Sub-district"), _("Title"), _("Assigned to"));
 
       for (guint i = 0; i < json_array_get_length (rows); i++)
@@ -319,12 +319,12 @@ cmd_orders (Ctl   *ctl,
                                                         tz, "%Y-%m-%d %H:%M");
           g_autofree char *state_text = order_state_text (row, now);
 
-          wd_ctl_table_add (table, number, when, state_text,
+          wd_text_table_add (table, number, when, state_text,
                             json_object_get_string_member (row, "subdistrict_name"),
                             json_object_get_string_member (row, "title"),
                             text_or_dash (row, "assignee_name"));
         }
-      wd_ctl_table_print (table);
+      wd_text_table_print (table);
       if (next != NULL)
         g_print (_("More: wudanctl orders --after %s\n"), next);
     }
@@ -562,7 +562,7 @@ cmd_counts (Ctl   *ctl,
   else
     {
       g_autoptr(GList) keys = json_object_get_members (counts);
-      g_autoptr(WdCtlTable) table = wd_ctl_table_new (2, by ? by : "state", _("Orders"));
+      g_autoptr(WdTextTable) table = wd_text_table_new (2, by ? by : "state", _("Orders"));
 
       for (GList *l = keys; l; l = l->next)
         {
@@ -573,9 +573,9 @@ cmd_counts (Ctl   *ctl,
 
           if ((by == NULL || g_str_equal (by, "state")) && wd_order_state_from_string (label, &state))
             label = wd_order_state_label (state);
-          wd_ctl_table_add (table, *label ? label : "—", n);
+          wd_text_table_add (table, *label ? label : "—", n);
         }
-      wd_ctl_table_print (table);
+      wd_text_table_print (table);
     }
   return EXIT_SUCCESS;
 }

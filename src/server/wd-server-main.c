@@ -24,6 +24,8 @@
 #include "wd-server.h"
 #include "wd-sync-service.h"
 #include "wd-server-store.h"
+#include "wd-text-table.h"
+#include "wd-time.h"
 
 #define EXIT_USAGE 2
 
@@ -434,6 +436,46 @@ resolve (WdStore    *store,
   return id;
 }
 
+/* The accounts, for an administrator to see who uses the server: whom
+ * each serves, by name, and when it last signed in. */
+static int
+list_users (WdStore  *store,
+            gboolean  json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) accounts = wd_server_store_describe_users (store, &error);
+  g_autoptr(WdTextTable) table = NULL;
+
+  if (accounts == NULL)
+    return fail (error);
+  if (json)
+    {
+      g_autofree char *text = wd_json_array_to_string (accounts, TRUE);
+
+      puts (text);
+      return EXIT_SUCCESS;
+    }
+
+  table = wd_text_table_new (5, _("Account"), _("Role"), _("Serves"), _("State"), _("Last sign-in"));
+  for (guint i = 0; i < json_array_get_length (accounts); i++)
+    {
+      JsonObject *account = json_array_get_object_element (accounts, i);
+      WdRole role = WD_ROLE_TEAM;
+      gint64 signed_in = json_object_get_int_member_with_default (account, "last_sign_in_at", 0);
+      g_autofree char *when = signed_in > 0
+                              ? wd_time_format_local (signed_in, wd_store_get_time_zone (store), "%Y-%m-%d %H:%M")
+                              : g_strdup (_("never"));
+
+      wd_role_from_string (json_object_get_string_member (account, "role"), &role);
+      wd_text_table_add (table, json_object_get_string_member (account, "name"), wd_role_label (role),
+                         json_object_get_string_member_with_default (account, "serves", "—"),
+                         json_object_get_boolean_member (account, "disabled") ? _("disabled") : _("enabled"),
+                         when);
+    }
+  wd_text_table_print (table);
+  return EXIT_SUCCESS;
+}
+
 static int
 cmd_user (int    argc,
           char **argv)
@@ -509,32 +551,7 @@ cmd_user (int    argc,
     }
 
   if (g_str_equal (action, "list"))
-    {
-      g_autoptr(GPtrArray) users = wd_server_store_list_users (store, &error);
-      g_autoptr(JsonArray) array = json_array_new ();
-
-      if (users == NULL)
-        return fail (error);
-      for (guint i = 0; i < users->len; i++)
-        {
-          WdUser *user = g_ptr_array_index (users, i);
-
-          if (json)
-            json_array_add_object_element (array, wd_user_to_json (user));
-          else
-            g_print ("%-16s %-8s %-12s %s%s\n", user->name, wd_role_to_string (user->role),
-                     user->subdistrict_id ? user->subdistrict_id : "",
-                     user->assignee_id ? user->assignee_id : "",
-                     user->disabled ? _(" (disabled)") : "");
-        }
-      if (json)
-        {
-          g_autofree char *text = wd_json_array_to_string (array, TRUE);
-
-          puts (text);
-        }
-      return EXIT_SUCCESS;
-    }
+    return list_users (store, json);
 
   if (g_str_equal (action, "disable"))
     {

@@ -17,7 +17,7 @@
 #include "wd-server-store.h"
 #include "wd-store-private.h"
 
-#define SERVER_SCHEMA 2
+#define SERVER_SCHEMA 3
 
 static const char server_schema[] =
   "CREATE TABLE IF NOT EXISTS users ("
@@ -29,7 +29,8 @@ static const char server_schema[] =
   "  assignee_id TEXT,"
   "  password_hash TEXT NOT NULL,"
   "  disabled INTEGER NOT NULL DEFAULT 0,"
-  "  created_at INTEGER NOT NULL"
+  "  created_at INTEGER NOT NULL,"
+  "  last_sign_in_at INTEGER"
   ");"
   /* Tokens are kept only as their SHA-256: a copy of the database opens no session. */
   "CREATE TABLE IF NOT EXISTS sessions ("
@@ -234,6 +235,15 @@ ensure_epoch (WdStore  *store,
   return epoch != NULL || wd_server_store_renew_epoch (store, error);
 }
 
+static gboolean
+users_have_last_sign_in (WdStore *store)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store,
+      "SELECT 1 FROM pragma_table_info ('users') WHERE name = 'last_sign_in_at'", NULL);
+
+  return stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW;
+}
+
 gboolean
 wd_server_store_prepare (WdStore  *store,
                          GError  **error)
@@ -249,6 +259,10 @@ wd_server_store_prepare (WdStore  *store,
   if (!wd_store_begin (store, error))
     return FALSE;
   if (!wd_store_exec (store, server_schema, error))
+    goto fail;
+  /* Schema 3 remembers each account's last sign-in. */
+  if (!users_have_last_sign_in (store)
+      && !wd_store_exec (store, "ALTER TABLE users ADD COLUMN last_sign_in_at INTEGER", error))
     goto fail;
   /* Schema 1's triggers logged with INSERT OR REPLACE (see trigger_sql). */
   for (guint t = 0; t < G_N_ELEMENTS (synced_tables); t++)
@@ -523,7 +537,49 @@ wd_server_store_add_session (WdStore     *store,
   sqlite3_bind_int64 (stmt, 2, user_id);
   sqlite3_bind_int64 (stmt, 3, now);
   sqlite3_bind_int64 (stmt, 4, expires_at);
+  if (!wd_store_run (store, stmt, error))
+    return FALSE;
+  g_clear_pointer (&stmt, wd_stmt_release);
+
+  /* Kept past the session, for the administrator's list. */
+  stmt = wd_store_prepare (store, "UPDATE users SET last_sign_in_at = ? WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, now);
+  sqlite3_bind_int64 (stmt, 2, user_id);
   return wd_store_run (store, stmt, error);
+}
+
+/* Every account as the administrator's list shows it: what user_to_json
+ * gives, whom it serves by name (its sub-district, team or speaker) and
+ * when it last signed in (absent: never). */
+JsonArray *
+wd_server_store_describe_users (WdStore  *store,
+                                GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store,
+      "SELECT " USER_COLUMNS ", COALESCE (sd.name, t.name, sp.name), u.last_sign_in_at FROM users u"
+      " LEFT JOIN subdistricts sd ON sd.id = u.subdistrict_id"
+      " LEFT JOIN teams t ON u.assignee_kind = 'team' AND t.id = u.assignee_id"
+      " LEFT JOIN speakers sp ON u.assignee_kind = 'speaker' AND sp.id = u.assignee_id"
+      " ORDER BY u.name", error);
+  g_autoptr(JsonArray) accounts = json_array_new ();
+  int columns = 8;
+
+  if (stmt == NULL)
+    return NULL;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autoptr(WdUser) user = user_from_row (stmt);
+      JsonObject *account = wd_user_to_json (user);
+
+      if (sqlite3_column_type (stmt, columns) != SQLITE_NULL)
+        json_object_set_string_member (account, "serves", (const char *) sqlite3_column_text (stmt, columns));
+      if (sqlite3_column_type (stmt, columns + 1) != SQLITE_NULL)
+        json_object_set_int_member (account, "last_sign_in_at", sqlite3_column_int64 (stmt, columns + 1));
+      json_array_add_object_element (accounts, account);
+    }
+  return g_steal_pointer (&accounts);
 }
 
 WdUser *

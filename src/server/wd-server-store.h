@@ -53,6 +53,8 @@ WdUser     *wd_server_store_find_user      (WdStore     *store,
                                             GError     **error);
 GPtrArray  *wd_server_store_list_users     (WdStore     *store,
                                             GError     **error);
+JsonArray  *wd_server_store_describe_users (WdStore     *store,
+                                            GError     **error);
 gboolean    wd_server_store_set_password   (WdStore     *store,
                                             const char  *name,
                                             const char  *password_hash,

@@ -1,20 +1,20 @@
-/* wd-ctl-table.c: column alignment by display width. */
+/* wd-text-table.c: column alignment by display width, for the command lines. */
 #include "config.h"
 
 #include <stdio.h>
 
-#include "wd-ctl-table.h"
+#include "wd-text-table.h"
 
 #define MAX_CELL_WIDTH 40
 
-struct _WdCtlTable
+struct _WdTextTable
 {
   guint      n_columns;
   GPtrArray *rows;      /* of GStrv */
 };
 
 guint
-wd_ctl_display_width (const char *text)
+wd_text_display_width (const char *text)
 {
   guint width = 0;
 
@@ -56,7 +56,7 @@ clip (const char *text,
 }
 
 static void
-add_row (WdCtlTable *table,
+add_row (WdTextTable *table,
          va_list     args)
 {
   char **row = g_new0 (char *, table->n_columns + 1);
@@ -66,11 +66,11 @@ add_row (WdCtlTable *table,
   g_ptr_array_add (table->rows, row);
 }
 
-WdCtlTable *
-wd_ctl_table_new (guint n_columns,
+WdTextTable *
+wd_text_table_new (guint n_columns,
                   ...)
 {
-  WdCtlTable *table = g_new0 (WdCtlTable, 1);
+  WdTextTable *table = g_new0 (WdTextTable, 1);
   va_list args;
 
   table->n_columns = n_columns;
@@ -82,7 +82,7 @@ wd_ctl_table_new (guint n_columns,
 }
 
 void
-wd_ctl_table_add (WdCtlTable *table,
+wd_text_table_add (WdTextTable *table,
                   ...)
 {
   va_list args;
@@ -93,7 +93,7 @@ wd_ctl_table_add (WdCtlTable *table,
 }
 
 void
-wd_ctl_table_print (WdCtlTable *table)
+wd_text_table_print (WdTextTable *table)
 {
   g_autofree guint *widths = g_new0 (guint, table->n_columns);
 
@@ -102,7 +102,7 @@ wd_ctl_table_print (WdCtlTable *table)
       char **row = g_ptr_array_index (table->rows, r);
 
       for (guint c = 0; c < table->n_columns; c++)
-        widths[c] = MAX (widths[c], wd_ctl_display_width (row[c]));
+        widths[c] = MAX (widths[c], wd_text_display_width (row[c]));
     }
 
   for (guint r = 0; r < table->rows->len; r++)
@@ -115,7 +115,7 @@ wd_ctl_table_print (WdCtlTable *table)
 
           fputs (row[c], stdout);
           if (!last)
-            for (guint pad = wd_ctl_display_width (row[c]); pad < widths[c] + 2; pad++)
+            for (guint pad = wd_text_display_width (row[c]); pad < widths[c] + 2; pad++)
               fputc (' ', stdout);
         }
       fputc ('\n', stdout);
@@ -123,7 +123,7 @@ wd_ctl_table_print (WdCtlTable *table)
 }
 
 void
-wd_ctl_table_free (WdCtlTable *table)
+wd_text_table_free (WdTextTable *table)
 {
   if (table == NULL)
     return;
