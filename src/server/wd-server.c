@@ -90,8 +90,10 @@ client_address (WdServer          *self,
   if (!G_IS_INET_SOCKET_ADDRESS (peer))
     return NULL;
   address = g_object_ref (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (peer)));
+  if (!is_trusted_proxy (self, address))
+    return g_steal_pointer (&address);
   forwarded = soup_message_headers_get_list (soup_server_message_get_request_headers (msg), "X-Forwarded-For");
-  if (forwarded == NULL || !is_trusted_proxy (self, address))
+  if (forwarded == NULL)
     return g_steal_pointer (&address);
 
   hops = g_strsplit (forwarded, ",", -1);
