@@ -963,7 +963,7 @@ cmd_problems (Ctl   *ctl,
         g_print ("%lld. %s — %s\n", (long long) json_object_get_int_member (problem, "id"),
                  json_object_get_string_member (problem, "kind"),
                  json_object_get_string_member (problem, "message"));
-        /* A refused operation was undone here; a notice (seq 0) was not. */
+        /* A refused operation was undone here; a notice (no operation: seq 0 or below) was not. */
         if (json_object_get_int_member (problem, "seq") > 0)
           g_print (_("    Undone on this computer. %s\n"), json_object_get_string_member (problem, "now"));
       }
