@@ -557,6 +557,15 @@ test_board_deadlines_count_down (WdUiFixture   *fx,
   g_assert_nonnull (card);
   ahead = deadline_text (card);
   g_assert_nonnull (ahead);
+  /* Its menu button tells a screen reader whose actions it holds. */
+  {
+    g_autofree char *label = g_strdup_printf ("Actions for %s · %s", wd_row_get_string (first, "number"),
+                                              wd_row_get_string (first, "title"));
+    GtkWidget *menu = gtk_widget_get_last_child (gtk_widget_get_first_child (card));
+
+    g_assert_true (GTK_IS_BUTTON (menu));
+    gtk_test_accessible_assert_property (GTK_ACCESSIBLE (menu), GTK_ACCESSIBLE_PROPERTY_LABEL, label);
+  }
   g_assert_false (gtk_widget_has_css_class (card, "overdue"));
   g_assert_false (gtk_widget_has_css_class (card, "soon"));
 

@@ -166,9 +166,9 @@ make_card (void)
 
   gtk_widget_set_valign (when, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (menu, "flat");
-  /* A tooltip per card asks the X server where the pointer is: with
-   * hundreds of cards that was a third of the board's start-up. */
-  gtk_accessible_update_property (GTK_ACCESSIBLE (menu), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Actions"), -1);
+  /* No tooltip: one per card asks the X server where the pointer is,
+   * and with hundreds of cards that was a third of the board's
+   * start-up. The button's accessible label names its order (bind). */
   g_signal_connect (menu, "clicked", G_CALLBACK (open_card_menu), NULL);
   gtk_box_append (GTK_BOX (top), when);
   gtk_box_append (GTK_BOX (top), menu);
@@ -308,9 +308,13 @@ bind_card (GtkSignalListItemFactory *factory,
                                             wd_row_get_string (row, "venue_kind_name"));
   g_autofree char *who = g_strdup_printf ("%s · %s", wd_row_get_string (row, "requester"),
                                           wd_row_get_string (row, "subdistrict_name"));
+  g_autofree char *actions_label = g_strdup_printf (_("Actions for %s"), title);
 
   card_lines (card, lines);
   gtk_inscription_set_text (GTK_INSCRIPTION (when), when_text);
+  /* A screen reader going from card to card hears whose menu it is. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_next_sibling (when)),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, actions_label, -1);
   set_card_line (lines[CARD_TITLE], title);
   set_card_line (lines[CARD_PLACE], place);
   set_card_line (lines[CARD_WHO], who);
