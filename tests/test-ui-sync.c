@@ -368,6 +368,81 @@ test_another_clerk (SyncFixture   *fx,
                                       " WHERE o.title = '换人后的讲座' AND h.actor = 'office'"), ==, 1);
 }
 
+static gboolean
+has_problem (gpointer data)
+{
+  SyncFixture *fx = data;
+  g_autoptr(JsonArray) problems = wd_sync_store_problems (wd_workspace_get_store (fx->workspace), NULL);
+
+  return problems != NULL && json_array_get_length (problems) > 0;
+}
+
+/* An order placed offline that the server refuses keeps what was typed:
+ * Place Again opens the form as it was, with the reason, and once it is
+ * placed the problem goes. */
+static void
+test_refused_order_placed_again (SyncFixture   *fx,
+                                 gconstpointer  data)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  GtkWidget *indicator = wd_window_get_sync_indicator (fx->window);
+  g_autoptr(JsonArray) problems = NULL;
+  g_autoptr(JsonObject) typed = NULL;
+  WdFormDialog *form;
+  gint64 problem_id;
+
+  sign_in_with_dialog (fx, "centre");
+  wd_ui_wait (up_to_date, fx, "the first sync");
+
+  /* The desk's clock is three days slow: tomorrow here is past there. */
+  wd_workspace_set_clock (fx->workspace, now - 3 * 86400);
+  form = new_order_form (fx, "被拒后重下的讲座");
+  wd_form_dialog_set_value (form, "notes", "请带投影仪");
+  g_assert_true (wd_form_dialog_apply (form));
+  wd_ui_wait (has_problem, fx, "the server to refuse the order");
+  wd_workspace_set_clock (fx->workspace, 0);
+  wd_ui_wait (up_to_date, fx, "the refused order to leave the outbox");
+
+  problems = wd_sync_store_problems (wd_workspace_get_store (fx->workspace), NULL);
+  g_assert_cmpuint (json_array_get_length (problems), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (problems, 0), "kind"), ==,
+                   "order.create");
+  problem_id = json_object_get_int_member (json_array_get_object_element (problems, 0), "id");
+  g_assert_null (order_titled (fx, "被拒后重下的讲座"));
+
+  g_assert_true (gtk_widget_activate_action (indicator, "sync.place-again", "x", problem_id));
+  wd_ui_settle ();
+  form = WD_FORM_DIALOG (wd_ui_find_window (WD_TYPE_FORM_DIALOG));
+  g_assert_nonnull (form);
+  typed = wd_form_dialog_read_args (form);
+  g_assert_cmpstr (json_object_get_string_member (typed, "title"), ==, "被拒后重下的讲座");
+  g_assert_cmpstr (json_object_get_string_member (typed, "contact_name"), ==, "刘洋");
+  g_assert_cmpstr (json_object_get_string_member (typed, "notes"), ==, "请带投影仪");
+
+  /* A week on, and placed. */
+  {
+    g_autoptr(GDateTime) week = g_date_time_new_from_unix_local (now + 7 * 86400);
+    g_autofree char *date = g_date_time_format (week, "%Y-%m-%d");
+    g_autofree char *starts = g_strdup_printf ("%s 09:00", date);
+    g_autofree char *ends = g_strdup_printf ("%s 10:30", date);
+
+    g_assert_true (wd_form_dialog_set_value (form, "starts_at", starts));
+    g_assert_true (wd_form_dialog_set_value (form, "ends_at", ends));
+  }
+  g_assert_true (wd_form_dialog_apply (form));
+  wd_ui_wait (up_to_date, fx, "the order placed again to reach the server");
+  g_clear_pointer (&problems, json_array_unref);
+  problems = wd_sync_store_problems (wd_workspace_get_store (fx->workspace), NULL);
+  g_assert_cmpuint (json_array_get_length (problems), ==, 0);
+  {
+    g_autoptr(JsonObject) placed = order_titled (fx, "被拒后重下的讲座");
+
+    g_assert_nonnull (placed);
+    g_assert_nonnull (json_object_get_string_member_with_default (placed, "number", NULL));
+    g_assert_cmpstr (json_object_get_string_member (placed, "notes"), ==, "请带投影仪");
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -378,5 +453,7 @@ main (int    argc,
   g_test_add ("/ui-sync/sign-in-sync-and-work-offline", SyncFixture, NULL, sync_setup,
               test_sign_in_sync_and_work_offline, sync_teardown);
   g_test_add ("/ui-sync/another-clerk", SyncFixture, NULL, sync_setup, test_another_clerk, sync_teardown);
+  g_test_add ("/ui-sync/refused-order-placed-again", SyncFixture, NULL, sync_setup,
+              test_refused_order_placed_again, sync_teardown);
   return g_test_run ();
 }

@@ -34,6 +34,18 @@ string_of (JsonObject *object,
   return object ? json_object_get_string_member_with_default (object, member, NULL) : NULL;
 }
 
+/* A time an operation's arguments give as text. */
+static gboolean
+time_of (JsonObject *args,
+         const char *member,
+         GTimeZone  *tz,
+         gint64     *unix_time)
+{
+  const char *text = string_of (args, member);
+
+  return text != NULL && wd_time_parse (text, tz, unix_time, NULL);
+}
+
 static gint64
 int_of (JsonObject *object,
         const char *member)
@@ -285,6 +297,40 @@ wd_forms_order_again (GtkWidget   *parent,
   return place_order_form (parent, workspace, &draft,
                            _("The same service again, on the same weekday and time the first week it can be. "
                              "Change what is different this time."));
+}
+
+/* An order the server refused, to be placed again as it was typed: the
+ * clerk corrects what the refusal names instead of typing it all again.
+ * A time that cannot be read starts as a new order's would. */
+WdFormDialog *
+wd_forms_place_refused_order (GtkWidget   *parent,
+                              WdWorkspace *workspace,
+                              JsonObject  *args,
+                              const char  *refusal)
+{
+  GTimeZone *tz = wd_store_get_time_zone (wd_workspace_get_store (workspace));
+  gint64 tomorrow = wd_time_day_start (wd_workspace_now (workspace), tz) + 86400 + 9 * 3600;
+  gint64 starts_at = tomorrow, ends_at = 0;
+  g_autofree char *description = NULL;
+  OrderDraft draft = {
+    .details = args,
+    .title = string_of (args, "title"),
+    .project_id = string_of (args, "project_id"),
+    .topic_id = string_of (args, "topic_id"),
+    .subdistrict_id = string_of (args, "subdistrict_id"),
+    .venue_kind = string_of (args, "venue_kind"),
+  };
+
+  if (!time_of (args, "starts_at", tz, &starts_at))
+    starts_at = tomorrow;
+  if (!time_of (args, "ends_at", tz, &ends_at) || ends_at <= starts_at)
+    ends_at = starts_at + 90 * 60;
+  draft.starts_at = starts_at;
+  draft.ends_at = ends_at;
+  /* TRANSLATORS: %s is the server's reason, e.g. "starts_at: … is already past" */
+  description = g_strdup_printf (_("The server did not take this order: %s. Correct what it names and place "
+                                   "it again; everything else is as it was typed."), refusal);
+  return place_order_form (parent, workspace, &draft, description);
 }
 
 /* The details of an order the requester gives, and corrects. The time

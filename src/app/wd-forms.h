@@ -13,6 +13,10 @@ WdFormDialog *wd_forms_new_order        (GtkWidget      *parent,
 WdFormDialog *wd_forms_order_again      (GtkWidget      *parent,
                                          WdWorkspace    *workspace,
                                          JsonObject     *order);
+WdFormDialog *wd_forms_place_refused_order (GtkWidget   *parent,
+                                            WdWorkspace *workspace,
+                                            JsonObject  *args,
+                                            const char  *refusal);
 WdFormDialog *wd_forms_edit_speaker     (GtkWidget      *parent,
                                          WdWorkspace    *workspace,
                                          JsonObject     *speaker);

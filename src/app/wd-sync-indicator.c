@@ -5,6 +5,8 @@
 
 #include <glib/gi18n.h>
 
+#include "wd-forms.h"
+#include "wd-json.h"
 #include "wd-order-actions.h"
 #include "wd-sync-engine.h"
 #include "wd-sync-indicator.h"
@@ -62,6 +64,74 @@ dismiss_action (GtkWidget  *widget,
   wd_workspace_changed (self->workspace);
 }
 
+/* The problem of that id as the list shows it, or NULL. */
+static JsonObject *
+find_problem (WdSyncIndicator *self,
+              gint64           id)
+{
+  g_autoptr(JsonArray) problems = wd_sync_store_problems (wd_workspace_get_store (self->workspace), NULL);
+
+  for (guint i = 0; problems != NULL && i < json_array_get_length (problems); i++)
+    {
+      JsonObject *problem = json_array_get_object_element (problems, i);
+
+      if (json_object_get_int_member (problem, "id") == id)
+        return json_object_ref (problem);
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  WdSyncIndicator *indicator;   /* weak */
+  gint64           problem_id;
+} PlacedAgain;
+
+/* The refused order is placed anew: its problem is dealt with. */
+static void
+on_placed_again (WdFormDialog *dialog,
+                 JsonObject   *result,
+                 PlacedAgain  *again)
+{
+  if (again->indicator != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (again->indicator), "sync.dismiss", "x", again->problem_id);
+}
+
+static void
+placed_again_free (gpointer  data,
+                   GClosure *closure)
+{
+  PlacedAgain *again = data;
+
+  g_clear_weak_pointer (&again->indicator);
+  g_free (again);
+}
+
+/* Opens the order form on what the refused order.create held. */
+static void
+place_again_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  WdSyncIndicator *self = WD_SYNC_INDICATOR (widget);
+  g_autoptr(JsonObject) problem = find_problem (self, g_variant_get_int64 (parameter));
+  g_autoptr(JsonObject) args = NULL;
+  WdFormDialog *form;
+  PlacedAgain *again;
+
+  if (problem == NULL)
+    return;
+  args = wd_json_parse_object (json_object_get_string_member (problem, "args"), -1, NULL);
+  form = wd_forms_place_refused_order (widget, self->workspace, args,
+                                       json_object_get_string_member (problem, "message"));
+  again = g_new0 (PlacedAgain, 1);
+  again->problem_id = g_variant_get_int64 (parameter);
+  g_set_weak_pointer (&again->indicator, self);
+  g_signal_connect_data (form, "applied", G_CALLBACK (on_placed_again), again, placed_again_free, 0);
+  gtk_menu_button_popdown (self->button);
+  gtk_window_present (GTK_WINDOW (form));
+}
+
 static void
 wd_sync_indicator_class_init (WdSyncIndicatorClass *klass)
 {
@@ -83,6 +153,7 @@ wd_sync_indicator_class_init (WdSyncIndicatorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WdSyncIndicator, sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, WdSyncIndicator, sync_button);
   gtk_widget_class_install_action (widget_class, "sync.dismiss", "x", dismiss_action);
+  gtk_widget_class_install_action (widget_class, "sync.place-again", "x", place_again_action);
 }
 
 static void
@@ -130,6 +201,16 @@ problem_row (JsonObject *problem)
   GtkWidget *dismiss = gtk_button_new_from_icon_name ("window-close-symbolic");
 
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  /* A refused order keeps what was typed: it can be placed again. */
+  if (g_strcmp0 (json_object_get_string_member (problem, "kind"), "order.create") == 0)
+    {
+      GtkWidget *again = gtk_button_new_with_mnemonic (_("Place _Again…"));
+
+      gtk_widget_set_valign (again, GTK_ALIGN_CENTER);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (again), "sync.place-again");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (again), "x", json_object_get_int_member (problem, "id"));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), again);
+    }
   gtk_widget_set_valign (dismiss, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (dismiss, "flat");
   gtk_widget_set_tooltip_text (dismiss, _("Dismiss"));
