@@ -272,6 +272,23 @@ wd_forms_new_order (GtkWidget   *parent,
       : _("Describe the service the community asks for; the centre dispatches it to a speaker or team."));
 }
 
+/* A draft with what an order (or its placing's arguments: the fields
+ * have the same names) says; the time is the caller's to set. */
+static OrderDraft
+draft_of (JsonObject *order)
+{
+  OrderDraft draft = {
+    .details = order,
+    .title = string_of (order, "title"),
+    .project_id = string_of (order, "project_id"),
+    .topic_id = string_of (order, "topic_id"),
+    .subdistrict_id = string_of (order, "subdistrict_id"),
+    .venue_kind = string_of (order, "venue_kind"),
+  };
+
+  return draft;
+}
+
 /* Communities order the same service again and again: the same order,
  * a week on (or as many weeks as it takes to be ahead), for a new
  * number. */
@@ -283,16 +300,10 @@ wd_forms_order_again (GtkWidget   *parent,
   gint64 starts_at = int_of (order, "starts_at");
   gint64 next = wd_order_next_occurrence (starts_at, wd_workspace_now (workspace),
                                           wd_store_get_time_zone (wd_workspace_get_store (workspace)));
-  OrderDraft draft = {
-    .details = order,
-    .title = string_of (order, "title"),
-    .project_id = string_of (order, "project_id"),
-    .topic_id = string_of (order, "topic_id"),
-    .subdistrict_id = string_of (order, "subdistrict_id"),
-    .venue_kind = string_of (order, "venue_kind"),
-    .starts_at = next,
-    .ends_at = next + (int_of (order, "ends_at") - starts_at),
-  };
+  OrderDraft draft = draft_of (order);
+
+  draft.starts_at = next;
+  draft.ends_at = next + (int_of (order, "ends_at") - starts_at);
 
   return place_order_form (parent, workspace, &draft,
                            _("The same service again, on the same weekday and time the first week it can be. "
@@ -312,14 +323,7 @@ wd_forms_place_refused_order (GtkWidget   *parent,
   gint64 tomorrow = wd_time_day_start (wd_workspace_now (workspace), tz) + 86400 + 9 * 3600;
   gint64 starts_at = tomorrow, ends_at = 0;
   g_autofree char *description = NULL;
-  OrderDraft draft = {
-    .details = args,
-    .title = string_of (args, "title"),
-    .project_id = string_of (args, "project_id"),
-    .topic_id = string_of (args, "topic_id"),
-    .subdistrict_id = string_of (args, "subdistrict_id"),
-    .venue_kind = string_of (args, "venue_kind"),
-  };
+  OrderDraft draft = draft_of (args);
 
   if (!time_of (args, "starts_at", tz, &starts_at))
     starts_at = tomorrow;
