@@ -11,6 +11,8 @@
 
 #include "wd-board-view.h"
 #include "wd-form-dialog.h"
+#include "wd-json.h"
+#include "wd-forms.h"
 #include "wd-login-dialog.h"
 #include "wd-row-model.h"
 #include "wd-store-private.h"
@@ -167,24 +169,34 @@ orders_reported (gpointer data)
   return ((SyncFixture *) data)->waiting > 0;
 }
 
+/* Another desk's change reaches the server first, as its push would. */
+static void
+push_from_elsewhere (SyncFixture *fx,
+                     const char  *account,
+                     const char  *kind,
+                     JsonObject  *args)
+{
+  g_autofree char *token = wd_test_login (&fx->server, account);
+  const char *kinds[] = { kind };
+  g_autofree char *client = g_strdup_printf ("%s-desk", account);
+  g_autofree char *body = wd_test_push_body (client, 1, 1, kinds, &args);
+  g_autoptr(WdTestReply) reply = wd_test_request (&fx->server, "POST", "/api/v1/push", token, body);
+  JsonObject *result;
+
+  g_assert_cmpuint (reply->status, ==, 200);
+  result = json_array_get_object_element (json_object_get_array_member (wd_test_reply_object (reply), "results"), 0);
+  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "applied");
+}
+
 /* An office places an order straight on the server, as its own app would. */
 static void
 office_places_order (SyncFixture *fx,
                      const char  *title)
 {
-  g_autofree char *token = wd_test_login (&fx->server, "office");
   g_autoptr(JsonObject) args = wd_test_order_args ("office-order-1", "qianfoshan", 5);
-  const char *kinds[] = { "order.create" };
-  g_autofree char *body = NULL;
-  g_autoptr(WdTestReply) reply = NULL;
-  JsonObject *result;
 
   json_object_set_string_member (args, "title", title);
-  body = wd_test_push_body ("office-desk", 1, 1, kinds, &args);
-  reply = wd_test_request (&fx->server, "POST", "/api/v1/push", token, body);
-  g_assert_cmpuint (reply->status, ==, 200);
-  result = json_array_get_object_element (json_object_get_array_member (wd_test_reply_object (reply), "results"), 0);
-  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "applied");
+  push_from_elsewhere (fx, "office", "order.create", args);
 }
 
 static void
@@ -283,7 +295,7 @@ test_sign_in_sync_and_work_offline (SyncFixture   *fx,
 }
 
 static gint64
-count_orders_in (sqlite3    *db,
+count_in (sqlite3    *db,
                  const char *sql)
 {
   sqlite3_stmt *stmt = NULL;
@@ -297,7 +309,7 @@ count_orders_in (sqlite3    *db,
 }
 
 static gint64
-server_orders (SyncFixture *fx,
+server_count (SyncFixture *fx,
                const char  *sql)
 {
   sqlite3 *db = NULL;
@@ -305,7 +317,7 @@ server_orders (SyncFixture *fx,
 
   g_assert_cmpint (sqlite3_open_v2 (fx->server.db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
   sqlite3_busy_timeout (db, 5000);
-  n = count_orders_in (db, sql);
+  n = count_in (db, sql);
   sqlite3_close (db);
   return n;
 }
@@ -318,8 +330,8 @@ holds_office_copy (gpointer data)
   sqlite3 *db = wd_store_get_db (wd_workspace_get_store (fx->workspace));
 
   return up_to_date (fx)
-      && count_orders_in (db, "SELECT count (*) FROM orders WHERE subdistrict_id IS NOT 'qianfoshan'") == 0
-      && count_orders_in (db, "SELECT count (*) FROM orders") > 0;
+      && count_in (db, "SELECT count (*) FROM orders WHERE subdistrict_id IS NOT 'qianfoshan'") == 0
+      && count_in (db, "SELECT count (*) FROM orders") > 0;
 }
 
 static void
@@ -352,19 +364,19 @@ test_another_clerk (SyncFixture   *fx,
   wd_ui_wait (up_to_date, fx, "the centre's first sync");
   wd_ui_wait (board_filled, fx, "the board to show the centre's orders");
   db = wd_store_get_db (wd_workspace_get_store (fx->workspace));
-  g_assert_cmpint (count_orders_in (db, "SELECT count (*) FROM orders WHERE subdistrict_id IS NOT 'qianfoshan'"),
+  g_assert_cmpint (count_in (db, "SELECT count (*) FROM orders WHERE subdistrict_id IS NOT 'qianfoshan'"),
                    >, 0);
 
   g_assert_true (wd_workspace_sign_out (fx->workspace, &error));
   sign_in_with_dialog (fx, "office");
   g_assert_cmpstr (wd_workspace_get_actor (fx->workspace)->user, ==, "office");
   wd_ui_wait (holds_office_copy, fx, "the desk to hold the office's copy");
-  g_assert_cmpint (count_orders_in (db, "SELECT count (*) FROM orders"), ==,
-                   server_orders (fx, "SELECT count (*) FROM orders WHERE subdistrict_id = 'qianfoshan'"));
+  g_assert_cmpint (count_in (db, "SELECT count (*) FROM orders"), ==,
+                   server_count (fx, "SELECT count (*) FROM orders WHERE subdistrict_id = 'qianfoshan'"));
 
   g_assert_true (wd_form_dialog_apply (new_order_form (fx, "换人后的讲座")));
   wd_ui_wait (up_to_date, fx, "the office's order to reach the server");
-  g_assert_cmpint (server_orders (fx, "SELECT count (*) FROM orders o JOIN history h ON h.entity_id = o.id"
+  g_assert_cmpint (server_count (fx, "SELECT count (*) FROM orders o JOIN history h ON h.entity_id = o.id"
                                       " WHERE o.title = '换人后的讲座' AND h.actor = 'office'"), ==, 1);
 }
 
@@ -410,7 +422,7 @@ test_refused_order_placed_again (SyncFixture   *fx,
   problem_id = json_object_get_int_member (json_array_get_object_element (problems, 0), "id");
   g_assert_null (order_titled (fx, "被拒后重下的讲座"));
 
-  g_assert_true (gtk_widget_activate_action (indicator, "sync.place-again", "x", problem_id));
+  g_assert_true (gtk_widget_activate_action (indicator, "sync.again", "x", problem_id));
   wd_ui_settle ();
   form = WD_FORM_DIALOG (wd_ui_find_window (WD_TYPE_FORM_DIALOG));
   g_assert_nonnull (form);
@@ -443,6 +455,59 @@ test_refused_order_placed_again (SyncFixture   *fx,
   }
 }
 
+/* A new team whose name another desk took meanwhile: Edit Again opens
+ * the team's form as it was entered, and saved under another name the
+ * team reaches the server. */
+static void
+test_refused_team_edited_again (SyncFixture   *fx,
+                                gconstpointer  data)
+{
+  GtkWidget *indicator = wd_window_get_sync_indicator (fx->window);
+  g_autoptr(JsonArray) problems = NULL;
+  g_autoptr(JsonObject) entered = NULL;
+  WdFormDialog *form;
+
+  sign_in_with_dialog (fx, "centre");
+  wd_ui_wait (up_to_date, fx, "the first sync");
+  {
+    g_autoptr(JsonObject) team = wd_json_parse_object ("{\"id\":\"team-elsewhere\",\"name\":\"燕山红马甲服务队\","
+                                                       "\"leader\":\"王五\",\"phone\":\"13900000000\"}", -1, NULL);
+
+    push_from_elsewhere (fx, "centre", "team.upsert", team);
+  }
+
+  form = wd_forms_edit_team (GTK_WIDGET (fx->window), fx->workspace, NULL);
+  g_assert_true (wd_form_dialog_set_value (form, "name", "燕山红马甲服务队"));
+  g_assert_true (wd_form_dialog_set_value (form, "leader", "赵六"));
+  g_assert_true (wd_form_dialog_set_value (form, "phone", "13811112222"));
+  g_assert_true (wd_form_dialog_apply (form));
+  wd_ui_wait (has_problem, fx, "the server to refuse the team");
+  wd_ui_wait (up_to_date, fx, "the refused team to leave the outbox");
+
+  problems = wd_sync_store_problems (wd_workspace_get_store (fx->workspace), NULL);
+  g_assert_cmpuint (json_array_get_length (problems), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (problems, 0), "kind"), ==,
+                   "team.upsert");
+  g_assert_true (gtk_widget_activate_action (indicator, "sync.again", "x",
+                                             json_object_get_int_member (json_array_get_object_element (problems, 0),
+                                                                         "id")));
+  wd_ui_settle ();
+  form = WD_FORM_DIALOG (wd_ui_find_window (WD_TYPE_FORM_DIALOG));
+  g_assert_nonnull (form);
+  g_assert_cmpstr (wd_form_dialog_get_operation (form), ==, "team.upsert");
+  entered = wd_form_dialog_read_args (form);
+  g_assert_cmpstr (json_object_get_string_member (entered, "leader"), ==, "赵六");
+  g_assert_true (wd_form_dialog_set_value (form, "name", "燕山红马甲服务二队"));
+  g_assert_true (wd_form_dialog_apply (form));
+  wd_ui_wait (up_to_date, fx, "the team saved again to reach the server");
+
+  g_clear_pointer (&problems, json_array_unref);
+  problems = wd_sync_store_problems (wd_workspace_get_store (fx->workspace), NULL);
+  g_assert_cmpuint (json_array_get_length (problems), ==, 0);
+  g_assert_cmpint (server_count (fx, "SELECT count (*) FROM teams WHERE name = '燕山红马甲服务二队'"
+                                      " AND leader = '赵六'"), ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -455,5 +520,7 @@ main (int    argc,
   g_test_add ("/ui-sync/another-clerk", SyncFixture, NULL, sync_setup, test_another_clerk, sync_teardown);
   g_test_add ("/ui-sync/refused-order-placed-again", SyncFixture, NULL, sync_setup,
               test_refused_order_placed_again, sync_teardown);
+  g_test_add ("/ui-sync/refused-team-edited-again", SyncFixture, NULL, sync_setup,
+              test_refused_team_edited_again, sync_teardown);
   return g_test_run ();
 }

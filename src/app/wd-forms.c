@@ -310,33 +310,6 @@ wd_forms_order_again (GtkWidget   *parent,
                              "Change what is different this time."));
 }
 
-/* An order the server refused, to be placed again as it was typed: the
- * clerk corrects what the refusal names instead of typing it all again.
- * A time that cannot be read starts as a new order's would. */
-WdFormDialog *
-wd_forms_place_refused_order (GtkWidget   *parent,
-                              WdWorkspace *workspace,
-                              JsonObject  *args,
-                              const char  *refusal)
-{
-  GTimeZone *tz = wd_store_get_time_zone (wd_workspace_get_store (workspace));
-  gint64 tomorrow = wd_time_day_start (wd_workspace_now (workspace), tz) + 86400 + 9 * 3600;
-  gint64 starts_at = tomorrow, ends_at = 0;
-  g_autofree char *description = NULL;
-  OrderDraft draft = draft_of (args);
-
-  if (!time_of (args, "starts_at", tz, &starts_at))
-    starts_at = tomorrow;
-  if (!time_of (args, "ends_at", tz, &ends_at) || ends_at <= starts_at)
-    ends_at = starts_at + 90 * 60;
-  draft.starts_at = starts_at;
-  draft.ends_at = ends_at;
-  /* TRANSLATORS: %s is the server's reason, e.g. "starts_at: … is already past" */
-  description = g_strdup_printf (_("The server did not take this order: %s. Correct what it names and place "
-                                   "it again; everything else is as it was typed."), refusal);
-  return place_order_form (parent, workspace, &draft, description);
-}
-
 /* The details of an order the requester gives, and corrects. The time
  * only while the order may still move (starts NULL when it may not). */
 static void
@@ -839,4 +812,84 @@ wd_forms_district_settings (GtkWidget   *parent,
   wd_form_dialog_add_number (dialog, "callback_rate_percent", _("Orders phoned back (%)"), 0, 100, 5,
                              (double) wd_store_get_callback_rate (store));
   return dialog;
+}
+
+/* An order the server refused, to be placed again as it was typed: the
+ * clerk corrects what the refusal names instead of typing it all again.
+ * A time that cannot be read starts as a new order's would. */
+static WdFormDialog *
+place_refused_order (GtkWidget   *parent,
+                     WdWorkspace *workspace,
+                     JsonObject  *args,
+                     const char  *refusal)
+{
+  GTimeZone *tz = wd_store_get_time_zone (wd_workspace_get_store (workspace));
+  gint64 tomorrow = wd_time_day_start (wd_workspace_now (workspace), tz) + 86400 + 9 * 3600;
+  gint64 starts_at = tomorrow, ends_at = 0;
+  g_autofree char *description = NULL;
+  OrderDraft draft = draft_of (args);
+
+  if (!time_of (args, "starts_at", tz, &starts_at))
+    starts_at = tomorrow;
+  if (!time_of (args, "ends_at", tz, &ends_at) || ends_at <= starts_at)
+    ends_at = starts_at + 90 * 60;
+  draft.starts_at = starts_at;
+  draft.ends_at = ends_at;
+  /* TRANSLATORS: %s is the server's reason, e.g. "starts_at: … is already past" */
+  description = g_strdup_printf (_("The server did not take this order: %s. Correct what it names and place "
+                                   "it again; everything else is as it was typed."), refusal);
+  return place_order_form (parent, workspace, &draft, description);
+}
+
+/* The refused changes a form can make again: which form, and what its
+ * button says. */
+static const struct
+{
+  const char *kind;
+  const char *label;
+  WdFormDialog * (*edit) (GtkWidget *parent, WdWorkspace *workspace, JsonObject *entity);
+} again_forms[] = {
+  { "order.create", N_("Place _Again…"), NULL },
+  { "speaker.upsert", N_("_Edit Again…"), wd_forms_edit_speaker },
+  { "team.upsert", N_("_Edit Again…"), wd_forms_edit_team },
+  { "project.upsert", N_("_Edit Again…"), wd_forms_edit_project },
+};
+
+/* What the button offering to send a refused change of that kind again
+ * says, or NULL when no form makes that change. */
+const char *
+wd_forms_again_label (const char *kind)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (again_forms); i++)
+    if (g_strcmp0 (again_forms[i].kind, kind) == 0)
+      return _(again_forms[i].label);
+  return NULL;
+}
+
+/* A change the server refused, in its form as it was sent, with the
+ * server's reason above it: the clerk corrects what the refusal names
+ * instead of typing it all again. NULL for a kind no form makes. */
+WdFormDialog *
+wd_forms_again (GtkWidget   *parent,
+                WdWorkspace *workspace,
+                const char  *kind,
+                JsonObject  *args,
+                const char  *refusal)
+{
+  g_autofree char *description = NULL;
+  WdFormDialog *dialog;
+
+  for (guint i = 0; i < G_N_ELEMENTS (again_forms); i++)
+    if (g_strcmp0 (again_forms[i].kind, kind) == 0)
+      {
+        if (again_forms[i].edit == NULL)
+          return place_refused_order (parent, workspace, args, refusal);
+        dialog = again_forms[i].edit (parent, workspace, args);
+        /* TRANSLATORS: %s is the server's reason */
+        description = g_strdup_printf (_("The server did not take this change: %s. Correct what it names and "
+                                         "save again; everything else is as it was entered."), refusal);
+        wd_form_dialog_set_description (dialog, description);
+        return dialog;
+      }
+  return NULL;
 }

@@ -13,10 +13,12 @@ WdFormDialog *wd_forms_new_order        (GtkWidget      *parent,
 WdFormDialog *wd_forms_order_again      (GtkWidget      *parent,
                                          WdWorkspace    *workspace,
                                          JsonObject     *order);
-WdFormDialog *wd_forms_place_refused_order (GtkWidget   *parent,
-                                            WdWorkspace *workspace,
-                                            JsonObject  *args,
-                                            const char  *refusal);
+const char   *wd_forms_again_label      (const char     *kind);
+WdFormDialog *wd_forms_again            (GtkWidget      *parent,
+                                         WdWorkspace    *workspace,
+                                         const char     *kind,
+                                         JsonObject     *args,
+                                         const char     *refusal);
 WdFormDialog *wd_forms_edit_speaker     (GtkWidget      *parent,
                                          WdWorkspace    *workspace,
                                          JsonObject     *speaker);

@@ -85,49 +85,51 @@ typedef struct
 {
   WdSyncIndicator *indicator;   /* weak */
   gint64           problem_id;
-} PlacedAgain;
+} DoneAgain;
 
-/* The refused order is placed anew: its problem is dealt with. */
+/* The refused change is made anew: its problem is dealt with. */
 static void
-on_placed_again (WdFormDialog *dialog,
-                 JsonObject   *result,
-                 PlacedAgain  *again)
+on_done_again (WdFormDialog *dialog,
+               JsonObject   *result,
+               DoneAgain    *again)
 {
   if (again->indicator != NULL)
     gtk_widget_activate_action (GTK_WIDGET (again->indicator), "sync.dismiss", "x", again->problem_id);
 }
 
 static void
-placed_again_free (gpointer  data,
-                   GClosure *closure)
+done_again_free (gpointer  data,
+                 GClosure *closure)
 {
-  PlacedAgain *again = data;
+  DoneAgain *again = data;
 
   g_clear_weak_pointer (&again->indicator);
   g_free (again);
 }
 
-/* Opens the order form on what the refused order.create held. */
+/* Opens the form of a refused change on what it held. */
 static void
-place_again_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
+again_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
 {
   WdSyncIndicator *self = WD_SYNC_INDICATOR (widget);
   g_autoptr(JsonObject) problem = find_problem (self, g_variant_get_int64 (parameter));
   g_autoptr(JsonObject) args = NULL;
   WdFormDialog *form;
-  PlacedAgain *again;
+  DoneAgain *again;
 
   if (problem == NULL)
     return;
   args = wd_json_parse_object (json_object_get_string_member (problem, "args"), -1, NULL);
-  form = wd_forms_place_refused_order (widget, self->workspace, args,
-                                       json_object_get_string_member (problem, "message"));
-  again = g_new0 (PlacedAgain, 1);
+  form = wd_forms_again (widget, self->workspace, json_object_get_string_member (problem, "kind"), args,
+                         json_object_get_string_member (problem, "message"));
+  if (form == NULL)
+    return;
+  again = g_new0 (DoneAgain, 1);
   again->problem_id = g_variant_get_int64 (parameter);
   g_set_weak_pointer (&again->indicator, self);
-  g_signal_connect_data (form, "applied", G_CALLBACK (on_placed_again), again, placed_again_free, 0);
+  g_signal_connect_data (form, "applied", G_CALLBACK (on_done_again), again, done_again_free, 0);
   gtk_menu_button_popdown (self->button);
   gtk_window_present (GTK_WINDOW (form));
 }
@@ -153,7 +155,7 @@ wd_sync_indicator_class_init (WdSyncIndicatorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WdSyncIndicator, sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, WdSyncIndicator, sync_button);
   gtk_widget_class_install_action (widget_class, "sync.dismiss", "x", dismiss_action);
-  gtk_widget_class_install_action (widget_class, "sync.place-again", "x", place_again_action);
+  gtk_widget_class_install_action (widget_class, "sync.again", "x", again_action);
 }
 
 static void
@@ -198,16 +200,17 @@ problem_row (JsonObject *problem)
   g_autofree char *subtitle = *now ? g_strdup_printf ("%s\n%s", json_object_get_string_member (problem, "message"), now)
                                    : g_strdup (json_object_get_string_member (problem, "message"));
   GtkWidget *row = wd_action_row_new (wd_operation_title (json_object_get_string_member (problem, "kind")), subtitle);
+  const char *again_label = wd_forms_again_label (json_object_get_string_member (problem, "kind"));
   GtkWidget *dismiss = gtk_button_new_from_icon_name ("window-close-symbolic");
 
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-  /* A refused order keeps what was typed: it can be placed again. */
-  if (g_strcmp0 (json_object_get_string_member (problem, "kind"), "order.create") == 0)
+  /* A refused change keeps what was typed: its form opens with it. */
+  if (again_label != NULL)
     {
-      GtkWidget *again = gtk_button_new_with_mnemonic (_("Place _Again…"));
+      GtkWidget *again = gtk_button_new_with_mnemonic (again_label);
 
       gtk_widget_set_valign (again, GTK_ALIGN_CENTER);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (again), "sync.place-again");
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (again), "sync.again");
       gtk_actionable_set_action_target (GTK_ACTIONABLE (again), "x", json_object_get_int_member (problem, "id"));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), again);
     }
