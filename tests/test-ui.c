@@ -26,6 +26,7 @@
 #include "wd-row.h"
 #include "wd-test-util.h"
 #include "wd-ui-test-util.h"
+#include "wd-ui-util.h"
 #include "wd-view.h"
 
 static WdStore *
@@ -529,6 +530,56 @@ deadline_text (GtkWidget *card)
     if (gtk_widget_has_css_class (child, "deadline"))
       return g_strdup (gtk_inscription_get_text (GTK_INSCRIPTION (child)));
   g_assert_not_reached ();
+}
+
+/* A community that calls twice, or a request a colleague entered first:
+ * the order form says when the sub-district already has an order that
+ * day for the same requester or venue, and names it. */
+static void
+test_order_form_warns_of_similar (WdUiFixture   *fx,
+                                  gconstpointer  data)
+{
+  WdStore *store = wd_workspace_get_store (fx->workspace);
+  WdOrderFilter waiting = { .state = "ordered", .from = wd_workspace_now (fx->workspace) };
+  g_autoptr(JsonArray) rows = wd_store_list_orders (store, &waiting, NULL, 1, NULL, NULL);
+  JsonObject *first;
+  g_autofree char *day = NULL;
+  g_autofree char *same_day = NULL;
+  g_autofree char *next_day = NULL;
+  WdFormDialog *form;
+
+  g_assert_cmpuint (json_array_get_length (rows), ==, 1);
+  first = json_array_get_object_element (rows, 0);
+  day = wd_format_time (store, json_object_get_int_member (first, "starts_at"), "%Y-%m-%d");
+  same_day = g_strdup_printf ("%s 20:00", day);
+  next_day = wd_format_time (store, json_object_get_int_member (first, "starts_at") + 86400, "%Y-%m-%d 20:00");
+
+  form = open_form (GTK_WIDGET (fx->window), "win.new-order");
+  wd_form_dialog_set_value (form, "subdistrict_id", json_object_get_string_member (first, "subdistrict_id"));
+  wd_form_dialog_set_value (form, "starts_at", same_day);
+  wd_form_dialog_set_value (form, "venue", "另一个地方");
+  wd_form_dialog_set_value (form, "requester", "另一个单位");
+  g_assert_null (wd_form_dialog_get_warning (form));
+
+  wd_form_dialog_set_value (form, "requester", json_object_get_string_member (first, "requester"));
+  g_assert_nonnull (wd_form_dialog_get_warning (form));
+  g_assert_nonnull (strstr (wd_form_dialog_get_warning (form), json_object_get_string_member (first, "number")));
+  g_assert_nonnull (strstr (wd_form_dialog_get_warning (form), "same request"));
+
+  /* Another day, or only the venue the same. */
+  wd_form_dialog_set_value (form, "starts_at", next_day);
+  g_assert_null (wd_form_dialog_get_warning (form));
+  wd_form_dialog_set_value (form, "starts_at", same_day);
+  wd_form_dialog_set_value (form, "requester", "另一个单位");
+  g_assert_null (wd_form_dialog_get_warning (form));
+  wd_form_dialog_set_value (form, "venue", json_object_get_string_member (first, "venue"));
+  g_assert_nonnull (wd_form_dialog_get_warning (form));
+  gtk_window_destroy (GTK_WINDOW (form));
+
+  /* The order itself, corrected, is not like itself. */
+  form = wd_forms_order_action (GTK_WIDGET (fx->window), fx->workspace, first, WD_ORDER_ACTION_EDIT);
+  g_assert_null (wd_form_dialog_get_warning (form));
+  gtk_window_destroy (GTK_WINDOW (form));
 }
 
 /* A dispatched card counts down to its acceptance deadline as the clock
@@ -1547,6 +1598,7 @@ main (int    argc,
   ADD ("bad-input-marks-field", test_bad_input_marks_field);
   ADD ("dispatch-clash-needs-reason", test_dispatch_clash_needs_reason);
   ADD ("board-drag-and-drop", test_board_drag_and_drop);
+  ADD ("order-form-warns-of-similar", test_order_form_warns_of_similar);
   ADD ("board-deadlines-count-down", test_board_deadlines_count_down);
   ADD ("search-as-you-type", test_search_as_you_type);
   ADD ("callback-recorded", test_callback_recorded);

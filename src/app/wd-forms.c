@@ -142,78 +142,142 @@ typedef struct
   gint64      ends_at;
 } OrderDraft;
 
-/* What a form's booking warning looks at: the project (fixed, or NULL
- * for the form's own project field) and the order being moved, which
- * does not count against the month it moves to. */
+/* What an order form's warnings look at: the project (fixed, or NULL for
+ * the form's own project field), the order being edited (which does not
+ * count against the month it moves to, nor as like itself) and its
+ * sub-district when the form has no such field. */
 typedef struct
 {
   WdWorkspace *workspace;     /* the dialog holds it */
   char        *project_id;
   char        *order_id;
-} BookingWatch;
+  char        *subdistrict_id;
+} OrderWatch;
 
 static void
-booking_watch_free (gpointer  data,
-                    GClosure *closure)
+order_watch_free (OrderWatch *watch)
 {
-  BookingWatch *watch = data;
-
   g_free (watch->project_id);
   g_free (watch->order_id);
+  g_free (watch->subdistrict_id);
   g_free (watch);
 }
 
 /* Said when a project's sessions of the month of the time entered are
  * all booked: the order can still be placed or moved, and the centre
  * decides. */
+static char *
+booking_note (WdStore    *store,
+              JsonObject *args,
+              OrderWatch *watch,
+              gint64      starts_at)
+{
+  const char *project_id = watch->project_id ? watch->project_id : string_of (args, "project_id");
+  g_autoptr(JsonObject) project = project_id ? wd_store_get (store, "project", project_id, NULL) : NULL;
+  g_autofree char *text = NULL;
+  WdBooking booking = WD_BOOKING_OPEN;
+
+  if (project != NULL)
+    text = wd_project_month_booking (store, project, starts_at, watch->order_id, &booking);
+  if (text == NULL || booking == WD_BOOKING_OPEN)
+    return NULL;
+  /* TRANSLATORS: %s is how the month stands, e.g. "Fully booked (4 of 4)" */
+  if (watch->order_id == NULL)
+    return g_strdup_printf (_("This project's sessions that month: %s. The order can still be placed; the centre "
+                              "will agree another date with the community or send it to another team."), text);
+  /* TRANSLATORS: %s is how the month stands, e.g. "Fully booked (4 of 4)" */
+  return g_strdup_printf (_("This project's sessions that month: %s. The order can still be moved there; the "
+                            "centre will ask the team or send it to another."), text);
+}
+
+/* Said when the sub-district already has an order that day for the same
+ * requester or at the same venue: a community that called twice, or a
+ * colleague who entered the call first. */
+static char *
+similar_orders_note (WdStore    *store,
+                     JsonObject *args,
+                     OrderWatch *watch,
+                     gint64      starts_at)
+{
+  const char *subdistrict = string_of (args, "subdistrict_id") ? string_of (args, "subdistrict_id")
+                                                               : watch->subdistrict_id;
+  gint64 day = wd_time_day_start (starts_at, wd_store_get_time_zone (store));
+  g_autoptr(JsonArray) similar = NULL;
+  g_autoptr(GString) list = g_string_new (NULL);
+  guint n;
+
+  if (subdistrict == NULL)
+    return NULL;
+  similar = wd_store_list_similar_orders (store, subdistrict, string_of (args, "requester"), string_of (args, "venue"),
+                                          day, watch->order_id, NULL);
+  n = similar ? json_array_get_length (similar) : 0;
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *order = json_array_get_object_element (similar, i);
+      const char *number = string_of (order, "number");
+      g_autofree char *when = wd_format_time (store, int_of (order, "starts_at"), "%H:%M");
+      WdOrderState state = WD_ORDER_ORDERED;
+
+      wd_order_state_from_string (string_of (order, "state"), &state);
+      if (i > 0)
+        g_string_append (list, _("; "));
+      /* TRANSLATORS: an order already entered: its number, title, time and state */
+      g_string_append_printf (list, _("%s “%s” at %s (%s)"), number && *number ? number : _("(number pending)"),
+                              string_of (order, "title"), when, wd_order_state_label (state));
+    }
+  if (n == 0)
+    return NULL;
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "The sub-district already has an order that day for the same requester or "
+                                       "venue: %s. Make sure this is not the same request entered twice.",
+                                       "The sub-district already has orders that day for the same requester or "
+                                       "venue: %s. Make sure this is not the same request entered twice.", n),
+                          list->str);
+}
+
+/* Keeps the form's warnings true to what is entered. */
 static void
-update_booking_note (WdFormDialog *dialog,
-                     BookingWatch *watch)
+update_order_notes (WdFormDialog *dialog,
+                    OrderWatch   *watch)
 {
   WdStore *store = wd_workspace_get_store (watch->workspace);
   g_autoptr(JsonObject) args = wd_form_dialog_read_args (dialog);
-  const char *starts_text = json_object_get_string_member_with_default (args, "starts_at", NULL);
-  const char *project_id = watch->project_id ? watch->project_id
-                                             : json_object_get_string_member_with_default (args, "project_id", NULL);
-  g_autoptr(JsonObject) project = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *note = NULL;
-  WdBooking booking = WD_BOOKING_OPEN;
+  g_autofree char *booking = NULL;
+  g_autofree char *similar = NULL;
+  g_autofree char *notes = NULL;
   gint64 starts_at;
 
-  if (starts_text != NULL && project_id != NULL
-      && wd_time_parse (starts_text, wd_store_get_time_zone (store), &starts_at, NULL)
-      && (project = wd_store_get (store, "project", project_id, NULL)) != NULL)
-    text = wd_project_month_booking (store, project, starts_at, watch->order_id, &booking);
-  /* TRANSLATORS: %s is how the month stands, e.g. "Fully booked (4 of 4)" */
-  if (text != NULL && booking != WD_BOOKING_OPEN && watch->order_id == NULL)
-    note = g_strdup_printf (_("This project's sessions that month: %s. The order can still be placed; the centre "
-                              "will agree another date with the community or send it to another team."), text);
-  /* TRANSLATORS: %s is how the month stands, e.g. "Fully booked (4 of 4)" */
-  else if (text != NULL && booking != WD_BOOKING_OPEN)
-    note = g_strdup_printf (_("This project's sessions that month: %s. The order can still be moved there; the "
-                              "centre will ask the team or send it to another."), text);
-  wd_form_dialog_set_warning (dialog, note);
+  if (time_of (args, "starts_at", wd_store_get_time_zone (store), &starts_at))
+    {
+      booking = booking_note (store, args, watch, starts_at);
+      similar = similar_orders_note (store, args, watch, starts_at);
+    }
+  if (booking != NULL && similar != NULL)
+    notes = g_strconcat (similar, "\n\n", booking, NULL);
+  else
+    notes = g_strdup (similar ? similar : booking);
+  wd_form_dialog_set_warning (dialog, notes);
 }
 
-/* Keeps the form's booking warning true as the time (and the project,
- * when the form has that field) is entered. */
+/* Watches what the warnings depend on as it is entered. */
 static void
-watch_booking (WdFormDialog *dialog,
-               WdWorkspace  *workspace,
-               const char   *project_id,
-               const char   *order_id)
+watch_order (WdFormDialog *dialog,
+             WdWorkspace  *workspace,
+             JsonObject   *order)
 {
-  BookingWatch *watch = g_new0 (BookingWatch, 1);
+  static const char * const watched[] = {
+    "changed::starts_at", "changed::project_id", "changed::subdistrict_id", "changed::requester", "changed::venue",
+  };
+  OrderWatch *watch = g_new0 (OrderWatch, 1);
 
   watch->workspace = workspace;
-  watch->project_id = g_strdup (project_id);
-  watch->order_id = g_strdup (order_id);
-  update_booking_note (dialog, watch);
-  if (project_id == NULL)
-    g_signal_connect (dialog, "changed::project_id", G_CALLBACK (update_booking_note), watch);
-  g_signal_connect_data (dialog, "changed::starts_at", G_CALLBACK (update_booking_note), watch,
-                         booking_watch_free, 0);
+  watch->project_id = g_strdup (string_of (order, "project_id"));
+  watch->order_id = g_strdup (string_of (order, "id"));
+  watch->subdistrict_id = g_strdup (string_of (order, "subdistrict_id"));
+  update_order_notes (dialog, watch);
+  for (guint i = 0; i < G_N_ELEMENTS (watched); i++)
+    g_signal_connect (dialog, watched[i], G_CALLBACK (update_order_notes), watch);
+  g_object_set_data_full (G_OBJECT (dialog), "wd-order-watch", watch, (GDestroyNotify) order_watch_free);
 }
 
 static WdFormDialog *
@@ -238,7 +302,7 @@ place_order_form (GtkWidget        *parent,
   wd_form_dialog_add_choice_rows (dialog, "subdistrict_id", _("Sub-district"), subdistricts, "name",
                                   draft->subdistrict_id, WD_FORM_REQUIRED);
   add_order_details (dialog, workspace, draft->details, draft->venue_kind, starts, ends);
-  watch_booking (dialog, workspace, NULL, NULL);
+  watch_order (dialog, workspace, NULL);
   g_signal_connect_object (dialog, "applied", G_CALLBACK (toast_order_placed), parent, 0);
   return dialog;
 }
@@ -362,8 +426,8 @@ edit_order (GtkWidget   *parent,
   wd_form_dialog_add_text (dialog, "title", order_field_label ("title"), string_of (order, "title"),
                            WD_FORM_REQUIRED);
   add_order_details (dialog, workspace, order, string_of (order, "venue_kind"), starts, ends);
-  if (may_move && string_of (order, "project_id") != NULL)
-    watch_booking (dialog, workspace, string_of (order, "project_id"), string_of (order, "id"));
+  if (may_move)
+    watch_order (dialog, workspace, order);
   return dialog;
 }
 

@@ -636,6 +636,39 @@ rows_of (WdStore     *self,
   return rows_from (self, stmt, error);
 }
 
+/* Orders still going in the sub-district on the day of day_start, for
+ * the same requester or at the same venue: what a second call about the
+ * same request, or a colleague's entry of it, looks like. At most three,
+ * earliest first; exclude_id (or NULL) is the order being edited. */
+JsonArray *
+wd_store_list_similar_orders (WdStore     *self,
+                              const char  *subdistrict_id,
+                              const char  *requester,
+                              const char  *venue,
+                              gint64       day_start,
+                              const char  *exclude_id,
+                              GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+
+  stmt = wd_store_prepare (self,
+      "SELECT id, number, title, state, starts_at, requester, venue FROM orders"
+      " WHERE subdistrict_id = ? AND starts_at >= ? AND starts_at < ?"
+      " AND state NOT IN ('cancelled', 'rejected') AND id IS NOT ?"
+      " AND (requester = ? OR venue = ?) ORDER BY starts_at, id LIMIT 3", error);
+  if (stmt == NULL)
+    return NULL;
+  wd_stmt_bind_text (stmt, 1, subdistrict_id);
+  sqlite3_bind_int64 (stmt, 2, day_start);
+  sqlite3_bind_int64 (stmt, 3, day_start + 24 * 3600);
+  wd_stmt_bind_text (stmt, 4, exclude_id);
+  wd_stmt_bind_text (stmt, 5, requester ? requester : "");
+  wd_stmt_bind_text (stmt, 6, venue ? venue : "");
+  return rows_from (self, stmt, error);
+}
+
 JsonArray *
 wd_store_get_history (WdStore     *self,
                       const char  *entity_id,

@@ -146,6 +146,13 @@ JsonArray  *wd_store_callback_queue     (WdStore              *self,
                                          guint                 limit,
                                          guint                *n_due,
                                          GError              **error);
+JsonArray  *wd_store_list_similar_orders (WdStore             *self,
+                                          const char          *subdistrict_id,
+                                          const char          *requester,
+                                          const char          *venue,
+                                          gint64               day_start,
+                                          const char          *exclude_id,
+                                          GError             **error);
 JsonArray  *wd_store_take_newly_waiting (WdStore              *self,
                                          const WdActor        *actor,
                                          guint                 limit,
