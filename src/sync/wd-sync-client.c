@@ -229,11 +229,9 @@ request (WdSyncClient  *self,
 static char *
 signed_in_name (WdSyncClient *self)
 {
-  g_autofree char *text = wd_sync_store_get (self->store, "sync_user");
-  g_autoptr(JsonObject) user = text ? wd_json_parse_object (text, -1, NULL) : NULL;
-  const char *name = user ? json_object_get_string_member_with_default (user, "name", NULL) : NULL;
+  g_autoptr(WdActor) actor = wd_sync_client_get_actor (self);
 
-  return g_strdup (name);
+  return actor ? g_strdup (actor->user) : NULL;
 }
 
 /* Signs in and remembers the server, the account and the session token
