@@ -582,6 +582,41 @@ test_order_form_warns_of_similar (WdUiFixture   *fx,
   gtk_window_destroy (GTK_WINDOW (form));
 }
 
+/* The same volunteer entered twice: the speaker form names who already
+ * has the name typed, and not the speaker being edited itself. */
+static void
+test_speaker_form_warns_of_namesake (WdUiFixture   *fx,
+                                     gconstpointer  data)
+{
+  WdStore *store = wd_workspace_get_store (fx->workspace);
+  g_autoptr(JsonObject) speaker = wd_store_get (store, "speaker", "speaker-0001", NULL);
+  const char *name;
+  WdFormDialog *form;
+
+  g_assert_nonnull (speaker);
+  name = json_object_get_string_member (speaker, "name");
+
+  form = wd_forms_edit_speaker (GTK_WIDGET (fx->window), fx->workspace, NULL);
+  g_assert_null (wd_form_dialog_get_warning (form));
+  g_assert_true (wd_form_dialog_set_value (form, "name", name));
+  g_assert_nonnull (wd_form_dialog_get_warning (form));
+  g_assert_nonnull (strstr (wd_form_dialog_get_warning (form), name));
+  g_assert_nonnull (strstr (wd_form_dialog_get_warning (form), json_object_get_string_member (speaker, "title")));
+  g_assert_true (wd_form_dialog_set_value (form, "name", "一个新名字"));
+  g_assert_null (wd_form_dialog_get_warning (form));
+  gtk_window_destroy (GTK_WINDOW (form));
+
+  /* Editing the speaker: a warning only for a namesake of its own. */
+  {
+    g_autoptr(JsonArray) others = wd_store_list_speakers_named (store, name, "speaker-0001", NULL);
+
+    g_assert_nonnull (others);
+    form = wd_forms_edit_speaker (GTK_WIDGET (fx->window), fx->workspace, speaker);
+    g_assert_true ((wd_form_dialog_get_warning (form) == NULL) == (json_array_get_length (others) == 0));
+    gtk_window_destroy (GTK_WINDOW (form));
+  }
+}
+
 /* A dispatched card counts down to its acceptance deadline as the clock
  * moves, and turns overdue past it. */
 static void
@@ -1599,6 +1634,7 @@ main (int    argc,
   ADD ("dispatch-clash-needs-reason", test_dispatch_clash_needs_reason);
   ADD ("board-drag-and-drop", test_board_drag_and_drop);
   ADD ("order-form-warns-of-similar", test_order_form_warns_of_similar);
+  ADD ("speaker-form-warns-of-namesake", test_speaker_form_warns_of_namesake);
   ADD ("board-deadlines-count-down", test_board_deadlines_count_down);
   ADD ("search-as-you-type", test_search_as_you_type);
   ADD ("callback-recorded", test_callback_recorded);

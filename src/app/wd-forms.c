@@ -456,6 +456,49 @@ add_flag_checks (WdFormDialog       *dialog,
   wd_form_dialog_add_checks (dialog, name, label, choices, "name", chosen);
 }
 
+/* Said when the library already has a speaker of the name typed: the
+ * same person entered twice, or a namesake to tell apart. */
+static void
+update_namesake_note (WdFormDialog *dialog,
+                      WdWorkspace  *workspace)
+{
+  g_autoptr(JsonObject) args = wd_form_dialog_read_args (dialog);
+  const char *name = string_of (args, "name");
+  g_autoptr(JsonArray) namesakes = NULL;
+  g_autoptr(GString) list = g_string_new (NULL);
+  g_autofree char *note = NULL;
+  guint n;
+
+  if (name != NULL && *name != '\0')
+    namesakes = wd_store_list_speakers_named (wd_workspace_get_store (workspace), name,
+                                              g_object_get_data (G_OBJECT (dialog), "wd-speaker-id"), NULL);
+  n = namesakes ? json_array_get_length (namesakes) : 0;
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *other = json_array_get_object_element (namesakes, i);
+      const char *parts[] = { string_of (other, "title"), string_of (other, "organisation"),
+                              string_of (other, "subdistrict_name") };
+      g_autoptr(GString) who = g_string_new (NULL);
+
+      for (guint p = 0; p < G_N_ELEMENTS (parts); p++)
+        if (parts[p] != NULL && *parts[p] != '\0')
+          g_string_append_printf (who, "%s%s", who->len > 0 ? _(", ") : "", parts[p]);
+      if (i > 0)
+        g_string_append (list, _("; "));
+      g_string_append (list, who->len > 0 ? who->str : _("no details"));
+    }
+  if (n == 1)
+    note = g_strdup_printf (_("The library already has a speaker called %s (%s). Make sure this is not the "
+                              "same person entered twice."), name, list->str);
+  else if (n > 1)
+    note = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "The library already has %u speaker called %s (%s). Make sure this is "
+                                         "not one of them entered again.",
+                                         "The library already has %u speakers called %s (%s). Make sure this "
+                                         "is not one of them entered again.", n), n, name, list->str);
+  wd_form_dialog_set_warning (dialog, note);
+}
+
 WdFormDialog *
 wd_forms_edit_speaker (GtkWidget   *parent,
                        WdWorkspace *workspace,
@@ -487,6 +530,9 @@ wd_forms_edit_speaker (GtkWidget   *parent,
   wd_form_dialog_add_switch (dialog, "active", _("Takes lectures"),
                              speaker ? json_object_get_boolean_member_with_default (speaker, "active", TRUE) : TRUE);
   wd_form_dialog_add_multiline (dialog, "bio", _("Biography"), string_of (speaker, "bio"));
+  g_object_set_data_full (G_OBJECT (dialog), "wd-speaker-id", g_strdup (id), g_free);
+  g_signal_connect (dialog, "changed::name", G_CALLBACK (update_namesake_note), workspace);
+  update_namesake_note (dialog, workspace);
   return dialog;
 }
 

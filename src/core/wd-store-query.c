@@ -669,6 +669,29 @@ wd_store_list_similar_orders (WdStore     *self,
   return rows_from (self, stmt, error);
 }
 
+/* Other speakers of that name (at most three), with what tells them
+ * apart: a library of volunteers gets the same person entered twice. */
+JsonArray *
+wd_store_list_speakers_named (WdStore     *self,
+                              const char  *name,
+                              const char  *exclude_id,
+                              GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+
+  stmt = wd_store_prepare (self,
+      "SELECT s.id, s.name, s.title, s.organisation, sd.name AS subdistrict_name FROM speakers s"
+      " LEFT JOIN subdistricts sd ON sd.id = s.subdistrict_id"
+      " WHERE s.name = ? AND s.id IS NOT ? ORDER BY s.id LIMIT 3", error);
+  if (stmt == NULL)
+    return NULL;
+  wd_stmt_bind_text (stmt, 1, name);
+  wd_stmt_bind_text (stmt, 2, exclude_id);
+  return rows_from (self, stmt, error);
+}
+
 JsonArray *
 wd_store_get_history (WdStore     *self,
                       const char  *entity_id,

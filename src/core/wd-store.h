@@ -153,6 +153,10 @@ JsonArray  *wd_store_list_similar_orders (WdStore             *self,
                                           gint64               day_start,
                                           const char          *exclude_id,
                                           GError             **error);
+JsonArray  *wd_store_list_speakers_named (WdStore             *self,
+                                          const char          *name,
+                                          const char          *exclude_id,
+                                          GError             **error);
 JsonArray  *wd_store_take_newly_waiting (WdStore              *self,
                                          const WdActor        *actor,
                                          guint                 limit,
