@@ -2,6 +2,9 @@
  * and the history every operation leaves. */
 #include "config.h"
 
+#include <string.h>
+
+#include "wd-json.h"
 #include "wd-store-private.h"
 #include "wd-test-util.h"
 #include "wd-time.h"
@@ -73,6 +76,49 @@ test_catalogue_upsert (WdFixture     *fx,
   g_assert_cmpstr (json_object_get_string_member (speaker, "phone"), ==, "13912345678");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (speaker, "topics")), ==, 1);
   g_assert_cmpstr (json_object_get_string_member (speaker, "subdistrict_name"), ==, "千佛山街道");
+}
+
+/* A catalogue entry's history says who added it and, for each edit,
+ * which fields changed (never the values); an edit that changes nothing
+ * leaves no trace. */
+static void
+test_catalogue_history (WdFixture     *fx,
+                        gconstpointer  data)
+{
+  static const char first[] = "{\"id\":\"sp-hist\",\"name\":\"陈静\",\"phone\":\"13900001111\","
+                              "\"topics\":[\"t-law\"],\"bio\":\"退休法官\"}";
+  g_autoptr(JsonArray) history = NULL;
+  JsonObject *entry;
+  g_autoptr(JsonObject) detail = NULL;
+  g_autoptr(JsonObject) topic = wd_test_apply (fx, fx->centre, "topic.upsert", "{\"id\":\"t-law\",\"name\":\"法治\"}");
+  g_autoptr(JsonObject) topic2 = wd_test_apply (fx, fx->centre, "topic.upsert",
+                                                "{\"id\":\"t-family\",\"name\":\"家风\"}");
+
+  json_object_unref (wd_test_apply (fx, fx->centre, "speaker.upsert", first));
+  json_object_unref (wd_test_apply (fx, fx->centre, "speaker.upsert", first));
+  json_object_unref (wd_test_apply (fx, fx->centre, "speaker.upsert",
+                                    "{\"id\":\"sp-hist\",\"name\":\"陈静\",\"phone\":\"139 0000 2222\","
+                                    "\"topics\":[\"t-law\",\"t-family\"],\"bio\":\"退休法官\"}"));
+
+  history = wd_store_get_history (fx->store, "sp-hist", NULL);
+  g_assert_cmpuint (json_array_get_length (history), ==, 2);
+  entry = json_array_get_object_element (history, 0);
+  detail = wd_json_parse_object (json_object_get_string_member (entry, "detail"), -1, NULL);
+  g_assert_true (json_object_get_boolean_member (detail, "created"));
+  g_clear_pointer (&detail, json_object_unref);
+
+  entry = json_array_get_object_element (history, 1);
+  detail = wd_json_parse_object (json_object_get_string_member (entry, "detail"), -1, NULL);
+  g_assert_false (json_object_get_boolean_member (detail, "created"));
+  {
+    JsonArray *fields = json_object_get_array_member (detail, "fields");
+
+    g_assert_cmpuint (json_array_get_length (fields), ==, 2);
+    g_assert_cmpstr (json_array_get_string_element (fields, 0), ==, "phone");
+    g_assert_cmpstr (json_array_get_string_element (fields, 1), ==, "topics");
+  }
+  /* The new phone number is nowhere in the history. */
+  g_assert_null (strstr (json_object_get_string_member (entry, "detail"), "2222"));
 }
 
 static void
@@ -956,6 +1002,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   FIXTURE ("/operations/catalogue/upsert", test_catalogue_upsert);
+  FIXTURE ("/operations/catalogue/history", test_catalogue_history);
   FIXTURE ("/operations/catalogue/refusals", test_catalogue_refusals);
   FIXTURE ("/operations/catalogue/speaker-free-time", test_speaker_free_time);
   FIXTURE ("/operations/catalogue/speaker-photo", test_speaker_photo);

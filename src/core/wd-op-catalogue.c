@@ -11,8 +11,75 @@
 #include "wd-entity.h"
 #include "wd-operations-private.h"
 
+/* An entry as the store holds it, a member per field the arguments set
+ * (a list of references as its sorted ids), or NULL when there is none:
+ * two readings compare field by field. */
+static JsonObject *
+stored_entry (WdOpContext     *ctx,
+              const WdEntity  *entity,
+              const char      *id)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s WHERE id = ?", entity->table);
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (ctx->store, sql, NULL);
+  g_autoptr(JsonObject) entry = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  wd_stmt_bind_text (stmt, 1, id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  entry = wd_stmt_row_to_json (stmt);
+
+  for (guint i = 0; i < entity->n_fields; i++)
+    {
+      const WdField *field = &entity->fields[i];
+      g_autofree char *refs_sql = NULL;
+      g_autoptr(sqlite3_stmt) refs = NULL;
+
+      if (field->type != WD_FIELD_REF_LIST)
+        continue;
+      refs_sql = g_strdup_printf ("SELECT group_concat (ref_id, ',') FROM"
+                                  " (SELECT ref_id FROM %s WHERE owner_id = ? ORDER BY ref_id)", field->link_table);
+      refs = wd_store_prepare (ctx->store, refs_sql, NULL);
+      if (refs == NULL)
+        return NULL;
+      wd_stmt_bind_text (refs, 1, id);
+      if (sqlite3_step (refs) == SQLITE_ROW && sqlite3_column_type (refs, 0) != SQLITE_NULL)
+        json_object_set_string_member (entry, field->name, (const char *) sqlite3_column_text (refs, 0));
+    }
+  return g_steal_pointer (&entry);
+}
+
+/* The names of the fields the arguments set that differ between two
+ * readings of an entry: never the values, for the history goes where a
+ * phone number may not. */
+static JsonArray *
+changed_fields (const WdEntity *entity,
+                JsonObject     *before,
+                JsonObject     *after)
+{
+  JsonArray *fields = json_array_new ();
+
+  for (guint i = 0; i < entity->n_fields; i++)
+    {
+      const WdField *field = &entity->fields[i];
+
+      JsonNode *was, *is;
+
+      if (field->flags & WD_FIELD_INTERNAL)
+        continue;
+      was = json_object_get_member (before, field->name);
+      is = json_object_get_member (after, field->name);
+      if ((was == NULL) != (is == NULL) || (was != NULL && !json_node_equal (was, is)))
+        json_array_add_string_element (fields, field->name);
+    }
+  return fields;
+}
+
 /* An upsert replaces the whole row: what is left out of the arguments
- * takes its default, so the arguments always describe the entire entry. */
+ * takes its default, so the arguments always describe the entire entry.
+ * Its history entry says whether it added the entry or which fields it
+ * changed; saving an entry unchanged leaves no trace. */
 static gboolean
 upsert (WdOpContext     *ctx,
         const WdEntity  *entity,
@@ -21,23 +88,33 @@ upsert (WdOpContext     *ctx,
 {
   g_autoptr(JsonObject) row = NULL;
   g_autoptr(JsonObject) detail = json_object_new ();
+  g_autoptr(JsonObject) before = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(JsonArray) fields = NULL;
   const char *id;
-  gboolean existed;
 
   row = wd_entity_read_args (entity, args, ctx->tz, error);
   if (row == NULL)
     return FALSE;
 
   id = json_object_get_string_member (row, "id");
-  existed = wd_store_exists (ctx->store, entity->table, id);
+  before = stored_entry (ctx, entity, id);
   if (wd_entity_field (entity, "updated_at") != NULL)
     json_object_set_int_member (row, "updated_at", ctx->now);
 
   if (!wd_store_put_entity (ctx->store, entity, row, error))
     return FALSE;
-
-  json_object_set_boolean_member (detail, "created", !existed);
   json_object_set_string_member (ctx->result, "id", id);
+
+  json_object_set_boolean_member (detail, "created", before == NULL);
+  if (before != NULL)
+    {
+      after = stored_entry (ctx, entity, id);
+      fields = after ? changed_fields (entity, before, after) : json_array_new ();
+      if (json_array_get_length (fields) == 0)
+        return TRUE;
+      json_object_set_array_member (detail, "fields", g_steal_pointer (&fields));
+    }
   return wd_op_record (ctx, entity->kind, id, NULL, NULL, detail, error);
 }
 
