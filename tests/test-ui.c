@@ -1573,6 +1573,9 @@ test_team_page (WdUiFixture   *fx,
   g_assert_cmpint (json_object_get_int_member (edited, "members"), ==, 42);
   g_assert_cmpstr (json_object_get_string_member (edited, "leader"), ==, json_object_get_string_member (team, "leader"));
   g_assert_nonnull (find_widget (GTK_WIDGET (page), is_row_subtitled, "42"));
+  /* The page says who changed what: the edit, above the team's adding. */
+  g_assert_nonnull (find_widget (GTK_WIDGET (page), is_row_titled, "Edited: Members"));
+  g_assert_nonnull (find_widget (GTK_WIDGET (page), is_row_titled, "Added"));
 
   group = wd_ui_find_widget (GTK_WIDGET (page), is_certificate_group, NULL);
   form = open_form (group, "certificate.issue");

@@ -66,47 +66,7 @@ local_input_time (WdWorkspace *workspace,
 static const char *
 order_field_label (const char *field)
 {
-  static const struct { const char *field; const char *label; } labels[] = {
-    { "title", N_("What") },
-    { "community", N_("Community") },
-    { "venue", N_("Venue") },
-    { "venue_kind", N_("Venue kind") },
-    { "starts_at", N_("Time") },
-    { "ends_at", N_("Time") },
-    { "audience", N_("Expected audience") },
-    { "requester", N_("Requested by") },
-    { "contact_name", N_("Contact") },
-    { "contact_phone", N_("Contact phone") },
-    { "notes", N_("Notes") },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
-    if (g_str_equal (labels[i].field, field))
-      return _(labels[i].label);
-  return field;
-}
-
-/* The fields a correction changed, for its line in the history. */
-char *
-wd_forms_describe_fields (JsonArray *fields)
-{
-  g_autoptr(GString) text = g_string_new (NULL);
-  const char *previous = NULL;
-
-  for (guint i = 0; i < json_array_get_length (fields); i++)
-    {
-      const char *label = order_field_label (json_array_get_string_element (fields, i));
-
-      /* The start and the end are one "time". */
-      if (g_strcmp0 (label, previous) == 0)
-        continue;
-      if (text->len > 0)
-        /* TRANSLATORS: between the names of fields in a list */
-        g_string_append (text, _(", "));
-      g_string_append (text, label);
-      previous = label;
-    }
-  return g_string_free (g_steal_pointer (&text), FALSE);
+  return wd_field_label ("order", field);
 }
 
 static void

@@ -47,7 +47,6 @@ WdFormDialog *wd_forms_revoke_certificate (GtkWidget    *parent,
                                            JsonObject   *certificate);
 WdFormDialog *wd_forms_district_settings (GtkWidget     *parent,
                                           WdWorkspace   *workspace);
-char         *wd_forms_describe_fields  (JsonArray      *fields);
 void          wd_forms_run_order_action (GtkWidget      *parent,
                                          WdWorkspace    *workspace,
                                          JsonObject     *order,

@@ -319,7 +319,7 @@ fill_history (WdOrderWindow *self,
       JsonObject *entry = json_array_get_object_element (history, i);
       g_autoptr(JsonObject) detail = wd_json_parse_object (wd_json_text (entry, "detail"), -1, NULL);
       g_autofree char *corrected = detail && json_object_has_member (detail, "fields")
-        ? wd_forms_describe_fields (json_object_get_array_member (detail, "fields")) : NULL;
+        ? wd_describe_fields ("order", json_object_get_array_member (detail, "fields")) : NULL;
       const char *reason = corrected ? corrected
         : detail ? json_object_get_string_member_with_default (detail, "reason", NULL) : NULL;
       g_autofree char *at = wd_format_time (store, wd_json_int (entry, "at"), "%Y-%m-%d %H:%M");

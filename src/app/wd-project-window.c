@@ -207,6 +207,7 @@ refresh (WdProjectWindow *self)
   add_month_booking (self, group, _("Next Month"), 1);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (_("Orders so far"), orders));
   gtk_box_append (self->content_box, group);
+  wd_box_add_changes (self->content_box, self->workspace, "project", self->project_id);
 }
 
 static void

@@ -354,6 +354,7 @@ refresh (WdSpeakerWindow *self)
                                                                _("Past Lectures")));
   gtk_box_append (self->content_box, wd_certificate_group_new (self->workspace, WD_ASSIGNEE_SPEAKER,
                                                                self->speaker_id, wd_json_text (speaker, "name")));
+  wd_box_add_changes (self->content_box, self->workspace, "speaker", self->speaker_id);
 }
 
 static void

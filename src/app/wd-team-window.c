@@ -206,6 +206,7 @@ refresh (WdTeamWindow *self)
                                                                _("Past Services")));
   gtk_box_append (self->content_box, wd_certificate_group_new (self->workspace, WD_ASSIGNEE_TEAM, self->team_id,
                                                                wd_json_text (team, "name")));
+  wd_box_add_changes (self->content_box, self->workspace, "team", self->team_id);
 }
 
 static void

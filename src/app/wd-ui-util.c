@@ -749,3 +749,123 @@ wd_format_certificate (WdStore     *store,
   *title = *number ? g_strdup_printf (_("No. %s"), number) : g_strdup (_("Waiting for its number from the server"));
   *subtitle = g_string_free (text, FALSE);
 }
+
+/* A field of an entity as its forms name it (kind: "order", "speaker"…). */
+const char *
+wd_field_label (const char *kind,
+                const char *field)
+{
+  static const struct { const char *kind; const char *field; const char *label; } labels[] = {
+    { "order", "title", N_("What") },
+    { "order", "community", N_("Community") },
+    { "order", "venue", N_("Venue") },
+    { "order", "venue_kind", N_("Venue kind") },
+    { "order", "starts_at", N_("Time") },
+    { "order", "ends_at", N_("Time") },
+    { "order", "audience", N_("Expected audience") },
+    { "order", "requester", N_("Requested by") },
+    { "order", "contact_name", N_("Contact") },
+    { "order", "contact_phone", N_("Contact phone") },
+    { "order", "notes", N_("Notes") },
+    { "speaker", "title", N_("Title") },
+    { "speaker", "organisation", N_("Organisation") },
+    { "speaker", "bio", N_("Biography") },
+    { "speaker", "topics", N_("Topics") },
+    { "speaker", "free_days", N_("Usual free days") },
+    { "speaker", "free_times", N_("Usual free times of day") },
+    { "speaker", "active", N_("Takes lectures") },
+    { "team", "leader", N_("Leader") },
+    { "team", "members", N_("Members") },
+    { "team", "active", N_("Takes services") },
+    { "project", "title", N_("Title") },
+    { "project", "category", N_("Category") },
+    { "project", "team_id", N_("Team") },
+    { "project", "topic_id", N_("Topic") },
+    { "project", "venue_kinds", N_("Goes to") },
+    { "project", "audience", N_("For") },
+    { "project", "duration_minutes", N_("Length in minutes") },
+    { "project", "capacity_per_month", N_("Sessions a month") },
+    { "project", "active", N_("Offered in the marketplace") },
+    { NULL, "name", N_("Name") },
+    { NULL, "subdistrict_id", N_("Sub-district") },
+    { NULL, "phone", N_("Phone") },
+    { NULL, "description", N_("Description") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if ((labels[i].kind == NULL || g_strcmp0 (labels[i].kind, kind) == 0) && g_str_equal (labels[i].field, field))
+      return _(labels[i].label);
+  return field;
+}
+
+/* The fields a change changed, for its line in a history. */
+char *
+wd_describe_fields (const char *kind,
+                    JsonArray  *fields)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  const char *previous = NULL;
+
+  for (guint i = 0; i < json_array_get_length (fields); i++)
+    {
+      const char *label = wd_field_label (kind, json_array_get_string_element (fields, i));
+
+      /* The start and the end are one "time". */
+      if (g_strcmp0 (label, previous) == 0)
+        continue;
+      if (text->len > 0)
+        /* TRANSLATORS: between the names of fields in a list */
+        g_string_append (text, _(", "));
+      g_string_append (text, label);
+      previous = label;
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* What one history entry of a catalogue entry did. */
+static char *
+describe_catalogue_change (const char *kind,
+                           JsonObject *entry)
+{
+  g_autoptr(JsonObject) detail = wd_json_parse_object (wd_json_text (entry, "detail"), -1, NULL);
+  const char *photo = detail ? json_object_get_string_member_with_default (detail, "photo", NULL) : NULL;
+  g_autofree char *fields = NULL;
+
+  if (photo != NULL)
+    return g_strdup (g_str_equal (photo, "removed") ? _("Photo removed") : _("Photo changed"));
+  if (detail == NULL || json_object_get_boolean_member_with_default (detail, "created", FALSE))
+    return g_strdup (_("Added"));
+  if (!json_object_has_member (detail, "fields"))
+    return g_strdup (_("Saved"));
+  fields = wd_describe_fields (kind, json_object_get_array_member (detail, "fields"));
+  /* TRANSLATORS: %s lists the fields an edit changed, e.g. "Phone, Topics" */
+  return g_strdup_printf (_("Edited: %s"), fields);
+}
+
+/* Who added a speaker, team or project and who changed what since,
+ * newest first: the centre answers for its catalogue. Nothing when its
+ * history does not reach this desk (offices see only orders'). */
+void
+wd_box_add_changes (GtkBox      *box,
+                    WdWorkspace *workspace,
+                    const char  *kind,
+                    const char  *entity_id)
+{
+  WdStore *store = wd_workspace_get_store (workspace);
+  g_autoptr(JsonArray) history = wd_store_get_history (store, entity_id, NULL);
+  guint n = history ? json_array_get_length (history) : 0;
+  GtkWidget *group;
+
+  if (n == 0)
+    return;
+  group = wd_box_add_group (box, _("Changes"));
+  for (guint i = n; i > 0; i--)
+    {
+      JsonObject *entry = json_array_get_object_element (history, i - 1);
+      g_autofree char *what = describe_catalogue_change (kind, entry);
+      g_autofree char *at = wd_format_time (store, wd_json_int (entry, "at"), "%Y-%m-%d %H:%M");
+      g_autofree char *who = g_strdup_printf ("%s · %s", at, wd_json_text (entry, "actor"));
+
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (what, who));
+    }
+}

@@ -101,5 +101,13 @@ GtkWidget  *wd_assignments_group_new (WdWorkspace  *workspace,
                                       const char   *assignee_id,
                                       gboolean      upcoming,
                                       const char   *title);
+const char *wd_field_label           (const char   *kind,
+                                      const char   *field);
+char       *wd_describe_fields       (const char   *kind,
+                                      JsonArray    *fields);
+void        wd_box_add_changes       (GtkBox       *box,
+                                      WdWorkspace  *workspace,
+                                      const char   *kind,
+                                      const char   *entity_id);
 
 G_END_DECLS
