@@ -617,6 +617,55 @@ test_speaker_form_warns_of_namesake (WdUiFixture   *fx,
   }
 }
 
+static void
+on_clipboard_read (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  char **text = data;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+  if (*text == NULL)
+    *text = g_strdup ("");
+}
+
+static gboolean
+text_read (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+/* Chasing an acceptance: the order page copies the message for the team,
+ * to paste into the chat it uses. */
+static void
+test_order_message_copied (WdUiFixture   *fx,
+                           gconstpointer  data)
+{
+  WdStore *store = wd_workspace_get_store (fx->workspace);
+  WdOrderFilter dispatched = { .state = "dispatched" };
+  g_autoptr(JsonArray) rows = wd_store_list_orders (store, &dispatched, NULL, 1, NULL, NULL);
+  const char *order_id;
+  g_autoptr(JsonObject) order = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *copied = NULL;
+  GtkWindow *page;
+
+  g_assert_cmpuint (json_array_get_length (rows), ==, 1);
+  order_id = json_object_get_string_member (json_array_get_object_element (rows, 0), "id");
+  order = wd_store_get (store, "order", order_id, NULL);
+  expected = wd_format_team_message (store, order);
+
+  page = wd_window_show_order (fx->window, order_id);
+  wd_ui_settle ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "sheet.copy-message", NULL));
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (page)), NULL, on_clipboard_read, &copied);
+  wd_ui_wait (text_read, &copied, "the clipboard");
+  g_assert_cmpstr (copied, ==, expected);
+  g_assert_nonnull (strstr (copied, json_object_get_string_member (order, "number")));
+  g_assert_nonnull (strstr (copied, "Please accept"));
+  gtk_window_destroy (page);
+}
+
 /* A dispatched card counts down to its acceptance deadline as the clock
  * moves, and turns overdue past it. */
 static void
@@ -1638,6 +1687,7 @@ main (int    argc,
   ADD ("board-drag-and-drop", test_board_drag_and_drop);
   ADD ("order-form-warns-of-similar", test_order_form_warns_of_similar);
   ADD ("speaker-form-warns-of-namesake", test_speaker_form_warns_of_namesake);
+  ADD ("order-message-copied", test_order_message_copied);
   ADD ("board-deadlines-count-down", test_board_deadlines_count_down);
   ADD ("search-as-you-type", test_search_as_you_type);
   ADD ("callback-recorded", test_callback_recorded);

@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "wd-error.h"
+#include "wd-json.h"
 #include "wd-operations.h"
 #include "wd-order-actions.h"
 #include "wd-sync-engine.h"
@@ -391,6 +392,49 @@ test_money_and_ledger (void)
   g_rmdir (dir);
 }
 
+/* The message a dispatcher pastes into a team's chat: the order, when
+ * and where, whom to call; by when to accept only while it waits. */
+static void
+test_team_message (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("wudan-view-logic-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "message.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WdStore) store = wd_store_open (path, &error);
+  g_autoptr(JsonObject) order = wd_json_parse_object (
+      "{\"number\":\"2026-000123\",\"title\":\"党史专题宣讲\",\"state\":\"dispatched\","
+      "\"starts_at\":1796778000,\"ends_at\":1796783400,\"accept_deadline\":1796605200,"
+      "\"venue\":\"历阳社区党群服务中心\",\"community\":\"历阳社区\",\"subdistrict_name\":\"千佛山街道\","
+      "\"assignee_name\":\"千佛山银发宣讲团\",\"contact_name\":\"刘洋\",\"contact_phone\":\"13912340000\","
+      "\"notes\":\"\"}", -1, NULL);
+  g_autofree char *dispatched = NULL;
+  g_autofree char *accepted = NULL;
+
+  g_assert_no_error (error);
+  dispatched = wd_format_team_message (store, order);
+  g_assert_true (g_str_has_prefix (dispatched, "To 千佛山银发宣讲团:\n"));
+  g_assert_nonnull (strstr (dispatched, "Order 2026-000123 “党史专题宣讲”"));
+  g_assert_nonnull (strstr (dispatched, "at 历阳社区党群服务中心 (历阳社区)"));
+  g_assert_nonnull (strstr (dispatched, "Contact: 刘洋, 13912340000."));
+  g_assert_nonnull (strstr (dispatched, "Please accept or decline it by"));
+  g_assert_null (strstr (dispatched, "Notes"));
+
+  json_object_set_string_member (order, "state", "accepted");
+  json_object_set_string_member (order, "notes", "请带投影仪");
+  accepted = wd_format_team_message (store, order);
+  g_assert_null (strstr (accepted, "Please accept"));
+  g_assert_true (g_str_has_suffix (accepted, "\nNotes: 请带投影仪"));
+
+  g_clear_object (&store);
+  for (const char * const *suffix = (const char * const[]) { "", "-wal", "-shm", "-users", NULL }; *suffix; suffix++)
+    {
+      g_autofree char *file = g_strconcat (path, *suffix, NULL);
+
+      g_unlink (file);
+    }
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -402,6 +446,7 @@ main (int    argc,
   g_test_add_func ("/view-logic/role-actions", test_roles_see_only_their_actions);
   g_test_add_func ("/view-logic/drop-moves", test_drop_moves);
   g_test_add_func ("/view-logic/order-again", test_order_again);
+  g_test_add_func ("/view-logic/team-message", test_team_message);
   g_test_add_func ("/view-logic/free-time-words", test_free_time_words);
   g_test_add_func ("/view-logic/booking-words", test_booking_words);
   g_test_add_func ("/view-logic/deadline-words", test_deadline_words);

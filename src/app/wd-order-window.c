@@ -116,6 +116,22 @@ sheet_action (GtkWidget  *widget,
     wd_printing_print (widget, WD_PRINT_DOCUMENT (document));
 }
 
+/* The message for the team, to paste into the chat it uses. */
+static void
+copy_message_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  WdOrderWindow *self = WD_ORDER_WINDOW (widget);
+  g_autofree char *text = NULL;
+
+  if (self->order == NULL)
+    return;
+  text = wd_format_team_message (wd_workspace_get_store (self->workspace), self->order);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+  wd_toast (widget, _("Message copied: paste it into the chat or text message to the team"));
+}
+
 static void
 wd_order_window_class_init (WdOrderWindowClass *klass)
 {
@@ -142,6 +158,7 @@ wd_order_window_class_init (WdOrderWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "sheet.print-work", NULL, sheet_action);
   gtk_widget_class_install_action (widget_class, "sheet.print-rating", NULL, sheet_action);
   gtk_widget_class_install_action (widget_class, "sheet.export", NULL, sheet_action);
+  gtk_widget_class_install_action (widget_class, "sheet.copy-message", NULL, copy_message_action);
 }
 
 static void
@@ -344,6 +361,7 @@ update_sheet_actions (WdOrderWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sheet.print-work", printable);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sheet.print-rating", printable);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sheet.export", printable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sheet.copy-message", printable);
 }
 
 static void
