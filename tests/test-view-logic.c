@@ -342,6 +342,37 @@ ledger_line (const char *kind,
   return line;
 }
 
+/* A store of its own for a test, in a folder of its own. */
+static WdStore *
+open_temp_store (char **path)
+{
+  g_autofree char *dir = g_dir_make_tmp ("wudan-view-logic-XXXXXX", NULL);
+  g_autoptr(GError) error = NULL;
+  WdStore *store;
+
+  *path = g_build_filename (dir, "view-logic.db", NULL);
+  store = wd_store_open (*path, &error);
+  g_assert_no_error (error);
+  return store;
+}
+
+static void
+remove_temp_store (WdStore *store,
+                   char    *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_object_unref (store);
+  for (const char * const *suffix = (const char * const[]) { "", "-wal", "-shm", "-users", NULL }; *suffix; suffix++)
+    {
+      g_autofree char *file = g_strconcat (path, *suffix, NULL);
+
+      g_unlink (file);
+    }
+  g_rmdir (dir);
+  g_free (path);
+}
+
 /* Amounts carry one sign, also below one yuan, and group their yuan by
  * thousands; a ledger line says what
  * moved and what for, never an internal id. */
@@ -353,10 +384,8 @@ test_money_and_ledger (void)
     { 12345678900, "¥123,456,789.00" }, { -50, "−¥0.50" }, { -127500, "−¥1,275.00" },
     { G_MININT64, "−¥92,233,720,368,547,758.08" },
   };
-  g_autofree char *dir = g_dir_make_tmp ("wudan-view-logic-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "ledger.db", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(WdStore) store = wd_store_open (path, &error);
+  char *path = NULL;
+  WdStore *store = open_temp_store (&path);
   g_autoptr(JsonObject) payout = ledger_line ("payout", -127500, 4872500, "admin",
                                               "b6d6deb3-00bf-585f-a39c-ec5e5bf30e33", "2026-11-03至2026-11-23 奖励");
   g_autoptr(JsonObject) deposit = ledger_line ("deposit", 5000000, 5000000, "centre-zhang", "区财政拨款", "");
@@ -370,7 +399,6 @@ test_money_and_ledger (void)
       g_assert_cmpstr (shown, ==, amounts[i].shown);
     }
 
-  g_assert_no_error (error);
   wd_format_ledger_line (store, payout, &title, &subtitle);
   g_assert_cmpstr (title, ==, "−¥1,275.00 paid out");
   g_assert_null (strstr (subtitle, "b6d6deb3"));
@@ -381,15 +409,7 @@ test_money_and_ledger (void)
   wd_format_ledger_line (store, deposit, &title, &subtitle);
   g_assert_cmpstr (title, ==, "+¥50,000.00 deposited");
   g_assert_true (g_str_has_suffix (subtitle, "centre-zhang · balance ¥50,000.00 · 区财政拨款"));
-
-  g_clear_object (&store);
-  for (const char * const *suffix = (const char * const[]) { "", "-wal", "-shm", NULL }; *suffix; suffix++)
-    {
-      g_autofree char *file = g_strconcat (path, *suffix, NULL);
-
-      g_unlink (file);
-    }
-  g_rmdir (dir);
+  remove_temp_store (store, path);
 }
 
 /* The message a dispatcher pastes into a team's chat: the order, when
@@ -397,10 +417,8 @@ test_money_and_ledger (void)
 static void
 test_team_message (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("wudan-view-logic-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "message.db", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(WdStore) store = wd_store_open (path, &error);
+  char *path = NULL;
+  WdStore *store = open_temp_store (&path);
   g_autoptr(JsonObject) order = wd_json_parse_object (
       "{\"number\":\"2026-000123\",\"title\":\"党史专题宣讲\",\"state\":\"dispatched\","
       "\"starts_at\":1796778000,\"ends_at\":1796783400,\"accept_deadline\":1796605200,"
@@ -410,7 +428,6 @@ test_team_message (void)
   g_autofree char *dispatched = NULL;
   g_autofree char *accepted = NULL;
 
-  g_assert_no_error (error);
   dispatched = wd_format_team_message (store, order);
   g_assert_true (g_str_has_prefix (dispatched, "To 千佛山银发宣讲团:\n"));
   g_assert_nonnull (strstr (dispatched, "Order 2026-000123 “党史专题宣讲”"));
@@ -424,15 +441,7 @@ test_team_message (void)
   accepted = wd_format_team_message (store, order);
   g_assert_null (strstr (accepted, "Please accept"));
   g_assert_true (g_str_has_suffix (accepted, "\nNotes: 请带投影仪"));
-
-  g_clear_object (&store);
-  for (const char * const *suffix = (const char * const[]) { "", "-wal", "-shm", "-users", NULL }; *suffix; suffix++)
-    {
-      g_autofree char *file = g_strconcat (path, *suffix, NULL);
-
-      g_unlink (file);
-    }
-  g_rmdir (dir);
+  remove_temp_store (store, path);
 }
 
 int
