@@ -15,6 +15,7 @@
 #include "wd-forms.h"
 #include "wd-market-view.h"
 #include "wd-matching.h"
+#include "wd-message.h"
 #include "wd-order-window.h"
 #include "wd-project-window.h"
 #include "wd-row-model.h"
@@ -653,7 +654,7 @@ test_order_message_copied (WdUiFixture   *fx,
   g_assert_cmpuint (json_array_get_length (rows), ==, 1);
   order_id = json_object_get_string_member (json_array_get_object_element (rows, 0), "id");
   order = wd_store_get (store, "order", order_id, NULL);
-  expected = wd_format_team_message (store, order);
+  expected = wd_order_team_message (store, order);
 
   page = wd_window_show_order (fx->window, order_id);
   wd_ui_settle ();

@@ -9,6 +9,7 @@
 
 #include "wd-error.h"
 #include "wd-json.h"
+#include "wd-message.h"
 #include "wd-operations.h"
 #include "wd-order-actions.h"
 #include "wd-sync-engine.h"
@@ -428,7 +429,7 @@ test_team_message (void)
   g_autofree char *dispatched = NULL;
   g_autofree char *accepted = NULL;
 
-  dispatched = wd_format_team_message (store, order);
+  dispatched = wd_order_team_message (store, order);
   g_assert_true (g_str_has_prefix (dispatched, "To 千佛山银发宣讲团:\n"));
   g_assert_nonnull (strstr (dispatched, "Order 2026-000123 “党史专题宣讲”"));
   g_assert_nonnull (strstr (dispatched, "at 历阳社区党群服务中心 (历阳社区)"));
@@ -438,7 +439,7 @@ test_team_message (void)
 
   json_object_set_string_member (order, "state", "accepted");
   json_object_set_string_member (order, "notes", "请带投影仪");
-  accepted = wd_format_team_message (store, order);
+  accepted = wd_order_team_message (store, order);
   g_assert_null (strstr (accepted, "Please accept"));
   g_assert_true (g_str_has_suffix (accepted, "\nNotes: 请带投影仪"));
   remove_temp_store (store, path);

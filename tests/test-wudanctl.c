@@ -170,6 +170,54 @@ test_seed_and_list (void)
   g_assert_cmpuint (json_array_get_length (rows), >, 3);
 }
 
+/* The messages to chase unaccepted orders: one per dispatched order
+ * whose deadline falls in the window, earliest first, each naming whom to
+ * text and the order. */
+static void
+test_messages (void)
+{
+  g_auto(Run) all = { 0 };
+  g_auto(Run) overdue = { 0 };
+  g_auto(Run) text = { 0 };
+  g_auto(Run) bad = { 0 };
+  g_autoptr(JsonArray) rows = NULL;
+  g_autoptr(JsonArray) past = NULL;
+  gint64 previous = 0;
+
+  ctl (&all, "messages", "--within", "100000", "--json", NULL);
+  g_assert_cmpint (all.status, ==, 0);
+  rows = json_array_of (all.out);
+  g_assert_cmpuint (json_array_get_length (rows), >, 0);
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (rows, i);
+      const char *message = json_object_get_string_member (entry, "message");
+
+      g_assert_nonnull (strstr (message, json_object_get_string_member (entry, "number")));
+      g_assert_nonnull (strstr (message, "Please accept or decline it by"));
+      g_assert_true (g_str_has_prefix (message, "To "));
+      g_assert_cmpstr (json_object_get_string_member (entry, "to_phone"), !=, "");
+      g_assert_cmpint (json_object_get_int_member (entry, "accept_deadline"), >=, previous);
+      previous = json_object_get_int_member (entry, "accept_deadline");
+    }
+
+  ctl (&overdue, "messages", "--within", "0", "--json", NULL);
+  g_assert_cmpint (overdue.status, ==, 0);
+  past = json_array_of (overdue.out);
+  g_assert_cmpuint (json_array_get_length (past), <=, json_array_get_length (rows));
+  for (guint i = 0; i < json_array_get_length (past); i++)
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (past, i), "accept_deadline"), <=,
+                     g_get_real_time () / G_USEC_PER_SEC);
+
+  ctl (&text, "messages", "--within", "100000", NULL);
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_nonnull (strstr (text.out, json_object_get_string_member (json_array_get_object_element (rows, 0),
+                                                                     "message")));
+  ctl (&bad, "messages", "--within", "-3", NULL);
+  g_assert_cmpint (bad.status, ==, 2);
+  g_assert_nonnull (strstr (bad.err, "--within"));
+}
+
 static void
 test_usage_errors (void)
 {
@@ -613,6 +661,7 @@ main (int    argc,
 
   g_test_add_func ("/wudanctl/help", test_help);
   g_test_add_func ("/wudanctl/seed-and-list", test_seed_and_list);
+  g_test_add_func ("/wudanctl/messages", test_messages);
   g_test_add_func ("/wudanctl/usage-errors", test_usage_errors);
   g_test_add_func ("/wudanctl/search-and-match", test_search_and_match);
   g_test_add_func ("/wudanctl/op", test_op);

@@ -8,6 +8,7 @@
 
 #include "wd-forms.h"
 #include "wd-json.h"
+#include "wd-message.h"
 #include "wd-order-window.h"
 #include "wd-printing.h"
 #include "wd-sheet-document.h"
@@ -127,7 +128,7 @@ copy_message_action (GtkWidget  *widget,
 
   if (self->order == NULL)
     return;
-  text = wd_format_team_message (wd_workspace_get_store (self->workspace), self->order);
+  text = wd_order_team_message (wd_workspace_get_store (self->workspace), self->order);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
   wd_toast (widget, _("Message copied: paste it into the chat or text message to the team"));
 }

@@ -121,50 +121,7 @@ wd_format_span (WdStore *store,
                 gint64   starts_at,
                 gint64   ends_at)
 {
-  /* TRANSLATORS: strftime format of an event's day and start, see g_date_time_format() */
-  g_autofree char *start = wd_format_time (store, starts_at, _("%b %-d %a %H:%M"));
-  g_autofree char *end = wd_format_time (store, ends_at, "%H:%M");
-
-  return g_strdup_printf ("%s–%s", start, end);
-}
-
-/* What a dispatcher sends a team or speaker in the chat or text message
- * it uses: the order, when and where, whom to call, and, while it waits
- * for an answer, by when to accept. Plain lines, to paste anywhere. */
-char *
-wd_format_team_message (WdStore    *store,
-                        JsonObject *order)
-{
-  g_autoptr(GString) text = g_string_new (NULL);
-  g_autofree char *when = wd_format_span (store, wd_json_int (order, "starts_at"), wd_json_int (order, "ends_at"));
-  const char *number = *wd_json_text (order, "number") ? wd_json_text (order, "number") : _("(number pending)");
-  const char *community = *wd_json_text (order, "community") ? wd_json_text (order, "community")
-                                                               : wd_json_text (order, "subdistrict_name");
-
-  /* TRANSLATORS: the first line of a message to a team; %s is its name */
-  g_string_append_printf (text, _("To %s:"), wd_json_text (order, "assignee_name"));
-  g_string_append_c (text, '\n');
-  /* TRANSLATORS: order number, title, time, venue, community */
-  g_string_append_printf (text, _("Order %s “%s”, %s, at %s (%s)."), number, wd_json_text (order, "title"), when,
-                          wd_json_text (order, "venue"), community);
-  g_string_append_c (text, '\n');
-  /* TRANSLATORS: the requester's contact and phone */
-  g_string_append_printf (text, _("Contact: %s, %s."), wd_json_text (order, "contact_name"),
-                          wd_json_text (order, "contact_phone"));
-  if (*wd_json_text (order, "notes"))
-    {
-      g_string_append_c (text, '\n');
-      g_string_append_printf (text, _("Notes: %s"), wd_json_text (order, "notes"));
-    }
-  if (g_str_equal (wd_json_text (order, "state"), "dispatched") && wd_json_int (order, "accept_deadline") > 0)
-    {
-      /* TRANSLATORS: strftime format of a deadline, see g_date_time_format() */
-      g_autofree char *deadline = wd_format_time (store, wd_json_int (order, "accept_deadline"), _("%b %-d %H:%M"));
-
-      g_string_append_c (text, '\n');
-      g_string_append_printf (text, _("Please accept or decline it by %s."), deadline);
-    }
-  return g_string_free (g_steal_pointer (&text), FALSE);
+  return wd_time_format_span (starts_at, ends_at, wd_store_get_time_zone (store));
 }
 
 /* A line of a fund's ledger as the rewards view lists it: "+¥500.00

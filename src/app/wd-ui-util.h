@@ -31,8 +31,6 @@ char       *wd_format_time           (WdStore      *store,
 char       *wd_format_span           (WdStore      *store,
                                       gint64        starts_at,
                                       gint64        ends_at);
-char       *wd_format_team_message   (WdStore      *store,
-                                      JsonObject   *order);
 void        wd_format_ledger_line    (WdStore      *store,
                                       JsonObject   *line,
                                       char        **title,

@@ -147,6 +147,19 @@ wd_time_format_local (gint64      unix_time,
   return g_date_time_format (local, format ? format : "%Y-%m-%d %H:%M");
 }
 
+/* "12月5日 周六 09:00–11:00": the day once, both times. */
+char *
+wd_time_format_span (gint64     starts_at,
+                     gint64     ends_at,
+                     GTimeZone *tz)
+{
+  /* TRANSLATORS: strftime format of an event's day and start, see g_date_time_format() */
+  g_autofree char *start = wd_time_format_local (starts_at, tz, _("%b %-d %a %H:%M"));
+  g_autofree char *end = wd_time_format_local (ends_at, tz, "%H:%M");
+
+  return g_strdup_printf ("%s–%s", start, end);
+}
+
 gint64
 wd_time_day_start (gint64     unix_time,
                    GTimeZone *tz)

@@ -32,6 +32,9 @@ char      *wd_time_format_iso       (gint64       unix_time);
 char      *wd_time_format_local     (gint64       unix_time,
                                      GTimeZone   *tz,
                                      const char  *format);
+char      *wd_time_format_span      (gint64       starts_at,
+                                     gint64       ends_at,
+                                     GTimeZone   *tz);
 char      *wd_time_format_day       (gint64       unix_time,
                                      GTimeZone   *tz);
 void       wd_time_format_days      (gint64       from,

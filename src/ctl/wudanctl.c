@@ -17,6 +17,7 @@
 #include "wd-error.h"
 #include "wd-json.h"
 #include "wd-matching.h"
+#include "wd-message.h"
 #include "wd-operations.h"
 #include "wd-prompt.h"
 #include "wd-rewards.h"
@@ -744,6 +745,64 @@ cmd_expire (Ctl   *ctl,
   return EXIT_SUCCESS;
 }
 
+/* The messages to send teams and speakers whose orders wait for an
+ * answer: for a dispatcher to read out, or for a cron job to hand to a
+ * text-message gateway (--json). */
+static int
+cmd_messages (Ctl   *ctl,
+              int    argc,
+              char **argv)
+{
+  int hours = 24;
+  GOptionEntry entries[] = {
+    { "within", 0, 0, G_OPTION_ARG_INT, &hours,
+      N_("Orders whose acceptance deadline falls within this many hours (and those past it)"), N_("HOURS") },
+    G_OPTION_ENTRY_NULL
+  };
+  static const Command command = { "messages", "",
+                                   N_("The messages to send teams whose orders wait for an answer"), NULL };
+  g_autoptr(GOptionContext) context = ctl_command_context (&command, entries, &ctl->json);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) awaiting = NULL;
+
+  if (!ctl_parse (context, &argc, &argv, &error))
+    return ctl_usage_error (context, error->message);
+  if (argc != 1)
+    return ctl_usage_error (context, _("messages takes no arguments"));
+  if (hours < 0)
+    return ctl_usage_error (context, _("--within is a number of hours, 0 or more"));
+  if (!ctl_open_store (ctl, &error))
+    return ctl_fail (error);
+
+  awaiting = wd_store_list_awaiting_answer (ctl->store, ctl_now () + (gint64) hours * 3600, &error);
+  if (awaiting == NULL)
+    return ctl_fail (error);
+  if (ctl->json)
+    {
+      ctl_print_json_array (awaiting);
+      return EXIT_SUCCESS;
+    }
+  if (json_array_get_length (awaiting) == 0)
+    g_print (_("No order waits for an answer\n"));
+  for (guint i = 0; i < json_array_get_length (awaiting); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (awaiting, i);
+
+      const char *person = json_object_get_string_member_with_default (entry, "to_person", NULL);
+
+      if (person != NULL)
+        /* TRANSLATORS: whom a message goes to: a team, its leader, the phone */
+        g_print (_("To %s (%s), %s\n"), json_object_get_string_member (entry, "to"), person,
+                 json_object_get_string_member (entry, "to_phone"));
+      else
+        /* TRANSLATORS: whom a message goes to: a speaker, the phone */
+        g_print (_("To %s, %s\n"), json_object_get_string_member (entry, "to"),
+                 json_object_get_string_member (entry, "to_phone"));
+      g_print ("%s\n\n", json_object_get_string_member (entry, "message"));
+    }
+  return EXIT_SUCCESS;
+}
+
 static int
 cmd_login (Ctl   *ctl,
            int    argc,
@@ -1003,6 +1062,7 @@ static const Command commands[] = {
   { "counts", "", N_("Count orders for reports"), cmd_counts },
   { "op", N_("KIND 'JSON-ARGUMENTS'"), N_("Apply one operation (see docs/operations.md) as a local actor"), cmd_op },
   { "expire", "", N_("Return dispatched orders whose acceptance deadline passed to the queue"), cmd_expire },
+  { "messages", "", N_("The messages to send teams whose orders wait for an answer"), cmd_messages },
   { "import", N_("FILE.csv"), N_("Import speakers, teams or projects from a CSV file"), cmd_import },
   { "export", "", N_("Export a list as CSV, or events as iCalendar"), cmd_export },
   { "export-schedule", "", N_("Write the event schedule of a period as a PDF"), cmd_export_schedule },
