@@ -393,10 +393,17 @@ wd_sync_store_start_afresh (WdStore  *store,
 {
   g_autofree char *client_id = g_uuid_string_random ();
 
-  g_return_val_if_fail (wd_sync_store_count_pending (store) == 0, FALSE);
-
   if (!wd_store_begin (store, error))
     return FALSE;
+  /* Checked again here: a change may have been queued since the caller
+   * looked (the app goes on working while it signs in). */
+  if (wd_sync_store_count_pending (store) > 0)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_WRONG_STATE,
+                   _("A change was made while signing in; sign in again as before and sync it first"));
+      wd_store_rollback (store);
+      return FALSE;
+    }
   if (!wd_store_set_setting (store, "sync_client_id", client_id, error)
       || !wd_store_set_setting (store, "sync_next_seq", "1", error)
       || !set_int (store, "sync_acked", 0, error)
