@@ -666,6 +666,34 @@ test_restored_server (void)
   g_assert_cmpint (run_server_command (&err, "restore", "--db", server.db, "--from", backup, NULL), ==, 0);
   wd_test_server_restart (&server, NULL);
   g_assert_cmpint (server_count ("SELECT count (*) FROM orders WHERE id LIKE 'restore-lost%'"), ==, 0);
+  /* What the restore replaced is kept beside it, in case it was the
+   * wrong backup. */
+  {
+    g_autofree char *dir = g_path_get_dirname (server.db);
+    g_autofree char *base = g_path_get_basename (server.db);
+    g_autofree char *prefix = g_strconcat (base, ".before-restore-", NULL);
+    g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+    const char *name;
+    guint kept = 0;
+
+    while ((name = g_dir_read_name (listing)) != NULL)
+      if (g_str_has_prefix (name, prefix))
+        {
+          g_autofree char *path = g_build_filename (dir, name, NULL);
+          sqlite3 *db = NULL;
+          sqlite3_stmt *stmt = NULL;
+
+          g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+          g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count (*) FROM orders WHERE id LIKE 'restore-lost%'", -1,
+                                               &stmt, NULL), ==, SQLITE_OK);
+          g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+          g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 5);
+          sqlite3_finalize (stmt);
+          sqlite3_close (db);
+          kept++;
+        }
+    g_assert_cmpuint (kept, ==, 1);
+  }
 
   g_assert_true (wd_sync_store_set (pushing.store, "sync_server", server.base, NULL));
   g_assert_true (wd_sync_store_set (pulling.store, "sync_server", server.base, NULL));

@@ -145,33 +145,32 @@ wd_test_server_log (WdTestServer *server)
   return text ? text : g_strdup ("");
 }
 
+/* Removes a folder a test made and whatever the server left in it: its
+ * database and logs, the snapshots folder, a restore's kept copy. */
+static void
+remove_folder (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_folder (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
 void
 wd_test_server_stop (WdTestServer *server)
 {
   wd_test_server_kill (server);
   g_clear_object (&server->session);
-  for (const char * const *suffix = (const char * const[]) { "", "-wal", "-shm", "-users", NULL }; *suffix; suffix++)
-    {
-      g_autofree char *file = g_strconcat (server->db, *suffix, NULL);
-
-      g_unlink (file);
-    }
-  g_unlink (server->log);
-  {
-    /* The server's snapshot folder beside the database. */
-    g_autofree char *folder = g_strconcat (server->db, ".snapshots", NULL);
-    g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *file = g_build_filename (folder, name, NULL);
-
-        g_unlink (file);
-      }
-    g_rmdir (folder);
-  }
-  g_rmdir (server->dir);
+  remove_folder (server->dir);
   g_free (server->dir);
   g_free (server->db);
   g_free (server->log);

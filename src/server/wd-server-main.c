@@ -620,6 +620,7 @@ cmd_restore (int    argc,
                                                     entries);
   g_autoptr(GError) error = NULL;
   g_autoptr(WdStore) store = NULL;
+  g_autofree char *kept = NULL;
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage (context, error->message);
@@ -632,10 +633,12 @@ cmd_restore (int    argc,
       return usage (context, message);
     }
   store = wd_store_open (db, &error);
-  if (store == NULL || !wd_server_store_restore (store, from, &error))
+  if (store == NULL || !wd_server_store_restore (store, from, &kept, &error))
     return fail (error);
   g_print (_("Restored %s from %s. Desks that synced after the backup was made start again from "
              "what it holds at their next sync; what they synced since is gone from the server.\n"), db, from);
+  if (kept != NULL)
+    g_print (_("The database it replaced is kept in %s; remove it once the restore is right.\n"), kept);
   return EXIT_SUCCESS;
 }
 

@@ -1116,6 +1116,22 @@ wd_server_store_backup (WdStore     *store,
   return TRUE;
 }
 
+/* Whether a database holds what a server keeps beside the shared store. */
+static gboolean
+has_server_tables (sqlite3 *db)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = 0;
+
+  if (sqlite3_prepare_v2 (db, "SELECT count (*) FROM sqlite_schema WHERE type = 'table'"
+                          " AND name IN ('meta', 'users', 'clients', 'op_results', 'changes')",
+                          -1, &stmt, NULL) == SQLITE_OK
+      && sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n == 5;
+}
+
 /* Whether path is a sound copy of a server's database; the message
  * says what is wrong with it otherwise. */
 static gboolean
@@ -1125,17 +1141,10 @@ check_server_copy (sqlite3     *copy,
 {
   sqlite3_stmt *stmt = NULL;
   g_autofree char *check = NULL;
-  gint64 server_tables = 0;
 
-  if (sqlite3_prepare_v2 (copy, "SELECT (SELECT quick_check FROM pragma_quick_check),"
-                          " (SELECT count (*) FROM sqlite_schema WHERE type = 'table'"
-                          "  AND name IN ('meta', 'users', 'clients', 'op_results', 'changes'))",
-                          -1, &stmt, NULL) == SQLITE_OK
+  if (sqlite3_prepare_v2 (copy, "SELECT quick_check FROM pragma_quick_check", -1, &stmt, NULL) == SQLITE_OK
       && sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      check = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      server_tables = sqlite3_column_int64 (stmt, 1);
-    }
+    check = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   sqlite3_finalize (stmt);
 
   if (check == NULL)
@@ -1143,12 +1152,36 @@ check_server_copy (sqlite3     *copy,
                  path, sqlite3_errmsg (copy));
   else if (!g_str_equal (check, "ok"))
     g_set_error (error, WD_ERROR, WD_ERROR_STORE, _("%s is damaged (%s); restore another backup"), path, check);
-  else if (server_tables != 5)
+  else if (!has_server_tables (copy))
     g_set_error (error, WD_ERROR, WD_ERROR_STORE,
                  _("%s is not a copy of a Wudan server's database; give a file wudan-server backup wrote"), path);
   else
     return TRUE;
   return FALSE;
+}
+
+/* A copy of the database a restore is about to replace, beside it, so
+ * that restoring the wrong backup can itself be undone: its path, or
+ * NULL when there was no server's database there to keep. */
+static char *
+keep_replaced (WdStore *store)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *path = NULL;
+  g_autoptr(GError) failure = NULL;
+
+  if (!has_server_tables (wd_store_get_db (store)))
+    return NULL;
+  path = g_strdup_printf ("%s.before-restore-%s", wd_store_get_path (store), stamp);
+  /* A database damaged past copying is the usual reason to restore: the
+   * restore goes on without the copy. */
+  if (!wd_server_store_backup (store, path, &failure))
+    {
+      g_warning ("The database being replaced could not be kept: %s", failure->message);
+      return NULL;
+    }
+  return g_steal_pointer (&path);
 }
 
 /* Puts a backup back in place of the store's database, page by page
@@ -1160,10 +1193,13 @@ check_server_copy (sqlite3     *copy,
 gboolean
 wd_server_store_restore (WdStore     *store,
                          const char  *source,
+                         char       **kept,
                          GError     **error)
 {
   sqlite3 *copy = NULL;
   gboolean ok;
+
+  *kept = NULL;
 
   if (!wd_store_lock_alone (store))
     {
@@ -1180,9 +1216,13 @@ wd_server_store_restore (WdStore     *store,
       wd_store_unlock_alone (store);
       return FALSE;
     }
-  ok = check_server_copy (copy, source, error)
-       && copy_pages (wd_store_get_db (store), copy, wd_store_get_path (store), error)
-       && wd_server_store_renew_epoch (store, error);
+  ok = check_server_copy (copy, source, error);
+  if (ok)
+    {
+      *kept = keep_replaced (store);
+      ok = copy_pages (wd_store_get_db (store), copy, wd_store_get_path (store), error)
+           && wd_server_store_renew_epoch (store, error);
+    }
   sqlite3_close (copy);
   wd_store_unlock_alone (store);
   return ok;

@@ -142,6 +142,7 @@ gboolean    wd_server_store_renew_epoch    (WdStore     *store,
 char       *wd_server_store_get_epoch      (WdStore     *store);
 gboolean    wd_server_store_restore        (WdStore     *store,
                                             const char  *source,
+                                            char       **kept,
                                             GError     **error);
 gboolean    wd_server_store_backup         (WdStore     *store,
                                             const char  *destination,
