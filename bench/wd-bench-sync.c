@@ -3,6 +3,7 @@
  * and the client's peak memory (VmHWM). Numbers go to bench/README.md. */
 #include "config.h"
 
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <glib/gstdio.h>
@@ -15,6 +16,7 @@ static char *server_db = NULL;
 static int backlog = 1000;
 static gboolean cold = FALSE;
 static gboolean not_alone = FALSE;
+static char *office = NULL;
 
 static const GOptionEntry entries[] = {
   { "server-db", 0, 0, G_OPTION_ARG_FILENAME, &server_db, "A district database to serve (it is modified)", "PATH" },
@@ -23,6 +25,8 @@ static const GOptionEntry entries[] = {
     NULL },
   { "not-alone", 0, 0, G_OPTION_ARG_NONE, &not_alone,
     "Keep a second connection open on the client store, as the app does (the prebuilt store is copied page by page)", NULL },
+  { "office", 0, 0, G_OPTION_ARG_STRING, &office,
+    "Sync as an office of this sub-district (its store for first syncs is made on demand)", "NAME" },
   G_OPTION_ENTRY_NULL
 };
 
@@ -38,17 +42,25 @@ peak_kib (void)
   return line ? strtol (line + 6, NULL, 10) : -1;
 }
 
+/* The account the client signs in as (made once: a second add of the
+ * same name fails quietly), and its password. */
 static char *
 add_account (const char *binary,
-             const char *db)
+             const char *db,
+             const char *name)
 {
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   const char *password = "bench-password-1";
 
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE
-                              | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error, binary, "user", "add", "--db", db,
-                              "--name", "bench-centre", "--role", "centre", NULL);
+  if (office != NULL)
+    process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error, binary, "user", "add", "--db", db,
+                                "--name", name, "--role", "office", "--subdistrict", office, NULL);
+  else
+    process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error, binary, "user", "add", "--db", db,
+                                "--name", name, "--role", "centre", NULL);
   if (process == NULL)
     g_error ("%s", error->message);
   g_subprocess_communicate_utf8 (process, "bench-password-1\n", NULL, NULL, NULL, NULL);
@@ -68,6 +80,8 @@ main (int    argc,
   g_autofree char *dir = g_dir_make_tmp ("wudan-bench-sync-XXXXXX", NULL);
   g_autofree char *client_db = g_build_filename (dir, "client.db", NULL);
   g_autofree char *password = NULL;
+  g_autofree char *account = NULL;
+  g_autofree char *backlog_subdistrict = NULL;
   g_autofree char *base = NULL;
   g_autoptr(WdStore) store = NULL;
   g_autoptr(WdStore) second = NULL;
@@ -77,11 +91,16 @@ main (int    argc,
   gint64 start;
   double seconds;
 
+  /* The sub-district's name is Chinese: arguments are read in the locale's encoding. */
+  setlocale (LC_ALL, "");
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error) || server_db == NULL || binary == NULL)
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    g_error ("%s", error->message);
+  if (server_db == NULL || binary == NULL)
     g_error ("give --server-db and set WUDAN_SERVER");
 
-  password = add_account (binary, server_db);
+  account = g_strdup_printf ("bench-%s", office ? "office" : "centre");
+  password = add_account (binary, server_db, account);
   server_log = g_build_filename (dir, "server.log", NULL);
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_stderr_file_path (launcher, server_log);
@@ -121,7 +140,7 @@ main (int    argc,
 
   store = wd_store_open (client_db, &error);
   client = store ? wd_sync_client_new (store, &error) : NULL;
-  if (client == NULL || !wd_sync_client_login (client, base, "bench-centre", password, &error))
+  if (client == NULL || !wd_sync_client_login (client, base, account, password, &error))
     g_error ("%s", error->message);
 
   if (not_alone)
@@ -142,19 +161,25 @@ main (int    argc,
 
     for (GList *l = states; l; l = l->next)
       orders += json_object_get_int_member (counts, l->data);
-    printf ("initial sync%s%s: %" G_GINT64_FORMAT " orders with their history, search index included: %.2f s,"
+    printf ("initial sync%s%s%s%s: %" G_GINT64_FORMAT " orders with their history, search index included: %.2f s,"
             " client peak memory %ld MiB\n", cold ? " (cold server)" : "",
-            not_alone ? " (not alone: pages copied)" : "", orders, seconds, peak_kib () / 1024);
+            not_alone ? " (not alone: pages copied)" : "", office ? " as the office of " : "", office ? office : "",
+            orders, seconds, peak_kib () / 1024);
   }
 
+  {
+    g_autoptr(WdActor) actor = wd_sync_client_get_actor (client);
+
+    backlog_subdistrict = g_strdup (actor->subdistrict_id ? actor->subdistrict_id : "dianliu");
+  }
   for (int i = 0; i < backlog; i++)
     {
       g_autofree char *json = g_strdup_printf (
-          "{\"id\":\"backlog-%d\",\"title\":\"法治讲座\",\"topic_id\":\"law\",\"subdistrict_id\":\"dianliu\","
+          "{\"id\":\"backlog-%d\",\"title\":\"法治讲座\",\"topic_id\":\"law\",\"subdistrict_id\":\"%s\","
           "\"venue\":\"社区活动室\",\"venue_kind\":\"community\",\"starts_at\":%" G_GINT64_FORMAT ","
           "\"ends_at\":%" G_GINT64_FORMAT ",\"requester\":\"社区\",\"contact_name\":\"刘洋\","
           "\"contact_phone\":\"13912340000\"}",
-          i, g_get_real_time () / G_USEC_PER_SEC + 86400 * 30 + i * 3600,
+          i, backlog_subdistrict, g_get_real_time () / G_USEC_PER_SEC + 86400 * 30 + i * 3600,
           g_get_real_time () / G_USEC_PER_SEC + 86400 * 30 + i * 3600 + 3600);
       g_autoptr(JsonObject) args = wd_json_parse_object (json, -1, NULL);
 
