@@ -414,9 +414,12 @@ assert_snapshot_as_pulled (const char *snapshot,
     }
 }
 
-/* Issues a service record certificate to a team for all it has done. */
-static void
-certify_team (const char *team_id)
+/* Issues, from the desk client, a service record certificate to a team
+ * for all it has done; returns the operation's result. */
+static JsonObject *
+certify_team (const char *client,
+              const char *team_id,
+              const char *purpose)
 {
   g_autofree char *token = wd_test_login (&shared, "centre");
   g_autoptr(GTimeZone) district = g_time_zone_new_identifier ("Asia/Shanghai");
@@ -424,7 +427,6 @@ certify_team (const char *team_id)
   g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
   g_autoptr(JsonObject) issue = json_object_new ();
   const char *kinds[] = { "certificate.issue" };
-  g_autofree char *client = g_strdup_printf ("certify-%s", team_id);
   g_autofree char *body = NULL;
   g_autoptr(WdTestReply) pushed = NULL;
 
@@ -432,10 +434,13 @@ certify_team (const char *team_id)
   json_object_set_string_member (issue, "holder_id", team_id);
   json_object_set_string_member (issue, "from", "2000-01-01");
   json_object_set_string_member (issue, "to", today);
+  if (purpose != NULL)
+    json_object_set_string_member (issue, "purpose", purpose);
   body = wd_test_push_body (client, 1, 1, kinds, &issue);
   pushed = wd_test_request (&shared, "POST", "/api/v1/push", token, body);
   g_assert_cmpuint (pushed->status, ==, 200);
   g_assert_cmpstr (json_object_get_string_member (result_of (pushed, 0), "status"), ==, "applied");
+  return json_object_ref (json_object_get_object_member (result_of (pushed, 0), "result"));
 }
 
 static void
@@ -452,8 +457,8 @@ test_snapshot (void)
   g_autoptr(GHashTable) team_pulls = NULL;
   gint64 cursor;
 
-  certify_team ("team-02");
-  certify_team ("team-01");
+  json_object_unref (certify_team ("certify-team-02", "team-02", NULL));
+  json_object_unref (certify_team ("certify-team-01", "team-01", NULL));
   mine = fetch_snapshot (&shared, office, "snap-office", &reply);
   all = fetch_snapshot (&shared, centre, "snap-centre", NULL);
   theirs = fetch_snapshot (&shared, team, "snap-team", NULL);
@@ -1066,30 +1071,18 @@ test_certificate_check (void)
   g_autoptr(GTimeZone) district = g_time_zone_new_identifier ("Asia/Shanghai");
   g_autoptr(GDateTime) now = g_date_time_new_now (district);
   g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
-  g_autoptr(JsonObject) issue = json_object_new ();
   g_autoptr(JsonObject) revoke = json_object_new ();
-  const char *kinds[] = { "certificate.issue" };
   const char *revoke_kinds[] = { "certificate.revoke" };
-  g_autofree char *body = NULL;
   g_autofree char *revoke_body = NULL;
   g_autofree char *path = NULL;
-  g_autoptr(WdTestReply) pushed = NULL;
   g_autoptr(WdTestReply) valid = NULL;
   g_autoptr(WdTestReply) revoked = NULL;
   g_autoptr(WdTestReply) unknown = NULL;
   g_autoptr(WdTestReply) bare = NULL;
   g_autoptr(WdTestReply) withdrawn = NULL;
-  JsonObject *result, *check;
+  g_autoptr(JsonObject) result = certify_team ("certificate-desk", "team-02", "评优");
+  JsonObject *check;
 
-  json_object_set_string_member (issue, "holder_kind", "team");
-  json_object_set_string_member (issue, "holder_id", "team-02");
-  json_object_set_string_member (issue, "from", "2000-01-01");
-  json_object_set_string_member (issue, "to", today);
-  json_object_set_string_member (issue, "purpose", "评优");
-  body = wd_test_push_body ("certificate-desk", 1, 1, kinds, &issue);
-  pushed = wd_test_request (&shared, "POST", "/api/v1/push", token, body);
-  g_assert_cmpuint (pushed->status, ==, 200);
-  result = json_object_get_object_member (result_of (pushed, 0), "result");
   g_assert_nonnull (result);
   path = g_strdup_printf ("/api/v1/certificates/%s", json_object_get_string_member (result, "number"));
 
@@ -1548,50 +1541,6 @@ test_tls (void)
   g_rmdir (dir);
 }
 
-static int
-server_cliv (const char  *input,
-             char       **out,
-             char       **err,
-             va_list      args)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *arg;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("WUDAN_SERVER"));
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) arg);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                               | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input, NULL, out, err, &error);
-  g_assert_no_error (error);
-  return g_subprocess_get_exit_status (process);
-}
-
-/* Runs wudan-server with arguments, feeding input on stdin; what it
- * printed replaces *out and *err. */
-static int
-server_cli (const char  *input,
-            char       **out,
-            char       **err,
-            ...)
-{
-  va_list args;
-  int status;
-
-  g_clear_pointer (out, g_free);
-  g_clear_pointer (err, g_free);
-  va_start (args, err);
-  status = server_cliv (input, out, err, args);
-  va_end (args);
-  return status;
-}
-
 static void
 test_cli (void)
 {
@@ -1604,11 +1553,11 @@ test_cli (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      g_assert_cmpint (server_cli (NULL, &out, &err, commands[i], "--help", NULL), ==, 0);
+      g_assert_cmpint (wd_test_run_server (NULL, &out, &err, commands[i], "--help", NULL), ==, 0);
       g_assert_nonnull (strstr (out, commands[i]));
     }
 
-#define RUN(input, ...) server_cli (input, &out, &err, __VA_ARGS__, NULL)
+#define RUN(input, ...) wd_test_run_server (input, &out, &err, __VA_ARGS__, NULL)
 
   g_assert_cmpint (RUN (NULL, "fly"), ==, 2);
   /* The shared server's accounts: the ones the tests signed in with say when. */
@@ -1747,22 +1696,22 @@ test_account_changes_while_serving (void)
   g_autofree char *third = NULL;
   g_autoptr(WdTestReply) logout = NULL;
 
-  g_assert_cmpint (server_cli ("zhao-password-1\n", &out, &err, "user", "add", "--db", shared.db, "--name", "zhao",
+  g_assert_cmpint (wd_test_run_server ("zhao-password-1\n", &out, &err, "user", "add", "--db", shared.db, "--name", "zhao",
                                "--role", "centre", NULL), ==, 0);
   first = login_as ("zhao", "zhao-password-1");
   g_assert_cmpuint (me_status (first), ==, 200);
   g_assert_cmpuint (me_status (first), ==, 200);
 
-  g_assert_cmpint (server_cli (NULL, &out, &err, "user", "disable", "--db", shared.db, "--name", "zhao", NULL), ==, 0);
+  g_assert_cmpint (wd_test_run_server (NULL, &out, &err, "user", "disable", "--db", shared.db, "--name", "zhao", NULL), ==, 0);
   g_assert_cmpuint (me_status (first), ==, 401);
 
-  g_assert_cmpint (server_cli (NULL, &out, &err, "user", "disable", "--enable", "--db", shared.db, "--name", "zhao",
+  g_assert_cmpint (wd_test_run_server (NULL, &out, &err, "user", "disable", "--enable", "--db", shared.db, "--name", "zhao",
                                NULL), ==, 0);
   g_assert_cmpuint (me_status (first), ==, 401);
   second = login_as ("zhao", "zhao-password-1");
   g_assert_cmpuint (me_status (second), ==, 200);
 
-  g_assert_cmpint (server_cli ("zhao-password-2\n", &out, &err, "user", "passwd", "--db", shared.db, "--name", "zhao",
+  g_assert_cmpint (wd_test_run_server ("zhao-password-2\n", &out, &err, "user", "passwd", "--db", shared.db, "--name", "zhao",
                                NULL), ==, 0);
   g_assert_cmpuint (me_status (second), ==, 401);
 
@@ -1790,7 +1739,7 @@ test_backup_while_serving (void)
   sqlite3_stmt *stmt = NULL;
 
   g_assert_cmpuint (pushed->status, ==, 200);
-  g_assert_cmpint (server_cli (NULL, &out, &err, "backup", "--db", shared.db, "--to", copy, NULL), ==, 0);
+  g_assert_cmpint (wd_test_run_server (NULL, &out, &err, "backup", "--db", shared.db, "--to", copy, NULL), ==, 0);
   g_assert_cmpint (sqlite3_open_v2 (copy, &backup, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (backup, "SELECT count (*) FROM orders WHERE id = 'backup-a'", -1, &stmt, NULL),
                    ==, SQLITE_OK);

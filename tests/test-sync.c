@@ -569,33 +569,6 @@ test_server_killed (void)
   client_close (&centre);
 }
 
-/* Runs wudan-server with arguments; returns its exit status, and what it
- * wrote to standard error in *err. */
-static int
-run_server_command (char       **err,
-                    const char  *first,
-                    ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  va_list args;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("WUDAN_SERVER"));
-  va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, err, &error);
-  g_assert_no_error (error);
-  return g_subprocess_get_exit_status (process);
-}
-
 static void
 place_orders (Client     *client,
               const char *prefix,
@@ -639,6 +612,7 @@ static void
 test_restored_server (void)
 {
   g_autofree char *backup = g_build_filename (client_dir, "restore-backup.db", NULL);
+  g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *c_digest = NULL, *s_digest = NULL;
@@ -651,19 +625,22 @@ test_restored_server (void)
   place_orders (&pushing, "restore-kept", 1);
   client_sync (&pushing);
 
-  g_assert_cmpint (run_server_command (&err, "backup", "--db", server.db, "--to", backup, NULL), ==, 0);
+  g_assert_cmpint (wd_test_run_server (NULL, &out, &err, "backup", "--db", server.db, "--to", backup, NULL),
+                   ==, 0);
   place_orders (&pushing, "restore-lost", 2);
   place_orders (&pulling, "restore-lost-office", 3);
   client_sync (&pushing);
   client_sync (&pulling);
 
   /* Not while the server has the database open. */
-  g_assert_cmpint (run_server_command (&err, "restore", "--db", server.db, "--from", backup, NULL), ==, 1);
+  g_assert_cmpint (wd_test_run_server (NULL, &out, &err, "restore", "--db", server.db, "--from", backup, NULL),
+                   ==, 1);
   g_assert_nonnull (strstr (err, "stop the server"));
   wd_test_server_kill (&server);
-  g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_server_command (&err, "restore", "--db", server.db, "--from", server.log, NULL), ==, 1);
-  g_assert_cmpint (run_server_command (&err, "restore", "--db", server.db, "--from", backup, NULL), ==, 0);
+  g_assert_cmpint (wd_test_run_server (NULL, &out, &err, "restore", "--db", server.db, "--from", server.log, NULL),
+                   ==, 1);
+  g_assert_cmpint (wd_test_run_server (NULL, &out, &err, "restore", "--db", server.db, "--from", backup, NULL),
+                   ==, 0);
   wd_test_server_restart (&server, NULL);
   g_assert_cmpint (server_count ("SELECT count (*) FROM orders WHERE id LIKE 'restore-lost%'"), ==, 0);
   /* What the restore replaced is kept beside it, in case it was the

@@ -324,3 +324,35 @@ wd_test_push_body (const char  *client_id,
   json_object_set_array_member (message, "ops", ops);
   return wd_json_object_to_string (message, FALSE);
 }
+
+/* Runs wudan-server with arguments (NULL-terminated), feeding input on
+ * stdin; what it printed replaces *out and *err. Returns its exit status. */
+int
+wd_test_run_server (const char  *input,
+                    char       **out,
+                    char       **err,
+                    ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list args;
+
+  g_clear_pointer (out, g_free);
+  g_clear_pointer (err, g_free);
+  g_ptr_array_add (argv, (gpointer) g_getenv ("WUDAN_SERVER"));
+  va_start (args, err);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                               | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input, NULL, out, err, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_exit_status (process);
+}

@@ -37,6 +37,10 @@ void         wd_test_server_kill        (WdTestServer   *server);
 int          wd_test_server_terminate   (WdTestServer   *server);
 void         wd_test_server_stop        (WdTestServer   *server);
 char        *wd_test_server_log         (WdTestServer   *server);
+int          wd_test_run_server         (const char     *input,
+                                         char          **out,
+                                         char          **err,
+                                         ...) G_GNUC_NULL_TERMINATED;
 
 WdTestReply *wd_test_request            (WdTestServer   *server,
                                          const char     *method,
