@@ -820,6 +820,41 @@ test_duplicate_and_gap (void)
   g_assert_cmpuint (r5->status, ==, 409);
   g_assert_cmpstr (wd_test_reply_code (r5), ==, "seq-reused");
 
+  /* The same operations under another install's numbers (a copy of a
+   * desk's store renumbers its queue): applied once, answered as then,
+   * under the numbers they came with; a new one after them applies. */
+  {
+    g_autoptr(JsonObject) d = wd_test_order_args ("dup-d", "dongguan", 9);
+    JsonObject *copy_args[] = { a, b, d };
+    g_autofree char *renumbered = wd_test_push_body ("dup-copy", 1, 3, kinds, copy_args);
+    g_autoptr(GString) text = g_string_new (renumbered);
+    g_autoptr(WdTestReply) r6 = NULL;
+    g_autoptr(WdTestReply) r7 = NULL;
+
+    g_string_replace (text, "dup-copy-op-1", "dup-client-op-1", 0);
+    g_string_replace (text, "dup-copy-op-2", "dup-client-op-2", 0);
+    r6 = wd_test_request (&shared, "POST", "/api/v1/push", token, text->str);
+    g_assert_cmpuint (r6->status, ==, 200);
+    g_assert_true (json_object_get_boolean_member (result_of (r6, 0), "duplicate"));
+    g_assert_cmpint (json_object_get_int_member (result_of (r6, 0), "seq"), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (result_of (r6, 0), "result"),
+                                                    "number"), ==,
+                     json_object_get_string_member (json_object_get_object_member (result_of (r1, 0), "result"),
+                                                    "number"));
+    g_assert_true (json_object_get_boolean_member (result_of (r6, 1), "duplicate"));
+    g_assert_cmpint (json_object_get_int_member (result_of (r6, 1), "seq"), ==, 2);
+    g_assert_cmpstr (json_object_get_string_member (result_of (r6, 2), "status"), ==, "applied");
+    g_assert_false (json_object_has_member (result_of (r6, 2), "duplicate"));
+    g_assert_cmpint (json_object_get_int_member (wd_test_reply_object (r6), "last_seq"), ==, 3);
+
+    /* Sent again under its own numbers, the answer is the same. */
+    r7 = wd_test_request (&shared, "POST", "/api/v1/push", token, text->str);
+    g_assert_cmpuint (r7->status, ==, 200);
+    g_assert_true (json_object_get_boolean_member (result_of (r7, 0), "duplicate"));
+    g_assert_cmpint (json_object_get_int_member (result_of (r7, 0), "seq"), ==, 1);
+    g_assert_true (json_object_get_boolean_member (result_of (r7, 2), "duplicate"));
+  }
+
   g_assert_cmpint (db_count (&shared, "SELECT count (*) FROM orders WHERE id IN ('dup-a', 'dup-b', 'dup-c')"),
                    ==, 3);
   g_assert_cmpint (db_count (&shared, "SELECT count (*) FROM history WHERE entity_id IN ('dup-a', 'dup-b', 'dup-c')"),
@@ -884,9 +919,12 @@ test_edits_of_existing_rows (void)
   g_assert_cmpint (db_count (&server, "SELECT seq FROM changes WHERE entity = 'order' AND key = 'edited-order'"),
                    ==, head - 1);
 
-  /* A database whose triggers schema 1 made. */
+  /* A database whose triggers schema 1 made, and which kept operations'
+   * answers by install and number only (before schema 4). */
   g_assert_cmpint (wd_test_server_terminate (&server), ==, 0);
   exec_in (server.db, "UPDATE meta SET value = '1' WHERE key = 'server_schema';"
+                      "DROP INDEX op_results_by_op_id;"
+                      "ALTER TABLE op_results DROP COLUMN op_id;"
                       "DROP TRIGGER log_speakers_UPDATE;"
                       "CREATE TRIGGER log_speakers_UPDATE AFTER UPDATE ON speakers BEGIN"
                       " INSERT OR REPLACE INTO changes (entity, key) VALUES ('speaker', NEW.id); END;");
@@ -900,6 +938,18 @@ test_edits_of_existing_rows (void)
   assert_all_applied (second, 1);
   g_assert_cmpint (db_count (&server, "SELECT seq FROM changes WHERE entity = 'speaker' AND key = 'sp-edited'"),
                    >, head);
+  /* What was answered before the upgrade is still known by its op_id. */
+  {
+    g_autofree char *copied = wd_test_push_body ("edits-copy", 1, 1, kinds + 2, args + 2);
+    g_autoptr(GString) text = g_string_new (copied);
+    g_autoptr(WdTestReply) third = NULL;
+
+    g_string_replace (text, "edits-copy-op-1", "edits-op-3", 0);
+    third = wd_test_request (&server, "POST", "/api/v1/push", token, text->str);
+    assert_all_applied (third, 1);
+    g_assert_true (json_object_get_boolean_member (result_of (third, 0), "duplicate"));
+    g_assert_cmpint (db_count (&server, "SELECT count (*) FROM history WHERE entity_id = 'edited-order'"), ==, 2);
+  }
   wd_test_server_stop (&server);
 }
 

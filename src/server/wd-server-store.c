@@ -17,7 +17,7 @@
 #include "wd-server-store.h"
 #include "wd-store-private.h"
 
-#define SERVER_SCHEMA 3
+#define SERVER_SCHEMA 4
 
 static const char server_schema[] =
   "CREATE TABLE IF NOT EXISTS users ("
@@ -46,11 +46,14 @@ static const char server_schema[] =
   "  scope TEXT,"
   "  updated_at INTEGER NOT NULL"
   ");"
+  /* op_id is NULL on a row that answers an operation applied under
+   * another install's number (see wd_sync_service_push). */
   "CREATE TABLE IF NOT EXISTS op_results ("
   "  client_id TEXT NOT NULL,"
   "  seq INTEGER NOT NULL,"
   "  result TEXT NOT NULL,"
   "  applied_at INTEGER NOT NULL,"
+  "  op_id TEXT,"
   "  PRIMARY KEY (client_id, seq)"
   ");"
   "CREATE TABLE IF NOT EXISTS changes ("
@@ -236,12 +239,37 @@ ensure_epoch (WdStore  *store,
 }
 
 static gboolean
-users_have_last_sign_in (WdStore *store)
+has_column (WdStore     *store,
+            const char  *table,
+            const char  *name)
 {
   g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store,
-      "SELECT 1 FROM pragma_table_info ('users') WHERE name = 'last_sign_in_at'", NULL);
+      "SELECT 1 FROM pragma_table_info (?) WHERE name = ?", NULL);
 
-  return stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW;
+  if (stmt == NULL)
+    return FALSE;
+  wd_stmt_bind_text (stmt, 1, table);
+  wd_stmt_bind_text (stmt, 2, name);
+  return sqlite3_step (stmt) == SQLITE_ROW;
+}
+
+/* Schema 4 finds an operation by its op_id, whatever install numbered
+ * it: the ids of the operations answered before are read from their
+ * answers (the first answer of each, should an id ever have come twice). */
+static gboolean
+index_results_by_op_id (WdStore  *store,
+                        GError  **error)
+{
+  if (!has_column (store, "op_results", "op_id")
+      && !wd_store_exec (store,
+                         "ALTER TABLE op_results ADD COLUMN op_id TEXT;"
+                         "UPDATE op_results SET op_id = json_extract (result, '$.op_id')"
+                         " WHERE rowid IN (SELECT min (rowid) FROM op_results"
+                         "                 GROUP BY json_extract (result, '$.op_id'));", error))
+    return FALSE;
+  return wd_store_exec (store,
+                        "CREATE UNIQUE INDEX IF NOT EXISTS op_results_by_op_id ON op_results (op_id)"
+                        " WHERE op_id IS NOT NULL", error);
 }
 
 gboolean
@@ -261,8 +289,10 @@ wd_server_store_prepare (WdStore  *store,
   if (!wd_store_exec (store, server_schema, error))
     goto fail;
   /* Schema 3 remembers each account's last sign-in. */
-  if (!users_have_last_sign_in (store)
+  if (!has_column (store, "users", "last_sign_in_at")
       && !wd_store_exec (store, "ALTER TABLE users ADD COLUMN last_sign_in_at INTEGER", error))
+    goto fail;
+  if (!index_results_by_op_id (store, error))
     goto fail;
   /* Schema 1's triggers logged with INSERT OR REPLACE (see trigger_sql). */
   for (guint t = 0; t < G_N_ELEMENTS (synced_tables); t++)
@@ -697,6 +727,14 @@ wd_server_store_note_pull (WdStore     *store,
   return wd_store_run (store, set, error);
 }
 
+static JsonObject *
+stored_result (sqlite3_stmt *stmt)
+{
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return wd_json_parse_object ((const char *) sqlite3_column_text (stmt, 0), -1, NULL);
+}
+
 JsonObject *
 wd_server_store_get_result (WdStore    *store,
                             const char *client_id,
@@ -705,25 +743,40 @@ wd_server_store_get_result (WdStore    *store,
   g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store,
       "SELECT result FROM op_results WHERE client_id = ? AND seq = ?", NULL);
 
-  if (stmt == NULL)
-    return NULL;
-  wd_stmt_bind_text (stmt, 1, client_id);
-  sqlite3_bind_int64 (stmt, 2, seq);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return NULL;
-  return wd_json_parse_object ((const char *) sqlite3_column_text (stmt, 0), -1, NULL);
+  if (stmt != NULL)
+    {
+      wd_stmt_bind_text (stmt, 1, client_id);
+      sqlite3_bind_int64 (stmt, 2, seq);
+    }
+  return stored_result (stmt);
 }
 
+/* The answer an operation got, under whichever install's number it came. */
+JsonObject *
+wd_server_store_find_result (WdStore    *store,
+                             const char *op_id)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store,
+      "SELECT result FROM op_results WHERE op_id = ?", NULL);
+
+  if (stmt != NULL)
+    wd_stmt_bind_text (stmt, 1, op_id);
+  return stored_result (stmt);
+}
+
+/* op_id is NULL when the row repeats the answer of an operation applied
+ * under another number. */
 gboolean
 wd_server_store_add_result (WdStore     *store,
                             const char  *client_id,
                             gint64       seq,
+                            const char  *op_id,
                             JsonObject  *result,
                             gint64       now,
                             GError     **error)
 {
   g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store,
-      "INSERT INTO op_results (client_id, seq, result, applied_at) VALUES (?, ?, ?, ?)", error);
+      "INSERT INTO op_results (client_id, seq, result, applied_at, op_id) VALUES (?, ?, ?, ?, ?)", error);
   g_autofree char *text = wd_json_object_to_string (result, FALSE);
 
   if (stmt == NULL)
@@ -732,6 +785,7 @@ wd_server_store_add_result (WdStore     *store,
   sqlite3_bind_int64 (stmt, 2, seq);
   wd_stmt_bind_text (stmt, 3, text);
   sqlite3_bind_int64 (stmt, 4, now);
+  wd_stmt_bind_text (stmt, 5, op_id);
   return wd_store_run (store, stmt, error);
 }
 

@@ -98,9 +98,12 @@ gboolean    wd_server_store_note_pull      (WdStore     *store,
 JsonObject *wd_server_store_get_result     (WdStore     *store,
                                             const char  *client_id,
                                             gint64       seq);
+JsonObject *wd_server_store_find_result    (WdStore     *store,
+                                            const char  *op_id);
 gboolean    wd_server_store_add_result     (WdStore     *store,
                                             const char  *client_id,
                                             gint64       seq,
+                                            const char  *op_id,
                                             JsonObject  *result,
                                             gint64       now,
                                             GError     **error);

@@ -201,6 +201,7 @@ push_locked (WdSyncService  *self,
     {
       WdSyncOp *op = g_ptr_array_index (ops, i);
       JsonObject *result = NULL;
+      gboolean repeated;
 
       if (op->seq <= last_seq)
         {
@@ -220,12 +221,23 @@ push_locked (WdSyncService  *self,
           continue;
         }
 
-      if (!apply_one (self, actor, op, now, &result, error)
-          || !wd_server_store_add_result (self->store, client_id, op->seq, result, now, error))
+      /* Its op_id may have been applied under another number: a store
+       * copied to a second computer renumbers its queue (docs/sync.md),
+       * and sends again what the first may have sent. Applied once,
+       * answered as then. */
+      result = wd_server_store_find_result (self->store, op->op_id);
+      repeated = result != NULL;
+      if (repeated)
+        json_object_set_int_member (result, "seq", op->seq);
+      if ((!repeated && !apply_one (self, actor, op, now, &result, error))
+          || !wd_server_store_add_result (self->store, client_id, op->seq, repeated ? NULL : op->op_id,
+                                          result, now, error))
         {
           g_clear_pointer (&result, json_object_unref);
           return FALSE;
         }
+      if (repeated)
+        json_object_set_boolean_member (result, "duplicate", TRUE);
       json_array_add_object_element (results, result);
       last_seq = op->seq;
     }
