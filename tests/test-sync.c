@@ -179,6 +179,18 @@ server_count (const char *sql)
   return n;
 }
 
+static void
+exec_on (const char *path,
+         const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
 static char *
 order_json (const char *id,
             const char *subdistrict,
@@ -325,6 +337,78 @@ test_conflict (void)
   problems = wd_sync_store_problems (second.store, NULL);
   g_assert_cmpuint (json_array_get_length (problems), ==, 0);
 
+  client_close (&first);
+  client_close (&second);
+}
+
+/* Two desks dispatch the same order to different speakers; the second
+ * to sync is refused. Returns the order. */
+static char *
+lose_a_dispatch (Client *winner,
+                 Client *loser)
+{
+  char *order = first_ordered (winner, NULL);
+  g_autofree char *to_winner = g_strdup_printf ("{\"order_id\":\"%s\",\"assignee_kind\":\"speaker\","
+                                                "\"assignee_id\":\"speaker-0007\",\"force\":true,"
+                                                "\"force_reason\":\"就近\"}", order);
+  g_autofree char *to_loser = g_strdup_printf ("{\"order_id\":\"%s\",\"assignee_kind\":\"speaker\","
+                                               "\"assignee_id\":\"speaker-0017\",\"force\":true,"
+                                               "\"force_reason\":\"熟悉\"}", order);
+
+  json_object_unref (apply (winner, "order.dispatch", to_winner));
+  json_object_unref (apply (loser, "order.dispatch", to_loser));
+  client_sync (winner);
+  client_sync (loser);
+  return order;
+}
+
+/* A desk's refused operations stay listed, each once, when its numbers
+ * start again (another account signed in): the list tells them apart by
+ * operation, not by number. A store whose list was kept by number
+ * (before sync schema 2) keeps what it listed. */
+static void
+test_problems_kept_apart (void)
+{
+  Client first, second;
+  g_autofree char *one = NULL;
+  g_autofree char *two = NULL;
+  g_autoptr(JsonArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+
+  client_open (&first, "apart-first", "centre");
+  client_open (&second, "apart-second", "admin");
+  client_sync (&first);
+  client_sync (&second);
+  one = lose_a_dispatch (&first, &second);
+
+  g_clear_object (&second.client);
+  exec_on (second.path,
+           "ALTER TABLE sync_problems RENAME TO newer;"
+           "CREATE TABLE sync_problems (id INTEGER PRIMARY KEY AUTOINCREMENT, seq INTEGER NOT NULL UNIQUE,"
+           " op_id TEXT NOT NULL, kind TEXT NOT NULL, args TEXT NOT NULL, code TEXT NOT NULL,"
+           " message TEXT NOT NULL, now TEXT NOT NULL DEFAULT '', at INTEGER NOT NULL);"
+           "INSERT INTO sync_problems SELECT * FROM newer;"
+           "INSERT INTO sync_problems (seq, op_id, kind, args, code, message, at)"
+           " VALUES (0, '', 'sync.first', '{}', 'kept-aside', '……', 0);"
+           "DROP TABLE newer;"
+           "UPDATE meta SET value = '1' WHERE key = 'sync_schema';");
+  second.client = wd_sync_client_new (second.store, &error);
+  g_assert_no_error (error);
+  problems = wd_sync_store_problems (second.store, NULL);
+  g_assert_cmpuint (json_array_get_length (problems), ==, 2);
+
+  g_assert_true (wd_sync_client_logout (second.client, &error));
+  wd_sync_client_login (second.client, server.base, "centre", g_hash_table_lookup (server.passwords, "centre"),
+                        &error);
+  g_assert_no_error (error);
+  client_sync (&second);
+  two = lose_a_dispatch (&first, &second);
+  g_assert_cmpstr (one, !=, two);
+  g_clear_pointer (&problems, json_array_unref);
+  problems = wd_sync_store_problems (second.store, NULL);
+  g_assert_cmpuint (json_array_get_length (problems), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (problems, 0), "seq"), ==,
+                   json_object_get_int_member (json_array_get_object_element (problems, 2), "seq"));
   client_close (&first);
   client_close (&second);
 }
@@ -753,14 +837,14 @@ test_another_account (void)
   client_close (&desk);
 }
 
-/* An install the server refuses for good (its id is another account's)
- * is told so, once: it does not send the same push again and again. */
+/* An install whose id another account took goes on under an id of its
+ * own: its queue is sent, once, and the other install is not disturbed. */
 static void
-test_refused_install (void)
+test_install_of_another_account (void)
 {
   Client mine, theirs;
   g_autofree char *their_id = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *my_id = NULL;
 
   client_open (&theirs, "theirs", "centre");
   client_sync (&theirs);
@@ -768,14 +852,126 @@ test_refused_install (void)
   client_sync (&mine);
   their_id = wd_sync_store_get (theirs.store, "sync_client_id");
   g_assert_true (wd_sync_store_set (mine.store, "sync_client_id", their_id, NULL));
-  place_orders (&mine, "refused-install", 1);
+  place_orders (&mine, "foreign-install", 1);
 
-  g_assert_false (wd_sync_client_push (mine.client, NULL, &error));
-  g_assert_nonnull (error);
-  g_assert_nonnull (strstr (error->message, "another account"));
-  g_assert_cmpint (wd_sync_store_count_pending (mine.store), ==, 1);
+  client_sync (&mine);
+  my_id = wd_sync_store_get (mine.store, "sync_client_id");
+  g_assert_cmpstr (my_id, !=, their_id);
+  g_assert_cmpint (wd_sync_store_count_pending (mine.store), ==, 0);
+  g_assert_cmpint (server_count ("SELECT count (*) FROM history WHERE entity_id = 'foreign-install-0'"
+                                 " AND actor = 'office'"), ==, 1);
+  place_orders (&theirs, "foreign-install-theirs", 1);
+  client_sync (&theirs);
+  g_assert_cmpint (wd_sync_store_count_pending (theirs.store), ==, 0);
+  {
+    g_autofree char *still = wd_sync_store_get (theirs.store, "sync_client_id");
+
+    g_assert_cmpstr (still, ==, their_id);
+  }
   client_close (&mine);
   client_close (&theirs);
+}
+
+/* A second desk made by copying a desk's store file: both send under one
+ * client id. */
+static void
+client_copy (Client     *from,
+             Client     *to,
+             const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *file = g_strdup_printf ("%s-%u.db", name, g_random_int ());
+  char *sql;
+
+  to->path = g_build_filename (client_dir, file, NULL);
+  sql = sqlite3_mprintf ("VACUUM INTO %Q", to->path);
+  g_assert_cmpint (sqlite3_exec (wd_store_get_db (from->store), sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_free (sql);
+  to->store = wd_store_open (to->path, &error);
+  g_assert_no_error (error);
+  to->client = wd_sync_client_new (to->store, &error);
+  g_assert_no_error (error);
+}
+
+static void
+assert_no_problems (Client *client)
+{
+  g_autoptr(JsonArray) problems = wd_sync_store_problems (client->store, NULL);
+
+  g_assert_cmpuint (json_array_get_length (problems), ==, 0);
+}
+
+/* A desk's store copied to a second computer: the two number their
+ * operations alike under one client id. Whichever meets the other's
+ * numbers goes on under an id of its own; what both queued before the
+ * copy is applied once, and nothing either queued since is lost,
+ * whether the copy sends first or reads first. */
+static void
+test_copied_store (void)
+{
+  Client first, second, third, fourth;
+  g_autofree char *shared_id = NULL;
+  g_autofree char *first_id = NULL;
+  g_autofree char *second_id = NULL;
+  g_autofree char *c_digest = NULL, *s_digest = NULL;
+  g_autoptr(GError) error = NULL;
+
+  client_open (&first, "copied-first", "centre");
+  client_sync (&first);
+  place_orders (&first, "copied-before", 1);
+  client_copy (&first, &second, "copied-second");
+  shared_id = wd_sync_store_get (first.store, "sync_client_id");
+  place_orders (&first, "copied-on-first", 1);
+  place_orders (&second, "copied-on-second", 2);
+
+  client_sync (&first);
+  client_sync (&second);
+  client_sync (&first);
+  first_id = wd_sync_store_get (first.store, "sync_client_id");
+  second_id = wd_sync_store_get (second.store, "sync_client_id");
+  g_assert_cmpstr (first_id, ==, shared_id);
+  g_assert_cmpstr (second_id, !=, shared_id);
+  g_assert_cmpint (server_count ("SELECT count (*) FROM history WHERE entity_id = 'copied-before-0'"), ==, 1);
+  g_assert_cmpint (server_count ("SELECT count (*) FROM orders WHERE id IN ('copied-before-0', 'copied-on-first-0',"
+                                 " 'copied-on-second-0', 'copied-on-second-1') AND number IS NOT NULL"), ==, 4);
+  g_assert_cmpint (wd_sync_store_count_pending (first.store), ==, 0);
+  g_assert_cmpint (wd_sync_store_count_pending (second.store), ==, 0);
+  assert_no_problems (&first);
+  assert_no_problems (&second);
+  c_digest = client_digest (&second, NULL);
+  s_digest = server_digest (NULL);
+  g_assert_cmpstr (c_digest, ==, s_digest);
+
+  /* The copy reads before it sends: the server's answers under the
+   * shared id are the first desk's, and acknowledge none of its own. */
+  client_copy (&first, &third, "copied-third");
+  place_orders (&first, "copied-later-first", 1);
+  client_sync (&first);
+  place_orders (&third, "copied-later-third", 1);
+  wd_sync_client_pull (third.client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (wd_sync_store_count_pending (third.store), ==, 1);
+  client_sync (&third);
+  g_assert_cmpint (server_count ("SELECT count (*) FROM orders WHERE id = 'copied-later-third-0'"), ==, 1);
+  g_assert_cmpint (wd_sync_store_count_pending (third.store), ==, 0);
+  assert_no_problems (&third);
+
+  /* ...with nothing queued yet: the numbers the first desk took would
+   * otherwise count as the copy's, and its next operation as sent. */
+  client_copy (&first, &fourth, "copied-fourth");
+  place_orders (&first, "copied-last-first", 1);
+  client_sync (&first);
+  wd_sync_client_pull (fourth.client, NULL, &error);
+  g_assert_no_error (error);
+  place_orders (&fourth, "copied-last-fourth", 1);
+  client_sync (&fourth);
+  g_assert_cmpint (server_count ("SELECT count (*) FROM orders WHERE id = 'copied-last-fourth-0'"), ==, 1);
+  g_assert_cmpint (wd_sync_store_count_pending (fourth.store), ==, 0);
+
+  client_close (&first);
+  client_close (&second);
+  client_close (&third);
+  client_close (&fourth);
 }
 
 /* Several clients, random operations, random partial syncs; at the end
@@ -1699,18 +1895,6 @@ write_bytes (const char *path,
 }
 
 /* Runs SQL on a database file from the side, as an administrator would. */
-static void
-exec_on (const char *path,
-         const char *sql)
-{
-  sqlite3 *db = NULL;
-
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
-}
-
 /* Applying a bad snapshot is refused with a message and changes nothing:
  * the copy, the queued work and the file all stay as they were. */
 static void
@@ -2327,7 +2511,9 @@ main (int    argc,
   g_test_add_func ("/sync/client-killed", test_client_killed);
   g_test_add_func ("/sync/server-killed", test_server_killed);
   g_test_add_func ("/sync/another-account", test_another_account);
-  g_test_add_func ("/sync/refused-install", test_refused_install);
+  g_test_add_func ("/sync/install-of-another-account", test_install_of_another_account);
+  g_test_add_func ("/sync/copied-store", test_copied_store);
+  g_test_add_func ("/sync/problems-kept-apart", test_problems_kept_apart);
   g_test_add_func ("/sync/restored-server", test_restored_server);
 
   status = g_test_run ();

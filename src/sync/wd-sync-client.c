@@ -365,6 +365,28 @@ record_results (WdSyncClient  *self,
   return TRUE;
 }
 
+/* Another install sends under this one's id (a copy of this store's
+ * file, or an id another account took): this one goes on under an id of
+ * its own, its queue numbered again; the server knows an operation by
+ * its op_id, so none is applied twice (docs/sync.md). */
+static gboolean
+go_on_under_new_id (WdSyncClient  *self,
+                    GError       **error)
+{
+  g_autofree char *client_id = wd_sync_store_get (self->store, "sync_client_id");
+
+  g_message ("Another install uses this store's client id %s; going on under a new one", client_id);
+  return wd_sync_store_renumber (self->store, error);
+}
+
+static gboolean
+refused_as (JsonNode    *reply,
+            const char  *code)
+{
+  return g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (reply), "code", ""),
+                    code) == 0;
+}
+
 /* Sends the outbox in order, in batches. What the server answers is
  * recorded (rejections become sync problems) before anything else. */
 gboolean
@@ -375,6 +397,7 @@ wd_sync_client_push (WdSyncClient  *self,
   g_autofree char *client_id = wd_sync_store_get (self->store, "sync_client_id");
   gint64 total = wd_sync_store_count_pending (self->store);
   gint64 sent = 0;
+  gboolean renumbered = FALSE;
 
   for (;;)
     {
@@ -397,9 +420,7 @@ wd_sync_client_push (WdSyncClient  *self,
 
       body = wd_sync_encode_push (client_id, lineage, ops);
       reply = request (self, "POST", "/api/v1/push", body, TRUE, &status, cancellable, &local);
-      if (status == 409 && reply != NULL
-          && g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (reply), "code", ""),
-                        "gap") == 0)
+      if (status == 409 && reply != NULL && refused_as (reply, "gap"))
         {
           /* The server answered operations whose answer was lost: resume
            * after the last it has. */
@@ -413,6 +434,16 @@ wd_sync_client_push (WdSyncClient  *self,
           last = g_strdup_printf ("%" G_GINT64_FORMAT, server_last);
           if (!wd_sync_store_set (self->store, "sync_acked", last, error))
             return FALSE;
+          continue;
+        }
+      if (status == 409 && reply != NULL && !renumbered && refused_as (reply, "seq-reused"))
+        {
+          if (!go_on_under_new_id (self, error))
+            return FALSE;
+          g_free (client_id);
+          client_id = wd_sync_store_get (self->store, "sync_client_id");
+          renumbered = TRUE;
+          sent = 0;
           continue;
         }
       /* Any other refusal (a 409 other than a gap comes with its body)
@@ -559,14 +590,23 @@ pull_snapshot (WdSyncClient  *self,
   return ok;
 }
 
+static gint64
+last_result_seq (JsonArray *results)
+{
+  JsonObject *last = json_array_get_object_element (results, json_array_get_length (results) - 1);
+
+  return last != NULL ? json_object_get_int_member_with_default (last, "seq", 0) : 0;
+}
+
 /* Pulls and applies one page of changes after the cursor. */
 static gboolean
 pull_page (WdSyncClient  *self,
-           const char    *client_id,
            gboolean      *more,
+           gboolean      *renumbered,
            GCancellable  *cancellable,
            GError       **error)
 {
+  g_autofree char *client_id = wd_sync_store_get (self->store, "sync_client_id");
   gint64 cursor = wd_sync_store_get_int (self->store, "sync_cursor");
   gint64 acked = wd_sync_store_get_int (self->store, "sync_acked");
   g_autofree char *lineage = wd_sync_store_get (self->store, "sync_epoch");
@@ -575,18 +615,42 @@ pull_page (WdSyncClient  *self,
                                            "&limit=%d&acked=%" G_GINT64_FORMAT "%s%s",
                                            client_id, cursor, PULL_PAGE, acked,
                                            escaped ? "&epoch=" : "", escaped ? escaped : "");
-  g_autoptr(JsonNode) reply = request (self, "GET", path, NULL, TRUE, NULL, cancellable, error);
+  g_autoptr(GError) local = NULL;
+  g_autoptr(JsonNode) reply = request (self, "GET", path, NULL, TRUE, NULL, cancellable, &local);
   JsonObject *page;
+  JsonArray *results;
   gint64 server_last;
 
-  if (reply == NULL)
-    return FALSE;
+  /* The id is another account's: the page is asked for again under a
+   * new one (more stays as it was). */
+  if (reply != NULL && local != NULL && !*renumbered && refused_as (reply, "seq-reused"))
+    {
+      *renumbered = TRUE;
+      return go_on_under_new_id (self, error);
+    }
+  if (reply == NULL || local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
   page = json_node_get_object (reply);
   server_last = json_object_get_int_member_with_default (page, "last_seq", acked);
+  results = json_object_has_member (page, "results") ? json_object_get_array_member (page, "results") : NULL;
 
-  /* Answers the push may have missed (a lost connection) come here. */
-  if ((json_object_has_member (page, "results")
-       && !record_results (self, json_object_get_array_member (page, "results"), error))
+  /* Answers to another install's operations under this one's id (a
+   * copy of this store's file) acknowledge none of this one's. */
+  if (!wd_sync_store_owns_answers (self->store, server_last, results))
+    {
+      if (!go_on_under_new_id (self, error))
+        return FALSE;
+      results = NULL;
+      acked = server_last = 0;
+    }
+  /* Answers the push may have missed (a lost connection) come here;
+   * a full page of them acknowledges no further than its last. */
+  if (results != NULL && json_array_get_length (results) >= WD_SYNC_MAX_OPS_PER_PUSH)
+    server_last = MIN (server_last, last_result_seq (results));
+  if ((results != NULL && !record_results (self, results, error))
       || !wd_sync_store_apply_page (self->store, page, MAX (server_last, acked), error))
     return FALSE;
   *more = json_object_get_boolean_member_with_default (page, "more", FALSE);
@@ -603,8 +667,8 @@ wd_sync_client_pull (WdSyncClient  *self,
                      GCancellable  *cancellable,
                      GError       **error)
 {
-  g_autofree char *client_id = wd_sync_store_get (self->store, "sync_client_id");
   gboolean more = TRUE;
+  gboolean renumbered = FALSE;
   /* Filling an empty copy, the search index is built once at the end
    * rather than entry by entry; a snapshot is always indexed afresh. */
   gboolean keeps_index = wd_store_get_search_index (self->store);
@@ -642,7 +706,7 @@ wd_sync_client_pull (WdSyncClient  *self,
               break;
             }
         }
-      failed = !pull_page (self, client_id, &more, cancellable, error);
+      failed = !pull_page (self, &more, &renumbered, cancellable, error);
     }
 
   /* Even after a failure: what was pulled must be searchable. */

@@ -26,7 +26,7 @@
 #include "wd-sync-protocol.h"
 #include "wd-sync-store.h"
 
-#define SYNC_SCHEMA 1
+#define SYNC_SCHEMA 2
 
 /* The tables of shared data, parents before children. */
 static const char * const synced_tables[] = {
@@ -244,10 +244,12 @@ static const char client_schema[] =
   ");"
   /* One row while an operation is being applied and recorded. */
   "CREATE TABLE IF NOT EXISTS sync_recording (seq INTEGER NOT NULL);"
+  /* One row per operation the server refused, or per notice (its op_id
+   * then names the event): an answer that comes twice is listed once. */
   "CREATE TABLE IF NOT EXISTS sync_problems ("
   "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
-  "  seq INTEGER NOT NULL UNIQUE,"
-  "  op_id TEXT NOT NULL,"
+  "  seq INTEGER NOT NULL,"
+  "  op_id TEXT NOT NULL UNIQUE,"
   "  kind TEXT NOT NULL,"
   "  args TEXT NOT NULL,"
   "  code TEXT NOT NULL,"
@@ -283,11 +285,24 @@ refresh_undo_triggers (WdStore  *store,
       && wd_store_set_setting (store, "sync_triggers_schema", version, error);
 }
 
+/* Schema 1 kept one problem per operation number; numbers start again
+ * when an install does (wd_sync_store_renumber), so problems are now
+ * told apart by op_id. The old table is set aside before the schema
+ * makes the new one, and its rows copied over after; notices had no
+ * op_id, and each gets its row's. */
+#define SET_PROBLEMS_1_ASIDE "ALTER TABLE sync_problems RENAME TO sync_problems_1;"
+#define COPY_PROBLEMS_1 \
+  "INSERT INTO sync_problems" \
+  " SELECT id, seq, CASE op_id WHEN '' THEN 'notice-' || id ELSE op_id END," \
+  "        kind, args, code, message, now, at FROM sync_problems_1;" \
+  "DROP TABLE sync_problems_1;"
+
 gboolean
 wd_sync_store_prepare (WdStore  *store,
                        GError  **error)
 {
   g_autofree char *client_id = NULL;
+  gint64 from;
 
   if (wd_store_get_setting_int (store, "sync_schema", 0) >= SYNC_SCHEMA)
     {
@@ -305,11 +320,14 @@ wd_sync_store_prepare (WdStore  *store,
 
   if (!wd_store_begin (store, error))
     return FALSE;
+  from = wd_store_get_setting_int (store, "sync_schema", 0);
   client_id = g_uuid_string_random ();
-  if (!wd_store_exec (store, client_schema, error)
+  if ((from == 1 && !wd_store_exec (store, SET_PROBLEMS_1_ASIDE, error))
+      || !wd_store_exec (store, client_schema, error)
+      || (from == 1 && !wd_store_exec (store, COPY_PROBLEMS_1, error))
       || !refresh_undo_triggers (store, error)
-      || !wd_store_set_setting (store, "sync_client_id", client_id, error)
-      || !wd_store_set_setting (store, "sync_next_seq", "1", error)
+      || (from == 0 && !wd_store_set_setting (store, "sync_client_id", client_id, error))
+      || (from == 0 && !wd_store_set_setting (store, "sync_next_seq", "1", error))
       || !wd_store_set_setting (store, "sync_schema", G_STRINGIFY (SYNC_SCHEMA), error))
     {
       wd_store_rollback (store);
@@ -414,6 +432,74 @@ wd_sync_store_start_afresh (WdStore  *store,
       return FALSE;
     }
   return wd_store_commit (store, error);
+}
+
+/* Makes the store a new install to the server keeping its queue: a new
+ * client id, the queued operations numbered from 1 in their order, and
+ * the copy it holds as it is. For a store whose id another install
+ * sends under as well (its file copied to a second computer): the
+ * server knows an operation by its op_id whatever its number, so what
+ * both sent is applied once (docs/sync.md). */
+gboolean
+wd_sync_store_renumber (WdStore  *store,
+                        GError  **error)
+{
+  g_autofree char *client_id = g_uuid_string_random ();
+  g_autofree char *next = NULL;
+
+  if (!wd_store_begin (store, error))
+    return FALSE;
+  next = g_strdup_printf ("%u", wd_sync_store_count_pending (store) + 1);
+  /* Through negative numbers, so no new number meets an old one. */
+  if (!wd_store_exec (store,
+                      "CREATE TEMP TABLE renumbered AS"
+                      " SELECT seq AS old, row_number () OVER (ORDER BY seq) AS new FROM sync_outbox;"
+                      "UPDATE sync_outbox SET seq = -(SELECT new FROM renumbered WHERE old = sync_outbox.seq);"
+                      "UPDATE sync_outbox SET seq = -seq;"
+                      "UPDATE sync_undo SET seq = (SELECT new FROM renumbered WHERE old = sync_undo.seq)"
+                      " WHERE seq IN (SELECT old FROM renumbered);"
+                      "DROP TABLE renumbered;", error)
+      || !wd_store_set_setting (store, "sync_client_id", client_id, error)
+      || !wd_store_set_setting (store, "sync_next_seq", next, error)
+      || !set_int (store, "sync_acked", 0, error)
+      || !wd_sync_store_set (store, "sync_acked_epoch", NULL, error))
+    {
+      wd_store_rollback (store);
+      wd_store_exec (store, "DROP TABLE IF EXISTS temp.renumbered", NULL);
+      return FALSE;
+    }
+  return wd_store_commit (store, error);
+}
+
+/* Whether what a pull says of this install's operations is about them:
+ * the server has answered no number this install has not yet given, and
+ * each answer names the op_id queued under its number. Otherwise another
+ * install uses the id. (An answer whose operation has left the queue
+ * was to this install, before.) */
+gboolean
+wd_sync_store_owns_answers (WdStore   *store,
+                            gint64     last_seq,
+                            JsonArray *results)
+{
+  gint64 next = wd_store_get_setting_int (store, "sync_next_seq", 1);
+  g_autoptr(sqlite3_stmt) find = wd_store_prepare (store, "SELECT op_id FROM sync_outbox WHERE seq = ?", NULL);
+
+  if (last_seq >= next)
+    return FALSE;
+  for (guint i = 0; find != NULL && results != NULL && i < json_array_get_length (results); i++)
+    {
+      JsonObject *result = json_array_get_object_element (results, i);
+
+      if (result == NULL)
+        continue;
+      sqlite3_reset (find);
+      sqlite3_bind_int64 (find, 1, json_object_get_int_member_with_default (result, "seq", 0));
+      if (sqlite3_step (find) == SQLITE_ROW
+          && g_strcmp0 ((const char *) sqlite3_column_text (find, 0),
+                        json_object_get_string_member_with_default (result, "op_id", NULL)) != 0)
+        return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -1278,11 +1364,13 @@ note_kept_aside (WdStore     *store,
                  GError     **error)
 {
   g_autoptr(JsonObject) notice = json_object_new ();
+  g_autofree char *key = g_strconcat ("kept-aside:", copy, NULL);
   g_autofree char *message = g_strdup_printf (
       _("This store held work made on this computer before it was signed in; the server's data has "
         "replaced it here. Nothing is lost: a copy of the store as it was is kept in %s"), copy);
 
   json_object_set_int_member (notice, "seq", 0);
+  json_object_set_string_member (notice, "op_id", key);
   json_object_set_string_member (notice, "kind", "sync.first");
   json_object_set_string_member (notice, "code", "kept-aside");
   json_object_set_string_member (notice, "message", message);
@@ -1302,9 +1390,13 @@ wd_sync_store_note_lost (WdStore     *store,
   gint64 n = to - from + 1;
   g_autoptr(JsonObject) notice = NULL;
   g_autofree char *message = NULL;
+  g_autofree char *key = NULL;
 
   if (from <= 0 || to < from)
     return TRUE;
+  /* One notice per restore. */
+  key = g_strdup_printf ("restored:%s:%lld", json_object_get_string_member_with_default (answer, "epoch", ""),
+                         (long long) to);
   message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                           "The server was put back from a backup made before this computer's "
                                           "last sync: %lld change sent from here before then is no longer on "
@@ -1316,6 +1408,7 @@ wd_sync_store_note_lost (WdStore     *store,
   notice = json_object_new ();
   /* Notices take no operation's number: below zero, one per restore. */
   json_object_set_int_member (notice, "seq", -to);
+  json_object_set_string_member (notice, "op_id", key);
   json_object_set_string_member (notice, "kind", "sync.restored");
   json_object_set_string_member (notice, "code", "server-restored");
   json_object_set_string_member (notice, "message", message);
@@ -1666,7 +1759,7 @@ wd_sync_store_add_problem (WdStore     *store,
 
   add = wd_store_prepare (store,
       "INSERT INTO sync_problems (seq, op_id, kind, args, code, message, at) VALUES (?, ?, ?, ?, ?, ?, ?)"
-      " ON CONFLICT (seq) DO NOTHING", error);
+      " ON CONFLICT (op_id) DO NOTHING", error);
   if (add == NULL)
     return FALSE;
   sqlite3_bind_int64 (add, 1, seq);

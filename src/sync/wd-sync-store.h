@@ -15,6 +15,11 @@ gboolean    wd_sync_store_prepare         (WdStore        *store,
                                            GError        **error);
 gboolean    wd_sync_store_start_afresh    (WdStore        *store,
                                            GError        **error);
+gboolean    wd_sync_store_renumber        (WdStore        *store,
+                                           GError        **error);
+gboolean    wd_sync_store_owns_answers    (WdStore        *store,
+                                           gint64          last_seq,
+                                           JsonArray      *results);
 char       *wd_sync_store_get             (WdStore        *store,
                                            const char     *key);
 gboolean    wd_sync_store_set             (WdStore        *store,
