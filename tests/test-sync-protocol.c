@@ -80,6 +80,66 @@ test_refusals (void)
   g_assert_cmpstr (wd_sync_error_code_to_string (WD_SYNC_ERROR_GAP), ==, "gap");
 }
 
+/* What a client accepts from a server: a page and a push's answer of
+ * the protocol's shape, members it does not know let through, anything
+ * else refused with a message that names what was wrong. */
+static void
+test_answers (void)
+{
+  static const struct { gboolean page; const char *body; const char *mentions; } refused[] = {
+    { TRUE, "{\"cursor\":3,\"changes\":[]}", "protocol" },
+    { TRUE, "{\"protocol\":1,\"changes\":[]}", "cursor" },
+    { TRUE, "{\"protocol\":1,\"cursor\":-4,\"changes\":[]}", "cursor" },
+    { TRUE, "{\"protocol\":1,\"cursor\":3}", "changes" },
+    { TRUE, "{\"protocol\":1,\"cursor\":3,\"changes\":{}}", "changes" },
+    { TRUE, "{\"protocol\":1,\"cursor\":3,\"changes\":[7]}", "changes[0]" },
+    { TRUE, "{\"protocol\":1,\"cursor\":3,\"changes\":[{\"entity\":\"order\",\"key\":7}]}", "key" },
+    { TRUE, "{\"protocol\":1,\"cursor\":3,\"changes\":[{\"key\":\"o-1\"}]}", "entity" },
+    { TRUE, "{\"protocol\":1,\"cursor\":3,\"changes\":[{\"entity\":\"order\",\"key\":\"o-1\",\"row\":[]}]}",
+      "row" },
+    { TRUE, "{\"protocol\":1,\"cursor\":3,\"more\":\"yes\",\"changes\":[]}", "more" },
+    { TRUE, "{\"protocol\":1,\"cursor\":3,\"epoch\":5,\"changes\":[]}", "epoch" },
+    { TRUE, "{\"protocol\":1,\"cursor\":3,\"changes\":[],\"results\":[{\"seq\":1,\"status\":\"applied\"}]}",
+      "op_id" },
+    { TRUE, "{\"protocol\":1,\"cursor\":3,\"changes\":[],\"results\":[{\"seq\":1,\"op_id\":\"a\","
+      "\"status\":\"maybe\"}]}", "status" },
+    { FALSE, "{\"protocol\":1,\"results\":[]}", "last_seq" },
+    { FALSE, "{\"protocol\":1,\"last_seq\":2}", "results" },
+    { FALSE, "{\"protocol\":1,\"last_seq\":2,\"lost_from\":\"1\",\"results\":[]}", "lost_from" },
+    { FALSE, "{\"protocol\":1,\"last_seq\":2,\"results\":[{\"seq\":0,\"op_id\":\"a\",\"status\":\"applied\"}]}",
+      "seq" },
+  };
+  g_autoptr(JsonObject) page = wd_json_parse_object (
+      "{\"protocol\":1,\"since\":0,\"epoch\":\"e-1\",\"last_seq\":2,\"reset\":false,\"cursor\":9,\"head\":9,"
+      "\"more\":false,\"new_member\":{\"x\":[1]},\"changes\":[{\"entity\":\"order\",\"key\":\"o-1\","
+      "\"row\":{\"id\":\"o-1\"}},{\"entity\":\"order\",\"key\":\"o-2\",\"row\":null}],"
+      "\"results\":[{\"seq\":2,\"op_id\":\"a\",\"kind\":\"order.rate\",\"status\":\"rejected\","
+      "\"code\":\"wrong-state\",\"message\":\"……\"}]}", -1, NULL);
+  g_autoptr(JsonObject) answer = wd_json_parse_object (
+      "{\"protocol\":1,\"epoch\":\"e-1\",\"last_seq\":2,\"lost_from\":1,\"lost_to\":1,"
+      "\"results\":[{\"seq\":2,\"op_id\":\"a\",\"status\":\"applied\",\"result\":{}}]}", -1, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (wd_sync_check_page (page, &error));
+  g_assert_no_error (error);
+  g_assert_true (wd_sync_check_push_answer (answer, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(JsonObject) message = wd_json_parse_object (refused[i].body, -1, NULL);
+      gboolean ok;
+
+      g_clear_error (&error);
+      g_assert_nonnull (message);
+      ok = refused[i].page ? wd_sync_check_page (message, &error) : wd_sync_check_push_answer (message, &error);
+      g_assert_false (ok);
+      g_assert_nonnull (error);
+      if (strstr (error->message, refused[i].mentions) == NULL)
+        g_error ("case %u: “%s” does not mention %s", i, error->message, refused[i].mentions);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -88,6 +148,7 @@ main (int    argc,
 
   g_test_add_func ("/sync-protocol/round-trip", test_round_trip);
   g_test_add_func ("/sync-protocol/refusals", test_refusals);
+  g_test_add_func ("/sync-protocol/answers", test_answers);
 
   return g_test_run ();
 }

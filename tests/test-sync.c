@@ -16,6 +16,7 @@
 #include "wd-store-private.h"
 #include "wd-sync-client.h"
 #include "wd-sync-engine.h"
+#include "wd-sync-protocol.h"
 #include "wd-sync-store.h"
 #include "wd-test-server.h"
 #include "wd-test-util.h"
@@ -1895,6 +1896,172 @@ write_bytes (const char *path,
 }
 
 /* Runs SQL on a database file from the side, as an administrator would. */
+/* Something else the JSON grammar allows in place of a value: another
+ * type, an empty container, an odd number or text, a change-like object. */
+static JsonNode *
+random_node (GRand *rand)
+{
+  JsonNode *node = json_node_alloc ();
+
+  switch (g_rand_int_range (rand, 0, 9))
+    {
+    case 0: return json_node_init_null (node);
+    case 1: return json_node_init_int (node, g_rand_boolean (rand) ? -1 : G_MAXINT64);
+    case 2: return json_node_init_string (node, g_rand_boolean (rand) ? "" : "不是这个");
+    case 3:
+      json_node_take_array (json_node_init (node, JSON_NODE_ARRAY), json_array_new ());
+      return node;
+    case 4:
+      json_node_take_object (json_node_init (node, JSON_NODE_OBJECT), json_object_new ());
+      return node;
+    case 5: return json_node_init_boolean (node, TRUE);
+    case 6: return json_node_init_double (node, 1e300);
+    case 7:
+      {
+        JsonArray *array = json_array_new ();
+
+        json_array_add_int_element (array, 7);
+        json_node_init (node, JSON_NODE_ARRAY);
+        json_node_take_array (node, array);
+        return node;
+      }
+    default:
+      {
+        JsonObject *object = json_object_new ();
+
+        json_object_set_string_member (object, "entity", "order");
+        json_object_set_int_member (object, "key", 7);
+        json_node_init (node, JSON_NODE_OBJECT);
+        json_node_take_object (node, object);
+        return node;
+      }
+    }
+}
+
+/* A copy of node in which the node numbered target (depth first, from
+ * *n) is replaced by a random one. */
+static JsonNode *
+copy_mutated (JsonNode *node,
+              guint     target,
+              guint    *n,
+              GRand    *rand)
+{
+  JsonNode *copy;
+
+  if ((*n)++ == target)
+    return random_node (rand);
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *object = json_node_get_object (node);
+      JsonObject *out = json_object_new ();
+      g_autoptr(GList) names = json_object_get_members (object);
+
+      for (GList *l = names; l != NULL; l = l->next)
+        json_object_set_member (out, l->data, copy_mutated (json_object_get_member (object, l->data),
+                                                            target, n, rand));
+      copy = json_node_init (json_node_alloc (), JSON_NODE_OBJECT);
+      json_node_take_object (copy, out);
+      return copy;
+    }
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+      JsonArray *out = json_array_new ();
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        json_array_add_element (out, copy_mutated (json_array_get_element (array, i), target, n, rand));
+      copy = json_node_init (json_node_alloc (), JSON_NODE_ARRAY);
+      json_node_take_array (copy, out);
+      return copy;
+    }
+  return json_node_copy (node);
+}
+
+static guint
+count_nodes (JsonNode *node)
+{
+  guint n = 1;
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_autoptr(GList) values = json_object_get_values (json_node_get_object (node));
+
+      for (GList *l = values; l != NULL; l = l->next)
+        n += count_nodes (l->data);
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    for (guint i = 0; i < json_array_get_length (json_node_get_array (node)); i++)
+      n += count_nodes (json_array_get_element (json_node_get_array (node), i));
+  return n;
+}
+
+/* The page with one to three of its values replaced (never the whole). */
+static JsonNode *
+mutate_page (GRand    *rand,
+             JsonNode *page)
+{
+  JsonNode *mutated = json_node_copy (page);
+
+  for (int m = g_rand_int_range (rand, 1, 4); m > 0; m--)
+    {
+      JsonNode *next;
+      guint n = 0;
+
+      next = copy_mutated (mutated, (guint) g_rand_int_range (rand, 1, (gint32) count_nodes (mutated)), &n, rand);
+      json_node_unref (mutated);
+      mutated = next;
+    }
+  return mutated;
+}
+
+/* Pages from a server gone wrong (or something posing as one): whatever
+ * shape the JSON takes, applying a page either works or is refused with
+ * a message, and a refused page changes nothing. */
+static void
+test_bad_pages (void)
+{
+  Client office;
+  g_autofree char *token = wd_test_login (&server, "office");
+  g_autofree char *path = NULL;
+  g_autoptr(WdTestReply) reply = NULL;
+  g_autoptr(JsonNode) page = NULL;
+  guint32 seed = g_test_rand_int ();
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  guint refused = 0;
+
+  client_open (&office, "bad-pages", "office");
+  client_sync (&office);
+  path = g_strdup_printf ("/api/v1/pull?client_id=bad-pages-reader&since=0&limit=40&acked=0");
+  reply = wd_test_request (&server, "GET", path, token, NULL);
+  g_assert_cmpuint (reply->status, ==, 200);
+  page = wd_json_parse (reply->text, -1, NULL);
+
+  g_test_message ("page fuzz seed %u", seed);
+  for (int i = 0; i < 400; i++)
+    {
+      g_autoptr(JsonNode) root = mutate_page (rand, page);
+      g_autofree char *before = mirror_digest (office.store);
+      g_autofree char *cursor = wd_sync_store_get (office.store, "sync_cursor");
+      g_autoptr(GError) error = NULL;
+
+      /* As the client does: the page's shape first, its rows as written. */
+      if (!wd_sync_check_page (json_node_get_object (root), &error)
+          || !wd_sync_store_apply_page (office.store, json_node_get_object (root), 0, &error))
+        {
+          g_autofree char *after = mirror_digest (office.store);
+          g_autofree char *cursor_after = wd_sync_store_get (office.store, "sync_cursor");
+
+          g_assert_nonnull (error);
+          g_assert_cmpstr (before, ==, after);
+          g_assert_cmpstr (cursor, ==, cursor_after);
+          refused++;
+        }
+    }
+  g_test_message ("%u of 400 pages refused", refused);
+  g_assert_cmpuint (refused, >, 0);
+  client_close (&office);
+}
+
 /* Applying a bad snapshot is refused with a message and changes nothing:
  * the copy, the queued work and the file all stay as they were. */
 static void
@@ -2514,6 +2681,7 @@ main (int    argc,
   g_test_add_func ("/sync/install-of-another-account", test_install_of_another_account);
   g_test_add_func ("/sync/copied-store", test_copied_store);
   g_test_add_func ("/sync/problems-kept-apart", test_problems_kept_apart);
+  g_test_add_func ("/sync/bad-pages", test_bad_pages);
   g_test_add_func ("/sync/restored-server", test_restored_server);
 
   status = g_test_run ();

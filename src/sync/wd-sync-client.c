@@ -212,7 +212,7 @@ request (WdSyncClient  *self,
   if (status != SOUP_STATUS_OK)
     {
       set_answer_error (error, status, node);
-      if (status == 409 && node != NULL)
+      if (status == 409 && node != NULL && JSON_NODE_HOLDS_OBJECT (node))
         return g_steal_pointer (&node);
       return NULL;
     }
@@ -365,6 +365,14 @@ record_results (WdSyncClient  *self,
   return TRUE;
 }
 
+/* An answer of the wrong shape: said so, with what was wrong in it. */
+static gboolean
+not_understood (GError **error)
+{
+  g_prefix_error (error, _("The server's answer was not understood: "));
+  return FALSE;
+}
+
 /* Another install sends under this one's id (a copy of this store's
  * file, or an id another account took): this one goes on under an id of
  * its own, its queue numbered again; the server knows an operation by
@@ -424,7 +432,7 @@ wd_sync_client_push (WdSyncClient  *self,
         {
           /* The server answered operations whose answer was lost: resume
            * after the last it has. */
-          gint64 server_last = json_object_get_int_member (json_node_get_object (reply), "last_seq");
+          gint64 server_last = json_object_get_int_member_with_default (json_node_get_object (reply), "last_seq", 0);
 
           if (server_last <= acked)
             {
@@ -456,6 +464,8 @@ wd_sync_client_push (WdSyncClient  *self,
         }
 
       answer = json_node_get_object (reply);
+      if (!wd_sync_check_push_answer (answer, error))
+        return not_understood (error);
       last = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (answer, "last_seq"));
       if (!record_results (self, json_object_get_array_member (answer, "results"), error)
           || !wd_sync_store_note_lost (self->store, answer, error)
@@ -634,6 +644,8 @@ pull_page (WdSyncClient  *self,
       return FALSE;
     }
   page = json_node_get_object (reply);
+  if (!wd_sync_check_page (page, error))
+    return not_understood (error);
   server_last = json_object_get_int_member_with_default (page, "last_seq", acked);
   results = json_object_has_member (page, "results") ? json_object_get_array_member (page, "results") : NULL;
 

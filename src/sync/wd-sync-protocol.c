@@ -203,6 +203,166 @@ wd_sync_decode_push (const char  *body,
   return TRUE;
 }
 
+/* A member that must be a list of objects: *out is NULL when it is
+ * absent (and may be). */
+static gboolean
+objects_member (JsonObject  *message,
+                const char  *field,
+                gboolean     required,
+                JsonArray  **out,
+                GError     **error)
+{
+  JsonNode *node = json_object_get_member (message, field);
+
+  *out = NULL;
+  if (node == NULL && !required)
+    return TRUE;
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_set_error (error, WD_SYNC_ERROR, WD_SYNC_ERROR_MALFORMED, _("%s must be a JSON array"), field);
+      return FALSE;
+    }
+  *out = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (*out); i++)
+    if (!JSON_NODE_HOLDS_OBJECT (json_array_get_element (*out, i)))
+      {
+        g_set_error (error, WD_SYNC_ERROR, WD_SYNC_ERROR_MALFORMED, _("%s[%u] is not an object"), field, i);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/* One operation's answer: {"seq", "op_id", "kind", "status", "code", "message", …}. */
+static gboolean
+check_result (JsonObject  *result,
+              guint        index,
+              GError     **error)
+{
+  g_autofree char *op_id = NULL, *kind = NULL, *status = NULL, *code = NULL, *message = NULL;
+  GError *cause = NULL;
+  gint64 seq = 0;
+
+  if (!wd_args_int (result, "seq", WD_ARG_REQUIRED, 1, G_MAXINT64, &seq, &cause)
+      || !wd_args_id (result, "op_id", WD_ARG_REQUIRED, &op_id, &cause)
+      || !wd_args_text (result, "kind", WD_ARG_OPTIONAL, 64, &kind, &cause)
+      || !wd_args_text (result, "status", WD_ARG_REQUIRED, 16, &status, &cause)
+      || !wd_args_text (result, "code", WD_ARG_OPTIONAL, 64, &code, &cause)
+      || !wd_args_text (result, "message", WD_ARG_OPTIONAL | WD_ARG_MULTILINE, 4000, &message, &cause))
+    {
+      g_prefix_error (&cause, "results[%u]: ", index);
+      return malformed (error, cause);
+    }
+  if (!g_str_equal (status, "applied") && !g_str_equal (status, "rejected"))
+    {
+      g_set_error (error, WD_SYNC_ERROR, WD_SYNC_ERROR_MALFORMED,
+                   _("results[%u]: status must be applied or rejected"), index);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_results (JsonObject  *message,
+               gboolean     required,
+               GError     **error)
+{
+  JsonArray *results;
+
+  if (!objects_member (message, "results", required, &results, error))
+    return FALSE;
+  for (guint i = 0; results != NULL && i < json_array_get_length (results); i++)
+    if (!check_result (json_array_get_object_element (results, i), i, error))
+      return FALSE;
+  return TRUE;
+}
+
+/* One change of a page: {"entity", "key", "row"}, the row an object, or
+ * null for a removal. What the row holds is checked as it is written,
+ * against the client's own columns. */
+static gboolean
+check_change (JsonObject  *change,
+              guint        index,
+              GError     **error)
+{
+  g_autofree char *entity = NULL, *key = NULL;
+  JsonNode *row = json_object_get_member (change, "row");
+  GError *cause = NULL;
+
+  if (!wd_args_text (change, "entity", WD_ARG_REQUIRED, 64, &entity, &cause)
+      || !wd_args_text (change, "key", WD_ARG_REQUIRED, 200, &key, &cause))
+    {
+      g_prefix_error (&cause, "changes[%u]: ", index);
+      return malformed (error, cause);
+    }
+  if (row != NULL && !JSON_NODE_HOLDS_OBJECT (row) && !JSON_NODE_HOLDS_NULL (row))
+    {
+      g_set_error (error, WD_SYNC_ERROR, WD_SYNC_ERROR_MALFORMED,
+                   _("changes[%u]: row must be an object or null"), index);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The numbers and names every answer about the client's state may carry. */
+static gboolean
+check_state (JsonObject  *message,
+             gboolean     last_seq_required,
+             GError     **error)
+{
+  static const char * const counters[] = { "since", "cursor", "head", "lost_from", "lost_to", NULL };
+  g_autofree char *epoch = NULL;
+  GError *cause = NULL;
+  gboolean flag = FALSE;
+  gint64 number = 0;
+
+  if (!wd_sync_check_protocol (message, error))
+    return FALSE;
+  for (const char * const *name = counters; *name != NULL; name++)
+    if (!wd_args_int (message, *name, WD_ARG_OPTIONAL, 0, G_MAXINT64, &number, &cause))
+      return malformed (error, cause);
+  if (!wd_args_int (message, "last_seq", last_seq_required ? WD_ARG_REQUIRED : WD_ARG_OPTIONAL, 0, G_MAXINT64,
+                    &number, &cause)
+      || !wd_args_id (message, "epoch", WD_ARG_OPTIONAL, &epoch, &cause)
+      || !wd_args_bool (message, "reset", &flag, &cause)
+      || !wd_args_bool (message, "more", &flag, &cause))
+    return malformed (error, cause);
+  return TRUE;
+}
+
+/* A pull's page as the client gets it (docs/api.md, "Pull"). Members
+ * this side does not know are let through: a newer server may add some. */
+gboolean
+wd_sync_check_page (JsonObject  *page,
+                    GError     **error)
+{
+  JsonArray *changes;
+  GError *cause = NULL;
+  gint64 cursor = 0;
+
+  g_return_val_if_fail (page != NULL, FALSE);
+
+  if (!check_state (page, FALSE, error))
+    return FALSE;
+  if (!wd_args_int (page, "cursor", WD_ARG_REQUIRED, 0, G_MAXINT64, &cursor, &cause))
+    return malformed (error, cause);
+  if (!objects_member (page, "changes", TRUE, &changes, error))
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    if (!check_change (json_array_get_object_element (changes, i), i, error))
+      return FALSE;
+  return check_results (page, FALSE, error);
+}
+
+/* A push's answer as the client gets it (docs/api.md, "Push"). */
+gboolean
+wd_sync_check_push_answer (JsonObject  *answer,
+                           GError     **error)
+{
+  g_return_val_if_fail (answer != NULL, FALSE);
+
+  return check_state (answer, TRUE, error) && check_results (answer, TRUE, error);
+}
+
 /* epoch: the server lineage the client's acknowledged operations belong
  * to, NULL when it knows none (docs/sync.md). */
 char *

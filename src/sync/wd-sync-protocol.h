@@ -60,6 +60,10 @@ gboolean    wd_sync_decode_push              (const char    *body,
                                               char         **epoch,
                                               GPtrArray    **ops,
                                               GError       **error);
+gboolean    wd_sync_check_page               (JsonObject    *page,
+                                              GError       **error);
+gboolean    wd_sync_check_push_answer        (JsonObject    *answer,
+                                              GError       **error);
 char       *wd_sync_encode_push              (const char    *client_id,
                                               const char    *epoch,
                                               GPtrArray     *ops);

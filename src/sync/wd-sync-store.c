@@ -66,6 +66,7 @@ typedef struct
 {
   char      *table;
   GPtrArray *columns;      /* names */
+  GArray    *types;        /* each column's declared JsonValue type */
   GPtrArray *keys;         /* primary key columns */
   char      *upsert;       /* INSERT … ON CONFLICT (keys) DO UPDATE */
   char      *undo_insert;  /* delete the row an operation inserted */
@@ -78,6 +79,7 @@ table_info_free (TableInfo *info)
 {
   g_free (info->table);
   g_ptr_array_unref (info->columns);
+  g_array_unref (info->types);
   g_ptr_array_unref (info->keys);
   g_free (info->upsert);
   g_free (info->undo_insert);
@@ -107,6 +109,17 @@ join_mapped (GPtrArray  *names,
   return g_string_free (out, FALSE);
 }
 
+/* What a pulled value must be to go in a column declared so. */
+static GType
+column_type (const char *declared)
+{
+  if (g_strcmp0 (declared, "INTEGER") == 0)
+    return G_TYPE_INT64;
+  if (g_strcmp0 (declared, "REAL") == 0)
+    return G_TYPE_DOUBLE;
+  return G_TYPE_STRING;
+}
+
 static TableInfo *
 read_table (WdStore    *store,
             const char *table)
@@ -122,6 +135,7 @@ read_table (WdStore    *store,
 
   info->table = g_strdup (table);
   info->columns = g_ptr_array_new_with_free_func (g_free);
+  info->types = g_array_new (FALSE, FALSE, sizeof (GType));
   info->keys = g_ptr_array_new_with_free_func (g_free);
 
   sqlite3_prepare_v2 (wd_store_get_db (store), sql, -1, &stmt, NULL);
@@ -131,8 +145,10 @@ read_table (WdStore    *store,
 
       const char *name = (const char *) sqlite3_column_text (stmt, 1);
       const char *fallback = (const char *) sqlite3_column_text (stmt, 4);
+      GType type = column_type ((const char *) sqlite3_column_text (stmt, 2));
 
       g_ptr_array_add (info->columns, g_strdup (name));
+      g_array_append_val (info->types, type);
       /* An old row recorded before the store gained a column (an upgrade
        * with operations queued) comes back with the column's default. */
       g_string_append_printf (restored, "%sCASE WHEN json_type (?2, '$.%s') IS NULL THEN %s"
@@ -688,21 +704,38 @@ undo_all (WdStore  *store,
   return clear != NULL && wd_store_run (store, clear, error);
 }
 
-static void
-bind_value (sqlite3_stmt *stmt,
-            int           index,
-            JsonNode     *node)
+/* Binds a pulled value to a column declared as type. A value of another
+ * kind is refused rather than stored as whatever it is: SQLite would keep
+ * text in a column of numbers, and the app would read it as 0. */
+static gboolean
+bind_value (sqlite3_stmt  *stmt,
+            int            index,
+            GType          type,
+            JsonNode      *node,
+            const char    *table_name,
+            const char    *column_name,
+            GError       **error)
 {
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+  GType given = node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     sqlite3_bind_null (stmt, index);
-  else if (json_node_get_value_type (node) == G_TYPE_INT64)
+  else if (given == G_TYPE_INT64 && type != G_TYPE_STRING)
     sqlite3_bind_int64 (stmt, index, json_node_get_int (node));
-  else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    sqlite3_bind_double (stmt, index, json_node_get_double (node));
-  else if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+  else if (given == G_TYPE_BOOLEAN && type == G_TYPE_INT64)
     sqlite3_bind_int (stmt, index, json_node_get_boolean (node));
-  else
+  else if (given == G_TYPE_DOUBLE && type == G_TYPE_DOUBLE)
+    sqlite3_bind_double (stmt, index, json_node_get_double (node));
+  else if (given == G_TYPE_STRING && type == G_TYPE_STRING)
     wd_stmt_bind_text (stmt, index, json_node_get_string (node));
+  else
+    {
+      g_set_error (error, WD_SYNC_ERROR, WD_SYNC_ERROR_MALFORMED,
+                   _("The server sent %s.%s as %s, which that column cannot hold"), table_name, column_name,
+                   given != G_TYPE_INVALID ? g_type_name (given) : json_node_type_name (node));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -717,7 +750,13 @@ upsert_row (WdStore     *store,
   if (stmt == NULL)
     return FALSE;
   for (guint c = 0; c < info->columns->len; c++)
-    bind_value (stmt, (int) c + 1, json_object_get_member (row, g_ptr_array_index (info->columns, c)));
+    {
+      const char *column_name = g_ptr_array_index (info->columns, c);
+
+      if (!bind_value (stmt, (int) c + 1, g_array_index (info->types, GType, c),
+                       json_object_get_member (row, column_name), table_name, column_name, error))
+        return FALSE;
+    }
   return wd_store_run (store, stmt, error);
 }
 
@@ -737,42 +776,6 @@ delete_where (WdStore     *store,
   return wd_store_run (store, stmt, error);
 }
 
-static gboolean
-replace_links (WdStore     *store,
-               const char  *link_table,
-               const char  *owner,
-               JsonArray   *ids,
-               GError     **error)
-{
-  if (!delete_where (store, link_table, "owner_id", owner, error))
-    return FALSE;
-  for (guint i = 0; ids != NULL && i < json_array_get_length (ids); i++)
-    {
-      g_autoptr(JsonObject) link = json_object_new ();
-
-      json_object_set_string_member (link, "owner_id", owner);
-      json_object_set_string_member (link, "ref_id", json_array_get_string_element (ids, i));
-      if (!upsert_row (store, link_table, link, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-replace_children (WdStore     *store,
-                  const char  *child_table,
-                  const char  *owner,
-                  JsonArray   *rows,
-                  GError     **error)
-{
-  if (!delete_where (store, child_table, "period_id", owner, error))
-    return FALSE;
-  for (guint i = 0; rows != NULL && i < json_array_get_length (rows); i++)
-    if (!upsert_row (store, child_table, json_array_get_object_element (rows, i), error))
-      return FALSE;
-  return TRUE;
-}
-
 static JsonArray *
 array_member (JsonObject *object,
               const char *name)
@@ -780,6 +783,85 @@ array_member (JsonObject *object,
   JsonNode *node = json_object_get_member (object, name);
 
   return node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+/* A row's list: none when absent or null, refused when anything else. */
+static gboolean
+list_member (JsonObject  *row,
+             const char  *name,
+             JsonArray  **out,
+             GError     **error)
+{
+  JsonNode *node = json_object_get_member (row, name);
+
+  *out = array_member (row, name);
+  if (*out != NULL || node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  g_set_error (error, WD_SYNC_ERROR, WD_SYNC_ERROR_MALFORMED, _("The server sent %s that is not a list"), name);
+  return FALSE;
+}
+
+static gboolean
+refuse_entry (const char  *name,
+              GError     **error)
+{
+  g_set_error (error, WD_SYNC_ERROR, WD_SYNC_ERROR_MALFORMED,
+               _("The server sent an entry of %s that is not what it should be"), name);
+  return FALSE;
+}
+
+/* Replaces the links of an owner (a speaker's topics) by the row's list
+ * of identifiers. */
+static gboolean
+replace_links (WdStore     *store,
+               const char  *link_table,
+               const char  *owner,
+               JsonObject  *row,
+               const char  *name,
+               GError     **error)
+{
+  JsonArray *ids;
+
+  if (!list_member (row, name, &ids, error) || !delete_where (store, link_table, "owner_id", owner, error))
+    return FALSE;
+  for (guint i = 0; ids != NULL && i < json_array_get_length (ids); i++)
+    {
+      g_autoptr(JsonObject) link = json_object_new ();
+      JsonNode *id = json_array_get_element (ids, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (id) || json_node_get_value_type (id) != G_TYPE_STRING)
+        return refuse_entry (name, error);
+      json_object_set_string_member (link, "owner_id", owner);
+      json_object_set_string_member (link, "ref_id", json_node_get_string (id));
+      if (!upsert_row (store, link_table, link, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Replaces a reward period's rows in child_table by the row's list. */
+static gboolean
+replace_children (WdStore     *store,
+                  const char  *child_table,
+                  const char  *owner,
+                  JsonObject  *row,
+                  const char  *name,
+                  GError     **error)
+{
+  JsonArray *rows;
+
+  if (!list_member (row, name, &rows, error) || !delete_where (store, child_table, "period_id", owner, error))
+    return FALSE;
+  for (guint i = 0; rows != NULL && i < json_array_get_length (rows); i++)
+    {
+      JsonNode *child = json_array_get_element (rows, i);
+
+      if (!JSON_NODE_HOLDS_OBJECT (child))
+        return refuse_entry (name, error);
+      if (!upsert_row (store, child_table, json_node_get_object (child), error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /* Writes one pulled change: the entity's current row, or its removal. */
@@ -813,12 +895,12 @@ apply_change (WdStore     *store,
   if (!upsert_row (store, entities[i].table, row, error))
     return FALSE;
   if (g_str_equal (entity, "speaker"))
-    return replace_links (store, "speaker_topics", key, array_member (row, "topics"), error);
+    return replace_links (store, "speaker_topics", key, row, "topics", error);
   if (g_str_equal (entity, "project"))
-    return replace_links (store, "project_venue_kinds", key, array_member (row, "venue_kinds"), error);
+    return replace_links (store, "project_venue_kinds", key, row, "venue_kinds", error);
   if (g_str_equal (entity, "reward_period"))
-    return replace_children (store, "reward_lines", key, array_member (row, "lines"), error)
-        && replace_children (store, "reward_orders", key, array_member (row, "orders"), error);
+    return replace_children (store, "reward_lines", key, row, "lines", error)
+        && replace_children (store, "reward_orders", key, row, "orders", error);
   return TRUE;
 }
 
