@@ -1092,6 +1092,7 @@ typedef enum
   FAULT_DUPLICATE,
   FAULT_NO_SNAPSHOT,   /* answer 404 to snapshot requests, as an older server does */
   FAULT_TABLES_ONLY,   /* ask snapshots without the client's store format, as an older client did */
+  FAULT_CLOCK,         /* answers dated budget seconds later, as a server whose clock is ahead */
 } Fault;
 
 typedef struct
@@ -1154,6 +1155,32 @@ drain_shadow (gpointer data)
 
 /* Forwards both ways on one thread, waiting on both sockets at once, and
  * breaks the link where the fault says. */
+/* Moves the Date of an answer whose headers are in buffer by seconds;
+ * the HTTP date has a fixed width, so the answer keeps its length. */
+static void
+shift_date (char   *buffer,
+            gssize  n,
+            gint    seconds)
+{
+  char *date = g_strstr_len (buffer, n, "\r\nDate: ");
+  g_autofree char *text = NULL;
+  g_autoptr(GDateTime) sent = NULL;
+  g_autoptr(GDateTime) moved = NULL;
+  g_autofree char *shifted = NULL;
+  char *end;
+
+  if (date == NULL || (end = g_strstr_len (date + 2, n - (date + 2 - buffer), "\r\n")) == NULL)
+    return;
+  date += strlen ("\r\nDate: ");
+  text = g_strndup (date, (gsize) (end - date));
+  sent = soup_date_time_new_from_http_string (text);
+  g_assert_nonnull (sent);
+  moved = g_date_time_add_seconds (sent, seconds);
+  shifted = soup_date_time_to_string (moved, SOUP_DATE_HTTP);
+  g_assert_cmpuint (strlen (shifted), ==, (gsize) (end - date));
+  memcpy (date, shifted, strlen (shifted));
+}
+
 static gpointer
 forward (gpointer data)
 {
@@ -1205,6 +1232,8 @@ forward (gpointer data)
               if (format != NULL)
                 memcpy (format, "format=table", strlen ("format=table"));
             }
+          if (fault == FAULT_CLOCK && side == 1)
+            shift_date (buffer, n, g_atomic_int_get (&link->proxy->budget));
           if (fault == FAULT_DELAY)
             g_usleep (150000);
           if (fault == cut && passed[side] + n > g_atomic_int_get (&link->proxy->budget))
@@ -1332,6 +1361,45 @@ set_fault (Proxy *proxy,
 {
   g_atomic_int_set (&proxy->budget, budget);
   g_atomic_int_set (&proxy->fault, fault);
+}
+
+/* A desk whose clock is far from the server's (a PC whose clock battery
+ * went flat): the client learns by how much from the answers' Date, and
+ * its clock then runs by the server's; small differences are taken as
+ * none, and a clock set right again is noticed. */
+static void
+test_server_clock (void)
+{
+  Proxy proxy;
+  Client office;
+  g_autofree char *through = NULL;
+  gint64 local;
+
+  proxy_start (&proxy, server.base);
+  through = g_strdup_printf ("http://127.0.0.1:%u", proxy.port);
+  client_open (&office, "clock", "office");
+  g_assert_true (wd_sync_store_set (office.store, "sync_server", through, NULL));
+  client_sync (&office);
+  g_assert_cmpint (wd_sync_store_clock_offset (office.store), ==, 0);
+
+  set_fault (&proxy, FAULT_CLOCK, 3 * 3600 + 20 * 60);
+  client_sync (&office);
+  local = g_get_real_time () / G_USEC_PER_SEC;
+  g_assert_cmpint (ABS (wd_sync_store_clock_offset (office.store) - (3 * 3600 + 20 * 60)), <=, 2);
+  g_assert_cmpint (ABS (wd_sync_store_now (office.store) - (local + 3 * 3600 + 20 * 60)), <=, 3);
+
+  set_fault (&proxy, FAULT_CLOCK, -40);
+  client_sync (&office);
+  g_assert_cmpint (wd_sync_store_clock_offset (office.store), ==, 0);
+
+  set_fault (&proxy, FAULT_CLOCK, -2 * 86400);
+  client_sync (&office);
+  g_assert_cmpint (ABS (wd_sync_store_clock_offset (office.store) + 2 * 86400), <=, 2);
+  set_fault (&proxy, FAULT_NONE, 0);
+  client_sync (&office);
+  g_assert_cmpint (wd_sync_store_clock_offset (office.store), ==, 0);
+  client_close (&office);
+  proxy_stop (&proxy);
 }
 
 /* Syncs through the proxy while it breaks things in each way in turn;
@@ -2668,6 +2736,7 @@ main (int    argc,
   g_test_add_func ("/sync/engine-offline", test_engine_offline);
   g_test_add_func ("/sync/engine-signs-in-again", test_engine_signs_in_again);
   g_test_add_func ("/sync/faults", test_faults);
+  g_test_add_func ("/sync/server-clock", test_server_clock);
   g_test_add_func ("/sync/duplicated-requests", test_duplicated_requests);
   g_test_add_func ("/sync/snapshot-or-pages", test_snapshot_or_pages);
   g_test_add_func ("/sync/snapshot-beside-writes", test_snapshot_beside_writes);

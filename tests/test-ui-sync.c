@@ -381,6 +381,59 @@ test_another_clerk (SyncFixture   *fx,
 }
 
 static gboolean
+label_mentions (GtkWidget     *widget,
+                gconstpointer  needle)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), needle) != NULL;
+}
+
+static gboolean
+is_menu_button (GtkWidget     *widget,
+                gconstpointer  data)
+{
+  return GTK_IS_MENU_BUTTON (widget);
+}
+
+static gboolean
+clock_agrees (gpointer data)
+{
+  SyncFixture *fx = data;
+
+  return wd_ui_find_widget (wd_window_get_sync_indicator (fx->window), label_mentions, "clock") == NULL;
+}
+
+/* A desk whose clock is hours off (its clock battery went flat): the
+ * sync button is marked and says so, the app's clock runs by the
+ * server's, and once the clocks agree again the word goes. */
+static void
+test_clock_far_off (SyncFixture   *fx,
+                    gconstpointer  data)
+{
+  GtkWidget *indicator = wd_window_get_sync_indicator (fx->window);
+  GtkWidget *button = wd_ui_find_widget (indicator, is_menu_button, NULL);
+  gint64 local;
+
+  sign_in_with_dialog (fx, "centre");
+  wd_ui_wait (up_to_date, fx, "the first sync");
+  g_assert_true (clock_agrees (fx));
+  g_assert_false (gtk_widget_has_css_class (button, "warning"));
+
+  /* As a sync through a server three hours ahead would have noted. */
+  wd_sync_store_note_clock_offset (wd_workspace_get_store (fx->workspace), 3 * 3600 + 10);
+  wd_workspace_changed (fx->workspace);
+  local = g_get_real_time () / G_USEC_PER_SEC;
+  g_assert_cmpint (ABS (wd_workspace_now (fx->workspace) - (local + 3 * 3600 + 10)), <=, 2);
+  g_assert_nonnull (wd_ui_find_widget (indicator, label_mentions, "clock is 3 hours behind the server's"));
+  g_assert_true (gtk_widget_has_css_class (button, "warning"));
+
+  wd_sync_engine_sync_now (wd_workspace_get_engine (fx->workspace));
+  wd_ui_wait (clock_agrees, fx, "the next sync to find the clocks agree");
+  g_assert_false (gtk_widget_has_css_class (button, "warning"));
+  local = g_get_real_time () / G_USEC_PER_SEC;
+  g_assert_cmpint (ABS (wd_workspace_now (fx->workspace) - local), <=, 2);
+}
+
+static gboolean
 has_problem (gpointer data)
 {
   SyncFixture *fx = data;
@@ -518,6 +571,7 @@ main (int    argc,
   g_test_add ("/ui-sync/sign-in-sync-and-work-offline", SyncFixture, NULL, sync_setup,
               test_sign_in_sync_and_work_offline, sync_teardown);
   g_test_add ("/ui-sync/another-clerk", SyncFixture, NULL, sync_setup, test_another_clerk, sync_teardown);
+  g_test_add ("/ui-sync/clock-far-off", SyncFixture, NULL, sync_setup, test_clock_far_off, sync_teardown);
   g_test_add ("/ui-sync/refused-order-placed-again", SyncFixture, NULL, sync_setup,
               test_refused_order_placed_again, sync_teardown);
   g_test_add ("/ui-sync/refused-team-edited-again", SyncFixture, NULL, sync_setup,

@@ -305,6 +305,27 @@ test_json_writer (void)
     }
 }
 
+/* A stretch of time and a computer's clock, in words. */
+static void
+test_durations (void)
+{
+  g_autofree char *behind = wd_time_describe_clock_offset (2 * 3600 + 5 * 60 + 30);
+  g_autofree char *ahead = wd_time_describe_clock_offset (-(26L * 365 * 24 * 3600));
+  g_autofree char *minutes = wd_time_format_duration (12 * 60 + 59);
+  g_autofree char *least = wd_time_format_duration (20);
+  g_autofree char *hours = wd_time_format_duration (-(47 * 3600 + 59 * 60));
+  g_autofree char *days = wd_time_format_duration (3 * 24 * 3600 + 4 * 3600);
+
+  g_assert_null (wd_time_describe_clock_offset (4 * 60 + 59));
+  g_assert_null (wd_time_describe_clock_offset (-(4 * 60 + 59)));
+  g_assert_nonnull (strstr (behind, "clock is 2 hours behind the server's"));
+  g_assert_nonnull (strstr (ahead, "clock is 9490 days ahead of the server's"));
+  g_assert_cmpstr (minutes, ==, "12 minutes");
+  g_assert_cmpstr (least, ==, "1 minute");
+  g_assert_cmpstr (hours, ==, "47 hours");
+  g_assert_cmpstr (days, ==, "3 days");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -315,6 +336,7 @@ main (int    argc,
   g_test_add_func ("/validate/phone", test_phone);
   g_test_add_func ("/validate/text", test_text);
   g_test_add_func ("/validate/times", test_times);
+  g_test_add_func ("/validate/durations", test_durations);
   g_test_add_func ("/validate/dates", test_dates);
   g_test_add_func ("/validate/ids", test_ids);
   g_test_add_func ("/validate/json-types", test_json_types);

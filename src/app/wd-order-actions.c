@@ -9,6 +9,7 @@
 #include "wd-json.h"
 #include "wd-operations.h"
 #include "wd-order-actions.h"
+#include "wd-time.h"
 
 #define SOON_SECONDS (4 * 3600)
 /* An order not dispatched two days before its event is late to plan. */
@@ -136,20 +137,6 @@ wd_order_drop_action (WdOrderState    from,
   return FALSE;
 }
 
-static char *
-describe_span (gint64 seconds)
-{
-  if (seconds >= 48 * 3600)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day", "%d days", (gulong) (seconds / 86400)),
-                            (int) (seconds / 86400));
-  if (seconds >= 3600)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour", "%d hours", (gulong) (seconds / 3600)),
-                            (int) (seconds / 3600));
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute", "%d minutes",
-                                       (gulong) MAX (seconds / 60, 1)),
-                          (int) MAX (seconds / 60, 1));
-}
-
 /* The acceptance deadline of a dispatched order. */
 static WdDeadlineUrgency
 describe_acceptance (gint64   deadline,
@@ -160,12 +147,12 @@ describe_acceptance (gint64   deadline,
 
   if (now > deadline)
     {
-      span = describe_span (now - deadline);
+      span = wd_time_format_duration (now - deadline);
       /* TRANSLATORS: %s is a span such as "3 hours" */
       *text = g_strdup_printf (_("Overdue by %s"), span);
       return WD_DEADLINE_OVERDUE;
     }
-  span = describe_span (deadline - now);
+  span = wd_time_format_duration (deadline - now);
   /* TRANSLATORS: %s is a span such as "3 hours" */
   *text = g_strdup_printf (_("%s left to accept"), span);
   return deadline - now < SOON_SECONDS ? WD_DEADLINE_SOON : WD_DEADLINE_AHEAD;
@@ -182,14 +169,14 @@ describe_waiting_dispatch (gint64   starts_at,
 
   if (now >= starts_at)
     {
-      span = describe_span (now - starts_at);
+      span = wd_time_format_duration (now - starts_at);
       /* TRANSLATORS: %s is a span such as "3 days" */
       *text = g_strdup_printf (_("Began %s ago, never dispatched"), span);
       return WD_DEADLINE_OVERDUE;
     }
   if (starts_at - now >= DISPATCH_SOON_SECONDS)
     return WD_DEADLINE_NONE;
-  span = describe_span (starts_at - now);
+  span = wd_time_format_duration (starts_at - now);
   /* TRANSLATORS: %s is a span such as "20 hours" */
   *text = g_strdup_printf (_("Starts in %s, not yet dispatched"), span);
   return WD_DEADLINE_SOON;
@@ -216,7 +203,7 @@ wd_deadline_describe (JsonObject  *order,
     urgency = describe_waiting_dispatch (starts_at, now, text);
   else if (g_str_equal (state, "accepted") && ends_at != 0 && now > ends_at)
     {
-      g_autofree char *span = describe_span (now - ends_at);
+      g_autofree char *span = wd_time_format_duration (now - ends_at);
 
       /* TRANSLATORS: %s is a span such as "2 days" */
       *text = g_strdup_printf (_("Ended %s ago, delivery not recorded"), span);

@@ -11,6 +11,7 @@
 #include "wd-sync-engine.h"
 #include "wd-sync-indicator.h"
 #include "wd-sync-store.h"
+#include "wd-time.h"
 #include "wd-ui-util.h"
 
 struct _WdSyncIndicator
@@ -271,6 +272,7 @@ update (WdSyncIndicator *self)
   g_autofree char *detail = NULL;
   g_autofree char *pending_text = NULL;
   g_autofree char *waiting = NULL;
+  g_autofree char *clock = wd_time_describe_clock_offset (wd_workspace_get_clock_offset (self->workspace));
   const char *icon = NULL, *label = NULL, *title = NULL;
   WdSyncLook look;
 
@@ -338,6 +340,15 @@ update (WdSyncIndicator *self)
       g_assert_not_reached ();
     }
 
+  /* A clock far off makes every countdown on the board wrong by as much:
+   * said whatever the state, and the button marked until it is set. */
+  if (clock != NULL && look != WD_SYNC_LOOK_LOCAL)
+    {
+      g_autofree char *told = g_strdup_printf ("%s\n\n%s", clock, detail);
+
+      g_free (detail);
+      detail = g_steal_pointer (&told);
+    }
   gtk_spinner_set_spinning (self->spinner, look == WD_SYNC_LOOK_SYNCING);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), look == WD_SYNC_LOOK_SYNCING);
   gtk_widget_set_visible (GTK_WIDGET (self->icon), icon != NULL);
@@ -352,7 +363,7 @@ update (WdSyncIndicator *self)
   gtk_widget_set_visible (self->sign_in_button, look == WD_SYNC_LOOK_SIGNED_OUT || look == WD_SYNC_LOOK_LOCAL);
   gtk_widget_set_visible (self->sync_button, look != WD_SYNC_LOOK_SIGNED_OUT && look != WD_SYNC_LOOK_LOCAL);
   gtk_widget_remove_css_class (GTK_WIDGET (self->button), "warning");
-  if (look == WD_SYNC_LOOK_PROBLEMS || look == WD_SYNC_LOOK_ERROR)
+  if (look == WD_SYNC_LOOK_PROBLEMS || look == WD_SYNC_LOOK_ERROR || (clock != NULL && look != WD_SYNC_LOOK_LOCAL))
     gtk_widget_add_css_class (GTK_WIDGET (self->button), "warning");
   g_free (self->status);
   self->status = g_strdup (label);

@@ -23,6 +23,7 @@ struct _WdWorkspace
   WdSyncEngine *engine;
   WdActor      *actor;
   gint64        fixed_now;
+  gint64        clock_offset;   /* the server's clock less this computer's */
 };
 
 enum {
@@ -197,6 +198,7 @@ wd_workspace_open (const char  *store_path,
   wd_store_set_cache_size (self->worker_store, 4);
   wd_workspace_reload_actor (self);
 
+  self->clock_offset = wd_sync_store_clock_offset (self->store);
   self->engine = wd_sync_engine_new (store_path);
   wd_sync_engine_set_password_func (self->engine, keyring_password, NULL, NULL);
   g_signal_connect (self->engine, "notify::last-sync", G_CALLBACK (on_engine_synced), self);
@@ -243,12 +245,24 @@ wd_workspace_get_server (WdWorkspace *self)
   return has_synced (self->store) ? wd_sync_store_get (self->store, "sync_server") : NULL;
 }
 
+/* By the server's clock: deadlines, countdowns and the rulebook's checks
+ * of "in the past" then agree with what the server will say, whatever
+ * this computer's clock says. */
 gint64
 wd_workspace_now (WdWorkspace *self)
 {
   if (self->fixed_now != 0)
     return self->fixed_now;
-  return g_get_real_time () / G_USEC_PER_SEC;
+  return g_get_real_time () / G_USEC_PER_SEC + self->clock_offset;
+}
+
+/* How far this computer's clock is behind the server's (ahead when
+ * negative), in seconds; 0 when they agree within a minute. */
+gint64
+wd_workspace_get_clock_offset (WdWorkspace *self)
+{
+  g_return_val_if_fail (WD_IS_WORKSPACE (self), 0);
+  return self->fixed_now != 0 ? 0 : self->clock_offset;
 }
 
 /* Screenshots and tests show a district at a chosen moment. */
@@ -262,6 +276,8 @@ wd_workspace_set_clock (WdWorkspace *self,
 void
 wd_workspace_changed (WdWorkspace *self)
 {
+  /* A sync may have found the server's clock elsewhere. */
+  self->clock_offset = wd_sync_store_clock_offset (self->store);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 

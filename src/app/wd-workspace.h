@@ -25,6 +25,7 @@ const WdActor *wd_workspace_get_actor       (WdWorkspace          *self);
 gboolean       wd_workspace_is_signed_in    (WdWorkspace          *self);
 char          *wd_workspace_get_server      (WdWorkspace          *self);
 gint64         wd_workspace_now             (WdWorkspace          *self);
+gint64         wd_workspace_get_clock_offset (WdWorkspace         *self);
 void           wd_workspace_set_clock       (WdWorkspace          *self,
                                              gint64                fixed_now);
 

@@ -160,6 +160,41 @@ wd_time_format_span (gint64     starts_at,
   return g_strdup_printf ("%s–%s", start, end);
 }
 
+/* "3 hours", "5 days": a stretch of time in its largest whole unit
+ * (days from two of them), at least a minute. */
+char *
+wd_time_format_duration (gint64 seconds)
+{
+  seconds = ABS (seconds);
+  if (seconds >= 48 * 3600)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day", "%d days", (gulong) (seconds / 86400)),
+                            (int) MIN (seconds / 86400, G_MAXINT));
+  if (seconds >= 3600)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour", "%d hours", (gulong) (seconds / 3600)),
+                            (int) (seconds / 3600));
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute", "%d minutes",
+                                       (gulong) MAX (seconds / 60, 1)),
+                          (int) MAX (seconds / 60, 1));
+}
+
+/* What a person should know of this computer's clock being offset
+ * seconds behind the server's (ahead when negative), or NULL when it is
+ * within five minutes: less than what a dispatcher would notice. */
+char *
+wd_time_describe_clock_offset (gint64 offset)
+{
+  g_autofree char *span = NULL;
+
+  if (ABS (offset) < 5 * 60)
+    return NULL;
+  span = wd_time_format_duration (offset);
+  if (offset > 0)
+    return g_strdup_printf (_("This computer's clock is %s behind the server's. Times and deadlines are "
+                              "shown by the server's clock; set this computer's clock right."), span);
+  return g_strdup_printf (_("This computer's clock is %s ahead of the server's. Times and deadlines are "
+                            "shown by the server's clock; set this computer's clock right."), span);
+}
+
 gint64
 wd_time_day_start (gint64     unix_time,
                    GTimeZone *tz)

@@ -35,6 +35,8 @@ char      *wd_time_format_local     (gint64       unix_time,
 char      *wd_time_format_span      (gint64       starts_at,
                                      gint64       ends_at,
                                      GTimeZone   *tz);
+char      *wd_time_format_duration  (gint64       seconds);
+char      *wd_time_describe_clock_offset (gint64  offset);
 char      *wd_time_format_day       (gint64       unix_time,
                                      GTimeZone   *tz);
 void       wd_time_format_days      (gint64       from,

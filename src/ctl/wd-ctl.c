@@ -15,10 +15,14 @@
 #include "wd-time.h"
 #include "wd-types.h"
 
+/* The server's clock less this computer's, read when the store opens. */
+static gint64 clock_offset;
+
+/* By the server's clock, as the app counts (wd_sync_store_now). */
 gint64
 ctl_now (void)
 {
-  return g_get_real_time () / G_USEC_PER_SEC;
+  return g_get_real_time () / G_USEC_PER_SEC + clock_offset;
 }
 
 int
@@ -62,7 +66,10 @@ ctl_open_store (Ctl     *ctl,
                 GError **error)
 {
   ctl->store = wd_store_open (ctl->store_path, error);
-  return ctl->store != NULL;
+  if (ctl->store == NULL)
+    return FALSE;
+  clock_offset = wd_sync_store_clock_offset (ctl->store);
+  return TRUE;
 }
 
 /* Options name things the way people do ("千佛山街道", "党史"); ids work too. */

@@ -97,10 +97,22 @@ report (WdSyncClient *self,
     self->progress (phase, done, total, self->progress_data);
 }
 
-static gint64
-now_seconds (void)
+/* Notes how far this computer's clock is from the server's, by the Date
+ * of an answer (to the second, less the time it took to arrive). An
+ * office PC whose clock battery went flat wakes up in another year:
+ * its deadlines and its checks of "in the past" would all be wrong. */
+static void
+note_server_clock (WdSyncClient *self,
+                   SoupMessage  *msg)
 {
-  return g_get_real_time () / G_USEC_PER_SEC;
+  const char *date = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Date");
+  g_autoptr(GDateTime) server_time = date ? soup_date_time_new_from_http_string (date) : NULL;
+  gint64 offset;
+
+  if (server_time == NULL)
+    return;
+  offset = g_date_time_to_unix (server_time) - g_get_real_time () / G_USEC_PER_SEC;
+  wd_sync_store_note_clock_offset (self->store, offset);
 }
 
 /* A request to the signed-in server, with the protocol header and, when
@@ -206,6 +218,7 @@ request (WdSyncClient  *self,
   status = soup_message_get_status (msg);
   if (status_out != NULL)
     *status_out = status;
+  note_server_clock (self, msg);
   data = g_bytes_get_data (reply, &length);
   node = wd_json_parse (data ? data : "", (gssize) length, NULL);
 
@@ -359,7 +372,7 @@ record_results (WdSyncClient  *self,
       JsonObject *result = json_array_get_object_element (results, i);
 
       if (g_strcmp0 (json_object_get_string_member_with_default (result, "status", ""), "rejected") == 0
-          && !wd_sync_store_add_problem (self->store, result, now_seconds (), error))
+          && !wd_sync_store_add_problem (self->store, result, wd_sync_store_now (self->store), error))
         return FALSE;
     }
   return TRUE;
@@ -732,7 +745,7 @@ wd_sync_client_pull (WdSyncClient  *self,
     return FALSE;
 
   {
-    g_autofree char *at = g_strdup_printf ("%" G_GINT64_FORMAT, now_seconds ());
+    g_autofree char *at = g_strdup_printf ("%" G_GINT64_FORMAT, wd_sync_store_now (self->store));
 
     return wd_sync_store_set (self->store, "sync_last_at", at, error);
   }

@@ -27,6 +27,7 @@
 #include "wd-sync-store.h"
 
 #define SYNC_SCHEMA 2
+#define CLOCK_TOLERANCE 60
 
 /* The tables of shared data, parents before children. */
 static const char * const synced_tables[] = {
@@ -448,6 +449,41 @@ wd_sync_store_start_afresh (WdStore  *store,
       return FALSE;
     }
   return wd_store_commit (store, error);
+}
+
+/* How many seconds the server's clock is ahead of this computer's (behind
+ * when negative), as last seen; 0 when they agree within a minute, the
+ * most an answer's Date and its time on the way can tell apart. */
+gint64
+wd_sync_store_clock_offset (WdStore *store)
+{
+  return wd_store_get_setting_int (store, "sync_clock_offset", 0);
+}
+
+/* The time by the server's clock, as far as this computer's can tell. */
+gint64
+wd_sync_store_now (WdStore *store)
+{
+  return g_get_real_time () / G_USEC_PER_SEC + wd_sync_store_clock_offset (store);
+}
+
+/* Records an offset seen in an answer, written only when it differs by
+ * a minute or more from the one recorded: answers come many a sync. */
+void
+wd_sync_store_note_clock_offset (WdStore *store,
+                                 gint64   offset)
+{
+  gint64 known = wd_sync_store_clock_offset (store);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (ABS (offset) < CLOCK_TOLERANCE)
+    offset = 0;
+  if (ABS (offset - known) < CLOCK_TOLERANCE && (offset == 0) == (known == 0))
+    return;
+  text = g_strdup_printf ("%" G_GINT64_FORMAT, offset);
+  if (!wd_store_set_setting (store, "sync_clock_offset", text, &error))
+    g_warning ("Could not record the server's clock: %s", error->message);
 }
 
 /* Makes the store a new install to the server keeping its queue: a new
@@ -1456,7 +1492,7 @@ note_kept_aside (WdStore     *store,
   json_object_set_string_member (notice, "kind", "sync.first");
   json_object_set_string_member (notice, "code", "kept-aside");
   json_object_set_string_member (notice, "message", message);
-  return wd_sync_store_add_problem (store, notice, g_get_real_time () / G_USEC_PER_SEC, error);
+  return wd_sync_store_add_problem (store, notice, wd_sync_store_now (store), error);
 }
 
 /* Tells the user, in the sync problems list, when the server says it was
@@ -1494,7 +1530,7 @@ wd_sync_store_note_lost (WdStore     *store,
   json_object_set_string_member (notice, "kind", "sync.restored");
   json_object_set_string_member (notice, "code", "server-restored");
   json_object_set_string_member (notice, "message", message);
-  return wd_sync_store_add_problem (store, notice, g_get_real_time () / G_USEC_PER_SEC, error);
+  return wd_sync_store_add_problem (store, notice, wd_sync_store_now (store), error);
 }
 
 /* Applies one pulled page in one transaction, dropping the operations the

@@ -17,6 +17,10 @@ gboolean    wd_sync_store_start_afresh    (WdStore        *store,
                                            GError        **error);
 gboolean    wd_sync_store_renumber        (WdStore        *store,
                                            GError        **error);
+gint64      wd_sync_store_clock_offset    (WdStore        *store);
+gint64      wd_sync_store_now             (WdStore        *store);
+void        wd_sync_store_note_clock_offset (WdStore      *store,
+                                           gint64          offset);
 gboolean    wd_sync_store_owns_answers    (WdStore        *store,
                                            gint64          last_seq,
                                            JsonArray      *results);
