@@ -2560,6 +2560,46 @@ note_phase (WdSyncEngine *engine,
   g_string_append_printf (phases, "%s:%s;", phase ? phase : "-", total > 0 ? "n" : "0");
 }
 
+static gboolean
+give_up (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* A change made while a sync runs (its push already passed, its pull
+ * under way) goes out as soon as that sync ends, not at the next
+ * interval an hour away. */
+static void
+test_engine_syncs_again (void)
+{
+  Client office;
+  g_autoptr(WdSyncEngine) engine = NULL;
+  g_autofree char *json = order_json ("engine-again", "qianfoshan", 11, 9);
+  gboolean timed_out = FALSE;
+  guint timeout;
+
+  client_open (&office, "engine-again", "office");
+  client_sync (&office);
+  engine = wd_sync_engine_new (office.path);
+  wd_sync_engine_set_interval (engine, 3600);
+  wd_sync_engine_start (engine);
+  while (wd_sync_engine_get_state (engine) == WD_SYNC_STATE_SYNCING
+         && g_strcmp0 (wd_sync_engine_get_phase (engine), "pull") != 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (wd_sync_engine_get_state (engine), ==, WD_SYNC_STATE_SYNCING);
+  json_object_unref (apply (&office, "order.create", json));
+  wd_sync_engine_sync_now (engine);
+
+  timeout = g_timeout_add_seconds (20, give_up, &timed_out);
+  while (!timed_out && server_count ("SELECT count (*) FROM orders WHERE id = 'engine-again'") == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (timeout);
+  g_clear_object (&engine);
+  client_close (&office);
+}
+
 static void
 test_engine (void)
 {
@@ -2732,6 +2772,7 @@ main (int    argc,
   g_test_add_func ("/sync/lost-answer", test_lost_answer);
   g_test_add_func ("/sync/randomized-convergence", test_randomized_convergence);
   g_test_add_func ("/sync/engine", test_engine);
+  g_test_add_func ("/sync/engine-syncs-again", test_engine_syncs_again);
   g_test_add_func ("/sync/engine-reports-on-its-thread", test_engine_reports_on_its_thread);
   g_test_add_func ("/sync/engine-offline", test_engine_offline);
   g_test_add_func ("/sync/engine-signs-in-again", test_engine_signs_in_again);

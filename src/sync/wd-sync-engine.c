@@ -34,6 +34,7 @@ struct _WdSyncEngine
   guint           retry_in;
   guint           timer_id;
   gboolean        syncing;
+  gboolean        again;      /* asked to sync while syncing */
   gboolean        started;
   GNetworkMonitor *monitor;
   WdPasswordFunc  password_func;
@@ -390,9 +391,14 @@ sync_done (GObject      *source,
     {
       self->failures = 0;
       set_state (self, WD_SYNC_STATE_UP_TO_DATE, NULL);
-      if (self->started)
-        schedule (self, self->interval);
       g_task_return_boolean (task, TRUE);
+      if (self->again)
+        {
+          self->again = FALSE;
+          wd_sync_engine_sync_now (self);
+        }
+      else if (self->started)
+        schedule (self, self->interval);
     }
   else
     {
@@ -404,6 +410,8 @@ sync_done (GObject      *source,
                || g_error_matches (error, WD_SYNC_CLIENT_ERROR, WD_SYNC_CLIENT_ERROR_UNAUTHORIZED))
         state = WD_SYNC_STATE_SIGNED_OUT;
       set_state (self, state, error->message);
+      /* The retry after the backoff sends what was asked for meanwhile. */
+      self->again = FALSE;
       self->failures++;
       if (self->started && state != WD_SYNC_STATE_SIGNED_OUT)
         schedule (self, backoff (self->failures));
@@ -465,8 +473,15 @@ wd_sync_engine_sync_now (WdSyncEngine *self)
 {
   g_return_if_fail (WD_IS_SYNC_ENGINE (self));
 
-  if (!self->syncing)
-    wd_sync_engine_sync_async (self, NULL, ignore_result, NULL);
+  /* Asked while a sync runs (a change made during its pull, which its
+   * push has passed): once more as soon as it ends, not at the next
+   * interval, minutes later. */
+  if (self->syncing)
+    {
+      self->again = TRUE;
+      return;
+    }
+  wd_sync_engine_sync_async (self, NULL, ignore_result, NULL);
 }
 
 static gboolean
