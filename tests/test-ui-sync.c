@@ -17,6 +17,7 @@
 #include "wd-row-model.h"
 #include "wd-store-private.h"
 #include "wd-sync-indicator.h"
+#include "wd-ui-util.h"
 #include "wd-sync-store.h"
 #include "wd-test-server.h"
 #include "wd-ui-test-util.h"
@@ -442,6 +443,79 @@ has_problem (gpointer data)
   return problems != NULL && json_array_get_length (problems) > 0;
 }
 
+static gboolean
+office_order_here (gpointer data)
+{
+  g_autoptr(JsonObject) order = order_titled (data, "改期的讲座");
+
+  return order != NULL;
+}
+
+/* A correction made here while another desk dispatched the order: the
+ * server refuses its new time. Edit Again opens the order as it is now
+ * with what was entered on top, without the time (fixed once a team was
+ * chosen), and the rest of the correction is saved. */
+static void
+test_refused_correction_edited_again (SyncFixture   *fx,
+                                      gconstpointer  data)
+{
+  GtkWidget *indicator = wd_window_get_sync_indicator (fx->window);
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(JsonObject) dispatch = wd_json_parse_object ("{\"order_id\":\"office-order-1\",\"assignee_kind\":"
+                                                         "\"speaker\",\"assignee_id\":\"speaker-0007\","
+                                                         "\"force\":true,\"force_reason\":\"就近\"}", -1, NULL);
+  g_autoptr(JsonArray) problems = NULL;
+  g_autoptr(JsonObject) entered = NULL;
+  g_autofree char *starts = NULL;
+  g_autofree char *ends = NULL;
+  WdFormDialog *form;
+
+  sign_in_with_dialog (fx, "centre");
+  wd_ui_wait (up_to_date, fx, "the first sync");
+  office_places_order (fx, "改期的讲座");
+  wd_sync_engine_sync_now (wd_workspace_get_engine (fx->workspace));
+  wd_ui_wait (office_order_here, fx, "the office's order to reach the centre");
+  push_from_elsewhere (fx, "admin", "order.dispatch", dispatch);
+
+  order = order_titled (fx, "改期的讲座");
+  starts = wd_format_time (wd_workspace_get_store (fx->workspace),
+                           json_object_get_int_member (order, "starts_at") + 3600, "%Y-%m-%d %H:%M");
+  ends = wd_format_time (wd_workspace_get_store (fx->workspace),
+                         json_object_get_int_member (order, "ends_at") + 3600, "%Y-%m-%d %H:%M");
+  form = wd_forms_order_action (GTK_WIDGET (fx->window), fx->workspace, order, WD_ORDER_ACTION_EDIT);
+  g_assert_true (wd_form_dialog_set_value (form, "starts_at", starts));
+  g_assert_true (wd_form_dialog_set_value (form, "ends_at", ends));
+  g_assert_true (wd_form_dialog_set_value (form, "venue", "改到二楼会议室"));
+  g_assert_true (wd_form_dialog_apply (form));
+  wd_ui_wait (has_problem, fx, "the server to refuse the new time");
+  wd_ui_wait (up_to_date, fx, "the refused correction to leave the outbox");
+
+  problems = wd_sync_store_problems (wd_workspace_get_store (fx->workspace), NULL);
+  g_assert_cmpuint (json_array_get_length (problems), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (problems, 0), "kind"), ==,
+                   "order.update");
+  g_assert_true (gtk_widget_activate_action (indicator, "sync.again", "x",
+                                             json_object_get_int_member (json_array_get_object_element (problems, 0),
+                                                                         "id")));
+  wd_ui_settle ();
+  form = WD_FORM_DIALOG (wd_ui_find_window (WD_TYPE_FORM_DIALOG));
+  g_assert_nonnull (form);
+  g_assert_cmpstr (wd_form_dialog_get_operation (form), ==, "order.update");
+  entered = wd_form_dialog_read_args (form);
+  g_assert_cmpstr (json_object_get_string_member (entered, "venue"), ==, "改到二楼会议室");
+  g_assert_false (json_object_has_member (entered, "starts_at"));
+  g_assert_true (wd_form_dialog_apply (form));
+  wd_ui_wait (up_to_date, fx, "the correction saved again to reach the server");
+
+  g_clear_pointer (&problems, json_array_unref);
+  problems = wd_sync_store_problems (wd_workspace_get_store (fx->workspace), NULL);
+  g_assert_cmpuint (json_array_get_length (problems), ==, 0);
+  g_assert_cmpint (server_count (fx, "SELECT count (*) FROM orders WHERE id = 'office-order-1'"
+                                      " AND venue = '改到二楼会议室' AND state = 'dispatched'"), ==, 1);
+  g_assert_cmpint (server_count (fx, "SELECT starts_at FROM orders WHERE id = 'office-order-1'"), ==,
+                   json_object_get_int_member (order, "starts_at"));
+}
+
 /* An order placed offline that the server refuses keeps what was typed:
  * Place Again opens the form as it was, with the reason, and once it is
  * placed the problem goes. */
@@ -572,6 +646,8 @@ main (int    argc,
               test_sign_in_sync_and_work_offline, sync_teardown);
   g_test_add ("/ui-sync/another-clerk", SyncFixture, NULL, sync_setup, test_another_clerk, sync_teardown);
   g_test_add ("/ui-sync/clock-far-off", SyncFixture, NULL, sync_setup, test_clock_far_off, sync_teardown);
+  g_test_add ("/ui-sync/refused-correction-edited-again", SyncFixture, NULL, sync_setup,
+              test_refused_correction_edited_again, sync_teardown);
   g_test_add ("/ui-sync/refused-order-placed-again", SyncFixture, NULL, sync_setup,
               test_refused_order_placed_again, sync_teardown);
   g_test_add ("/ui-sync/refused-team-edited-again", SyncFixture, NULL, sync_setup,

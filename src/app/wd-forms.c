@@ -911,6 +911,40 @@ place_refused_order (GtkWidget   *parent,
   return place_order_form (parent, workspace, &draft, description);
 }
 
+/* A refused correction of an order, on the order as it is now: what was
+ * entered, on top of it. If the order was dispatched meanwhile (which is
+ * why a new time is refused), its time is no longer in the form and the
+ * rest of the correction can be saved. NULL when the order is no longer
+ * on this computer. */
+static WdFormDialog *
+edit_order_again (GtkWidget   *parent,
+                  WdWorkspace *workspace,
+                  JsonObject  *args)
+{
+  WdStore *store = wd_workspace_get_store (workspace);
+  g_autoptr(JsonObject) order = wd_store_get (store, "order", string_of (args, "order_id"), NULL);
+  g_autoptr(GList) names = json_object_get_members (args);
+
+  if (order == NULL)
+    return NULL;
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      gint64 when;
+
+      if (g_str_equal (name, "order_id"))
+        continue;
+      if (g_str_equal (name, "starts_at") || g_str_equal (name, "ends_at"))
+        {
+          if (time_of (args, name, wd_store_get_time_zone (store), &when))
+            json_object_set_int_member (order, name, when);
+        }
+      else
+        json_object_set_member (order, name, json_node_copy (json_object_get_member (args, name)));
+    }
+  return wd_forms_order_action (parent, workspace, order, WD_ORDER_ACTION_EDIT);
+}
+
 /* The refused changes a form can make again: which form, and what its
  * button says. */
 static const struct
@@ -920,6 +954,7 @@ static const struct
   WdFormDialog * (*edit) (GtkWidget *parent, WdWorkspace *workspace, JsonObject *entity);
 } again_forms[] = {
   { "order.create", N_("Place _Again…"), NULL },
+  { "order.update", N_("_Edit Again…"), edit_order_again },
   { "speaker.upsert", N_("_Edit Again…"), wd_forms_edit_speaker },
   { "team.upsert", N_("_Edit Again…"), wd_forms_edit_team },
   { "project.upsert", N_("_Edit Again…"), wd_forms_edit_project },
@@ -955,6 +990,8 @@ wd_forms_again (GtkWidget   *parent,
         if (again_forms[i].edit == NULL)
           return place_refused_order (parent, workspace, args, refusal);
         dialog = again_forms[i].edit (parent, workspace, args);
+        if (dialog == NULL)
+          return NULL;
         /* TRANSLATORS: %s is the server's reason */
         description = g_strdup_printf (_("The server did not take this change: %s. Correct what it names and "
                                          "save again; everything else is as it was entered."), refusal);

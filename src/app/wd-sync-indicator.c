@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "wd-error.h"
 #include "wd-forms.h"
 #include "wd-json.h"
 #include "wd-order-actions.h"
@@ -126,7 +127,13 @@ again_action (GtkWidget  *widget,
   form = wd_forms_again (widget, self->workspace, json_object_get_string_member (problem, "kind"), args,
                          json_object_get_string_member (problem, "message"));
   if (form == NULL)
-    return;
+    {
+      g_autoptr(GError) gone = g_error_new_literal (WD_ERROR, WD_ERROR_NOT_FOUND,
+                                                    _("What it changed is no longer on this computer."));
+
+      wd_show_error (widget, _("The change cannot be made again here"), gone);
+      return;
+    }
   again = g_new0 (DoneAgain, 1);
   again->problem_id = g_variant_get_int64 (parameter);
   g_set_weak_pointer (&again->indicator, self);
