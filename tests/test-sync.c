@@ -1395,6 +1395,20 @@ test_server_clock (void)
   set_fault (&proxy, FAULT_CLOCK, -2 * 86400);
   client_sync (&office);
   g_assert_cmpint (ABS (wd_sync_store_clock_offset (office.store) + 2 * 86400), <=, 2);
+  /* wudanctl says so, and counts by the server's clock too. */
+  {
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) ctl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                                                   &error, g_getenv ("WUDANCTL"), "--store", office.path, "status",
+                                                   NULL);
+
+    g_assert_no_error (error);
+    g_assert_true (g_subprocess_communicate_utf8 (ctl, NULL, NULL, &out, &err, &error));
+    g_assert_cmpint (g_subprocess_get_exit_status (ctl), ==, 0);
+    g_assert_nonnull (strstr (out, "clock is 2 days ahead of the server's"));
+  }
   set_fault (&proxy, FAULT_NONE, 0);
   client_sync (&office);
   g_assert_cmpint (wd_sync_store_clock_offset (office.store), ==, 0);

@@ -866,6 +866,13 @@ cmd_sync (Ctl   *ctl,
   g_print (_("Synced: %lld changes waiting, %lld problems\n"),
            (long long) json_object_get_int_member (status, "pending"),
            (long long) json_object_get_int_member (status, "problems"));
+  /* On stderr: a cron job mails it to whoever looks after the desk. */
+  {
+    g_autofree char *clock = wd_time_describe_clock_offset (json_object_get_int_member (status, "clock_offset"));
+
+    if (clock != NULL)
+      g_printerr ("wudanctl: %s\n", clock);
+  }
   return EXIT_SUCCESS;
 }
 
@@ -894,7 +901,7 @@ static JsonObject *
 local_status (const WdActor *actor)
 {
   JsonObject *status = json_object_new ();
-  static const char * const zero[] = { "cursor", "acked", "pending", "problems", "last_sync" };
+  static const char * const zero[] = { "cursor", "acked", "pending", "problems", "last_sync", "clock_offset" };
 
   json_object_set_string_member (status, "server", "");
   json_object_set_string_member (status, "user", actor->user);
@@ -970,6 +977,12 @@ cmd_status (Ctl   *ctl,
       g_print (_("Cursor:     %lld\n"), (long long) json_object_get_int_member (status, "cursor"));
       g_print (_("Waiting:    %lld changes\n"), (long long) json_object_get_int_member (status, "pending"));
       g_print (_("Problems:   %lld\n"), (long long) json_object_get_int_member (status, "problems"));
+      {
+        g_autofree char *clock = wd_time_describe_clock_offset (json_object_get_int_member (status, "clock_offset"));
+
+        if (clock != NULL)
+          g_print (_("Clock:      %s\n"), clock);
+      }
       if (actor != NULL)
         print_orders_waiting (actor->role, json_object_get_int_member (status, "orders_waiting"));
     }

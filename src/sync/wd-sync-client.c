@@ -778,5 +778,6 @@ wd_sync_client_status (WdSyncClient *self)
   json_object_set_int_member (status, "pending", wd_sync_store_count_pending (self->store));
   json_object_set_int_member (status, "problems", problems ? json_array_get_length (problems) : 0);
   json_object_set_int_member (status, "last_sync", wd_sync_store_get_int (self->store, "sync_last_at"));
+  json_object_set_int_member (status, "clock_offset", wd_sync_store_clock_offset (self->store));
   return status;
 }
