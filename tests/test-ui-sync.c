@@ -443,6 +443,36 @@ has_problem (gpointer data)
   return problems != NULL && json_array_get_length (problems) > 0;
 }
 
+/* The one problem listed, of kind, made again: its form, opened by the
+ * problem's button as the user would. */
+static WdFormDialog *
+open_again (SyncFixture *fx,
+            const char  *kind)
+{
+  g_autoptr(JsonArray) problems = wd_sync_store_problems (wd_workspace_get_store (fx->workspace), NULL);
+  JsonObject *problem;
+  WdFormDialog *form;
+
+  g_assert_cmpuint (json_array_get_length (problems), ==, 1);
+  problem = json_array_get_object_element (problems, 0);
+  g_assert_cmpstr (json_object_get_string_member (problem, "kind"), ==, kind);
+  g_assert_true (gtk_widget_activate_action (wd_window_get_sync_indicator (fx->window), "sync.again", "x",
+                                             json_object_get_int_member (problem, "id")));
+  wd_ui_settle ();
+  form = WD_FORM_DIALOG (wd_ui_find_window (WD_TYPE_FORM_DIALOG));
+  g_assert_nonnull (form);
+  g_assert_cmpstr (wd_form_dialog_get_operation (form), ==, kind);
+  return form;
+}
+
+static guint
+count_problems (SyncFixture *fx)
+{
+  g_autoptr(JsonArray) problems = wd_sync_store_problems (wd_workspace_get_store (fx->workspace), NULL);
+
+  return json_array_get_length (problems);
+}
+
 static gboolean
 office_order_here (gpointer data)
 {
@@ -459,12 +489,10 @@ static void
 test_refused_correction_edited_again (SyncFixture   *fx,
                                       gconstpointer  data)
 {
-  GtkWidget *indicator = wd_window_get_sync_indicator (fx->window);
   g_autoptr(JsonObject) order = NULL;
   g_autoptr(JsonObject) dispatch = wd_json_parse_object ("{\"order_id\":\"office-order-1\",\"assignee_kind\":"
                                                          "\"speaker\",\"assignee_id\":\"speaker-0007\","
                                                          "\"force\":true,\"force_reason\":\"就近\"}", -1, NULL);
-  g_autoptr(JsonArray) problems = NULL;
   g_autoptr(JsonObject) entered = NULL;
   g_autofree char *starts = NULL;
   g_autofree char *ends = NULL;
@@ -490,26 +518,13 @@ test_refused_correction_edited_again (SyncFixture   *fx,
   wd_ui_wait (has_problem, fx, "the server to refuse the new time");
   wd_ui_wait (up_to_date, fx, "the refused correction to leave the outbox");
 
-  problems = wd_sync_store_problems (wd_workspace_get_store (fx->workspace), NULL);
-  g_assert_cmpuint (json_array_get_length (problems), ==, 1);
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (problems, 0), "kind"), ==,
-                   "order.update");
-  g_assert_true (gtk_widget_activate_action (indicator, "sync.again", "x",
-                                             json_object_get_int_member (json_array_get_object_element (problems, 0),
-                                                                         "id")));
-  wd_ui_settle ();
-  form = WD_FORM_DIALOG (wd_ui_find_window (WD_TYPE_FORM_DIALOG));
-  g_assert_nonnull (form);
-  g_assert_cmpstr (wd_form_dialog_get_operation (form), ==, "order.update");
+  form = open_again (fx, "order.update");
   entered = wd_form_dialog_read_args (form);
   g_assert_cmpstr (json_object_get_string_member (entered, "venue"), ==, "改到二楼会议室");
   g_assert_false (json_object_has_member (entered, "starts_at"));
   g_assert_true (wd_form_dialog_apply (form));
   wd_ui_wait (up_to_date, fx, "the correction saved again to reach the server");
-
-  g_clear_pointer (&problems, json_array_unref);
-  problems = wd_sync_store_problems (wd_workspace_get_store (fx->workspace), NULL);
-  g_assert_cmpuint (json_array_get_length (problems), ==, 0);
+  g_assert_cmpuint (count_problems (fx), ==, 0);
   g_assert_cmpint (server_count (fx, "SELECT count (*) FROM orders WHERE id = 'office-order-1'"
                                       " AND venue = '改到二楼会议室' AND state = 'dispatched'"), ==, 1);
   g_assert_cmpint (server_count (fx, "SELECT starts_at FROM orders WHERE id = 'office-order-1'"), ==,
@@ -524,11 +539,8 @@ test_refused_order_placed_again (SyncFixture   *fx,
                                  gconstpointer  data)
 {
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  GtkWidget *indicator = wd_window_get_sync_indicator (fx->window);
-  g_autoptr(JsonArray) problems = NULL;
   g_autoptr(JsonObject) typed = NULL;
   WdFormDialog *form;
-  gint64 problem_id;
 
   sign_in_with_dialog (fx, "centre");
   wd_ui_wait (up_to_date, fx, "the first sync");
@@ -542,17 +554,8 @@ test_refused_order_placed_again (SyncFixture   *fx,
   wd_workspace_set_clock (fx->workspace, 0);
   wd_ui_wait (up_to_date, fx, "the refused order to leave the outbox");
 
-  problems = wd_sync_store_problems (wd_workspace_get_store (fx->workspace), NULL);
-  g_assert_cmpuint (json_array_get_length (problems), ==, 1);
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (problems, 0), "kind"), ==,
-                   "order.create");
-  problem_id = json_object_get_int_member (json_array_get_object_element (problems, 0), "id");
   g_assert_null (order_titled (fx, "被拒后重下的讲座"));
-
-  g_assert_true (gtk_widget_activate_action (indicator, "sync.again", "x", problem_id));
-  wd_ui_settle ();
-  form = WD_FORM_DIALOG (wd_ui_find_window (WD_TYPE_FORM_DIALOG));
-  g_assert_nonnull (form);
+  form = open_again (fx, "order.create");
   typed = wd_form_dialog_read_args (form);
   g_assert_cmpstr (json_object_get_string_member (typed, "title"), ==, "被拒后重下的讲座");
   g_assert_cmpstr (json_object_get_string_member (typed, "contact_name"), ==, "刘洋");
@@ -570,9 +573,7 @@ test_refused_order_placed_again (SyncFixture   *fx,
   }
   g_assert_true (wd_form_dialog_apply (form));
   wd_ui_wait (up_to_date, fx, "the order placed again to reach the server");
-  g_clear_pointer (&problems, json_array_unref);
-  problems = wd_sync_store_problems (wd_workspace_get_store (fx->workspace), NULL);
-  g_assert_cmpuint (json_array_get_length (problems), ==, 0);
+  g_assert_cmpuint (count_problems (fx), ==, 0);
   {
     g_autoptr(JsonObject) placed = order_titled (fx, "被拒后重下的讲座");
 
@@ -589,8 +590,6 @@ static void
 test_refused_team_edited_again (SyncFixture   *fx,
                                 gconstpointer  data)
 {
-  GtkWidget *indicator = wd_window_get_sync_indicator (fx->window);
-  g_autoptr(JsonArray) problems = NULL;
   g_autoptr(JsonObject) entered = NULL;
   WdFormDialog *form;
 
@@ -611,26 +610,13 @@ test_refused_team_edited_again (SyncFixture   *fx,
   wd_ui_wait (has_problem, fx, "the server to refuse the team");
   wd_ui_wait (up_to_date, fx, "the refused team to leave the outbox");
 
-  problems = wd_sync_store_problems (wd_workspace_get_store (fx->workspace), NULL);
-  g_assert_cmpuint (json_array_get_length (problems), ==, 1);
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (problems, 0), "kind"), ==,
-                   "team.upsert");
-  g_assert_true (gtk_widget_activate_action (indicator, "sync.again", "x",
-                                             json_object_get_int_member (json_array_get_object_element (problems, 0),
-                                                                         "id")));
-  wd_ui_settle ();
-  form = WD_FORM_DIALOG (wd_ui_find_window (WD_TYPE_FORM_DIALOG));
-  g_assert_nonnull (form);
-  g_assert_cmpstr (wd_form_dialog_get_operation (form), ==, "team.upsert");
+  form = open_again (fx, "team.upsert");
   entered = wd_form_dialog_read_args (form);
   g_assert_cmpstr (json_object_get_string_member (entered, "leader"), ==, "赵六");
   g_assert_true (wd_form_dialog_set_value (form, "name", "燕山红马甲服务二队"));
   g_assert_true (wd_form_dialog_apply (form));
   wd_ui_wait (up_to_date, fx, "the team saved again to reach the server");
-
-  g_clear_pointer (&problems, json_array_unref);
-  problems = wd_sync_store_problems (wd_workspace_get_store (fx->workspace), NULL);
-  g_assert_cmpuint (json_array_get_length (problems), ==, 0);
+  g_assert_cmpuint (count_problems (fx), ==, 0);
   g_assert_cmpint (server_count (fx, "SELECT count (*) FROM teams WHERE name = '燕山红马甲服务二队'"
                                       " AND leader = '赵六'"), ==, 1);
 }
