@@ -109,6 +109,65 @@ test_refuses_newer_schema (void)
   g_assert_nonnull (strstr (error->message, "99"));
 }
 
+/* A store file damaged (its header overwritten, as a disk error or a
+ * copy cut short leaves it) is said to be damaged, with what to do, not
+ * as a passing failure; set aside with its write-ahead log, the name is
+ * free for a new store, and the damaged bytes are kept as they were. */
+static void
+test_damaged_store_set_aside (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("wudan-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "desk.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *aside = NULL;
+  g_autofree char *aside_wal = NULL;
+  g_autofree char *kept = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WdStore) fresh = NULL;
+  gsize length = 0;
+
+  {
+    g_autoptr(WdStore) store = wd_store_open (path, &error);
+
+    g_assert_no_error (error);
+    g_clear_object (&store);
+  }
+  g_assert_true (g_file_set_contents (path, "this is not what SQLite wrote, not at all........", -1, NULL));
+  g_assert_null (wd_store_open (path, &error));
+  g_assert_error (error, WD_ERROR, WD_ERROR_STORE_DAMAGED);
+  g_assert_nonnull (strstr (error->message, "set the file aside"));
+  g_clear_error (&error);
+  /* What a crash left beside it goes with it. */
+  g_assert_true (g_file_set_contents (wal, "an old write-ahead log", -1, NULL));
+
+  aside = wd_store_set_aside (path, "damaged", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (aside, path));
+  g_assert_nonnull (strstr (aside, ".damaged-"));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_get_contents (aside, &kept, &length, NULL));
+  g_assert_nonnull (strstr (kept, "not what SQLite wrote"));
+  aside_wal = g_strconcat (aside, "-wal", NULL);
+  g_assert_true (g_file_test (aside_wal, G_FILE_TEST_EXISTS));
+
+  fresh = wd_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (wd_store_get_schema_version (fresh), >, 0);
+
+  /* Nothing there to set aside is said so. */
+  g_clear_pointer (&aside, g_free);
+  {
+    g_autofree char *nothing = g_build_filename (dir, "nothing.db", NULL);
+
+    aside = wd_store_set_aside (nothing, "damaged", &error);
+  }
+  g_assert_null (aside);
+  g_assert_error (error, WD_ERROR, WD_ERROR_STORE);
+  g_clear_object (&fresh);
+  wd_test_remove_tree (dir);
+}
+
 static void
 test_pragmas (WdFixture     *fx,
               gconstpointer  data)
@@ -646,6 +705,7 @@ main (int    argc,
 
   g_test_add_func ("/store/migrate-from-schema-1", test_migrate_from_schema_1);
   g_test_add_func ("/store/refuses-newer-schema", test_refuses_newer_schema);
+  g_test_add_func ("/store/damaged-store-set-aside", test_damaged_store_set_aside);
   FIXTURE ("/store/pragmas", test_pragmas);
   FIXTURE ("/store/paging", test_paging);
   FIXTURE ("/store/filters-and-counts", test_filters_and_counts);

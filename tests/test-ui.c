@@ -3,9 +3,11 @@
  * accepted, delivered and rated, and what the store holds afterwards. */
 #include "config.h"
 
+#include <string.h>
 #include <glib/gstdio.h>
 #include <adwaita.h>
 
+#include "wd-application.h"
 #include "wd-board-view.h"
 #include "wd-certificate-document.h"
 #include "wd-certificate-group.h"
@@ -13,6 +15,7 @@
 #include "wd-dispatch-dialog.h"
 #include "wd-form-dialog.h"
 #include "wd-forms.h"
+#include "wd-login-dialog.h"
 #include "wd-market-view.h"
 #include "wd-matching.h"
 #include "wd-message.h"
@@ -29,6 +32,7 @@
 #include "wd-ui-test-util.h"
 #include "wd-ui-util.h"
 #include "wd-view.h"
+#include "wd-window.h"
 
 static WdStore *
 store_of (WdUiFixture *fx)
@@ -1672,6 +1676,81 @@ test_window_remembers_view (WdUiFixture   *fx,
   g_assert_cmpstr (saved, ==, "rewards");
 }
 
+typedef struct
+{
+  char     *store;
+  gboolean  started_again;
+} DamagedStart;
+
+/* Runs once the app has answered its activation: the damaged store's
+ * dialog is there; Set Aside and Start Again opens the window on a new
+ * store and asks for the sign-in that brings the district back. */
+static void
+start_again_from_dialog (GApplication *app,
+                         DamagedStart *start)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (wd_ui_find_window (ADW_TYPE_MESSAGE_DIALOG));
+  g_autoptr(GList) windows = NULL;
+
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "damaged"));
+  g_assert_true (adw_message_dialog_has_response (dialog, "start-again"));
+  adw_message_dialog_response (dialog, "start-again");
+  wd_ui_settle ();
+  g_assert_nonnull (wd_ui_find_window (WD_TYPE_WINDOW));
+  g_assert_nonnull (wd_ui_find_window (WD_TYPE_LOGIN_DIALOG));
+  start->started_again = TRUE;
+
+  windows = gtk_window_list_toplevels ();
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_destroy (l->data);
+  g_application_quit (app);
+}
+
+/* A desk's store damaged (a disk error, a power cut mid-copy): the app
+ * does not stop at an error every morning. It offers to set the file
+ * aside, kept for rescue, and start again from the server. */
+static void
+test_damaged_store_started_again (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("wudan-ui-damaged-XXXXXX", NULL);
+  DamagedStart start = { g_build_filename (dir, "wudan.db", NULL), FALSE };
+  g_autoptr(WdApplication) app = wd_application_new ();
+  char *args[] = { (char *) "wudan", (char *) "--store", start.store, NULL };
+  g_autoptr(GDir) listing = NULL;
+  const char *name;
+  guint kept = 0;
+
+  g_assert_true (g_file_set_contents (start.store, "not a database: the first page was lost", -1, NULL));
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "activate", G_CALLBACK (start_again_from_dialog), &start);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 3, args), ==, 0);
+  g_assert_true (start.started_again);
+
+  listing = g_dir_open (dir, 0, NULL);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    if (g_str_has_prefix (name, "wudan.db.damaged-") && !g_str_has_suffix (name, "-wal") && !g_str_has_suffix (name, "-shm"))
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_autofree char *contents = NULL;
+
+        g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+        g_assert_nonnull (strstr (contents, "the first page was lost"));
+        kept++;
+      }
+  g_assert_cmpuint (kept, ==, 1);
+
+  g_dir_rewind (listing);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+  g_free (start.store);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1704,6 +1783,7 @@ main (int    argc,
   ADD ("speaker-certificate", test_speaker_certificate);
   ADD ("team-page", test_team_page);
 #undef ADD
+  g_test_add_func ("/ui/damaged-store-started-again", test_damaged_store_started_again);
 
   return g_test_run ();
 }

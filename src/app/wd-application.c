@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "wd-application.h"
+#include "wd-error.h"
 #include "wd-json.h"
 #include "wd-login-dialog.h"
 #include "wd-preferences-window.h"
@@ -51,6 +52,32 @@ main_window (WdApplication *self)
   return gtk_application_get_active_window (GTK_APPLICATION (self));
 }
 
+static void open_window (WdApplication *self);
+static void show_startup_error (WdApplication *self, const GError *error);
+
+/* The damaged store set aside, a new one opened, and the sign-in asked
+ * for: the district's data comes back from the server. */
+static void
+start_again (AdwMessageDialog *dialog,
+             const char       *response,
+             WdApplication    *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *notice = NULL;
+
+  self->workspace = wd_workspace_open_anew (self->store_path, &kept, &error);
+  if (self->workspace == NULL)
+    {
+      show_startup_error (self, error);
+      return;
+    }
+  open_window (self);
+  notice = g_strdup_printf (_("The damaged file is kept as %s"), kept);
+  gtk_widget_activate_action (GTK_WIDGET (main_window (self)), "win.notify", "s", notice);
+  gtk_window_present (GTK_WINDOW (wd_login_dialog_new (main_window (self), self->workspace)));
+}
+
 static void
 show_startup_error (WdApplication *self,
                     const GError  *error)
@@ -58,6 +85,15 @@ show_startup_error (WdApplication *self,
   GtkWidget *dialog = adw_message_dialog_new (NULL, _("Wudan Cannot Open Its Data"), error->message);
 
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  /* Rather than the same dialog every morning: a way on. */
+  if (g_error_matches (error, WD_ERROR, WD_ERROR_STORE_DAMAGED))
+    {
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "start-again", _("_Set Aside and Start Again"));
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "start-again",
+                                                  ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "start-again");
+      g_signal_connect (dialog, "response::start-again", G_CALLBACK (start_again), self);
+    }
   gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -150,7 +186,6 @@ wd_application_activate (GApplication *application)
 {
   WdApplication *self = WD_APPLICATION (application);
   g_autoptr(GError) error = NULL;
-  WdWindow *window;
 
   if (main_window (self) != NULL)
     {
@@ -166,6 +201,14 @@ wd_application_activate (GApplication *application)
       show_startup_error (self, error);
       return;
     }
+  open_window (self);
+}
+
+static void
+open_window (WdApplication *self)
+{
+  WdWindow *window;
+
   if (self->fixed_now != 0)
     wd_workspace_set_clock (self->workspace, self->fixed_now);
 

@@ -205,6 +205,26 @@ wd_workspace_open (const char  *store_path,
   return g_steal_pointer (&self);
 }
 
+/* A new, empty store in place of a damaged one, which is kept beside it
+ * (*kept names it): once signed in, the district's data comes back from
+ * the server, and changes the damaged file held unsent are in the copy
+ * for whoever can rescue them. */
+WdWorkspace *
+wd_workspace_open_anew (const char  *store_path,
+                        char       **kept,
+                        GError     **error)
+{
+  g_autofree char *aside = wd_store_set_aside (store_path, "damaged", error);
+  WdWorkspace *self;
+
+  if (aside == NULL)
+    return NULL;
+  self = wd_workspace_open (store_path, error);
+  if (self != NULL)
+    *kept = g_steal_pointer (&aside);
+  return self;
+}
+
 WdStore *
 wd_workspace_get_store (WdWorkspace *self)
 {

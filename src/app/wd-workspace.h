@@ -19,6 +19,9 @@ G_DECLARE_FINAL_TYPE (WdWorkspace, wd_workspace, WD, WORKSPACE, GObject)
 
 WdWorkspace   *wd_workspace_open            (const char           *store_path,
                                              GError              **error);
+WdWorkspace   *wd_workspace_open_anew       (const char           *store_path,
+                                             char                **kept,
+                                             GError              **error);
 WdStore       *wd_workspace_get_store       (WdWorkspace          *self);
 WdSyncEngine  *wd_workspace_get_engine      (WdWorkspace          *self);
 const WdActor *wd_workspace_get_actor       (WdWorkspace          *self);

@@ -21,9 +21,19 @@ static const char * const code_names[] = {
   [WD_ERROR_DUPLICATE] = "duplicate",
   [WD_ERROR_STORE] = "store-failure",
   [WD_ERROR_SCHEMA_TOO_NEW] = "schema-too-new",
+  [WD_ERROR_STORE_DAMAGED] = "store-damaged",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (code_names) == WD_ERROR_LAST + 1);
+
+/* Whether the rulebook refused (the operation's own fate, to record and
+ * report), rather than the store failing under it (to try again). */
+gboolean
+wd_error_is_refusal (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, FALSE);
+  return error->domain == WD_ERROR && error->code != WD_ERROR_STORE && error->code != WD_ERROR_STORE_DAMAGED;
+}
 
 const char *
 wd_error_code_to_string (int code)

@@ -22,14 +22,16 @@ typedef enum
   WD_ERROR_DUPLICATE,
   WD_ERROR_STORE,
   WD_ERROR_SCHEMA_TOO_NEW,
+  WD_ERROR_STORE_DAMAGED,     /* the file is not a sound database */
 } WdError;
 
-#define WD_ERROR_LAST WD_ERROR_SCHEMA_TOO_NEW
+#define WD_ERROR_LAST WD_ERROR_STORE_DAMAGED
 
 GQuark       wd_error_quark            (void);
 const char  *wd_error_code_to_string   (int         code);
 gboolean     wd_error_code_from_string (const char *name,
                                         int        *code);
+gboolean     wd_error_is_refusal       (const GError *error);
 gboolean     wd_error_split_field      (const GError *error,
                                         char       **field,
                                         char       **message);

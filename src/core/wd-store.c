@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -107,9 +108,60 @@ gboolean
 wd_store_set_error (WdStore  *self,
                     GError  **error)
 {
-  g_set_error (error, WD_ERROR, WD_ERROR_STORE, _("The store %s could not be used: %s"),
-               self->path, sqlite3_errmsg (self->db));
+  int code = sqlite3_errcode (self->db) & 0xff;
+
+  /* A damaged file (a disk error, a copy cut short) is not something to
+   * try again: say what can be done about it. */
+  if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+    g_set_error (error, WD_ERROR, WD_ERROR_STORE_DAMAGED,
+                 _("The store %s is damaged (%s). If it syncs with the district's server, set the file aside "
+                   "and sign in again: the district's data comes back from the server, and changes not yet "
+                   "sent stay in the file set aside"), self->path, sqlite3_errmsg (self->db));
+  else
+    g_set_error (error, WD_ERROR, WD_ERROR_STORE, _("The store %s could not be used: %s"),
+                 self->path, sqlite3_errmsg (self->db));
   return FALSE;
+}
+
+/* "PATH.LABEL-20261129-181500": a name beside a store for a copy of it,
+ * or for the store itself set aside; the newest sorts last. */
+char *
+wd_store_name_beside (const char *path,
+                      const char *label)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+
+  return g_strdup_printf ("%s.%s-%s", path, label, stamp);
+}
+
+/* Moves a store that no connection has open, with the files SQLite keeps
+ * beside it, to a name beside it, and returns that name. The
+ * write-ahead log goes first: left behind, it would be played into a new
+ * store of the old name. */
+char *
+wd_store_set_aside (const char  *path,
+                    const char  *label,
+                    GError     **error)
+{
+  g_autofree char *aside = wd_store_name_beside (path, label);
+  static const char * const companions[] = { "-wal", "-journal", "-shm", "" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (companions); i++)
+    {
+      g_autofree char *from = g_strconcat (path, companions[i], NULL);
+      g_autofree char *to = g_strconcat (aside, companions[i], NULL);
+
+      if (g_rename (from, to) != 0 && (errno != ENOENT || *companions[i] == '\0'))
+        {
+          int saved = errno;
+
+          g_set_error (error, WD_ERROR, WD_ERROR_STORE, _("Cannot set %s aside as %s: %s"), from, to,
+                       g_strerror (saved));
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&aside);
 }
 
 sqlite3 *

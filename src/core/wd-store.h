@@ -41,6 +41,11 @@ typedef struct
 
 WdStore    *wd_store_open               (const char           *path,
                                          GError              **error);
+char       *wd_store_name_beside        (const char           *path,
+                                         const char           *label);
+char       *wd_store_set_aside          (const char           *path,
+                                         const char           *label,
+                                         GError              **error);
 gboolean    wd_store_reopen             (WdStore              *self,
                                          GError              **error);
 gboolean    wd_store_lock_alone         (WdStore              *self);

@@ -1220,14 +1220,12 @@ check_server_copy (sqlite3     *copy,
 static char *
 keep_replaced (WdStore *store)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
   g_autofree char *path = NULL;
   g_autoptr(GError) failure = NULL;
 
   if (!has_server_tables (wd_store_get_db (store)))
     return NULL;
-  path = g_strdup_printf ("%s.before-restore-%s", wd_store_get_path (store), stamp);
+  path = wd_store_name_beside (wd_store_get_path (store), "before-restore");
   /* A database damaged past copying is the usual reason to restore: the
    * restore goes on without the copy. */
   if (!wd_server_store_backup (store, path, &failure))

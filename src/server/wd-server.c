@@ -210,7 +210,7 @@ respond_gerror (SoupServerMessage *msg,
 
       respond_error (msg, status, wd_sync_error_code_to_string (error->code), error->message);
     }
-  else if (error->domain == WD_ERROR && error->code != WD_ERROR_STORE)
+  else if (wd_error_is_refusal (error))
     respond_error (msg, SOUP_STATUS_BAD_REQUEST, wd_error_code_to_string (error->code), error->message);
   else
     {

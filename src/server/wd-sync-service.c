@@ -140,7 +140,7 @@ apply_one (WdSyncService  *self,
   g_autoptr(GError) refusal = NULL;
 
   if (!wd_operation_apply (self->store, actor, now, op->op_id, op->kind, op->args, &created, &refusal)
-      && (refusal->domain != WD_ERROR || refusal->code == WD_ERROR_STORE))
+      && !wd_error_is_refusal (refusal))
     {
       g_propagate_error (error, g_steal_pointer (&refusal));
       return FALSE;

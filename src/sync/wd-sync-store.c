@@ -996,7 +996,7 @@ replay (WdStore  *store,
       if (!wd_operation_apply (store, actor, g_ascii_strtoll (op[5], NULL, 10), op[1], op[2], args, NULL,
                                &refusal))
         {
-          if (refusal->domain != WD_ERROR || refusal->code == WD_ERROR_STORE)
+          if (!wd_error_is_refusal (refusal))
             {
               g_propagate_error (error, g_steal_pointer (&refusal));
               return FALSE;
@@ -1416,9 +1416,8 @@ static char *
 keep_aside (WdStore  *store,
             GError  **error)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
-  g_autofree char *copy = g_strdup_printf ("%s.before-first-sync-%s.db", wd_store_get_path (store), stamp);
+  g_autofree char *beside = wd_store_name_beside (wd_store_get_path (store), "before-first-sync");
+  g_autofree char *copy = g_strconcat (beside, ".db", NULL);
   g_autofree char *partial = g_strconcat (copy, ".partial", NULL);
   g_autoptr(sqlite3_stmt) vacuum = NULL;
   int fd;
