@@ -1701,15 +1701,39 @@ test_cli (void)
     sqlite3_finalize (stmt);
     sqlite3_close (backup);
   }
+
+  /* A database damaged past opening is what a backup is for: restore
+   * sets it aside and puts the backup in its place. */
+  {
+    g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+    const char *aside;
+
+    g_unlink (wal);
+    g_unlink (shm);
+    g_assert_true (g_file_set_contents (db, "a disk error ate the first pages of this file", -1, NULL));
+    g_assert_cmpint (RUN (NULL, "user", "list", "--db", db), ==, 1);
+    g_assert_nonnull (strstr (err, "damaged"));
+    g_assert_nonnull (strstr (err, "wudan-server restore"));
+    g_assert_cmpint (RUN (NULL, "restore", "--db", db, "--from", copy), ==, 0);
+    aside = strstr (out, "set aside as ");
+    g_assert_nonnull (aside);
+    g_assert_cmpint (RUN (NULL, "user", "list", "--db", db, "--json"), ==, 0);
+    g_assert_nonnull (strstr (out, "zhang"));
+  }
 #undef RUN
 
-  for (const char * const *f = (const char * const[]) { "cli.db", "cli.db-wal", "cli.db-shm", "copy.db", NULL };
-       *f; f++)
-    {
-      g_autofree char *path = g_build_filename (dir, *f, NULL);
+  {
+    g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+    const char *name;
 
-      g_unlink (path);
-    }
+    while ((name = g_dir_read_name (listing)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+
+        g_unlink (path);
+      }
+  }
   g_rmdir (dir);
 }
 

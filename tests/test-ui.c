@@ -1694,6 +1694,7 @@ start_again_from_dialog (GApplication *app,
 
   g_assert_nonnull (dialog);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "damaged"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "comes back from the server"));
   g_assert_true (adw_message_dialog_has_response (dialog, "start-again"));
   adw_message_dialog_response (dialog, "start-again");
   wd_ui_settle ();

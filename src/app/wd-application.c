@@ -88,6 +88,10 @@ show_startup_error (WdApplication *self,
   /* Rather than the same dialog every morning: a way on. */
   if (g_error_matches (error, WD_ERROR, WD_ERROR_STORE_DAMAGED))
     {
+      adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog), "%s\n\n%s", error->message,
+                                      _("If this computer syncs with the district's server, set the file aside "
+                                        "and start again: once you sign in, the district's data comes back from "
+                                        "the server. Changes not yet sent stay in the file set aside."));
       adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "start-again", _("_Set Aside and Start Again"));
       adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "start-again",
                                                   ADW_RESPONSE_SUGGESTED);

@@ -113,10 +113,8 @@ wd_store_set_error (WdStore  *self,
   /* A damaged file (a disk error, a copy cut short) is not something to
    * try again: say what can be done about it. */
   if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
-    g_set_error (error, WD_ERROR, WD_ERROR_STORE_DAMAGED,
-                 _("The store %s is damaged (%s). If it syncs with the district's server, set the file aside "
-                   "and sign in again: the district's data comes back from the server, and changes not yet "
-                   "sent stay in the file set aside"), self->path, sqlite3_errmsg (self->db));
+    g_set_error (error, WD_ERROR, WD_ERROR_STORE_DAMAGED, _("The store %s is damaged: %s"), self->path,
+                 sqlite3_errmsg (self->db));
   else
     g_set_error (error, WD_ERROR, WD_ERROR_STORE, _("The store %s could not be used: %s"),
                  self->path, sqlite3_errmsg (self->db));

@@ -32,6 +32,9 @@ ctl_fail (GError *error)
     g_printerr (_("wudanctl: %s (%s)\n"), error->message, wd_error_code_to_string (error->code));
   else
     g_printerr (_("wudanctl: %s\n"), error->message);
+  if (g_error_matches (error, WD_ERROR, WD_ERROR_STORE_DAMAGED))
+    g_printerr (_("wudanctl: rename the file and sign in again with wudanctl login: the district's data comes "
+                  "back from the server, and changes not yet sent stay in the renamed file\n"));
   return EXIT_FAILURE;
 }
 

@@ -33,6 +33,8 @@ static int
 fail (const GError *error)
 {
   g_printerr ("wudan-server: %s\n", error->message);
+  if (g_error_matches (error, WD_ERROR, WD_ERROR_STORE_DAMAGED))
+    g_printerr (_("wudan-server: put the latest backup back with: wudan-server restore --db PATH --from BACKUP\n"));
   return EXIT_FAILURE;
 }
 
@@ -605,6 +607,28 @@ cmd_backup (int    argc,
   return EXIT_SUCCESS;
 }
 
+/* The database a backup goes over. One too damaged to open (the usual
+ * reason to restore) is set aside, kept for whoever wants to look at
+ * it, and a new one made in its place. */
+static WdStore *
+open_for_restore (const char  *db,
+                  char       **set_aside,
+                  GError     **error)
+{
+  g_autoptr(GError) local = NULL;
+  WdStore *store = wd_store_open (db, &local);
+
+  if (store != NULL)
+    return store;
+  if (!g_error_matches (local, WD_ERROR, WD_ERROR_STORE_DAMAGED))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  *set_aside = wd_store_set_aside (db, "damaged", error);
+  return *set_aside != NULL ? wd_store_open (db, error) : NULL;
+}
+
 static int
 cmd_restore (int    argc,
              char **argv)
@@ -621,6 +645,8 @@ cmd_restore (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(WdStore) store = NULL;
   g_autofree char *kept = NULL;
+  g_autofree char *damaged = NULL;
+  int serving_fd = -1;
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage (context, error->message);
@@ -632,11 +658,22 @@ cmd_restore (int    argc,
 
       return usage (context, message);
     }
-  store = wd_store_open (db, &error);
+  /* Claimed first: a database too damaged to open may be set aside, and
+   * never from under a server. */
+  if (!claim_database (db, &serving_fd, &error))
+    {
+      g_clear_error (&error);
+      g_set_error (&error, WD_ERROR, WD_ERROR_STORE,
+                   _("%s is in use (is wudan-server serving it?); stop the server and restore again"), db);
+      return fail (error);
+    }
+  store = open_for_restore (db, &damaged, &error);
   if (store == NULL || !wd_server_store_restore (store, from, &kept, &error))
     return fail (error);
   g_print (_("Restored %s from %s. Desks that synced after the backup was made start again from "
              "what it holds at their next sync; what they synced since is gone from the server.\n"), db, from);
+  if (damaged != NULL)
+    g_print (_("The damaged database was set aside as %s.\n"), damaged);
   if (kept != NULL)
     g_print (_("The database it replaced is kept in %s; remove it once the restore is right.\n"), kept);
   return EXIT_SUCCESS;
