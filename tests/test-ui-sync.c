@@ -481,6 +481,42 @@ office_order_here (gpointer data)
   return order != NULL;
 }
 
+/* Two desks correct one order at once, each a different detail: both
+ * corrections stand. The form sends only what was changed in it, so the
+ * other desk's new phone number is not put back by this one's save; an
+ * optional detail emptied in the form is cleared. */
+static void
+test_corrections_of_two_desks_both_stand (SyncFixture   *fx,
+                                          gconstpointer  data)
+{
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(JsonObject) placed = wd_test_order_args ("office-order-1", "qianfoshan", 5);
+  g_autoptr(JsonObject) phone = wd_json_parse_object ("{\"order_id\":\"office-order-1\","
+                                                      "\"contact_phone\":\"13900009999\"}", -1, NULL);
+  WdFormDialog *form;
+
+  sign_in_with_dialog (fx, "centre");
+  wd_ui_wait (up_to_date, fx, "the first sync");
+  json_object_set_string_member (placed, "title", "改期的讲座");
+  json_object_set_string_member (placed, "community", "历山名郡社区");
+  push_from_elsewhere (fx, "office", "order.create", placed);
+  wd_sync_engine_sync_now (wd_workspace_get_engine (fx->workspace));
+  wd_ui_wait (office_order_here, fx, "the office's order to reach the centre");
+
+  order = order_titled (fx, "改期的讲座");
+  form = wd_forms_order_action (GTK_WIDGET (fx->window), fx->workspace, order, WD_ORDER_ACTION_EDIT);
+  push_from_elsewhere (fx, "admin", "order.update", phone);
+  g_assert_true (wd_form_dialog_set_value (form, "venue", "改到二楼会议室"));
+  g_assert_true (wd_form_dialog_set_value (form, "community", ""));
+  g_assert_true (wd_form_dialog_apply (form));
+  wd_ui_wait (up_to_date, fx, "the correction to reach the server");
+
+  g_assert_cmpuint (count_problems (fx), ==, 0);
+  g_assert_cmpint (server_count (fx, "SELECT count (*) FROM orders WHERE id = 'office-order-1'"
+                                      " AND venue = '改到二楼会议室' AND contact_phone = '13900009999'"
+                                      " AND coalesce (community, '') = ''"), ==, 1);
+}
+
 /* A correction made here while another desk dispatched the order: the
  * server refuses its new time. Edit Again opens the order as it is now
  * with what was entered on top, without the time (fixed once a team was
@@ -634,6 +670,8 @@ main (int    argc,
   g_test_add ("/ui-sync/clock-far-off", SyncFixture, NULL, sync_setup, test_clock_far_off, sync_teardown);
   g_test_add ("/ui-sync/refused-correction-edited-again", SyncFixture, NULL, sync_setup,
               test_refused_correction_edited_again, sync_teardown);
+  g_test_add ("/ui-sync/corrections-of-two-desks-both-stand", SyncFixture, NULL, sync_setup,
+              test_corrections_of_two_desks_both_stand, sync_teardown);
   g_test_add ("/ui-sync/refused-order-placed-again", SyncFixture, NULL, sync_setup,
               test_refused_order_placed_again, sync_teardown);
   g_test_add ("/ui-sync/refused-team-edited-again", SyncFixture, NULL, sync_setup,

@@ -49,6 +49,7 @@ struct _WdFormDialog
   char           *operation;
   GPtrArray      *fields;
   JsonObject     *fixed;
+  JsonObject     *initial;      /* an edit's first values: only changes are sent */
   char           *error_field;
 };
 
@@ -80,6 +81,7 @@ wd_form_dialog_finalize (GObject *object)
   g_free (self->operation);
   g_ptr_array_unref (self->fields);
   json_object_unref (self->fixed);
+  g_clear_pointer (&self->initial, json_object_unref);
   g_free (self->error_field);
   G_OBJECT_CLASS (wd_form_dialog_parent_class)->finalize (object);
 }
@@ -666,6 +668,37 @@ wd_form_dialog_read_args (WdFormDialog *self)
   return args;
 }
 
+/* From now on the form sends only the fields the user changes: what
+ * another desk corrected meanwhile in the others is not put back by
+ * this one's save (the operation keeps what it is not given). */
+void
+wd_form_dialog_send_changes_only (WdFormDialog *self)
+{
+  g_return_if_fail (WD_IS_FORM_DIALOG (self));
+
+  g_clear_pointer (&self->initial, json_object_unref);
+  self->initial = wd_form_dialog_read_args (self);
+}
+
+/* Leaves out of args the fields as they first were; an optional text
+ * emptied is sent empty, which clears it. */
+static void
+keep_changes (WdFormDialog *self,
+              JsonObject   *args)
+{
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      const char *name = ((Field *) g_ptr_array_index (self->fields, i))->name;
+      JsonNode *was = json_object_get_member (self->initial, name);
+      JsonNode *is = json_object_get_member (args, name);
+
+      if (is == NULL && was != NULL)
+        json_object_set_string_member (args, name, "");
+      else if (is != NULL && was != NULL && json_node_equal (is, was))
+        json_object_remove_member (args, name);
+    }
+}
+
 /* Applies the operation; on a refusal the dialog stays open with the
  * field marked, and nothing has changed. */
 gboolean
@@ -679,6 +712,8 @@ wd_form_dialog_apply (WdFormDialog *self)
 
   clear_marks (self);
   args = wd_form_dialog_read_args (self);
+  if (self->initial != NULL)
+    keep_changes (self, args);
   if (!wd_workspace_apply (self->workspace, self->operation, args, &result, &error))
     {
       show_refusal (self, error);

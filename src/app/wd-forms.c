@@ -595,6 +595,7 @@ wd_forms_order_action (GtkWidget      *parent,
     {
     case WD_ORDER_ACTION_EDIT:
       dialog = edit_order (parent, workspace, order);
+      wd_form_dialog_send_changes_only (dialog);
       break;
     case WD_ORDER_ACTION_DECLINE:
       dialog = wd_form_dialog_new (parent, workspace, _("Decline Order"), _("_Decline"), "order.decline");
@@ -924,6 +925,7 @@ edit_order_again (GtkWidget   *parent,
   WdStore *store = wd_workspace_get_store (workspace);
   g_autoptr(JsonObject) order = wd_store_get (store, "order", string_of (args, "order_id"), NULL);
   g_autoptr(GList) names = json_object_get_members (args);
+  WdFormDialog *dialog;
 
   if (order == NULL)
     return NULL;
@@ -942,7 +944,10 @@ edit_order_again (GtkWidget   *parent,
       else
         json_object_set_member (order, name, json_node_copy (json_object_get_member (args, name)));
     }
-  return wd_forms_order_action (parent, workspace, order, WD_ORDER_ACTION_EDIT);
+  /* All it shows is sent: what was entered is in it already. */
+  dialog = edit_order (parent, workspace, order);
+  wd_form_dialog_set_fixed_string (dialog, "order_id", string_of (order, "id"));
+  return dialog;
 }
 
 /* The refused changes a form can make again: which form, and what its
