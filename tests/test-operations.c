@@ -121,6 +121,54 @@ test_catalogue_history (WdFixture     *fx,
   g_assert_null (strstr (json_object_get_string_member (entry, "detail"), "2222"));
 }
 
+/* An edit that names the fields it sets ("only") leaves the others as
+ * stored: two desks editing different fields of one speaker at once both
+ * keep theirs, whatever else their forms held. */
+static void
+test_catalogue_edit_sets_only_its_fields (WdFixture     *fx,
+                                          gconstpointer  data)
+{
+  g_autoptr(JsonObject) law = wd_test_apply (fx, fx->centre, "topic.upsert", "{\"id\":\"t-law\",\"name\":\"法治\"}");
+  g_autoptr(JsonObject) family = wd_test_apply (fx, fx->centre, "topic.upsert",
+                                                "{\"id\":\"t-family\",\"name\":\"家风\"}");
+  g_autoptr(JsonObject) speaker = NULL;
+  GError *e;
+
+  json_object_unref (wd_test_apply (fx, fx->centre, "speaker.upsert",
+                                    "{\"id\":\"sp-two\",\"name\":\"陈静\",\"title\":\"法官\","
+                                    "\"phone\":\"13900001111\",\"topics\":[\"t-law\"],\"bio\":\"退休法官\"}"));
+  /* One desk changes the phone, its form still holding the old bio... */
+  json_object_unref (wd_test_apply (fx, fx->centre, "speaker.upsert",
+                                    "{\"id\":\"sp-two\",\"name\":\"陈静\",\"phone\":\"13900002222\","
+                                    "\"topics\":[\"t-law\"],\"bio\":\"退休法官\",\"only\":[\"phone\"]}"));
+  /* ...the other the bio and topics, its form still holding the old phone,
+   * and the title emptied. */
+  json_object_unref (wd_test_apply (fx, fx->centre, "speaker.upsert",
+                                    "{\"id\":\"sp-two\",\"name\":\"陈静\",\"phone\":\"13900001111\","
+                                    "\"topics\":[\"t-law\",\"t-family\"],\"bio\":\"退休法官，家风宣讲\","
+                                    "\"only\":[\"bio\",\"topics\",\"title\"]}"));
+  speaker = get (fx, "speaker", "sp-two");
+  g_assert_cmpstr (json_object_get_string_member (speaker, "phone"), ==, "13900002222");
+  g_assert_cmpstr (json_object_get_string_member (speaker, "bio"), ==, "退休法官，家风宣讲");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (speaker, "topics")), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member_with_default (speaker, "title", ""), ==, "");
+  g_assert_cmpstr (json_object_get_string_member (speaker, "name"), ==, "陈静");
+
+  e = wd_test_refuse (fx, fx->centre, "speaker.upsert", "{\"id\":\"sp-two\",\"only\":[\"rating\"]}",
+                      WD_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (e->message, "only"));
+  g_error_free (e);
+  e = wd_test_refuse (fx, fx->centre, "speaker.upsert", "{\"id\":\"sp-two\",\"only\":\"phone\"}",
+                      WD_ERROR_INVALID_ARGUMENT);
+  g_error_free (e);
+  /* A new entry is all its arguments say. */
+  e = wd_test_refuse (fx, fx->centre, "speaker.upsert",
+                      "{\"id\":\"sp-three\",\"phone\":\"13900003333\",\"only\":[\"phone\"]}",
+                      WD_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (e->message, "name"));
+  g_error_free (e);
+}
+
 static void
 test_catalogue_refusals (WdFixture     *fx,
                          gconstpointer  data)
@@ -1004,6 +1052,7 @@ main (int    argc,
   FIXTURE ("/operations/catalogue/upsert", test_catalogue_upsert);
   FIXTURE ("/operations/catalogue/history", test_catalogue_history);
   FIXTURE ("/operations/catalogue/refusals", test_catalogue_refusals);
+  FIXTURE ("/operations/catalogue/edit-sets-only-its-fields", test_catalogue_edit_sets_only_its_fields);
   FIXTURE ("/operations/catalogue/speaker-free-time", test_speaker_free_time);
   FIXTURE ("/operations/catalogue/speaker-photo", test_speaker_photo);
   FIXTURE ("/operations/order/create", test_order_create);

@@ -517,6 +517,69 @@ test_corrections_of_two_desks_both_stand (SyncFixture   *fx,
                                       " AND coalesce (community, '') = ''"), ==, 1);
 }
 
+/* Catalogue entries edited at two desks at once: each form sends only
+ * what was changed in it, so a speaker keeps both desks' changes; and a
+ * team's new name refused (another desk took it meanwhile) opens again
+ * on the team as it is, with every other detail in the form. */
+static void
+test_catalogue_edits_of_two_desks (SyncFixture   *fx,
+                                   gconstpointer  data)
+{
+  WdStore *store;
+  g_autoptr(JsonObject) speaker = NULL;
+  g_autoptr(JsonObject) team = NULL;
+  g_autoptr(JsonObject) phone = wd_json_parse_object ("{\"id\":\"speaker-0007\",\"phone\":\"13900007777\","
+                                                      "\"only\":[\"phone\"]}", -1, NULL);
+  g_autoptr(JsonObject) taken = wd_json_parse_object ("{\"id\":\"team-elsewhere\",\"name\":\"燕山红马甲服务队\","
+                                                      "\"leader\":\"王五\",\"phone\":\"13900000000\"}", -1, NULL);
+  g_autoptr(JsonObject) entered = NULL;
+  g_autofree char *team_id = NULL;
+  g_autofree char *leader = NULL;
+  WdFormDialog *form;
+
+  sign_in_with_dialog (fx, "centre");
+  wd_ui_wait (up_to_date, fx, "the first sync");
+  store = wd_workspace_get_store (fx->workspace);
+
+  speaker = wd_store_get (store, "speaker", "speaker-0007", NULL);
+  form = wd_forms_edit_speaker (GTK_WIDGET (fx->window), fx->workspace, speaker);
+  push_from_elsewhere (fx, "admin", "speaker.upsert", phone);
+  g_assert_true (wd_form_dialog_set_value (form, "bio", "退休教师，擅长家风家教宣讲"));
+  g_assert_true (wd_form_dialog_apply (form));
+  wd_ui_wait (up_to_date, fx, "the speaker's edit to reach the server");
+  g_assert_cmpint (server_count (fx, "SELECT count (*) FROM speakers WHERE id = 'speaker-0007'"
+                                      " AND phone = '13900007777' AND bio = '退休教师，擅长家风家教宣讲'"), ==, 1);
+
+  {
+    g_autoptr(JsonArray) teams = wd_store_list_all (store, "team", NULL);
+
+    team = json_object_ref (json_array_get_object_element (teams, 0));
+    team_id = g_strdup (json_object_get_string_member (team, "id"));
+    leader = g_strdup (json_object_get_string_member (team, "leader"));
+  }
+  push_from_elsewhere (fx, "centre", "team.upsert", taken);
+  form = wd_forms_edit_team (GTK_WIDGET (fx->window), fx->workspace, team);
+  g_assert_true (wd_form_dialog_set_value (form, "name", "燕山红马甲服务队"));
+  g_assert_true (wd_form_dialog_apply (form));
+  wd_ui_wait (has_problem, fx, "the server to refuse the team's new name");
+  wd_ui_wait (up_to_date, fx, "the refused edit to leave the outbox");
+
+  form = open_again (fx, "team.upsert");
+  entered = wd_form_dialog_read_args (form);
+  g_assert_cmpstr (json_object_get_string_member (entered, "name"), ==, "燕山红马甲服务队");
+  g_assert_cmpstr (json_object_get_string_member (entered, "leader"), ==, leader);
+  g_assert_true (wd_form_dialog_set_value (form, "name", "燕山红马甲服务二队"));
+  g_assert_true (wd_form_dialog_apply (form));
+  wd_ui_wait (up_to_date, fx, "the team saved again to reach the server");
+  g_assert_cmpuint (count_problems (fx), ==, 0);
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM teams WHERE id = '%s'"
+                                            " AND name = '燕山红马甲服务二队' AND leader = '%s'", team_id, leader);
+
+    g_assert_cmpint (server_count (fx, sql), ==, 1);
+  }
+}
+
 /* A correction made here while another desk dispatched the order: the
  * server refuses its new time. Edit Again opens the order as it is now
  * with what was entered on top, without the time (fixed once a team was
@@ -672,6 +735,8 @@ main (int    argc,
               test_refused_correction_edited_again, sync_teardown);
   g_test_add ("/ui-sync/corrections-of-two-desks-both-stand", SyncFixture, NULL, sync_setup,
               test_corrections_of_two_desks_both_stand, sync_teardown);
+  g_test_add ("/ui-sync/catalogue-edits-of-two-desks", SyncFixture, NULL, sync_setup,
+              test_catalogue_edits_of_two_desks, sync_teardown);
   g_test_add ("/ui-sync/refused-order-placed-again", SyncFixture, NULL, sync_setup,
               test_refused_order_placed_again, sync_teardown);
   g_test_add ("/ui-sync/refused-team-edited-again", SyncFixture, NULL, sync_setup,

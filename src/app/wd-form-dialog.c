@@ -50,6 +50,7 @@ struct _WdFormDialog
   GPtrArray      *fields;
   JsonObject     *fixed;
   JsonObject     *initial;      /* an edit's first values: only changes are sent */
+  char           *naming;       /* the argument that names them, if any */
   char           *error_field;
 };
 
@@ -82,6 +83,7 @@ wd_form_dialog_finalize (GObject *object)
   g_ptr_array_unref (self->fields);
   json_object_unref (self->fixed);
   g_clear_pointer (&self->initial, json_object_unref);
+  g_free (self->naming);
   g_free (self->error_field);
   G_OBJECT_CLASS (wd_form_dialog_parent_class)->finalize (object);
 }
@@ -668,16 +670,20 @@ wd_form_dialog_read_args (WdFormDialog *self)
   return args;
 }
 
-/* From now on the form sends only the fields the user changes: what
- * another desk corrected meanwhile in the others is not put back by
- * this one's save (the operation keeps what it is not given). */
+/* From now on the form sends only the fields the user changes, named
+ * in the argument naming when the operation needs them named (an
+ * upsert's "only"): what another desk changed meanwhile in the others
+ * is not put back by this one's save. */
 void
-wd_form_dialog_send_changes_only (WdFormDialog *self)
+wd_form_dialog_send_changes_only (WdFormDialog *self,
+                                  const char   *naming)
 {
   g_return_if_fail (WD_IS_FORM_DIALOG (self));
 
   g_clear_pointer (&self->initial, json_object_unref);
   self->initial = wd_form_dialog_read_args (self);
+  g_free (self->naming);
+  self->naming = g_strdup (naming);
 }
 
 /* Leaves out of args the fields as they first were; an optional text
@@ -686,6 +692,8 @@ static void
 keep_changes (WdFormDialog *self,
               JsonObject   *args)
 {
+  JsonArray *changed = json_array_new ();
+
   for (guint i = 0; i < self->fields->len; i++)
     {
       const char *name = ((Field *) g_ptr_array_index (self->fields, i))->name;
@@ -695,8 +703,17 @@ keep_changes (WdFormDialog *self,
       if (is == NULL && was != NULL)
         json_object_set_string_member (args, name, "");
       else if (is != NULL && was != NULL && json_node_equal (is, was))
-        json_object_remove_member (args, name);
+        {
+          json_object_remove_member (args, name);
+          continue;
+        }
+      if (is != NULL || was != NULL)
+        json_array_add_string_element (changed, name);
     }
+  if (self->naming != NULL)
+    json_object_set_array_member (args, self->naming, changed);
+  else
+    json_array_unref (changed);
 }
 
 /* Applies the operation; on a refusal the dialog stays open with the

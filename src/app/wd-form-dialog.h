@@ -32,7 +32,8 @@ void          wd_form_dialog_set_warning     (WdFormDialog       *self,
                                               const char         *text);
 const char   *wd_form_dialog_get_warning     (WdFormDialog       *self);
 JsonObject   *wd_form_dialog_read_args       (WdFormDialog       *self);
-void          wd_form_dialog_send_changes_only (WdFormDialog     *self);
+void          wd_form_dialog_send_changes_only (WdFormDialog     *self,
+                                                const char       *naming);
 void          wd_form_dialog_add_text        (WdFormDialog       *self,
                                               const char         *name,
                                               const char         *label,

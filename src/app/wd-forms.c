@@ -459,10 +459,10 @@ update_namesake_note (WdFormDialog *dialog,
   wd_form_dialog_set_warning (dialog, note);
 }
 
-WdFormDialog *
-wd_forms_edit_speaker (GtkWidget   *parent,
-                       WdWorkspace *workspace,
-                       JsonObject  *speaker)
+static WdFormDialog *
+speaker_form (GtkWidget   *parent,
+              WdWorkspace *workspace,
+              JsonObject  *speaker)
 {
   WdFormDialog *dialog = wd_form_dialog_new (parent, workspace,
                                              speaker ? _("Edit Speaker") : _("New Speaker"),
@@ -498,10 +498,10 @@ wd_forms_edit_speaker (GtkWidget   *parent,
 
 /* The teams that give the marketplace's services: who leads them and how
  * to reach them, for the centre that dispatches to them. */
-WdFormDialog *
-wd_forms_edit_team (GtkWidget   *parent,
-                    WdWorkspace *workspace,
-                    JsonObject  *team)
+static WdFormDialog *
+team_form (GtkWidget   *parent,
+           WdWorkspace *workspace,
+           JsonObject  *team)
 {
   WdFormDialog *dialog = wd_form_dialog_new (parent, workspace, team ? _("Edit Team") : _("New Team"),
                                              _("_Save"), "team.upsert");
@@ -524,10 +524,10 @@ wd_forms_edit_team (GtkWidget   *parent,
 /* The marketplace's projects are the centre's to keep: what the service
  * is, which team gives it, where it can go and how many sessions a month
  * the team can give. */
-WdFormDialog *
-wd_forms_edit_project (GtkWidget   *parent,
-                       WdWorkspace *workspace,
-                       JsonObject  *project)
+static WdFormDialog *
+project_form (GtkWidget   *parent,
+              WdWorkspace *workspace,
+              JsonObject  *project)
 {
   WdFormDialog *dialog = wd_form_dialog_new (parent, workspace,
                                              project ? _("Edit Project") : _("New Project"),
@@ -556,6 +556,42 @@ wd_forms_edit_project (GtkWidget   *parent,
                              project ? json_object_get_boolean_member_with_default (project, "active", TRUE) : TRUE);
   wd_form_dialog_add_multiline (dialog, "description", _("Description"), string_of (project, "description"));
   return dialog;
+}
+
+/* An entry's edit sends only what was changed in it, named in "only":
+ * what another desk changed meanwhile in the rest is kept. A new entry
+ * sends all it is. */
+static WdFormDialog *
+editing (WdFormDialog *dialog,
+         JsonObject   *entry)
+{
+  if (entry != NULL)
+    wd_form_dialog_send_changes_only (dialog, "only");
+  return dialog;
+}
+
+WdFormDialog *
+wd_forms_edit_speaker (GtkWidget   *parent,
+                       WdWorkspace *workspace,
+                       JsonObject  *speaker)
+{
+  return editing (speaker_form (parent, workspace, speaker), speaker);
+}
+
+WdFormDialog *
+wd_forms_edit_team (GtkWidget   *parent,
+                    WdWorkspace *workspace,
+                    JsonObject  *team)
+{
+  return editing (team_form (parent, workspace, team), team);
+}
+
+WdFormDialog *
+wd_forms_edit_project (GtkWidget   *parent,
+                       WdWorkspace *workspace,
+                       JsonObject  *project)
+{
+  return editing (project_form (parent, workspace, project), project);
 }
 
 static void
@@ -595,7 +631,7 @@ wd_forms_order_action (GtkWidget      *parent,
     {
     case WD_ORDER_ACTION_EDIT:
       dialog = edit_order (parent, workspace, order);
-      wd_form_dialog_send_changes_only (dialog);
+      wd_form_dialog_send_changes_only (dialog, NULL);
       break;
     case WD_ORDER_ACTION_DECLINE:
       dialog = wd_form_dialog_new (parent, workspace, _("Decline Order"), _("_Decline"), "order.decline");
@@ -912,57 +948,73 @@ place_refused_order (GtkWidget   *parent,
   return place_order_form (parent, workspace, &draft, description);
 }
 
-/* A refused correction of an order, on the order as it is now: what was
- * entered, on top of it. If the order was dispatched meanwhile (which is
- * why a new time is refused), its time is no longer in the form and the
- * rest of the correction can be saved. NULL when the order is no longer
- * on this computer. */
-static WdFormDialog *
-edit_order_again (GtkWidget   *parent,
-                  WdWorkspace *workspace,
-                  JsonObject  *args)
+/* A refused change's entry as it is now with what was entered on top
+ * (an edit sends only what it changed): what its form shows again.
+ * Times come as the operation takes them and go in as the entry holds
+ * them. NULL when the entry is no longer on this computer, unless the
+ * change made it: then what was entered is all there is. */
+static JsonObject *
+entry_again (WdWorkspace *workspace,
+             const char  *kind,
+             const char  *id_member,
+             JsonObject  *args)
 {
   WdStore *store = wd_workspace_get_store (workspace);
-  g_autoptr(JsonObject) order = wd_store_get (store, "order", string_of (args, "order_id"), NULL);
+  JsonObject *entry = wd_store_get (store, kind, string_of (args, id_member), NULL);
   g_autoptr(GList) names = json_object_get_members (args);
-  WdFormDialog *dialog;
 
-  if (order == NULL)
+  if (entry == NULL && g_str_equal (id_member, "id"))
+    entry = json_object_new ();
+  if (entry == NULL)
     return NULL;
   for (GList *l = names; l != NULL; l = l->next)
     {
       const char *name = l->data;
       gint64 when;
 
-      if (g_str_equal (name, "order_id"))
+      if (g_str_equal (name, "only") || (g_str_equal (name, id_member) && !g_str_equal (name, "id")))
         continue;
       if (g_str_equal (name, "starts_at") || g_str_equal (name, "ends_at"))
         {
           if (time_of (args, name, wd_store_get_time_zone (store), &when))
-            json_object_set_int_member (order, name, when);
+            json_object_set_int_member (entry, name, when);
         }
       else
-        json_object_set_member (order, name, json_node_copy (json_object_get_member (args, name)));
+        json_object_set_member (entry, name, json_node_copy (json_object_get_member (args, name)));
     }
-  /* All it shows is sent: what was entered is in it already. */
-  dialog = edit_order (parent, workspace, order);
+  return entry;
+}
+
+/* A refused correction of an order: if the order was dispatched
+ * meanwhile (which is why a new time is refused), its time is no longer
+ * in the form and the rest of the correction can be saved. */
+static WdFormDialog *
+correction_form (GtkWidget   *parent,
+                 WdWorkspace *workspace,
+                 JsonObject  *order)
+{
+  WdFormDialog *dialog = edit_order (parent, workspace, order);
+
   wd_form_dialog_set_fixed_string (dialog, "order_id", string_of (order, "id"));
   return dialog;
 }
 
-/* The refused changes a form can make again: which form, and what its
- * button says. */
+/* The refused changes a form can make again: which form, on which
+ * entry, and what its button says. The form sends all it shows: what
+ * was entered is in it already. */
 static const struct
 {
   const char *kind;
   const char *label;
-  WdFormDialog * (*edit) (GtkWidget *parent, WdWorkspace *workspace, JsonObject *entity);
+  const char *entity;
+  const char *id_member;
+  WdFormDialog * (*edit) (GtkWidget *parent, WdWorkspace *workspace, JsonObject *entry);
 } again_forms[] = {
-  { "order.create", N_("Place _Again…"), NULL },
-  { "order.update", N_("_Edit Again…"), edit_order_again },
-  { "speaker.upsert", N_("_Edit Again…"), wd_forms_edit_speaker },
-  { "team.upsert", N_("_Edit Again…"), wd_forms_edit_team },
-  { "project.upsert", N_("_Edit Again…"), wd_forms_edit_project },
+  { "order.create", N_("Place _Again…"), NULL, NULL, NULL },
+  { "order.update", N_("_Edit Again…"), "order", "order_id", correction_form },
+  { "speaker.upsert", N_("_Edit Again…"), "speaker", "id", speaker_form },
+  { "team.upsert", N_("_Edit Again…"), "team", "id", team_form },
+  { "project.upsert", N_("_Edit Again…"), "project", "id", project_form },
 };
 
 /* What the button offering to send a refused change of that kind again
@@ -992,11 +1044,14 @@ wd_forms_again (GtkWidget   *parent,
   for (guint i = 0; i < G_N_ELEMENTS (again_forms); i++)
     if (g_strcmp0 (again_forms[i].kind, kind) == 0)
       {
+        g_autoptr(JsonObject) entry = NULL;
+
         if (again_forms[i].edit == NULL)
           return place_refused_order (parent, workspace, args, refusal);
-        dialog = again_forms[i].edit (parent, workspace, args);
-        if (dialog == NULL)
+        entry = entry_again (workspace, again_forms[i].entity, again_forms[i].id_member, args);
+        if (entry == NULL)
           return NULL;
+        dialog = again_forms[i].edit (parent, workspace, entry);
         /* TRANSLATORS: %s is the server's reason */
         description = g_strdup_printf (_("The server did not take this change: %s. Correct what it names and "
                                          "save again; everything else is as it was entered."), refusal);

@@ -76,10 +76,76 @@ changed_fields (const WdEntity *entity,
   return fields;
 }
 
+/* Whether a list of names, "only"'s, holds name. */
+static gboolean
+names (JsonArray  *list,
+       const char *name)
+{
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    if (g_strcmp0 (json_array_get_string_element (list, i), name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The arguments of an edit that names the fields it sets ("only"), on
+ * top of the entry as stored: the fields it does not name keep their
+ * stored value. NULL, with the reason, for a list that is not one of
+ * the entity's fields. */
+static JsonObject *
+onto_stored (WdOpContext     *ctx,
+             const WdEntity  *entity,
+             JsonObject      *args,
+             GError         **error)
+{
+  JsonNode *only = json_object_get_member (args, "only");
+  g_autoptr(JsonObject) stored = NULL;
+  JsonObject *merged;
+  JsonArray *list;
+
+  if (!JSON_NODE_HOLDS_ARRAY (only))
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT, _("only: expected a list of field names"));
+      return NULL;
+    }
+  list = json_node_get_array (only);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonNode *item = json_array_get_element (list, i);
+      const WdField *field = JSON_NODE_HOLDS_VALUE (item) && json_node_get_value_type (item) == G_TYPE_STRING
+                             ? wd_entity_field (entity, json_node_get_string (item)) : NULL;
+
+      if (field == NULL || (field->flags & WD_FIELD_INTERNAL) || g_str_equal (field->name, "id"))
+        {
+          g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
+                       _("only: give names of a %s's fields that an edit sets"), entity->kind);
+          return NULL;
+        }
+    }
+
+  merged = json_object_new ();
+  if (json_object_has_member (args, "id"))
+    json_object_set_member (merged, "id", json_node_copy (json_object_get_member (args, "id")));
+  stored = wd_store_get (ctx->store, entity->kind, json_object_get_string_member_with_default (args, "id", ""), NULL);
+  for (guint i = 0; i < entity->n_fields; i++)
+    {
+      const char *name = entity->fields[i].name;
+      JsonObject *from = stored == NULL || names (list, name) ? args : stored;
+
+      if (g_str_equal (name, "id") || (entity->fields[i].flags & WD_FIELD_INTERNAL))
+        continue;
+      if (json_object_has_member (from, name))
+        json_object_set_member (merged, name, json_node_copy (json_object_get_member (from, name)));
+    }
+  return merged;
+}
+
 /* An upsert replaces the whole row: what is left out of the arguments
  * takes its default, so the arguments always describe the entire entry.
- * Its history entry says whether it added the entry or which fields it
- * changed; saving an entry unchanged leaves no trace. */
+ * An edit from a form names the fields it sets in "only": the others
+ * keep their stored value, so two desks editing different fields of one
+ * entry at once both keep theirs. Its history entry says whether it
+ * added the entry or which fields it changed; saving an entry unchanged
+ * leaves no trace. */
 static gboolean
 upsert (WdOpContext     *ctx,
         const WdEntity  *entity,
@@ -91,8 +157,16 @@ upsert (WdOpContext     *ctx,
   g_autoptr(JsonObject) before = NULL;
   g_autoptr(JsonObject) after = NULL;
   g_autoptr(JsonArray) fields = NULL;
+  g_autoptr(JsonObject) edit = NULL;
   const char *id;
 
+  if (json_object_has_member (args, "only"))
+    {
+      edit = onto_stored (ctx, entity, args, error);
+      if (edit == NULL)
+        return FALSE;
+      args = edit;
+    }
   row = wd_entity_read_args (entity, args, ctx->tz, error);
   if (row == NULL)
     return FALSE;
