@@ -902,6 +902,36 @@ assert_no_problems (Client *client)
   g_assert_cmpuint (json_array_get_length (problems), ==, 0);
 }
 
+/* A desk's store put back from its own older copy (a PC restored from
+ * last week's image): its numbers run behind those the server has from
+ * it. It goes on under an id of its own; what it had sent since the copy
+ * comes back from the server, and what it queues now is sent, once. */
+static void
+test_desk_restored_from_its_backup (void)
+{
+  Client desk, restored;
+  g_autofree char *c_digest = NULL, *s_digest = NULL;
+
+  client_open (&desk, "restored-desk", "centre");
+  client_sync (&desk);
+  client_copy (&desk, &restored, "restored-desk-image");
+  place_orders (&desk, "restored-sent-since", 2);
+  client_sync (&desk);
+  client_close (&desk);
+
+  place_orders (&restored, "restored-after", 1);
+  client_sync (&restored);
+  client_sync (&restored);
+  g_assert_cmpint (server_count ("SELECT count (*) FROM history WHERE entity_id LIKE 'restored-%'"), ==, 3);
+  g_assert_nonnull (wd_store_get (restored.store, "order", "restored-sent-since-1", NULL));
+  g_assert_cmpint (wd_sync_store_count_pending (restored.store), ==, 0);
+  assert_no_problems (&restored);
+  c_digest = client_digest (&restored, NULL);
+  s_digest = server_digest (NULL);
+  g_assert_cmpstr (c_digest, ==, s_digest);
+  client_close (&restored);
+}
+
 /* A desk's store copied to a second computer: the two number their
  * operations alike under one client id. Whichever meets the other's
  * numbers goes on under an id of its own; what both queued before the
@@ -2804,6 +2834,7 @@ main (int    argc,
   g_test_add_func ("/sync/another-account", test_another_account);
   g_test_add_func ("/sync/install-of-another-account", test_install_of_another_account);
   g_test_add_func ("/sync/copied-store", test_copied_store);
+  g_test_add_func ("/sync/desk-restored-from-its-backup", test_desk_restored_from_its_backup);
   g_test_add_func ("/sync/problems-kept-apart", test_problems_kept_apart);
   g_test_add_func ("/sync/bad-pages", test_bad_pages);
   g_test_add_func ("/sync/restored-server", test_restored_server);
