@@ -168,6 +168,58 @@ test_damaged_store_set_aside (void)
   wd_test_remove_tree (dir);
 }
 
+/* Damage deep in a store opens fine and shows only when a query reads
+ * it. Once seen, the store does not open again until the whole file
+ * proves sound, so the app's start-up offers to set it aside instead of
+ * failing query by query. */
+static void
+test_damage_found_in_use (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("wudan-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "desk.db", NULL);
+  g_autofree char *marker = g_strconcat (path, "-damaged", NULL);
+  g_autofree char *aside = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WdStore) store = wd_store_open (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (wd_store_exec (store, "CREATE TABLE filler (b BLOB);"
+                                       "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)"
+                                       " INSERT INTO filler SELECT randomblob (1500) FROM n;", &error));
+  g_clear_object (&store);
+  {
+    /* The last pages are the filler's: garbage over them, the header and
+     * the schema untouched. */
+    g_autofree char *bytes = NULL;
+    gsize length = 0;
+
+    g_assert_true (g_file_get_contents (path, &bytes, &length, NULL));
+    g_assert_cmpuint (length, >, 64 * 1024);
+    memset (bytes + length - 32 * 1024, 0x5a, 32 * 1024);
+    g_assert_true (g_file_set_contents (path, bytes, (gssize) length, NULL));
+  }
+
+  store = wd_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_false (wd_store_exec (store, "SELECT sum (length (b)) FROM filler", &error));
+  g_assert_error (error, WD_ERROR, WD_ERROR_STORE_DAMAGED);
+  g_clear_error (&error);
+  g_assert_true (g_file_test (marker, G_FILE_TEST_EXISTS));
+  g_clear_object (&store);
+
+  g_assert_null (wd_store_open (path, &error));
+  g_assert_error (error, WD_ERROR, WD_ERROR_STORE_DAMAGED);
+  g_clear_error (&error);
+
+  aside = wd_store_set_aside (path, "damaged", &error);
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (marker, G_FILE_TEST_EXISTS));
+  store = wd_store_open (path, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  wd_test_remove_tree (dir);
+}
+
 static void
 test_pragmas (WdFixture     *fx,
               gconstpointer  data)
@@ -706,6 +758,7 @@ main (int    argc,
   g_test_add_func ("/store/migrate-from-schema-1", test_migrate_from_schema_1);
   g_test_add_func ("/store/refuses-newer-schema", test_refuses_newer_schema);
   g_test_add_func ("/store/damaged-store-set-aside", test_damaged_store_set_aside);
+  g_test_add_func ("/store/damage-found-in-use", test_damage_found_in_use);
   FIXTURE ("/store/pragmas", test_pragmas);
   FIXTURE ("/store/paging", test_paging);
   FIXTURE ("/store/filters-and-counts", test_filters_and_counts);

@@ -1730,7 +1730,7 @@ test_damaged_store_started_again (void)
 
   listing = g_dir_open (dir, 0, NULL);
   while ((name = g_dir_read_name (listing)) != NULL)
-    if (g_str_has_prefix (name, "wudan.db.damaged-") && !g_str_has_suffix (name, "-wal") && !g_str_has_suffix (name, "-shm"))
+    if (g_str_has_prefix (name, "wudan.db.damaged-") && strlen (name) == strlen ("wudan.db.damaged-YYYYmmdd-HHMMSS"))
       {
         g_autofree char *path = g_build_filename (dir, name, NULL);
         g_autofree char *contents = NULL;

@@ -104,6 +104,9 @@ wd_store_init (WdStore *self)
   self->users_fd = -1;
 }
 
+/* Beside a store that was found damaged while in use. */
+#define DAMAGED_MARKER "-damaged"
+
 gboolean
 wd_store_set_error (WdStore  *self,
                     GError  **error)
@@ -111,10 +114,16 @@ wd_store_set_error (WdStore  *self,
   int code = sqlite3_errcode (self->db) & 0xff;
 
   /* A damaged file (a disk error, a copy cut short) is not something to
-   * try again: say what can be done about it. */
+   * try again: say what can be done about it, and have the next opening
+   * check the whole file, since damage deep in it opens fine. */
   if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
-    g_set_error (error, WD_ERROR, WD_ERROR_STORE_DAMAGED, _("The store %s is damaged: %s"), self->path,
-                 sqlite3_errmsg (self->db));
+    {
+      g_autofree char *marker = g_strconcat (self->path, DAMAGED_MARKER, NULL);
+
+      g_file_set_contents (marker, sqlite3_errmsg (self->db), -1, NULL);
+      g_set_error (error, WD_ERROR, WD_ERROR_STORE_DAMAGED, _("The store %s is damaged: %s"), self->path,
+                   sqlite3_errmsg (self->db));
+    }
   else
     g_set_error (error, WD_ERROR, WD_ERROR_STORE, _("The store %s could not be used: %s"),
                  self->path, sqlite3_errmsg (self->db));
@@ -143,7 +152,7 @@ wd_store_set_aside (const char  *path,
                     GError     **error)
 {
   g_autofree char *aside = wd_store_name_beside (path, label);
-  static const char * const companions[] = { "-wal", "-journal", "-shm", "" };
+  static const char * const companions[] = { "-wal", "-journal", "-shm", DAMAGED_MARKER, "" };
 
   for (guint i = 0; i < G_N_ELEMENTS (companions); i++)
     {
@@ -499,6 +508,36 @@ wd_store_unlock_alone (WdStore *self)
   lock_users (self, F_RDLCK, TRUE);
 }
 
+/* A store found damaged while in use opens only once the whole file
+ * proves sound (PRAGMA quick_check, a few tenths of a second for a large
+ * district): damage deep in it would otherwise only show again, query by
+ * query. */
+static gboolean
+check_if_found_damaged (WdStore  *self,
+                        GError  **error)
+{
+  g_autofree char *marker = g_strconcat (self->path, DAMAGED_MARKER, NULL);
+  g_autoptr(sqlite3_stmt) check = NULL;
+  int rc;
+
+  if (!g_file_test (marker, G_FILE_TEST_EXISTS))
+    return TRUE;
+  check = wd_store_prepare (self, "PRAGMA quick_check", error);
+  if (check == NULL)
+    return FALSE;
+  rc = sqlite3_step (check);
+  if (rc != SQLITE_ROW)
+    return wd_store_set_error (self, error);
+  if (g_strcmp0 ((const char *) sqlite3_column_text (check, 0), "ok") != 0)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_STORE_DAMAGED, _("The store %s is damaged: %s"), self->path,
+                   (const char *) sqlite3_column_text (check, 0));
+      return FALSE;
+    }
+  g_unlink (marker);
+  return TRUE;
+}
+
 WdStore *
 wd_store_open (const char  *path,
                GError     **error)
@@ -538,7 +577,7 @@ wd_store_open (const char  *path,
   }
 
   join_users (self);
-  if (!open_connection (self, error))
+  if (!open_connection (self, error) || !check_if_found_damaged (self, error))
     return NULL;
   return g_steal_pointer (&self);
 }
