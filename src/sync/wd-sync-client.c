@@ -503,8 +503,9 @@ snapshot_path (WdSyncClient *self)
 static void
 remove_snapshot (const char *path)
 {
-  for (const char * const *suffix = (const char * const[]) { "", "-wal", "-shm", "-journal", "-users", "-damaged", NULL };
-       *suffix != NULL; suffix++)
+  static const char * const suffixes[] = { "", "-wal", "-shm", "-journal", "-users", "-damaged", NULL };
+
+  for (const char * const *suffix = suffixes; *suffix != NULL; suffix++)
     {
       g_autofree char *file = g_strconcat (path, *suffix, NULL);
 
