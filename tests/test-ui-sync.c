@@ -434,13 +434,18 @@ test_clock_far_off (SyncFixture   *fx,
   g_assert_cmpint (ABS (wd_workspace_now (fx->workspace) - local), <=, 2);
 }
 
+static guint
+count_problems (SyncFixture *fx)
+{
+  g_autoptr(JsonArray) problems = wd_sync_store_problems (wd_workspace_get_store (fx->workspace), NULL);
+
+  return json_array_get_length (problems);
+}
+
 static gboolean
 has_problem (gpointer data)
 {
-  SyncFixture *fx = data;
-  g_autoptr(JsonArray) problems = wd_sync_store_problems (wd_workspace_get_store (fx->workspace), NULL);
-
-  return problems != NULL && json_array_get_length (problems) > 0;
+  return count_problems (data) > 0;
 }
 
 /* The one problem listed, of kind, made again: its form, opened by the
@@ -463,14 +468,6 @@ open_again (SyncFixture *fx,
   g_assert_nonnull (form);
   g_assert_cmpstr (wd_form_dialog_get_operation (form), ==, kind);
   return form;
-}
-
-static guint
-count_problems (SyncFixture *fx)
-{
-  g_autoptr(JsonArray) problems = wd_sync_store_problems (wd_workspace_get_store (fx->workspace), NULL);
-
-  return json_array_get_length (problems);
 }
 
 static gboolean
