@@ -4,6 +4,7 @@
 
 #include "wd-search.h"
 #include "wd-search-private.h"
+#include "wd-store-private.h"
 #include "wd-test-util.h"
 
 #define FIXTURE(path, func) \
@@ -249,6 +250,43 @@ test_index_follows_changes (WdFixture     *fx,
   g_assert_true (has_hit (new_topic, "speaker", "sp-zhang"));
 }
 
+/* A damaged search index (a disk error in its blocks) is found like any
+ * damage, and the next opening makes it anew from the rows it indexes:
+ * the rows themselves are sound, so nothing needs setting aside. data:
+ * which of the index's blocks are hit (10 is its structure record, the
+ * others its terms). */
+static void
+test_damaged_index_rebuilt (WdFixture     *fx,
+                            gconstpointer  data)
+{
+  g_autofree char *damage = g_strdup_printf ("UPDATE speakers_fts_data SET block = randomblob (length (block))"
+                                             " WHERE %s", (const char *) data);
+  g_autofree char *path = g_strdup (wd_store_get_path (fx->store));
+  g_autofree char *marker = g_strconcat (path, "-damaged", NULL);
+  g_autoptr(GPtrArray) before = search (fx, "王芳", WD_SEARCH_ALL);
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (has_hit (before, "speaker", "sp-wang"));
+  g_assert_true (wd_store_exec (fx->store, damage, &error));
+  g_assert_no_error (error);
+
+  hits = wd_store_search (fx->store, "王芳", WD_SEARCH_ALL, 20, &error);
+  g_assert_null (hits);
+  g_assert_error (error, WD_ERROR, WD_ERROR_STORE_DAMAGED);
+  g_clear_error (&error);
+  g_assert_true (g_file_test (marker, G_FILE_TEST_EXISTS));
+  g_clear_object (&fx->store);
+
+  fx->store = wd_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (marker, G_FILE_TEST_EXISTS));
+  after = search (fx, "王芳", WD_SEARCH_ALL);
+  g_assert_cmpuint (after->len, ==, before->len);
+  g_assert_true (has_hit (after, "speaker", "sp-wang"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -264,6 +302,10 @@ main (int    argc,
   FIXTURE ("/search/marks", test_marks);
   FIXTURE ("/search/hostile-queries", test_hostile_queries);
   FIXTURE ("/search/index-follows-changes", test_index_follows_changes);
+  g_test_add ("/search/damaged-index-rebuilt/terms", WdFixture, "id > 10", wd_fixture_setup,
+              test_damaged_index_rebuilt, wd_fixture_teardown);
+  g_test_add ("/search/damaged-index-rebuilt/structure", WdFixture, "id >= 10", wd_fixture_setup,
+              test_damaged_index_rebuilt, wd_fixture_teardown);
 
   return g_test_run ();
 }

@@ -38,5 +38,7 @@ gboolean  wd_search_indexes_changes (const char     *kind,
                                      JsonObject     *changes);
 gboolean  wd_search_reindex_all   (WdStore         *store,
                                    GError         **error);
+gboolean  wd_search_repair_indexes (WdStore        *store,
+                                    GError        **error);
 
 G_END_DECLS

@@ -221,6 +221,114 @@ wd_search_reindex_all (WdStore  *store,
   return TRUE;
 }
 
+/* FTS5's own check of an index against the text it holds. A damaged
+ * index fails it; one whose structure record was hit cannot even be
+ * opened, which fails it the same way. */
+static gboolean
+check_index (WdStore            *store,
+             const SearchIndex  *index,
+             gboolean           *damaged,
+             GError            **error)
+{
+  g_autofree char *sql = g_strdup_printf ("INSERT INTO %s (%s) VALUES ('integrity-check')", index->fts, index->fts);
+  int rc = sqlite3_exec (wd_store_get_db (store), sql, NULL, NULL, NULL);
+
+  *damaged = (rc & 0xff) == SQLITE_CORRUPT;
+  if (rc != SQLITE_OK && !*damaged)
+    return wd_store_set_error (store, error);
+  return TRUE;
+}
+
+static gboolean
+query_text (WdStore     *store,
+            const char  *sql,
+            const char  *arg,
+            char       **text,
+            GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (store, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  if (arg != NULL)
+    wd_stmt_bind_text (stmt, 1, arg);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return wd_store_set_error (store, error);
+  *text = wd_stmt_dup_text (stmt, 0);
+  return TRUE;
+}
+
+/* Makes a damaged index anew. An index whose structure record was hit can
+ * be neither opened nor dropped, so it leaves the schema the way SQLite's
+ * own procedure for schema changes does (writable_schema, and a new
+ * schema_version so every connection reads the schema again), and its
+ * tables are made again from its CREATE statement. It is refilled from
+ * the rows it indexes, which are sound (the whole file passed
+ * quick_check), if it was kept filled: the server keeps its indexes
+ * empty. One transaction: a failure leaves the damaged index as it was. */
+static gboolean
+remake_index (WdStore            *store,
+              const SearchIndex  *index,
+              GError            **error)
+{
+  static const char *const shadows[] = { "data", "idx", "content", "docsize", "config" };
+  g_autofree char *create = NULL;
+  g_autofree char *version = NULL;
+  g_autofree char *content = g_strdup_printf ("SELECT EXISTS (SELECT 1 FROM %s_content)", index->fts);
+  g_autofree char *filled = NULL;
+  g_autoptr(GString) sql = g_string_new (NULL);
+
+  if (!wd_store_begin (store, error))
+    return FALSE;
+  if (!query_text (store, "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?", index->fts,
+                   &create, error)
+      || !query_text (store, "PRAGMA schema_version", NULL, &version, error)
+      || !query_text (store, content, NULL, &filled, error))
+    goto failed;
+
+  g_string_append_printf (sql, "PRAGMA writable_schema = ON;"
+                               "DELETE FROM sqlite_schema WHERE type = 'table' AND name = '%s';"
+                               "PRAGMA schema_version = %" G_GINT64_FORMAT ";"
+                               "PRAGMA writable_schema = OFF;",
+                          index->fts, g_ascii_strtoll (version, NULL, 10) + 1);
+  for (guint i = 0; i < G_N_ELEMENTS (shadows); i++)
+    g_string_append_printf (sql, "DROP TABLE IF EXISTS %s_%s;", index->fts, shadows[i]);
+  g_string_append_printf (sql, "%s;", create);
+  if (!wd_store_exec (store, sql->str, error))
+    goto failed;
+  if (g_str_equal (filled, "1") && !refresh (store, index, NULL, NULL, error))
+    goto failed;
+  return wd_store_commit (store, error);
+
+failed:
+  wd_store_exec (store, "PRAGMA writable_schema = OFF", NULL);
+  wd_store_rollback (store);
+  return FALSE;
+}
+
+/* Checks every search index and makes the damaged ones anew: a store
+ * found damaged whose file passes quick_check may still have damage in
+ * an index's blocks, which only FTS5 itself can tell. */
+gboolean
+wd_search_repair_indexes (WdStore  *store,
+                          GError  **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (indexes); i++)
+    {
+      gboolean damaged = FALSE;
+
+      if (!check_index (store, &indexes[i], &damaged, error))
+        return FALSE;
+      if (!damaged)
+        continue;
+      if (!remake_index (store, &indexes[i], error))
+        return FALSE;
+      g_message ("The search index %s of %s was damaged and was made anew", indexes[i].fts,
+                 wd_store_get_path (store));
+    }
+  return TRUE;
+}
+
 static int
 count_token (gpointer    user_data,
              gboolean    colocated,

@@ -192,7 +192,10 @@ wd_store_prepare (WdStore     *self,
 
   if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
     {
-      g_critical ("Cannot prepare %s: %s", sql, sqlite3_errmsg (self->db));
+      /* Only a statement the code got wrong is a programming error; a
+       * damaged table (a search index's cannot be opened) is the store's. */
+      if (sqlite3_errcode (self->db) == SQLITE_ERROR)
+        g_critical ("Cannot prepare %s: %s", sql, sqlite3_errmsg (self->db));
       wd_store_set_error (self, error);
       return NULL;
     }
@@ -508,25 +511,15 @@ wd_store_unlock_alone (WdStore *self)
   lock_users (self, F_RDLCK, TRUE);
 }
 
-/* A store found damaged while in use opens only once the whole file
- * proves sound (PRAGMA quick_check, a few tenths of a second for a large
- * district): damage deep in it would otherwise only show again, query by
- * query. */
 static gboolean
-check_if_found_damaged (WdStore  *self,
-                        GError  **error)
+check_whole_file (WdStore  *self,
+                  GError  **error)
 {
-  g_autofree char *marker = g_strconcat (self->path, DAMAGED_MARKER, NULL);
-  g_autoptr(sqlite3_stmt) check = NULL;
-  int rc;
+  g_autoptr(sqlite3_stmt) check = wd_store_prepare (self, "PRAGMA quick_check", error);
 
-  if (!g_file_test (marker, G_FILE_TEST_EXISTS))
-    return TRUE;
-  check = wd_store_prepare (self, "PRAGMA quick_check", error);
   if (check == NULL)
     return FALSE;
-  rc = sqlite3_step (check);
-  if (rc != SQLITE_ROW)
+  if (sqlite3_step (check) != SQLITE_ROW)
     return wd_store_set_error (self, error);
   if (g_strcmp0 ((const char *) sqlite3_column_text (check, 0), "ok") != 0)
     {
@@ -534,6 +527,25 @@ check_if_found_damaged (WdStore  *self,
                    (const char *) sqlite3_column_text (check, 0));
       return FALSE;
     }
+  return TRUE;
+}
+
+/* A store found damaged while in use opens only once the whole file
+ * proves sound (PRAGMA quick_check, a few tenths of a second for a large
+ * district): damage deep in it would otherwise only show again, query by
+ * query. Damage inside a search index passes that check; the indexes are
+ * checked by FTS5 and a damaged one is made anew from the rows, which
+ * are the data (the index is only a way to them). */
+static gboolean
+check_if_found_damaged (WdStore  *self,
+                        GError  **error)
+{
+  g_autofree char *marker = g_strconcat (self->path, DAMAGED_MARKER, NULL);
+
+  if (!g_file_test (marker, G_FILE_TEST_EXISTS))
+    return TRUE;
+  if (!check_whole_file (self, error) || !wd_search_repair_indexes (self, error))
+    return FALSE;
   g_unlink (marker);
   return TRUE;
 }
