@@ -10,6 +10,7 @@
 #include "wd-application.h"
 #include "wd-board-view.h"
 #include "wd-certificate-document.h"
+#include "wd-demo.h"
 #include "wd-certificate-group.h"
 #include "wd-callback-view.h"
 #include "wd-dispatch-dialog.h"
@@ -25,6 +26,7 @@
 #include "wd-search.h"
 #include "wd-speaker-view.h"
 #include "wd-speaker-window.h"
+#include "wd-store-private.h"
 #include "wd-team-window.h"
 #include "wd-time.h"
 #include "wd-row.h"
@@ -1740,16 +1742,125 @@ test_damaged_store_started_again (void)
         kept++;
       }
   g_assert_cmpuint (kept, ==, 1);
-
-  g_dir_rewind (listing);
-  while ((name = g_dir_read_name (listing)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (dir);
+  wd_test_remove_tree (dir);
   g_free (start.store);
+}
+
+typedef struct
+{
+  char     *store;
+  gboolean  restarted;
+} DamageInUse;
+
+static gboolean
+damage_told (gpointer data)
+{
+  GtkWindow *dialog = wd_ui_find_window (ADW_TYPE_MESSAGE_DIALOG);
+
+  return dialog != NULL && strstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), "Damaged") != NULL;
+}
+
+static gboolean
+other_window_open (gpointer data)
+{
+  GtkWindow *window = wd_ui_find_window (WD_TYPE_WINDOW);
+
+  return window != NULL && window != data;
+}
+
+/* Types text into the search field of a window's view (Ctrl+F there). */
+static void
+search_in_view (WdWindow   *window,
+                const char *view,
+                const char *text)
+{
+  GtkWidget *focus;
+
+  wd_window_set_view (window, view);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL));
+  wd_ui_settle ();
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_nonnull (focus);
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY)), text);
+}
+
+/* Runs once the app has opened its window: the speakers' search index is
+ * damaged under it, a search reads the damage, the app says so at once
+ * and restarts on the store, which makes the index anew. */
+static void
+restart_on_damage (GApplication *app,
+                   DamageInUse  *run)
+{
+  GtkWindow *window = wd_ui_find_window (WD_TYPE_WINDOW);
+  g_autofree char *mark = wd_store_damage_mark_path (run->store);
+  g_autoptr(GError) error = NULL;
+  GtkWindow *again;
+  g_autoptr(GList) windows = NULL;
+
+  g_assert_nonnull (window);
+  {
+    g_autoptr(WdStore) store = wd_store_open (run->store, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (wd_store_exec (store, "UPDATE speakers_fts_data SET block = randomblob (length (block))"
+                                         " WHERE id >= 10", &error));
+  }
+  search_in_view (WD_WINDOW (window), "speakers", "王");
+  wd_ui_wait (damage_told, NULL, "the damage to be told");
+  g_assert_true (g_file_test (mark, G_FILE_TEST_EXISTS));
+
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (wd_ui_find_window (ADW_TYPE_MESSAGE_DIALOG)), "restart");
+  wd_ui_wait (other_window_open, window, "the window to open again");
+  g_assert_false (g_file_test (mark, G_FILE_TEST_EXISTS));
+  again = wd_ui_find_window (WD_TYPE_WINDOW);
+  {
+    WdSpeakerView *view = WD_SPEAKER_VIEW (wd_window_get_view_widget (WD_WINDOW (again), "speakers"));
+    g_autoptr(WdStore) store = wd_store_open (run->store, &error);
+    WdSpeakerFilter none = { 0 };
+    g_autoptr(GArray) expected = wd_store_speaker_keys (store, &none, "王", &error);
+    CountWait wait = { wd_speaker_view_get_model (view), 0 };
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (expected->len, >, 0);
+    wait.expected = expected->len;
+    search_in_view (WD_WINDOW (again), "speakers", "王");
+    wd_ui_wait (model_has, &wait, "the search results after the restart");
+  }
+  run->restarted = TRUE;
+
+  windows = gtk_window_list_toplevels ();
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_destroy (l->data);
+  g_application_quit (app);
+}
+
+/* Damage read while the app is open (here in a search index, which the
+ * whole-file check cannot see) is told at once, and restarting on the
+ * store repairs what can be repaired without setting the file aside. */
+static void
+test_damage_found_while_open (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("wudan-ui-damage-XXXXXX", NULL);
+  g_autofree char *district = wd_demo_find_data ();
+  DamageInUse run = { g_build_filename (dir, "wudan.db", NULL), FALSE };
+  g_autoptr(WdApplication) app = wd_application_new ();
+  char *args[] = { (char *) "wudan", (char *) "--store", run.store, NULL };
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_autoptr(WdStore) store = wd_store_open (run.store, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (wd_demo_load (store, district, wd_ui_demo_now (), NULL, &error));
+    g_assert_no_error (error);
+  }
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "activate", G_CALLBACK (restart_on_damage), &run);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 3, args), ==, 0);
+  g_assert_true (run.restarted);
+  g_clear_object (&app);
+  wd_test_remove_tree (dir);
+  g_free (run.store);
 }
 
 int
@@ -1785,6 +1896,7 @@ main (int    argc,
   ADD ("team-page", test_team_page);
 #undef ADD
   g_test_add_func ("/ui/damaged-store-started-again", test_damaged_store_started_again);
+  g_test_add_func ("/ui/damage-found-while-open", test_damage_found_while_open);
 
   return g_test_run ();
 }

@@ -9,6 +9,7 @@
 #include "wd-row-model.h"
 #include "wd-schedule-view.h"
 #include "wd-speaker-view.h"
+#include "wd-test-util.h"
 #include "wd-ui-test-util.h"
 
 #define WAIT_SECONDS 20
@@ -146,21 +147,6 @@ wd_ui_fixture_setup (WdUiFixture   *fx,
   wd_ui_wait_models (fx);
 }
 
-static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (path, name, NULL);
-
-      g_unlink (file);
-    }
-  g_rmdir (path);
-}
-
 void
 wd_ui_fixture_teardown (WdUiFixture   *fx,
                         gconstpointer  data)
@@ -171,7 +157,7 @@ wd_ui_fixture_teardown (WdUiFixture   *fx,
     gtk_window_destroy (l->data);
   wd_ui_settle ();
   g_clear_object (&fx->workspace);
-  remove_dir (fx->dir);
+  wd_test_remove_tree (fx->dir);
   g_free (fx->dir);
   g_free (fx->store_path);
 }

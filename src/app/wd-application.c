@@ -23,6 +23,7 @@ struct _WdApplication
   char           *store_path;
   gint64          fixed_now;
   WdWorkspace    *workspace;
+  guint           held_back;    /* the last workspace's parts not yet gone */
 };
 
 G_DEFINE_FINAL_TYPE (WdApplication, wd_application, ADW_TYPE_APPLICATION)
@@ -99,6 +100,83 @@ show_startup_error (WdApplication *self,
       g_signal_connect (dialog, "response::start-again", G_CALLBACK (start_again), self);
     }
   gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void wd_application_activate (GApplication *application);
+
+static gboolean
+open_again (gpointer data)
+{
+  WdApplication *self = data;
+
+  wd_application_activate (G_APPLICATION (self));
+  g_application_release (G_APPLICATION (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* Called as the last workspace and its sync engine go, which may be
+ * after a sync under way has ended. The opening comes from the main loop,
+ * once their connections are closed (a weak reference is told before its
+ * object is finalized). */
+static void
+on_part_gone (gpointer  data,
+              GObject  *gone)
+{
+  WdApplication *self = data;
+
+  if (--self->held_back == 0)
+    g_idle_add (open_again, self);
+}
+
+/* Closes every window and the store, and opens it again as at start-up:
+ * the opening checks a store found damaged (a damaged search index is
+ * made anew) and offers to set aside a file damaged beyond that. */
+static gboolean
+restart (gpointer data)
+{
+  WdApplication *self = data;
+  g_autoptr(WdWorkspace) workspace = g_steal_pointer (&self->workspace);
+  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+
+  self->held_back = 2;
+  g_object_weak_ref (G_OBJECT (workspace), on_part_gone, self);
+  g_object_weak_ref (G_OBJECT (wd_workspace_get_engine (workspace)), on_part_gone, self);
+  g_signal_handlers_disconnect_by_data (wd_workspace_get_engine (workspace), self);
+  g_signal_handlers_disconnect_by_data (workspace, self);
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_destroy (l->data);
+  return G_SOURCE_REMOVE;
+}
+
+/* From the dialog's answer: the windows close once the dialog has. */
+static void
+on_restart_chosen (AdwMessageDialog *dialog,
+                   const char       *response,
+                   WdApplication    *self)
+{
+  g_application_hold (G_APPLICATION (self));
+  g_idle_add (restart, self);
+}
+
+/* Damage read by any of the store's connections: said at once, with the
+ * way on, rather than in the dialog of every action that fails on it. */
+static void
+on_store_damaged (WdWorkspace   *workspace,
+                  WdApplication *self)
+{
+  GtkWidget *dialog = adw_message_dialog_new (main_window (self), _("Wudan Found Its Data Damaged"),
+                                              _("Part of this computer's data could not be read because the file "
+                                                "is damaged, and what uses that part will fail. Restart Wudan to "
+                                                "check the whole file: a damaged search index is made anew, and a "
+                                                "file damaged beyond that can be set aside while the district's "
+                                                "data comes back from the server."));
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "later", _("_Later"),
+                                    "restart", _("_Restart Wudan"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "restart", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "restart");
+  g_signal_connect (dialog, "response::restart", G_CALLBACK (on_restart_chosen), self);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -220,6 +298,7 @@ open_window (WdApplication *self)
   gtk_window_present (GTK_WINDOW (window));
   g_signal_connect (wd_workspace_get_engine (self->workspace), "notify::state", G_CALLBACK (on_engine_state), self);
   g_signal_connect (self->workspace, "orders-waiting", G_CALLBACK (on_orders_waiting), self);
+  g_signal_connect (self->workspace, "store-damaged", G_CALLBACK (on_store_damaged), self);
   g_signal_connect (window, "notify::is-active", G_CALLBACK (on_window_active), self);
   if (wd_workspace_is_signed_in (self->workspace))
     wd_sync_engine_start (wd_workspace_get_engine (self->workspace));

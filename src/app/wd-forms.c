@@ -21,7 +21,9 @@ all_of (WdWorkspace *workspace,
 
   if (rows == NULL)
     {
-      g_warning ("The %s list could not be read: %s", kind, error->message);
+      g_autofree char *what = g_strdup_printf ("The %s list", kind);
+
+      wd_workspace_log_read_failure (what, error);
       rows = json_array_new ();
     }
   return rows;

@@ -182,8 +182,9 @@ fetch_page (WdRowModel *self,
                                    (const gint64 *) missing->data, missing->len, &error);
   if (rows == NULL)
     {
-      g_warning ("Rows %u–%u of the %s list could not be read: %s", first, first + n, self->query.kind,
-                 error->message);
+      g_autofree char *what = g_strdup_printf ("Rows %u–%u of the %s list", first, first + n, self->query.kind);
+
+      wd_workspace_log_read_failure (what, error);
       return;
     }
   for (guint i = 0; i < missing->len; i++)
@@ -632,7 +633,9 @@ on_keys_read (GObject      *source,
 
   if (keys == NULL)
     {
-      g_warning ("The %s list could not be read: %s", self->query.kind, error->message);
+      g_autofree char *what = g_strdup_printf ("The %s list", self->query.kind);
+
+      wd_workspace_log_read_failure (what, error);
       /* The change still has to reach the rows at the next read. */
       self->data_changed |= self->reading_changed;
     }

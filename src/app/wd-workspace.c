@@ -6,6 +6,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "wd-error.h"
 #include "wd-json.h"
 #include "wd-keyring.h"
 #include "wd-operations.h"
@@ -24,11 +25,14 @@ struct _WdWorkspace
   WdActor      *actor;
   gint64        fixed_now;
   gint64        clock_offset;   /* the server's clock less this computer's */
+  GFileMonitor *damage_watch;   /* the mark a store found damaged leaves */
+  gboolean      damage_told;
 };
 
 enum {
   SIGNAL_CHANGED,
   SIGNAL_ORDERS_WAITING,
+  SIGNAL_STORE_DAMAGED,
   N_SIGNALS
 };
 
@@ -44,6 +48,12 @@ wd_workspace_dispose (GObject *object)
   if (self->engine != NULL)
     g_signal_handlers_disconnect_by_data (self->engine, self);
   g_clear_object (&self->engine);
+  if (self->damage_watch != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->damage_watch, self);
+      g_file_monitor_cancel (self->damage_watch);
+    }
+  g_clear_object (&self->damage_watch);
   G_OBJECT_CLASS (wd_workspace_parent_class)->dispose (object);
 }
 
@@ -79,6 +89,11 @@ wd_workspace_class_init (WdWorkspaceClass *klass)
   signals[SIGNAL_ORDERS_WAITING] = g_signal_new ("orders-waiting", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT,
                                                  JSON_TYPE_ARRAY);
+
+  /* Emitted once when the store was found damaged, by whichever of its
+   * connections read the damage (the views', the worker's, a sync's). */
+  signals[SIGNAL_STORE_DAMAGED] = g_signal_new ("store-damaged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                                0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -176,6 +191,52 @@ keyring_password (const char *server,
   return wd_keyring_lookup (server, user);
 }
 
+/* A read that failed is logged. Damage is told to the user by the
+ * "store-damaged" signal, so it is no warning as well: every list on
+ * screen would log one. */
+void
+wd_workspace_log_read_failure (const char   *what,
+                               const GError *error)
+{
+  if (g_error_matches (error, WD_ERROR, WD_ERROR_STORE_DAMAGED))
+    g_message ("%s could not be read: %s", what, error->message);
+  else
+    g_warning ("%s could not be read: %s", what, error->message);
+}
+
+static void
+on_damage_mark (GFileMonitor      *monitor,
+                GFile             *file,
+                GFile             *other,
+                GFileMonitorEvent  event,
+                WdWorkspace       *self)
+{
+  if (self->damage_told || (event != G_FILE_MONITOR_EVENT_CREATED && event != G_FILE_MONITOR_EVENT_CHANGED))
+    return;
+  self->damage_told = TRUE;
+  g_signal_emit (self, signals[SIGNAL_STORE_DAMAGED], 0);
+}
+
+/* Damage is found by whichever connection reads it, on any thread; each
+ * leaves the same mark beside the store, and watching for the mark tells
+ * the user at once instead of in each failing action's dialog. */
+static void
+watch_for_damage (WdWorkspace *self,
+                  const char  *store_path)
+{
+  g_autofree char *mark = wd_store_damage_mark_path (store_path);
+  g_autoptr(GFile) file = g_file_new_for_path (mark);
+  g_autoptr(GError) error = NULL;
+
+  self->damage_watch = g_file_monitor_file (file, G_FILE_MONITOR_NONE, NULL, &error);
+  if (self->damage_watch == NULL)
+    {
+      g_warning ("Cannot watch %s: %s", mark, error->message);
+      return;
+    }
+  g_signal_connect (self->damage_watch, "changed", G_CALLBACK (on_damage_mark), self);
+}
+
 WdWorkspace *
 wd_workspace_open (const char  *store_path,
                    GError     **error)
@@ -202,6 +263,7 @@ wd_workspace_open (const char  *store_path,
   self->engine = wd_sync_engine_new (store_path);
   wd_sync_engine_set_password_func (self->engine, keyring_password, NULL, NULL);
   g_signal_connect (self->engine, "notify::last-sync", G_CALLBACK (on_engine_synced), self);
+  watch_for_damage (self, store_path);
   return g_steal_pointer (&self);
 }
 

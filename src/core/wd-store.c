@@ -107,6 +107,16 @@ wd_store_init (WdStore *self)
 /* Beside a store that was found damaged while in use. */
 #define DAMAGED_MARKER "-damaged"
 
+/* The file a store found damaged leaves beside it, whichever connection
+ * found it: what the next opening checks for, and what an application
+ * can watch to hear of damage at once. */
+char *
+wd_store_damage_mark_path (const char *path)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  return g_strconcat (path, DAMAGED_MARKER, NULL);
+}
+
 gboolean
 wd_store_set_error (WdStore  *self,
                     GError  **error)
@@ -118,7 +128,7 @@ wd_store_set_error (WdStore  *self,
    * check the whole file, since damage deep in it opens fine. */
   if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
     {
-      g_autofree char *marker = g_strconcat (self->path, DAMAGED_MARKER, NULL);
+      g_autofree char *marker = wd_store_damage_mark_path (self->path);
 
       g_file_set_contents (marker, sqlite3_errmsg (self->db), -1, NULL);
       g_set_error (error, WD_ERROR, WD_ERROR_STORE_DAMAGED, _("The store %s is damaged: %s"), self->path,
@@ -540,7 +550,7 @@ static gboolean
 check_if_found_damaged (WdStore  *self,
                         GError  **error)
 {
-  g_autofree char *marker = g_strconcat (self->path, DAMAGED_MARKER, NULL);
+  g_autofree char *marker = wd_store_damage_mark_path (self->path);
 
   if (!g_file_test (marker, G_FILE_TEST_EXISTS))
     return TRUE;

@@ -43,6 +43,7 @@ WdStore    *wd_store_open               (const char           *path,
                                          GError              **error);
 char       *wd_store_name_beside        (const char           *path,
                                          const char           *label);
+char       *wd_store_damage_mark_path   (const char           *path);
 char       *wd_store_set_aside          (const char           *path,
                                          const char           *label,
                                          GError              **error);
