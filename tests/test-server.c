@@ -1552,31 +1552,37 @@ test_tls (void)
 {
   WdTestServer server;
   g_autofree char *dir = g_dir_make_tmp ("wudan-tls-XXXXXX", NULL);
-  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
-  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
-  g_autofree char *command = g_strdup_printf ("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost"
-                                              " -keyout %s -out %s", key, cert);
-  const char *args[] = { "--tls-cert", cert, "--tls-key", key, NULL };
-  g_autofree char *openssl = g_find_program_in_path ("openssl");
-  g_autofree char *openssl_out = NULL;
-  g_autofree char *openssl_err = NULL;
-  int status = 0;
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
 
-  if (openssl == NULL)
+  if (!wd_test_make_certificate (dir, "cert", &cert, &key))
     {
       g_test_skip ("openssl is not installed");
+      g_rmdir (dir);
       return;
     }
-  g_assert_true (g_spawn_command_line_sync (command, &openssl_out, &openssl_err, &status, NULL));
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  {
+    const char *args[] = { "--tls-cert", cert, "--tls-key", key, NULL };
 
-  wd_test_server_start (&server, NULL, args);
+    wd_test_server_start (&server, NULL, args);
+  }
   g_assert_true (g_str_has_prefix (server.base, "https://"));
   {
     g_autofree char *uri = g_strconcat (server.base, "/api/v1/health", NULL);
     g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
     g_autoptr(GBytes) body = NULL;
     g_autoptr(GError) error = NULL;
+    g_autofree char *command = g_strdup_printf ("openssl x509 -noout -fingerprint -sha256 -in %s", cert);
+    g_autofree char *openssl = NULL;
+    int status = 0;
+
+    /* It prints the certificate's fingerprint for desks to compare, as
+     * openssl prints it ("sha256 Fingerprint=AB:CD:…"). */
+    g_assert_true (g_spawn_command_line_sync (command, &openssl, NULL, &status, NULL));
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    g_assert_nonnull (server.fingerprint);
+    g_assert_cmpuint (strlen (server.fingerprint), ==, 32 * 3 - 1);
+    g_assert_nonnull (strstr (openssl, server.fingerprint));
 
     /* The test trusts its own self-signed certificate. */
     g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any_certificate), NULL);

@@ -2794,6 +2794,180 @@ test_engine_signs_in_again (void)
   client_close (&centre);
 }
 
+static void
+assert_untrusted (WdSyncClient *client,
+                  const GError *error,
+                  const char   *fingerprint,
+                  const char   *says)
+{
+  g_autofree char *presented = wd_sync_client_get_presented_fingerprint (client);
+
+  g_assert_error (error, WD_SYNC_CLIENT_ERROR, WD_SYNC_CLIENT_ERROR_UNTRUSTED_CERTIFICATE);
+  g_assert_nonnull (strstr (error->message, fingerprint));
+  g_assert_nonnull (strstr (error->message, says));
+  g_assert_cmpstr (presented, ==, fingerprint);
+}
+
+/* The fingerprint as someone might type it from a printout. */
+static char *
+typed_fingerprint (const char *fingerprint)
+{
+  g_autofree char *bare = g_strdelimit (g_ascii_strdown (fingerprint, -1), ":", ' ');
+
+  return g_steal_pointer (&bare);
+}
+
+/* Runs wudanctl with input on its standard input; its exit status. */
+static int
+run_ctl (const char  *input,
+         char       **err,
+         const char  *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) ctl = NULL;
+  g_autoptr(GError) error = NULL;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("WUDANCTL"));
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  ctl = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDIN_PIPE
+                           | G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (ctl, input, NULL, NULL, err, &error));
+  g_assert_no_error (error);
+  return g_subprocess_get_exit_status (ctl);
+}
+
+/* wudanctl's sign-in says what to compare and how to trust it. */
+static void
+ctl_trusts_certificate (WdTestServer *tls)
+{
+  g_autofree char *store = g_build_filename (client_dir, "ctl-certificate.db", NULL);
+  g_autofree char *password = g_strconcat (g_hash_table_lookup (tls->passwords, "centre"), "\n", NULL);
+  g_autofree char *refused = NULL;
+  g_autofree char *said = NULL;
+  g_autofree char *synced = NULL;
+
+  g_assert_cmpint (run_ctl (password, &refused, "--store", store, "login", "--server", tls->base, "--user", "centre",
+                            NULL), ==, 1);
+  g_assert_nonnull (strstr (refused, tls->fingerprint));
+  g_assert_nonnull (strstr (refused, "--trust"));
+  g_assert_cmpint (run_ctl (password, &said, "--store", store, "login", "--server", tls->base, "--user", "centre",
+                            "--trust", tls->fingerprint, NULL), ==, 0);
+  g_assert_cmpint (run_ctl (NULL, &synced, "--store", store, "sync", NULL), ==, 0);
+  for (const char * const *s = (const char * const[]) { "", "-wal", "-shm", "-users", NULL }; *s; s++)
+    {
+      g_autofree char *file = g_strconcat (store, *s, NULL);
+
+      g_unlink (file);
+    }
+}
+
+/* A district's server with a certificate of its own, which no authority
+ * this computer knows signed: refused until its fingerprint is
+ * confirmed, then trusted for every sync of that store; a certificate
+ * replaced on the server is refused again, saying so. */
+static void
+test_certificate_of_its_own (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("wudan-cert-XXXXXX", NULL);
+  g_autofree char *cert = NULL, *key = NULL, *other_cert = NULL, *other_key = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *typed = NULL;
+  g_autoptr(GError) error = NULL;
+  WdTestServer tls;
+  Client desk = { 0 };
+
+  if (!wd_test_make_certificate (dir, "district", &cert, &key)
+      || !wd_test_make_certificate (dir, "replaced", &other_cert, &other_key))
+    {
+      g_test_skip ("openssl is not installed");
+      wd_test_remove_tree (dir);
+      return;
+    }
+  {
+    const char *args[] = { "--tls-cert", cert, "--tls-key", key, NULL };
+
+    wd_test_server_start (&tls, NULL, args);
+  }
+  first = g_strdup (tls.fingerprint);
+  typed = typed_fingerprint (first);
+
+  desk.path = g_build_filename (client_dir, "own-certificate.db", NULL);
+  desk.store = wd_store_open (desk.path, &error);
+  g_assert_no_error (error);
+  desk.client = wd_sync_client_new (desk.store, &error);
+  g_assert_no_error (error);
+  g_assert_false (wd_sync_client_login (desk.client, tls.base, "centre",
+                                        g_hash_table_lookup (tls.passwords, "centre"), &error));
+  assert_untrusted (desk.client, error, first, "does not trust");
+  g_clear_error (&error);
+  g_assert_false (wd_sync_client_is_signed_in (desk.client));
+
+  /* A fingerprint that is not the server's changes nothing. */
+  wd_sync_client_trust_certificate (desk.client, "00:11:22:33");
+  g_assert_false (wd_sync_client_login (desk.client, tls.base, "centre",
+                                        g_hash_table_lookup (tls.passwords, "centre"), &error));
+  assert_untrusted (desk.client, error, first, "does not trust");
+  g_clear_error (&error);
+
+  wd_sync_client_trust_certificate (desk.client, typed);
+  g_assert_true (wd_sync_client_login (desk.client, tls.base, "centre",
+                                       g_hash_table_lookup (tls.passwords, "centre"), &error));
+  g_assert_no_error (error);
+  client_sync (&desk);
+  g_assert_cmpint (count_orders (desk.store), >, 0);
+
+  /* The next syncs are made by clients that were told nothing: the store
+   * remembers the certificate. */
+  g_clear_object (&desk.client);
+  desk.client = wd_sync_client_new (desk.store, &error);
+  g_assert_no_error (error);
+  apply (&desk, "topic.upsert", "{\"id\":\"t-own\",\"name\":\"自有证书\"}");
+  client_sync (&desk);
+  g_assert_cmpint (wd_sync_store_count_pending (desk.store), ==, 0);
+
+  /* The certificate replaced on the server, at the same address. */
+  g_assert_true (g_rename (other_cert, cert) == 0 && g_rename (other_key, key) == 0);
+  wd_test_server_restart (&tls, NULL);
+  g_assert_cmpstr (tls.fingerprint, !=, first);
+  g_clear_object (&desk.client);
+  desk.client = wd_sync_client_new (desk.store, &error);
+  g_assert_no_error (error);
+  g_assert_false (wd_sync_client_sync (desk.client, NULL, &error));
+  assert_untrusted (desk.client, error, tls.fingerprint, "not the one this computer trusted");
+  g_clear_error (&error);
+
+  wd_sync_client_trust_certificate (desk.client, tls.fingerprint);
+  g_assert_true (wd_sync_client_login (desk.client, tls.base, "centre",
+                                       g_hash_table_lookup (tls.passwords, "centre"), &error));
+  g_assert_no_error (error);
+  client_sync (&desk);
+
+  /* Signing in to another server forgets the district's certificate. */
+  {
+    g_autofree char *pinned = wd_sync_store_get (desk.store, "sync_certificate");
+
+    g_assert_nonnull (pinned);
+    g_assert_true (wd_sync_client_login (desk.client, server.base, "centre",
+                                         g_hash_table_lookup (server.passwords, "centre"), &error));
+    g_assert_no_error (error);
+    g_clear_pointer (&pinned, g_free);
+    pinned = wd_sync_store_get (desk.store, "sync_certificate");
+    g_assert_null (pinned);
+  }
+
+  client_close (&desk);
+  ctl_trusts_certificate (&tls);
+  wd_test_server_stop (&tls);
+  wd_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2838,6 +3012,7 @@ main (int    argc,
   g_test_add_func ("/sync/problems-kept-apart", test_problems_kept_apart);
   g_test_add_func ("/sync/bad-pages", test_bad_pages);
   g_test_add_func ("/sync/restored-server", test_restored_server);
+  g_test_add_func ("/sync/certificate-of-its-own", test_certificate_of_its_own);
 
   status = g_test_run ();
   wd_test_server_stop (&server);

@@ -5,6 +5,7 @@
  * with the change waiting. */
 #include "config.h"
 
+#include <string.h>
 #include <glib/gstdio.h>
 #include <adwaita.h>
 #include <sqlite3.h>
@@ -717,6 +718,84 @@ test_refused_team_edited_again (SyncFixture   *fx,
                                       " AND leader = '赵六'"), ==, 1);
 }
 
+static gboolean
+is_visible_check (GtkWidget     *widget,
+                  gconstpointer  data)
+{
+  return GTK_IS_CHECK_BUTTON (widget) && gtk_widget_get_visible (widget);
+}
+
+/* Signs in with the dialog as it is and returns what it says, or NULL
+ * once signed in. */
+static const char *
+try_sign_in (SyncFixture   *fx,
+             WdLoginDialog *login)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (login), "login.sign-in", NULL));
+  while (!wd_workspace_is_signed_in (fx->workspace) && wd_login_dialog_get_error (login) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return wd_login_dialog_get_error (login);
+}
+
+/* A district server with a certificate of its own: the sign-in says this
+ * computer does not trust it and shows its fingerprint; nothing is
+ * trusted until the user says so, and then the desk syncs. */
+static void
+test_certificate_trusted_at_sign_in (SyncFixture   *fx,
+                                     gconstpointer  data)
+{
+  g_autofree char *dir = g_dir_make_tmp ("wudan-ui-cert-XXXXXX", NULL);
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(WdLoginDialog) login = NULL;
+  GtkWidget *trust;
+  WdTestServer tls;
+  const char *said;
+
+  if (!wd_test_make_certificate (dir, "district", &cert, &key))
+    {
+      g_test_skip ("openssl is not installed");
+      g_rmdir (dir);
+      return;
+    }
+  {
+    const char *args[] = { "--tls-cert", cert, "--tls-key", key, NULL };
+
+    wd_test_server_start (&tls, NULL, args);
+  }
+  login = g_object_ref (wd_login_dialog_new (GTK_WINDOW (fx->window), fx->workspace));
+  gtk_window_present (GTK_WINDOW (login));
+  wd_login_dialog_fill (login, tls.base, "centre", g_hash_table_lookup (tls.passwords, "centre"));
+  said = try_sign_in (fx, login);
+  g_assert_nonnull (said);
+  g_assert_nonnull (strstr (said, "does not trust"));
+  g_assert_nonnull (strstr (said, tls.fingerprint));
+  trust = wd_ui_find_widget (GTK_WIDGET (login), is_visible_check, NULL);
+  g_assert_nonnull (trust);
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (trust)));
+
+  /* Signing in again is refused the same until the box is ticked. */
+  said = try_sign_in (fx, login);
+  g_assert_nonnull (said);
+  g_assert_false (wd_workspace_is_signed_in (fx->workspace));
+
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (trust), TRUE);
+  said = try_sign_in (fx, login);
+  g_assert_null (said);
+  wd_ui_wait (up_to_date, fx, "the first sync over TLS");
+  g_assert_cmpstr (wd_workspace_get_actor (fx->workspace)->user, ==, "centre");
+  {
+    g_autofree char *pinned = wd_sync_store_get (wd_workspace_get_store (fx->workspace), "sync_certificate");
+
+    g_assert_nonnull (pinned);
+  }
+  wd_workspace_sign_out (fx->workspace, NULL);
+  wd_test_server_stop (&tls);
+  g_unlink (cert);
+  g_unlink (key);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -738,5 +817,7 @@ main (int    argc,
               test_refused_order_placed_again, sync_teardown);
   g_test_add ("/ui-sync/refused-team-edited-again", SyncFixture, NULL, sync_setup,
               test_refused_team_edited_again, sync_teardown);
+  g_test_add ("/ui-sync/certificate-trusted-at-sign-in", SyncFixture, NULL, sync_setup,
+              test_certificate_trusted_at_sign_in, sync_teardown);
   return g_test_run ();
 }

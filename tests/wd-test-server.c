@@ -24,8 +24,8 @@ spawn (WdTestServer        *server,
        const char * const  *extra_args)
 {
   /* A restarted server comes back where it was, as a real one does. */
-  g_autofree char *listen = server->base != NULL && g_str_has_prefix (server->base, "http://")
-    ? g_strdup (server->base + strlen ("http://")) : g_strdup ("127.0.0.1:0");
+  const char *address = server->base != NULL ? strstr (server->base, "://") : NULL;
+  g_autofree char *listen = g_strdup (address != NULL ? address + strlen ("://") : "127.0.0.1:0");
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
@@ -60,6 +60,12 @@ spawn (WdTestServer        *server,
       g_auto(GStrv) words = g_strsplit_set (g_strstrip (line), " ", -1);
       g_autofree char *owned = line;
 
+      if (g_str_has_prefix (line, "Certificate SHA-256 fingerprint "))
+        {
+          g_free (server->fingerprint);
+          server->fingerprint = g_strdup (line + strlen ("Certificate SHA-256 fingerprint "));
+          continue;
+        }
       if (g_str_has_prefix (line, "Listening on "))
         {
           g_clear_pointer (&server->base, g_free);
@@ -96,6 +102,7 @@ wd_test_server_start (WdTestServer       *server,
   server->log = g_build_filename (server->dir, "server.log", NULL);
   server->passwords = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   server->session = soup_session_new_with_options ("timeout", 30, NULL);
+  server->args = g_strdupv ((char **) extra_args);
   spawn (server, fault, TRUE, extra_args);
 }
 
@@ -108,7 +115,7 @@ wd_test_server_restart (WdTestServer *server,
   /* A fresh session: connections to the old process are gone. */
   g_clear_object (&server->session);
   server->session = soup_session_new_with_options ("timeout", 30, NULL);
-  spawn (server, fault, FALSE, NULL);
+  spawn (server, fault, FALSE, (const char * const *) server->args);
 }
 
 void
@@ -175,6 +182,8 @@ wd_test_server_stop (WdTestServer *server)
   g_free (server->db);
   g_free (server->log);
   g_free (server->base);
+  g_free (server->fingerprint);
+  g_strfreev (server->args);
   g_hash_table_unref (server->passwords);
 }
 
@@ -355,4 +364,32 @@ wd_test_run_server (const char  *input,
   g_subprocess_communicate_utf8 (process, input, NULL, out, err, &error);
   g_assert_no_error (error);
   return g_subprocess_get_exit_status (process);
+}
+
+/* A self-signed certificate for localhost, as a district's own server
+ * may have, in dir as NAME.pem with its key NAME-key.pem. FALSE when
+ * openssl is not installed. */
+gboolean
+wd_test_make_certificate (const char  *dir,
+                          const char  *name,
+                          char       **cert,
+                          char       **key)
+{
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autofree char *cert_name = g_strconcat (name, ".pem", NULL);
+  g_autofree char *key_name = g_strconcat (name, "-key.pem", NULL);
+  g_autofree char *command = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  if (openssl == NULL)
+    return FALSE;
+  *cert = g_build_filename (dir, cert_name, NULL);
+  *key = g_build_filename (dir, key_name, NULL);
+  command = g_strdup_printf ("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost"
+                             " -keyout %s -out %s", *key, *cert);
+  g_assert_true (g_spawn_command_line_sync (command, &out, &err, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return TRUE;
 }

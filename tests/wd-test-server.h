@@ -17,6 +17,8 @@ typedef struct
   GSubprocess *process;
   GHashTable  *passwords;     /* demo account → password */
   SoupSession *session;
+  char       **args;          /* what it was started with, for restarts */
+  char        *fingerprint;   /* of its TLS certificate, as it printed it */
 } WdTestServer;
 
 typedef struct
@@ -37,6 +39,10 @@ void         wd_test_server_kill        (WdTestServer   *server);
 int          wd_test_server_terminate   (WdTestServer   *server);
 void         wd_test_server_stop        (WdTestServer   *server);
 char        *wd_test_server_log         (WdTestServer   *server);
+gboolean     wd_test_make_certificate   (const char     *dir,
+                                         const char     *name,
+                                         char          **cert,
+                                         char          **key);
 int          wd_test_run_server         (const char     *input,
                                          char          **out,
                                          char          **err,

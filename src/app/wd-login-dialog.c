@@ -16,10 +16,12 @@ struct _WdLoginDialog
   AdwEntryRow  *user_row;
   AdwEntryRow  *password_row;
   GtkLabel     *error_label;
+  GtkCheckButton *trust_check;
   GtkSpinner   *spinner;
 
   WdWorkspace  *workspace;
   GCancellable *cancellable;
+  char         *presented;    /* the certificate fingerprint refused last */
 };
 
 G_DEFINE_FINAL_TYPE (WdLoginDialog, wd_login_dialog, ADW_TYPE_WINDOW)
@@ -32,6 +34,7 @@ wd_login_dialog_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->workspace);
+  g_clear_pointer (&self->presented, g_free);
   G_OBJECT_CLASS (wd_login_dialog_parent_class)->dispose (object);
 }
 
@@ -67,13 +70,28 @@ default_server (WdWorkspace *workspace)
   return server != NULL && *server != '\0' ? g_steal_pointer (&server) : NULL;
 }
 
+/* A server certificate this computer refused: the user may trust it,
+ * once they compared the fingerprint the error shows. Never ticked for
+ * them, and unticked whenever another certificate is shown. */
+static void
+offer_trust (WdLoginDialog *self,
+             const char    *presented)
+{
+  if (g_strcmp0 (presented, self->presented) != 0)
+    gtk_check_button_set_active (self->trust_check, FALSE);
+  g_free (self->presented);
+  self->presented = g_strdup (presented);
+  gtk_widget_set_visible (GTK_WIDGET (self->trust_check), presented != NULL);
+}
+
 static void
 on_signed_in (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  gboolean ok = wd_workspace_sign_in_finish (WD_WORKSPACE (source), result, &error);
+  g_autofree char *presented = NULL;
+  gboolean ok = wd_workspace_sign_in_finish (WD_WORKSPACE (source), result, &presented, &error);
   WdLoginDialog *self;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -84,7 +102,8 @@ on_signed_in (GObject      *source,
     {
       gtk_label_set_text (self->error_label, error->message);
       gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
-      gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+      offer_trust (self, presented);
+      gtk_widget_grab_focus (presented != NULL ? GTK_WIDGET (self->trust_check) : GTK_WIDGET (self->password_row));
       return;
     }
   remember_server (gtk_editable_get_text (GTK_EDITABLE (self->server_row)));
@@ -112,6 +131,7 @@ sign_in_action (GtkWidget  *widget,
   set_busy (self, TRUE);
   wd_workspace_sign_in_async (self->workspace, server, user,
                               gtk_editable_get_text (GTK_EDITABLE (self->password_row)),
+                              gtk_check_button_get_active (self->trust_check) ? self->presented : NULL,
                               self->cancellable, on_signed_in, self);
 }
 
@@ -134,6 +154,7 @@ wd_login_dialog_class_init (WdLoginDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WdLoginDialog, user_row);
   gtk_widget_class_bind_template_child (widget_class, WdLoginDialog, password_row);
   gtk_widget_class_bind_template_child (widget_class, WdLoginDialog, error_label);
+  gtk_widget_class_bind_template_child (widget_class, WdLoginDialog, trust_check);
   gtk_widget_class_bind_template_child (widget_class, WdLoginDialog, spinner);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activated);
   gtk_widget_class_install_action (widget_class, "login.sign-in", NULL, sign_in_action);

@@ -590,6 +590,8 @@ typedef struct
   char *server;
   char *user;
   char *password;
+  char *trust;        /* a certificate fingerprint the user confirmed */
+  char *presented;    /* the certificate this computer refused, if it did */
 } SignIn;
 
 static void
@@ -597,6 +599,8 @@ sign_in_free (SignIn *sign_in)
 {
   g_free (sign_in->server);
   g_free (sign_in->user);
+  g_free (sign_in->trust);
+  g_free (sign_in->presented);
   if (sign_in->password != NULL)
     memset (sign_in->password, 0, strlen (sign_in->password));
   g_free (sign_in->password);
@@ -611,9 +615,15 @@ sign_in_on_worker (WdStore   *store,
   SignIn *sign_in = data;
   g_autoptr(WdSyncClient) client = wd_sync_client_new (store, error);
 
-  if (client == NULL
-      || !wd_sync_client_login (client, sign_in->server, sign_in->user, sign_in->password, error))
+  if (client == NULL)
     return NULL;
+  if (sign_in->trust != NULL)
+    wd_sync_client_trust_certificate (client, sign_in->trust);
+  if (!wd_sync_client_login (client, sign_in->server, sign_in->user, sign_in->password, error))
+    {
+      sign_in->presented = wd_sync_client_get_presented_fingerprint (client);
+      return NULL;
+    }
   /* Kept for signing in again when the session ends; a keyring that is
    * not there only means the user is asked again. */
   wd_keyring_store (sign_in->server, sign_in->user, sign_in->password);
@@ -625,6 +635,7 @@ wd_workspace_sign_in_async (WdWorkspace         *self,
                             const char          *server,
                             const char          *user,
                             const char          *password,
+                            const char          *trust,
                             GCancellable        *cancellable,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
@@ -634,17 +645,28 @@ wd_workspace_sign_in_async (WdWorkspace         *self,
   sign_in->server = g_strdup (server);
   sign_in->user = g_strdup (user);
   sign_in->password = g_strdup (password);
+  sign_in->trust = g_strdup (trust);
   wd_workspace_read_async (self, sign_in_on_worker, sign_in, (GDestroyNotify) sign_in_free, NULL,
                            cancellable, callback, user_data);
 }
 
+/* presented: on failure, the fingerprint of a server certificate this
+ * computer refused (NULL when that was not why), for the user to
+ * compare and trust. */
 gboolean
 wd_workspace_sign_in_finish (WdWorkspace   *self,
                              GAsyncResult  *result,
+                             char         **presented,
                              GError       **error)
 {
+  ReadJob *job = g_task_get_task_data (G_TASK (result));
+
+  *presented = NULL;
   if (wd_workspace_read_finish (self, result, error) == NULL)
-    return FALSE;
+    {
+      *presented = g_strdup (((SignIn *) job->data)->presented);
+      return FALSE;
+    }
   wd_workspace_reload_actor (self);
   wd_sync_engine_start (self->engine);
   wd_sync_engine_sync_now (self->engine);

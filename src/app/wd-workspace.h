@@ -80,11 +80,13 @@ void           wd_workspace_sign_in_async   (WdWorkspace          *self,
                                              const char           *server,
                                              const char           *user,
                                              const char           *password,
+                                             const char           *trust,
                                              GCancellable         *cancellable,
                                              GAsyncReadyCallback   callback,
                                              gpointer              user_data);
 gboolean       wd_workspace_sign_in_finish  (WdWorkspace          *self,
                                              GAsyncResult         *result,
+                                             char                **presented,
                                              GError              **error);
 gboolean       wd_workspace_sign_out        (WdWorkspace          *self,
                                              GError              **error);

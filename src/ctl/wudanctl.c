@@ -810,9 +810,13 @@ cmd_login (Ctl   *ctl,
 {
   g_autofree char *server = NULL;
   g_autofree char *user = NULL;
+  g_autofree char *trust = NULL;
   GOptionEntry entries[] = {
     { "server", 0, 0, G_OPTION_ARG_STRING, &server, N_("The server, as http://host:port"), N_("URL") },
     { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_("The account name"), N_("NAME") },
+    { "trust", 0, 0, G_OPTION_ARG_STRING, &trust,
+      N_("Trust the server's certificate with this SHA-256 fingerprint (one no known authority signed)"),
+      N_("FINGERPRINT") },
     G_OPTION_ENTRY_NULL
   };
   static const Command command = { "login", "", N_("Sign in to a server; the password is read from standard input"),
@@ -830,12 +834,22 @@ cmd_login (Ctl   *ctl,
   password = wd_prompt_secret (_("Password: "));
   if (password == NULL)
     return ctl_usage_error (context, _("give the password on standard input"));
-  if (!ctl_open_store (ctl, &error)
-      || (client = wd_sync_client_new (ctl->store, &error)) == NULL
-      || !wd_sync_client_login (client, server, user, password, &error))
+  if (!ctl_open_store (ctl, &error) || (client = wd_sync_client_new (ctl->store, &error)) == NULL)
     {
       memset (password, 0, strlen (password));
       return ctl_fail (error);
+    }
+  if (trust != NULL)
+    wd_sync_client_trust_certificate (client, trust);
+  if (!wd_sync_client_login (client, server, user, password, &error))
+    {
+      g_autofree char *presented = wd_sync_client_get_presented_fingerprint (client);
+
+      memset (password, 0, strlen (password));
+      ctl_fail (error);
+      if (g_error_matches (error, WD_SYNC_CLIENT_ERROR, WD_SYNC_CLIENT_ERROR_UNTRUSTED_CERTIFICATE))
+        g_printerr (_("wudanctl: once the fingerprint is confirmed, sign in again with --trust %s\n"), presented);
+      return EXIT_FAILURE;
     }
   memset (password, 0, strlen (password));
   g_print (_("Signed in to %s as %s\n"), server, user);

@@ -22,6 +22,7 @@
 #include "wd-operations.h"
 #include "wd-prompt.h"
 #include "wd-server.h"
+#include "wd-sync-protocol.h"
 #include "wd-sync-service.h"
 #include "wd-server-store.h"
 #include "wd-text-table.h"
@@ -379,6 +380,14 @@ cmd_serve (int    argc,
   g_unix_signal_add (SIGTERM, on_terminate_with_deadline, &serving);
   g_unix_signal_add (SIGINT, on_terminate_with_deadline, &serving);
 
+  /* What a desk is shown when no authority it knows signed the
+   * certificate: the administrator reads it out to compare. */
+  if (certificate != NULL)
+    {
+      g_autofree char *fingerprint = wd_sync_certificate_fingerprint (certificate);
+
+      g_print (_("Certificate SHA-256 fingerprint %s\n"), fingerprint);
+    }
   uris = wd_server_get_uris (server);
   for (GSList *l = uris; l; l = l->next)
     {

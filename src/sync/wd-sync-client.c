@@ -38,6 +38,13 @@ struct _WdSyncClient
   SoupSession        *session;
   WdSyncProgressFunc  progress;
   gpointer            progress_data;
+
+  /* A server whose certificate no authority this computer knows signed
+   * (a district's own): trusted once its fingerprint was confirmed. */
+  char               *trust;        /* fingerprint to accept at the next sign-in */
+  gboolean            pin_ignored;  /* signing in elsewhere: the pin was another server's */
+  gboolean            trusted_now;  /* this sign-in accepted the certificate by trust */
+  GTlsCertificate    *presented;    /* the last certificate checked here */
 };
 
 G_DEFINE_FINAL_TYPE (WdSyncClient, wd_sync_client, G_TYPE_OBJECT)
@@ -49,6 +56,8 @@ wd_sync_client_finalize (GObject *object)
 
   g_clear_object (&self->store);
   g_clear_object (&self->session);
+  g_clear_object (&self->presented);
+  g_free (self->trust);
   G_OBJECT_CLASS (wd_sync_client_parent_class)->finalize (object);
 }
 
@@ -115,6 +124,73 @@ note_server_clock (WdSyncClient *self,
   wd_sync_store_note_clock_offset (self->store, offset);
 }
 
+static gboolean
+is_pinned (WdSyncClient    *self,
+           GTlsCertificate *certificate)
+{
+  g_autofree char *pem = self->pin_ignored ? NULL : wd_sync_store_get (self->store, "sync_certificate");
+  g_autoptr(GTlsCertificate) pinned = pem ? g_tls_certificate_new_from_pem (pem, -1, NULL) : NULL;
+
+  return pinned != NULL && g_tls_certificate_is_same (pinned, certificate);
+}
+
+/* Asked only for a certificate the system's authorities do not vouch
+ * for: accepted if it is the one this store trusts for its server, or
+ * the one whose fingerprint the user confirmed for this sign-in. */
+static gboolean
+accept_certificate (SoupMessage          *msg,
+                    GTlsCertificate      *certificate,
+                    GTlsCertificateFlags  errors,
+                    WdSyncClient         *self)
+{
+  g_autofree char *fingerprint = wd_sync_certificate_fingerprint (certificate);
+
+  g_set_object (&self->presented, certificate);
+  if (self->trust != NULL && wd_sync_same_fingerprint (fingerprint, self->trust))
+    {
+      self->trusted_now = TRUE;
+      return TRUE;
+    }
+  return is_pinned (self, certificate);
+}
+
+static void
+set_network_error (GError       **error,
+                   const GError  *cause)
+{
+  g_set_error (error, WD_SYNC_CLIENT_ERROR, WD_SYNC_CLIENT_ERROR_NETWORK,
+               _("The server could not be reached: %s"), cause->message);
+}
+
+/* A request that got no answer: the network's failure, or the server's
+ * certificate refused, which says what to compare before trusting it. */
+static void
+set_send_error (WdSyncClient  *self,
+                GError       **error,
+                const GError  *cause)
+{
+  g_autofree char *pinned = NULL;
+  g_autofree char *fingerprint = NULL;
+
+  if (!g_error_matches (cause, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE) || self->presented == NULL)
+    {
+      set_network_error (error, cause);
+      return;
+    }
+  fingerprint = wd_sync_certificate_fingerprint (self->presented);
+  pinned = self->pin_ignored ? NULL : wd_sync_store_get (self->store, "sync_certificate");
+  if (pinned != NULL)
+    g_set_error (error, WD_SYNC_CLIENT_ERROR, WD_SYNC_CLIENT_ERROR_UNTRUSTED_CERTIFICATE,
+                 _("The server's certificate is not the one this computer trusted; its SHA-256 fingerprint is "
+                   "now %s. If the administrator replaced the certificate, compare the fingerprint and trust "
+                   "it as you sign in again; if not, something may be posing as the server."), fingerprint);
+  else
+    g_set_error (error, WD_SYNC_CLIENT_ERROR, WD_SYNC_CLIENT_ERROR_UNTRUSTED_CERTIFICATE,
+                 _("This computer does not trust the server's certificate (SHA-256 fingerprint %s). Compare the "
+                   "fingerprint with the one the server's administrator gives; if they match, trust the "
+                   "certificate as you sign in."), fingerprint);
+}
+
 /* A request to the signed-in server, with the protocol header and, when
  * with_token, the session's token. */
 static SoupMessage *
@@ -145,6 +221,7 @@ new_message (WdSyncClient  *self,
                    _("“%s” is not a server address; write it as http://host:port"), server);
       return NULL;
     }
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate), self);
   soup_message_headers_replace (soup_message_get_request_headers (msg), WD_SYNC_PROTOCOL_HEADER,
                                 G_STRINGIFY (WD_SYNC_PROTOCOL_VERSION));
   if (token != NULL)
@@ -160,14 +237,6 @@ new_message (WdSyncClient  *self,
       soup_message_set_request_body_from_bytes (msg, "application/json", content);
     }
   return msg;
-}
-
-static void
-set_network_error (GError       **error,
-                   const GError  *cause)
-{
-  g_set_error (error, WD_SYNC_CLIENT_ERROR, WD_SYNC_CLIENT_ERROR_NETWORK,
-               _("The server could not be reached: %s"), cause->message);
 }
 
 /* The error an answer other than 200 stands for, with the server's
@@ -211,7 +280,7 @@ request (WdSyncClient  *self,
   reply = soup_session_send_and_read (self->session, msg, cancellable, &local);
   if (reply == NULL)
     {
-      set_network_error (error, local);
+      set_send_error (self, error, local);
       return NULL;
     }
 
@@ -246,6 +315,8 @@ signed_in_name (WdSyncClient *self)
 
   return actor ? g_strdup (actor->user) : NULL;
 }
+
+static gboolean keep_trust (WdSyncClient *self, GError **error);
 
 /* Signs in and remembers the server, the account and the session token
  * in the store (which only its owner can read). The password is not kept. */
@@ -296,11 +367,14 @@ wd_sync_client_login (WdSyncClient  *self,
 
   if (!wd_sync_store_set (self->store, "sync_server", base, error))
     return FALSE;
+  self->pin_ignored = g_strcmp0 (previous, base) != 0;
+  self->trusted_now = FALSE;
   reply = request (self, "POST", "/api/v1/session", text, FALSE, NULL, NULL, error);
   if (reply == NULL)
     {
       /* A failed sign-in leaves the store talking to the server it had. */
       wd_sync_store_set (self->store, "sync_server", previous, NULL);
+      self->pin_ignored = FALSE;
       return FALSE;
     }
   answer = json_node_get_object (reply);
@@ -310,8 +384,47 @@ wd_sync_client_login (WdSyncClient  *self,
    * under the account it first signed in as, and the copy holds what
    * that account may see. It starts again as a new install. */
   return (same_identity || wd_sync_store_start_afresh (self->store, error))
+      && keep_trust (self, error)
       && wd_sync_store_set (self->store, "sync_user", user_text, error)
       && wd_sync_store_set (self->store, "sync_token", json_object_get_string_member (answer, "token"), error);
+}
+
+/* After a sign-in: the certificate trusted by its fingerprint is kept for
+ * the syncs to come, and another server's is forgotten. */
+static gboolean
+keep_trust (WdSyncClient  *self,
+            GError       **error)
+{
+  g_autofree char *pem = NULL;
+
+  if (self->trusted_now)
+    g_object_get (self->presented, "certificate-pem", &pem, NULL);
+  else if (!self->pin_ignored)
+    return TRUE;
+  self->pin_ignored = FALSE;
+  return wd_sync_store_set (self->store, "sync_certificate", pem, error);
+}
+
+/* The next sign-in accepts a server certificate with this fingerprint
+ * (SHA-256, any case, colons or not), one that no authority this
+ * computer knows signed: a district's own. The user confirms the
+ * fingerprint with the server's administrator first. */
+void
+wd_sync_client_trust_certificate (WdSyncClient *self,
+                                  const char   *fingerprint)
+{
+  g_return_if_fail (WD_IS_SYNC_CLIENT (self));
+  g_free (self->trust);
+  self->trust = g_strdup (fingerprint);
+}
+
+/* The fingerprint of the certificate the server presented, when this
+ * computer refused it; NULL otherwise. */
+char *
+wd_sync_client_get_presented_fingerprint (WdSyncClient *self)
+{
+  g_return_val_if_fail (WD_IS_SYNC_CLIENT (self), NULL);
+  return self->presented != NULL ? wd_sync_certificate_fingerprint (self->presented) : NULL;
 }
 
 gboolean
@@ -580,7 +693,7 @@ pull_snapshot (WdSyncClient  *self,
   body = soup_session_send (self->session, msg, cancellable, &local);
   if (body == NULL)
     {
-      set_network_error (error, local);
+      set_send_error (self, error, local);
       return FALSE;
     }
   status = soup_message_get_status (msg);

@@ -18,6 +18,7 @@ typedef enum
   WD_SYNC_CLIENT_ERROR_UNAUTHORIZED,
   WD_SYNC_CLIENT_ERROR_NETWORK,
   WD_SYNC_CLIENT_ERROR_SERVER,
+  WD_SYNC_CLIENT_ERROR_UNTRUSTED_CERTIFICATE,
 } WdSyncClientError;
 
 #define WD_TYPE_SYNC_CLIENT (wd_sync_client_get_type ())
@@ -42,6 +43,9 @@ gboolean      wd_sync_client_login      (WdSyncClient  *self,
                                          const char    *name,
                                          const char    *password,
                                          GError       **error);
+void          wd_sync_client_trust_certificate (WdSyncClient *self,
+                                                const char   *fingerprint);
+char         *wd_sync_client_get_presented_fingerprint (WdSyncClient *self);
 gboolean      wd_sync_client_logout     (WdSyncClient  *self,
                                          GError       **error);
 gboolean      wd_sync_client_is_signed_in (WdSyncClient *self);

@@ -392,3 +392,39 @@ wd_sync_encode_push (const char *client_id,
   json_object_set_array_member (message, "ops", array);
   return wd_json_object_to_string (message, FALSE);
 }
+
+/* "AB:CD:…": the SHA-256 of the certificate, as `openssl x509
+ * -fingerprint -sha256` prints it, so that what a client was shown can
+ * be compared with what the server printed as it started. */
+char *
+wd_sync_certificate_fingerprint (GTlsCertificate *certificate)
+{
+  g_autoptr(GByteArray) der = NULL;
+  g_autofree char *hex = NULL;
+  GString *out = g_string_new (NULL);
+
+  g_object_get (certificate, "certificate", &der, NULL);
+  hex = g_compute_checksum_for_data (G_CHECKSUM_SHA256, der->data, der->len);
+  for (guint i = 0; hex[i] != '\0' && hex[i + 1] != '\0'; i += 2)
+    g_string_append_printf (out, "%s%c%c", i > 0 ? ":" : "", g_ascii_toupper (hex[i]),
+                            g_ascii_toupper (hex[i + 1]));
+  return g_string_free (out, FALSE);
+}
+
+/* Fingerprints as people copy them: any case, with or without colons
+ * or spaces. */
+gboolean
+wd_sync_same_fingerprint (const char *a,
+                  const char *b)
+{
+  while (*a != '\0' || *b != '\0')
+    {
+      if (*a != '\0' && !g_ascii_isxdigit (*a))
+        a++;
+      else if (*b != '\0' && !g_ascii_isxdigit (*b))
+        b++;
+      else if (g_ascii_tolower (*a++) != g_ascii_tolower (*b++))
+        return FALSE;
+    }
+  return TRUE;
+}

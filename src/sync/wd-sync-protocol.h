@@ -4,6 +4,7 @@
  * a WD_SYNC_ERROR that names the problem. */
 #pragma once
 
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
@@ -67,6 +68,10 @@ gboolean    wd_sync_check_push_answer        (JsonObject    *answer,
 char       *wd_sync_encode_push              (const char    *client_id,
                                               const char    *epoch,
                                               GPtrArray     *ops);
+
+char       *wd_sync_certificate_fingerprint  (GTlsCertificate *certificate);
+gboolean    wd_sync_same_fingerprint         (const char    *a,
+                                              const char    *b);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WdSyncOp, wd_sync_op_free)
 
