@@ -220,6 +220,40 @@ test_damage_found_in_use (void)
   wd_test_remove_tree (dir);
 }
 
+/* A full disk: the operation fails saying what to do, and changes
+ * nothing. SQLite's page limit stands in for the disk filling up:
+ * speakers are added until one finds no room. */
+static void
+test_disk_full (WdFixture     *fx,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *mark = wd_store_damage_mark_path (wd_store_get_path (fx->store));
+  guint added = 0;
+
+  g_assert_true (wd_store_exec (fx->store, "PRAGMA max_page_count = 1", &error));
+  g_assert_no_error (error);
+  for (; added < 1000; added++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"id\":\"sp-full-%u\",\"name\":\"孙丽%u\",\"phone\":\"13812345678\","
+                                               "\"bio\":\"三十年中学历史教师，讲党史故事生动。\","
+                                               "\"topics\":[\"t-history\"]}", added, added);
+      g_autofree char *before = wd_test_fingerprint (fx->store);
+      g_autofree char *after = NULL;
+      g_autoptr(JsonObject) result = NULL;
+
+      if (wd_operation_apply_json (fx->store, fx->centre, fx->t0, "speaker.upsert", json, &result, &error))
+        continue;
+      g_assert_error (error, WD_ERROR, WD_ERROR_STORE);
+      g_assert_nonnull (strstr (error->message, "free some disk space"));
+      after = wd_test_fingerprint (fx->store);
+      g_assert_cmpstr (before, ==, after);
+      break;
+    }
+  g_assert_cmpuint (added, <, 1000);
+  g_assert_false (g_file_test (mark, G_FILE_TEST_EXISTS));
+}
+
 static void
 test_pragmas (WdFixture     *fx,
               gconstpointer  data)
@@ -760,6 +794,7 @@ main (int    argc,
   g_test_add_func ("/store/damaged-store-set-aside", test_damaged_store_set_aside);
   g_test_add_func ("/store/damage-found-in-use", test_damage_found_in_use);
   FIXTURE ("/store/pragmas", test_pragmas);
+  FIXTURE ("/store/disk-full", test_disk_full);
   FIXTURE ("/store/paging", test_paging);
   FIXTURE ("/store/filters-and-counts", test_filters_and_counts);
   FIXTURE ("/store/speaker-and-project-views", test_speaker_and_project_views);

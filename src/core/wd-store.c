@@ -134,6 +134,11 @@ wd_store_set_error (WdStore  *self,
       g_set_error (error, WD_ERROR, WD_ERROR_STORE_DAMAGED, _("The store %s is damaged: %s"), self->path,
                    sqlite3_errmsg (self->db));
     }
+  /* A full disk is not the store's fault, and the user can mend it. */
+  else if (code == SQLITE_FULL)
+    g_set_error (error, WD_ERROR, WD_ERROR_STORE,
+                 _("There is no room left for the store %s (%s): free some disk space, then try again; "
+                   "nothing was changed"), self->path, sqlite3_errmsg (self->db));
   else
     g_set_error (error, WD_ERROR, WD_ERROR_STORE, _("The store %s could not be used: %s"),
                  self->path, sqlite3_errmsg (self->db));
@@ -860,7 +865,12 @@ wd_store_rollback (WdStore *self)
    * and nothing else would tell (the change counters do not go back). */
   g_hash_table_remove_all (self->hits);
 
-  if (self->depth == 1)
+  /* After a full disk, an I/O error or a lack of memory SQLite may have
+   * rolled the whole transaction back itself: nothing is left to undo,
+   * at any depth, and the commits above fail as they should. */
+  if (sqlite3_get_autocommit (self->db))
+    ok = TRUE;
+  else if (self->depth == 1)
     ok = run_control (self, "ROLLBACK", &error);
   else
     {
