@@ -21,6 +21,7 @@
 #include "wd-ui-util.h"
 #include "wd-sync-store.h"
 #include "wd-test-server.h"
+#include "wd-test-util.h"
 #include "wd-ui-test-util.h"
 
 typedef struct
@@ -725,14 +726,22 @@ is_visible_check (GtkWidget     *widget,
   return GTK_IS_CHECK_BUTTON (widget) && gtk_widget_get_visible (widget);
 }
 
+static gboolean
+signed_out (gpointer data)
+{
+  SyncFixture *fx = data;
+
+  return wd_sync_engine_get_state (wd_workspace_get_engine (fx->workspace)) == WD_SYNC_STATE_SIGNED_OUT;
+}
+
 /* Signs in with the dialog as it is and returns what it says, or NULL
  * once signed in. */
 static const char *
-try_sign_in (SyncFixture   *fx,
-             WdLoginDialog *login)
+try_sign_in (WdLoginDialog *login)
 {
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (login), "login.sign-in", NULL));
-  while (!wd_workspace_is_signed_in (fx->workspace) && wd_login_dialog_get_error (login) == NULL)
+  /* The dialog closes itself once signed in. */
+  while (gtk_widget_get_visible (GTK_WIDGET (login)) && wd_login_dialog_get_error (login) == NULL)
     g_main_context_iteration (NULL, TRUE);
   return wd_login_dialog_get_error (login);
 }
@@ -766,7 +775,7 @@ test_certificate_trusted_at_sign_in (SyncFixture   *fx,
   login = g_object_ref (wd_login_dialog_new (GTK_WINDOW (fx->window), fx->workspace));
   gtk_window_present (GTK_WINDOW (login));
   wd_login_dialog_fill (login, tls.base, "centre", g_hash_table_lookup (tls.passwords, "centre"));
-  said = try_sign_in (fx, login);
+  said = try_sign_in (login);
   g_assert_nonnull (said);
   g_assert_nonnull (strstr (said, "does not trust"));
   g_assert_nonnull (strstr (said, tls.fingerprint));
@@ -775,12 +784,12 @@ test_certificate_trusted_at_sign_in (SyncFixture   *fx,
   g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (trust)));
 
   /* Signing in again is refused the same until the box is ticked. */
-  said = try_sign_in (fx, login);
+  said = try_sign_in (login);
   g_assert_nonnull (said);
   g_assert_false (wd_workspace_is_signed_in (fx->workspace));
 
   gtk_check_button_set_active (GTK_CHECK_BUTTON (trust), TRUE);
-  said = try_sign_in (fx, login);
+  said = try_sign_in (login);
   g_assert_null (said);
   wd_ui_wait (up_to_date, fx, "the first sync over TLS");
   g_assert_cmpstr (wd_workspace_get_actor (fx->workspace)->user, ==, "centre");
@@ -789,11 +798,40 @@ test_certificate_trusted_at_sign_in (SyncFixture   *fx,
 
     g_assert_nonnull (pinned);
   }
+  gtk_window_destroy (GTK_WINDOW (login));
+  g_clear_object (&login);
+
+  /* The certificate replaced on the server: the desk is signed out, says
+   * why, and trusts the new one only when told to at the next sign-in. */
+  {
+    g_autofree char *new_cert = NULL;
+    g_autofree char *new_key = NULL;
+
+    g_assert_true (wd_test_make_certificate (dir, "renewed", &new_cert, &new_key));
+    g_assert_true (g_rename (new_cert, cert) == 0 && g_rename (new_key, key) == 0);
+  }
+  wd_test_server_restart (&tls, NULL);
+  wd_sync_engine_sync_now (wd_workspace_get_engine (fx->workspace));
+  wd_ui_wait (signed_out, fx, "the replaced certificate to be refused");
+  wd_ui_settle ();
+  g_assert_cmpstr (status (fx), ==, "Signed out");
+  g_assert_nonnull (wd_ui_find_widget (wd_window_get_sync_indicator (fx->window), label_mentions,
+                                       "not the one this computer trusted"));
+
+  login = g_object_ref (wd_login_dialog_new (GTK_WINDOW (fx->window), fx->workspace));
+  gtk_window_present (GTK_WINDOW (login));
+  wd_login_dialog_fill (login, tls.base, "centre", g_hash_table_lookup (tls.passwords, "centre"));
+  said = try_sign_in (login);
+  g_assert_nonnull (said);
+  g_assert_nonnull (strstr (said, tls.fingerprint));
+  trust = wd_ui_find_widget (GTK_WIDGET (login), is_visible_check, NULL);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (trust), TRUE);
+  g_assert_null (try_sign_in (login));
+  wd_ui_wait (up_to_date, fx, "a sync with the renewed certificate");
+
   wd_workspace_sign_out (fx->workspace, NULL);
   wd_test_server_stop (&tls);
-  g_unlink (cert);
-  g_unlink (key);
-  g_rmdir (dir);
+  wd_test_remove_tree (dir);
 }
 
 int

@@ -803,6 +803,21 @@ cmd_messages (Ctl   *ctl,
   return EXIT_SUCCESS;
 }
 
+/* A refused certificate: how to trust it once it was compared. client
+ * may be NULL when the failure came before it. */
+static int
+ctl_fail_to_sync (WdSyncClient *client,
+                  GError       *error)
+{
+  g_autofree char *presented = client != NULL ? wd_sync_client_get_presented_fingerprint (client) : NULL;
+
+  ctl_fail (error);
+  if (g_error_matches (error, WD_SYNC_CLIENT_ERROR, WD_SYNC_CLIENT_ERROR_UNTRUSTED_CERTIFICATE))
+    g_printerr (_("wudanctl: once the fingerprint is confirmed, sign in again with wudanctl login --trust %s\n"),
+                presented);
+  return EXIT_FAILURE;
+}
+
 static int
 cmd_login (Ctl   *ctl,
            int    argc,
@@ -843,13 +858,8 @@ cmd_login (Ctl   *ctl,
     wd_sync_client_trust_certificate (client, trust);
   if (!wd_sync_client_login (client, server, user, password, &error))
     {
-      g_autofree char *presented = wd_sync_client_get_presented_fingerprint (client);
-
       memset (password, 0, strlen (password));
-      ctl_fail (error);
-      if (g_error_matches (error, WD_SYNC_CLIENT_ERROR, WD_SYNC_CLIENT_ERROR_UNTRUSTED_CERTIFICATE))
-        g_printerr (_("wudanctl: once the fingerprint is confirmed, sign in again with --trust %s\n"), presented);
-      return EXIT_FAILURE;
+      return ctl_fail_to_sync (client, error);
     }
   memset (password, 0, strlen (password));
   g_print (_("Signed in to %s as %s\n"), server, user);
@@ -874,7 +884,7 @@ cmd_sync (Ctl   *ctl,
   if (!ctl_open_store (ctl, &error)
       || (client = ctl_sync_client (ctl, &error)) == NULL
       || !wd_sync_client_sync (client, NULL, &error))
-    return ctl_fail (error);
+    return ctl_fail_to_sync (client, error);
 
   status = wd_sync_client_status (client);
   g_print (_("Synced: %lld changes waiting, %lld problems\n"),

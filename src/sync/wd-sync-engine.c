@@ -406,8 +406,11 @@ sync_done (GObject      *source,
 
       if (g_error_matches (error, WD_SYNC_CLIENT_ERROR, WD_SYNC_CLIENT_ERROR_NETWORK))
         state = WD_SYNC_STATE_OFFLINE;
+      /* A certificate not the one trusted is trusted only by signing in
+       * again, with its fingerprint compared: no retry can mend it. */
       else if (g_error_matches (error, WD_SYNC_CLIENT_ERROR, WD_SYNC_CLIENT_ERROR_NOT_SIGNED_IN)
-               || g_error_matches (error, WD_SYNC_CLIENT_ERROR, WD_SYNC_CLIENT_ERROR_UNAUTHORIZED))
+               || g_error_matches (error, WD_SYNC_CLIENT_ERROR, WD_SYNC_CLIENT_ERROR_UNAUTHORIZED)
+               || g_error_matches (error, WD_SYNC_CLIENT_ERROR, WD_SYNC_CLIENT_ERROR_UNTRUSTED_CERTIFICATE))
         state = WD_SYNC_STATE_SIGNED_OUT;
       set_state (self, state, error->message);
       /* The retry after the backoff sends what was asked for meanwhile. */
