@@ -6,6 +6,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 #include <adwaita.h>
+#include <sqlite3.h>
 
 #include "wd-application.h"
 #include "wd-board-view.h"
@@ -1678,6 +1679,45 @@ test_window_remembers_view (WdUiFixture   *fx,
   g_assert_cmpstr (saved, ==, "rewards");
 }
 
+static gboolean
+not_loading (gpointer data)
+{
+  return !wd_row_model_get_loading (data);
+}
+
+static gboolean
+read_failure_said (gpointer window)
+{
+  return wd_ui_find_widget (window, is_label_starting, "Some of the data could not be read") != NULL;
+}
+
+/* A list that cannot be read (here SQLite out of memory) would look
+ * empty: the window says why. */
+static void
+test_read_failure_said (WdUiFixture   *fx,
+                        gconstpointer  data)
+{
+  WdSpeakerView *view = WD_SPEAKER_VIEW (wd_window_get_view_widget (fx->window, "speakers"));
+  WdRowModel *model = wd_speaker_view_get_model (view);
+
+  wd_ui_show_view (fx, "speakers");
+  wd_ui_wait (not_loading, model, "the speakers");
+  g_assert_null (wd_ui_find_widget (GTK_WIDGET (fx->window), is_label_starting, "Some of the data could not be read"));
+
+  g_test_expect_message ("wudan", G_LOG_LEVEL_WARNING, "The speaker list could not be read: *out of memory*");
+  sqlite3_hard_heap_limit64 (1);
+  wd_row_model_reload (model);
+  wd_ui_wait (read_failure_said, fx->window, "the failed read to be said");
+  sqlite3_hard_heap_limit64 (0);
+  wd_ui_wait (not_loading, model, "the failed read to end");
+  wd_ui_settle ();
+  g_test_assert_expected_messages ();
+  /* The next read, with memory again, fills the list. */
+  wd_row_model_reload (model);
+  wd_ui_wait (not_loading, model, "the speakers again");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), >, 0);
+}
+
 typedef struct
 {
   char     *store;
@@ -1894,6 +1934,7 @@ main (int    argc,
   ADD ("dispatch-shows-photos", test_dispatch_shows_photos);
   ADD ("speaker-certificate", test_speaker_certificate);
   ADD ("team-page", test_team_page);
+  ADD ("read-failure-said", test_read_failure_said);
 #undef ADD
   g_test_add_func ("/ui/damaged-store-started-again", test_damaged_store_started_again);
   g_test_add_func ("/ui/damage-found-while-open", test_damage_found_while_open);

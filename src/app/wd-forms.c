@@ -23,7 +23,7 @@ all_of (WdWorkspace *workspace,
     {
       g_autofree char *what = g_strdup_printf ("The %s list", kind);
 
-      wd_workspace_log_read_failure (what, error);
+      wd_workspace_report_read_failure (workspace, what, error);
       rows = json_array_new ();
     }
   return rows;

@@ -184,7 +184,7 @@ fetch_page (WdRowModel *self,
     {
       g_autofree char *what = g_strdup_printf ("Rows %u–%u of the %s list", first, first + n, self->query.kind);
 
-      wd_workspace_log_read_failure (what, error);
+      wd_workspace_report_read_failure (self->workspace, what, error);
       return;
     }
   for (guint i = 0; i < missing->len; i++)
@@ -635,7 +635,7 @@ on_keys_read (GObject      *source,
     {
       g_autofree char *what = g_strdup_printf ("The %s list", self->query.kind);
 
-      wd_workspace_log_read_failure (what, error);
+      wd_workspace_report_read_failure (self->workspace, what, error);
       /* The change still has to reach the rows at the next read. */
       self->data_changed |= self->reading_changed;
     }

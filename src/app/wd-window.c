@@ -378,6 +378,17 @@ notify_action (GtkWidget  *widget,
   show_notice (WD_WINDOW (widget), g_variant_get_string (parameter, NULL), NULL, NULL);
 }
 
+/* A list that could not be read would look empty: a word on why. */
+static void
+on_read_failed (WdWorkspace *workspace,
+                const char  *message,
+                WdWindow    *self)
+{
+  g_autofree char *text = g_strdup_printf (_("Some of the data could not be read: %s"), message);
+
+  show_notice (self, text, NULL, NULL);
+}
+
 /* Orders came to wait for the user while another view is shown: a word
  * and a way to the board. (Away from the window, the application sends
  * a desktop notification instead.) */
@@ -502,6 +513,7 @@ wd_window_new (AdwApplication *application,
   g_signal_connect_swapped (self->stack, "notify::visible-child", G_CALLBACK (update_actions), self);
   g_signal_connect_object (workspace, "changed", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (workspace, "orders-waiting", G_CALLBACK (on_orders_waiting), self, 0);
+  g_signal_connect_object (workspace, "read-failed", G_CALLBACK (on_read_failed), self, 0);
   g_signal_connect_object (workspace, "changed", G_CALLBACK (count_badges), self, G_CONNECT_SWAPPED);
   count_badges (self);
   update_actions (self);

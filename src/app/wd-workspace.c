@@ -33,6 +33,7 @@ enum {
   SIGNAL_CHANGED,
   SIGNAL_ORDERS_WAITING,
   SIGNAL_STORE_DAMAGED,
+  SIGNAL_READ_FAILED,
   N_SIGNALS
 };
 
@@ -94,6 +95,10 @@ wd_workspace_class_init (WdWorkspaceClass *klass)
    * connections read the damage (the views', the worker's, a sync's). */
   signals[SIGNAL_STORE_DAMAGED] = g_signal_new ("store-damaged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                                 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /* Emitted on the main thread when a list could not be read, with why. */
+  signals[SIGNAL_READ_FAILED] = g_signal_new ("read-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                              0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -191,17 +196,23 @@ keyring_password (const char *server,
   return wd_keyring_lookup (server, user);
 }
 
-/* A read that failed is logged. Damage is told to the user by the
- * "store-damaged" signal, so it is no warning as well: every list on
- * screen would log one. */
+/* A read that failed: logged, and said in the window ("read-failed"),
+ * since a list that could not be read looks like an empty one. Damage
+ * is told by "store-damaged" instead, once for every list on screen. */
 void
-wd_workspace_log_read_failure (const char   *what,
-                               const GError *error)
+wd_workspace_report_read_failure (WdWorkspace  *self,
+                                  const char   *what,
+                                  const GError *error)
 {
+  g_return_if_fail (WD_IS_WORKSPACE (self));
+
   if (g_error_matches (error, WD_ERROR, WD_ERROR_STORE_DAMAGED))
-    g_message ("%s could not be read: %s", what, error->message);
-  else
-    g_warning ("%s could not be read: %s", what, error->message);
+    {
+      g_message ("%s could not be read: %s", what, error->message);
+      return;
+    }
+  g_warning ("%s could not be read: %s", what, error->message);
+  g_signal_emit (self, signals[SIGNAL_READ_FAILED], 0, error->message);
 }
 
 static void

@@ -39,8 +39,9 @@ gboolean       wd_workspace_apply           (WdWorkspace          *self,
                                              GError              **error);
 void           wd_workspace_reload_actor    (WdWorkspace          *self);
 void           wd_workspace_changed         (WdWorkspace          *self);
-void           wd_workspace_log_read_failure (const char          *what,
-                                              const GError        *error);
+void           wd_workspace_report_read_failure (WdWorkspace    *self,
+                                                 const char     *what,
+                                                 const GError   *error);
 
 /* Reads that may take long run on a worker thread with its own
  * connection; func is called there with that store. */
