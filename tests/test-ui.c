@@ -1800,12 +1800,14 @@ damage_told (gpointer data)
   return dialog != NULL && strstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), "Damaged") != NULL;
 }
 
+/* data: a weak pointer to the window that was open, NULL once it is
+ * gone (a new window may well have its address). */
 static gboolean
 other_window_open (gpointer data)
 {
-  GtkWindow *window = wd_ui_find_window (WD_TYPE_WINDOW);
+  GtkWindow **old = data;
 
-  return window != NULL && window != data;
+  return *old == NULL && wd_ui_find_window (WD_TYPE_WINDOW) != NULL;
 }
 
 /* Types text into the search field of a window's view (Ctrl+F there). */
@@ -1849,8 +1851,9 @@ restart_on_damage (GApplication *app,
   wd_ui_wait (damage_told, NULL, "the damage to be told");
   g_assert_true (g_file_test (mark, G_FILE_TEST_EXISTS));
 
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (wd_ui_find_window (ADW_TYPE_MESSAGE_DIALOG)), "restart");
-  wd_ui_wait (other_window_open, window, "the window to open again");
+  wd_ui_wait (other_window_open, &window, "the window to open again");
   g_assert_false (g_file_test (mark, G_FILE_TEST_EXISTS));
   again = wd_ui_find_window (WD_TYPE_WINDOW);
   {
