@@ -818,8 +818,11 @@ test_certificate_trusted_at_sign_in (SyncFixture   *fx,
   g_assert_nonnull (wd_ui_find_widget (wd_window_get_sync_indicator (fx->window), label_mentions,
                                        "not the one this computer trusted"));
 
+  /* The sign-in the app then asks for says why before anything is typed. */
   login = g_object_ref (wd_login_dialog_new (GTK_WINDOW (fx->window), fx->workspace));
   gtk_window_present (GTK_WINDOW (login));
+  g_assert_nonnull (wd_login_dialog_get_error (login));
+  g_assert_nonnull (strstr (wd_login_dialog_get_error (login), "not the one this computer trusted"));
   wd_login_dialog_fill (login, tls.base, "centre", g_hash_table_lookup (tls.passwords, "centre"));
   said = try_sign_in (login);
   g_assert_nonnull (said);

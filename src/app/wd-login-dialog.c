@@ -167,6 +167,22 @@ wd_login_dialog_init (WdLoginDialog *self)
   self->cancellable = g_cancellable_new ();
 }
 
+/* Opened because a sync found the desk signed out (a session ended, a
+ * certificate changed): the reason, before the user types anything. */
+static void
+say_why_asked (WdLoginDialog *self,
+               WdWorkspace   *workspace)
+{
+  WdSyncEngine *engine = wd_workspace_get_engine (workspace);
+  const char *message = wd_sync_engine_get_message (engine);
+
+  if (wd_sync_engine_get_state (engine) != WD_SYNC_STATE_SIGNED_OUT || message == NULL
+      || !wd_workspace_is_signed_in (workspace))
+    return;
+  gtk_label_set_text (self->error_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+}
+
 WdLoginDialog *
 wd_login_dialog_new (GtkWindow   *parent,
                      WdWorkspace *workspace)
@@ -181,6 +197,7 @@ wd_login_dialog_new (GtkWindow   *parent,
   if (signed_to != NULL && actor != NULL)
     gtk_editable_set_text (GTK_EDITABLE (self->user_row), actor->user);
   gtk_widget_grab_focus (GTK_WIDGET (server ? self->password_row : self->server_row));
+  say_why_asked (self, workspace);
   return self;
 }
 
