@@ -2820,6 +2820,7 @@ typed_fingerprint (const char *fingerprint)
 /* Runs wudanctl with input on its standard input; its exit status. */
 static int
 run_ctl (const char  *input,
+         char       **out,
          char       **err,
          const char  *first,
          ...)
@@ -2836,9 +2837,9 @@ run_ctl (const char  *input,
   va_end (args);
   g_ptr_array_add (argv, NULL);
   ctl = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDIN_PIPE
-                           | G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+                           | G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
   g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate_utf8 (ctl, input, NULL, NULL, err, &error));
+  g_assert_true (g_subprocess_communicate_utf8 (ctl, input, NULL, out, err, &error));
   g_assert_no_error (error);
   return g_subprocess_get_exit_status (ctl);
 }
@@ -2852,14 +2853,19 @@ ctl_trusts_certificate (WdTestServer *tls)
   g_autofree char *refused = NULL;
   g_autofree char *said = NULL;
   g_autofree char *synced = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *status_err = NULL;
 
-  g_assert_cmpint (run_ctl (password, &refused, "--store", store, "login", "--server", tls->base, "--user", "centre",
-                            NULL), ==, 1);
+  g_assert_cmpint (run_ctl (password, NULL, &refused, "--store", store, "login", "--server", tls->base,
+                            "--user", "centre", NULL), ==, 1);
   g_assert_nonnull (strstr (refused, tls->fingerprint));
   g_assert_nonnull (strstr (refused, "--trust"));
-  g_assert_cmpint (run_ctl (password, &said, "--store", store, "login", "--server", tls->base, "--user", "centre",
-                            "--trust", tls->fingerprint, NULL), ==, 0);
-  g_assert_cmpint (run_ctl (NULL, &synced, "--store", store, "sync", NULL), ==, 0);
+  g_assert_cmpint (run_ctl (password, NULL, &said, "--store", store, "login", "--server", tls->base,
+                            "--user", "centre", "--trust", tls->fingerprint, NULL), ==, 0);
+  g_assert_cmpint (run_ctl (NULL, NULL, &synced, "--store", store, "sync", NULL), ==, 0);
+  /* An administrator can see what a desk trusts. */
+  g_assert_cmpint (run_ctl (NULL, &status, &status_err, "--store", store, "status", NULL), ==, 0);
+  g_assert_nonnull (strstr (status, tls->fingerprint));
   for (const char * const *s = (const char * const[]) { "", "-wal", "-shm", "-users", NULL }; *s; s++)
     {
       g_autofree char *file = g_strconcat (store, *s, NULL);

@@ -996,6 +996,9 @@ cmd_status (Ctl   *ctl,
                                            ? json_object_get_string_member (status, "server") : _("none"));
           g_print (_("Account:    %s%s\n"), json_object_get_string_member (status, "user"),
                    json_object_get_boolean_member (status, "signed_in") ? "" : _(" (signed out)"));
+          if (json_object_has_member (status, "trusted_certificate"))
+            g_print (_("Certificate: %s, trusted by its fingerprint\n"),
+                     json_object_get_string_member (status, "trusted_certificate"));
         }
       g_print (_("Last sync:  %s\n"), when);
       g_print (_("Cursor:     %lld\n"), (long long) json_object_get_int_member (status, "cursor"));
