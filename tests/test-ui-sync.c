@@ -15,6 +15,7 @@
 #include "wd-json.h"
 #include "wd-forms.h"
 #include "wd-login-dialog.h"
+#include "wd-preferences-window.h"
 #include "wd-row-model.h"
 #include "wd-store-private.h"
 #include "wd-sync-indicator.h"
@@ -727,6 +728,14 @@ is_visible_check (GtkWidget     *widget,
 }
 
 static gboolean
+is_row_with_subtitle (GtkWidget     *widget,
+                      gconstpointer  subtitle)
+{
+  return ADW_IS_ACTION_ROW (widget) && gtk_widget_get_visible (widget)
+      && g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (widget)), subtitle) == 0;
+}
+
+static gboolean
 signed_out (gpointer data)
 {
   SyncFixture *fx = data;
@@ -793,10 +802,14 @@ test_certificate_trusted_at_sign_in (SyncFixture   *fx,
   g_assert_null (said);
   wd_ui_wait (up_to_date, fx, "the first sync over TLS");
   g_assert_cmpstr (wd_workspace_get_actor (fx->workspace)->user, ==, "centre");
+  /* Preferences show what the desk trusts. */
   {
-    g_autofree char *pinned = wd_sync_store_get (wd_workspace_get_store (fx->workspace), "sync_certificate");
+    GtkWindow *prefs = GTK_WINDOW (wd_preferences_window_new (GTK_WINDOW (fx->window), fx->workspace));
 
-    g_assert_nonnull (pinned);
+    gtk_window_present (prefs);
+    wd_ui_settle ();
+    g_assert_nonnull (wd_ui_find_widget (GTK_WIDGET (prefs), is_row_with_subtitle, tls.fingerprint));
+    gtk_window_destroy (prefs);
   }
   gtk_window_destroy (GTK_WINDOW (login));
   g_clear_object (&login);

@@ -7,6 +7,7 @@
 
 #include "wd-forms.h"
 #include "wd-preferences-window.h"
+#include "wd-sync-store.h"
 #include "wd-ui-util.h"
 
 struct _WdPreferencesWindow
@@ -14,6 +15,7 @@ struct _WdPreferencesWindow
   AdwPreferencesWindow  parent_instance;
 
   AdwActionRow         *server_row;
+  AdwActionRow         *certificate_row;
   AdwActionRow         *account_row;
   GtkWidget            *sign_in_button;
   GtkWidget            *sign_out_button;
@@ -67,6 +69,7 @@ wd_preferences_window_class_init (WdPreferencesWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/cn/wudan/Wudan/wd-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, WdPreferencesWindow, server_row);
+  gtk_widget_class_bind_template_child (widget_class, WdPreferencesWindow, certificate_row);
   gtk_widget_class_bind_template_child (widget_class, WdPreferencesWindow, account_row);
   gtk_widget_class_bind_template_child (widget_class, WdPreferencesWindow, sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, WdPreferencesWindow, sign_out_button);
@@ -87,9 +90,12 @@ update (WdPreferencesWindow *self)
   g_autofree char *server = wd_workspace_get_server (self->workspace);
   const WdActor *actor = wd_workspace_get_actor (self->workspace);
   gboolean signed_in = wd_workspace_is_signed_in (self->workspace);
+  g_autofree char *trusted = wd_sync_store_trusted_certificate (wd_workspace_get_store (self->workspace));
   g_autofree char *account = g_strdup_printf ("%s · %s", actor->user, wd_role_label (actor->role));
 
   adw_action_row_set_subtitle (self->server_row, server ? server : _("None: this computer works on its own"));
+  adw_action_row_set_subtitle (self->certificate_row, trusted ? trusted : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->certificate_row), trusted != NULL);
   adw_action_row_set_subtitle (self->account_row, signed_in ? account : _("Not signed in"));
   gtk_widget_set_visible (self->sign_in_button, !signed_in);
   gtk_widget_set_visible (self->sign_out_button, signed_in);

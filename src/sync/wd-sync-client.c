@@ -874,20 +874,6 @@ wd_sync_client_sync (WdSyncClient  *self,
       && wd_sync_client_pull (self, cancellable, error);
 }
 
-/* The certificate trusted by its fingerprint, if the server has one no
- * known authority signed: what an administrator checks a desk for. */
-static void
-add_trusted_certificate (WdSyncClient *self,
-                         JsonObject   *status)
-{
-  g_autofree char *pem = wd_sync_store_get (self->store, "sync_certificate");
-  g_autoptr(GTlsCertificate) certificate = pem ? g_tls_certificate_new_from_pem (pem, -1, NULL) : NULL;
-  g_autofree char *fingerprint = certificate ? wd_sync_certificate_fingerprint (certificate) : NULL;
-
-  if (fingerprint != NULL)
-    json_object_set_string_member (status, "trusted_certificate", fingerprint);
-}
-
 JsonObject *
 wd_sync_client_status (WdSyncClient *self)
 {
@@ -907,6 +893,12 @@ wd_sync_client_status (WdSyncClient *self)
   json_object_set_int_member (status, "problems", problems ? json_array_get_length (problems) : 0);
   json_object_set_int_member (status, "last_sync", wd_sync_store_get_int (self->store, "sync_last_at"));
   json_object_set_int_member (status, "clock_offset", wd_sync_store_clock_offset (self->store));
-  add_trusted_certificate (self, status);
+  {
+    /* What an administrator checks a desk for. */
+    g_autofree char *trusted = wd_sync_store_trusted_certificate (self->store);
+
+    if (trusted != NULL)
+      json_object_set_string_member (status, "trusted_certificate", trusted);
+  }
   return status;
 }

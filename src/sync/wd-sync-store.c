@@ -460,6 +460,17 @@ wd_sync_store_clock_offset (WdStore *store)
   return wd_store_get_setting_int (store, "sync_clock_offset", 0);
 }
 
+/* The fingerprint of the server certificate this store trusts because
+ * the user confirmed it (one no known authority signed), or NULL. */
+char *
+wd_sync_store_trusted_certificate (WdStore *store)
+{
+  g_autofree char *pem = wd_sync_store_get (store, "sync_certificate");
+  g_autoptr(GTlsCertificate) certificate = pem ? g_tls_certificate_new_from_pem (pem, -1, NULL) : NULL;
+
+  return certificate != NULL ? wd_sync_certificate_fingerprint (certificate) : NULL;
+}
+
 /* The time by the server's clock, as far as this computer's can tell. */
 gint64
 wd_sync_store_now (WdStore *store)

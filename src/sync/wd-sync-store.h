@@ -18,6 +18,7 @@ gboolean    wd_sync_store_start_afresh    (WdStore        *store,
 gboolean    wd_sync_store_renumber        (WdStore        *store,
                                            GError        **error);
 gint64      wd_sync_store_clock_offset    (WdStore        *store);
+char       *wd_sync_store_trusted_certificate (WdStore    *store);
 gint64      wd_sync_store_now             (WdStore        *store);
 void        wd_sync_store_note_clock_offset (WdStore      *store,
                                            gint64          offset);
