@@ -2929,6 +2929,12 @@ test_certificate_of_its_own (void)
   client_sync (&desk);
   g_assert_cmpint (count_orders (desk.store), >, 0);
 
+  /* A wrong password on the trusted server is only that. */
+  g_assert_false (wd_sync_client_login (desk.client, tls.base, "centre", "not-the-password", &error));
+  g_assert_error (error, WD_SYNC_CLIENT_ERROR, WD_SYNC_CLIENT_ERROR_UNAUTHORIZED);
+  g_clear_error (&error);
+  g_assert_null (wd_sync_client_get_presented_fingerprint (desk.client));
+
   /* The next syncs are made by clients that were told nothing: the store
    * remembers the certificate. */
   g_clear_object (&desk.client);

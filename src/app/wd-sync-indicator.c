@@ -300,11 +300,16 @@ update (WdSyncIndicator *self)
       break;
     case WD_SYNC_LOOK_SIGNED_OUT:
       icon = "system-lock-screen-symbolic", label = _("Signed out"), title = _("Signed out");
+      detail = g_strdup_printf ("%s %s", _("Changes are kept here until you sign in."), pending_text);
       /* Why, when a sync found it out (a session ended, a certificate
        * changed); not after signing out on purpose. */
-      detail = g_strdup_printf ("%s %s %s",
-                                signed_in && wd_sync_engine_get_message (engine) ? wd_sync_engine_get_message (engine) : "",
-                                _("Changes are kept here until you sign in."), pending_text);
+      if (signed_in && wd_sync_engine_get_message (engine) != NULL)
+        {
+          g_autofree char *why = g_strdup_printf ("%s %s", wd_sync_engine_get_message (engine), detail);
+
+          g_free (detail);
+          detail = g_steal_pointer (&why);
+        }
       break;
     case WD_SYNC_LOOK_OFFLINE:
       icon = "network-offline-symbolic", label = _("Offline"), title = _("Offline");

@@ -43,8 +43,8 @@ struct _WdSyncClient
    * (a district's own): trusted once its fingerprint was confirmed. */
   char               *trust;        /* fingerprint to accept at the next sign-in */
   gboolean            pin_ignored;  /* signing in elsewhere: the pin was another server's */
-  gboolean            trusted_now;  /* this sign-in accepted the certificate by trust */
-  GTlsCertificate    *presented;    /* the last certificate checked here */
+  GTlsCertificate    *trusted_now;  /* accepted by the fingerprint at this sign-in */
+  GTlsCertificate    *refused;      /* the last certificate refused, NULL once one passed */
 };
 
 G_DEFINE_FINAL_TYPE (WdSyncClient, wd_sync_client, G_TYPE_OBJECT)
@@ -56,7 +56,8 @@ wd_sync_client_finalize (GObject *object)
 
   g_clear_object (&self->store);
   g_clear_object (&self->session);
-  g_clear_object (&self->presented);
+  g_clear_object (&self->trusted_now);
+  g_clear_object (&self->refused);
   g_free (self->trust);
   G_OBJECT_CLASS (wd_sync_client_parent_class)->finalize (object);
 }
@@ -145,13 +146,15 @@ accept_certificate (SoupMessage          *msg,
 {
   g_autofree char *fingerprint = wd_sync_certificate_fingerprint (certificate);
 
-  g_set_object (&self->presented, certificate);
   if (self->trust != NULL && wd_sync_same_fingerprint (fingerprint, self->trust))
+    g_set_object (&self->trusted_now, certificate);
+  else if (!is_pinned (self, certificate))
     {
-      self->trusted_now = TRUE;
-      return TRUE;
+      g_set_object (&self->refused, certificate);
+      return FALSE;
     }
-  return is_pinned (self, certificate);
+  g_clear_object (&self->refused);
+  return TRUE;
 }
 
 static void
@@ -172,12 +175,12 @@ set_send_error (WdSyncClient  *self,
   g_autofree char *pinned = NULL;
   g_autofree char *fingerprint = NULL;
 
-  if (!g_error_matches (cause, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE) || self->presented == NULL)
+  if (!g_error_matches (cause, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE) || self->refused == NULL)
     {
       set_network_error (error, cause);
       return;
     }
-  fingerprint = wd_sync_certificate_fingerprint (self->presented);
+  fingerprint = wd_sync_certificate_fingerprint (self->refused);
   pinned = self->pin_ignored ? NULL : wd_sync_store_get (self->store, "sync_certificate");
   if (pinned != NULL)
     g_set_error (error, WD_SYNC_CLIENT_ERROR, WD_SYNC_CLIENT_ERROR_UNTRUSTED_CERTIFICATE,
@@ -368,7 +371,8 @@ wd_sync_client_login (WdSyncClient  *self,
   if (!wd_sync_store_set (self->store, "sync_server", base, error))
     return FALSE;
   self->pin_ignored = g_strcmp0 (previous, base) != 0;
-  self->trusted_now = FALSE;
+  g_clear_object (&self->trusted_now);
+  g_clear_object (&self->refused);
   reply = request (self, "POST", "/api/v1/session", text, FALSE, NULL, NULL, error);
   if (reply == NULL)
     {
@@ -397,8 +401,8 @@ keep_trust (WdSyncClient  *self,
 {
   g_autofree char *pem = NULL;
 
-  if (self->trusted_now)
-    g_object_get (self->presented, "certificate-pem", &pem, NULL);
+  if (self->trusted_now != NULL)
+    g_object_get (self->trusted_now, "certificate-pem", &pem, NULL);
   else if (!self->pin_ignored)
     return TRUE;
   self->pin_ignored = FALSE;
@@ -419,12 +423,12 @@ wd_sync_client_trust_certificate (WdSyncClient *self,
 }
 
 /* The fingerprint of the certificate the server presented, when this
- * computer refused it; NULL otherwise. */
+ * computer refused it; NULL when the last one presented was accepted. */
 char *
 wd_sync_client_get_presented_fingerprint (WdSyncClient *self)
 {
   g_return_val_if_fail (WD_IS_SYNC_CLIENT (self), NULL);
-  return self->presented != NULL ? wd_sync_certificate_fingerprint (self->presented) : NULL;
+  return self->refused != NULL ? wd_sync_certificate_fingerprint (self->refused) : NULL;
 }
 
 gboolean
