@@ -1590,6 +1590,12 @@ test_tls (void)
     g_assert_no_error (error);
     g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
   }
+  /* A certificate that runs out within the month is warned of. */
+  {
+    g_autofree char *log = wd_test_server_log (&server);
+
+    g_assert_nonnull (strstr (log, "renew it before then"));
+  }
   assert_dropped_connections_released (&server, 20);
   wd_test_server_stop (&server);
   g_unlink (cert);

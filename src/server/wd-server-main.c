@@ -285,6 +285,28 @@ parse_addresses (const char * const *texts,
   return g_steal_pointer (&addresses);
 }
 
+/* Desks refuse an expired certificate: a month's warning in the log. */
+#define CERTIFICATE_WARNING_DAYS 30
+
+/* The fingerprint is what a desk is shown when no authority it knows
+ * signed the certificate: the administrator reads it out to compare. */
+static void
+tell_of_certificate (GTlsCertificate *certificate)
+{
+  g_autofree char *fingerprint = wd_sync_certificate_fingerprint (certificate);
+  g_autoptr(GDateTime) until = g_tls_certificate_get_not_valid_after (certificate);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  g_print (_("Certificate SHA-256 fingerprint %s\n"), fingerprint);
+  if (until != NULL && g_date_time_difference (until, now) < CERTIFICATE_WARNING_DAYS * G_TIME_SPAN_DAY)
+    {
+      g_autofree char *when = g_date_time_format_iso8601 (until);
+
+      g_warning (_("The TLS certificate is valid until %s: renew it before then, and tell the desks its new "
+                   "fingerprint"), when);
+    }
+}
+
 static int
 cmd_serve (int    argc,
            char **argv)
@@ -380,14 +402,8 @@ cmd_serve (int    argc,
   g_unix_signal_add (SIGTERM, on_terminate_with_deadline, &serving);
   g_unix_signal_add (SIGINT, on_terminate_with_deadline, &serving);
 
-  /* What a desk is shown when no authority it knows signed the
-   * certificate: the administrator reads it out to compare. */
   if (certificate != NULL)
-    {
-      g_autofree char *fingerprint = wd_sync_certificate_fingerprint (certificate);
-
-      g_print (_("Certificate SHA-256 fingerprint %s\n"), fingerprint);
-    }
+    tell_of_certificate (certificate);
   uris = wd_server_get_uris (server);
   for (GSList *l = uris; l; l = l->next)
     {
