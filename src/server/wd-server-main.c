@@ -285,7 +285,9 @@ parse_addresses (const char * const *texts,
   return g_steal_pointer (&addresses);
 }
 
-/* Desks refuse an expired certificate: a month's warning in the log. */
+/* Desks refuse an authority's certificate once expired, and a renewed
+ * one of the district's own must be trusted at each desk again: a
+ * month's warning in the log. */
 #define CERTIFICATE_WARNING_DAYS 30
 
 /* The fingerprint is what a desk is shown when no authority it knows
