@@ -2817,6 +2817,52 @@ typed_fingerprint (const char *fingerprint)
   return g_steal_pointer (&bare);
 }
 
+/* Something else answers at the address typed (a web server, a wrong
+ * port): the sign-in says to check the address, not "Not Implemented";
+ * a proxy whose server is down counts as the network being down. */
+static void
+test_not_a_wudan_server (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) web = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *base = NULL;
+  guint port = 0;
+  Client desk = { 0 };
+
+  /* python3's http.server answers HTML, and 501 to a POST. */
+  web = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                          "python3", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", client_dir,
+                          NULL);
+  if (web == NULL)
+    {
+      g_test_skip ("python3 is not installed");
+      return;
+    }
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (web));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_cmpint (sscanf (strstr (line, "port "), "port %u", &port), ==, 1);
+  base = g_strdup_printf ("http://127.0.0.1:%u", port);
+
+  desk.path = g_build_filename (client_dir, "not-wudan.db", NULL);
+  desk.store = wd_store_open (desk.path, &error);
+  g_assert_no_error (error);
+  desk.client = wd_sync_client_new (desk.store, &error);
+  g_assert_no_error (error);
+  g_assert_false (wd_sync_client_login (desk.client, base, "centre", "password", &error));
+  g_assert_error (error, WD_SYNC_CLIENT_ERROR, WD_SYNC_CLIENT_ERROR_SERVER);
+  g_assert_nonnull (strstr (error->message, base));
+  g_assert_nonnull (strstr (error->message, "check the server address"));
+  g_clear_error (&error);
+  g_assert_false (wd_sync_client_is_signed_in (desk.client));
+  client_close (&desk);
+  g_subprocess_force_exit (web);
+  g_subprocess_wait (web, NULL, NULL);
+}
+
 /* Runs wudanctl with input on its standard input; its exit status. */
 static int
 run_ctl (const char  *input,
@@ -3025,6 +3071,7 @@ main (int    argc,
   g_test_add_func ("/sync/bad-pages", test_bad_pages);
   g_test_add_func ("/sync/restored-server", test_restored_server);
   g_test_add_func ("/sync/certificate-of-its-own", test_certificate_of_its_own);
+  g_test_add_func ("/sync/not-a-wudan-server", test_not_a_wudan_server);
 
   status = g_test_run ();
   wd_test_server_stop (&server);

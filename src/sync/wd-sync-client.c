@@ -242,20 +242,49 @@ new_message (WdSyncClient  *self,
   return msg;
 }
 
-/* The error an answer other than 200 stands for, with the server's
- * message when its body carries one. */
-static void
-set_answer_error (GError     **error,
-                  guint        status,
-                  JsonNode    *body)
+/* "https://host:port", for saying which address answered. */
+static char *
+address_of (SoupMessage *msg)
 {
+  GUri *uri = soup_message_get_uri (msg);
+
+  return g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL, g_uri_get_host (uri), g_uri_get_port (uri),
+                     "", NULL, NULL);
+}
+
+/* The error an answer other than 200 stands for, with the server's
+ * message when its body carries one. Every answer of a Wudan server
+ * does: one without came from something else at that address (a web
+ * server, a wrong port), or from a proxy in front of a server that is
+ * down, which is like the network being down. */
+static void
+set_answer_error (GError      **error,
+                  SoupMessage  *msg,
+                  JsonNode     *body)
+{
+  guint status = soup_message_get_status (msg);
   const char *message = body && JSON_NODE_HOLDS_OBJECT (body)
     ? json_object_get_string_member_with_default (json_node_get_object (body), "message", NULL) : NULL;
+  g_autofree char *address = NULL;
 
-  g_set_error (error, WD_SYNC_CLIENT_ERROR,
-               status == SOUP_STATUS_UNAUTHORIZED ? WD_SYNC_CLIENT_ERROR_UNAUTHORIZED
-                                                  : WD_SYNC_CLIENT_ERROR_SERVER,
-               "%s", message ? message : soup_status_get_phrase (status));
+  if (message != NULL)
+    {
+      g_set_error (error, WD_SYNC_CLIENT_ERROR,
+                   status == SOUP_STATUS_UNAUTHORIZED ? WD_SYNC_CLIENT_ERROR_UNAUTHORIZED
+                                                      : WD_SYNC_CLIENT_ERROR_SERVER,
+                   "%s", message);
+      return;
+    }
+  address = address_of (msg);
+  if (status == SOUP_STATUS_BAD_GATEWAY || status == SOUP_STATUS_SERVICE_UNAVAILABLE
+      || status == SOUP_STATUS_GATEWAY_TIMEOUT)
+    g_set_error (error, WD_SYNC_CLIENT_ERROR, WD_SYNC_CLIENT_ERROR_NETWORK,
+                 _("The server could not be reached: %s answered %u %s"), address, status,
+                 soup_status_get_phrase (status));
+  else
+    g_set_error (error, WD_SYNC_CLIENT_ERROR, WD_SYNC_CLIENT_ERROR_SERVER,
+                 _("%s does not answer as a Wudan server would (%u %s); check the server address"), address,
+                 status, soup_status_get_phrase (status));
 }
 
 /* Sends a request and returns the parsed JSON answer of a 200; any other
@@ -296,15 +325,18 @@ request (WdSyncClient  *self,
 
   if (status != SOUP_STATUS_OK)
     {
-      set_answer_error (error, status, node);
+      set_answer_error (error, msg, node);
       if (status == 409 && node != NULL && JSON_NODE_HOLDS_OBJECT (node))
         return g_steal_pointer (&node);
       return NULL;
     }
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
+      g_autofree char *address = address_of (msg);
+
       g_set_error (error, WD_SYNC_CLIENT_ERROR, WD_SYNC_CLIENT_ERROR_SERVER,
-                   _("The server's answer was not understood"));
+                   _("%s does not answer as a Wudan server would; check the server address, and whether the "
+                     "network first asks for a sign-in page in a web browser"), address);
       return NULL;
     }
   return g_steal_pointer (&node);
@@ -708,7 +740,7 @@ pull_snapshot (WdSyncClient  *self,
                                       : NULL;
 
       *unsupported = status == SOUP_STATUS_NOT_FOUND;
-      set_answer_error (error, status, node);
+      set_answer_error (error, msg, node);
       return FALSE;
     }
 
