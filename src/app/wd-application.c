@@ -24,6 +24,7 @@ struct _WdApplication
   gint64          fixed_now;
   WdWorkspace    *workspace;
   guint           held_back;    /* the last workspace's parts not yet gone */
+  guint           restart_wait_id;
 };
 
 G_DEFINE_FINAL_TYPE (WdApplication, wd_application, ADW_TYPE_APPLICATION)
@@ -34,6 +35,7 @@ wd_application_finalize (GObject *object)
   WdApplication *self = WD_APPLICATION (object);
 
   g_free (self->store_path);
+  g_clear_handle_id (&self->restart_wait_id, g_source_remove);
   g_clear_object (&self->workspace);
   G_OBJECT_CLASS (wd_application_parent_class)->finalize (object);
 }
@@ -105,13 +107,41 @@ show_startup_error (WdApplication *self,
 
 static void wd_application_activate (GApplication *application);
 
+/* Seconds a restart waits for a sync under way to end. */
+#define RESTART_WAIT 60
+
+static void
+reopen (WdApplication *self)
+{
+  wd_application_activate (G_APPLICATION (self));
+  g_application_release (G_APPLICATION (self));
+}
+
+/* The old parts are gone; a restart waits (restart_wait_id) until then,
+ * or until it gives up. */
 static gboolean
 open_again (gpointer data)
 {
   WdApplication *self = data;
 
-  wd_application_activate (G_APPLICATION (self));
-  g_application_release (G_APPLICATION (self));
+  if (self->restart_wait_id != 0)
+    {
+      g_clear_handle_id (&self->restart_wait_id, g_source_remove);
+      reopen (self);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Something kept the old workspace alive: better a store opened beside
+ * its connections than an application with no window. */
+static gboolean
+open_again_anyway (gpointer data)
+{
+  WdApplication *self = data;
+
+  self->restart_wait_id = 0;
+  g_warning ("The last workspace was not closed after %d s; opening the store again beside it", RESTART_WAIT);
+  reopen (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -140,6 +170,7 @@ restart (gpointer data)
   g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
 
   self->held_back = 2;
+  self->restart_wait_id = g_timeout_add_seconds (RESTART_WAIT, open_again_anyway, self);
   g_object_weak_ref (G_OBJECT (workspace), on_part_gone, self);
   g_object_weak_ref (G_OBJECT (wd_workspace_get_engine (workspace)), on_part_gone, self);
   g_signal_handlers_disconnect_by_data (wd_workspace_get_engine (workspace), self);
