@@ -254,6 +254,24 @@ test_disk_full (WdFixture     *fx,
   g_assert_false (g_file_test (mark, G_FILE_TEST_EXISTS));
 }
 
+/* A store that may not be written (a read-only disk, a file of another
+ * user): said so, with what to check, and nothing changed. SQLite's
+ * query_only stands in, since tests may run as root. */
+static void
+test_read_only (WdFixture     *fx,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) refused = NULL;
+
+  g_assert_true (wd_store_exec (fx->store, "PRAGMA query_only = 1", &error));
+  g_assert_no_error (error);
+  refused = wd_test_refuse (fx, fx->centre, "topic.upsert", "{\"id\":\"t-new\",\"name\":\"垃圾分类\"}",
+                            WD_ERROR_STORE);
+  g_assert_nonnull (strstr (refused->message, "cannot be written"));
+  g_assert_nonnull (strstr (refused->message, "nothing was changed"));
+}
+
 static void
 test_pragmas (WdFixture     *fx,
               gconstpointer  data)
@@ -795,6 +813,7 @@ main (int    argc,
   g_test_add_func ("/store/damage-found-in-use", test_damage_found_in_use);
   FIXTURE ("/store/pragmas", test_pragmas);
   FIXTURE ("/store/disk-full", test_disk_full);
+  FIXTURE ("/store/read-only", test_read_only);
   FIXTURE ("/store/paging", test_paging);
   FIXTURE ("/store/filters-and-counts", test_filters_and_counts);
   FIXTURE ("/store/speaker-and-project-views", test_speaker_and_project_views);

@@ -134,11 +134,16 @@ wd_store_set_error (WdStore  *self,
       g_set_error (error, WD_ERROR, WD_ERROR_STORE_DAMAGED, _("The store %s is damaged: %s"), self->path,
                    sqlite3_errmsg (self->db));
     }
-  /* A full disk is not the store's fault, and the user can mend it. */
+  /* A full disk or a file that may not be written is not the store's
+   * fault, and the user can mend it. */
   else if (code == SQLITE_FULL)
     g_set_error (error, WD_ERROR, WD_ERROR_STORE,
                  _("There is no room left for the store %s (%s): free some disk space, then try again; "
                    "nothing was changed"), self->path, sqlite3_errmsg (self->db));
+  else if (code == SQLITE_READONLY)
+    g_set_error (error, WD_ERROR, WD_ERROR_STORE,
+                 _("The store %s cannot be written (%s): check that the file and its folder belong to you and "
+                   "that the disk is not read-only; nothing was changed"), self->path, sqlite3_errmsg (self->db));
   else
     g_set_error (error, WD_ERROR, WD_ERROR_STORE, _("The store %s could not be used: %s"),
                  self->path, sqlite3_errmsg (self->db));
