@@ -259,7 +259,7 @@ static void
 test_damaged_index_rebuilt (WdFixture     *fx,
                             gconstpointer  data)
 {
-  g_autofree char *damage = g_strdup_printf ("UPDATE speakers_fts_data SET block = randomblob (length (block))"
+  g_autofree char *damage = g_strdup_printf ("UPDATE speakers_fts_data SET block = " WD_TEST_GARBAGE_BLOCK
                                              " WHERE %s", (const char *) data);
   g_autofree char *path = g_strdup (wd_store_get_path (fx->store));
   g_autofree char *marker = g_strconcat (path, "-damaged", NULL);

@@ -1844,7 +1844,7 @@ restart_on_damage (GApplication *app,
     g_autoptr(WdStore) store = wd_store_open (run->store, &error);
 
     g_assert_no_error (error);
-    g_assert_true (wd_store_exec (store, "UPDATE speakers_fts_data SET block = randomblob (length (block))"
+    g_assert_true (wd_store_exec (store, "UPDATE speakers_fts_data SET block = " WD_TEST_GARBAGE_BLOCK
                                          " WHERE id >= 10", &error));
   }
   search_in_view (WD_WINDOW (window), "speakers", "王");

@@ -15,6 +15,12 @@ G_BEGIN_DECLS
 #define WD_TEST_PHOTO_PNG \
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 
+/* Bytes to write over a search index's blocks, standing for a disk
+ * error: fixed, since random bytes read as a structure can make FTS5
+ * ask for absurd amounts of memory (SQLite's "out of memory", not
+ * "malformed", now and then). */
+#define WD_TEST_GARBAGE_BLOCK "X'FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF'"
+
 typedef struct
 {
   char     *dir;
