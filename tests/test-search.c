@@ -262,7 +262,7 @@ test_damaged_index_rebuilt (WdFixture     *fx,
   g_autofree char *damage = g_strdup_printf ("UPDATE speakers_fts_data SET block = " WD_TEST_GARBAGE_BLOCK
                                              " WHERE %s", (const char *) data);
   g_autofree char *path = g_strdup (wd_store_get_path (fx->store));
-  g_autofree char *marker = g_strconcat (path, "-damaged", NULL);
+  g_autofree char *marker = wd_store_damage_mark_path (path);
   g_autoptr(GPtrArray) before = search (fx, "王芳", WD_SEARCH_ALL);
   g_autoptr(GPtrArray) after = NULL;
   g_autoptr(GPtrArray) hits = NULL;

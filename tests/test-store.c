@@ -177,7 +177,7 @@ test_damage_found_in_use (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("wudan-test-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "desk.db", NULL);
-  g_autofree char *marker = g_strconcat (path, "-damaged", NULL);
+  g_autofree char *marker = wd_store_damage_mark_path (path);
   g_autofree char *aside = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(WdStore) store = wd_store_open (path, &error);

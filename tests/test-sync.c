@@ -2818,8 +2818,8 @@ typed_fingerprint (const char *fingerprint)
 }
 
 /* Something else answers at the address typed (a web server, a wrong
- * port): the sign-in says to check the address, not "Not Implemented";
- * a proxy whose server is down counts as the network being down. */
+ * port): the sign-in names that address and says to check it, instead
+ * of passing on the web server's bare HTTP reason phrase. */
 static void
 test_not_a_wudan_server (void)
 {

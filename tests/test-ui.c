@@ -1718,6 +1718,17 @@ test_read_failure_said (WdUiFixture   *fx,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), >, 0);
 }
 
+/* Ends a test that runs the real application: every window closed. */
+static void
+quit_app (GApplication *app)
+{
+  g_autoptr(GList) windows = gtk_window_list_toplevels ();
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_destroy (l->data);
+  g_application_quit (app);
+}
+
 typedef struct
 {
   char     *store;
@@ -1732,7 +1743,6 @@ start_again_from_dialog (GApplication *app,
                          DamagedStart *start)
 {
   AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (wd_ui_find_window (ADW_TYPE_MESSAGE_DIALOG));
-  g_autoptr(GList) windows = NULL;
 
   g_assert_nonnull (dialog);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "damaged"));
@@ -1744,10 +1754,7 @@ start_again_from_dialog (GApplication *app,
   g_assert_nonnull (wd_ui_find_window (WD_TYPE_LOGIN_DIALOG));
   start->started_again = TRUE;
 
-  windows = gtk_window_list_toplevels ();
-  for (GList *l = windows; l != NULL; l = l->next)
-    gtk_window_destroy (l->data);
-  g_application_quit (app);
+  quit_app (app);
 }
 
 /* A desk's store damaged (a disk error, a power cut mid-copy): the app
@@ -1837,7 +1844,6 @@ restart_on_damage (GApplication *app,
   g_autofree char *mark = wd_store_damage_mark_path (run->store);
   g_autoptr(GError) error = NULL;
   GtkWindow *again;
-  g_autoptr(GList) windows = NULL;
 
   g_assert_nonnull (window);
   {
@@ -1871,10 +1877,7 @@ restart_on_damage (GApplication *app,
   }
   run->restarted = TRUE;
 
-  windows = gtk_window_list_toplevels ();
-  for (GList *l = windows; l != NULL; l = l->next)
-    gtk_window_destroy (l->data);
-  g_application_quit (app);
+  quit_app (app);
 }
 
 /* Damage read while the app is open (here in a search index, which the
