@@ -195,6 +195,55 @@ test_withdraw_frees_orders (WdFixture     *fx,
   g_assert_cmpint (json_object_get_int_member (second, "total_cents"), ==, 2000);
 }
 
+/* A complaint taken on the phone after the proposal is not paid for: the
+ * approval finds the proposal out of date and nothing leaves the fund. */
+static void
+test_complaint_after_proposal (WdFixture     *fx,
+                               gconstpointer  data)
+{
+  g_autofree char *good = delivered_order (fx, 0, "sp-wang");
+  g_autofree char *other = delivered_order (fx, 3, "sp-li");
+  g_autoptr(JsonObject) proposed = NULL;
+  g_autoptr(JsonObject) again = NULL;
+  g_autoptr(JsonObject) order = NULL;
+  g_autofree char *approve = NULL;
+  g_autofree char *complaint = NULL;
+  g_autofree char *state = NULL;
+  gint64 before;
+  GError *e;
+
+  rate (fx, good, 5, 0);
+  rate (fx, other, 5, 3);
+  proposed = wd_test_apply_at (fx, fx->centre, fx->t0 + 12 * WD_DAY, "reward.propose", period);
+  g_assert_cmpint (json_object_get_int_member (proposed, "total_cents"), ==, 4000);
+  complaint = g_strdup_printf ("{\"order_id\":\"%s\",\"outcome\":\"complaint\",\"satisfaction\":1}",
+                               other);
+  json_object_unref (wd_test_apply_at (fx, fx->centre, fx->t0 + 12 * WD_DAY + WD_HOUR, "order.callback",
+                                       complaint));
+
+  before = fund_balance (fx);
+  order = wd_store_get (fx->store, "order", other, NULL);
+  approve = g_strdup_printf ("{\"period_id\":\"%s\"}", json_object_get_string_member (proposed, "id"));
+  e = wd_test_refuse_at (fx, fx->centre2, fx->t0 + 13 * WD_DAY, "reward.approve", approve,
+                         WD_ERROR_WRONG_STATE);
+  g_assert_nonnull (strstr (e->message, json_object_get_string_member (order, "number")));
+  g_assert_nonnull (strstr (e->message, "complaint"));
+  g_assert_nonnull (strstr (e->message, "Withdraw the period"));
+  g_error_free (e);
+  g_assert_cmpint (fund_balance (fx), ==, before);
+  state = wd_test_order_state (fx, good);
+  g_assert_cmpstr (state, ==, "rated");
+
+  /* Proposed again, the period pays only the order without a complaint. */
+  json_object_unref (wd_test_apply_at (fx, fx->centre, fx->t0 + 13 * WD_DAY, "reward.withdraw", approve));
+  again = wd_test_apply_at (fx, fx->centre, fx->t0 + 13 * WD_DAY, "reward.propose", period);
+  g_assert_cmpint (json_object_get_int_member (again, "total_cents"), ==, 2000);
+  g_free (approve);
+  approve = g_strdup_printf ("{\"period_id\":\"%s\"}", json_object_get_string_member (again, "id"));
+  json_object_unref (wd_test_apply_at (fx, fx->centre2, fx->t0 + 13 * WD_DAY, "reward.approve", approve));
+  g_assert_cmpint (fund_balance (fx), ==, before - 2000);
+}
+
 static void
 test_complaint_rule (WdFixture     *fx,
                      gconstpointer  data)
@@ -254,6 +303,7 @@ main (int    argc,
   FIXTURE ("/rewards/fund-never-negative", test_fund_never_negative);
   FIXTURE ("/rewards/withdraw-frees-orders", test_withdraw_frees_orders);
   FIXTURE ("/rewards/complaint-rule", test_complaint_rule);
+  FIXTURE ("/rewards/complaint-after-proposal", test_complaint_after_proposal);
 
   return g_test_run ();
 }

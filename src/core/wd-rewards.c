@@ -201,6 +201,38 @@ line_for (GHashTable *lines,
   return line;
 }
 
+/* The columns a judgement reads, in this order, and the joins they need
+ * on an order `o`: shared by proposing and by checking a proposal again. */
+#define JUDGED_COLUMNS \
+  " o.id, o.number, o.assignee_kind, o.assignee_id, COALESCE (sp.name, tm.name)," \
+  " COALESCE (o.credited_hours, 0), r.stars," \
+  " (SELECT count (*) FROM callbacks c WHERE c.order_id = o.id AND c.outcome = 'complaint')," \
+  " (SELECT c.satisfaction FROM callbacks c WHERE c.order_id = o.id" \
+  "   AND c.satisfaction IS NOT NULL ORDER BY c.called_at DESC LIMIT 1)"
+#define JUDGED_JOINS \
+  " JOIN ratings r ON r.order_id = o.id" \
+  " LEFT JOIN speakers sp ON o.assignee_kind = 'speaker' AND sp.id = o.assignee_id" \
+  " LEFT JOIN teams tm ON o.assignee_kind = 'team' AND tm.id = o.assignee_id"
+#define N_JUDGED_COLUMNS 9
+
+/* Judges the order on stmt's current row (JUDGED_COLUMNS first): the
+ * reason, and the hours and points it earns. */
+static const char *
+judge_row (sqlite3_stmt        *stmt,
+           const WdRewardRules *rules,
+           double              *hours,
+           gint64              *points)
+{
+  double credited = sqlite3_column_double (stmt, 5);
+  const char *reason = judge (rules, sqlite3_column_int64 (stmt, 6), sqlite3_column_int64 (stmt, 7),
+                              sqlite3_column_int64 (stmt, 8), credited);
+  gboolean eligible = g_str_equal (reason, "eligible");
+
+  *hours = eligible ? credited : 0;
+  *points = eligible ? (gint64) llround (credited * rules->points_per_hour) : 0;
+  return reason;
+}
+
 /* Every rated order delivered in [from, to) that no live period has
  * claimed yet, judged by the rules and summed per recipient. */
 JsonObject *
@@ -222,14 +254,7 @@ wd_rewards_compute (WdStore              *store,
   g_return_val_if_fail (WD_IS_STORE (store), NULL);
 
   stmt = wd_store_prepare (store,
-      "SELECT o.id, o.number, o.assignee_kind, o.assignee_id, COALESCE (sp.name, tm.name),"
-      " COALESCE (o.credited_hours, 0), r.stars,"
-      " (SELECT count (*) FROM callbacks c WHERE c.order_id = o.id AND c.outcome = 'complaint'),"
-      " (SELECT c.satisfaction FROM callbacks c WHERE c.order_id = o.id"
-      "   AND c.satisfaction IS NOT NULL ORDER BY c.called_at DESC LIMIT 1)"
-      " FROM orders o JOIN ratings r ON r.order_id = o.id"
-      " LEFT JOIN speakers sp ON o.assignee_kind = 'speaker' AND sp.id = o.assignee_id"
-      " LEFT JOIN teams tm ON o.assignee_kind = 'team' AND tm.id = o.assignee_id"
+      "SELECT" JUDGED_COLUMNS " FROM orders o" JUDGED_JOINS
       " WHERE o.state = 'rated' AND o.delivered_end >= ? AND o.delivered_end < ?"
       " AND NOT EXISTS (SELECT 1 FROM reward_orders ro JOIN reward_periods rp ON rp.id = ro.period_id"
       "   WHERE ro.order_id = o.id AND rp.state <> 'withdrawn')"
@@ -242,18 +267,16 @@ wd_rewards_compute (WdStore              *store,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       JsonObject *entry = json_object_new ();
-      double hours = sqlite3_column_double (stmt, 5);
-      const char *reason = judge (rules, sqlite3_column_int64 (stmt, 6),
-                                  sqlite3_column_int64 (stmt, 7),
-                                  sqlite3_column_int64 (stmt, 8), hours);
+      double hours;
+      gint64 points;
+      const char *reason = judge_row (stmt, rules, &hours, &points);
       gboolean eligible = g_str_equal (reason, "eligible");
-      gint64 points = eligible ? (gint64) llround (hours * rules->points_per_hour) : 0;
 
       json_object_set_string_member (entry, "order_id", (const char *) sqlite3_column_text (stmt, 0));
       json_object_set_string_member (entry, "number", (const char *) sqlite3_column_text (stmt, 1));
       json_object_set_boolean_member (entry, "eligible", eligible);
       json_object_set_string_member (entry, "reason", reason);
-      json_object_set_double_member (entry, "hours", eligible ? hours : 0);
+      json_object_set_double_member (entry, "hours", hours);
       json_object_set_int_member (entry, "points", points);
       json_array_add_object_element (orders, entry);
 
@@ -286,4 +309,67 @@ wd_rewards_compute (WdStore              *store,
   json_object_set_array_member (proposal, "lines", g_steal_pointer (&lines));
   json_object_set_array_member (proposal, "orders", g_steal_pointer (&orders));
   return proposal;
+}
+
+static const char *
+reason_label (const char *reason)
+{
+  if (g_str_equal (reason, "complaint"))
+    return _("a complaint was recorded on it");
+  if (g_str_equal (reason, "rating-below-threshold"))
+    return _("its rating is below the rules' threshold");
+  if (g_str_equal (reason, "callback-below-threshold"))
+    return _("the satisfaction given on the callback is below the rules' threshold");
+  if (g_str_equal (reason, "no-hours"))
+    return _("it has no service hours credited");
+  return _("it meets the rules");
+}
+
+/* A period pays what was judged when it was proposed; a complaint or a
+ * poor callback recorded since then must not be paid for regardless.
+ * Judges each of the period's orders again, under the rules the period
+ * was proposed with, and fails (wrong-state) at the first whose
+ * judgement is no longer the one the proposal holds. */
+gboolean
+wd_rewards_check_proposal (WdStore              *store,
+                           const char           *period_id,
+                           const WdRewardRules  *rules,
+                           GError              **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (WD_IS_STORE (store), FALSE);
+
+  stmt = wd_store_prepare (store,
+      "SELECT" JUDGED_COLUMNS ", ro.points"
+      " FROM reward_orders ro JOIN orders o ON o.id = ro.order_id" JUDGED_JOINS
+      " WHERE ro.period_id = ? ORDER BY o.delivered_end, o.id", error);
+  if (stmt == NULL)
+    return FALSE;
+  wd_stmt_bind_text (stmt, 1, period_id);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 proposed = sqlite3_column_int64 (stmt, N_JUDGED_COLUMNS);
+      double hours;
+      gint64 points;
+      const char *reason = judge_row (stmt, rules, &hours, &points);
+
+      if (points != proposed)
+        {
+          const char *number = (const char *) sqlite3_column_text (stmt, 1);
+
+          g_set_error (error, WD_ERROR, WD_ERROR_WRONG_STATE,
+                       _("Since this period was proposed, order %s changed: %s, so it now earns "
+                         "%" G_GINT64_FORMAT " points instead of the %" G_GINT64_FORMAT " proposed. "
+                         "Withdraw the period and propose it again"),
+                       number ? number : _("(not yet numbered)"), reason_label (reason),
+                       points, proposed);
+          return FALSE;
+        }
+    }
+  if (rc != SQLITE_DONE)
+    return wd_store_set_error (store, error);
+  return TRUE;
 }

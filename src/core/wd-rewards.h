@@ -36,5 +36,9 @@ JsonObject *wd_rewards_compute           (WdStore              *store,
                                           gint64                from,
                                           gint64                to,
                                           GError              **error);
+gboolean    wd_rewards_check_proposal    (WdStore              *store,
+                                          const char           *period_id,
+                                          const WdRewardRules  *rules,
+                                          GError              **error);
 
 G_END_DECLS
