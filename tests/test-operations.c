@@ -885,6 +885,117 @@ test_order_update (WdFixture     *fx,
   g_error_free (wd_test_refuse (fx, fx->office_a, "order.update", fix, WD_ERROR_WRONG_STATE));
 }
 
+/* A delivery recorded wrong is put right by the staff until a reward
+ * period has judged it; what it was stays in the history. */
+static void
+test_order_correct_delivery (WdFixture     *fx,
+                             gconstpointer  data)
+{
+  g_autofree char *id = wd_test_create_order (fx, 0);
+  g_autofree char *args = order_json (id, NULL);
+  g_autofree char *deliver = order_json (id, "\"audience\":55");
+  g_autofree char *fix = order_json (id, "\"audience\":60,\"hours\":3");
+  g_autofree char *too_long = order_json (id, "\"hours\":30");
+  g_autofree char *rate = order_json (id, "\"stars\":5");
+  g_autofree char *complaint = order_json (id, "\"outcome\":\"complaint\",\"satisfaction\":1");
+  g_autofree char *fix_again = order_json (id, "\"hours\":2.5");
+  g_autofree char *backwards = NULL;
+  g_autofree char *future = NULL;
+  g_autofree char *approve = NULL;
+  g_autoptr(WdActor) wang = wd_test_speaker_actor ("sp-wang");
+  g_autoptr(JsonObject) delivered = NULL;
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(JsonObject) entry = NULL;
+  g_autoptr(JsonObject) detail = NULL;
+  g_autoptr(JsonObject) proposed = NULL;
+  gint64 after = fx->t0 + 3 * WD_DAY + 3 * WD_HOUR;
+  guint n, n_after;
+  GError *e;
+
+  dispatch_to (fx, id, "sp-wang");
+  json_object_unref (wd_test_apply_at (fx, wang, fx->t0 + WD_HOUR, "order.accept", args));
+  /* Nothing to correct before the delivery is recorded. */
+  g_error_free (wd_test_refuse_at (fx, fx->centre, after, "order.correct_delivery", fix, WD_ERROR_WRONG_STATE));
+  json_object_unref (wd_test_apply_at (fx, wang, after, "order.deliver", deliver));
+  delivered = get (fx, "order", id);
+  backwards = g_strdup_printf ("{\"order_id\":\"%s\",\"delivered_end\":%" G_GINT64_FORMAT "}", id,
+                               json_object_get_int_member (delivered, "delivered_start") - WD_HOUR);
+  future = g_strdup_printf ("{\"order_id\":\"%s\",\"delivered_start\":%" G_GINT64_FORMAT
+                            ",\"delivered_end\":%" G_GINT64_FORMAT "}", id, after + WD_HOUR, after + 2 * WD_HOUR);
+
+  /* The staff correct it, the team does not; each value is checked as
+   * when it was recorded. */
+  g_error_free (wd_test_refuse_at (fx, wang, after, "order.correct_delivery", fix, WD_ERROR_FORBIDDEN));
+  g_error_free (wd_test_refuse_at (fx, fx->office_b, after, "order.correct_delivery", fix, WD_ERROR_FORBIDDEN));
+  e = wd_test_refuse_at (fx, fx->office_a, after, "order.correct_delivery", too_long, WD_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (e->message, "hours"));
+  g_error_free (e);
+  e = wd_test_refuse_at (fx, fx->office_a, after, "order.correct_delivery", backwards, WD_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (e->message, "delivered_end"));
+  g_error_free (e);
+  e = wd_test_refuse_at (fx, fx->office_a, after, "order.correct_delivery", future, WD_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (e->message, "delivered_start"));
+  g_error_free (e);
+  order = get (fx, "order", id);
+  g_assert_cmpfloat (json_object_get_double_member (order, "hours"), ==, 2.0);
+  g_assert_cmpint (json_object_get_int_member (order, "delivered_audience"), ==, 55);
+
+  json_object_unref (wd_test_apply_at (fx, fx->office_a, after + WD_HOUR, "order.correct_delivery", fix));
+  g_clear_pointer (&order, json_object_unref);
+  order = get (fx, "order", id);
+  g_assert_cmpstr (json_object_get_string_member (order, "state"), ==, "delivered");
+  g_assert_cmpfloat (json_object_get_double_member (order, "hours"), ==, 3.0);
+  g_assert_cmpfloat (json_object_get_double_member (order, "credited_hours"), ==, 3.0);
+  g_assert_cmpint (json_object_get_int_member (order, "delivered_audience"), ==, 60);
+  g_assert_cmpint (json_object_get_int_member (order, "delivered_start"), ==,
+                   json_object_get_int_member (delivered, "delivered_start"));
+
+  /* The history says what it was and what it is. */
+  entry = last_history (fx, id, &n);
+  g_assert_cmpstr (json_object_get_string_member (entry, "action"), ==, "order.correct_delivery");
+  g_assert_cmpstr (json_object_get_string_member (entry, "to_state"), ==, "delivered");
+  detail = wd_test_parse_object (json_object_get_string_member (entry, "detail"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (detail, "fields")), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (detail, "was"), "delivered_audience"),
+                   ==, 55);
+  g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (detail, "was"), "hours"),
+                     ==, 2.0);
+  g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (detail, "now"), "hours"),
+                     ==, 3.0);
+
+  /* The same correction again changes nothing and records nothing. */
+  json_object_unref (wd_test_apply_at (fx, fx->office_a, after + WD_HOUR, "order.correct_delivery", fix));
+  g_clear_pointer (&entry, json_object_unref);
+  entry = last_history (fx, id, &n_after);
+  g_assert_cmpuint (n_after, ==, n);
+
+  /* Rated, it can still be corrected; hours a complaint took away stay away. */
+  json_object_unref (wd_test_apply_at (fx, fx->office_a, after + WD_HOUR, "order.rate", rate));
+  json_object_unref (wd_test_apply_at (fx, fx->centre, after + WD_DAY, "order.callback", complaint));
+  json_object_unref (wd_test_apply_at (fx, fx->centre, after + WD_DAY, "order.correct_delivery", fix_again));
+  g_clear_pointer (&order, json_object_unref);
+  order = get (fx, "order", id);
+  g_assert_cmpstr (json_object_get_string_member (order, "state"), ==, "rated");
+  g_assert_cmpfloat (json_object_get_double_member (order, "hours"), ==, 2.5);
+  g_assert_cmpfloat (json_object_get_double_member (order, "credited_hours"), ==, 0.0);
+
+  /* A proposed reward period judged it by its record: not while it stands. */
+  proposed = wd_test_apply_at (fx, fx->centre, after + 2 * WD_DAY, "reward.propose",
+                               "{\"name\":\"十二月\",\"from\":\"2026-12-01\",\"to\":\"2026-12-31\","
+                               "\"fund_id\":\"fund-a\"}");
+  e = wd_test_refuse_at (fx, fx->centre, after + 2 * WD_DAY, "order.correct_delivery", fix,
+                         WD_ERROR_WRONG_STATE);
+  g_assert_nonnull (strstr (e->message, "十二月"));
+  g_assert_nonnull (strstr (e->message, "withdraw"));
+  g_error_free (e);
+
+  /* Once paid on, the record stands. */
+  approve = g_strdup_printf ("{\"period_id\":\"%s\"}", json_object_get_string_member (proposed, "id"));
+  json_object_unref (wd_test_apply_at (fx, fx->admin, after + 2 * WD_DAY, "reward.approve", approve));
+  g_error_free (wd_test_refuse_at (fx, fx->centre, after + 3 * WD_DAY, "order.correct_delivery", fix,
+                                   WD_ERROR_WRONG_STATE));
+}
+
 static void
 test_history_of_the_loop (WdFixture     *fx,
                           gconstpointer  data)
@@ -1068,6 +1179,7 @@ main (int    argc,
   FIXTURE ("/operations/order/deliver-rate-callback", test_order_deliver_rate_callback);
   FIXTURE ("/operations/order/cancel-reject", test_order_cancel_reject);
   FIXTURE ("/operations/order/update", test_order_update);
+  FIXTURE ("/operations/order/correct-delivery", test_order_correct_delivery);
   FIXTURE ("/operations/order/project-sessions", test_project_sessions);
   FIXTURE ("/operations/history", test_history_of_the_loop);
   FIXTURE ("/operations/settings", test_settings);

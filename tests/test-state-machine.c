@@ -13,16 +13,17 @@ static const char * const states[] = {
 static const char * const operations[] = {
   "order.dispatch", "order.accept", "order.decline", "order.expire", "order.deliver",
   "order.rate", "order.callback", "order.cancel", "order.reject", "order.update",
+  "order.correct_delivery",
 };
 
 /* The state an operation leaves the order in, or NULL: refused. */
 static const char * const expected[G_N_ELEMENTS (states)][G_N_ELEMENTS (operations)] = {
-  /*               dispatch      accept      decline    expire     deliver      rate     callback     cancel       reject      update */
-  /* ordered */    { "dispatched", NULL,       NULL,      NULL,      NULL,        NULL,    NULL,        "cancelled", "rejected", "ordered" },
-  /* dispatched */ { NULL,         "accepted", "ordered", "ordered", NULL,        NULL,    NULL,        "cancelled", NULL,       "dispatched" },
-  /* accepted */   { NULL,         NULL,       "ordered", NULL,      "delivered", NULL,    NULL,        "cancelled", NULL,       "accepted" },
-  /* delivered */  { NULL,         NULL,       NULL,      NULL,      NULL,        "rated", "delivered", NULL,        NULL,       NULL },
-  /* rated */      { NULL,         NULL,       NULL,      NULL,      NULL,        NULL,    "rated",     NULL,        NULL,       NULL },
+  /*               dispatch      accept      decline    expire     deliver      rate     callback     cancel       reject      update        correct_delivery */
+  /* ordered */    { "dispatched", NULL,       NULL,      NULL,      NULL,        NULL,    NULL,        "cancelled", "rejected", "ordered",    NULL },
+  /* dispatched */ { NULL,         "accepted", "ordered", "ordered", NULL,        NULL,    NULL,        "cancelled", NULL,       "dispatched", NULL },
+  /* accepted */   { NULL,         NULL,       "ordered", NULL,      "delivered", NULL,    NULL,        "cancelled", NULL,       "accepted",   NULL },
+  /* delivered */  { NULL,         NULL,       NULL,      NULL,      NULL,        "rated", "delivered", NULL,        NULL,       NULL,         "delivered" },
+  /* rated */      { NULL,         NULL,       NULL,      NULL,      NULL,        NULL,    "rated",     NULL,        NULL,       NULL,         "rated" },
   /* rewarded */   { NULL },
   /* rejected */   { NULL },
   /* cancelled */  { NULL },
@@ -131,6 +132,11 @@ operation_call (WdFixture   *fx,
     {
       *at = EVENT_END (fx) + 7 * WD_HOUR;
       extra = ",\"outcome\":\"satisfied\",\"satisfaction\":5";
+    }
+  else if (g_str_equal (kind, "order.correct_delivery"))
+    {
+      *at = EVENT_END (fx) + 7 * WD_HOUR;
+      extra = ",\"hours\":3.5";
     }
   *json = g_strdup_printf ("{\"order_id\":\"%s\"%s}", order_id, extra);
 }

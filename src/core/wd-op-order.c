@@ -33,6 +33,7 @@ static const struct
   { "order.cancel", S (ORDERED) | S (DISPATCHED) | S (ACCEPTED), WD_ORDER_CANCELLED },
   { "order.reject", S (ORDERED), WD_ORDER_REJECTED },
   { "order.update", S (ORDERED) | S (DISPATCHED) | S (ACCEPTED), SAME },
+  { "order.correct_delivery", S (DELIVERED) | S (RATED), SAME },
   { "reward.approve", S (RATED), WD_ORDER_REWARDED },
 };
 
@@ -591,6 +592,39 @@ wd_op_order_expire (WdOpContext  *ctx,
   return move (ctx, &order, changes, detail, error);
 }
 
+/* The times and audience of a delivery record, checked alike when it is
+ * recorded and when it is corrected; in: the defaults. */
+static gboolean
+read_delivery (WdOpContext  *ctx,
+               JsonObject   *args,
+               gint64       *start,
+               gint64       *end,
+               gint64       *audience,
+               GError      **error)
+{
+  if (!wd_args_time (args, "delivered_start", WD_ARG_OPTIONAL, ctx->tz, start, error)
+      || !wd_args_time (args, "delivered_end", WD_ARG_OPTIONAL, ctx->tz, end, error)
+      || !wd_args_int (args, "audience", WD_ARG_OPTIONAL, 0, 100000, audience, error))
+    return FALSE;
+
+  if (*end <= *start)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
+                   _("delivered_end: the service must end after it starts"));
+      return FALSE;
+    }
+  if (*start > ctx->now)
+    {
+      g_autofree char *when = local_time (ctx, *start);
+
+      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
+                   _("delivered_start: %s is still to come; record the delivery after the "
+                     "service has taken place"), when);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 wd_op_order_deliver (WdOpContext  *ctx,
                      JsonObject   *args,
@@ -610,26 +644,8 @@ wd_op_order_deliver (WdOpContext  *ctx,
   start = json_object_get_int_member (order.row, "starts_at");
   end = json_object_get_int_member (order.row, "ends_at");
   audience = json_object_get_int_member (order.row, "audience");
-  if (!wd_args_time (args, "delivered_start", WD_ARG_OPTIONAL, ctx->tz, &start, error)
-      || !wd_args_time (args, "delivered_end", WD_ARG_OPTIONAL, ctx->tz, &end, error)
-      || !wd_args_int (args, "audience", WD_ARG_OPTIONAL, 0, 100000, &audience, error))
+  if (!read_delivery (ctx, args, &start, &end, &audience, error))
     return FALSE;
-
-  if (end <= start)
-    {
-      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
-                   _("delivered_end: the service must end after it starts"));
-      return FALSE;
-    }
-  if (start > ctx->now)
-    {
-      g_autofree char *when = local_time (ctx, start);
-
-      g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT,
-                   _("delivered_start: %s is still to come; record the delivery after the "
-                     "service has taken place"), when);
-      return FALSE;
-    }
 
   /* Service hours default to the time served, to the nearest half hour. */
   hours = MAX (0.5, round ((double) (end - start) / 1800.0) / 2.0);
@@ -642,6 +658,126 @@ wd_op_order_deliver (WdOpContext  *ctx,
   json_object_set_double_member (changes, "hours", hours);
   json_object_set_double_member (changes, "credited_hours", hours);
   return move (ctx, &order, changes, changes, error);
+}
+
+/* A proposed reward period has judged the order by its record: the
+ * record may change only once the period is withdrawn. */
+static gboolean
+check_unclaimed (WdOpContext  *ctx,
+                 Order        *order,
+                 GError      **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (ctx->store,
+      "SELECT rp.name FROM reward_orders ro JOIN reward_periods rp ON rp.id = ro.period_id"
+      " WHERE ro.order_id = ? AND rp.state = 'proposed'", error);
+  g_autofree char *label = NULL;
+
+  if (stmt == NULL)
+    return FALSE;
+  wd_stmt_bind_text (stmt, 1, order->id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return TRUE;
+
+  label = order_label (order->row);
+  g_set_error (error, WD_ERROR, WD_ERROR_WRONG_STATE,
+               _("The %s is in the reward period “%s”, proposed and not yet approved; withdraw "
+                 "the period, correct the record, then propose the period again"),
+               label, (const char *) sqlite3_column_text (stmt, 0));
+  return FALSE;
+}
+
+/* Notes in detail what a correction changed in member of the row: the
+ * field's name, and its value before and after (a delivery record holds
+ * nothing private). */
+static void
+note_correction (JsonObject *row,
+                 const char *member,
+                 JsonNode   *value,
+                 JsonObject *changes,
+                 JsonObject *detail)
+{
+  JsonNode *before = json_object_get_member (row, member);
+
+  if (before != NULL && json_node_equal (before, value))
+    {
+      json_node_unref (value);
+      return;
+    }
+  json_array_add_string_element (json_object_get_array_member (detail, "fields"), member);
+  json_object_set_member (json_object_get_object_member (detail, "was"), member,
+                          before ? json_node_copy (before) : json_node_new (JSON_NODE_NULL));
+  json_object_set_member (json_object_get_object_member (detail, "now"), member, json_node_copy (value));
+  json_object_set_member (changes, member, value);
+}
+
+static JsonNode *
+int_node (gint64 value)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  json_node_set_int (node, value);
+  return node;
+}
+
+static JsonNode *
+double_node (double value)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  json_node_set_double (node, value);
+  return node;
+}
+
+/* A delivery recorded wrong (the hours, the audience, the times) is put
+ * right until a reward has been paid on it. */
+gboolean
+wd_op_order_correct_delivery (WdOpContext  *ctx,
+                              JsonObject   *args,
+                              GError      **error)
+{
+  static const char * const known[] = {
+    "order_id", "delivered_start", "delivered_end", "audience", "hours", NULL
+  };
+  g_auto(Order) order = { 0 };
+  g_autoptr(JsonObject) changes = json_object_new ();
+  g_autoptr(JsonObject) detail = json_object_new ();
+  gint64 start, end, audience;
+  double hours, was_hours;
+
+  if (!begin_on_order (ctx, args, known, &order, error)
+      || !check_unclaimed (ctx, &order, error))
+    return FALSE;
+
+  start = json_object_get_int_member (order.row, "delivered_start");
+  end = json_object_get_int_member (order.row, "delivered_end");
+  audience = json_object_get_int_member_with_default (order.row, "delivered_audience", 0);
+  was_hours = hours = json_object_get_double_member_with_default (order.row, "hours", 0.5);
+  if (!read_delivery (ctx, args, &start, &end, &audience, error)
+      || !wd_args_double (args, "hours", WD_ARG_OPTIONAL, 0.5, 24.0, &hours, error))
+    return FALSE;
+
+  json_object_set_array_member (detail, "fields", json_array_new ());
+  json_object_set_object_member (detail, "was", json_object_new ());
+  json_object_set_object_member (detail, "now", json_object_new ());
+  note_correction (order.row, "delivered_start", int_node (start), changes, detail);
+  note_correction (order.row, "delivered_end", int_node (end), changes, detail);
+  note_correction (order.row, "delivered_audience", int_node (audience), changes, detail);
+  if (hours != was_hours)
+    note_correction (order.row, "hours", double_node (hours), changes, detail);
+  /* The same correction made on two desks offline, or a form saved
+   * unchanged, is not an error and leaves no trace. */
+  if (json_object_get_size (changes) == 0)
+    return TRUE;
+
+  /* Hours a complaint took away stay taken away. */
+  if (json_object_has_member (changes, "hours")
+      && json_object_get_double_member_with_default (order.row, "credited_hours", was_hours) == was_hours)
+    json_object_set_double_member (changes, "credited_hours", hours);
+  json_object_set_int_member (changes, "updated_at", ctx->now);
+  if (!wd_store_update_entity (ctx->store, &wd_entity_order, order.id, changes, error))
+    return FALSE;
+  return wd_op_record (ctx, "order", order.id, wd_order_state_to_string (order.state),
+                       wd_order_state_to_string (order.state), detail, error);
 }
 
 gboolean

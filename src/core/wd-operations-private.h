@@ -82,6 +82,7 @@ gboolean wd_op_order_callback     (WdOpContext *ctx, JsonObject *args, GError **
 gboolean wd_op_order_cancel       (WdOpContext *ctx, JsonObject *args, GError **error);
 gboolean wd_op_order_reject       (WdOpContext *ctx, JsonObject *args, GError **error);
 gboolean wd_op_order_update       (WdOpContext *ctx, JsonObject *args, GError **error);
+gboolean wd_op_order_correct_delivery (WdOpContext *ctx, JsonObject *args, GError **error);
 
 gboolean wd_op_certificate_issue  (WdOpContext *ctx, JsonObject *args, GError **error);
 gboolean wd_op_certificate_revoke (WdOpContext *ctx, JsonObject *args, GError **error);

@@ -43,6 +43,7 @@ static const OpInfo operations[] = {
   { "order.cancel", ADMIN | CENTRE | OFFICE, wd_op_order_cancel },
   { "order.reject", ADMIN | CENTRE, wd_op_order_reject },
   { "order.update", ADMIN | CENTRE | OFFICE, wd_op_order_update },
+  { "order.correct_delivery", ADMIN | CENTRE | OFFICE, wd_op_order_correct_delivery },
   { "fund.upsert", ADMIN, wd_op_fund_upsert },
   { "fund.deposit", ADMIN | CENTRE, wd_op_fund_deposit },
   { "reward.rules", ADMIN | CENTRE, wd_op_reward_rules },
