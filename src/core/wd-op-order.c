@@ -592,6 +592,10 @@ wd_op_order_expire (WdOpContext  *ctx,
   return move (ctx, &order, changes, detail, error);
 }
 
+static const char * const delivery_args[] = {
+  "order_id", "delivered_start", "delivered_end", "audience", "hours", NULL
+};
+
 /* The times and audience of a delivery record, checked alike when it is
  * recorded and when it is corrected; in: the defaults. */
 static gboolean
@@ -630,15 +634,12 @@ wd_op_order_deliver (WdOpContext  *ctx,
                      JsonObject   *args,
                      GError      **error)
 {
-  static const char * const known[] = {
-    "order_id", "delivered_start", "delivered_end", "audience", "hours", NULL
-  };
   g_auto(Order) order = { 0 };
   g_autoptr(JsonObject) changes = json_object_new ();
   gint64 start, end, audience;
   double hours;
 
-  if (!begin_on_order (ctx, args, known, &order, error))
+  if (!begin_on_order (ctx, args, delivery_args, &order, error))
     return FALSE;
 
   start = json_object_get_int_member (order.row, "starts_at");
@@ -710,24 +711,6 @@ note_correction (JsonObject *row,
   json_object_set_member (changes, member, value);
 }
 
-static JsonNode *
-int_node (gint64 value)
-{
-  JsonNode *node = json_node_new (JSON_NODE_VALUE);
-
-  json_node_set_int (node, value);
-  return node;
-}
-
-static JsonNode *
-double_node (double value)
-{
-  JsonNode *node = json_node_new (JSON_NODE_VALUE);
-
-  json_node_set_double (node, value);
-  return node;
-}
-
 /* A delivery recorded wrong (the hours, the audience, the times) is put
  * right until a reward has been paid on it. */
 gboolean
@@ -735,16 +718,13 @@ wd_op_order_correct_delivery (WdOpContext  *ctx,
                               JsonObject   *args,
                               GError      **error)
 {
-  static const char * const known[] = {
-    "order_id", "delivered_start", "delivered_end", "audience", "hours", NULL
-  };
   g_auto(Order) order = { 0 };
   g_autoptr(JsonObject) changes = json_object_new ();
   g_autoptr(JsonObject) detail = json_object_new ();
   gint64 start, end, audience;
   double hours, was_hours;
 
-  if (!begin_on_order (ctx, args, known, &order, error)
+  if (!begin_on_order (ctx, args, delivery_args, &order, error)
       || !check_unclaimed (ctx, &order, error))
     return FALSE;
 
@@ -759,11 +739,11 @@ wd_op_order_correct_delivery (WdOpContext  *ctx,
   json_object_set_array_member (detail, "fields", json_array_new ());
   json_object_set_object_member (detail, "was", json_object_new ());
   json_object_set_object_member (detail, "now", json_object_new ());
-  note_correction (order.row, "delivered_start", int_node (start), changes, detail);
-  note_correction (order.row, "delivered_end", int_node (end), changes, detail);
-  note_correction (order.row, "delivered_audience", int_node (audience), changes, detail);
+  note_correction (order.row, "delivered_start", json_node_init_int (json_node_alloc (), start), changes, detail);
+  note_correction (order.row, "delivered_end", json_node_init_int (json_node_alloc (), end), changes, detail);
+  note_correction (order.row, "delivered_audience", json_node_init_int (json_node_alloc (), audience), changes, detail);
   if (hours != was_hours)
-    note_correction (order.row, "hours", double_node (hours), changes, detail);
+    note_correction (order.row, "hours", json_node_init_double (json_node_alloc (), hours), changes, detail);
   /* The same correction made on two desks offline, or a form saved
    * unchanged, is not an error and leaves no trace. */
   if (json_object_get_size (changes) == 0)
