@@ -969,6 +969,27 @@ test_order_correct_delivery (WdFixture     *fx,
   entry = last_history (fx, id, &n_after);
   g_assert_cmpuint (n_after, ==, n);
 
+  /* A time served reads as both its ends: a later end keeps the start too. */
+  {
+    g_autofree char *later_end = g_strdup_printf ("{\"order_id\":\"%s\",\"delivered_end\":%" G_GINT64_FORMAT "}",
+                                                  id, json_object_get_int_member (delivered, "delivered_end") + 1800);
+    g_autoptr(JsonObject) times = NULL;
+    g_autoptr(JsonObject) times_detail = NULL;
+
+    json_object_unref (wd_test_apply_at (fx, fx->centre, after + WD_HOUR, "order.correct_delivery", later_end));
+    times = last_history (fx, id, &n);
+    times_detail = wd_test_parse_object (json_object_get_string_member (times, "detail"));
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (times_detail, "fields")), ==, 2);
+    g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (times_detail, "now"), "delivered_start"),
+                     ==, json_object_get_int_member (delivered, "delivered_start"));
+    g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (times_detail, "now"), "delivered_end"),
+                     ==, json_object_get_int_member (delivered, "delivered_end") + 1800);
+    g_clear_pointer (&order, json_object_unref);
+    order = get (fx, "order", id);
+    /* The hours are what was credited, not the time: they stay. */
+    g_assert_cmpfloat (json_object_get_double_member (order, "hours"), ==, 3.0);
+  }
+
   /* Rated, it can still be corrected; hours a complaint took away stay away. */
   json_object_unref (wd_test_apply_at (fx, fx->office_a, after + WD_HOUR, "order.rate", rate));
   json_object_unref (wd_test_apply_at (fx, fx->centre, after + WD_DAY, "order.callback", complaint));

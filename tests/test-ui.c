@@ -210,6 +210,7 @@ test_five_order_loop (WdUiFixture   *fx,
   g_autoptr(JsonObject) dispatched = NULL;
   g_autoptr(JsonObject) accepted = NULL;
   g_autoptr(JsonObject) delivered = NULL;
+  g_autoptr(JsonObject) redelivered = NULL;
   g_autoptr(JsonObject) rated = NULL;
   g_autoptr(JsonObject) again = NULL;
   g_autofree char *again_id = NULL;
@@ -335,6 +336,26 @@ test_five_order_loop (WdUiFixture   *fx,
   g_assert_cmpint (json_object_get_int_member (delivered, "delivered_audience"), ==, 72);
   g_assert_cmpfloat (json_object_get_double_member (delivered, "hours"), ==, 2.0);
 
+  /* The team phones: they served three hours, not two. The record is put
+   * right, and the history says what it said before. */
+  g_assert_true (wd_order_window_get_actions (page) & WD_ORDER_ACTION_CORRECT_DELIVERY);
+  form = open_form (GTK_WIDGET (page), "order.correct-delivery");
+  g_assert_cmpstr (wd_form_dialog_get_operation (form), ==, "order.correct_delivery");
+  g_assert_true (wd_form_dialog_set_value (form, "hours", "3"));
+  g_assert_true (wd_form_dialog_apply (form));
+  wd_ui_settle ();
+  redelivered = order (fx, id);
+  g_assert_cmpstr (json_object_get_string_member (redelivered, "state"), ==, "delivered");
+  g_assert_cmpfloat (json_object_get_double_member (redelivered, "hours"), ==, 3.0);
+  g_assert_cmpint (json_object_get_int_member (redelivered, "delivered_audience"), ==, 72);
+  {
+    GtkWidget *row = find_widget (GTK_WIDGET (page), is_row_titled, "Delivery record corrected");
+
+    g_assert_nonnull (row);
+    g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Service hours 2 → 3"));
+    g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Audience"));
+  }
+
   /* 评单 */
   form = open_form (GTK_WIDGET (page), "order.rate");
   g_assert_true (wd_form_dialog_set_value (form, "stars", "4"));
@@ -348,11 +369,13 @@ test_five_order_loop (WdUiFixture   *fx,
 
   /* Each step is in the history, in order, by the person at the desk. */
   history = wd_store_get_history (store_of (fx), id, NULL);
-  g_assert_cmpuint (json_array_get_length (history), ==, 7);
+  g_assert_cmpuint (json_array_get_length (history), ==, 8);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 0), "action"), ==, "order.create");
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 1), "action"), ==, "order.update");
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 6), "action"), ==, "order.rate");
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 6), "actor"), ==,
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 6), "action"), ==,
+                   "order.correct_delivery");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 7), "action"), ==, "order.rate");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 7), "actor"), ==,
                    g_get_user_name ());
 
   /* 再次点单: the community wants it again; the form starts from this

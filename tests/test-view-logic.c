@@ -65,9 +65,11 @@ test_centre_actions_follow_state_and_clock (void)
                    WD_ORDER_ACTION_DECLINE | WD_ORDER_ACTION_EDIT | WD_ORDER_ACTION_CANCEL);
   g_assert_cmphex (wd_order_actions_for (accepted_past, centre, NOW), ==,
                    WD_ORDER_ACTION_DELIVER | WD_ORDER_ACTION_EDIT | WD_ORDER_ACTION_CANCEL);
+  /* A delivery record is corrected until a reward settles the order. */
   g_assert_cmphex (wd_order_actions_for (delivered, centre, NOW), ==,
-                   WD_ORDER_ACTION_RATE | WD_ORDER_ACTION_CALLBACK);
-  g_assert_cmphex (wd_order_actions_for (rated, centre, NOW), ==, WD_ORDER_ACTION_CALLBACK);
+                   WD_ORDER_ACTION_RATE | WD_ORDER_ACTION_CALLBACK | WD_ORDER_ACTION_CORRECT_DELIVERY);
+  g_assert_cmphex (wd_order_actions_for (rated, centre, NOW), ==,
+                   WD_ORDER_ACTION_CALLBACK | WD_ORDER_ACTION_CORRECT_DELIVERY);
   g_assert_cmphex (wd_order_actions_for (closed, centre, NOW), ==, 0);
 }
 
@@ -89,7 +91,8 @@ test_roles_see_only_their_actions (void)
   g_assert_cmphex (wd_order_actions_for (ordered, own_office, NOW), ==,
                    WD_ORDER_ACTION_EDIT | WD_ORDER_ACTION_CANCEL);
   g_assert_cmphex (wd_order_actions_for (ordered, other_office, NOW), ==, 0);
-  g_assert_cmphex (wd_order_actions_for (delivered, own_office, NOW), ==, WD_ORDER_ACTION_RATE);
+  g_assert_cmphex (wd_order_actions_for (delivered, own_office, NOW), ==,
+                   WD_ORDER_ACTION_RATE | WD_ORDER_ACTION_CORRECT_DELIVERY);
   /* A team accepts or declines what was sent to it, nothing else. */
   g_assert_cmphex (wd_order_actions_for (dispatched, own_team, NOW), ==,
                    WD_ORDER_ACTION_ACCEPT | WD_ORDER_ACTION_DECLINE);
@@ -98,6 +101,8 @@ test_roles_see_only_their_actions (void)
    * the delivery once it has begun. */
   g_assert_cmphex (wd_order_actions_for (accepted_ahead, own_team, NOW), ==, WD_ORDER_ACTION_DECLINE);
   g_assert_cmphex (wd_order_actions_for (accepted_past, own_team, NOW), ==, WD_ORDER_ACTION_DELIVER);
+  /* Correcting what it recorded is for the staff it tells. */
+  g_assert_cmphex (wd_order_actions_for (delivered, own_team, NOW), ==, 0);
 }
 
 /* Ordering again is placing an order: for the centre, and for an office

@@ -619,6 +619,34 @@ call_script (WdWorkspace *workspace,
                           string_of (order, "title"), day, assignee ? assignee : _("the volunteers"));
 }
 
+/* The delivery as recorded, to put right what was entered wrong; only
+ * what is changed is sent. The board's rows do not carry the record, so
+ * it is read from the store. */
+static WdFormDialog *
+correct_delivery_form (GtkWidget   *parent,
+                       WdWorkspace *workspace,
+                       JsonObject  *row)
+{
+  g_autoptr(JsonObject) order = wd_store_get (wd_workspace_get_store (workspace), "order",
+                                              string_of (row, "id"), NULL);
+  g_autofree char *start = local_input_time (workspace, int_of (order, "delivered_start"));
+  g_autofree char *end = local_input_time (workspace, int_of (order, "delivered_end"));
+  double hours = order ? json_object_get_double_member_with_default (order, "hours", 0.5) : 0.5;
+  WdFormDialog *dialog = wd_form_dialog_new (parent, workspace, _("Correct Delivery"), _("_Save"),
+                                             "order.correct_delivery");
+
+  wd_form_dialog_set_description (dialog, _("Put right what was recorded wrong. The history keeps what the "
+                                            "record said before. A reward period proposed with this order "
+                                            "must be withdrawn first."));
+  wd_form_dialog_add_text (dialog, "delivered_start", _("Started (YYYY-MM-DD HH:MM)"), start, WD_FORM_REQUIRED);
+  wd_form_dialog_add_text (dialog, "delivered_end", _("Ended (YYYY-MM-DD HH:MM)"), end, WD_FORM_REQUIRED);
+  wd_form_dialog_add_number (dialog, "audience", _("Audience"), 0, 100000, 1,
+                             (double) int_of (order, "delivered_audience"));
+  wd_form_dialog_add_number (dialog, "hours", _("Service hours"), 0.5, 24, 0.5, hours);
+  wd_form_dialog_send_changes_only (dialog, NULL);
+  return dialog;
+}
+
 WdFormDialog *
 wd_forms_order_action (GtkWidget      *parent,
                        WdWorkspace    *workspace,
@@ -664,6 +692,9 @@ wd_forms_order_action (GtkWidget      *parent,
         wd_form_dialog_add_number (dialog, "hours", _("Service hours"), 0.5, 24, 0.5, hours);
         break;
       }
+    case WD_ORDER_ACTION_CORRECT_DELIVERY:
+      dialog = correct_delivery_form (parent, workspace, order);
+      break;
     case WD_ORDER_ACTION_RATE:
       dialog = wd_form_dialog_new (parent, workspace, _("Rate Service"), _("_Rate"), "order.rate");
       wd_form_dialog_set_description (dialog, _("The community's rating of the service it received."));

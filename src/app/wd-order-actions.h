@@ -22,9 +22,10 @@ typedef enum
   WD_ORDER_ACTION_CANCEL = 1 << 7,
   WD_ORDER_ACTION_REJECT = 1 << 8,
   WD_ORDER_ACTION_EDIT = 1 << 9,
+  WD_ORDER_ACTION_CORRECT_DELIVERY = 1 << 10,
 } WdOrderActions;
 
-#define WD_N_ORDER_ACTIONS 10
+#define WD_N_ORDER_ACTIONS 11
 
 typedef struct
 {

@@ -315,6 +315,7 @@ history_label (const char *action)
     { "order.cancel", N_("Cancelled") },
     { "order.reject", N_("Rejected") },
     { "order.update", N_("Details corrected") },
+    { "order.correct_delivery", N_("Delivery record corrected") },
     { "reward.approve", N_("Reward period approved") },
   };
 
@@ -322,6 +323,46 @@ history_label (const char *action)
     if (g_str_equal (labels[i].action, action))
       return _(labels[i].label);
   return action;
+}
+
+/* A delivery record's correction, with the values before and after. */
+static char *
+describe_delivery_correction (WdStore    *store,
+                              JsonObject *detail)
+{
+  JsonObject *was = json_object_get_object_member (detail, "was");
+  JsonObject *now = json_object_get_object_member (detail, "now");
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (was == NULL || now == NULL)
+    return NULL;
+  if (json_object_has_member (now, "delivered_audience"))
+    /* TRANSLATORS: a corrected delivery record, e.g. "Audience 55 → 60" */
+    g_string_append_printf (text, _("Audience %d → %d"),
+                            (int) wd_json_int (was, "delivered_audience"), (int) wd_json_int (now, "delivered_audience"));
+  if (json_object_has_member (now, "hours"))
+    {
+      if (text->len > 0)
+        g_string_append (text, _(", "));
+      /* TRANSLATORS: a corrected delivery record, e.g. "Service hours 2 → 3" */
+      g_string_append_printf (text, _("Service hours %g → %g"),
+                              json_object_get_double_member (was, "hours"),
+                              json_object_get_double_member (now, "hours"));
+    }
+  /* Both ends of the time served are kept when either changed. */
+  if (json_object_has_member (now, "delivered_start"))
+    {
+      g_autofree char *before = wd_format_span (store, wd_json_int (was, "delivered_start"),
+                                                wd_json_int (was, "delivered_end"));
+      g_autofree char *after = wd_format_span (store, wd_json_int (now, "delivered_start"),
+                                               wd_json_int (now, "delivered_end"));
+
+      if (text->len > 0)
+        g_string_append (text, _(", "));
+      /* TRANSLATORS: a corrected delivery record: the times served before and after */
+      g_string_append_printf (text, _("Time served %s → %s"), before, after);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 /* Who did what, when, and why when they said. */
@@ -336,7 +377,9 @@ fill_history (WdOrderWindow *self,
     {
       JsonObject *entry = json_array_get_object_element (history, i);
       g_autoptr(JsonObject) detail = wd_json_parse_object (wd_json_text (entry, "detail"), -1, NULL);
-      g_autofree char *corrected = detail && json_object_has_member (detail, "fields")
+      gboolean delivery = g_str_equal (wd_json_text (entry, "action"), "order.correct_delivery");
+      g_autofree char *corrected = detail && delivery ? describe_delivery_correction (store, detail)
+        : detail && json_object_has_member (detail, "fields")
         ? wd_describe_fields ("order", json_object_get_array_member (detail, "fields")) : NULL;
       const char *reason = corrected ? corrected
         : detail ? json_object_get_string_member_with_default (detail, "reason", NULL) : NULL;
@@ -389,7 +432,7 @@ fill_actions (WdOrderWindow *self)
       if (info->action == WD_ORDER_ACTION_CANCEL || info->action == WD_ORDER_ACTION_REJECT)
         gtk_widget_add_css_class (button, "destructive-action");
       else if (info->action != WD_ORDER_ACTION_DECLINE && info->action != WD_ORDER_ACTION_CALLBACK
-               && info->action != WD_ORDER_ACTION_EDIT)
+               && info->action != WD_ORDER_ACTION_EDIT && info->action != WD_ORDER_ACTION_CORRECT_DELIVERY)
         gtk_widget_add_css_class (button, "suggested-action");
       gtk_flow_box_append (self->actions_box, button);
     }

@@ -687,6 +687,16 @@ check_unclaimed (WdOpContext  *ctx,
   return FALSE;
 }
 
+static gboolean
+differs (JsonObject *row,
+         const char *member,
+         JsonNode   *value)
+{
+  JsonNode *before = json_object_get_member (row, member);
+
+  return before == NULL || !json_node_equal (before, value);
+}
+
 /* Notes in detail what a correction changed in member of the row: the
  * field's name, and its value before and after (a delivery record holds
  * nothing private). */
@@ -699,16 +709,11 @@ note_correction (JsonObject *row,
 {
   JsonNode *before = json_object_get_member (row, member);
 
-  if (before != NULL && json_node_equal (before, value))
-    {
-      json_node_unref (value);
-      return;
-    }
   json_array_add_string_element (json_object_get_array_member (detail, "fields"), member);
   json_object_set_member (json_object_get_object_member (detail, "was"), member,
                           before ? json_node_copy (before) : json_node_new (JSON_NODE_NULL));
   json_object_set_member (json_object_get_object_member (detail, "now"), member, json_node_copy (value));
-  json_object_set_member (changes, member, value);
+  json_object_set_member (changes, member, json_node_copy (value));
 }
 
 /* A delivery recorded wrong (the hours, the audience, the times) is put
@@ -721,6 +726,10 @@ wd_op_order_correct_delivery (WdOpContext  *ctx,
   g_auto(Order) order = { 0 };
   g_autoptr(JsonObject) changes = json_object_new ();
   g_autoptr(JsonObject) detail = json_object_new ();
+  g_autoptr(JsonNode) start_node = NULL;
+  g_autoptr(JsonNode) end_node = NULL;
+  g_autoptr(JsonNode) audience_node = NULL;
+  g_autoptr(JsonNode) hours_node = NULL;
   gint64 start, end, audience;
   double hours, was_hours;
 
@@ -739,11 +748,21 @@ wd_op_order_correct_delivery (WdOpContext  *ctx,
   json_object_set_array_member (detail, "fields", json_array_new ());
   json_object_set_object_member (detail, "was", json_object_new ());
   json_object_set_object_member (detail, "now", json_object_new ());
-  note_correction (order.row, "delivered_start", json_node_init_int (json_node_alloc (), start), changes, detail);
-  note_correction (order.row, "delivered_end", json_node_init_int (json_node_alloc (), end), changes, detail);
-  note_correction (order.row, "delivered_audience", json_node_init_int (json_node_alloc (), audience), changes, detail);
+  start_node = json_node_init_int (json_node_alloc (), start);
+  end_node = json_node_init_int (json_node_alloc (), end);
+  audience_node = json_node_init_int (json_node_alloc (), audience);
+  hours_node = json_node_init_double (json_node_alloc (), hours);
+  /* A time served reads as its start and end: both are kept when either
+   * changes. */
+  if (differs (order.row, "delivered_start", start_node) || differs (order.row, "delivered_end", end_node))
+    {
+      note_correction (order.row, "delivered_start", start_node, changes, detail);
+      note_correction (order.row, "delivered_end", end_node, changes, detail);
+    }
+  if (differs (order.row, "delivered_audience", audience_node))
+    note_correction (order.row, "delivered_audience", audience_node, changes, detail);
   if (hours != was_hours)
-    note_correction (order.row, "hours", json_node_init_double (json_node_alloc (), hours), changes, detail);
+    note_correction (order.row, "hours", hours_node, changes, detail);
   /* The same correction made on two desks offline, or a form saved
    * unchanged, is not an error and leaves no trace. */
   if (json_object_get_size (changes) == 0)

@@ -362,10 +362,9 @@ wd_rewards_check_proposal (WdStore              *store,
 
           g_set_error (error, WD_ERROR, WD_ERROR_WRONG_STATE,
                        _("Since this period was proposed, order %s changed: %s, so it now earns "
-                         "%" G_GINT64_FORMAT " points instead of the %" G_GINT64_FORMAT " proposed. "
-                         "Withdraw the period and propose it again"),
+                         "%d points instead of the %d proposed. Withdraw the period and propose it again"),
                        number ? number : _("(not yet numbered)"), reason_label (reason),
-                       points, proposed);
+                       (int) points, (int) proposed);
           return FALSE;
         }
     }
