@@ -1683,6 +1683,48 @@ test_cli (void)
   g_assert_nonnull (strstr (out, "千佛山街道"));
   g_assert_nonnull (strstr (out, "甸柳亲子共读会"));
   g_assert_nonnull (strstr (out, "never"));
+  /* Whom an account serves changes with set: only what fits its role. */
+  g_assert_cmpint (RUN (NULL, "user", "set", "--db", db, "--name", "zhang", "--subdistrict", "甸柳街道"), ==, 0);
+  g_assert_nonnull (strstr (out, "sessions have ended"));
+  g_assert_cmpint (RUN (NULL, "user", "list", "--db", db), ==, 0);
+  g_assert_nonnull (strstr (out, "甸柳街道"));
+  g_assert_null (strstr (out, "千佛山街道"));
+  g_assert_cmpint (RUN (NULL, "user", "set", "--db", db, "--name", "zhang"), ==, 2);
+  g_assert_nonnull (strstr (err, "--role"));
+  g_assert_cmpint (RUN (NULL, "user", "set", "--db", db, "--name", "zhang", "--team", "甸柳亲子共读会"), ==, 2);
+  g_assert_nonnull (strstr (err, "only for a team account"));
+  g_assert_cmpint (RUN (NULL, "user", "set", "--db", db, "--name", "zhang", "--subdistrict", "火星街道"), ==, 1);
+  g_assert_nonnull (strstr (err, "火星街道"));
+  g_assert_cmpint (RUN (NULL, "user", "set", "--db", db, "--name", "nobody", "--role", "centre"), ==, 1);
+  g_assert_nonnull (strstr (err, "nobody"));
+  g_assert_cmpint (RUN (NULL, "user", "set", "--db", db, "--name", "zhang", "--role", "centre"), ==, 0);
+  g_assert_cmpint (RUN (NULL, "user", "set", "--db", db, "--name", "zhang", "--role", "office"), ==, 2);
+  g_assert_nonnull (strstr (err, "--subdistrict"));
+  g_assert_cmpint (RUN (NULL, "user", "set", "--db", db, "--name", "team1", "--role", "centre",
+                        "--subdistrict", "甸柳街道"), ==, 2);
+  g_assert_nonnull (strstr (err, "only for an office account"));
+  g_assert_cmpint (RUN (NULL, "user", "list", "--db", db, "--json"), ==, 0);
+  {
+    g_autoptr(JsonNode) users = wd_json_parse (out, -1, NULL);
+    JsonArray *array = json_node_get_array (users);
+
+    for (guint i = 0; i < json_array_get_length (array); i++)
+      {
+        JsonObject *account = json_array_get_object_element (array, i);
+
+        if (g_str_equal (json_object_get_string_member (account, "name"), "zhang"))
+          {
+            g_assert_cmpstr (json_object_get_string_member (account, "role"), ==, "centre");
+            g_assert_null (json_object_get_string_member_with_default (account, "serves", NULL));
+          }
+        else
+          /* A refused change changed nothing. */
+          g_assert_cmpstr (json_object_get_string_member (account, "serves"), ==, "甸柳亲子共读会");
+      }
+  }
+  g_assert_cmpint (RUN (NULL, "user", "set", "--db", db, "--name", "zhang", "--role", "office",
+                        "--subdistrict", "千佛山街道"), ==, 0);
+
   g_assert_cmpint (RUN (NULL, "user", "disable", "--db", db, "--name", "zhang"), ==, 0);
   g_assert_cmpint (RUN (NULL, "user", "list", "--db", db), ==, 0);
   g_assert_nonnull (strstr (out, "disabled"));

@@ -2285,8 +2285,39 @@ test_bad_snapshot (void)
   client_close (&office);
 }
 
-/* An office moved to another sub-district: its next pull answers reset,
- * and the client starts again from a snapshot of what it now sees,
+/* The administrator moves an account to another sub-district, as
+ * `wudan-server user set` does it while the server runs. */
+static void
+move_account (const char *account,
+              const char *subdistrict)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (wd_test_run_server (NULL, &out, &err, "user", "set", "--db", server.db, "--name", account,
+                                       "--subdistrict", subdistrict, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "sessions have ended"));
+}
+
+/* The desk signs in again after its account changed: it now acts for
+ * what the account serves. */
+static void
+sign_in_again (Client     *client,
+               const char *account)
+{
+  g_autoptr(GError) error = NULL;
+
+  wd_sync_client_sync (client->client, NULL, &error);
+  g_assert_error (error, WD_SYNC_CLIENT_ERROR, WD_SYNC_CLIENT_ERROR_UNAUTHORIZED);
+  g_clear_error (&error);
+  g_assert_true (wd_sync_client_login (client->client, server.base, account,
+                                       g_hash_table_lookup (server.passwords, account), &error));
+  g_assert_no_error (error);
+}
+
+/* An office moved to another sub-district: its sessions end, so the desk
+ * signs in again and acts for the new sub-district; its next pull answers
+ * reset, and the client starts again from a snapshot of what it now sees,
  * keeping its queued work; its search finds the new sub-district. */
 static void
 test_reset_after_scope_change (void)
@@ -2295,6 +2326,7 @@ test_reset_after_scope_change (void)
   g_autofree char *json = order_json ("before-the-move", "qianfoshan", 8, 9);
   g_autoptr(GPtrArray) hits = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(WdActor) actor = NULL;
   gint64 cursor;
 
   client_open (&office, "moved", "office");
@@ -2303,7 +2335,10 @@ test_reset_after_scope_change (void)
   cursor = wd_sync_store_get_int (office.store, "sync_cursor");
   g_assert_cmpint (cursor, >, 0);
 
-  exec_on (server.db, "UPDATE users SET subdistrict_id = 'dianliu' WHERE name = 'office'");
+  move_account ("office", "甸柳街道");
+  sign_in_again (&office, "office");
+  actor = wd_sync_client_get_actor (office.client);
+  g_assert_cmpstr (actor->subdistrict_id, ==, "dianliu");
   client_sync (&office);
 
   g_assert_cmpint (count_where (&office, "subdistrict_id <> 'dianliu'"), ==, 0);
@@ -2316,10 +2351,12 @@ test_reset_after_scope_change (void)
 
   /* Work queued before the move still goes out (and, no longer the
    * office's to do, comes back refused with a reason). */
-  exec_on (server.db, "UPDATE users SET subdistrict_id = 'qianfoshan' WHERE name = 'office'");
+  move_account ("office", "千佛山街道");
+  sign_in_again (&office, "office");
   client_sync (&office);
   json_object_unref (apply (&office, "order.create", json));
-  exec_on (server.db, "UPDATE users SET subdistrict_id = 'dianliu' WHERE name = 'office'");
+  move_account ("office", "甸柳街道");
+  sign_in_again (&office, "office");
   client_sync (&office);
   g_assert_cmpuint (wd_sync_store_count_pending (office.store), ==, 0);
   {
@@ -2329,7 +2366,7 @@ test_reset_after_scope_change (void)
   }
   g_assert_cmpint (count_where (&office, "subdistrict_id <> 'dianliu'"), ==, 0);
 
-  exec_on (server.db, "UPDATE users SET subdistrict_id = 'qianfoshan' WHERE name = 'office'");
+  move_account ("office", "千佛山街道");
   client_close (&office);
 }
 

@@ -93,25 +93,16 @@ random_password (void)
 }
 
 static gboolean
-add_user (WdStore         *store,
-          const char      *name,
-          WdRole           role,
-          const char      *subdistrict,
-          WdAssigneeKind   kind,
-          const char      *assignee,
-          const char      *password,
-          GError         **error)
+add_user (WdStore       *store,
+          const WdUser  *scope,
+          const char    *password,
+          GError       **error)
 {
   g_autofree char *hash = wd_password_hash (password, error);
-  WdUser user = { 0 };
+  WdUser user = *scope;
 
   if (hash == NULL)
     return FALSE;
-  user.name = (char *) name;
-  user.role = role;
-  user.subdistrict_id = (char *) subdistrict;
-  user.assignee_kind = kind;
-  user.assignee_id = (char *) assignee;
   user.password_hash = hash;
   return wd_server_store_add_user (store, &user, now_seconds (), error);
 }
@@ -122,18 +113,12 @@ seed_demo (WdStore   *store,
            gboolean   with_accounts,
            GError   **error)
 {
-  static const struct
-  {
-    const char     *name;
-    WdRole          role;
-    const char     *subdistrict;
-    WdAssigneeKind  kind;
-    const char     *assignee;
-  } accounts[] = {
-    { "admin", WD_ROLE_ADMIN, NULL, WD_ASSIGNEE_NONE, NULL },
-    { "centre", WD_ROLE_CENTRE, NULL, WD_ASSIGNEE_NONE, NULL },
-    { "office", WD_ROLE_OFFICE, "qianfoshan", WD_ASSIGNEE_NONE, NULL },
-    { "team", WD_ROLE_TEAM, NULL, WD_ASSIGNEE_TEAM, "team-02" },
+  static const WdUser accounts[] = {
+    { .name = (char *) "admin", .role = WD_ROLE_ADMIN },
+    { .name = (char *) "centre", .role = WD_ROLE_CENTRE },
+    { .name = (char *) "office", .role = WD_ROLE_OFFICE, .subdistrict_id = (char *) "qianfoshan" },
+    { .name = (char *) "team", .role = WD_ROLE_TEAM, .assignee_kind = WD_ASSIGNEE_TEAM,
+      .assignee_id = (char *) "team-02" },
   };
   g_autofree char *data = wd_demo_find_data ();
   g_autoptr(JsonArray) existing = wd_store_list_all (store, "subdistrict", error);
@@ -160,8 +145,7 @@ seed_demo (WdStore   *store,
     {
       g_autofree char *password = random_password ();
 
-      if (!add_user (store, accounts[i].name, accounts[i].role, accounts[i].subdistrict,
-                     accounts[i].kind, accounts[i].assignee, password, error))
+      if (!add_user (store, &accounts[i], password, error))
         return FALSE;
       g_print ("  %-8s %s  (%s)\n", accounts[i].name, password, wd_role_label (accounts[i].role));
     }
@@ -465,6 +449,62 @@ resolve (WdStore    *store,
   return id;
 }
 
+/* Whom an account serves, from the options given on top of what it was
+ * (was: NULL for a new account). Options that do not fit together are
+ * the command line's mistake (*problem); a name that is not found is an
+ * error. */
+static WdUser *
+read_scope (WdStore       *store,
+            const char    *name,
+            const char    *role_name,
+            const char    *subdistrict,
+            const char    *team,
+            const char    *speaker,
+            const WdUser  *was,
+            const char   **problem,
+            GError       **error)
+{
+  g_autoptr(WdUser) user = g_new0 (WdUser, 1);
+  gboolean same_role;
+
+  user->name = g_strdup (name);
+  if (role_name != NULL ? !wd_role_from_string (role_name, &user->role) : was == NULL)
+    {
+      *problem = _("--role must be admin, centre, office or team");
+      return NULL;
+    }
+  if (role_name == NULL)
+    user->role = was->role;
+  same_role = was != NULL && was->role == user->role;
+
+  if (subdistrict != NULL && user->role != WD_ROLE_OFFICE)
+    *problem = _("--subdistrict is only for an office account");
+  else if ((team != NULL || speaker != NULL) && user->role != WD_ROLE_TEAM)
+    *problem = _("--team and --speaker are only for a team account");
+  else if (user->role == WD_ROLE_OFFICE && subdistrict == NULL && !same_role)
+    *problem = _("an office account needs --subdistrict");
+  else if (user->role == WD_ROLE_TEAM && (team != NULL) == (speaker != NULL) && (team != NULL || !same_role))
+    *problem = _("a team account needs either --team or --speaker");
+  if (*problem != NULL)
+    return NULL;
+
+  if (user->role == WD_ROLE_OFFICE)
+    user->subdistrict_id = subdistrict != NULL ? resolve (store, "subdistrict", subdistrict, error)
+                                               : g_strdup (was->subdistrict_id);
+  if (user->role == WD_ROLE_TEAM)
+    {
+      user->assignee_kind = team != NULL ? WD_ASSIGNEE_TEAM : speaker != NULL ? WD_ASSIGNEE_SPEAKER
+                                                                             : was->assignee_kind;
+      user->assignee_id = team != NULL ? resolve (store, "team", team, error)
+                          : speaker != NULL ? resolve (store, "speaker", speaker, error)
+                          : g_strdup (was->assignee_id);
+    }
+  if ((user->role == WD_ROLE_OFFICE && user->subdistrict_id == NULL)
+      || (user->role == WD_ROLE_TEAM && user->assignee_id == NULL))
+    return NULL;
+  return g_steal_pointer (&user);
+}
+
 /* The accounts, for an administrator to see who uses the server: whom
  * each serves, by name, and when it last signed in. */
 static int
@@ -528,7 +568,7 @@ cmd_user (int    argc,
     { "enable", 0, 0, G_OPTION_ARG_NONE, &enable, N_("With disable: enable the account again"), NULL },
     G_OPTION_ENTRY_NULL
   };
-  g_autoptr(GOptionContext) context = context_for (_("add|list|disable|passwd"),
+  g_autoptr(GOptionContext) context = context_for (_("add|set|list|disable|passwd"),
                                                     _("Manage accounts; passwords are read from standard input"),
                                                     entries);
   g_autoptr(GError) error = NULL;
@@ -538,7 +578,7 @@ cmd_user (int    argc,
     return usage (context, error->message);
   action = argc > 1 ? argv[1] : NULL;
   if (action == NULL || argc > 2)
-    return usage (context, _("give one of add, list, disable or passwd"));
+    return usage (context, _("give one of add, set, list, disable or passwd"));
   if (db == NULL)
     return usage (context, _("--db is required"));
   if (!g_str_equal (action, "list") && name == NULL)
@@ -551,31 +591,41 @@ cmd_user (int    argc,
 
   if (g_str_equal (action, "add"))
     {
-      WdRole role;
-      g_autofree char *sd_id = NULL;
-      g_autofree char *assignee = NULL;
+      g_autoptr(WdUser) user = NULL;
       g_autofree char *password = NULL;
-      WdAssigneeKind kind = WD_ASSIGNEE_NONE;
+      const char *problem = NULL;
 
-      if (role_name == NULL || !wd_role_from_string (role_name, &role))
-        return usage (context, _("--role must be admin, centre, office or team"));
-      if (role == WD_ROLE_OFFICE && subdistrict == NULL)
-        return usage (context, _("an office account needs --subdistrict"));
-      if (role == WD_ROLE_TEAM && (team == NULL) == (speaker == NULL))
-        return usage (context, _("a team account needs either --team or --speaker"));
-      if ((subdistrict != NULL && (sd_id = resolve (store, "subdistrict", subdistrict, &error)) == NULL)
-          || (team != NULL && (assignee = resolve (store, "team", team, &error)) == NULL)
-          || (speaker != NULL && (assignee = resolve (store, "speaker", speaker, &error)) == NULL))
+      user = read_scope (store, name, role_name, subdistrict, team, speaker, NULL, &problem, &error);
+      if (problem != NULL)
+        return usage (context, problem);
+      if (user == NULL)
         return fail (error);
-      kind = team ? WD_ASSIGNEE_TEAM : speaker ? WD_ASSIGNEE_SPEAKER : WD_ASSIGNEE_NONE;
-
       password = wd_prompt_secret (_("Password: "));
       if (password == NULL)
         return usage (context, _("give the password on standard input"));
-      if (!add_user (store, name, role, role == WD_ROLE_OFFICE ? sd_id : NULL, kind,
-                     role == WD_ROLE_TEAM ? assignee : NULL, password, &error))
+      if (!add_user (store, user, password, &error))
         return fail (error);
-      g_print (_("Added %s (%s)\n"), name, wd_role_label (role));
+      g_print (_("Added %s (%s)\n"), name, wd_role_label (user->role));
+      return EXIT_SUCCESS;
+    }
+
+  if (g_str_equal (action, "set"))
+    {
+      g_autoptr(WdUser) was = wd_server_store_find_user (store, name, &error);
+      g_autoptr(WdUser) user = NULL;
+      const char *problem = NULL;
+
+      if (was == NULL)
+        return fail (error);
+      if (role_name == NULL && subdistrict == NULL && team == NULL && speaker == NULL)
+        return usage (context, _("give what changes: --role, --subdistrict, --team or --speaker"));
+      user = read_scope (store, name, role_name, subdistrict, team, speaker, was, &problem, &error);
+      if (problem != NULL)
+        return usage (context, problem);
+      if (user == NULL || !wd_server_store_set_scope (store, user, &error))
+        return fail (error);
+      g_print (_("%s is now %s; its sessions have ended and its desks start their copies again "
+                 "at the next sign-in\n"), name, wd_role_label (user->role));
       return EXIT_SUCCESS;
     }
 
@@ -604,7 +654,7 @@ cmd_user (int    argc,
       return EXIT_SUCCESS;
     }
 
-  return usage (context, _("give one of add, list, disable or passwd"));
+  return usage (context, _("give one of add, set, list, disable or passwd"));
 }
 
 static int

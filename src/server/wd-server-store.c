@@ -503,6 +503,21 @@ update_user (WdStore     *store,
   return TRUE;
 }
 
+/* Every session of the account ends: its desks sign in again. */
+static gboolean
+end_sessions (WdStore     *store,
+              const char  *name,
+              GError     **error)
+{
+  g_autoptr(sqlite3_stmt) end = wd_store_prepare (store,
+      "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?)", error);
+
+  if (end == NULL)
+    return FALSE;
+  wd_stmt_bind_text (end, 1, name);
+  return wd_store_run (store, end, error);
+}
+
 gboolean
 wd_server_store_set_password (WdStore     *store,
                               const char  *name,
@@ -510,16 +525,8 @@ wd_server_store_set_password (WdStore     *store,
                               GError     **error)
 {
   /* A new password ends every session of the old one. */
-  g_autoptr(sqlite3_stmt) end = NULL;
-
-  if (!update_user (store, "UPDATE users SET password_hash = ? WHERE name = ?", password_hash, 0, name, error))
-    return FALSE;
-  end = wd_store_prepare (store, "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?)",
-                          error);
-  if (end == NULL)
-    return FALSE;
-  wd_stmt_bind_text (end, 1, name);
-  return wd_store_run (store, end, error);
+  return update_user (store, "UPDATE users SET password_hash = ? WHERE name = ?", password_hash, 0, name, error)
+      && end_sessions (store, name, error);
 }
 
 gboolean
@@ -528,18 +535,46 @@ wd_server_store_set_disabled (WdStore     *store,
                               gboolean     disabled,
                               GError     **error)
 {
-  g_autoptr(sqlite3_stmt) end = NULL;
-
   if (!update_user (store, "UPDATE users SET disabled = ? WHERE name = ?", NULL, disabled ? 1 : 0, name, error))
     return FALSE;
-  if (!disabled)
-    return TRUE;
-  end = wd_store_prepare (store, "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?)",
-                          error);
-  if (end == NULL)
+  return !disabled || end_sessions (store, name, error);
+}
+
+/* Changes whom an account serves: its role, and the sub-district or the
+ * team it acts for. Its sessions end, so each desk signs in again and
+ * takes the account as it now is (what it may do is kept on the desk);
+ * the next pull then starts the desk's copy again for the new scope. */
+gboolean
+wd_server_store_set_scope (WdStore       *store,
+                           const WdUser  *user,
+                           GError       **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (!wd_store_begin (store, error))
     return FALSE;
-  wd_stmt_bind_text (end, 1, name);
-  return wd_store_run (store, end, error);
+  stmt = wd_store_prepare (store, "UPDATE users SET role = ?, subdistrict_id = ?, assignee_kind = ?,"
+                                  " assignee_id = ? WHERE name = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  wd_stmt_bind_text (stmt, 1, wd_role_to_string (user->role));
+  wd_stmt_bind_text (stmt, 2, user->subdistrict_id);
+  wd_stmt_bind_text (stmt, 3, user->assignee_id ? wd_assignee_kind_to_string (user->assignee_kind) : NULL);
+  wd_stmt_bind_text (stmt, 4, user->assignee_id);
+  wd_stmt_bind_text (stmt, 5, user->name);
+  if (!wd_store_run (store, stmt, error))
+    goto fail;
+  if (sqlite3_changes (wd_store_get_db (store)) == 0)
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_NOT_FOUND, _("There is no account called “%s”"), user->name);
+      goto fail;
+    }
+  if (end_sessions (store, user->name, error) && wd_store_commit (store, error))
+    return TRUE;
+
+fail:
+  wd_store_rollback (store);
+  return FALSE;
 }
 
 gboolean

@@ -59,6 +59,9 @@ gboolean    wd_server_store_set_password   (WdStore     *store,
                                             const char  *name,
                                             const char  *password_hash,
                                             GError     **error);
+gboolean    wd_server_store_set_scope      (WdStore     *store,
+                                            const WdUser *user,
+                                            GError     **error);
 gboolean    wd_server_store_set_disabled   (WdStore     *store,
                                             const char  *name,
                                             gboolean     disabled,
