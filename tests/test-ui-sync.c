@@ -755,6 +755,62 @@ try_sign_in (WdLoginDialog *login)
   return wd_login_dialog_get_error (login);
 }
 
+static gboolean
+acts_for_dianliu_with_its_copy (gpointer data)
+{
+  SyncFixture *fx = data;
+  sqlite3 *db = wd_store_get_db (wd_workspace_get_store (fx->workspace));
+
+  return g_strcmp0 (wd_workspace_get_actor (fx->workspace)->subdistrict_id, "dianliu") == 0
+      && up_to_date (fx)
+      && count_in (db, "SELECT count (*) FROM orders WHERE subdistrict_id IS NOT 'dianliu'") == 0
+      && count_in (db, "SELECT count (*) FROM orders") > 0;
+}
+
+/* The keyring's part, without a keyring: the password of the account. */
+static char *
+office_password (const char *server,
+                 const char *user,
+                 gpointer    data)
+{
+  SyncFixture *fx = data;
+
+  g_assert_cmpstr (user, ==, "office");
+  return g_strdup (g_hash_table_lookup (fx->server.passwords, "office"));
+}
+
+/* The administrator moves the office's account to another sub-district
+ * while the desk is open (`wudan-server user set`): the session ends, the
+ * desk signs in again by itself with the password the keyring keeps, and
+ * from then on acts for the new sub-district and holds its copy; what it
+ * places is placed there. (Without a password at hand it asks for the
+ * sign-in, as /ui-sync/certificate-trusted-at-sign-in shows.) */
+static void
+test_account_moved_to_another_office (SyncFixture   *fx,
+                                      gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  WdFormDialog *form;
+
+  sign_in_with_dialog (fx, "office");
+  wd_ui_wait (holds_office_copy, fx, "the desk to hold the office's copy");
+  wd_sync_engine_set_password_func (wd_workspace_get_engine (fx->workspace), office_password, fx, NULL);
+
+  g_assert_cmpint (wd_test_run_server (NULL, &out, &err, "user", "set", "--db", fx->server.db, "--name", "office",
+                                       "--subdistrict", "甸柳街道", NULL), ==, 0);
+  wd_sync_engine_sync_now (wd_workspace_get_engine (fx->workspace));
+  wd_ui_wait (acts_for_dianliu_with_its_copy, fx, "the desk to act for dianliu and hold its copy");
+
+  form = new_order_form (fx, "搬迁后的讲座");
+  g_assert_true (wd_form_dialog_set_value (form, "subdistrict_id", "dianliu"));
+  g_assert_true (wd_form_dialog_apply (form));
+  wd_ui_wait (up_to_date, fx, "the order to reach the server");
+  g_assert_cmpint (server_count (fx, "SELECT count (*) FROM orders WHERE title = '搬迁后的讲座'"
+                                      " AND subdistrict_id = 'dianliu'"), ==, 1);
+  g_assert_cmpint (count_problems (fx), ==, 0);
+}
+
 /* A district server with a certificate of its own: the sign-in says this
  * computer does not trust it and shows its fingerprint; nothing is
  * trusted until the user says so, and then the desk syncs. */
@@ -861,6 +917,8 @@ main (int    argc,
               test_sign_in_sync_and_work_offline, sync_teardown);
   g_test_add ("/ui-sync/another-clerk", SyncFixture, NULL, sync_setup, test_another_clerk, sync_teardown);
   g_test_add ("/ui-sync/clock-far-off", SyncFixture, NULL, sync_setup, test_clock_far_off, sync_teardown);
+  g_test_add ("/ui-sync/account-moved-to-another-office", SyncFixture, NULL, sync_setup,
+              test_account_moved_to_another_office, sync_teardown);
   g_test_add ("/ui-sync/refused-correction-edited-again", SyncFixture, NULL, sync_setup,
               test_refused_correction_edited_again, sync_teardown);
   g_test_add ("/ui-sync/corrections-of-two-desks-both-stand", SyncFixture, NULL, sync_setup,

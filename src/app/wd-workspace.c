@@ -183,6 +183,9 @@ on_engine_synced (WdSyncEngine *engine,
                   GParamSpec   *pspec,
                   WdWorkspace  *self)
 {
+  /* The engine signs in again by itself when a session ended, and the
+   * account may serve another sub-district or role since. */
+  wd_workspace_reload_actor (self);
   wd_workspace_changed (self);
   wd_workspace_read_async (self, take_waiting, wd_actor_copy (self->actor), (GDestroyNotify) wd_actor_free,
                            (GDestroyNotify) waiting_free, NULL, on_waiting_taken, NULL);
