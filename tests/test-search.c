@@ -287,6 +287,42 @@ test_damaged_index_rebuilt (WdFixture     *fx,
   g_assert_true (has_hit (after, "speaker", "sp-wang"));
 }
 
+/* An index that cannot be read for want of memory (what a hit structure
+ * record can make SQLite say) is taken as damage: the store is marked,
+ * the next opening checks the indexes, keeps the sound ones, and search
+ * works again. SQLite's heap limit stands in for the absurd sizes. */
+static void
+test_index_out_of_memory (WdFixture     *fx,
+                          gconstpointer  data)
+{
+  g_autofree char *path = g_strdup (wd_store_get_path (fx->store));
+  g_autofree char *marker = wd_store_damage_mark_path (path);
+  g_autoptr(GPtrArray) before = search (fx, "王芳", WD_SEARCH_ALL);
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (has_hit (before, "speaker", "sp-wang"));
+  /* The search's statements are prepared already: it is their reading
+   * the index that runs out. */
+  sqlite3_hard_heap_limit64 (1);
+  hits = wd_store_search (fx->store, "王芳", WD_SEARCH_ALL, 20, &error);
+  sqlite3_hard_heap_limit64 (0);
+  g_assert_null (hits);
+  g_assert_error (error, WD_ERROR, WD_ERROR_STORE_DAMAGED);
+  g_assert_nonnull (strstr (error->message, "_fts"));
+  g_clear_error (&error);
+  g_assert_true (g_file_test (marker, G_FILE_TEST_EXISTS));
+
+  g_clear_object (&fx->store);
+
+  fx->store = wd_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (marker, G_FILE_TEST_EXISTS));
+  after = search (fx, "王芳", WD_SEARCH_ALL);
+  g_assert_cmpuint (after->len, ==, before->len);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -302,6 +338,7 @@ main (int    argc,
   FIXTURE ("/search/marks", test_marks);
   FIXTURE ("/search/hostile-queries", test_hostile_queries);
   FIXTURE ("/search/index-follows-changes", test_index_follows_changes);
+  FIXTURE ("/search/index-out-of-memory", test_index_out_of_memory);
   g_test_add ("/search/damaged-index-rebuilt/terms", WdFixture, "id > 10", wd_fixture_setup,
               test_damaged_index_rebuilt, wd_fixture_teardown);
   g_test_add ("/search/damaged-index-rebuilt/structure", WdFixture, "id >= 10", wd_fixture_setup,

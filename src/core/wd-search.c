@@ -223,7 +223,7 @@ wd_search_reindex_all (WdStore  *store,
 
 /* FTS5's own check of an index against the text it holds. A damaged
  * index fails it; one whose structure record was hit cannot even be
- * opened, which fails it the same way. */
+ * opened, which fails it the same way, or asks for absurd memory. */
 static gboolean
 check_index (WdStore            *store,
              const SearchIndex  *index,
@@ -233,7 +233,7 @@ check_index (WdStore            *store,
   g_autofree char *sql = g_strdup_printf ("INSERT INTO %s (%s) VALUES ('integrity-check')", index->fts, index->fts);
   int rc = sqlite3_exec (wd_store_get_db (store), sql, NULL, NULL, NULL);
 
-  *damaged = (rc & 0xff) == SQLITE_CORRUPT;
+  *damaged = (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOMEM;
   if (rc != SQLITE_OK && !*damaged)
     return wd_store_set_error (store, error);
   return TRUE;
@@ -634,7 +634,7 @@ collect_hits (WdStore            *store,
       g_ptr_array_add (hits, hit);
     }
   if (rc != SQLITE_DONE)
-    return wd_store_set_error (store, error);
+    return wd_store_set_index_error (store, index->fts, error);
   return TRUE;
 }
 

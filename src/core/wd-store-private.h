@@ -33,6 +33,9 @@ gboolean       wd_store_exec            (WdStore         *self,
                                          GError         **error);
 gboolean       wd_store_set_error       (WdStore         *self,
                                          GError         **error);
+gboolean       wd_store_set_index_error (WdStore         *self,
+                                         const char      *index,
+                                         GError         **error);
 void           wd_stmt_bind_text        (sqlite3_stmt    *stmt,
                                          int              index,
                                          const char      *text);

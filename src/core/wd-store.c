@@ -150,6 +150,32 @@ wd_store_set_error (WdStore  *self,
   return FALSE;
 }
 
+/* A search index that cannot be read for want of memory is most likely
+ * damaged: a hit structure record can claim absurd sizes, and SQLite
+ * then answers "out of memory" instead of "malformed". It is taken as
+ * damage, so the next opening checks the indexes and makes a damaged one
+ * anew; an index that proves sound is kept as it is. */
+gboolean
+wd_store_set_index_error (WdStore     *self,
+                          const char  *index,
+                          GError     **error)
+{
+  g_autofree char *marker = NULL;
+  g_autofree char *reason = NULL;
+
+  if ((sqlite3_errcode (self->db) & 0xff) != SQLITE_NOMEM)
+    return wd_store_set_error (self, error);
+
+  marker = wd_store_damage_mark_path (self->path);
+  reason = g_strdup_printf ("%s: %s", index, sqlite3_errmsg (self->db));
+  g_file_set_contents (marker, reason, -1, NULL);
+  g_set_error (error, WD_ERROR, WD_ERROR_STORE_DAMAGED,
+               _("The search index %s of the store %s could not be read (%s): it may be damaged, and will be "
+                 "checked and mended when the store is opened again"),
+               index, self->path, sqlite3_errmsg (self->db));
+  return FALSE;
+}
+
 /* "PATH.LABEL-20261129-181500": a name beside a store for a copy of it,
  * or for the store itself set aside; the newest sorts last. */
 char *
@@ -1017,8 +1043,12 @@ wd_store_search_hits (WdStore     *self,
   if (fill == NULL)
     return FALSE;
   wd_stmt_bind_text (fill, 1, match);
-  if (!wd_store_run (self, fill, error))
-    return FALSE;
+  if (sqlite3_step (fill) != SQLITE_DONE)
+    {
+      g_autofree char *index = g_strconcat (table, "_fts", NULL);
+
+      return wd_store_set_index_error (self, index, error);
+    }
 
   hits = g_new0 (SearchHits, 1);
   hits->match = g_strdup (match);
