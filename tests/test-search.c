@@ -250,6 +250,27 @@ test_index_follows_changes (WdFixture     *fx,
   g_assert_true (has_hit (new_topic, "speaker", "sp-zhang"));
 }
 
+/* After a search failed as damage: the store is marked; opened again it
+ * is checked, the mark goes, and the search finds what it found before. */
+static void
+reopen_and_search_again (WdFixture *fx,
+                         GPtrArray *before)
+{
+  g_autofree char *path = g_strdup (wd_store_get_path (fx->store));
+  g_autofree char *marker = wd_store_damage_mark_path (path);
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_test (marker, G_FILE_TEST_EXISTS));
+  g_clear_object (&fx->store);
+  fx->store = wd_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (marker, G_FILE_TEST_EXISTS));
+  after = search (fx, "王芳", WD_SEARCH_ALL);
+  g_assert_cmpuint (after->len, ==, before->len);
+  g_assert_true (has_hit (after, "speaker", "sp-wang"));
+}
+
 /* A damaged search index (a disk error in its blocks) is found like any
  * damage, and the next opening makes it anew from the rows it indexes:
  * the rows themselves are sound, so nothing needs setting aside. data:
@@ -261,10 +282,7 @@ test_damaged_index_rebuilt (WdFixture     *fx,
 {
   g_autofree char *damage = g_strdup_printf ("UPDATE speakers_fts_data SET block = " WD_TEST_GARBAGE_BLOCK
                                              " WHERE %s", (const char *) data);
-  g_autofree char *path = g_strdup (wd_store_get_path (fx->store));
-  g_autofree char *marker = wd_store_damage_mark_path (path);
   g_autoptr(GPtrArray) before = search (fx, "王芳", WD_SEARCH_ALL);
-  g_autoptr(GPtrArray) after = NULL;
   g_autoptr(GPtrArray) hits = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -275,16 +293,7 @@ test_damaged_index_rebuilt (WdFixture     *fx,
   hits = wd_store_search (fx->store, "王芳", WD_SEARCH_ALL, 20, &error);
   g_assert_null (hits);
   g_assert_error (error, WD_ERROR, WD_ERROR_STORE_DAMAGED);
-  g_clear_error (&error);
-  g_assert_true (g_file_test (marker, G_FILE_TEST_EXISTS));
-  g_clear_object (&fx->store);
-
-  fx->store = wd_store_open (path, &error);
-  g_assert_no_error (error);
-  g_assert_false (g_file_test (marker, G_FILE_TEST_EXISTS));
-  after = search (fx, "王芳", WD_SEARCH_ALL);
-  g_assert_cmpuint (after->len, ==, before->len);
-  g_assert_true (has_hit (after, "speaker", "sp-wang"));
+  reopen_and_search_again (fx, before);
 }
 
 /* An index that cannot be read for want of memory (what a hit structure
@@ -295,10 +304,7 @@ static void
 test_index_out_of_memory (WdFixture     *fx,
                           gconstpointer  data)
 {
-  g_autofree char *path = g_strdup (wd_store_get_path (fx->store));
-  g_autofree char *marker = wd_store_damage_mark_path (path);
   g_autoptr(GPtrArray) before = search (fx, "王芳", WD_SEARCH_ALL);
-  g_autoptr(GPtrArray) after = NULL;
   g_autoptr(GPtrArray) hits = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -311,16 +317,7 @@ test_index_out_of_memory (WdFixture     *fx,
   g_assert_null (hits);
   g_assert_error (error, WD_ERROR, WD_ERROR_STORE_DAMAGED);
   g_assert_nonnull (strstr (error->message, "_fts"));
-  g_clear_error (&error);
-  g_assert_true (g_file_test (marker, G_FILE_TEST_EXISTS));
-
-  g_clear_object (&fx->store);
-
-  fx->store = wd_store_open (path, &error);
-  g_assert_no_error (error);
-  g_assert_false (g_file_test (marker, G_FILE_TEST_EXISTS));
-  after = search (fx, "王芳", WD_SEARCH_ALL);
-  g_assert_cmpuint (after->len, ==, before->len);
+  reopen_and_search_again (fx, before);
 }
 
 int
