@@ -2854,36 +2854,68 @@ typed_fingerprint (const char *fingerprint)
   return g_steal_pointer (&bare);
 }
 
-/* Something else answers at the address typed (a web server, a wrong
- * port): the sign-in names that address and says to check it, instead
- * of passing on the web server's bare HTTP reason phrase. */
-static void
-test_not_a_wudan_server (void)
+/* Runs python3 with args until the test ends; its first line names the
+ * port it listens on ("port N"). NULL when python3 is not installed. */
+static GSubprocess *
+start_python_web (char       **base,
+                  const char  *first,
+                  ...)
 {
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) web = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   g_autofree char *line = NULL;
-  g_autofree char *base = NULL;
+  GSubprocess *web;
   guint port = 0;
-  Client desk = { 0 };
+  va_list args;
 
-  /* python3's http.server answers HTML, and 501 to a POST. */
-  web = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                          "python3", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", client_dir,
-                          NULL);
+  g_ptr_array_add (argv, (gpointer) "python3");
+  g_ptr_array_add (argv, (gpointer) "-u");
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  web = g_subprocess_newv ((const char * const *) argv->pdata,
+                           G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
   if (web == NULL)
-    {
-      g_test_skip ("python3 is not installed");
-      return;
-    }
+    return NULL;
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (web));
   line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (line);
   g_assert_cmpint (sscanf (strstr (line, "port "), "port %u", &port), ==, 1);
-  base = g_strdup_printf ("http://127.0.0.1:%u", port);
+  *base = g_strdup_printf ("http://127.0.0.1:%u", port);
+  return web;
+}
 
+static void
+stop_python_web (GSubprocess *web)
+{
+  g_subprocess_force_exit (web);
+  g_subprocess_wait (web, NULL, NULL);
+  g_object_unref (web);
+}
+
+/* Something else answers at the address typed (a web server, a wrong
+ * port; here python's http.server, which answers HTML, and 501 to a
+ * POST): the sign-in names that address and says to check it, instead
+ * of passing on the web server's bare HTTP reason phrase. */
+static void
+test_not_a_wudan_server (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = NULL;
+  GSubprocess *web = start_python_web (&base, "-m", "http.server", "0", "--bind", "127.0.0.1",
+                                       "--directory", client_dir, NULL);
+  Client desk = { 0 };
+
+  if (web == NULL)
+    {
+      g_test_skip ("python3 is not installed");
+      return;
+    }
   desk.path = g_build_filename (client_dir, "not-wudan.db", NULL);
   desk.store = wd_store_open (desk.path, &error);
   g_assert_no_error (error);
@@ -2896,8 +2928,62 @@ test_not_a_wudan_server (void)
   g_clear_error (&error);
   g_assert_false (wd_sync_client_is_signed_in (desk.client));
   client_close (&desk);
-  g_subprocess_force_exit (web);
-  g_subprocess_wait (web, NULL, NULL);
+  stop_python_web (web);
+}
+
+/* A reverse proxy in front of a server that is down answers 502 with a
+ * page of its own: that is the network being down, not a wrong address.
+ * The desk stays signed in, keeps what it queued, and sends it once the
+ * server answers again. */
+static void
+test_proxy_of_a_server_down (void)
+{
+  static const char proxy[] =
+    "import http.server\n"
+    "class Down (http.server.BaseHTTPRequestHandler):\n"
+    "    def answer (self):\n"
+    "        self.rfile.read (int (self.headers.get ('Content-Length') or 0))\n"
+    "        page = b'<html><body><h1>502 Bad Gateway</h1></body></html>'\n"
+    "        self.send_response (502)\n"
+    "        self.send_header ('Content-Type', 'text/html')\n"
+    "        self.send_header ('Content-Length', str (len (page)))\n"
+    "        self.end_headers ()\n"
+    "        self.wfile.write (page)\n"
+    "    do_GET = do_POST = answer\n"
+    "    def log_message (self, *args):\n"
+    "        pass\n"
+    "web = http.server.HTTPServer (('127.0.0.1', 0), Down)\n"
+    "print ('port', web.server_address[1])\n"
+    "web.serve_forever ()\n";
+  g_autofree char *json = order_json ("behind-the-proxy", "qianfoshan", 8, 9);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = NULL;
+  GSubprocess *web = start_python_web (&base, "-c", proxy, NULL);
+  Client desk;
+
+  if (web == NULL)
+    {
+      g_test_skip ("python3 is not installed");
+      return;
+    }
+  client_open (&desk, "behind-proxy", "centre");
+  client_sync (&desk);
+  json_object_unref (apply (&desk, "order.create", json));
+  g_assert_true (wd_sync_store_set (desk.store, "sync_server", base, &error));
+
+  g_assert_false (wd_sync_client_sync (desk.client, NULL, &error));
+  g_assert_error (error, WD_SYNC_CLIENT_ERROR, WD_SYNC_CLIENT_ERROR_NETWORK);
+  g_assert_nonnull (strstr (error->message, "502"));
+  g_clear_error (&error);
+  g_assert_true (wd_sync_client_is_signed_in (desk.client));
+  g_assert_cmpuint (wd_sync_store_count_pending (desk.store), ==, 1);
+
+  g_assert_true (wd_sync_store_set (desk.store, "sync_server", server.base, &error));
+  client_sync (&desk);
+  g_assert_cmpuint (wd_sync_store_count_pending (desk.store), ==, 0);
+  g_assert_cmpint (server_count ("SELECT count (*) FROM orders WHERE id = 'behind-the-proxy'"), ==, 1);
+  client_close (&desk);
+  stop_python_web (web);
 }
 
 /* Runs wudanctl with input on its standard input; its exit status. */
@@ -3109,6 +3195,7 @@ main (int    argc,
   g_test_add_func ("/sync/restored-server", test_restored_server);
   g_test_add_func ("/sync/certificate-of-its-own", test_certificate_of_its_own);
   g_test_add_func ("/sync/not-a-wudan-server", test_not_a_wudan_server);
+  g_test_add_func ("/sync/proxy-of-a-server-down", test_proxy_of_a_server_down);
 
   status = g_test_run ();
   wd_test_server_stop (&server);
