@@ -287,6 +287,30 @@ test_search_and_match (void)
   g_assert_cmpint (show.status, ==, 0);
   g_assert_nonnull (strstr (show.out, number));
   g_assert_nonnull (strstr (show.out, "order.create"));
+  g_assert_null (strstr (show.out, "Delivered:"));
+
+  /* A served order shows its delivery record; corrected, the new one. */
+  {
+    g_auto(Run) delivered = { 0 };
+    g_auto(Run) corrected = { 0 };
+    g_auto(Run) shown = { 0 };
+    g_autoptr(JsonArray) served = NULL;
+    g_autofree char *fix = NULL;
+    const char *served_number;
+
+    ctl (&delivered, "orders", "--state", "delivered", "--json", NULL);
+    served = json_array_of (delivered.out);
+    g_assert_cmpuint (json_array_get_length (served), >, 0);
+    served_number = json_object_get_string_member (json_array_get_object_element (served, 0), "number");
+    fix = g_strdup_printf ("{\"order_id\":\"%s\",\"hours\":7.5}",
+                           json_object_get_string_member (json_array_get_object_element (served, 0), "id"));
+    ctl (&corrected, "op", "order.correct_delivery", fix, NULL);
+    g_assert_cmpint (corrected.status, ==, 0);
+    ctl (&shown, "order", served_number, NULL);
+    g_assert_nonnull (strstr (shown.out, "Delivered:"));
+    g_assert_nonnull (strstr (shown.out, "7.5 service hours"));
+    g_assert_nonnull (strstr (shown.out, "order.correct_delivery"));
+  }
 }
 
 static void

@@ -381,6 +381,19 @@ cmd_order (Ctl   *ctl,
              json_object_get_string_member (order, "contact_name"),
              json_object_get_string_member (order, "contact_phone"));
     g_print (_("Assigned:   %s\n"), text_or_dash (order, "assignee_name"));
+    if (json_object_get_int_member_with_default (order, "delivered_start", 0) != 0)
+      {
+        g_autofree char *served_from = wd_time_format_local (json_object_get_int_member (order, "delivered_start"),
+                                                             tz, NULL);
+        g_autofree char *served_to = wd_time_format_local (json_object_get_int_member (order, "delivered_end"),
+                                                           tz, "%H:%M");
+
+        /* TRANSLATORS: the delivery record: when, how many came, the service hours and those credited */
+        g_print (_("Delivered:  %s–%s, audience %d, %g service hours (%g credited)\n"), served_from, served_to,
+                 (int) json_object_get_int_member_with_default (order, "delivered_audience", 0),
+                 json_object_get_double_member_with_default (order, "hours", 0),
+                 json_object_get_double_member_with_default (order, "credited_hours", 0));
+      }
   }
 
   g_print ("\n%s\n", _("History:"));
