@@ -137,59 +137,11 @@ static const char * const fuzz_seeds[][2] = {
   { "certificate.issue", "{\"holder_kind\":\"speaker\",\"holder_id\":\"sp-wang\",\"from\":\"2026-11-01\",\"to\":\"2026-11-30\",\"purpose\":\"评优\"}" },
 };
 
-static char *
-mutate (GRand      *rand,
-        const char *seed)
-{
-  GString *s = g_string_new (seed);
-  static const char * const inserts[] = {
-    "\"", "\\", "{", "}", "[", "]", ",", ":", "null", "true", "-1", "1e999", "\\u0000", "\\ud800",
-    "\xff", "\xe4\xb8", "党", "\x01", "0", " ", "\"id\":\"x\",",
-  };
-  int n = g_rand_int_range (rand, 1, 4);
-
-  for (int i = 0; i < n && s->len > 0; i++)
-    {
-      gsize at = (gsize) g_rand_int_range (rand, 0, (gint32) s->len);
-      gsize span = (gsize) g_rand_int_range (rand, 1, 8);
-
-      switch (g_rand_int_range (rand, 0, 4))
-        {
-        case 0:
-          g_string_erase (s, (gssize) at, (gssize) MIN (span, s->len - at));
-          break;
-        case 1:
-          g_string_insert (s, at, inserts[g_rand_int_range (rand, 0, G_N_ELEMENTS (inserts))]);
-          break;
-        case 2:
-          s->str[at] = (char) g_rand_int_range (rand, 1, 256);
-          break;
-        default:
-          g_string_truncate (s, at);
-          break;
-        }
-    }
-  return g_string_free (s, FALSE);
-}
-
-/* A fixed seed keeps CI repeatable; WUDAN_FUZZ_SEED=random explores. */
-static guint32
-fuzz_seed (void)
-{
-  const char *env = g_getenv ("WUDAN_FUZZ_SEED");
-
-  if (env == NULL)
-    return 20261128;
-  if (g_str_equal (env, "random"))
-    return g_random_int ();
-  return (guint32) g_ascii_strtoull (env, NULL, 10);
-}
-
 static void
 test_fuzz_operations (WdFixture     *fx,
                       gconstpointer  data)
 {
-  guint32 seed = fuzz_seed ();
+  guint32 seed = wd_test_fuzz_seed ();
   g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
   guint applied = 0, refused = 0;
 
@@ -197,7 +149,7 @@ test_fuzz_operations (WdFixture     *fx,
   for (int i = 0; i < 1500; i++)
     {
       guint which = (guint) g_rand_int_range (rand, 0, G_N_ELEMENTS (fuzz_seeds));
-      g_autofree char *json = mutate (rand, fuzz_seeds[which][1]);
+      g_autofree char *json = wd_test_mutate (rand, fuzz_seeds[which][1]);
       g_autofree char *before = wd_test_fingerprint (fx->store);
       g_autoptr(GError) error = NULL;
       g_autoptr(JsonObject) result = NULL;
@@ -234,7 +186,7 @@ static void
 test_fuzz_decoders (WdFixture     *fx,
                     gconstpointer  data)
 {
-  guint32 seed = fuzz_seed ();
+  guint32 seed = wd_test_fuzz_seed ();
   g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
   g_autoptr(GTimeZone) tz = wd_time_zone_new (NULL);
 

@@ -754,6 +754,71 @@ test_bad_input (void)
   g_assert_cmpint (db_count (&shared, "SELECT max (seq) FROM changes"), ==, before);
 }
 
+/* Seeded mutations of a good push (bytes erased, replaced or cut off,
+ * JSON syntax put in): each is answered as a push (200, every operation
+ * applied or refused with a reason) or refused whole with a code and a
+ * message a person can act on, never a server error; a push refused
+ * whole changes nothing, and the server stays up. */
+static void
+test_fuzz_push (void)
+{
+  static const char push[] =
+    "{\"protocol\":1,\"client_id\":\"fuzz-%1$u-%2$d\",\"ops\":["
+    "{\"seq\":1,\"op_id\":\"fuzz-%1$u-%2$d-1\",\"kind\":\"topic.upsert\","
+    "\"args\":{\"id\":\"fuzz-topic\",\"name\":\"模糊测试\",\"description\":\"临时\"}},"
+    "{\"seq\":2,\"op_id\":\"fuzz-%1$u-%2$d-2\",\"kind\":\"order.create\","
+    "\"args\":{\"title\":\"讲座\",\"topic_id\":\"law\",\"subdistrict_id\":\"qianfoshan\","
+    "\"venue\":\"社区活动室\",\"venue_kind\":\"community\",\"starts_at\":\"2027-03-01T09:00+08:00\","
+    "\"ends_at\":\"2027-03-01T11:00+08:00\",\"requester\":\"社区\",\"contact_name\":\"刘洋\","
+    "\"contact_phone\":\"13912340000\"}}]}";
+  guint32 seed = wd_test_fuzz_seed ();
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  g_autofree char *token = wd_test_login (&shared, "centre");
+  guint answered = 0, refused = 0;
+
+  g_test_message ("push fuzz seed %u (WUDAN_FUZZ_SEED=%u reproduces it)", seed, seed);
+  for (int i = 0; i < 300; i++)
+    {
+      g_autofree char *body = g_strdup_printf (push, seed, i);
+      g_autofree char *mutated = wd_test_mutate (rand, body);
+      gint64 before = db_count (&shared, "SELECT coalesce (max (seq), 0) FROM changes");
+      g_autoptr(WdTestReply) reply = wd_test_request_raw (&shared, "POST", "/api/v1/push", token,
+                                                          mutated, strlen (mutated), NULL);
+      JsonObject *answer = wd_test_reply_object (reply);
+
+      if (reply->status == 200)
+        {
+          JsonArray *results = json_object_get_array_member (answer, "results");
+
+          for (guint k = 0; k < json_array_get_length (results); k++)
+            {
+              JsonObject *result = json_array_get_object_element (results, k);
+              const char *status = json_object_get_string_member (result, "status");
+
+              g_assert_true (g_str_equal (status, "applied") || g_str_equal (status, "rejected"));
+              if (g_str_equal (status, "rejected"))
+                g_assert_cmpuint (strlen (json_object_get_string_member (result, "message")), >, 10);
+            }
+          answered++;
+          continue;
+        }
+      if (reply->status < 400 || reply->status >= 500)
+        g_error ("seed %u, push %d: %u for %s", seed, i, reply->status, mutated);
+      g_assert_cmpuint (strlen (wd_test_reply_code (reply)), >, 0);
+      g_assert_cmpuint (strlen (json_object_get_string_member (answer, "message")), >, 10);
+      g_assert_cmpint (db_count (&shared, "SELECT coalesce (max (seq), 0) FROM changes"), ==, before);
+      refused++;
+    }
+  g_test_message ("%u pushes answered, %u refused whole", answered, refused);
+  g_assert_cmpuint (answered, >, 0);
+  g_assert_cmpuint (refused, >, 0);
+  {
+    g_autoptr(WdTestReply) health = wd_test_request (&shared, "GET", "/api/v1/health", NULL, NULL);
+
+    g_assert_cmpuint (health->status, ==, 200);
+  }
+}
+
 static void
 test_body_limit (void)
 {
@@ -1903,6 +1968,7 @@ main (int    argc,
   g_test_add_func ("/server/team-scope", test_team_scope);
   g_test_add_func ("/server/bad-input", test_bad_input);
   g_test_add_func ("/server/body-limit", test_body_limit);
+  g_test_add_func ("/server/fuzz-push", test_fuzz_push);
   g_test_add_func ("/server/duplicate-and-gap", test_duplicate_and_gap);
   g_test_add_func ("/server/pull-paging", test_pull_paging);
   g_test_add_func ("/server/pull-rows-gone", test_pull_rows_gone);

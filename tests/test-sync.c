@@ -2137,7 +2137,7 @@ test_bad_pages (void)
   g_autofree char *path = NULL;
   g_autoptr(WdTestReply) reply = NULL;
   g_autoptr(JsonNode) page = NULL;
-  guint32 seed = g_test_rand_int ();
+  guint32 seed = wd_test_fuzz_seed ();
   g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
   guint refused = 0;
 
@@ -2148,7 +2148,7 @@ test_bad_pages (void)
   g_assert_cmpuint (reply->status, ==, 200);
   page = wd_json_parse (reply->text, -1, NULL);
 
-  g_test_message ("page fuzz seed %u", seed);
+  g_test_message ("page fuzz seed %u (WUDAN_FUZZ_SEED=%u reproduces it)", seed, seed);
   for (int i = 0; i < 400; i++)
     {
       g_autoptr(JsonNode) root = mutate_page (rand, page);
@@ -2206,7 +2206,7 @@ test_bad_snapshot (void)
   g_autofree char *json = order_json ("queued-before-snapshot", "qianfoshan", 8, 15);
   const guint8 *bytes;
   gsize length;
-  guint32 seed = g_test_rand_int ();
+  guint32 seed = wd_test_fuzz_seed ();
   g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
   guint applied = 0;
 
@@ -2244,7 +2244,7 @@ test_bad_snapshot (void)
 
   /* Bytes flipped anywhere: refused, or (a flip in a cell) taken as data;
    * never a crash or a broken store, and a refusal changes nothing. */
-  g_test_message ("snapshot fuzz seed %u", seed);
+  g_test_message ("snapshot fuzz seed %u (WUDAN_FUZZ_SEED=%u reproduces it)", seed, seed);
   for (int round = 0; round < 60; round++)
     {
       g_autofree guint8 *copy = g_memdup2 (bytes, length);

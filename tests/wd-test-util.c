@@ -266,3 +266,53 @@ wd_test_speaker_actor (const char *speaker_id)
 
   return wd_actor_new_assignee (user, WD_ASSIGNEE_SPEAKER, speaker_id);
 }
+
+/* The text seed with one to three mutations: bytes erased, replaced or cut off,
+ * or pieces of JSON syntax and awkward text put in. */
+char *
+wd_test_mutate (GRand      *rand,
+                const char *seed)
+{
+  GString *s = g_string_new (seed);
+  static const char * const inserts[] = {
+    "\"", "\\", "{", "}", "[", "]", ",", ":", "null", "true", "-1", "1e999", "\\u0000", "\\ud800",
+    "\xff", "\xe4\xb8", "党", "\x01", "0", " ", "\"id\":\"x\",",
+  };
+  int n = g_rand_int_range (rand, 1, 4);
+
+  for (int i = 0; i < n && s->len > 0; i++)
+    {
+      gsize at = (gsize) g_rand_int_range (rand, 0, (gint32) s->len);
+      gsize span = (gsize) g_rand_int_range (rand, 1, 8);
+
+      switch (g_rand_int_range (rand, 0, 4))
+        {
+        case 0:
+          g_string_erase (s, (gssize) at, (gssize) MIN (span, s->len - at));
+          break;
+        case 1:
+          g_string_insert (s, at, inserts[g_rand_int_range (rand, 0, G_N_ELEMENTS (inserts))]);
+          break;
+        case 2:
+          s->str[at] = (char) g_rand_int_range (rand, 1, 256);
+          break;
+        default:
+          g_string_truncate (s, at);
+          break;
+        }
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* A fixed seed keeps CI repeatable; WUDAN_FUZZ_SEED=random explores. */
+guint32
+wd_test_fuzz_seed (void)
+{
+  const char *env = g_getenv ("WUDAN_FUZZ_SEED");
+
+  if (env == NULL)
+    return 20261128;
+  if (g_str_equal (env, "random"))
+    return g_random_int ();
+  return (guint32) g_ascii_strtoull (env, NULL, 10);
+}

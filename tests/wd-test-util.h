@@ -64,6 +64,9 @@ GError     *wd_test_refuse          (WdFixture      *fx,
                                      const char     *json,
                                      int             code);
 void        wd_test_remove_tree     (const char     *path);
+char       *wd_test_mutate          (GRand          *rand,
+                                     const char     *seed);
+guint32     wd_test_fuzz_seed       (void);
 char       *wd_test_fingerprint     (WdStore        *store);
 
 /* A speaker lecture order on 党史 in 千佛山街道, starting at t0 + 3 days
