@@ -1172,6 +1172,91 @@ test_rewards_four_eyes (WdUiFixture   *fx,
 }
 
 static gboolean
+is_button_labelled (GtkWidget     *widget,
+                    gconstpointer  label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+/* An order of the period that earns a reward, as the proposal judged it. */
+static char *
+eligible_order_of (WdUiFixture *fx,
+                   const char  *period_id)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *id = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (wd_store_get_db (store_of (fx)),
+                                       "SELECT order_id FROM reward_orders WHERE period_id = ? AND eligible"
+                                       " LIMIT 1", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, period_id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return id;
+}
+
+/* A complaint phoned in after a period was proposed: the period says it
+ * changed, and Approve is not offered, before anyone tries; proposed
+ * again, it is offered again. */
+static void
+test_reward_proposal_changed_since (WdUiFixture   *fx,
+                                    gconstpointer  data)
+{
+  GtkWidget *view = wd_window_get_view_widget (fx->window, "rewards");
+  g_autoptr(JsonObject) args = json_object_new ();
+  g_autoptr(JsonObject) complaint = json_object_new ();
+  g_autoptr(JsonArray) funds = wd_store_list_funds (store_of (fx), NULL);
+  g_autoptr(JsonArray) periods = NULL;
+  g_autoptr(JsonArray) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *order_id = NULL;
+  GtkWidget *approve;
+  const char *period_id;
+
+  json_object_set_string_member (args, "name", "十一月");
+  json_object_set_string_member (args, "from", "2026-11-01");
+  json_object_set_string_member (args, "to", "2026-11-30");
+  json_object_set_string_member (args, "fund_id",
+                                 json_object_get_string_member (json_array_get_object_element (funds, 0), "id"));
+  g_assert_true (wd_workspace_apply (fx->workspace, "reward.propose", args, NULL, &error));
+  g_assert_no_error (error);
+  periods = wd_store_list_reward_periods (store_of (fx), NULL);
+  period_id = json_object_get_string_member (json_array_get_object_element (periods, 0), "id");
+  order_id = eligible_order_of (fx, period_id);
+  g_assert_nonnull (order_id);
+
+  wd_ui_show_view (fx, "rewards");
+  approve = find_widget (view, is_button_labelled, "_Approve…");
+  g_assert_nonnull (approve);
+  g_assert_true (gtk_widget_is_sensitive (approve));
+  g_assert_null (find_widget (view, is_row_titled, "Propose it again"));
+
+  json_object_set_string_member (complaint, "order_id", order_id);
+  json_object_set_string_member (complaint, "outcome", "complaint");
+  json_object_set_int_member (complaint, "satisfaction", 1);
+  g_assert_true (wd_workspace_apply (fx->workspace, "order.callback", complaint, NULL, &error));
+  g_assert_no_error (error);
+  wd_ui_settle ();
+  g_assert_nonnull (find_widget (view, is_row_titled, "Propose it again"));
+  approve = find_widget (view, is_button_labelled, "_Approve…");
+  g_assert_false (gtk_widget_is_sensitive (approve));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (approve), "complaint"));
+
+  g_assert_true (gtk_widget_activate_action (view, "rewards.withdraw", "s", period_id));
+  wd_ui_settle ();
+  g_assert_true (wd_workspace_apply (fx->workspace, "reward.propose", args, NULL, &error));
+  g_assert_no_error (error);
+  wd_ui_settle ();
+  again = wd_store_list_reward_periods (store_of (fx), NULL);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (again, 0), "state"), ==,
+                   "proposed");
+  g_assert_null (find_widget (view, is_row_titled, "Propose it again"));
+  approve = find_widget (view, is_button_labelled, "_Approve…");
+  g_assert_true (gtk_widget_is_sensitive (approve));
+}
+
+static gboolean
 is_named (GtkWidget     *widget,
           gconstpointer  name)
 {
@@ -1957,6 +2042,7 @@ main (int    argc,
   ADD ("hidden-lists-wait", test_hidden_lists_wait);
   ADD ("speaker-added", test_speaker_added);
   ADD ("rewards-four-eyes", test_rewards_four_eyes);
+  ADD ("reward-proposal-changed-since", test_reward_proposal_changed_since);
   ADD ("window-remembers-view", test_window_remembers_view);
   ADD ("project-capacity", test_project_capacity);
   ADD ("speaker-photo", test_speaker_photo);

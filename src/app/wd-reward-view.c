@@ -175,8 +175,11 @@ action_button (const char *label,
   GtkWidget *button = gtk_button_new_with_mnemonic (label);
 
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", period_id);
+  if (action != NULL)
+    {
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", period_id);
+    }
   if (css != NULL)
     gtk_widget_add_css_class (button, css);
   return button;
@@ -227,14 +230,39 @@ period_row (WdRewardView *self,
                                                wd_json_text (summary, "proposed_by"));
   const WdActor *actor = wd_workspace_get_actor (self->workspace);
 
+  g_autoptr(GError) stale = NULL;
+  gboolean proposed = g_str_equal (wd_json_text (summary, "state"), "proposed");
+
+  /* Said before anyone tries to approve it: an order of the period was
+   * judged otherwise since (a complaint phoned in), and approval would
+   * be refused. */
+  if (proposed && !wd_rewards_check_period (store, summary, &stale))
+    {
+      g_autofree char *warned = g_strdup_printf ("%s · %s", subtitle, _("Changed since it was proposed"));
+
+      g_free (subtitle);
+      subtitle = g_steal_pointer (&warned);
+      adw_expander_row_add_prefix (ADW_EXPANDER_ROW (row), gtk_image_new_from_icon_name ("dialog-warning-symbolic"));
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), wd_action_row_new (_("Propose it again"), stale->message));
+      gtk_widget_set_tooltip_text (row, stale->message);
+    }
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), wd_json_text (summary, "name"));
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
-  if (g_str_equal (wd_json_text (summary, "state"), "proposed") && wd_actor_is_centre (actor))
+  if (proposed && wd_actor_is_centre (actor))
     {
+      /* Not offered while it would be refused; the action's own state
+       * would make a button that names it sensitive again. */
+      GtkWidget *approve = action_button (_("_Approve…"), stale ? NULL : "rewards.approve", id,
+                                          "suggested-action");
+
       adw_expander_row_add_action (ADW_EXPANDER_ROW (row),
                                    action_button (_("_Withdraw"), "rewards.withdraw", id, NULL));
-      adw_expander_row_add_action (ADW_EXPANDER_ROW (row),
-                                   action_button (_("_Approve…"), "rewards.approve", id, "suggested-action"));
+      if (stale != NULL)
+        {
+          gtk_widget_set_sensitive (approve, FALSE);
+          gtk_widget_set_tooltip_text (approve, stale->message);
+        }
+      adw_expander_row_add_action (ADW_EXPANDER_ROW (row), approve);
     }
   g_object_set_data_full (G_OBJECT (row), "wd-period-id", g_strdup (id), g_free);
   g_signal_connect (row, "notify::expanded", G_CALLBACK (fill_period_lines), self);

@@ -382,22 +382,6 @@ settle_orders (WdOpContext  *ctx,
   return TRUE;
 }
 
-/* The proposal is judged again under the rules it was proposed with. */
-static gboolean
-check_still_judged_so (WdOpContext  *ctx,
-                       JsonObject   *period,
-                       GError      **error)
-{
-  g_autoptr(JsonObject) rules_json = wd_json_parse_object (json_object_get_string_member (period, "rules"),
-                                                           -1, error);
-  WdRewardRules rules;
-
-  if (rules_json == NULL || !wd_reward_rules_from_json (rules_json, &rules, error))
-    return FALSE;
-  return wd_rewards_check_proposal (ctx->store, json_object_get_string_member (period, "id"),
-                                    &rules, error);
-}
-
 gboolean
 wd_op_reward_approve (WdOpContext  *ctx,
                       JsonObject   *args,
@@ -417,7 +401,7 @@ wd_op_reward_approve (WdOpContext  *ctx,
                                 "the centre or an administrator must approve it"), error);
 
   fund = load_fund (ctx, json_object_get_string_member (period, "fund_id"), error);
-  if (fund == NULL || !check_still_judged_so (ctx, period, error))
+  if (fund == NULL || !wd_rewards_check_period (ctx->store, period, error))
     return FALSE;
 
   return post_to_fund (ctx, fund, "payout", -json_object_get_int_member (period, "total_cents"),

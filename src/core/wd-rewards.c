@@ -330,11 +330,11 @@ reason_label (const char *reason)
  * Judges each of the period's orders again, under the rules the period
  * was proposed with, and fails (wrong-state) at the first whose
  * judgement is no longer the one the proposal holds. */
-gboolean
-wd_rewards_check_proposal (WdStore              *store,
-                           const char           *period_id,
-                           const WdRewardRules  *rules,
-                           GError              **error)
+static gboolean
+check_proposal (WdStore              *store,
+                const char           *period_id,
+                const WdRewardRules  *rules,
+                GError              **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
@@ -371,4 +371,21 @@ wd_rewards_check_proposal (WdStore              *store,
   if (rc != SQLITE_DONE)
     return wd_store_set_error (store, error);
   return TRUE;
+}
+
+/* period: a reward period's row, with the rules it was proposed under. */
+gboolean
+wd_rewards_check_period (WdStore     *store,
+                         JsonObject  *period,
+                         GError     **error)
+{
+  g_autoptr(JsonObject) rules_json = NULL;
+  WdRewardRules rules;
+
+  g_return_val_if_fail (WD_IS_STORE (store), FALSE);
+
+  rules_json = wd_json_parse_object (json_object_get_string_member (period, "rules"), -1, error);
+  if (rules_json == NULL || !wd_reward_rules_from_json (rules_json, &rules, error))
+    return FALSE;
+  return check_proposal (store, json_object_get_string_member (period, "id"), &rules, error);
 }

@@ -36,9 +36,8 @@ JsonObject *wd_rewards_compute           (WdStore              *store,
                                           gint64                from,
                                           gint64                to,
                                           GError              **error);
-gboolean    wd_rewards_check_proposal    (WdStore              *store,
-                                          const char           *period_id,
-                                          const WdRewardRules  *rules,
+gboolean    wd_rewards_check_period      (WdStore              *store,
+                                          JsonObject           *period,
                                           GError              **error);
 
 G_END_DECLS
