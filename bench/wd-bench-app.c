@@ -19,6 +19,9 @@
 #include "wd-view.h"
 #include "wd-window.h"
 
+/* A typist's pace: 80 words a minute. */
+#define TYPING_PACE_MS 150
+
 static gint64 started;
 static gint64 first_frame;
 static gint64 last_paint;
@@ -218,10 +221,31 @@ measure_tick (WdWindow *window)
   g_print ("deadline tick on the board  median %.1f ms  max %.1f ms\n", stats.median, stats.max);
 }
 
+/* Lets the main loop run for ms without waiting on anything. */
+static void
+idle_for (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* pace_ms: the time between the frame that showed a keystroke and the
+ * next key. Back to back (0), a key lands just after a painted frame, and
+ * GDK's frame clock, which paints at most 60 frames a second, holds the
+ * next frame until that frame's interval has passed: a keystroke then
+ * cannot show sooner than that whatever the app does. Someone typing
+ * (a key every 150 ms is 80 words a minute) finds the clock idle, and
+ * the frame comes as soon as the lists have changed. */
 static void
 measure_search (WdWindow   *window,
                 const char *view_name,
-                const char *const *queries)
+                const char *const *queries,
+                guint       pace_ms)
 {
   GtkWidget *view = wd_window_get_view_widget (window, view_name);
   GtkEditable *entry;
@@ -236,6 +260,7 @@ measure_search (WdWindow   *window,
         Typing typing = { window, GTK_WIDGET (entry), 0, 0 };
         double ms;
 
+        idle_for (pace_ms);
         typing.typed = g_get_monotonic_time ();
         gtk_editable_set_text (entry, queries[i]);
         iterate_until (search_shown, &typing);
@@ -249,8 +274,10 @@ measure_search (WdWindow   *window,
   {
     WdBenchStats stats = wd_bench_stats (times);
 
-    g_print ("search-as-you-type in %-8s  %u keystrokes  median %.1f ms  p95 %.1f ms  max %.1f ms\n", view_name,
-             stats.n, stats.median, stats.p95, stats.max);
+    g_autofree char *how = pace_ms ? g_strdup_printf ("a key every %u ms", pace_ms) : g_strdup ("back to back");
+
+    g_print ("search-as-you-type in %-8s (%s)  %u keystrokes  median %.1f ms  p95 %.1f ms  max %.1f ms\n",
+             view_name, how, stats.n, stats.median, stats.p95, stats.max);
   }
 }
 
@@ -370,8 +397,10 @@ main (int    argc,
 
   measure_tick (window);
   measure_views (window);
-  measure_search (window, "board", order_queries);
-  measure_search (window, "speakers", speaker_queries);
+  measure_search (window, "board", order_queries, 0);
+  measure_search (window, "board", order_queries, TYPING_PACE_MS);
+  measure_search (window, "speakers", speaker_queries, 0);
+  measure_search (window, "speakers", speaker_queries, TYPING_PACE_MS);
   print_memory_parts ();
   g_print ("peak resident           %.1f MiB\n", status_kib ("VmHWM:") / 1024.0);
 
