@@ -1242,6 +1242,17 @@ test_reward_proposal_changed_since (WdUiFixture   *fx,
   approve = find_widget (view, is_button_labelled, "_Approve…");
   g_assert_false (gtk_widget_is_sensitive (approve));
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (approve), "complaint"));
+  /* The order's page says its hours were not credited. */
+  {
+    GtkWindow *page = GTK_WINDOW (wd_window_show_order (fx->window, order_id));
+    GtkWidget *hours;
+
+    wd_ui_settle ();
+    hours = find_widget (GTK_WIDGET (page), is_row_titled, "Service hours");
+    g_assert_nonnull (hours);
+    g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (hours)), "0.0 credited after a complaint"));
+    gtk_window_destroy (page);
+  }
 
   g_assert_true (gtk_widget_activate_action (view, "rewards.withdraw", "s", period_id));
   wd_ui_settle ();

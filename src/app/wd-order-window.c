@@ -269,7 +269,13 @@ fill_outcome (WdOrderWindow *self,
       g_autofree char *when = wd_format_span (store, wd_json_int (order, "delivered_start"),
                                               wd_json_int (order, "delivered_end"));
       g_autofree char *audience = g_strdup_printf ("%" G_GINT64_FORMAT, wd_json_int (order, "delivered_audience"));
-      g_autofree char *hours = g_strdup_printf ("%.1f", json_object_get_double_member_with_default (order, "hours", 0));
+      double served = json_object_get_double_member_with_default (order, "hours", 0);
+      double credited = json_object_get_double_member_with_default (order, "credited_hours", served);
+      /* A complaint upheld on the phone takes the hours away from the
+       * record rewards and certificates read; the page says so. */
+      g_autofree char *hours = credited < served
+        ? g_strdup_printf (_("%.1f (%.1f credited after a complaint)"), served, credited)
+        : g_strdup_printf ("%.1f", served);
 
       add_row (group, _("Delivered"), when);
       add_row (group, _("Audience"), audience);
