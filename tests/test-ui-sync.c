@@ -481,6 +481,86 @@ office_order_here (gpointer data)
   return order != NULL;
 }
 
+/* A rated order no live reward period has looked at, and the day its
+ * service ended, as a period's date. */
+static char *
+unclaimed_rated_order (SyncFixture  *fx,
+                       char        **day)
+{
+  sqlite3 *db = wd_store_get_db (wd_workspace_get_store (fx->workspace));
+  sqlite3_stmt *stmt = NULL;
+  char *id = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT o.id, o.delivered_end FROM orders o WHERE o.state = 'rated'"
+                                           " AND NOT EXISTS (SELECT 1 FROM reward_orders ro JOIN reward_periods rp"
+                                           "   ON rp.id = ro.period_id WHERE ro.order_id = o.id"
+                                           "   AND rp.state <> 'withdrawn')"
+                                           " ORDER BY o.delivered_end DESC LIMIT 1", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  *day = wd_format_time (wd_workspace_get_store (fx->workspace), sqlite3_column_int64 (stmt, 1) - 60, "%Y-%m-%d");
+  sqlite3_finalize (stmt);
+  return id;
+}
+
+static gboolean
+period_withdrawn_here (gpointer data)
+{
+  SyncFixture *fx = data;
+
+  return count_in (wd_store_get_db (wd_workspace_get_store (fx->workspace)),
+                   "SELECT count (*) FROM reward_periods WHERE id = 'period-held' AND state = 'withdrawn'") == 1;
+}
+
+/* A correction of a delivery record made at a desk while, on the server,
+ * the centre proposed a reward period holding that order: the server
+ * refuses it (the period judged the record), the desk lists why, and
+ * Correct Again opens the form with the hours that were entered (the
+ * desk, which has heard of the period by then, refuses it the same);
+ * once the period is withdrawn, saving it again goes through. */
+static void
+test_refused_delivery_correction_corrected_again (SyncFixture   *fx,
+                                                  gconstpointer  data)
+{
+  g_autofree char *day = NULL;
+  g_autofree char *order_id = NULL;
+  g_autofree char *propose_json = NULL;
+  g_autofree char *count_sql = NULL;
+  g_autoptr(JsonObject) propose = NULL;
+  g_autoptr(JsonObject) withdraw = wd_json_parse_object ("{\"period_id\":\"period-held\"}", -1, NULL);
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(JsonObject) entered = NULL;
+  WdFormDialog *form;
+
+  sign_in_with_dialog (fx, "centre");
+  wd_ui_wait (up_to_date, fx, "the first sync");
+  order_id = unclaimed_rated_order (fx, &day);
+  propose_json = g_strdup_printf ("{\"period_id\":\"period-held\",\"name\":\"本期\",\"from\":\"%s\","
+                                  "\"to\":\"%s\",\"fund_id\":\"fund-lixia\"}", day, day);
+  propose = wd_json_parse_object (propose_json, -1, NULL);
+  push_from_elsewhere (fx, "admin", "reward.propose", propose);
+
+  order = wd_store_get (wd_workspace_get_store (fx->workspace), "order", order_id, NULL);
+  form = wd_forms_order_action (GTK_WIDGET (fx->window), fx->workspace, order, WD_ORDER_ACTION_CORRECT_DELIVERY);
+  g_assert_true (wd_form_dialog_set_value (form, "hours", "6"));
+  g_assert_true (wd_form_dialog_apply (form));
+  wd_ui_wait (has_problem, fx, "the server to refuse the correction");
+  wd_ui_wait (up_to_date, fx, "the refused correction to leave the outbox");
+
+  form = open_again (fx, "order.correct_delivery");
+  entered = wd_form_dialog_read_args (form);
+  g_assert_cmpfloat (json_object_get_double_member (entered, "hours"), ==, 6.0);
+  /* Here too the desk knows the period by now, and refuses the same. */
+  g_assert_false (wd_form_dialog_apply (form));
+  push_from_elsewhere (fx, "centre", "reward.withdraw", withdraw);
+  wd_sync_engine_sync_now (wd_workspace_get_engine (fx->workspace));
+  wd_ui_wait (period_withdrawn_here, fx, "the withdrawal to reach the desk");
+  g_assert_true (wd_form_dialog_apply (form));
+  wd_ui_wait (up_to_date, fx, "the correction saved again to reach the server");
+  count_sql = g_strdup_printf ("SELECT count (*) FROM orders WHERE id = '%s' AND hours = 6", order_id);
+  g_assert_cmpint (server_count (fx, count_sql), ==, 1);
+}
+
 /* Two desks correct one order at once, each a different detail: both
  * corrections stand. The form sends only what was changed in it, so the
  * other desk's new phone number is not put back by this one's save; an
@@ -925,6 +1005,8 @@ main (int    argc,
               test_corrections_of_two_desks_both_stand, sync_teardown);
   g_test_add ("/ui-sync/catalogue-edits-of-two-desks", SyncFixture, NULL, sync_setup,
               test_catalogue_edits_of_two_desks, sync_teardown);
+  g_test_add ("/ui-sync/refused-delivery-correction-corrected-again", SyncFixture, NULL, sync_setup,
+              test_refused_delivery_correction_corrected_again, sync_teardown);
   g_test_add ("/ui-sync/refused-order-placed-again", SyncFixture, NULL, sync_setup,
               test_refused_order_placed_again, sync_teardown);
   g_test_add ("/ui-sync/refused-team-edited-again", SyncFixture, NULL, sync_setup,

@@ -1032,9 +1032,44 @@ correction_form (GtkWidget   *parent,
   return dialog;
 }
 
+/* A refused correction of a delivery record: its form on the record as
+ * it is now, with each value that was sent put back in, so they are what
+ * the form sends. Its arguments are not the record's columns (audience is
+ * the delivered audience there), so they go into the form, not the
+ * entry. NULL when the order is no longer on this computer. */
+static WdFormDialog *
+correct_delivery_again (GtkWidget   *parent,
+                        WdWorkspace *workspace,
+                        JsonObject  *args)
+{
+  static const char * const texts[] = { "delivered_start", "delivered_end", NULL };
+  static const char * const numbers[] = { "audience", "hours", NULL };
+  g_autoptr(JsonObject) order = wd_store_get (wd_workspace_get_store (workspace), "order",
+                                              string_of (args, "order_id"), NULL);
+  WdFormDialog *dialog;
+
+  if (order == NULL)
+    return NULL;
+  dialog = correct_delivery_form (parent, workspace, order);
+  for (guint i = 0; texts[i] != NULL; i++)
+    if (string_of (args, texts[i]) != NULL)
+      wd_form_dialog_set_value (dialog, texts[i], string_of (args, texts[i]));
+  for (guint i = 0; numbers[i] != NULL; i++)
+    if (json_object_has_member (args, numbers[i]))
+      {
+        char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+        g_ascii_dtostr (number, sizeof number, json_object_get_double_member (args, numbers[i]));
+        wd_form_dialog_set_value (dialog, numbers[i], number);
+      }
+  wd_form_dialog_set_fixed_string (dialog, "order_id", string_of (order, "id"));
+  return dialog;
+}
+
 /* The refused changes a form can make again: which form, on which
  * entry, and what its button says. The form sends all it shows: what
- * was entered is in it already. */
+ * was entered is in it already. A form whose arguments are not its
+ * entry's fields is made from the arguments (again). */
 static const struct
 {
   const char *kind;
@@ -1042,12 +1077,14 @@ static const struct
   const char *entity;
   const char *id_member;
   WdFormDialog * (*edit) (GtkWidget *parent, WdWorkspace *workspace, JsonObject *entry);
+  WdFormDialog * (*again) (GtkWidget *parent, WdWorkspace *workspace, JsonObject *args);
 } again_forms[] = {
-  { "order.create", N_("Place _Again…"), NULL, NULL, NULL },
-  { "order.update", N_("_Edit Again…"), "order", "order_id", correction_form },
-  { "speaker.upsert", N_("_Edit Again…"), "speaker", "id", speaker_form },
-  { "team.upsert", N_("_Edit Again…"), "team", "id", team_form },
-  { "project.upsert", N_("_Edit Again…"), "project", "id", project_form },
+  { "order.create", N_("Place _Again…"), NULL, NULL, NULL, NULL },
+  { "order.update", N_("_Edit Again…"), "order", "order_id", correction_form, NULL },
+  { "order.correct_delivery", N_("_Correct Again…"), NULL, NULL, NULL, correct_delivery_again },
+  { "speaker.upsert", N_("_Edit Again…"), "speaker", "id", speaker_form, NULL },
+  { "team.upsert", N_("_Edit Again…"), "team", "id", team_form, NULL },
+  { "project.upsert", N_("_Edit Again…"), "project", "id", project_form, NULL },
 };
 
 /* What the button offering to send a refused change of that kind again
@@ -1079,12 +1116,16 @@ wd_forms_again (GtkWidget   *parent,
       {
         g_autoptr(JsonObject) entry = NULL;
 
-        if (again_forms[i].edit == NULL)
+        if (again_forms[i].again != NULL)
+          dialog = again_forms[i].again (parent, workspace, args);
+        else if (again_forms[i].edit == NULL)
           return place_refused_order (parent, workspace, args, refusal);
-        entry = entry_again (workspace, again_forms[i].entity, again_forms[i].id_member, args);
-        if (entry == NULL)
+        else if ((entry = entry_again (workspace, again_forms[i].entity, again_forms[i].id_member, args)) != NULL)
+          dialog = again_forms[i].edit (parent, workspace, entry);
+        else
+          dialog = NULL;
+        if (dialog == NULL)
           return NULL;
-        dialog = again_forms[i].edit (parent, workspace, entry);
         /* TRANSLATORS: %s is the server's reason */
         description = g_strdup_printf (_("The server did not take this change: %s. Correct what it names and "
                                          "save again; everything else is as it was entered."), refusal);
