@@ -619,19 +619,16 @@ call_script (WdWorkspace *workspace,
                           string_of (order, "title"), day, assignee ? assignee : _("the volunteers"));
 }
 
-/* The delivery as recorded, to put right what was entered wrong; only
- * what is changed is sent. The board's rows do not carry the record, so
- * it is read from the store. */
+/* The delivery as recorded (order: the order's whole row), to put right
+ * what was entered wrong; only what is changed is sent. */
 static WdFormDialog *
 correct_delivery_form (GtkWidget   *parent,
                        WdWorkspace *workspace,
-                       JsonObject  *row)
+                       JsonObject  *order)
 {
-  g_autoptr(JsonObject) order = wd_store_get (wd_workspace_get_store (workspace), "order",
-                                              string_of (row, "id"), NULL);
   g_autofree char *start = local_input_time (workspace, int_of (order, "delivered_start"));
   g_autofree char *end = local_input_time (workspace, int_of (order, "delivered_end"));
-  double hours = order ? json_object_get_double_member_with_default (order, "hours", 0.5) : 0.5;
+  double hours = json_object_get_double_member_with_default (order, "hours", 0.5);
   WdFormDialog *dialog = wd_form_dialog_new (parent, workspace, _("Correct Delivery"), _("_Save"),
                                              "order.correct_delivery");
 
@@ -647,6 +644,8 @@ correct_delivery_form (GtkWidget   *parent,
   return dialog;
 }
 
+/* The form of an action on order; NULL when the order is no longer in
+ * the store (it left this computer since its row was read). */
 WdFormDialog *
 wd_forms_order_action (GtkWidget      *parent,
                        WdWorkspace    *workspace,
@@ -693,8 +692,16 @@ wd_forms_order_action (GtkWidget      *parent,
         break;
       }
     case WD_ORDER_ACTION_CORRECT_DELIVERY:
-      dialog = correct_delivery_form (parent, workspace, order);
-      break;
+      {
+        /* The board's rows do not carry the delivery record. */
+        g_autoptr(JsonObject) record = wd_store_get (wd_workspace_get_store (workspace), "order",
+                                                     string_of (order, "id"), NULL);
+
+        if (record == NULL)
+          return NULL;
+        dialog = correct_delivery_form (parent, workspace, record);
+        break;
+      }
     case WD_ORDER_ACTION_RATE:
       dialog = wd_form_dialog_new (parent, workspace, _("Rate Service"), _("_Rate"), "order.rate");
       wd_form_dialog_set_description (dialog, _("The community's rating of the service it received."));
@@ -770,8 +777,14 @@ wd_forms_run_order_action (GtkWidget      *parent,
       gtk_window_present (GTK_WINDOW (wd_dispatch_dialog_new (parent, workspace, string_of (order, "id"))));
       break;
     default:
-      gtk_window_present (GTK_WINDOW (wd_forms_order_action (parent, workspace, order, action)));
-      break;
+      {
+        WdFormDialog *form = wd_forms_order_action (parent, workspace, order, action);
+
+        /* NULL: the order left this computer since its card was drawn. */
+        if (form != NULL)
+          gtk_window_present (GTK_WINDOW (form));
+        break;
+      }
     }
 }
 
