@@ -1762,6 +1762,18 @@ test_cli (void)
   g_assert_nonnull (strstr (err, "火星街道"));
   g_assert_cmpint (RUN (NULL, "user", "set", "--db", db, "--name", "nobody", "--role", "centre"), ==, 1);
   g_assert_nonnull (strstr (err, "nobody"));
+  /* A mistyped database is said, not made. */
+  {
+    g_autofree char *typo = g_strconcat (db, "-typo", NULL);
+
+    g_assert_cmpint (RUN (NULL, "user", "set", "--db", typo, "--name", "zhang", "--role", "centre"), ==, 1);
+    g_assert_nonnull (strstr (err, "no server database"));
+    g_assert_cmpint (RUN (NULL, "user", "list", "--db", typo), ==, 1);
+    g_assert_cmpint (RUN (NULL, "backup", "--db", typo, "--to", copy), ==, 1);
+    g_assert_nonnull (strstr (err, "no server database"));
+    g_assert_false (g_file_test (typo, G_FILE_TEST_EXISTS));
+    g_assert_false (g_file_test (copy, G_FILE_TEST_EXISTS));
+  }
   g_assert_cmpint (RUN (NULL, "user", "set", "--db", db, "--name", "zhang", "--role", "centre"), ==, 0);
   g_assert_cmpint (RUN (NULL, "user", "set", "--db", db, "--name", "zhang", "--role", "office"), ==, 2);
   g_assert_nonnull (strstr (err, "--subdistrict"));

@@ -68,6 +68,18 @@ context_for (const char   *parameter,
   return context;
 }
 
+/* Opening a store makes it when it is not there: a command that reads
+ * one would then act on a new, empty database at a mistyped path (a
+ * backup of nothing, reported done). Says so on stderr. */
+static gboolean
+database_exists (const char *db)
+{
+  if (g_file_test (db, G_FILE_TEST_EXISTS))
+    return TRUE;
+  g_printerr (_("wudan-server: there is no server database at %s; check --db\n"), db);
+  return FALSE;
+}
+
 static WdStore *
 open_server_store (const char  *path,
                    GError     **error)
@@ -583,6 +595,9 @@ cmd_user (int    argc,
     return usage (context, _("--db is required"));
   if (!g_str_equal (action, "list") && name == NULL)
     return usage (context, _("--name is required"));
+  /* Only the first administrator is added to a database not there yet. */
+  if (!g_str_equal (action, "add") && !database_exists (db))
+    return EXIT_FAILURE;
   if (!wd_accounts_init_crypto (&error))
     return fail (error);
   store = open_server_store (db, &error);
@@ -677,6 +692,8 @@ cmd_backup (int    argc,
     return usage (context, error->message);
   if (db == NULL || to == NULL)
     return usage (context, _("--db and --to are required"));
+  if (!database_exists (db))
+    return EXIT_FAILURE;
   store = wd_store_open (db, &error);
   if (store == NULL || !wd_server_store_backup (store, to, &error))
     return fail (error);
