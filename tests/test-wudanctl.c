@@ -671,6 +671,25 @@ test_local_store_status (void)
   g_assert_cmpstr (exported.err, ==, "");
 }
 
+/* A mistyped --store lists nothing a script could take for an empty
+ * district: the command says there is no store there and makes none. */
+static void
+test_missing_store (void)
+{
+  g_autofree char *typo = g_strconcat (store_path, "-typo", NULL);
+  g_auto(Run) orders = { 0 };
+  g_auto(Run) status = { 0 };
+
+  ctl (&orders, "--store", typo, "orders", NULL);
+  g_assert_cmpint (orders.status, ==, 1);
+  g_assert_nonnull (strstr (orders.err, "There is no store at"));
+  g_assert_nonnull (strstr (orders.err, "wudanctl login"));
+  g_assert_cmpstr (orders.out, ==, "");
+  ctl (&status, "--store", typo, "status", NULL);
+  g_assert_cmpint (status.status, ==, 1);
+  g_assert_false (g_file_test (typo, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -695,6 +714,7 @@ main (int    argc,
   g_test_add_func ("/wudanctl/certificates", test_certificates);
   g_test_add_func ("/wudanctl/certify", test_certify);
   g_test_add_func ("/wudanctl/local-store-status", test_local_store_status);
+  g_test_add_func ("/wudanctl/missing-store", test_missing_store);
 
   status = g_test_run ();
 

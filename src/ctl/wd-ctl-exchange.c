@@ -186,7 +186,7 @@ cmd_import (Ctl   *ctl,
     return ctl_fail (error);
   contents = g_mapped_file_get_bytes (file);
 
-  if (!ctl_open_store (ctl, &error)
+  if (!ctl_create_store (ctl, &error)
       || (import = wd_import_new (ctl->store, kind, &error)) == NULL
       || !add_mappings (import, maps, &error)
       || !wd_import_load (import, contents, &error))

@@ -64,15 +64,34 @@ ctl_print_json_object (JsonObject *object)
   puts (text);
 }
 
+/* Opens the store, making it when it is not there: for the commands that
+ * fill a store (seed-demo, login, op, import). */
 gboolean
-ctl_open_store (Ctl     *ctl,
-                GError **error)
+ctl_create_store (Ctl     *ctl,
+                  GError **error)
 {
   ctl->store = wd_store_open (ctl->store_path, error);
   if (ctl->store == NULL)
     return FALSE;
   clock_offset = wd_sync_store_clock_offset (ctl->store);
   return TRUE;
+}
+
+/* Opens a store that is there. Made anew at a mistyped --store, it would
+ * list nothing and a script would take that for an empty district. */
+gboolean
+ctl_open_store (Ctl     *ctl,
+                GError **error)
+{
+  if (!g_file_test (ctl->store_path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, WD_ERROR, WD_ERROR_NOT_FOUND,
+                   _("There is no store at %s: sign in to the district's server with “wudanctl login”, load "
+                     "the demo district with “wudanctl seed-demo”, or name another store with --store"),
+                   ctl->store_path);
+      return FALSE;
+    }
+  return ctl_create_store (ctl, error);
 }
 
 /* Options name things the way people do ("千佛山街道", "党史"); ids work too. */

@@ -36,6 +36,8 @@ void            ctl_print_json_array  (JsonArray       *array);
 void            ctl_print_json_object (JsonObject      *object);
 gboolean        ctl_open_store        (Ctl             *ctl,
                                        GError         **error);
+gboolean        ctl_create_store      (Ctl             *ctl,
+                                       GError         **error);
 gboolean        ctl_resolve           (Ctl             *ctl,
                                        const char      *kind,
                                        const char      *option,

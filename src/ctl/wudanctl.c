@@ -87,7 +87,7 @@ cmd_seed_demo (Ctl   *ctl,
                     "set WUDAN_DATADIR to the data folder\n"));
       return EXIT_FAILURE;
     }
-  if (!ctl_open_store (ctl, &error) || !wd_demo_load (ctl->store, path, ctl_now (), &options, &error))
+  if (!ctl_create_store (ctl, &error) || !wd_demo_load (ctl->store, path, ctl_now (), &options, &error))
     return ctl_fail (error);
 
   g_print (_("Loaded the demo district into %s\n"), wd_store_get_path (ctl->store));
@@ -698,7 +698,7 @@ cmd_op (Ctl   *ctl,
   else
     arguments = argv[2];
 
-  if (!ctl_open_store (ctl, &error)
+  if (!ctl_create_store (ctl, &error)
       || !ctl_resolve (ctl, "subdistrict", "--subdistrict", &subdistrict, &error)
       || !ctl_resolve (ctl, "team", "--team", &team, &error)
       || !ctl_resolve (ctl, "speaker", "--speaker", &speaker, &error))
@@ -862,7 +862,7 @@ cmd_login (Ctl   *ctl,
   password = wd_prompt_secret (_("Password: "));
   if (password == NULL)
     return ctl_usage_error (context, _("give the password on standard input"));
-  if (!ctl_open_store (ctl, &error) || (client = wd_sync_client_new (ctl->store, &error)) == NULL)
+  if (!ctl_create_store (ctl, &error) || (client = wd_sync_client_new (ctl->store, &error)) == NULL)
     {
       memset (password, 0, strlen (password));
       return ctl_fail (error);
