@@ -305,6 +305,25 @@ tell_of_certificate (GTlsCertificate *certificate)
     }
 }
 
+/* A server nobody can sign in to is a new database (often a mistyped
+ * --db) or one whose accounts were all disabled: said at start, with
+ * the way on, rather than learnt from every desk's refused sign-in. */
+static void
+warn_if_nobody_can_sign_in (WdStore    *store,
+                            const char *db)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) users = wd_server_store_list_users (store, &error);
+
+  if (users == NULL)
+    return;
+  for (guint i = 0; i < users->len; i++)
+    if (!((WdUser *) g_ptr_array_index (users, i))->disabled)
+      return;
+  g_warning ("No account can sign in to %s: add one with wudan-server user add --db %s --name NAME --role admin "
+             "(or start with --demo on an empty database)", db, db);
+}
+
 static int
 cmd_serve (int    argc,
            char **argv)
@@ -372,6 +391,7 @@ cmd_serve (int    argc,
   store = open_server_store (db, &error);
   if (store == NULL || (demo && !seed_demo (store, TRUE, &error)))
     return fail (error);
+  warn_if_nobody_can_sign_in (store, db);
   wd_sync_service_remove_stale_snapshots ();
 
   if (cert != NULL)
