@@ -305,6 +305,25 @@ tell_of_certificate (GTlsCertificate *certificate)
     }
 }
 
+/* Passwords and session tokens cross the network in clear over plain
+ * HTTP: fine on loopback (a TLS proxy on the same machine), not on an
+ * address other machines reach. Not said when a trusted proxy is named:
+ * the administrator has put one in front. */
+static void
+warn_if_clear_to_the_network (GUri *uri)
+{
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0)
+    return;
+  address = g_inet_address_new_from_string (g_uri_get_host (uri));
+  if (address != NULL && g_inet_address_get_is_loopback (address))
+    return;
+  g_warning ("Serving plain HTTP on %s, which other machines reach: passwords and session tokens would cross "
+             "the network in clear. Give --tls-cert and --tls-key, or listen on 127.0.0.1 behind a reverse "
+             "proxy that terminates TLS (and name it with --trusted-proxy)", g_uri_get_host (uri));
+}
+
 /* A server nobody can sign in to is a new database (often a mistyped
  * --db) or one whose accounts were all disabled: said at start, with
  * the way on, rather than learnt from every desk's refused sign-in. */
@@ -428,6 +447,8 @@ cmd_serve (int    argc,
       g_autofree char *text = g_uri_to_string (l->data);
 
       g_print (_("Listening on %s\n"), text);
+      if (proxy_texts == NULL)
+        warn_if_clear_to_the_network (l->data);
     }
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   fflush (stdout);
