@@ -224,6 +224,8 @@ test_usage_errors (void)
   g_auto(Run) state = { 0 };
   g_auto(Run) sd = { 0 };
   g_auto(Run) from = { 0 };
+  g_auto(Run) negative = { 0 };
+  g_auto(Run) none = { 0 };
 
   ctl (&state, "orders", "--state", "finished", NULL);
   g_assert_cmpint (state.status, ==, 2);
@@ -234,6 +236,14 @@ test_usage_errors (void)
   ctl (&from, "orders", "--from", "2026-02-30", NULL);
   g_assert_cmpint (from.status, ==, 1);
   g_assert_nonnull (strstr (from.err, "--from"));
+  /* A count of no rows is a mistake, not a list of one. */
+  ctl (&negative, "orders", "--limit", "-5", NULL);
+  g_assert_cmpint (negative.status, ==, 2);
+  g_assert_nonnull (strstr (negative.err, "--limit"));
+  g_assert_cmpstr (negative.out, ==, "");
+  ctl (&none, "search", "王", "--limit", "0", NULL);
+  g_assert_cmpint (none.status, ==, 2);
+  g_assert_nonnull (strstr (none.err, "--limit"));
 }
 
 static void

@@ -156,6 +156,18 @@ ctl_parse (GOptionContext  *context,
   return TRUE;
 }
 
+/* --limit takes a count of rows: 0 or less would list nothing, or (as
+ * it once did) one row, without saying why. */
+gboolean
+ctl_check_limit (int      limit,
+                 GError **error)
+{
+  if (limit >= 1)
+    return TRUE;
+  g_set_error (error, WD_ERROR, WD_ERROR_INVALID_ARGUMENT, _("--limit: give a number of 1 or more, not %d"), limit);
+  return FALSE;
+}
+
 gboolean
 ctl_parse_day (Ctl         *ctl,
                const char  *option,

@@ -38,6 +38,8 @@ gboolean        ctl_open_store        (Ctl             *ctl,
                                        GError         **error);
 gboolean        ctl_create_store      (Ctl             *ctl,
                                        GError         **error);
+gboolean        ctl_check_limit       (int              limit,
+                                       GError         **error);
 gboolean        ctl_resolve           (Ctl             *ctl,
                                        const char      *kind,
                                        const char      *option,

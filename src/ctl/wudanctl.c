@@ -120,6 +120,8 @@ cmd_speakers (Ctl   *ctl,
 
   if (!ctl_parse (context, &argc, &argv, &error))
     return ctl_usage_error (context, error->message);
+  if (!ctl_check_limit (limit, &error))
+    return ctl_usage_error (context, error->message);
   if (argc != 1)
     return ctl_usage_error (context, _("speakers takes no arguments"));
 
@@ -131,7 +133,7 @@ cmd_speakers (Ctl   *ctl,
 
   filter.topic_id = topic;
   filter.subdistrict_id = subdistrict;
-  rows = wd_store_list_speakers (ctl->store, &filter, after, (guint) MAX (limit, 1), &next, &error);
+  rows = wd_store_list_speakers (ctl->store, &filter, after, (guint) limit, &next, &error);
   if (rows == NULL)
     return ctl_fail (error);
 
@@ -191,6 +193,8 @@ cmd_projects (Ctl   *ctl,
 
   if (!ctl_parse (context, &argc, &argv, &error))
     return ctl_usage_error (context, error->message);
+  if (!ctl_check_limit (limit, &error))
+    return ctl_usage_error (context, error->message);
   if (argc != 1)
     return ctl_usage_error (context, _("projects takes no arguments"));
 
@@ -202,7 +206,7 @@ cmd_projects (Ctl   *ctl,
   filter.category = category;
   filter.venue_kind = venue_kind;
   filter.team_id = team;
-  rows = wd_store_list_projects (ctl->store, &filter, after, (guint) MAX (limit, 1), &next, &error);
+  rows = wd_store_list_projects (ctl->store, &filter, after, (guint) limit, &next, &error);
   if (rows == NULL)
     return ctl_fail (error);
 
@@ -285,6 +289,8 @@ cmd_orders (Ctl   *ctl,
 
   if (!ctl_parse (context, &argc, &argv, &error))
     return ctl_usage_error (context, error->message);
+  if (!ctl_check_limit (limit, &error))
+    return ctl_usage_error (context, error->message);
   if (argc != 1)
     return ctl_usage_error (context, _("orders takes no arguments"));
   if (!ctl_check_state (state, &error))
@@ -300,7 +306,7 @@ cmd_orders (Ctl   *ctl,
   filter.state = state;
   filter.subdistrict_id = subdistrict;
   filter.topic_id = topic;
-  rows = wd_store_list_orders (ctl->store, &filter, after, (guint) MAX (limit, 1), &next, &error);
+  rows = wd_store_list_orders (ctl->store, &filter, after, (guint) limit, &next, &error);
   if (rows == NULL)
     return ctl_fail (error);
 
@@ -437,13 +443,15 @@ cmd_search (Ctl   *ctl,
 
   if (!ctl_parse (context, &argc, &argv, &error))
     return ctl_usage_error (context, error->message);
+  if (!ctl_check_limit (limit, &error))
+    return ctl_usage_error (context, error->message);
   if (argc < 2)
     return ctl_usage_error (context, _("give the words to search for"));
 
   query = g_strjoinv (" ", argv + 1);
   if (!ctl_open_store (ctl, &error))
     return ctl_fail (error);
-  hits = wd_store_search (ctl->store, query, WD_SEARCH_ALL, (guint) MAX (limit, 1), &error);
+  hits = wd_store_search (ctl->store, query, WD_SEARCH_ALL, (guint) limit, &error);
   if (hits == NULL)
     return ctl_fail (error);
 
@@ -505,13 +513,15 @@ cmd_match (Ctl   *ctl,
 
   if (!ctl_parse (context, &argc, &argv, &error))
     return ctl_usage_error (context, error->message);
+  if (!ctl_check_limit (limit, &error))
+    return ctl_usage_error (context, error->message);
   if (argc != 2)
     return ctl_usage_error (context, _("give the order's number or identifier"));
 
   id = g_strdup (argv[1]);
   if (!ctl_open_store (ctl, &error) || !ctl_resolve (ctl, "order", _("order"), &id, &error))
     return ctl_fail (error);
-  candidates = wd_match_candidates (ctl->store, id, ctl_now (), (guint) MAX (limit, 0), &error);
+  candidates = wd_match_candidates (ctl->store, id, ctl_now (), (guint) limit, &error);
   if (candidates == NULL)
     return ctl_fail (error);
 
