@@ -229,9 +229,8 @@ period_row (WdRewardView *self,
                                                period_state_label (wd_json_text (summary, "state")),
                                                wd_json_text (summary, "proposed_by"));
   const WdActor *actor = wd_workspace_get_actor (self->workspace);
-
-  g_autoptr(GError) stale = NULL;
   gboolean proposed = g_str_equal (wd_json_text (summary, "state"), "proposed");
+  g_autoptr(GError) stale = NULL;
 
   /* Said before anyone tries to approve it: an order of the period was
    * judged otherwise since (a complaint phoned in), and approval would

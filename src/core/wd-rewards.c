@@ -339,8 +339,6 @@ check_proposal (WdStore              *store,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
-  g_return_val_if_fail (WD_IS_STORE (store), FALSE);
-
   stmt = wd_store_prepare (store,
       "SELECT" JUDGED_COLUMNS ", ro.points"
       " FROM reward_orders ro JOIN orders o ON o.id = ro.order_id" JUDGED_JOINS

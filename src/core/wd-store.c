@@ -117,6 +117,17 @@ wd_store_damage_mark_path (const char *path)
   return g_strconcat (path, DAMAGED_MARKER, NULL);
 }
 
+/* Leaves the mark the next opening checks for, and an application
+ * watches to hear of damage at once. */
+static void
+mark_damaged (WdStore    *self,
+              const char *reason)
+{
+  g_autofree char *marker = wd_store_damage_mark_path (self->path);
+
+  g_file_set_contents (marker, reason, -1, NULL);
+}
+
 gboolean
 wd_store_set_error (WdStore  *self,
                     GError  **error)
@@ -128,9 +139,7 @@ wd_store_set_error (WdStore  *self,
    * check the whole file, since damage deep in it opens fine. */
   if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
     {
-      g_autofree char *marker = wd_store_damage_mark_path (self->path);
-
-      g_file_set_contents (marker, sqlite3_errmsg (self->db), -1, NULL);
+      mark_damaged (self, sqlite3_errmsg (self->db));
       g_set_error (error, WD_ERROR, WD_ERROR_STORE_DAMAGED, _("The store %s is damaged: %s"), self->path,
                    sqlite3_errmsg (self->db));
     }
@@ -160,15 +169,13 @@ wd_store_set_index_error (WdStore     *self,
                           const char  *index,
                           GError     **error)
 {
-  g_autofree char *marker = NULL;
   g_autofree char *reason = NULL;
 
   if ((sqlite3_errcode (self->db) & 0xff) != SQLITE_NOMEM)
     return wd_store_set_error (self, error);
 
-  marker = wd_store_damage_mark_path (self->path);
   reason = g_strdup_printf ("%s: %s", index, sqlite3_errmsg (self->db));
-  g_file_set_contents (marker, reason, -1, NULL);
+  mark_damaged (self, reason);
   g_set_error (error, WD_ERROR, WD_ERROR_STORE_DAMAGED,
                _("The search index %s of the store %s could not be read (%s): it may be damaged, and will be "
                  "checked and mended when the store is opened again"),
