@@ -45,12 +45,23 @@ show_all (WdRowModel *model)
     g_object_unref (g_list_model_get_item (G_LIST_MODEL (model), i));
 }
 
+static WdWorkspace *
+open_workspace (WdFixture *fx)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (fx->dir, "store.db", NULL);
+  WdWorkspace *workspace = wd_workspace_open (path, &error);
+
+  g_assert_no_error (error);
+  wd_workspace_set_clock (workspace, fx->t0);
+  return workspace;
+}
+
 static void
 test_changes_are_narrow (WdFixture     *fx,
                          gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_build_filename (fx->dir, "store.db", NULL);
   g_autoptr(WdWorkspace) workspace = NULL;
   g_autoptr(WdRowModel) all = NULL;
   g_autoptr(WdRowModel) ordered = NULL;
@@ -64,9 +75,7 @@ test_changes_are_narrow (WdFixture     *fx,
   for (guint i = 0; i < 5; i++)
     ids[i] = wd_test_create_order (fx, (gint) i * 10);
 
-  workspace = wd_workspace_open (path, &error);
-  g_assert_no_error (error);
-  wd_workspace_set_clock (workspace, fx->t0);
+  workspace = open_workspace (fx);
   all = wd_row_model_new (workspace, "order");
   ordered = wd_row_model_new (workspace, "order");
   wd_row_model_set_filter (ordered, "state", "ordered");
@@ -135,6 +144,7 @@ test_changes_are_narrow (WdFixture     *fx,
   g_assert_no_error (error);
   g_main_context_iteration (NULL, FALSE);
   wait_ready (all);
+  wait_ready (ordered);
   {
     g_autoptr(WdRow) fourth = g_list_model_get_item (G_LIST_MODEL (all), 3);
     g_autoptr(WdRow) unchanged = g_list_model_get_item (G_LIST_MODEL (all), 2);
@@ -149,6 +159,111 @@ test_changes_are_narrow (WdFixture     *fx,
     g_free (ids[i]);
 }
 
+/* GDK paints at this priority (GDK_PRIORITY_REDRAW); the tests stand in
+ * for the frame with an idle of their own at it. */
+#define REDRAW_PRIORITY (G_PRIORITY_HIGH_IDLE + 20)
+
+typedef struct
+{
+  WdRowModel *model;
+  gboolean    painted;
+  gboolean    ready_when_painted;
+  guint       n_when_painted;
+} Frame;
+
+static gboolean
+paint_frame (gpointer data)
+{
+  Frame *frame = data;
+
+  frame->painted = TRUE;
+  frame->ready_when_painted = wd_row_model_is_ready (frame->model);
+  frame->n_when_painted = g_list_model_get_n_items (G_LIST_MODEL (frame->model));
+  return G_SOURCE_REMOVE;
+}
+
+/* A keystroke's search is read on the worker; the frame that paints the
+ * keystroke waits for its answer, so what was typed and what it found
+ * show together, not the list a frame later. */
+static void
+test_search_answered_before_the_frame (WdFixture     *fx,
+                                       gconstpointer  data)
+{
+  g_autoptr(WdWorkspace) workspace = NULL;
+  g_autoptr(WdRowModel) model = NULL;
+  Frame frame = { 0 };
+
+  for (guint i = 0; i < 3; i++)
+    g_free (wd_test_create_order (fx, (gint) i * 10));
+  workspace = open_workspace (fx);
+  model = wd_row_model_new (workspace, "order");
+  wd_row_model_start (model);
+  wait_ready (model);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 3);
+
+  for (guint round = 0; round < 3; round++)
+    {
+      const char *text = round % 2 == 0 ? "不存在的词" : "";
+
+      frame = (Frame) { model, FALSE, FALSE, G_MAXUINT };
+      wd_row_model_set_text (model, text);
+      g_idle_add_full (REDRAW_PRIORITY, paint_frame, &frame, NULL);
+      while (!frame.painted)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_true (frame.ready_when_painted);
+      g_assert_cmpuint (frame.n_when_painted, ==, *text ? 0 : 3);
+    }
+}
+
+static gpointer
+read_slowly (WdStore   *store,
+             gpointer   data,
+             GError   **error)
+{
+  g_usleep (300 * G_TIME_SPAN_MILLISECOND);
+  return GINT_TO_POINTER (1);
+}
+
+static void
+on_slow_answer (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  gint64 *answered = user_data;
+
+  g_assert_nonnull (wd_workspace_read_finish (WD_WORKSPACE (source), result, NULL));
+  *answered = g_get_monotonic_time ();
+}
+
+static gboolean
+note_time (gpointer data)
+{
+  *(gint64 *) data = g_get_monotonic_time ();
+  return G_SOURCE_REMOVE;
+}
+
+/* The frame waits a few milliseconds at most: a read that takes longer
+ * lets the keystroke show, and its answer follows. */
+static void
+test_slow_search_does_not_hold_the_frame (WdFixture     *fx,
+                                          gconstpointer  data)
+{
+  g_autoptr(WdWorkspace) workspace = NULL;
+  gint64 asked, painted = 0, answered = 0;
+
+  g_free (wd_test_create_order (fx, 0));
+  workspace = open_workspace (fx);
+
+  asked = g_get_monotonic_time ();
+  wd_workspace_read_for_input_async (workspace, read_slowly, NULL, NULL, NULL, NULL, on_slow_answer, &answered);
+  g_idle_add_full (REDRAW_PRIORITY, note_time, &painted, NULL);
+  while (answered == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (painted, !=, 0);
+  g_assert_cmpint (painted, <, answered);
+  g_assert_cmpint (painted - asked, <, 200 * G_TIME_SPAN_MILLISECOND);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -157,5 +272,9 @@ main (int    argc,
 
   g_test_add ("/row-model/changes-are-narrow", WdFixture, NULL, wd_fixture_setup, test_changes_are_narrow,
               wd_fixture_teardown);
+  g_test_add ("/row-model/search-answered-before-the-frame", WdFixture, NULL, wd_fixture_setup,
+              test_search_answered_before_the_frame, wd_fixture_teardown);
+  g_test_add ("/row-model/slow-search-does-not-hold-the-frame", WdFixture, NULL, wd_fixture_setup,
+              test_slow_search_does_not_hold_the_frame, wd_fixture_teardown);
   return g_test_run ();
 }

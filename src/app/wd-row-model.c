@@ -42,6 +42,7 @@ struct _WdRowModel
   GHashTable   *rows;
   GCancellable *loading;
   gboolean      reload_again;
+  gboolean      again_for_input;
   gboolean      data_changed;     /* since the read in flight began */
   gboolean      reading_changed;  /* the read in flight began after a change */
   gboolean      started;      /* a view shows it: keep it loaded */
@@ -61,6 +62,8 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void wd_row_model_list_model_init (GListModelInterface *iface);
+static void reload (WdRowModel *self,
+                    gboolean    for_input);
 
 typedef struct
 {
@@ -360,7 +363,7 @@ wd_row_model_set_hidden (WdRowModel *self,
   if (!hidden && self->reload_when_shown)
     {
       self->reload_when_shown = FALSE;
-      wd_row_model_reload (self);
+      reload (self, TRUE);
     }
 }
 
@@ -436,7 +439,7 @@ wd_row_model_set_filter (WdRowModel *self,
     if (g_str_equal (name, filters[i].name))
       {
         if (replace (filters[i].slot, value))
-          wd_row_model_reload (self);
+          reload (self, TRUE);
         return;
       }
   g_critical ("%s lists cannot be filtered by %s", self->query.kind, name);
@@ -453,7 +456,7 @@ wd_row_model_set_range (WdRowModel *self,
     return;
   self->query.from = from;
   self->query.to = to;
-  wd_row_model_reload (self);
+  reload (self, TRUE);
 }
 
 /* Leaves out cancelled and rejected orders: what will or did happen. */
@@ -466,7 +469,7 @@ wd_row_model_set_live (WdRowModel *self,
   if (self->query.live == live)
     return;
   self->query.live = live;
-  wd_row_model_reload (self);
+  reload (self, TRUE);
 }
 
 void
@@ -476,7 +479,7 @@ wd_row_model_set_text (WdRowModel *self,
   g_return_if_fail (WD_IS_ROW_MODEL (self));
 
   if (replace (&self->query.text, text))
-    wd_row_model_reload (self);
+    reload (self, TRUE);
 }
 
 gboolean
@@ -650,31 +653,45 @@ on_keys_read (GObject      *source,
   if (self->reload_again)
     {
       self->reload_again = FALSE;
-      wd_row_model_reload (self);
+      reload (self, self->again_for_input);
     }
   else
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
-/* At most one read runs; changes meanwhile start one more after it. */
-void
-wd_row_model_reload (WdRowModel *self)
+/* At most one read runs; changes meanwhile start one more after it. A
+ * read for the user's input (a search, a filter) is answered before the
+ * next frame when it can be (wd_workspace_read_for_input_async). */
+static void
+reload (WdRowModel *self,
+        gboolean    for_input)
 {
-  g_return_if_fail (WD_IS_ROW_MODEL (self));
-
   if (!self->started)
     return;
   if (self->loading != NULL)
     {
+      self->again_for_input = self->reload_again ? self->again_for_input || for_input : for_input;
       self->reload_again = TRUE;
       return;
     }
   self->loading = g_cancellable_new ();
   self->reading_changed = self->data_changed;
   self->data_changed = FALSE;
-  wd_workspace_read_async (self->workspace, read_keys, query_copy (&self->query), (GDestroyNotify) query_free,
-                           (GDestroyNotify) g_array_unref, self->loading, on_keys_read, g_object_ref (self));
+  if (for_input)
+    wd_workspace_read_for_input_async (self->workspace, read_keys, query_copy (&self->query),
+                                       (GDestroyNotify) query_free, (GDestroyNotify) g_array_unref,
+                                       self->loading, on_keys_read, g_object_ref (self));
+  else
+    wd_workspace_read_async (self->workspace, read_keys, query_copy (&self->query), (GDestroyNotify) query_free,
+                             (GDestroyNotify) g_array_unref, self->loading, on_keys_read, g_object_ref (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+void
+wd_row_model_reload (WdRowModel *self)
+{
+  g_return_if_fail (WD_IS_ROW_MODEL (self));
+  reload (self, FALSE);
 }
 
 const char *

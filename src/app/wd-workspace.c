@@ -27,7 +27,19 @@ struct _WdWorkspace
   gint64        clock_offset;   /* the server's clock less this computer's */
   GFileMonitor *damage_watch;   /* the mark a store found damaged leaves */
   gboolean      damage_told;
+
+  /* Reads for the user's input, which the next frame waits for */
+  GMutex        input_lock;
+  GCond         input_ran;
+  guint         input_running;     /* whose function has not returned (input_lock) */
+  guint         input_unanswered;  /* whose callback has not run (main thread) */
+  gint64        input_deadline;
+  guint         input_hold_id;
 };
+
+/* How long the next frame may wait for the reads a keystroke started:
+ * half of a 60 Hz frame, so the keystroke still shows within one. */
+#define INPUT_HOLD_USEC (8 * G_TIME_SPAN_MILLISECOND)
 
 enum {
   SIGNAL_CHANGED,
@@ -55,6 +67,7 @@ wd_workspace_dispose (GObject *object)
       g_file_monitor_cancel (self->damage_watch);
     }
   g_clear_object (&self->damage_watch);
+  g_clear_handle_id (&self->input_hold_id, g_source_remove);
   G_OBJECT_CLASS (wd_workspace_parent_class)->dispose (object);
 }
 
@@ -66,6 +79,8 @@ wd_workspace_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->worker_store);
   g_mutex_clear (&self->worker_lock);
+  g_mutex_clear (&self->input_lock);
+  g_cond_clear (&self->input_ran);
   g_clear_pointer (&self->actor, wd_actor_free);
   G_OBJECT_CLASS (wd_workspace_parent_class)->finalize (object);
 }
@@ -105,6 +120,8 @@ static void
 wd_workspace_init (WdWorkspace *self)
 {
   g_mutex_init (&self->worker_lock);
+  g_mutex_init (&self->input_lock);
+  g_cond_init (&self->input_ran);
 }
 
 static gboolean
@@ -411,6 +428,7 @@ typedef struct
   gpointer       data;
   GDestroyNotify data_free;
   GDestroyNotify result_free;
+  gboolean       for_input;
 } ReadJob;
 
 static void
@@ -432,16 +450,108 @@ run_read (GTask        *task,
   g_autoptr(GError) error = NULL;
   gpointer result;
 
-  if (g_task_return_error_if_cancelled (task))
-    return;
+  if (!g_task_return_error_if_cancelled (task))
+    {
+      g_mutex_lock (&self->worker_lock);
+      result = job->func (self->worker_store, job->data, &error);
+      g_mutex_unlock (&self->worker_lock);
+      if (error != NULL)
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_pointer (task, result, job->result_free);
+    }
 
-  g_mutex_lock (&self->worker_lock);
-  result = job->func (self->worker_store, job->data, &error);
-  g_mutex_unlock (&self->worker_lock);
-  if (error != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
+  if (job->for_input)
+    {
+      g_mutex_lock (&self->input_lock);
+      self->input_running--;
+      g_cond_broadcast (&self->input_ran);
+      g_mutex_unlock (&self->input_lock);
+    }
+}
+
+/* Runs before GDK paints (its redraw comes at G_PRIORITY_HIGH_IDLE + 20)
+ * and after the answers (at the default priority): while reads for input
+ * are unanswered and there is time, it waits for the worker to finish
+ * them, then lets the main loop deliver the answers and looks again. */
+static gboolean
+hold_frame_for_input (gpointer data)
+{
+  WdWorkspace *self = data;
+
+  if (self->input_unanswered == 0 || g_get_monotonic_time () >= self->input_deadline)
+    {
+      self->input_hold_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  g_mutex_lock (&self->input_lock);
+  while (self->input_running > 0
+         && g_cond_wait_until (&self->input_ran, &self->input_lock, self->input_deadline))
+    ;
+  g_mutex_unlock (&self->input_lock);
+  return G_SOURCE_CONTINUE;
+}
+
+typedef struct
+{
+  GAsyncReadyCallback callback;
+  gpointer            user_data;
+} InputAnswer;
+
+static void
+deliver_input_answer (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      data)
+{
+  InputAnswer *answer = data;
+
+  WD_WORKSPACE (source)->input_unanswered--;
+  answer->callback (source, result, answer->user_data);
+  g_free (answer);
+}
+
+static void
+start_read (WdWorkspace         *self,
+            WdReadFunc           func,
+            gpointer             data,
+            GDestroyNotify       data_free,
+            GDestroyNotify       result_free,
+            gboolean             for_input,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ReadJob *job = g_new0 (ReadJob, 1);
+
+  if (for_input)
+    {
+      InputAnswer *answer = g_new0 (InputAnswer, 1);
+
+      answer->callback = callback;
+      answer->user_data = user_data;
+      task = g_task_new (self, cancellable, deliver_input_answer, answer);
+      self->input_unanswered++;
+      g_mutex_lock (&self->input_lock);
+      self->input_running++;
+      g_mutex_unlock (&self->input_lock);
+      if (self->input_hold_id == 0)
+        {
+          self->input_deadline = g_get_monotonic_time () + INPUT_HOLD_USEC;
+          self->input_hold_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, hold_frame_for_input, self, NULL);
+        }
+    }
   else
-    g_task_return_pointer (task, result, job->result_free);
+    task = g_task_new (self, cancellable, callback, user_data);
+
+  job->func = func;
+  job->data = data;
+  job->data_free = data_free;
+  job->result_free = result_free;
+  job->for_input = for_input;
+  g_task_set_source_tag (task, wd_workspace_read_async);
+  g_task_set_task_data (task, job, (GDestroyNotify) read_job_free);
+  g_task_run_in_thread (task, run_read);
 }
 
 void
@@ -454,16 +564,25 @@ wd_workspace_read_async (WdWorkspace         *self,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  ReadJob *job = g_new0 (ReadJob, 1);
+  start_read (self, func, data, data_free, result_free, FALSE, cancellable, callback, user_data);
+}
 
-  job->func = func;
-  job->data = data;
-  job->data_free = data_free;
-  job->result_free = result_free;
-  g_task_set_source_tag (task, wd_workspace_read_async);
-  g_task_set_task_data (task, job, (GDestroyNotify) read_job_free);
-  g_task_run_in_thread (task, run_read);
+/* A read the user's input asked for (a keystroke in a search, a filter
+ * chosen): GDK's next frame waits for its answer, for at most
+ * INPUT_HOLD_USEC, so the input and what it found show in the same
+ * frame. Without the wait the frame painting the typed character came
+ * first, while the worker read, and the lists waited a frame more. */
+void
+wd_workspace_read_for_input_async (WdWorkspace         *self,
+                                   WdReadFunc           func,
+                                   gpointer             data,
+                                   GDestroyNotify       data_free,
+                                   GDestroyNotify       result_free,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  start_read (self, func, data, data_free, result_free, TRUE, cancellable, callback, user_data);
 }
 
 gpointer

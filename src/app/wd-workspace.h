@@ -57,6 +57,14 @@ void           wd_workspace_read_async      (WdWorkspace          *self,
                                              GCancellable         *cancellable,
                                              GAsyncReadyCallback   callback,
                                              gpointer              user_data);
+void           wd_workspace_read_for_input_async (WdWorkspace     *self,
+                                                  WdReadFunc       func,
+                                                  gpointer         data,
+                                                  GDestroyNotify   data_free,
+                                                  GDestroyNotify   result_free,
+                                                  GCancellable    *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer         user_data);
 gpointer       wd_workspace_read_finish     (WdWorkspace          *self,
                                              GAsyncResult         *result,
                                              GError              **error);
