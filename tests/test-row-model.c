@@ -159,6 +159,116 @@ test_changes_are_narrow (WdFixture     *fx,
     g_free (ids[i]);
 }
 
+static void
+count_changed (WdRow *row,
+               guint *count)
+{
+  (*count)++;
+}
+
+static void
+assert_changes (GArray *changes,
+                guint   n,
+                ...)
+{
+  va_list args;
+
+  g_assert_cmpuint (changes->len, ==, n);
+  va_start (args, n);
+  for (guint i = 0; i < n; i++)
+    {
+      Change *change = &g_array_index (changes, Change, i);
+
+      g_assert_cmpuint (change->position, ==, va_arg (args, guint));
+      g_assert_cmpuint (change->removed, ==, va_arg (args, guint));
+      g_assert_cmpuint (change->added, ==, va_arg (args, guint));
+    }
+  va_end (args);
+  g_array_set_size (changes, 0);
+}
+
+/* A search or a filter gives the rows a view shows at the top the
+ * contents of the rows now in their places, so GTK keeps their widgets
+ * rather than building new ones; it adds the rest in a change that
+ * removes nothing. Scrolled further down, the view gets a new list. */
+static void
+test_search_keeps_shown_rows (WdFixture     *fx,
+                              gconstpointer  data)
+{
+  g_autoptr(WdWorkspace) workspace = NULL;
+  g_autoptr(WdRowModel) model = NULL;
+  g_autoptr(GArray) changes = g_array_new (FALSE, FALSE, sizeof (Change));
+  char *ids[6] = { NULL };
+  WdRow *shown[3];
+  guint changed[3] = { 0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    ids[i] = wd_test_create_order (fx, (gint) i * 10);
+  for (guint i = 2; i <= 4; i += 2)
+    {
+      g_autofree char *dispatch = g_strdup_printf ("{\"order_id\":\"%s\",\"assignee_kind\":\"team\","
+                                                   "\"assignee_id\":\"team-a\"}", ids[i]);
+
+      json_object_unref (wd_test_apply (fx, fx->centre, "order.dispatch", dispatch));
+    }
+  workspace = open_workspace (fx);
+  model = wd_row_model_new (workspace, "order");
+  wd_row_model_start (model);
+  wait_ready (model);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 6);
+
+  /* A view shows the first three. */
+  for (guint i = 0; i < 3; i++)
+    {
+      shown[i] = g_list_model_get_item (G_LIST_MODEL (model), i);
+      wd_row_set_bound (shown[i], TRUE);
+      g_signal_connect (shown[i], "changed", G_CALLBACK (count_changed), &changed[i]);
+    }
+  g_signal_connect (model, "items-changed", G_CALLBACK (record_change), changes);
+
+  wd_row_model_set_filter (model, "state", "dispatched");
+  wait_ready (model);
+  assert_changes (changes, 1, 0, 6, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(WdRow) row = g_list_model_get_item (G_LIST_MODEL (model), i);
+
+      g_assert_true (row == shown[i]);
+      g_assert_cmpstr (wd_row_get_id (row), ==, ids[2 + 2 * i]);
+      g_assert_cmpstr (wd_row_get_string (row, "state"), ==, "dispatched");
+      /* No GTK here binds it again: the row tells its widgets itself. */
+      g_assert_cmpuint (changed[i], ==, 1);
+    }
+  g_assert_cmpstr (wd_row_get_id (shown[2]), ==, ids[2]);
+  g_assert_cmpuint (changed[2], ==, 0);
+
+  /* Back to every order: the two shown take the first two, the other
+   * four come after them. */
+  wd_row_model_set_filter (model, "state", NULL);
+  wait_ready (model);
+  assert_changes (changes, 2, 0, 2, 2, 2, 0, 4);
+  g_assert_cmpstr (wd_row_get_id (shown[0]), ==, ids[0]);
+  g_assert_cmpstr (wd_row_get_id (shown[1]), ==, ids[1]);
+
+  /* Scrolled down, the view shows the fourth and fifth: a new list. */
+  for (guint i = 0; i < 2; i++)
+    wd_row_set_bound (shown[i], FALSE);
+  for (guint i = 3; i < 5; i++)
+    {
+      g_autoptr(WdRow) row = g_list_model_get_item (G_LIST_MODEL (model), i);
+
+      wd_row_set_bound (row, TRUE);
+    }
+  wd_row_model_set_filter (model, "state", "dispatched");
+  wait_ready (model);
+  assert_changes (changes, 2, 0, 6, 0, 0, 0, 2);
+
+  for (guint i = 0; i < 3; i++)
+    g_object_unref (shown[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    g_free (ids[i]);
+}
+
 /* GDK paints at this priority (GDK_PRIORITY_REDRAW); the tests stand in
  * for the frame with an idle of their own at it. */
 #define REDRAW_PRIORITY (G_PRIORITY_HIGH_IDLE + 20)
@@ -272,6 +382,8 @@ main (int    argc,
 
   g_test_add ("/row-model/changes-are-narrow", WdFixture, NULL, wd_fixture_setup, test_changes_are_narrow,
               wd_fixture_teardown);
+  g_test_add ("/row-model/search-keeps-shown-rows", WdFixture, NULL, wd_fixture_setup,
+              test_search_keeps_shown_rows, wd_fixture_teardown);
   g_test_add ("/row-model/search-answered-before-the-frame", WdFixture, NULL, wd_fixture_setup,
               test_search_answered_before_the_frame, wd_fixture_teardown);
   g_test_add ("/row-model/slow-search-does-not-hold-the-frame", WdFixture, NULL, wd_fixture_setup,

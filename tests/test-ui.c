@@ -843,6 +843,9 @@ assert_rows_show (GtkWidget *view,
       if (!found)
         g_error ("a row shows “%s”, which the search did not find", (char *) texts->pdata[t]);
     }
+  /* The list is at its top: the first row shows the first found. */
+  g_assert_true (g_str_has_prefix (texts->pdata[0],
+                                   json_object_get_string_member (json_array_get_object_element (rows, 0), "name")));
 }
 
 /* Ctrl+F puts the cursor in the view's search; typing narrows the list

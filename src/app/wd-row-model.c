@@ -9,10 +9,6 @@
 #define PAGE_SIZE 50
 #define MAX_CACHED_ROWS 400
 #define BIG_CHANGE 2000
-/* A search adding up to this many rows leaves GTK to find the rows it
- * shows among them (cheap for so few); past it, the list is emptied and
- * filled, so GTK asks for nothing it will not show (replace_keys). */
-#define SEARCH_WALK_LIMIT 100
 
 typedef struct
 {
@@ -563,6 +559,131 @@ changed_positions (WdRowModel *self,
   return changed;
 }
 
+/* For a search that replaced the run of rows from prefix, the rows the
+ * views show from the start of the run on, still in range, take the
+ * contents of the rows now at their places: GTK then keeps their widgets
+ * instead of building new ones, which was most of a keystroke on a big
+ * district. Returns how many places from prefix on keep their rows; none
+ * when the views show no row at the start of the run (scrolled further
+ * down, the new list is then shown from its start). */
+static guint
+keep_shown_rows (WdRowModel *self,
+                 GArray     *old,
+                 GArray     *keys,
+                 guint       prefix,
+                 guint       run,
+                 GPtrArray  *rows_kept)
+{
+  g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func ((GDestroyNotify) cached_free);
+  g_autoptr(GPtrArray) contents = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(GHashTable) kept_contents = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GArray) missing = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GHashTable) fetched = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n;
+
+  for (guint p = prefix; p < prefix + run; p++)
+    {
+      gint64 *key = &g_array_index (old, gint64, p);
+      gpointer stored_key;
+      Cached *cached = g_hash_table_lookup (self->rows, key);
+
+      if (cached == NULL || cached->position != p || !wd_row_is_bound (cached->row))
+        break;
+      g_hash_table_steal_extended (self->rows, key, &stored_key, NULL);
+      g_free (stored_key);
+      g_ptr_array_add (kept, cached);
+      g_hash_table_insert (kept_contents, key, wd_row_get_object (cached->row));
+    }
+  if (kept->len == 0)
+    return 0;
+
+  for (guint i = 0; i < kept->len; i++)
+    {
+      gint64 *key = &g_array_index (keys, gint64, prefix + i);
+
+      if (!g_hash_table_contains (kept_contents, key) && !g_hash_table_contains (self->rows, key))
+        g_array_append_val (missing, *key);
+    }
+  if (missing->len > 0)
+    {
+      fetched = wd_store_get_rows_by_key (wd_workspace_get_store (self->workspace), self->query.kind,
+                                          (const gint64 *) missing->data, missing->len, &error);
+      if (fetched == NULL)
+        {
+          g_autofree char *what = g_strdup_printf ("The first rows of the %s list", self->query.kind);
+
+          wd_workspace_report_read_failure (self->workspace, what, error);
+          return 0;
+        }
+    }
+
+  /* Every new content is taken before any row changes, as the rows kept
+   * may hold each other's. A row gone since the keys were read ends the
+   * run kept. */
+  for (n = 0; n < kept->len; n++)
+    {
+      gint64 *key = &g_array_index (keys, gint64, prefix + n);
+      Cached *other = g_hash_table_lookup (self->rows, key);
+      JsonObject *content = g_hash_table_lookup (kept_contents, key);
+
+      if (content == NULL && other != NULL)
+        content = wd_row_get_object (other->row);
+      if (content == NULL && fetched != NULL)
+        content = g_hash_table_lookup (fetched, key);
+      if (content == NULL)
+        break;
+      g_ptr_array_add (contents, json_object_ref (content));
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      Cached *cached = g_ptr_array_steal_index (kept, 0);
+
+      wd_row_replace (cached->row, g_ptr_array_index (contents, i));
+      g_ptr_array_add (rows_kept, g_object_ref (cached->row));
+      cached->position = prefix + i;
+      g_hash_table_replace (self->rows, g_memdup2 (&g_array_index (keys, gint64, prefix + i), sizeof (gint64)),
+                            cached);
+    }
+  return n;
+}
+
+/* A search or a filter changed which rows are listed, not the rows. The
+ * views' rows at the start of the changed run are kept (keep_shown_rows);
+ * the rest of the old run goes, and the new rows after the kept ones come
+ * in a second change. When one change removes the row a view follows (its
+ * anchor, focus or selection) and adds others, GTK looks for that row
+ * among every row added, asking the model for each: thousands of rows
+ * read for a keystroke that shows twenty. The first change adds only the
+ * rows kept; the second removes nothing, so GTK has nothing to look for. */
+static void
+list_search_result (WdRowModel *self,
+                    GArray     *old,
+                    GArray     *keys,
+                    guint       prefix,
+                    guint       suffix)
+{
+  guint run_old = old->len - prefix - suffix;
+  guint run_new = keys->len - prefix - suffix;
+  g_autoptr(GPtrArray) rows_kept = g_ptr_array_new_with_free_func (g_object_unref);
+  guint kept = keep_shown_rows (self, old, keys, prefix, MIN (run_old, run_new), rows_kept);
+  GArray *between = g_array_sized_new (FALSE, FALSE, sizeof (gint64), prefix + kept + suffix);
+
+  g_array_append_vals (between, old->data, prefix);
+  g_array_append_vals (between, keys->data + prefix * sizeof (gint64), kept);
+  g_array_append_vals (between, keys->data + (keys->len - suffix) * sizeof (gint64), suffix);
+  self->keys = between;
+  if (run_old > 0 || kept > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), prefix, run_old, kept);
+  /* GTK 4.8 binds the rows it keeps again; a later one may not. */
+  for (guint i = 0; i < rows_kept->len; i++)
+    wd_row_emit_changed_if_stale (g_ptr_array_index (rows_kept, i));
+  g_array_unref (between);
+  self->keys = g_array_ref (keys);
+  if (run_new > kept)
+    g_list_model_items_changed (G_LIST_MODEL (self), prefix + kept, 0, run_new - kept);
+}
+
 /* Tells the views what changed, as narrowly as it can: the run of keys
  * that differ, and the rows that kept their place but changed. A sync or
  * an operation then redraws a card or two, not the whole board. */
@@ -583,27 +704,23 @@ replace_keys (WdRowModel *self,
          && g_array_index (old, gint64, old->len - 1 - suffix) == g_array_index (keys, gint64, keys->len - 1 - suffix))
     suffix++;
 
-  /* Only a change of the data can change the rows themselves; a search
-   * or a filter only changes which of them are listed. */
-  if (data_changed)
+  if (!data_changed)
     {
-      shown = shown_rows (self, prefix, suffix);
-      changed = changed_positions (self, shown, prefix, (gint) keys->len - (gint) old->len);
-      g_hash_table_remove_all (self->rows);
+      list_search_result (self, old, keys, prefix, suffix);
+      g_array_unref (old);
+      return;
     }
-  else
-    changed = g_array_new (FALSE, FALSE, sizeof (guint));
 
-  if (old->len > 0 && keys->len - prefix - suffix > (data_changed ? BIG_CHANGE : SEARCH_WALK_LIMIT))
+  /* A change of the data may change the rows themselves. */
+  shown = shown_rows (self, prefix, suffix);
+  changed = changed_positions (self, shown, prefix, (gint) keys->len - (gint) old->len);
+  g_hash_table_remove_all (self->rows);
+
+  if (old->len > 0 && keys->len - prefix - suffix > BIG_CHANGE)
     {
-      /* When a change removes the row a view follows (its anchor, focus
-       * or selection) and adds others, GTK looks for that row among every
-       * row added, asking the model for each: thousands of rows read for
-       * a keystroke that shows twenty. Emptied first, the view has nothing
-       * to look for, and filling an empty view takes milliseconds. A
-       * search that adds many rows makes a new list, shown from its top;
-       * a change of the data keeps the narrow change, and the user's
-       * place, unless it is big. */
+      /* A big change empties the list first, as GTK would otherwise look
+       * for the row a view follows among thousands added (above); a
+       * smaller one keeps the narrow change, and the user's place. */
       self->keys = g_array_new (FALSE, FALSE, sizeof (gint64));
       g_list_model_items_changed (G_LIST_MODEL (self), 0, old->len, 0);
       g_array_unref (self->keys);

@@ -1,4 +1,8 @@
-/* wd-row.c: a JSON row with null-safe accessors. */
+/* wd-row.c: a JSON row with null-safe accessors. A list may give a row
+ * another row's contents (wd_row_replace) so that GTK keeps the widgets
+ * showing it. GTK 4.8 binds a row it keeps again; where it does not, the
+ * list has the row emit "changed" (wd_row_emit_changed_if_stale), on
+ * which the widgets bind it. */
 #include "config.h"
 
 #include "wd-json.h"
@@ -10,7 +14,16 @@ struct _WdRow
 
   char       *kind;
   JsonObject *object;
+  guint       bound;    /* list widgets showing it */
+  gboolean    stale;    /* replaced while bound, not bound since */
 };
+
+enum {
+  SIGNAL_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (WdRow, wd_row, G_TYPE_OBJECT)
 
@@ -28,6 +41,9 @@ static void
 wd_row_class_init (WdRowClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = wd_row_finalize;
+
+  signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -46,6 +62,53 @@ wd_row_new (const char *kind,
   return self;
 }
 
+/* Gives the row another row's contents, of the same kind. */
+void
+wd_row_replace (WdRow      *self,
+                JsonObject *object)
+{
+  g_return_if_fail (WD_IS_ROW (self));
+
+  if (object == self->object)
+    return;
+  json_object_ref (object);
+  json_object_unref (self->object);
+  self->object = object;
+  self->stale = self->bound > 0;
+}
+
+void
+wd_row_emit_changed_if_stale (WdRow *self)
+{
+  g_return_if_fail (WD_IS_ROW (self));
+
+  if (!self->stale)
+    return;
+  self->stale = FALSE;
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+/* List widgets say when they show the row and when they stop. */
+void
+wd_row_set_bound (WdRow    *self,
+                  gboolean  bound)
+{
+  g_return_if_fail (WD_IS_ROW (self));
+  g_return_if_fail (bound || self->bound > 0);
+
+  if (bound)
+    self->bound++;
+  else
+    self->bound--;
+  self->stale = FALSE;
+}
+
+gboolean
+wd_row_is_bound (WdRow *self)
+{
+  g_return_val_if_fail (WD_IS_ROW (self), FALSE);
+  return self->bound > 0;
+}
 
 JsonObject *
 wd_row_get_object (WdRow *self)

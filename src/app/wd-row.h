@@ -12,6 +12,12 @@ G_DECLARE_FINAL_TYPE (WdRow, wd_row, WD, ROW, GObject)
 
 WdRow      *wd_row_new        (const char *kind,
                                JsonObject *object);
+void        wd_row_replace    (WdRow      *self,
+                               JsonObject *object);
+void        wd_row_emit_changed_if_stale (WdRow *self);
+void        wd_row_set_bound  (WdRow      *self,
+                               gboolean    bound);
+gboolean    wd_row_is_bound   (WdRow      *self);
 JsonObject *wd_row_get_object (WdRow      *self);
 const char *wd_row_get_id     (WdRow      *self);
 const char *wd_row_get_string (WdRow      *self,

@@ -439,10 +439,17 @@ wd_inscription_new (const char *css_class)
  * with room to spare. */
 #define MAX_SPARE_ROWS 48
 
+typedef void (*RowBinder) (GtkSignalListItemFactory *factory,
+                           GtkListItem              *item,
+                           gpointer                  data);
+
 typedef struct
 {
-  WdRowMaker  make;
-  GPtrArray  *spare;
+  WdRowMaker          make;
+  GPtrArray          *spare;
+  GtkListItemFactory *factory;   /* which owns the pool */
+  RowBinder           bind;
+  gpointer            bind_data;
 } RowPool;
 
 static void
@@ -464,6 +471,7 @@ set_up_row (GtkSignalListItemFactory *factory,
   /* GTK 4.8 has let go of the child by the time a row is torn down: the
    * row keeps a reference of its own to hand it back. */
   g_object_set_data_full (G_OBJECT (item), "wd-row-child", child, g_object_unref);
+  g_object_set_data (G_OBJECT (item), "wd-row-pool", pool);
 }
 
 static void
@@ -483,6 +491,44 @@ keep_row (GtkSignalListItemFactory *factory,
     g_object_unref (child);
 }
 
+static void
+rebind_row (WdRow       *row,
+            GtkListItem *item)
+{
+  RowPool *pool = g_object_get_data (G_OBJECT (item), "wd-row-pool");
+
+  pool->bind (GTK_SIGNAL_LIST_ITEM_FACTORY (pool->factory), item, pool->bind_data);
+}
+
+/* A list model may give a row it handed out the contents of another
+ * (wd_row_replace): GTK then keeps the row's widgets, and they show the
+ * new contents. */
+static void
+follow_row (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            RowPool                  *pool)
+{
+  gpointer row = gtk_list_item_get_item (item);
+
+  if (!WD_IS_ROW (row))
+    return;
+  wd_row_set_bound (row, TRUE);
+  g_signal_connect (row, "changed", G_CALLBACK (rebind_row), item);
+}
+
+static void
+unfollow_row (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              RowPool                  *pool)
+{
+  gpointer row = gtk_list_item_get_item (item);
+
+  if (!WD_IS_ROW (row))
+    return;
+  g_signal_handlers_disconnect_by_func (row, rebind_row, item);
+  wd_row_set_bound (row, FALSE);
+}
+
 /* GTK 4.8 throws a row's widgets away when its item leaves the view and
  * builds new ones for the next item; building and destroying them was a
  * third of a search keystroke. This factory keeps the widgets of rows
@@ -498,10 +544,15 @@ wd_recycling_factory_new (WdRowMaker  make,
 
   pool->make = make;
   pool->spare = g_ptr_array_new_with_free_func (g_object_unref);
+  pool->factory = factory;
+  pool->bind = (RowBinder) bind;
+  pool->bind_data = bind_data;
   g_object_set_data_full (G_OBJECT (factory), "wd-row-pool", pool, (GDestroyNotify) row_pool_free);
   g_signal_connect (factory, "setup", G_CALLBACK (set_up_row), pool);
   g_signal_connect (factory, "teardown", G_CALLBACK (keep_row), pool);
   g_signal_connect (factory, "bind", bind, bind_data);
+  g_signal_connect (factory, "bind", G_CALLBACK (follow_row), pool);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unfollow_row), pool);
   return factory;
 }
 
