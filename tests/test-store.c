@@ -748,10 +748,10 @@ count_keys (WdStore    *store,
   return keys->len;
 }
 
-/* A search's matches are kept between the lists that ask for them; they
- * must follow every change: another connection's, the store's own, and
- * a new search. Past three thousand matches the lists read them another
- * way, so both ways are asked. */
+/* A list's keys and a search's matches are held by the store between
+ * the reads that ask for them (a search filters the list's keys by the
+ * match); they must follow every change: another connection's, the
+ * store's own, and a new search. */
 static void
 test_searched_keys_follow_changes (WdFixture     *fx,
                                    gconstpointer  data)
@@ -769,14 +769,26 @@ test_searched_keys_follow_changes (WdFixture     *fx,
   g_assert_cmpuint (count_keys (reader, "ordered", "刘洋"), ==, 3);
   g_assert_cmpuint (count_keys (reader, "ordered", "民法典"), ==, 0);
   g_assert_cmpuint (count_keys (reader, "dispatched", "党史"), ==, 0);
+  g_assert_cmpuint (count_keys (reader, "ordered", NULL), ==, 3);
 
   /* Another connection commits: the reader sees it at once. */
   first = wd_test_create_order (fx, 1);
   g_assert_cmpuint (count_keys (reader, "ordered", "党史"), ==, 4);
+  g_assert_cmpuint (count_keys (reader, "ordered", NULL), ==, 4);
 
   /* The store's own write. */
   g_assert_cmpuint (count_keys (fx->store, "ordered", "党史"), ==, 4);
+  g_assert_cmpuint (count_keys (fx->store, "ordered", NULL), ==, 4);
   g_free (wd_test_create_order (fx, 2));
+  g_assert_cmpuint (count_keys (fx->store, "ordered", "党史"), ==, 5);
+  g_assert_cmpuint (count_keys (fx->store, "ordered", NULL), ==, 5);
+
+  /* A write rolled back leaves what it changed, but the list is read anew. */
+  g_assert_true (wd_store_begin (fx->store, &error));
+  g_free (wd_test_create_order (fx, 3));
+  g_assert_cmpuint (count_keys (fx->store, "ordered", NULL), ==, 6);
+  wd_store_rollback (fx->store);
+  g_assert_cmpuint (count_keys (fx->store, "ordered", NULL), ==, 5);
   g_assert_cmpuint (count_keys (fx->store, "ordered", "党史"), ==, 5);
 
   /* Many matches, then a change among them. */
@@ -792,6 +804,8 @@ test_searched_keys_follow_changes (WdFixture     *fx,
   json_object_unref (wd_test_apply (fx, fx->office_a, "order.cancel", cancel));
   g_assert_cmpuint (count_keys (reader, "ordered", "党史"), ==, many);
   g_assert_cmpuint (count_keys (reader, "cancelled", "党史"), ==, 1);
+  g_assert_cmpuint (count_keys (reader, "cancelled", NULL), ==, 1);
+  g_assert_cmpuint (count_keys (reader, "ordered", NULL), ==, many);
 
   /* Matches kept inside a transaction that is rolled back go with it. */
   g_assert_cmpuint (count_keys (reader, "ordered", "民法典"), ==, 0);

@@ -1826,16 +1826,18 @@ test_read_failure_said (WdUiFixture   *fx,
   wd_ui_wait (not_loading, model, "the speakers");
   g_assert_null (wd_ui_find_widget (GTK_WIDGET (fx->window), is_label_starting, "Some of the data could not be read"));
 
+  /* A list read before is held until the data changes: the failing read
+   * is of a filter not chosen yet. */
   g_test_expect_message ("wudan", G_LOG_LEVEL_WARNING, "The speaker list could not be read: *out of memory*");
   sqlite3_hard_heap_limit64 (1);
-  wd_row_model_reload (model);
+  wd_row_model_set_filter (model, "topic_id", "topic-law");
   wd_ui_wait (read_failure_said, fx->window, "the failed read to be said");
   sqlite3_hard_heap_limit64 (0);
   wd_ui_wait (not_loading, model, "the failed read to end");
   wd_ui_settle ();
   g_test_assert_expected_messages ();
   /* The next read, with memory again, fills the list. */
-  wd_row_model_reload (model);
+  wd_row_model_set_filter (model, "topic_id", NULL);
   wd_ui_wait (not_loading, model, "the speakers again");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), >, 0);
 }

@@ -155,6 +155,24 @@ query_prepare (Query    *q,
   return stmt;
 }
 
+/* The query as one string, its parameters after its SQL: what it reads
+ * depends on nothing else (and the data). */
+static char *
+query_describe (Query *q)
+{
+  GString *text = g_string_new (q->sql->str);
+  guint t = 0, i = 0;
+
+  for (guint k = 0; k < q->kinds->len; k++)
+    {
+      if (g_array_index (q->kinds, char, k) == 't')
+        g_string_append_printf (text, "\x1ft%s", (const char *) g_ptr_array_index (q->texts, t++));
+      else
+        g_string_append_printf (text, "\x1fi%" G_GINT64_FORMAT, g_array_index (q->ints, gint64, i++));
+    }
+  return g_string_free (text, FALSE);
+}
+
 /* A cursor marks the last row of the previous page. */
 static gboolean
 split_cursor (const char  *after,
@@ -812,14 +830,28 @@ collect_keys (WdStore  *self,
 
 typedef void (*AddFilter) (Query *q, gconstpointer filter);
 
-/* Up to this many matches, a list looks them up one by one and sorts
- * them; past it, it walks its index in order and keeps the matches. On
- * 100,000 orders a lookup costs about 3 µs a match and a board column's
- * walk about 9 ms: they cross near three thousand. */
-#define FEW_HITS 3000
+/* The keys of the rows of a list with no search text, in order: held by
+ * the store until the data changes. A keystroke's search then filters
+ * them by the match instead of walking the list's index again. */
+static GArray *
+listed_keys (WdStore  *self,
+             Query    *q,
+             GError  **error)
+{
+  g_autofree char *described = query_describe (q);
+  GArray *keys = wd_store_get_listed_keys (self, described);
+
+  if (keys != NULL)
+    return keys;
+  keys = collect_keys (self, q, error);
+  if (keys != NULL)
+    wd_store_keep_listed_keys (self, described, keys);
+  return keys;
+}
 
 /* The keys of one kind's rows that pass filter and, if text is given,
- * the search index; alias is the kind's table alias in its view. */
+ * the search index; alias is the kind's table alias in its view. The
+ * caller owns what it gets (a copy of what the store holds). */
 static GArray *
 read_keys (WdStore       *self,
            const char    *table,
@@ -831,36 +863,36 @@ read_keys (WdStore       *self,
            GError       **error)
 {
   g_autofree char *match = text ? wd_search_build_match (text) : NULL;
-  gboolean searching = match != NULL && *match != '\0';
-  g_autofree char *select = NULL;
-  g_autofree char *in_hits = NULL;
-  guint n_hits = 0;
+  g_autofree char *select = g_strdup_printf ("SELECT %1$s.rowid FROM %2$s %1$s", alias, table);
+  const GByteArray *hits = NULL;
+  g_autoptr(GArray) listed = NULL;
   GArray *keys;
   Query q;
 
   g_return_val_if_fail (WD_IS_STORE (self), NULL);
 
-  if (searching && !wd_store_search_hits (self, table, match, &n_hits, error))
-    return NULL;
-
-  if (searching && n_hits <= FEW_HITS)
-    /* Looking a few matches up and sorting them beats walking the whole
-     * list in order to keep the few. */
-    select = g_strdup_printf ("SELECT %1$s.rowid FROM temp.hits_%2$s h CROSS JOIN %2$s %1$s ON %1$s.rowid = h.id",
-                              alias, table);
-  else
-    select = g_strdup_printf ("SELECT %1$s.rowid FROM %2$s %1$s", alias, table);
+  if (match != NULL && *match != '\0')
+    {
+      hits = wd_store_search_hits (self, table, match, error);
+      if (hits == NULL)
+        return NULL;
+    }
 
   query_init (&q, select);
   add_filter (&q, filter);
-  if (searching && n_hits > FEW_HITS)
-    {
-      in_hits = g_strdup_printf ("%s.rowid IN (SELECT id FROM temp.hits_%s)", alias, table);
-      query_where (&q, in_hits);
-    }
   g_string_append_printf (q.sql, " ORDER BY %s", order_by);
-  keys = collect_keys (self, &q, error);
+  listed = listed_keys (self, &q, error);
   query_clear (&q);
+  if (listed == NULL)
+    return NULL;
+
+  keys = g_array_sized_new (FALSE, FALSE, sizeof (gint64), hits != NULL ? 0 : listed->len);
+  if (hits == NULL)
+    g_array_append_vals (keys, listed->data, listed->len);
+  else
+    for (guint i = 0; i < listed->len; i++)
+      if (wd_hits_contain (hits, g_array_index (listed, gint64, i)))
+        g_array_append_val (keys, g_array_index (listed, gint64, i));
   return keys;
 }
 

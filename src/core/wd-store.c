@@ -35,27 +35,61 @@ struct _WdStore
   GHashTable  *exists_sql;     /* table → its SELECT 1 … WHERE id = ? text */
   gboolean     search_index;   /* keep the full-text indexes up to date */
   GHashTable  *hits;           /* table → SearchHits, its last search's matches */
+  GHashTable  *listed;         /* a list's query → ListedKeys, its rows' keys in order */
+  guint        n_listed;       /* keys held in listed */
   int          authoritative;  /* cached setting: -1 unknown */
   int          schema_version;
   int          users_fd;       /* STORE-users, read-locked while open */
 };
 
+/* What the store held when a cache of its contents was filled. */
 typedef struct
 {
-  char   *match;
   gint64  data_version;
   gint64  total_changes;
-  guint   n_hits;
+} Moment;
+
+typedef struct
+{
+  char       *match;
+  Moment      filled;
+  GByteArray *bits;      /* bit rowid set for each matching row */
 } SearchHits;
 
 static void
 search_hits_free (SearchHits *hits)
 {
   g_free (hits->match);
+  g_byte_array_unref (hits->bits);
   g_free (hits);
 }
 
+typedef struct
+{
+  GArray *keys;
+  Moment  filled;
+} ListedKeys;
+
+static void
+listed_keys_free (ListedKeys *listed)
+{
+  g_array_unref (listed->keys);
+  g_free (listed);
+}
+
+
+
 G_DEFINE_FINAL_TYPE (WdStore, wd_store, G_TYPE_OBJECT)
+
+/* The lists and search matches held for reads to come (both are read
+ * through wd_store_search_hits and wd_store_get_listed_keys). */
+static void
+forget_held_reads (WdStore *self)
+{
+  g_hash_table_remove_all (self->hits);
+  g_hash_table_remove_all (self->listed);
+  self->n_listed = 0;
+}
 
 static void
 wd_store_finalize (GObject *object)
@@ -68,6 +102,7 @@ wd_store_finalize (GObject *object)
   g_clear_pointer (&self->upsert_sql, g_hash_table_unref);
   g_clear_pointer (&self->exists_sql, g_hash_table_unref);
   g_clear_pointer (&self->hits, g_hash_table_unref);
+  g_clear_pointer (&self->listed, g_hash_table_unref);
   if (self->db != NULL)
     sqlite3_close (self->db);
   if (self->users_fd >= 0)
@@ -99,6 +134,7 @@ wd_store_init (WdStore *self)
   self->upsert_sql = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->exists_sql = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->hits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) search_hits_free);
+  self->listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) listed_keys_free);
   self->search_index = TRUE;
   self->authoritative = -1;
   self->users_fd = -1;
@@ -659,7 +695,7 @@ wd_store_reopen (WdStore  *self,
 
   g_hash_table_remove_all (self->member_keys);
   g_hash_table_remove_all (self->statements);
-  g_hash_table_remove_all (self->hits);
+  forget_held_reads (self);
   g_hash_table_remove_all (self->stale);
   sqlite3_close (self->db);
   self->db = NULL;
@@ -899,9 +935,10 @@ wd_store_rollback (WdStore *self)
 
   if (self->depth == 1)
     g_hash_table_remove_all (self->stale);
-  /* Kept search matches written in what is undone are undone with it,
-   * and nothing else would tell (the change counters do not go back). */
-  g_hash_table_remove_all (self->hits);
+  /* Lists and matches read after writes that are undone are undone with
+   * them, and nothing else would tell (the change counters do not go
+   * back). */
+  forget_held_reads (self);
 
   /* After a full disk, an I/O error or a lack of memory SQLite may have
    * rolled the whole transaction back itself: nothing is left to undo,
@@ -1011,60 +1048,139 @@ wd_store_get_data_version (WdStore *self)
   return stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : -1;
 }
 
-/* Leaves the rowids of table's rows that match (an FTS5 expression) in
- * temp.hits_TABLE, *n_hits of them, in rowid order. A search typed on
- * the board is asked of five lists at once, one per state, and each ran
- * the same full-text match anew: a word found in every order cost five
- * times what it needs. The last match of each table is kept until the
- * search changes or the data does (another connection's commit moves
- * data_version; this one's own writes, total_changes). */
-gboolean
+static Moment
+moment_now (WdStore *self)
+{
+  Moment now = { wd_store_get_data_version (self), sqlite3_total_changes64 (self->db) };
+
+  return now;
+}
+
+/* Whether the store still holds what it held then: another connection's
+ * commit moves data_version, this one's own writes total_changes. */
+static gboolean
+unchanged_since (WdStore *self,
+                 Moment   then)
+{
+  Moment now = moment_now (self);
+
+  return then.data_version >= 0 && now.data_version == then.data_version
+      && now.total_changes == then.total_changes;
+}
+
+/* The rowids of table's rows that match (an FTS5 expression), as a set of
+ * bits (wd_hits_contain); owned by the store, valid until the next search
+ * of the table. A search typed on the board is asked of five lists at
+ * once, one per state: the last match of each table is kept until the
+ * search or the data changes. */
+const GByteArray *
 wd_store_search_hits (WdStore     *self,
                       const char  *table,
                       const char  *match,
-                      guint       *n_hits,
                       GError     **error)
 {
   SearchHits *hits = g_hash_table_lookup (self->hits, table);
-  gint64 version = wd_store_get_data_version (self);
-  g_autofree char *create = NULL;
-  g_autofree char *clear = NULL;
-  g_autofree char *fill_sql = NULL;
-  g_autoptr(sqlite3_stmt) fill = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GByteArray) bits = NULL;
+  g_autoptr(GArray) rowids = NULL;
+  gint64 highest = 0;
+  Moment now;
+  int rc;
 
-  if (hits != NULL && version >= 0 && hits->data_version == version
-      && hits->total_changes == sqlite3_total_changes64 (self->db) && g_str_equal (hits->match, match))
-    {
-      *n_hits = hits->n_hits;
-      return TRUE;
-    }
+  if (hits != NULL && g_str_equal (hits->match, match) && unchanged_since (self, hits->filled))
+    return hits->bits;
 
   g_hash_table_remove (self->hits, table);
-  create = g_strdup_printf ("CREATE TEMP TABLE IF NOT EXISTS hits_%s (id INTEGER PRIMARY KEY)", table);
-  clear = g_strdup_printf ("DELETE FROM temp.hits_%s", table);
-  fill_sql = g_strdup_printf ("INSERT INTO temp.hits_%1$s (id) SELECT rowid FROM %1$s_fts WHERE %1$s_fts MATCH ?",
-                              table);
-  if (!wd_store_exec (self, create, error) || !wd_store_exec (self, clear, error))
-    return FALSE;
-  fill = wd_store_prepare (self, fill_sql, error);
-  if (fill == NULL)
-    return FALSE;
-  wd_stmt_bind_text (fill, 1, match);
-  if (sqlite3_step (fill) != SQLITE_DONE)
+  now = moment_now (self);
+  sql = g_strdup_printf ("SELECT rowid FROM %1$s_fts WHERE %1$s_fts MATCH ?", table);
+  stmt = wd_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  wd_stmt_bind_text (stmt, 1, match);
+  rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 rowid = sqlite3_column_int64 (stmt, 0);
+
+      if (rowid < 0)
+        continue;
+      g_array_append_val (rowids, rowid);
+      highest = MAX (highest, rowid);
+    }
+  if (rc != SQLITE_DONE)
     {
       g_autofree char *index = g_strconcat (table, "_fts", NULL);
 
-      return wd_store_set_index_error (self, index, error);
+      wd_store_set_index_error (self, index, error);
+      return NULL;
+    }
+  bits = g_byte_array_sized_new ((guint) (highest / 8 + 1));
+  g_byte_array_set_size (bits, (guint) (highest / 8 + 1));
+  memset (bits->data, 0, bits->len);
+  for (guint i = 0; i < rowids->len; i++)
+    {
+      gint64 rowid = g_array_index (rowids, gint64, i);
+
+      bits->data[rowid / 8] |= (guint8) (1u << (rowid % 8));
     }
 
   hits = g_new0 (SearchHits, 1);
   hits->match = g_strdup (match);
-  hits->data_version = version;
-  hits->n_hits = (guint) sqlite3_changes (self->db);
-  hits->total_changes = sqlite3_total_changes64 (self->db);
+  hits->filled = now;
+  hits->bits = g_steal_pointer (&bits);
   g_hash_table_insert (self->hits, g_strdup (table), hits);
-  *n_hits = hits->n_hits;
-  return TRUE;
+  return hits->bits;
+}
+
+/* Keys held for lists at most, beyond which the lists held are let go:
+ * the board's five columns of a large district, with room to spare. */
+#define MAX_LISTED_KEYS 300000
+
+/* The keys a list's query (its SQL and parameters, as one string) read
+ * last, while the data has not changed since; NULL if none are held. A
+ * search filters the list's keys by its match instead of reading them
+ * again: on a large district the ordered walk was most of a keystroke. */
+GArray *
+wd_store_get_listed_keys (WdStore    *self,
+                          const char *query)
+{
+  ListedKeys *listed = g_hash_table_lookup (self->listed, query);
+
+  if (listed == NULL)
+    return NULL;
+  if (!unchanged_since (self, listed->filled))
+    {
+      self->n_listed -= listed->keys->len;
+      g_hash_table_remove (self->listed, query);
+      return NULL;
+    }
+  return g_array_ref (listed->keys);
+}
+
+/* Holds keys, read just now by query, for wd_store_get_listed_keys. */
+void
+wd_store_keep_listed_keys (WdStore    *self,
+                           const char *query,
+                           GArray     *keys)
+{
+  ListedKeys *listed;
+
+  if (keys->len > MAX_LISTED_KEYS)
+    return;
+  if (self->n_listed + keys->len > MAX_LISTED_KEYS)
+    {
+      g_hash_table_remove_all (self->listed);
+      self->n_listed = 0;
+    }
+  listed = g_hash_table_lookup (self->listed, query);
+  if (listed != NULL)
+    self->n_listed -= listed->keys->len;
+  listed = g_new0 (ListedKeys, 1);
+  listed->keys = g_array_ref (keys);
+  listed->filled = moment_now (self);
+  g_hash_table_replace (self->listed, g_strdup (query), listed);
+  self->n_listed += keys->len;
 }
 
 gboolean
