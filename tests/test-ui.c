@@ -848,6 +848,13 @@ assert_rows_show (GtkWidget *view,
                                    json_object_get_string_member (json_array_get_object_element (rows, 0), "name")));
 }
 
+static gboolean
+is_grid_view (GtkWidget     *widget,
+              gconstpointer  data)
+{
+  return GTK_IS_GRID_VIEW (widget);
+}
+
 /* Ctrl+F puts the cursor in the view's search; typing narrows the list
  * to what the search index finds. */
 static void
@@ -887,6 +894,17 @@ test_search_as_you_type (WdUiFixture   *fx,
         gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY)), queries[q]);
         wd_ui_wait (model_has, &wait, "the search results");
         assert_rows_show (GTK_WIDGET (view), store_of (fx), found);
+        /* Scrolled down a few rows, the next search still shows its
+         * results from the first. */
+        if (*queries[q] == '\0')
+          {
+            GtkWidget *grid = wd_ui_find_widget (GTK_WIDGET (view), is_grid_view, NULL);
+            GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (grid));
+
+            gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) * 5 / found->len);
+            wd_ui_settle ();
+            g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 0);
+          }
       }
   }
 }

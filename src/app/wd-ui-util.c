@@ -255,6 +255,19 @@ hide_rows (WdRowModel *model)
   wd_row_model_set_hidden (model, TRUE);
 }
 
+/* A search's results are shown from their start, wherever the list was
+ * scrolled to. */
+static void
+show_search_from_top (GtkWidget  *list,
+                      GParamSpec *pspec,
+                      WdRowModel *model)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list));
+
+  if (adjustment != NULL)
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_lower (adjustment));
+}
+
 static void
 attach_model (GtkWidget *list)
 {
@@ -270,6 +283,7 @@ attach_model (GtkWidget *list)
       wd_row_model_start (WD_ROW_MODEL (model));
       g_signal_connect_object (list, "map", G_CALLBACK (show_rows), model, G_CONNECT_SWAPPED);
       g_signal_connect_object (list, "unmap", G_CALLBACK (hide_rows), model, G_CONNECT_SWAPPED);
+      g_signal_connect_object (model, "notify::text", G_CALLBACK (show_search_from_top), list, G_CONNECT_SWAPPED);
     }
   g_object_set_data (G_OBJECT (list), "wd-pending-model", NULL);
 }
