@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "wd-search.h"
+#include "wd-search-private.h"
 #include "wd-store-private.h"
 #include "wd-test-util.h"
 
@@ -815,6 +816,35 @@ test_searched_keys_follow_changes (WdFixture     *fx,
   g_assert_cmpuint (count_keys (reader, "ordered", "刘洋"), ==, many);
 }
 
+/* A row's rowid may be anything SQLite allows (a store put together by
+ * hand, or damaged): a search finds it all the same, and holds no set
+ * the size of the number. */
+static void
+test_searched_keys_with_huge_rowids (WdFixture     *fx,
+                                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *move = NULL;
+  gint64 huge[] = { G_GINT64_CONSTANT (9000000000), G_MAXINT64 };
+
+  make_orders (fx, 3);
+  id = wd_test_create_order (fx, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (huge); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("UPDATE orders SET rowid = %" G_GINT64_FORMAT " WHERE id = '%s'",
+                                              huge[i], id);
+
+      g_assert_true (wd_store_exec (fx->store, sql, &error));
+      g_assert_no_error (error);
+      g_assert_true (wd_search_reindex_all (fx->store, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (count_keys (fx->store, "ordered", "党史"), ==, 4);
+      g_assert_cmpuint (count_keys (fx->store, "ordered", "民法典"), ==, 0);
+      g_assert_cmpuint (count_keys (fx->store, "ordered", NULL), ==, 4);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -833,6 +863,7 @@ main (int    argc,
   FIXTURE ("/store/speaker-and-project-views", test_speaker_and_project_views);
   FIXTURE ("/store/keys-and-rows", test_keys_and_rows);
   FIXTURE ("/store/searched-keys-follow-changes", test_searched_keys_follow_changes);
+  FIXTURE ("/store/searched-keys-with-huge-rowids", test_searched_keys_with_huge_rowids);
   g_test_add_func ("/store/callback-sample", test_callback_sample);
   FIXTURE ("/store/callback-queue", test_callback_queue);
   FIXTURE ("/store/newly-waiting", test_newly_waiting);

@@ -64,23 +64,19 @@ void           wd_store_mark_stale      (WdStore         *self,
 gboolean       wd_store_exists          (WdStore         *self,
                                          const char      *table,
                                          const char      *id);
-const GByteArray *wd_store_search_hits  (WdStore         *self,
+typedef struct _WdSearchHits WdSearchHits;
+
+const WdSearchHits *wd_store_search_hits (WdStore       *self,
                                          const char      *table,
                                          const char      *match,
                                          GError         **error);
+gboolean       wd_search_hits_contain   (const WdSearchHits *hits,
+                                         gint64           rowid);
 GArray        *wd_store_get_listed_keys (WdStore        *self,
                                          const char      *query);
 void           wd_store_keep_listed_keys (WdStore       *self,
                                          const char      *query,
                                          GArray          *keys);
-
-/* Whether rowid is among the hits of wd_store_search_hits. */
-static inline gboolean
-wd_hits_contain (const GByteArray *hits,
-                 gint64            rowid)
-{
-  return rowid >= 0 && (guint64) rowid / 8 < hits->len && (hits->data[rowid / 8] & (1u << (rowid % 8))) != 0;
-}
 
 gboolean       wd_store_put_entity      (WdStore         *self,
                                          const WdEntity  *entity,

@@ -864,7 +864,7 @@ read_keys (WdStore       *self,
 {
   g_autofree char *match = text ? wd_search_build_match (text) : NULL;
   g_autofree char *select = g_strdup_printf ("SELECT %1$s.rowid FROM %2$s %1$s", alias, table);
-  const GByteArray *hits = NULL;
+  const WdSearchHits *hits = NULL;
   g_autoptr(GArray) listed = NULL;
   GArray *keys;
   Query q;
@@ -891,7 +891,7 @@ read_keys (WdStore       *self,
     g_array_append_vals (keys, listed->data, listed->len);
   else
     for (guint i = 0; i < listed->len; i++)
-      if (wd_hits_contain (hits, g_array_index (listed, gint64, i)))
+      if (wd_search_hits_contain (hits, g_array_index (listed, gint64, i)))
         g_array_append_val (keys, g_array_index (listed, gint64, i));
   return keys;
 }

@@ -34,7 +34,7 @@ struct _WdStore
   GHashTable  *upsert_sql;     /* WdEntity → its INSERT … ON CONFLICT statement text */
   GHashTable  *exists_sql;     /* table → its SELECT 1 … WHERE id = ? text */
   gboolean     search_index;   /* keep the full-text indexes up to date */
-  GHashTable  *hits;           /* table → SearchHits, its last search's matches */
+  GHashTable  *hits;           /* table → WdSearchHits, its last search's matches */
   GHashTable  *listed;         /* a list's query → ListedKeys, its rows' keys in order */
   guint        n_listed;       /* keys held in listed */
   int          authoritative;  /* cached setting: -1 unknown */
@@ -49,19 +49,45 @@ typedef struct
   gint64  total_changes;
 } Moment;
 
-typedef struct
+/* A bit a rowid while they are below this (a set of 1 MiB at most);
+ * past it, the rowids sorted. */
+#define MAX_BIT_ROWID (G_GINT64_CONSTANT (8) * 1024 * 1024)
+
+struct _WdSearchHits
 {
   char       *match;
   Moment      filled;
-  GByteArray *bits;      /* bit rowid set for each matching row */
-} SearchHits;
+  GByteArray *bits;      /* bit rowid set for each matching row, or NULL */
+  GArray     *rowids;    /* without bits: the matching rowids, sorted */
+};
+
 
 static void
-search_hits_free (SearchHits *hits)
+search_hits_free (WdSearchHits *hits)
 {
   g_free (hits->match);
-  g_byte_array_unref (hits->bits);
+  g_clear_pointer (&hits->bits, g_byte_array_unref);
+  g_clear_pointer (&hits->rowids, g_array_unref);
   g_free (hits);
+}
+
+static gint
+compare_rowids (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+gboolean
+wd_search_hits_contain (const WdSearchHits *hits,
+                        gint64              rowid)
+{
+  if (hits->bits != NULL)
+    return rowid >= 0 && (guint64) rowid / 8 < hits->bits->len
+        && (hits->bits->data[rowid / 8] & (1u << (rowid % 8))) != 0;
+  return bsearch (&rowid, hits->rowids->data, hits->rowids->len, sizeof (gint64), compare_rowids) != NULL;
 }
 
 typedef struct
@@ -1068,28 +1094,27 @@ unchanged_since (WdStore *self,
       && now.total_changes == then.total_changes;
 }
 
-/* The rowids of table's rows that match (an FTS5 expression), as a set of
- * bits (wd_hits_contain); owned by the store, valid until the next search
- * of the table. A search typed on the board is asked of five lists at
- * once, one per state: the last match of each table is kept until the
+/* The rowids of table's rows that match (an FTS5 expression), as a set
+ * (wd_search_hits_contain); owned by the store, valid until the next
+ * search of the table. A search typed on the board is asked of five lists
+ * at once, one per state: the last match of each table is kept until the
  * search or the data changes. */
-const GByteArray *
+const WdSearchHits *
 wd_store_search_hits (WdStore     *self,
                       const char  *table,
                       const char  *match,
                       GError     **error)
 {
-  SearchHits *hits = g_hash_table_lookup (self->hits, table);
+  WdSearchHits *hits = g_hash_table_lookup (self->hits, table);
   g_autofree char *sql = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GByteArray) bits = NULL;
   g_autoptr(GArray) rowids = NULL;
   gint64 highest = 0;
   Moment now;
   int rc;
 
   if (hits != NULL && g_str_equal (hits->match, match) && unchanged_since (self, hits->filled))
-    return hits->bits;
+    return hits;
 
   g_hash_table_remove (self->hits, table);
   now = moment_now (self);
@@ -1103,8 +1128,6 @@ wd_store_search_hits (WdStore     *self,
     {
       gint64 rowid = sqlite3_column_int64 (stmt, 0);
 
-      if (rowid < 0)
-        continue;
       g_array_append_val (rowids, rowid);
       highest = MAX (highest, rowid);
     }
@@ -1115,22 +1138,30 @@ wd_store_search_hits (WdStore     *self,
       wd_store_set_index_error (self, index, error);
       return NULL;
     }
-  bits = g_byte_array_sized_new ((guint) (highest / 8 + 1));
-  g_byte_array_set_size (bits, (guint) (highest / 8 + 1));
-  memset (bits->data, 0, bits->len);
-  for (guint i = 0; i < rowids->len; i++)
-    {
-      gint64 rowid = g_array_index (rowids, gint64, i);
 
-      bits->data[rowid / 8] |= (guint8) (1u << (rowid % 8));
-    }
-
-  hits = g_new0 (SearchHits, 1);
+  hits = g_new0 (WdSearchHits, 1);
   hits->match = g_strdup (match);
   hits->filled = now;
-  hits->bits = g_steal_pointer (&bits);
+  if (highest < MAX_BIT_ROWID)
+    {
+      hits->bits = g_byte_array_sized_new ((guint) (highest / 8 + 1));
+      g_byte_array_set_size (hits->bits, (guint) (highest / 8 + 1));
+      memset (hits->bits->data, 0, hits->bits->len);
+      for (guint i = 0; i < rowids->len; i++)
+        {
+          gint64 rowid = g_array_index (rowids, gint64, i);
+
+          if (rowid >= 0)
+            hits->bits->data[rowid / 8] |= (guint8) (1u << (rowid % 8));
+        }
+    }
+  else
+    {
+      g_array_sort (rowids, compare_rowids);
+      hits->rowids = g_steal_pointer (&rowids);
+    }
   g_hash_table_insert (self->hits, g_strdup (table), hits);
-  return hits->bits;
+  return hits;
 }
 
 /* Keys held for lists at most, beyond which the lists held are let go:
