@@ -559,29 +559,16 @@ changed_positions (WdRowModel *self,
   return changed;
 }
 
-/* For a search that replaced the run of rows from prefix, the rows the
- * views show from the start of the run on, still in range, take the
- * contents of the rows now at their places: GTK then keeps their widgets
- * instead of building new ones, which was most of a keystroke on a big
- * district. Returns how many places from prefix on keep their rows; none
- * when the views show no row at the start of the run (scrolled further
- * down, the new list is then shown from its start). */
-static guint
-keep_shown_rows (WdRowModel *self,
+/* Takes out of the cache the rows the views show from prefix on, in a
+ * row, at most run of them, noting what each holds now. */
+static void
+take_shown_rows (WdRowModel *self,
                  GArray     *old,
-                 GArray     *keys,
                  guint       prefix,
                  guint       run,
-                 GPtrArray  *rows_kept)
+                 GPtrArray  *taken,
+                 GHashTable *contents)
 {
-  g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func ((GDestroyNotify) cached_free);
-  g_autoptr(GPtrArray) contents = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  g_autoptr(GHashTable) kept_contents = g_hash_table_new (g_int64_hash, g_int64_equal);
-  g_autoptr(GArray) missing = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GHashTable) fetched = NULL;
-  g_autoptr(GError) error = NULL;
-  guint n;
-
   for (guint p = prefix; p < prefix + run; p++)
     {
       gint64 *key = &g_array_index (old, gint64, p);
@@ -592,17 +579,31 @@ keep_shown_rows (WdRowModel *self,
         break;
       g_hash_table_steal_extended (self->rows, key, &stored_key, NULL);
       g_free (stored_key);
-      g_ptr_array_add (kept, cached);
-      g_hash_table_insert (kept_contents, key, wd_row_get_object (cached->row));
+      g_ptr_array_add (taken, cached);
+      g_hash_table_insert (contents, key, wd_row_get_object (cached->row));
     }
-  if (kept->len == 0)
-    return 0;
+}
 
-  for (guint i = 0; i < kept->len; i++)
+/* The contents of the first n keys from prefix on, from the rows taken,
+ * the cache or the store, in order; they stop at a row gone since the
+ * keys were read. NULL if the store could not be read. */
+static GPtrArray *
+contents_of_keys (WdRowModel *self,
+                  GArray     *keys,
+                  guint       prefix,
+                  guint       n,
+                  GHashTable *taken_contents)
+{
+  g_autoptr(GPtrArray) contents = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(GArray) missing = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GHashTable) fetched = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < n; i++)
     {
       gint64 *key = &g_array_index (keys, gint64, prefix + i);
 
-      if (!g_hash_table_contains (kept_contents, key) && !g_hash_table_contains (self->rows, key))
+      if (!g_hash_table_contains (taken_contents, key) && !g_hash_table_contains (self->rows, key))
         g_array_append_val (missing, *key);
     }
   if (missing->len > 0)
@@ -614,30 +615,56 @@ keep_shown_rows (WdRowModel *self,
           g_autofree char *what = g_strdup_printf ("The first rows of the %s list", self->query.kind);
 
           wd_workspace_report_read_failure (self->workspace, what, error);
-          return 0;
+          return NULL;
         }
     }
-
-  /* Every new content is taken before any row changes, as the rows kept
-   * may hold each other's. A row gone since the keys were read ends the
-   * run kept. */
-  for (n = 0; n < kept->len; n++)
+  for (guint i = 0; i < n; i++)
     {
-      gint64 *key = &g_array_index (keys, gint64, prefix + n);
-      Cached *other = g_hash_table_lookup (self->rows, key);
-      JsonObject *content = g_hash_table_lookup (kept_contents, key);
+      gint64 *key = &g_array_index (keys, gint64, prefix + i);
+      Cached *cached = g_hash_table_lookup (self->rows, key);
+      JsonObject *content = g_hash_table_lookup (taken_contents, key);
 
-      if (content == NULL && other != NULL)
-        content = wd_row_get_object (other->row);
+      if (content == NULL && cached != NULL)
+        content = wd_row_get_object (cached->row);
       if (content == NULL && fetched != NULL)
         content = g_hash_table_lookup (fetched, key);
       if (content == NULL)
         break;
       g_ptr_array_add (contents, json_object_ref (content));
     }
-  for (guint i = 0; i < n; i++)
+  return g_steal_pointer (&contents);
+}
+
+/* For a search that replaced the run of rows from prefix, the rows the
+ * views show from the start of the run on, still in range, take the
+ * contents of the rows now at their places: GTK then keeps their widgets
+ * instead of building new ones, which was most of a keystroke on a big
+ * district. Returns how many places from prefix on keep their rows (added
+ * to rows_kept); none when the views show no row at the start of the run
+ * (scrolled further down, the new list is then shown from its start). */
+static guint
+keep_shown_rows (WdRowModel *self,
+                 GArray     *old,
+                 GArray     *keys,
+                 guint       prefix,
+                 guint       run,
+                 GPtrArray  *rows_kept)
+{
+  g_autoptr(GPtrArray) taken = g_ptr_array_new_with_free_func ((GDestroyNotify) cached_free);
+  g_autoptr(GHashTable) taken_contents = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GPtrArray) contents = NULL;
+
+  take_shown_rows (self, old, prefix, run, taken, taken_contents);
+  if (taken->len == 0)
+    return 0;
+  /* Every new content is taken before any row changes, as the rows taken
+   * may hold each other's. */
+  contents = contents_of_keys (self, keys, prefix, taken->len, taken_contents);
+  if (contents == NULL)
+    return 0;
+  for (guint i = 0; i < contents->len; i++)
     {
-      Cached *cached = g_ptr_array_steal_index (kept, 0);
+      Cached *cached = g_ptr_array_steal_index (taken, 0);
 
       wd_row_replace (cached->row, g_ptr_array_index (contents, i));
       g_ptr_array_add (rows_kept, g_object_ref (cached->row));
@@ -645,7 +672,7 @@ keep_shown_rows (WdRowModel *self,
       g_hash_table_replace (self->rows, g_memdup2 (&g_array_index (keys, gint64, prefix + i), sizeof (gint64)),
                             cached);
     }
-  return n;
+  return contents->len;
 }
 
 /* A search or a filter changed which rows are listed, not the rows. The
