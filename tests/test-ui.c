@@ -910,6 +910,73 @@ test_search_as_you_type (WdUiFixture   *fx,
 }
 
 static gboolean
+is_grid_of (GtkWidget     *widget,
+            gconstpointer  model)
+{
+  GtkSelectionModel *selection;
+
+  if (!GTK_IS_GRID_VIEW (widget))
+    return FALSE;
+  selection = gtk_grid_view_get_model (GTK_GRID_VIEW (widget));
+  return GTK_IS_NO_SELECTION (selection) && gtk_no_selection_get_model (GTK_NO_SELECTION (selection)) == model;
+}
+
+/* Each column's cards show, from its top, the orders its list holds. */
+static void
+assert_columns_show_their_lists (WdUiFixture *fx,
+                                 WdBoardView *board)
+{
+  wd_ui_settle ();
+  for (WdOrderState s = WD_ORDER_ORDERED; s <= WD_ORDER_RATED; s++)
+    {
+      WdRowModel *model = wd_board_view_get_column_model (board, s);
+      GtkWidget *grid = wd_ui_find_widget (GTK_WIDGET (board), is_grid_of, model);
+      g_autoptr(GArray) keys = wd_row_model_dup_keys (model);
+      g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(JsonArray) rows = NULL;
+
+      g_assert_nonnull (grid);
+      collect_title_lines (grid, texts);
+      g_assert_cmpuint (texts->len, <=, keys->len);
+      g_assert_true (keys->len == 0 || texts->len > 0);
+      rows = wd_store_get_rows (store_of (fx), "order", (const gint64 *) keys->data, texts->len, NULL);
+      g_assert_cmpuint (json_array_get_length (rows), ==, texts->len);
+      for (guint i = 0; i < texts->len; i++)
+        {
+          JsonObject *row = json_array_get_object_element (rows, i);
+          g_autofree char *expected = g_strdup_printf ("%s · %s", json_object_get_string_member (row, "number"),
+                                                       json_object_get_string_member (row, "title"));
+
+          g_assert_cmpstr (texts->pdata[i], ==, expected);
+        }
+    }
+}
+
+/* As a search narrows and widens the board, the cards on screen are
+ * kept and given other orders: each shows the order its list holds there. */
+static void
+test_board_search_shows_what_it_found (WdUiFixture   *fx,
+                                       gconstpointer  data)
+{
+  static const char * const queries[] = { "社区", "王", "党史", "", "5678", "宣讲", "" };
+  WdBoardView *board = WD_BOARD_VIEW (wd_window_get_view_widget (fx->window, "board"));
+  GtkWidget *entry;
+
+  wd_ui_show_view (fx, "board");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.search", NULL));
+  wd_ui_settle ();
+  entry = gtk_widget_get_ancestor (gtk_root_get_focus (GTK_ROOT (fx->window)), GTK_TYPE_SEARCH_ENTRY);
+  g_assert_nonnull (entry);
+  assert_columns_show_their_lists (fx, board);
+  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (entry), queries[q]);
+      wd_ui_wait_models (fx);
+      assert_columns_show_their_lists (fx, board);
+    }
+}
+
+static gboolean
 callbacks_loaded (gpointer data)
 {
   return !wd_callback_view_get_loading (data);
@@ -2070,6 +2137,7 @@ main (int    argc,
   ADD ("order-message-copied", test_order_message_copied);
   ADD ("board-deadlines-count-down", test_board_deadlines_count_down);
   ADD ("search-as-you-type", test_search_as_you_type);
+  ADD ("board-search-shows-what-it-found", test_board_search_shows_what_it_found);
   ADD ("callback-recorded", test_callback_recorded);
   ADD ("rewards-follow-changes", test_rewards_follow_changes);
   ADD ("reward-period-lines", test_reward_period_lines);
