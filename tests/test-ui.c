@@ -2042,9 +2042,26 @@ search_in_view (WdWindow   *window,
   gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY)), text);
 }
 
-/* Runs once the app has opened its window: the speakers' search index is
- * damaged under it, a search reads the damage, the app says so at once
- * and restarts on the store, which makes the index anew. */
+/* The speakers' search index is damaged under the open window, and a
+ * search there reads the damage: the app says so at once. */
+static void
+damage_while_open (DamageInUse *run,
+                   GtkWindow   *window)
+{
+  g_autofree char *mark = wd_store_damage_mark_path (run->store);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WdStore) store = wd_store_open (run->store, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (wd_store_exec (store, "UPDATE speakers_fts_data SET block = " WD_TEST_GARBAGE_BLOCK
+                                       " WHERE id >= 10", &error));
+  search_in_view (WD_WINDOW (window), "speakers", "王");
+  wd_ui_wait (damage_told, NULL, "the damage to be told");
+  g_assert_true (g_file_test (mark, G_FILE_TEST_EXISTS));
+}
+
+/* Runs once the app has opened its window: the damage is told, and the
+ * app restarts on the store, which makes the index anew. */
 static void
 restart_on_damage (GApplication *app,
                    DamageInUse  *run)
@@ -2055,16 +2072,7 @@ restart_on_damage (GApplication *app,
   GtkWindow *again;
 
   g_assert_nonnull (window);
-  {
-    g_autoptr(WdStore) store = wd_store_open (run->store, &error);
-
-    g_assert_no_error (error);
-    g_assert_true (wd_store_exec (store, "UPDATE speakers_fts_data SET block = " WD_TEST_GARBAGE_BLOCK
-                                         " WHERE id >= 10", &error));
-  }
-  search_in_view (WD_WINDOW (window), "speakers", "王");
-  wd_ui_wait (damage_told, NULL, "the damage to be told");
-  g_assert_true (g_file_test (mark, G_FILE_TEST_EXISTS));
+  damage_while_open (run, window);
 
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (wd_ui_find_window (ADW_TYPE_MESSAGE_DIALOG)), "restart");
@@ -2089,11 +2097,11 @@ restart_on_damage (GApplication *app,
   quit_app (app);
 }
 
-/* Damage read while the app is open (here in a search index, which the
- * whole-file check cannot see) is told at once, and restarting on the
- * store repairs what can be repaired without setting the file aside. */
+/* Runs the app on a store of the demo district; on_open runs once it has
+ * opened its window, damages the store and restarts the app. */
 static void
-test_damage_found_while_open (void)
+run_app_to_restart (GCallback on_open,
+                    guint     restart_wait)
 {
   g_autofree char *dir = g_dir_make_tmp ("wudan-ui-damage-XXXXXX", NULL);
   g_autofree char *district = wd_demo_find_data ();
@@ -2110,12 +2118,68 @@ test_damage_found_while_open (void)
     g_assert_no_error (error);
   }
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_signal_connect_after (app, "activate", G_CALLBACK (restart_on_damage), &run);
+  if (restart_wait > 0)
+    wd_application_set_restart_wait (app, restart_wait);
+  g_signal_connect_after (app, "activate", on_open, &run);
   g_assert_cmpint (g_application_run (G_APPLICATION (app), 3, args), ==, 0);
   g_assert_true (run.restarted);
   g_clear_object (&app);
   wd_test_remove_tree (dir);
   g_free (run.store);
+}
+
+/* Damage read while the app is open (here in a search index, which the
+ * whole-file check cannot see) is told at once, and restarting on the
+ * store repairs what can be repaired without setting the file aside. */
+static void
+test_damage_found_while_open (void)
+{
+  run_app_to_restart (G_CALLBACK (restart_on_damage), 0);
+}
+
+static guint
+count_main_windows (void)
+{
+  g_autoptr(GList) windows = gtk_window_list_toplevels ();
+  guint n = 0;
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    n += WD_IS_WINDOW (l->data) && gtk_widget_get_visible (l->data);
+  return n;
+}
+
+/* Runs once the app has opened its window: something (here a list the
+ * test holds) keeps the old workspace alive through a restart. The app
+ * waits for it as long as it was told, then opens the store beside it;
+ * when the old workspace goes at last, no second window opens. */
+static void
+restart_without_waiting_for_ever (GApplication *app,
+                                  DamageInUse  *run)
+{
+  GtkWindow *window = wd_ui_find_window (WD_TYPE_WINDOW);
+  WdSpeakerView *view = WD_SPEAKER_VIEW (wd_window_get_view_widget (WD_WINDOW (window), "speakers"));
+  WdRowModel *held = g_object_ref (wd_speaker_view_get_model (view));
+
+  damage_while_open (run, window);
+  g_test_expect_message ("wudan", G_LOG_LEVEL_WARNING, "The last workspace was not closed after 1 s*");
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (wd_ui_find_window (ADW_TYPE_MESSAGE_DIALOG)), "restart");
+  wd_ui_wait (other_window_open, &window, "the window to open again");
+  /* The warning says the wait ran out rather than the old parts going. */
+  g_test_assert_expected_messages ();
+
+  g_object_unref (held);
+  for (guint i = 0; i < 20; i++)
+    wd_ui_settle ();
+  g_assert_cmpuint (count_main_windows (), ==, 1);
+  run->restarted = TRUE;
+  quit_app (app);
+}
+
+static void
+test_restart_gives_up_waiting (void)
+{
+  run_app_to_restart (G_CALLBACK (restart_without_waiting_for_ever), 1);
 }
 
 int
@@ -2155,6 +2219,7 @@ main (int    argc,
 #undef ADD
   g_test_add_func ("/ui/damaged-store-started-again", test_damaged_store_started_again);
   g_test_add_func ("/ui/damage-found-while-open", test_damage_found_while_open);
+  g_test_add_func ("/ui/restart-gives-up-waiting", test_restart_gives_up_waiting);
 
   return g_test_run ();
 }

@@ -23,9 +23,18 @@ struct _WdApplication
   char           *store_path;
   gint64          fixed_now;
   WdWorkspace    *workspace;
-  guint           held_back;    /* the last workspace's parts not yet gone */
+  struct Restart *restart;      /* under way: the old workspace not yet gone */
   guint           restart_wait_id;
+  guint           restart_wait; /* seconds */
 };
+
+/* A restart, from closing the windows until the last workspace's parts
+ * (it and its sync engine) are gone; it may outlive its wait. */
+typedef struct Restart
+{
+  WdApplication *app;          /* NULL once the app no longer waits for it */
+  guint          parts_left;
+} Restart;
 
 G_DEFINE_FINAL_TYPE (WdApplication, wd_application, ADW_TYPE_APPLICATION)
 
@@ -35,6 +44,8 @@ wd_application_finalize (GObject *object)
   WdApplication *self = WD_APPLICATION (object);
 
   g_free (self->store_path);
+  if (self->restart != NULL)
+    self->restart->app = NULL;
   g_clear_handle_id (&self->restart_wait_id, g_source_remove);
   g_clear_object (&self->workspace);
   G_OBJECT_CLASS (wd_application_parent_class)->finalize (object);
@@ -133,14 +144,18 @@ open_again (gpointer data)
 }
 
 /* Something kept the old workspace alive: better a store opened beside
- * its connections than an application with no window. */
+ * its connections than an application with no window. When the old
+ * parts go at last, nothing more happens. */
 static gboolean
 open_again_anyway (gpointer data)
 {
   WdApplication *self = data;
 
   self->restart_wait_id = 0;
-  g_warning ("The last workspace was not closed after %d s; opening the store again beside it", RESTART_WAIT);
+  self->restart->app = NULL;
+  self->restart = NULL;
+  g_warning ("The last workspace was not closed after %u s; opening the store again beside it",
+             self->restart_wait);
   reopen (self);
   return G_SOURCE_REMOVE;
 }
@@ -153,10 +168,16 @@ static void
 on_part_gone (gpointer  data,
               GObject  *gone)
 {
-  WdApplication *self = data;
+  Restart *restart = data;
 
-  if (--self->held_back == 0)
-    g_idle_add (open_again, self);
+  if (--restart->parts_left > 0)
+    return;
+  if (restart->app != NULL)
+    {
+      restart->app->restart = NULL;
+      g_idle_add (open_again, restart->app);
+    }
+  g_free (restart);
 }
 
 /* Closes every window and the store, and opens it again as at start-up:
@@ -168,11 +189,14 @@ restart (gpointer data)
   WdApplication *self = data;
   g_autoptr(WdWorkspace) workspace = g_steal_pointer (&self->workspace);
   g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  Restart *restart = g_new0 (Restart, 1);
 
-  self->held_back = 2;
-  self->restart_wait_id = g_timeout_add_seconds (RESTART_WAIT, open_again_anyway, self);
-  g_object_weak_ref (G_OBJECT (workspace), on_part_gone, self);
-  g_object_weak_ref (G_OBJECT (wd_workspace_get_engine (workspace)), on_part_gone, self);
+  restart->app = self;
+  restart->parts_left = 2;
+  self->restart = restart;
+  self->restart_wait_id = g_timeout_add_seconds (self->restart_wait, open_again_anyway, self);
+  g_object_weak_ref (G_OBJECT (workspace), on_part_gone, restart);
+  g_object_weak_ref (G_OBJECT (wd_workspace_get_engine (workspace)), on_part_gone, restart);
   g_signal_handlers_disconnect_by_data (wd_workspace_get_engine (workspace), self);
   g_signal_handlers_disconnect_by_data (workspace, self);
   for (GList *l = windows; l != NULL; l = l->next)
@@ -493,6 +517,19 @@ wd_application_init (WdApplication *self)
   };
 
   g_application_add_main_option_entries (G_APPLICATION (self), options);
+  self->restart_wait = RESTART_WAIT;
+}
+
+/* How long a restart waits for the last workspace to go before it opens
+ * the store beside it (60 s unless set). */
+void
+wd_application_set_restart_wait (WdApplication *self,
+                                 guint          seconds)
+{
+  g_return_if_fail (WD_IS_APPLICATION (self));
+  g_return_if_fail (seconds > 0);
+
+  self->restart_wait = seconds;
 }
 
 WdApplication *

@@ -10,6 +10,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (WdApplication, wd_application, WD, APPLICATION, AdwApplication)
 
-WdApplication *wd_application_new (void);
+WdApplication *wd_application_new              (void);
+void           wd_application_set_restart_wait (WdApplication *self,
+                                                guint          seconds);
 
 G_END_DECLS
