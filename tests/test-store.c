@@ -816,9 +816,9 @@ test_searched_keys_follow_changes (WdFixture     *fx,
   g_assert_cmpuint (count_keys (reader, "ordered", "刘洋"), ==, many);
 }
 
-/* A row's rowid may be anything SQLite allows (a store put together by
- * hand, or damaged): a search finds it all the same, and holds no set
- * the size of the number. */
+/* A row's rowid may be anything SQLite allows, huge or below zero (a
+ * store put together by hand, or damaged): a search finds it all the
+ * same, and holds no set the size of the number. */
 static void
 test_searched_keys_with_huge_rowids (WdFixture     *fx,
                                      gconstpointer  data)
@@ -826,7 +826,7 @@ test_searched_keys_with_huge_rowids (WdFixture     *fx,
   g_autoptr(GError) error = NULL;
   g_autofree char *id = NULL;
   g_autofree char *move = NULL;
-  gint64 huge[] = { G_GINT64_CONSTANT (9000000000), G_MAXINT64 };
+  gint64 huge[] = { G_GINT64_CONSTANT (9000000000), G_MAXINT64, -5 };
 
   make_orders (fx, 3);
   id = wd_test_create_order (fx, 1);

@@ -49,8 +49,8 @@ typedef struct
   gint64  total_changes;
 } Moment;
 
-/* A bit a rowid while they are below this (a set of 1 MiB at most);
- * past it, the rowids sorted. */
+/* A bit a rowid while they are from 0 to below this (a set of 1 MiB at
+ * most); otherwise the rowids sorted. */
 #define MAX_BIT_ROWID (G_GINT64_CONSTANT (8) * 1024 * 1024)
 
 struct _WdSearchHits
@@ -60,7 +60,6 @@ struct _WdSearchHits
   GByteArray *bits;      /* bit rowid set for each matching row, or NULL */
   GArray     *rowids;    /* without bits: the matching rowids, sorted */
 };
-
 
 static void
 search_hits_free (WdSearchHits *hits)
@@ -102,8 +101,6 @@ listed_keys_free (ListedKeys *listed)
   g_array_unref (listed->keys);
   g_free (listed);
 }
-
-
 
 G_DEFINE_FINAL_TYPE (WdStore, wd_store, G_TYPE_OBJECT)
 
@@ -1094,6 +1091,23 @@ unchanged_since (WdStore *self,
       && now.total_changes == then.total_changes;
 }
 
+static GByteArray *
+rowids_as_bits (GArray *rowids,
+                gint64  highest)
+{
+  GByteArray *bits = g_byte_array_sized_new ((guint) (highest / 8 + 1));
+
+  g_byte_array_set_size (bits, (guint) (highest / 8 + 1));
+  memset (bits->data, 0, bits->len);
+  for (guint i = 0; i < rowids->len; i++)
+    {
+      gint64 rowid = g_array_index (rowids, gint64, i);
+
+      bits->data[rowid / 8] |= (guint8) (1u << (rowid % 8));
+    }
+  return bits;
+}
+
 /* The rowids of table's rows that match (an FTS5 expression), as a set
  * (wd_search_hits_contain); owned by the store, valid until the next
  * search of the table. A search typed on the board is asked of five lists
@@ -1109,7 +1123,7 @@ wd_store_search_hits (WdStore     *self,
   g_autofree char *sql = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GArray) rowids = NULL;
-  gint64 highest = 0;
+  gint64 lowest = 0, highest = 0;
   Moment now;
   int rc;
 
@@ -1129,6 +1143,7 @@ wd_store_search_hits (WdStore     *self,
       gint64 rowid = sqlite3_column_int64 (stmt, 0);
 
       g_array_append_val (rowids, rowid);
+      lowest = MIN (lowest, rowid);
       highest = MAX (highest, rowid);
     }
   if (rc != SQLITE_DONE)
@@ -1142,19 +1157,8 @@ wd_store_search_hits (WdStore     *self,
   hits = g_new0 (WdSearchHits, 1);
   hits->match = g_strdup (match);
   hits->filled = now;
-  if (highest < MAX_BIT_ROWID)
-    {
-      hits->bits = g_byte_array_sized_new ((guint) (highest / 8 + 1));
-      g_byte_array_set_size (hits->bits, (guint) (highest / 8 + 1));
-      memset (hits->bits->data, 0, hits->bits->len);
-      for (guint i = 0; i < rowids->len; i++)
-        {
-          gint64 rowid = g_array_index (rowids, gint64, i);
-
-          if (rowid >= 0)
-            hits->bits->data[rowid / 8] |= (guint8) (1u << (rowid % 8));
-        }
-    }
+  if (lowest >= 0 && highest < MAX_BIT_ROWID)
+    hits->bits = rowids_as_bits (rowids, highest);
   else
     {
       g_array_sort (rowids, compare_rowids);
