@@ -16,6 +16,14 @@
 #include "wd-window.h"
 #include "wd-workspace.h"
 
+/* A restart, from closing the windows until the last workspace's parts
+ * (it and its sync engine) are gone; it may outlive its wait. */
+typedef struct
+{
+  WdApplication *app;          /* NULL once the app no longer waits for it */
+  guint          parts_left;
+} Restart;
+
 struct _WdApplication
 {
   AdwApplication  parent_instance;
@@ -23,18 +31,10 @@ struct _WdApplication
   char           *store_path;
   gint64          fixed_now;
   WdWorkspace    *workspace;
-  struct Restart *restart;      /* under way: the old workspace not yet gone */
+  Restart        *restart;      /* under way: the old workspace not yet gone */
   guint           restart_wait_id;
   guint           restart_wait; /* seconds */
 };
-
-/* A restart, from closing the windows until the last workspace's parts
- * (it and its sync engine) are gone; it may outlive its wait. */
-typedef struct Restart
-{
-  WdApplication *app;          /* NULL once the app no longer waits for it */
-  guint          parts_left;
-} Restart;
 
 G_DEFINE_FINAL_TYPE (WdApplication, wd_application, ADW_TYPE_APPLICATION)
 

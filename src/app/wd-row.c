@@ -77,6 +77,8 @@ wd_row_replace (WdRow      *self,
   self->stale = self->bound > 0;
 }
 
+/* After the list has told the views of its change: a row replaced that
+ * no view bound since says "changed". */
 void
 wd_row_emit_changed_if_stale (WdRow *self)
 {
