@@ -302,6 +302,7 @@ test_search_answered_before_the_frame (WdFixture     *fx,
   g_autoptr(WdWorkspace) workspace = NULL;
   g_autoptr(WdRowModel) model = NULL;
   Frame frame = { 0 };
+  guint answered_first = 0;
 
   for (guint i = 0; i < 3; i++)
     g_free (wd_test_create_order (fx, (gint) i * 10));
@@ -311,7 +312,9 @@ test_search_answered_before_the_frame (WdFixture     *fx,
   wait_ready (model);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 3);
 
-  for (guint round = 0; round < 3; round++)
+  /* The wait is bounded (8 ms): a machine busy elsewhere may let a frame
+   * go first now and then, where without the wait every frame would. */
+  for (guint round = 0; round < 6; round++)
     {
       const char *text = round % 2 == 0 ? "不存在的词" : "";
 
@@ -320,9 +323,14 @@ test_search_answered_before_the_frame (WdFixture     *fx,
       g_idle_add_full (REDRAW_PRIORITY, paint_frame, &frame, NULL);
       while (!frame.painted)
         g_main_context_iteration (NULL, TRUE);
-      g_assert_true (frame.ready_when_painted);
-      g_assert_cmpuint (frame.n_when_painted, ==, *text ? 0 : 3);
+      wait_ready (model);
+      if (frame.ready_when_painted)
+        {
+          answered_first++;
+          g_assert_cmpuint (frame.n_when_painted, ==, *text ? 0 : 3);
+        }
     }
+  g_assert_cmpuint (answered_first, >=, 4);
 }
 
 static gpointer
