@@ -849,10 +849,15 @@ assert_rows_show (GtkWidget *view,
 }
 
 static gboolean
-is_grid_view (GtkWidget     *widget,
-              gconstpointer  data)
+is_grid_of (GtkWidget     *widget,
+            gconstpointer  model)
 {
-  return GTK_IS_GRID_VIEW (widget);
+  GtkSelectionModel *selection;
+
+  if (!GTK_IS_GRID_VIEW (widget))
+    return FALSE;
+  selection = gtk_grid_view_get_model (GTK_GRID_VIEW (widget));
+  return GTK_IS_NO_SELECTION (selection) && gtk_no_selection_get_model (GTK_NO_SELECTION (selection)) == model;
 }
 
 /* Ctrl+F puts the cursor in the view's search; typing narrows the list
@@ -898,7 +903,7 @@ test_search_as_you_type (WdUiFixture   *fx,
          * results from the first. */
         if (*queries[q] == '\0')
           {
-            GtkWidget *grid = wd_ui_find_widget (GTK_WIDGET (view), is_grid_view, NULL);
+            GtkWidget *grid = wd_ui_find_widget (GTK_WIDGET (view), is_grid_of, wd_speaker_view_get_model (view));
             GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (grid));
 
             gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) * 5 / found->len);
@@ -907,18 +912,6 @@ test_search_as_you_type (WdUiFixture   *fx,
           }
       }
   }
-}
-
-static gboolean
-is_grid_of (GtkWidget     *widget,
-            gconstpointer  model)
-{
-  GtkSelectionModel *selection;
-
-  if (!GTK_IS_GRID_VIEW (widget))
-    return FALSE;
-  selection = gtk_grid_view_get_model (GTK_GRID_VIEW (widget));
-  return GTK_IS_NO_SELECTION (selection) && gtk_no_selection_get_model (GTK_NO_SELECTION (selection)) == model;
 }
 
 /* Each column's cards show, from its top, the orders its list holds. */
