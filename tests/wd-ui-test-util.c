@@ -10,6 +10,7 @@
 #include "wd-schedule-view.h"
 #include "wd-speaker-view.h"
 #include "wd-test-util.h"
+#include "wd-ui-util.h"
 #include "wd-ui-test-util.h"
 
 #define WAIT_SECONDS 20
@@ -111,7 +112,6 @@ void
 wd_ui_fixture_setup (WdUiFixture   *fx,
                      gconstpointer  data)
 {
-  static gsize css_loaded;
   g_autoptr(GError) error = NULL;
   g_autofree char *district = wd_demo_find_data ();
   WdStore *store;
@@ -127,16 +127,7 @@ wd_ui_fixture_setup (WdUiFixture   *fx,
   g_assert_no_error (error);
   g_object_unref (store);
 
-  /* AdwApplication would load the app's style sheet; here there is none. */
-  if (g_once_init_enter (&css_loaded))
-    {
-      GtkCssProvider *provider = gtk_css_provider_new ();
-
-      gtk_css_provider_load_from_resource (provider, "/cn/wudan/Wudan/style.css");
-      gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
-                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-      g_once_init_leave (&css_loaded, 1);
-    }
+  wd_load_app_style ();
 
   fx->workspace = wd_workspace_open (fx->store_path, &error);
   g_assert_no_error (error);

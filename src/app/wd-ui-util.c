@@ -150,6 +150,25 @@ wd_format_ledger_line (WdStore     *store,
                                        balance);
 }
 
+/* Loads the app's stylesheet for the default display, once, as
+ * AdwApplication loads it for the app: for windows built without the
+ * application, as the tests and the benchmarks build them. */
+void
+wd_load_app_style (void)
+{
+  static gsize loaded;
+
+  if (g_once_init_enter (&loaded))
+    {
+      g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+      gtk_css_provider_load_from_resource (provider, "/cn/wudan/Wudan/style.css");
+      gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+      g_once_init_leave (&loaded, 1);
+    }
+}
+
 /* The app's settings, or NULL when the schema is not installed (a build
  * tree run without GSETTINGS_SCHEMA_DIR): the app then works and forgets. */
 GSettings *

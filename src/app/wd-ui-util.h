@@ -49,6 +49,7 @@ char       *wd_project_month_booking (WdStore      *store,
                                       const char   *except_order_id,
                                       WdBooking    *booking);
 
+void        wd_load_app_style        (void);
 GSettings  *wd_settings_new          (void);
 void        wd_toast                 (GtkWidget    *widget,
                                       const char   *message);
