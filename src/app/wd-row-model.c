@@ -158,6 +158,46 @@ wd_row_model_get_n_items (GListModel *model)
   return WD_ROW_MODEL (model)->keys->len;
 }
 
+static gboolean
+drop_garbage (gpointer data)
+{
+  g_ptr_array_unref (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* What a search lets go of (rows' old contents, rows out of the cache)
+ * is freed when the main loop has nothing more pressing, not while the
+ * answers are taken in and the frame waits for them: freeing the JSON
+ * of the rows on screen was a tenth of taking a search's answer in. */
+static void
+free_after_frame (GPtrArray *garbage)
+{
+  if (garbage->len == 0)
+    {
+      g_ptr_array_unref (garbage);
+      return;
+    }
+  g_idle_add_full (G_PRIORITY_LOW, drop_garbage, garbage, NULL);
+}
+
+/* Empties the cache, freeing its rows after the frame. */
+static void
+drop_cached_rows (WdRowModel *self)
+{
+  GPtrArray *garbage = g_ptr_array_new_with_free_func ((GDestroyNotify) cached_free);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->rows);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_hash_table_iter_steal (&iter);
+      g_free (key);
+      g_ptr_array_add (garbage, value);
+    }
+  free_after_frame (garbage);
+}
+
 /* Reads the rows of the page around position that are not cached. */
 static void
 fetch_page (WdRowModel *self,
@@ -175,7 +215,7 @@ fetch_page (WdRowModel *self,
   if (missing->len == 0)
     return;
   if (g_hash_table_size (self->rows) + missing->len > MAX_CACHED_ROWS)
-    g_hash_table_remove_all (self->rows);
+    drop_cached_rows (self);
 
   rows = wd_store_get_rows_by_key (wd_workspace_get_store (self->workspace), self->query.kind,
                                    (const gint64 *) missing->data, missing->len, &error);
@@ -531,7 +571,6 @@ changed_positions (WdRowModel *self,
 {
   GArray *changed = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GHashTable) fresh = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(JsonArray) rows = NULL;
 
   for (guint i = 0; i < shown->len; i++)
@@ -653,6 +692,7 @@ keep_shown_rows (WdRowModel *self,
   g_autoptr(GPtrArray) taken = g_ptr_array_new_with_free_func ((GDestroyNotify) cached_free);
   g_autoptr(GHashTable) taken_contents = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(GPtrArray) contents = NULL;
+  GPtrArray *old_contents;
 
   take_shown_rows (self, old, prefix, run, taken, taken_contents);
   if (taken->len == 0)
@@ -662,16 +702,18 @@ keep_shown_rows (WdRowModel *self,
   contents = contents_of_keys (self, keys, prefix, taken->len, taken_contents);
   if (contents == NULL)
     return 0;
+  old_contents = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   for (guint i = 0; i < contents->len; i++)
     {
       Cached *cached = g_ptr_array_steal_index (taken, 0);
 
-      wd_row_replace (cached->row, g_ptr_array_index (contents, i));
+      g_ptr_array_add (old_contents, wd_row_replace (cached->row, g_ptr_array_index (contents, i)));
       g_ptr_array_add (rows_kept, g_object_ref (cached->row));
       cached->position = prefix + i;
       g_hash_table_replace (self->rows, g_memdup2 (&g_array_index (keys, gint64, prefix + i), sizeof (gint64)),
                             cached);
     }
+  free_after_frame (old_contents);
   return contents->len;
 }
 

@@ -62,19 +62,20 @@ wd_row_new (const char *kind,
   return self;
 }
 
-/* Gives the row another row's contents, of the same kind. */
-void
+/* Gives the row another row's contents, of the same kind, and returns
+ * the contents it had (the caller chooses when to free them). */
+JsonObject *
 wd_row_replace (WdRow      *self,
                 JsonObject *object)
 {
-  g_return_if_fail (WD_IS_ROW (self));
+  JsonObject *old;
 
-  if (object == self->object)
-    return;
-  json_object_ref (object);
-  json_object_unref (self->object);
-  self->object = object;
-  self->stale = self->bound > 0;
+  g_return_val_if_fail (WD_IS_ROW (self), NULL);
+
+  old = self->object;
+  self->object = json_object_ref (object);
+  self->stale = self->bound > 0 && object != old;
+  return old;
 }
 
 /* After the list has told the views of its change: a row replaced that

@@ -12,7 +12,7 @@ G_DECLARE_FINAL_TYPE (WdRow, wd_row, WD, ROW, GObject)
 
 WdRow      *wd_row_new        (const char *kind,
                                JsonObject *object);
-void        wd_row_replace    (WdRow      *self,
+JsonObject *wd_row_replace    (WdRow      *self,
                                JsonObject *object);
 void        wd_row_emit_changed_if_stale (WdRow *self);
 void        wd_row_set_bound  (WdRow      *self,
