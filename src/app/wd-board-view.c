@@ -268,6 +268,21 @@ card_lines (GtkWidget *card,
     lines[i] = gtk_widget_get_next_sibling (lines[i - 1]);
 }
 
+/* Touches a card's class only when it changes: a change restyles the
+ * card's dozen widgets, and most cards a search binds again keep theirs. */
+static void
+show_urgency (GtkWidget  *card,
+              const char *css_class,
+              gboolean    urgent)
+{
+  if (urgent == gtk_widget_has_css_class (card, css_class))
+    return;
+  if (urgent)
+    gtk_widget_add_css_class (card, css_class);
+  else
+    gtk_widget_remove_css_class (card, css_class);
+}
+
 /* What the clock changes on a card: the time left to accept, and
  * whether that is soon or past. */
 static void
@@ -282,12 +297,8 @@ show_deadline (WdBoardView *self,
 
   card_lines (card, lines);
   set_card_line (lines[CARD_DUE], deadline);
-  gtk_widget_remove_css_class (card, "overdue");
-  gtk_widget_remove_css_class (card, "soon");
-  if (urgency == WD_DEADLINE_OVERDUE)
-    gtk_widget_add_css_class (card, "overdue");
-  else if (urgency == WD_DEADLINE_SOON)
-    gtk_widget_add_css_class (card, "soon");
+  show_urgency (card, "overdue", urgency == WD_DEADLINE_OVERDUE);
+  show_urgency (card, "soon", urgency == WD_DEADLINE_SOON);
 }
 
 static void
