@@ -487,6 +487,51 @@ test_keys_and_rows (WdFixture     *fx,
   g_assert_cmpuint (none->len, ==, 0);
 }
 
+/* A list reads an order's row narrower than the whole: what a board card
+ * and a schedule line show and the card's menu judges by, each member as
+ * the whole row has it; and no more (the point of it: a search reads the
+ * rows it shows while the user types). */
+static void
+test_list_rows (WdFixture     *fx,
+                gconstpointer  data)
+{
+  static const char * const shown[] = {
+    "id", "number", "title", "starts_at", "ends_at", "venue", "venue_kind_name", "requester",
+    "subdistrict_id", "subdistrict_name", "state", "assignee_id", "assignee_name", "accept_deadline", NULL
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) keys = NULL;
+  g_autoptr(GHashTable) whole = NULL;
+  g_autoptr(GHashTable) listed = NULL;
+  WdOrderFilter ordered = { .state = "ordered" };
+  GHashTableIter iter;
+  gpointer key, value;
+
+  make_orders (fx, 3);
+  keys = wd_store_order_keys (fx->store, &ordered, NULL, &error);
+  g_assert_no_error (error);
+  whole = wd_store_get_rows_by_key (fx->store, "order", (gint64 *) keys->data, keys->len, &error);
+  g_assert_no_error (error);
+  listed = wd_store_get_list_rows_by_key (fx->store, "order", (gint64 *) keys->data, keys->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (listed), ==, 3);
+
+  g_hash_table_iter_init (&iter, listed);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      JsonObject *row = value;
+      JsonObject *full = g_hash_table_lookup (whole, key);
+      g_autoptr(GList) members = json_object_get_members (row);
+
+      g_assert_nonnull (full);
+      for (guint i = 0; shown[i] != NULL; i++)
+        g_assert_true (json_object_has_member (row, shown[i]));
+      for (GList *m = members; m != NULL; m = m->next)
+        g_assert_true (json_node_equal (json_object_get_member (row, m->data), json_object_get_member (full, m->data)));
+      g_assert_cmpuint (json_object_get_size (row), <, json_object_get_size (full) / 2 + 1);
+    }
+}
+
 /* The callbacks sample depends on the order alone, takes about the rate
  * asked, and everything at 100 %. */
 static void
@@ -862,6 +907,7 @@ main (int    argc,
   FIXTURE ("/store/filters-and-counts", test_filters_and_counts);
   FIXTURE ("/store/speaker-and-project-views", test_speaker_and_project_views);
   FIXTURE ("/store/keys-and-rows", test_keys_and_rows);
+  FIXTURE ("/store/list-rows", test_list_rows);
   FIXTURE ("/store/searched-keys-follow-changes", test_searched_keys_follow_changes);
   FIXTURE ("/store/searched-keys-with-huge-rowids", test_searched_keys_with_huge_rowids);
   g_test_add_func ("/store/callback-sample", test_callback_sample);

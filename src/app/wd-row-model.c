@@ -217,8 +217,8 @@ fetch_page (WdRowModel *self,
   if (g_hash_table_size (self->rows) + missing->len > MAX_CACHED_ROWS)
     drop_cached_rows (self);
 
-  rows = wd_store_get_rows_by_key (wd_workspace_get_store (self->workspace), self->query.kind,
-                                   (const gint64 *) missing->data, missing->len, &error);
+  rows = wd_store_get_list_rows_by_key (wd_workspace_get_store (self->workspace), self->query.kind,
+                                        (const gint64 *) missing->data, missing->len, &error);
   if (rows == NULL)
     {
       g_autofree char *what = g_strdup_printf ("Rows %u–%u of the %s list", first, first + n, self->query.kind);
@@ -571,24 +571,22 @@ changed_positions (WdRowModel *self,
 {
   GArray *changed = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(JsonArray) rows = NULL;
+  g_autoptr(GHashTable) rows = NULL;
 
   for (guint i = 0; i < shown->len; i++)
     g_array_append_val (keys, g_array_index (shown, Shown, i).key);
   if (keys->len > 0)
-    rows = wd_store_get_rows (wd_workspace_get_store (self->workspace), self->query.kind,
-                              (const gint64 *) keys->data, keys->len, NULL);
-  /* get_rows keeps the order of keys and leaves out vanished rows. */
-  for (guint i = 0, r = 0; rows != NULL && i < shown->len; i++)
+    rows = wd_store_get_list_rows_by_key (wd_workspace_get_store (self->workspace), self->query.kind,
+                                          (const gint64 *) keys->data, keys->len, NULL);
+  for (guint i = 0; rows != NULL && i < shown->len; i++)
     {
       Shown *entry = &g_array_index (shown, Shown, i);
-      JsonObject *row = r < json_array_get_length (rows) ? json_array_get_object_element (rows, r) : NULL;
+      JsonObject *row = g_hash_table_lookup (rows, &entry->key);
       gboolean same = row != NULL
-        && g_strcmp0 (json_object_get_string_member (row, "id"), wd_row_get_id (entry->row)) == 0;
+        && g_strcmp0 (json_object_get_string_member (row, "id"), wd_row_get_id (entry->row)) == 0
+        && json_object_equal (row, wd_row_get_object (entry->row));
 
-      if (same)
-        r++;
-      if (!same || !json_object_equal (row, wd_row_get_object (entry->row)))
+      if (!same)
         {
           guint position = entry->position < prefix ? entry->position : (guint) ((gint) entry->position + shift);
 
@@ -647,8 +645,8 @@ contents_of_keys (WdRowModel *self,
     }
   if (missing->len > 0)
     {
-      fetched = wd_store_get_rows_by_key (wd_workspace_get_store (self->workspace), self->query.kind,
-                                          (const gint64 *) missing->data, missing->len, &error);
+      fetched = wd_store_get_list_rows_by_key (wd_workspace_get_store (self->workspace), self->query.kind,
+                                               (const gint64 *) missing->data, missing->len, &error);
       if (fetched == NULL)
         {
           g_autofree char *what = g_strdup_printf ("The first rows of the %s list", self->query.kind);

@@ -26,6 +26,19 @@
   " LEFT JOIN teams tm ON o.assignee_kind = 'team' AND tm.id = o.assignee_id" \
   " LEFT JOIN ratings r ON r.order_id = o.id"
 
+/* An order as a list shows it (wd_store_get_list_rows_by_key): a third
+ * of its columns and four of its seven joins. */
+#define ORDER_LIST_VIEW \
+  "SELECT o.id, o.number, o.title, o.project_id, o.topic_id, o.subdistrict_id, o.community, o.venue," \
+  " o.venue_kind, o.starts_at, o.ends_at, o.requester, o.state, o.assignee_kind, o.assignee_id," \
+  " o.accept_deadline, s.name AS subdistrict_name, v.name AS venue_kind_name," \
+  " COALESCE (sp.name, tm.name) AS assignee_name" \
+  " FROM orders o" \
+  " JOIN subdistricts s ON s.id = o.subdistrict_id" \
+  " JOIN venue_kinds v ON v.id = o.venue_kind" \
+  " LEFT JOIN speakers sp ON o.assignee_kind = 'speaker' AND sp.id = o.assignee_id" \
+  " LEFT JOIN teams tm ON o.assignee_kind = 'team' AND tm.id = o.assignee_id"
+
 /* Delivered lectures, and ratings of them, count towards a speaker's record. */
 /* A team as its page shows it: its record counted as a speaker's is. */
 #define TEAM_VIEW \
@@ -925,34 +938,24 @@ wd_store_project_keys (WdStore                *self,
                     error);
 }
 
-/* Returns the rows of keys as a table from key (gint64 *) to row; a key
- * whose row has gone since the keys were read is not in it. */
-GHashTable *
-wd_store_get_rows_by_key (WdStore       *self,
-                          const char    *kind,
-                          const gint64  *keys,
-                          guint          n_keys,
-                          GError       **error)
+/* The rows of keys through view (a SELECT whose table is aliased alias),
+ * as a table from key (gint64 *) to row; a key whose row has gone since
+ * the keys were read is not in it. */
+static GHashTable *
+rows_by_key (WdStore        *self,
+             const WdEntity *entity,
+             const char     *view,
+             const char     *alias,
+             const gint64   *keys,
+             guint           n_keys,
+             GError        **error)
 {
-  const WdEntity *entity = wd_entity_lookup (kind);
-  const char *view = NULL;
-  const char *alias = NULL;
   g_autofree char *sql = NULL;
   g_autoptr(GString) list = g_string_new ("[");
   g_autoptr(GHashTable) by_key = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                                         (GDestroyNotify) json_object_unref);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
-
-  g_return_val_if_fail (WD_IS_STORE (self), NULL);
-
-  if (entity == &wd_entity_order)
-    view = ORDER_VIEW, alias = "o";
-  else if (entity == &wd_entity_speaker)
-    view = SPEAKER_VIEW, alias = "sp";
-  else if (entity == &wd_entity_project)
-    view = PROJECT_VIEW, alias = "p";
-  g_return_val_if_fail (view != NULL, NULL);
 
   for (guint i = 0; i < n_keys; i++)
     g_string_append_printf (list, "%s%" G_GINT64_FORMAT, i ? "," : "", keys[i]);
@@ -980,6 +983,45 @@ wd_store_get_rows_by_key (WdStore       *self,
       return NULL;
     }
   return g_steal_pointer (&by_key);
+}
+
+/* Returns the rows of keys, whole, as a table from key (gint64 *) to row;
+ * a key whose row has gone since the keys were read is not in it. */
+GHashTable *
+wd_store_get_rows_by_key (WdStore       *self,
+                          const char    *kind,
+                          const gint64  *keys,
+                          guint          n_keys,
+                          GError       **error)
+{
+  const WdEntity *entity = wd_entity_lookup (kind);
+
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+
+  if (entity == &wd_entity_order)
+    return rows_by_key (self, entity, ORDER_VIEW, "o", keys, n_keys, error);
+  if (entity == &wd_entity_speaker)
+    return rows_by_key (self, entity, SPEAKER_VIEW, "sp", keys, n_keys, error);
+  g_return_val_if_fail (entity == &wd_entity_project, NULL);
+  return rows_by_key (self, entity, PROJECT_VIEW, "p", keys, n_keys, error);
+}
+
+/* As wd_store_get_rows_by_key, with the columns a list shows of a row:
+ * for orders, what the board's cards and the schedule show and what
+ * the actions a card offers depend on (ORDER_LIST_VIEW), since a search
+ * reads the rows it shows while the user types. */
+GHashTable *
+wd_store_get_list_rows_by_key (WdStore       *self,
+                               const char    *kind,
+                               const gint64  *keys,
+                               guint          n_keys,
+                               GError       **error)
+{
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+
+  if (wd_entity_lookup (kind) == &wd_entity_order)
+    return rows_by_key (self, &wd_entity_order, ORDER_LIST_VIEW, "o", keys, n_keys, error);
+  return wd_store_get_rows_by_key (self, kind, keys, n_keys, error);
 }
 
 /* Returns the rows of keys in the order of keys; a key whose row has gone

@@ -140,6 +140,11 @@ GHashTable *wd_store_get_rows_by_key    (WdStore              *self,
                                          const gint64         *keys,
                                          guint                 n_keys,
                                          GError              **error);
+GHashTable *wd_store_get_list_rows_by_key (WdStore            *self,
+                                         const char           *kind,
+                                         const gint64         *keys,
+                                         guint                 n_keys,
+                                         GError              **error);
 
 /* The centre phones back a share of delivered orders (the district's
  * setting, in percent); whether an order is in that share depends only on
