@@ -357,6 +357,21 @@ measure_search (WdWindow   *window,
   }
 }
 
+/* Whether a board column has more rows than it shows, as a long list's
+ * does once laid out. */
+static gboolean
+board_laid_out (GList *scrolled)
+{
+  for (GList *l = scrolled; l; l = l->next)
+    {
+      GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (l->data);
+
+      if (gtk_adjustment_get_upper (adj) > gtk_adjustment_get_page_size (adj))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Scrolls each board column to its end and back, so the rows of the whole
  * list have been through the model once. */
 static void
@@ -379,10 +394,14 @@ scroll_board (WdWindow *window)
         g_queue_push_tail (&queue, child);
     }
   /* Wheel-sized steps down the longest column, a frame each; then jumps
-   * through every column from top to bottom. */
+   * through every column from top to bottom. The columns are laid out
+   * first: their lists may be read and not yet shown. */
   {
     GtkAdjustment *longest = NULL;
+    gint64 laid_out_by = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
 
+    while (!board_laid_out (scrolled) && g_get_monotonic_time () < laid_out_by)
+      g_main_context_iteration (NULL, FALSE);
     for (GList *l = scrolled; l; l = l->next)
       {
         GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (l->data);
