@@ -170,7 +170,7 @@ drop_garbage (gpointer data)
  * answers are taken in and the frame waits for them: freeing the JSON
  * of the rows on screen was a tenth of taking a search's answer in. */
 static void
-free_after_frame (GPtrArray *garbage)
+free_when_idle (GPtrArray *garbage)
 {
   if (garbage->len == 0)
     {
@@ -180,7 +180,7 @@ free_after_frame (GPtrArray *garbage)
   g_idle_add_full (G_PRIORITY_LOW, drop_garbage, garbage, NULL);
 }
 
-/* Empties the cache, freeing its rows after the frame. */
+/* Empties the cache; its rows are freed when the main loop is idle. */
 static void
 drop_cached_rows (WdRowModel *self)
 {
@@ -195,7 +195,7 @@ drop_cached_rows (WdRowModel *self)
       g_free (key);
       g_ptr_array_add (garbage, value);
     }
-  free_after_frame (garbage);
+  free_when_idle (garbage);
 }
 
 /* Reads the rows of the page around position that are not cached. */
@@ -711,7 +711,7 @@ keep_shown_rows (WdRowModel *self,
       g_hash_table_replace (self->rows, g_memdup2 (&g_array_index (keys, gint64, prefix + i), sizeof (gint64)),
                             cached);
     }
-  free_after_frame (old_contents);
+  free_when_idle (old_contents);
   return contents->len;
 }
 

@@ -74,7 +74,8 @@ wd_row_replace (WdRow      *self,
 
   old = self->object;
   self->object = json_object_ref (object);
-  self->stale = self->bound > 0 && object != old;
+  if (object != old)
+    self->stale = self->bound > 0;
   return old;
 }
 

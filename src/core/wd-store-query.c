@@ -26,8 +26,8 @@
   " LEFT JOIN teams tm ON o.assignee_kind = 'team' AND tm.id = o.assignee_id" \
   " LEFT JOIN ratings r ON r.order_id = o.id"
 
-/* An order as a list shows it (wd_store_get_list_rows_by_key): a third
- * of its columns and four of its seven joins. */
+/* An order as a list shows it (wd_store_get_list_rows_by_key): half its
+ * columns and four of its seven joins. */
 #define ORDER_LIST_VIEW \
   "SELECT o.id, o.number, o.title, o.project_id, o.topic_id, o.subdistrict_id, o.community, o.venue," \
   " o.venue_kind, o.starts_at, o.ends_at, o.requester, o.state, o.assignee_kind, o.assignee_id," \
