@@ -319,10 +319,11 @@ measure_search (WdWindow   *window,
 
   wd_window_set_view (window, view_name);
   typing_settle (window);
-  /* GtkText fades its cursor in and out with a tick callback, so while
-   * it blinks GDK paints 60 frames a second and every keystroke waits
-   * for the next; GNOME's setting turns it off. The focus leaves and
-   * comes back, which is when the field looks at the setting. */
+  /* While the field's cursor blinks GDK paints 60 frames a second (9–10
+   * in each pause between keys, one with the cursor steady), and every
+   * keystroke waits for the next; GNOME's setting stops the blinking.
+   * The focus leaves and comes back, which is when the field looks at
+   * the setting. */
   g_object_set (settings, "gtk-cursor-blink", cursor_blinks, NULL);
   gtk_root_set_focus (GTK_ROOT (window), NULL);
   entry = search_entry_of (view);
