@@ -165,8 +165,8 @@ drop_garbage (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* What a search lets go of (rows' old contents, rows out of the cache)
- * is freed when the main loop has nothing more pressing, not while the
+/* What a reload lets go of (rows' old contents, a cache emptied) is
+ * freed when the main loop has nothing more pressing, not while the
  * answers are taken in and the frame waits for them: freeing the JSON
  * of the rows on screen was a tenth of taking a search's answer in. */
 static void
@@ -781,7 +781,7 @@ replace_keys (WdRowModel *self,
   /* A change of the data may change the rows themselves. */
   shown = shown_rows (self, prefix, suffix);
   changed = changed_positions (self, shown, prefix, (gint) keys->len - (gint) old->len);
-  g_hash_table_remove_all (self->rows);
+  drop_cached_rows (self);
 
   if (old->len > 0 && keys->len - prefix - suffix > BIG_CHANGE)
     {
