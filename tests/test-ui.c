@@ -18,6 +18,7 @@
 #include "wd-form-dialog.h"
 #include "wd-forms.h"
 #include "wd-login-dialog.h"
+#include "wd-order-card.h"
 #include "wd-market-view.h"
 #include "wd-matching.h"
 #include "wd-message.h"
@@ -557,10 +558,8 @@ find_card (GtkWidget  *widget,
 static char *
 deadline_text (GtkWidget *card)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (card); child; child = gtk_widget_get_next_sibling (child))
-    if (gtk_widget_has_css_class (child, "deadline"))
-      return g_strdup (gtk_inscription_get_text (GTK_INSCRIPTION (child)));
-  g_assert_not_reached ();
+  g_assert_true (WD_IS_ORDER_CARD (card));
+  return g_strdup (wd_order_card_get_deadline (WD_ORDER_CARD (card)));
 }
 
 /* A community that calls twice, or a request a colleague entered first:
@@ -727,7 +726,7 @@ test_board_deadlines_count_down (WdUiFixture   *fx,
   {
     g_autofree char *label = g_strdup_printf ("Actions for %s · %s", wd_row_get_string (first, "number"),
                                               wd_row_get_string (first, "title"));
-    GtkWidget *menu = gtk_widget_get_last_child (gtk_widget_get_first_child (card));
+    GtkWidget *menu = wd_order_card_get_menu_button (WD_ORDER_CARD (card));
 
     g_assert_true (GTK_IS_BUTTON (menu));
     gtk_test_accessible_assert_property (GTK_ACCESSIBLE (menu), GTK_ACCESSIBLE_PROPERTY_LABEL, label);
@@ -816,7 +815,10 @@ collect_title_lines (GtkWidget *widget,
     {
       if (GTK_IS_INSCRIPTION (child) && gtk_widget_get_mapped (child) && gtk_widget_has_css_class (child, "title-line"))
         g_ptr_array_add (texts, g_strdup (gtk_inscription_get_text (GTK_INSCRIPTION (child))));
-      collect_title_lines (child, texts);
+      else if (WD_IS_ORDER_CARD (child) && gtk_widget_get_mapped (child))
+        g_ptr_array_add (texts, g_strdup (wd_order_card_get_line (WD_ORDER_CARD (child), WD_ORDER_CARD_TITLE)));
+      else
+        collect_title_lines (child, texts);
     }
 }
 
@@ -2175,6 +2177,98 @@ test_restart_gives_up_waiting (void)
   run_app_to_restart (G_CALLBACK (restart_without_waiting_for_ever), 1);
 }
 
+/* The card as GTK draws it, as bytes; its size in width and height. */
+static GBytes *
+render_card (GtkWidget *card,
+             int       *width,
+             int       *height)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (card);
+  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  guchar *pixels;
+
+  wd_ui_settle ();
+  *width = gtk_widget_get_width (card);
+  *height = gtk_widget_get_height (card);
+  gdk_paintable_snapshot (paintable, snapshot, *width, *height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_true (gsk_renderer_realize (renderer, NULL, NULL));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, *width, *height));
+  pixels = g_malloc (*width * *height * 4);
+  gdk_texture_download (texture, pixels, *width * 4);
+  gsk_renderer_unrealize (renderer);
+  return g_bytes_new_take (pixels, *width * *height * 4);
+}
+
+/* A board card draws each of its lines, hides the empty ones, and tells
+ * a screen reader what it says. */
+static void
+test_order_card_draws_its_lines (void)
+{
+  const char *lines[WD_ORDER_CARD_N_LINES] = {
+    "11月3日 周二 14:30–16:30", "2026-000005 · 文明劝导进社区", "解放路街道新时代文明实践所 · 社区",
+    "解放路社区 · 解放路街道", "文明实践志愿服务队",
+  };
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *card = wd_order_card_new ();
+  g_autoptr(GBytes) all = NULL;
+  int width, height, shorter;
+
+  wd_load_app_style ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 280, -1);
+  gtk_window_set_child (GTK_WINDOW (window), card);
+  gtk_widget_set_valign (card, GTK_ALIGN_START);
+  wd_order_card_set_lines (WD_ORDER_CARD (card), lines);
+  wd_order_card_set_deadline (WD_ORDER_CARD (card), "已超时 2 小时", WD_DEADLINE_OVERDUE);
+  gtk_window_present (GTK_WINDOW (window));
+  all = render_card (card, &width, &height);
+
+  g_assert_cmpstr (wd_order_card_get_line (WD_ORDER_CARD (card), WD_ORDER_CARD_PLACE), ==, lines[WD_ORDER_CARD_PLACE]);
+  g_assert_cmpstr (wd_order_card_get_deadline (WD_ORDER_CARD (card)), ==, "已超时 2 小时");
+  g_assert_true (gtk_widget_has_css_class (card, "overdue"));
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (card), GTK_ACCESSIBLE_PROPERTY_LABEL, lines[WD_ORDER_CARD_TITLE]);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (card), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                       "11月3日 周二 14:30–16:30; 解放路街道新时代文明实践所 · 社区; "
+                                       "解放路社区 · 解放路街道; 文明实践志愿服务队");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (wd_order_card_get_menu_button (WD_ORDER_CARD (card))),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Actions for 2026-000005 · 文明劝导进社区");
+
+  /* Each line is drawn: another text of it draws another card. */
+  for (guint line = 0; line < WD_ORDER_CARD_N_LINES; line++)
+    {
+      const char *changed[WD_ORDER_CARD_N_LINES];
+      g_autoptr(GBytes) other = NULL;
+      int other_width, other_height;
+
+      memcpy (changed, lines, sizeof changed);
+      changed[line] = "2026-009999 · 一个不同的标题";
+      wd_order_card_set_lines (WD_ORDER_CARD (card), changed);
+      other = render_card (card, &other_width, &other_height);
+      g_assert_cmpint (other_height, ==, height);
+      g_assert_false (g_bytes_equal (other, all));
+    }
+
+  /* A line with nothing to say takes no room; the deadline neither. */
+  {
+    const char *served_by_nobody[WD_ORDER_CARD_N_LINES] = { lines[0], lines[1], lines[2], lines[3], "" };
+    g_autoptr(GBytes) less = NULL;
+
+    wd_order_card_set_lines (WD_ORDER_CARD (card), served_by_nobody);
+    less = render_card (card, &width, &shorter);
+    g_assert_cmpint (shorter, <, height);
+    wd_order_card_set_deadline (WD_ORDER_CARD (card), NULL, WD_DEADLINE_NONE);
+    g_clear_pointer (&less, g_bytes_unref);
+    less = render_card (card, &width, &height);
+    g_assert_cmpint (height, <, shorter);
+    g_assert_null (wd_order_card_get_deadline (WD_ORDER_CARD (card)));
+    g_assert_false (gtk_widget_has_css_class (card, "overdue"));
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2210,6 +2304,7 @@ main (int    argc,
   ADD ("team-page", test_team_page);
   ADD ("read-failure-said", test_read_failure_said);
 #undef ADD
+  g_test_add_func ("/ui/order-card-draws-its-lines", test_order_card_draws_its_lines);
   g_test_add_func ("/ui/damaged-store-started-again", test_damaged_store_started_again);
   g_test_add_func ("/ui/damage-found-while-open", test_damage_found_while_open);
   g_test_add_func ("/ui/restart-gives-up-waiting", test_restart_gives_up_waiting);

@@ -8,6 +8,7 @@
 #include "wd-board-view.h"
 #include "wd-forms.h"
 #include "wd-order-actions.h"
+#include "wd-order-card.h"
 #include "wd-row.h"
 #include "wd-ui-util.h"
 #include "wd-view.h"
@@ -150,34 +151,13 @@ on_drag_prepare (GtkDragSource *source,
 static void open_card_menu (GtkButton *button,
                             gpointer   user_data);
 
-/* A card: when, what, where, who asked, who serves, how long is left,
- * a line each. */
-enum { CARD_TITLE, CARD_PLACE, CARD_WHO, CARD_SERVED, CARD_DUE, N_CARD_LINES };
-
 static GtkWidget *
 make_card (void)
 {
-  static const char * const line_classes[N_CARD_LINES] = { "title-line", NULL, "dim-label", "dim-label", "deadline" };
-  GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *when = wd_inscription_new ("caption-heading");
-  GtkWidget *menu = gtk_button_new_from_icon_name ("view-more-symbolic");
+  GtkWidget *card = wd_order_card_new ();
   GtkDragSource *drag = gtk_drag_source_new ();
 
-  gtk_widget_set_valign (when, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (menu, "flat");
-  /* No tooltip: one per card asks the X server where the pointer is,
-   * and with hundreds of cards that was a third of the board's
-   * start-up. The button's accessible label names its order (bind). */
-  g_signal_connect (menu, "clicked", G_CALLBACK (open_card_menu), NULL);
-  gtk_box_append (GTK_BOX (top), when);
-  gtk_box_append (GTK_BOX (top), menu);
-  gtk_box_append (GTK_BOX (card), top);
-  for (guint i = 0; i < N_CARD_LINES; i++)
-    gtk_box_append (GTK_BOX (card), wd_inscription_new (line_classes[i]));
-  gtk_widget_add_css_class (card, "card");
-  gtk_widget_add_css_class (card, "order-card");
-
+  g_signal_connect (wd_order_card_get_menu_button (WD_ORDER_CARD (card)), "clicked", G_CALLBACK (open_card_menu), NULL);
   gtk_drag_source_set_actions (drag, GDK_ACTION_MOVE);
   g_signal_connect (drag, "prepare", G_CALLBACK (on_drag_prepare), NULL);
   gtk_widget_add_controller (card, GTK_EVENT_CONTROLLER (drag));
@@ -249,40 +229,6 @@ open_card_menu (GtkButton *button,
   gtk_popover_popup (GTK_POPOVER (popover));
 }
 
-/* Sets one line of a card; a line with nothing to say is not shown. */
-static void
-set_card_line (GtkWidget  *line,
-               const char *text)
-{
-  gtk_inscription_set_text (GTK_INSCRIPTION (line), text);
-  gtk_widget_set_visible (line, text != NULL && *text != '\0');
-}
-
-/* The lines under a card's top row, in enum order. */
-static void
-card_lines (GtkWidget *card,
-            GtkWidget *lines[N_CARD_LINES])
-{
-  lines[0] = gtk_widget_get_next_sibling (gtk_widget_get_first_child (card));
-  for (guint i = 1; i < N_CARD_LINES; i++)
-    lines[i] = gtk_widget_get_next_sibling (lines[i - 1]);
-}
-
-/* Touches a card's class only when it changes: a change restyles the
- * card's dozen widgets, and most cards a search binds again keep theirs. */
-static void
-show_urgency (GtkWidget  *card,
-              const char *css_class,
-              gboolean    urgent)
-{
-  if (urgent == gtk_widget_has_css_class (card, css_class))
-    return;
-  if (urgent)
-    gtk_widget_add_css_class (card, css_class);
-  else
-    gtk_widget_remove_css_class (card, css_class);
-}
-
 /* What the clock changes on a card: the time left to accept, and
  * whether that is soon or past. */
 static void
@@ -290,15 +236,11 @@ show_deadline (WdBoardView *self,
                GtkWidget   *card,
                WdRow       *row)
 {
-  GtkWidget *lines[N_CARD_LINES];
   g_autofree char *deadline = NULL;
   WdDeadlineUrgency urgency = wd_deadline_describe (wd_row_get_object (row), wd_workspace_now (self->workspace),
                                                     &deadline);
 
-  card_lines (card, lines);
-  set_card_line (lines[CARD_DUE], deadline);
-  show_urgency (card, "overdue", urgency == WD_DEADLINE_OVERDUE);
-  show_urgency (card, "soon", urgency == WD_DEADLINE_SOON);
+  wd_order_card_set_deadline (WD_ORDER_CARD (card), deadline, urgency);
 }
 
 static void
@@ -309,8 +251,6 @@ bind_card (GtkSignalListItemFactory *factory,
   WdRow *row = gtk_list_item_get_item (item);
   WdStore *store = wd_workspace_get_store (self->workspace);
   GtkWidget *card = gtk_list_item_get_child (item);
-  GtkWidget *when = gtk_widget_get_first_child (gtk_widget_get_first_child (card));
-  GtkWidget *lines[N_CARD_LINES];
   const char *number = wd_row_get_string (row, "number");
   g_autofree char *when_text = wd_format_span (store, wd_row_get_int (row, "starts_at"), wd_row_get_int (row, "ends_at"));
   g_autofree char *title = g_strdup_printf ("%s · %s", *number ? number : _("(number pending)"),
@@ -319,17 +259,15 @@ bind_card (GtkSignalListItemFactory *factory,
                                             wd_row_get_string (row, "venue_kind_name"));
   g_autofree char *who = g_strdup_printf ("%s · %s", wd_row_get_string (row, "requester"),
                                           wd_row_get_string (row, "subdistrict_name"));
-  g_autofree char *actions_label = g_strdup_printf (_("Actions for %s"), title);
+  const char *lines[WD_ORDER_CARD_N_LINES] = {
+    [WD_ORDER_CARD_WHEN] = when_text,
+    [WD_ORDER_CARD_TITLE] = title,
+    [WD_ORDER_CARD_PLACE] = place,
+    [WD_ORDER_CARD_WHO] = who,
+    [WD_ORDER_CARD_SERVED] = wd_row_get_string (row, "assignee_name"),
+  };
 
-  card_lines (card, lines);
-  gtk_inscription_set_text (GTK_INSCRIPTION (when), when_text);
-  /* A screen reader going from card to card hears whose menu it is. */
-  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_next_sibling (when)),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, actions_label, -1);
-  set_card_line (lines[CARD_TITLE], title);
-  set_card_line (lines[CARD_PLACE], place);
-  set_card_line (lines[CARD_WHO], who);
-  set_card_line (lines[CARD_SERVED], wd_row_get_string (row, "assignee_name"));
+  wd_order_card_set_lines (WD_ORDER_CARD (card), lines);
   show_deadline (self, card, row);
   g_object_set_data_full (G_OBJECT (card), "wd-row", g_object_ref (row), g_object_unref);
 }
