@@ -938,6 +938,43 @@ wd_store_project_keys (WdStore                *self,
                     error);
 }
 
+/* Keys are looked up this many at a time, as the list of a statement
+ * prepared once; the places of a shorter list are NULL, which matches
+ * nothing. A list given as a JSON array made SQLite build a table of it
+ * at each read, and a keystroke in a search reads five lists' rows. */
+#define KEYS_PER_READ 50
+
+static gboolean
+read_keys_rows (WdStore        *self,
+                const WdEntity *entity,
+                sqlite3_stmt   *stmt,
+                const gint64   *keys,
+                guint           n_keys,
+                GHashTable     *by_key,
+                GError        **error)
+{
+  int rc;
+
+  sqlite3_reset (stmt);
+  for (guint i = 0; i < KEYS_PER_READ; i++)
+    if (i < n_keys)
+      sqlite3_bind_int64 (stmt, i + 1, keys[i]);
+    else
+      sqlite3_bind_null (stmt, i + 1);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      JsonObject *row = finish_row (entity, stmt);
+      gint64 *key = g_new (gint64, 1);
+
+      *key = json_object_get_int_member (row, "row_key");
+      json_object_remove_member (row, "row_key");
+      g_hash_table_insert (by_key, key, row);
+    }
+  if (rc != SQLITE_DONE)
+    return wd_store_set_error (self, error);
+  return TRUE;
+}
+
 /* The rows of keys through view (a SELECT whose table is aliased alias),
  * as a table from key (gint64 *) to row; a key whose row has gone since
  * the keys were read is not in it. */
@@ -950,38 +987,21 @@ rows_by_key (WdStore        *self,
              guint           n_keys,
              GError        **error)
 {
-  g_autofree char *sql = NULL;
-  g_autoptr(GString) list = g_string_new ("[");
+  g_autoptr(GString) sql = g_string_new (NULL);
   g_autoptr(GHashTable) by_key = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                                         (GDestroyNotify) json_object_unref);
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
 
-  for (guint i = 0; i < n_keys; i++)
-    g_string_append_printf (list, "%s%" G_GINT64_FORMAT, i ? "," : "", keys[i]);
-  g_string_append_c (list, ']');
-
-  sql = g_strdup_printf ("SELECT %1$s.rowid AS row_key, %2$s WHERE %1$s.rowid IN"
-                         " (SELECT value FROM json_each (?))",
-                         alias, view + strlen ("SELECT "));
-  stmt = wd_store_prepare (self, sql, error);
+  g_string_printf (sql, "SELECT %1$s.rowid AS row_key, %2$s WHERE %1$s.rowid IN (?", alias, view + strlen ("SELECT "));
+  for (guint i = 1; i < KEYS_PER_READ; i++)
+    g_string_append (sql, ", ?");
+  g_string_append_c (sql, ')');
+  stmt = wd_store_prepare (self, sql->str, error);
   if (stmt == NULL)
     return NULL;
-  wd_stmt_bind_text (stmt, 1, list->str);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      JsonObject *row = finish_row (entity, stmt);
-      gint64 *key = g_new (gint64, 1);
-
-      *key = json_object_get_int_member (row, "row_key");
-      json_object_remove_member (row, "row_key");
-      g_hash_table_insert (by_key, key, row);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      wd_store_set_error (self, error);
+  for (guint first = 0; first < n_keys; first += KEYS_PER_READ)
+    if (!read_keys_rows (self, entity, stmt, keys + first, MIN (KEYS_PER_READ, n_keys - first), by_key, error))
       return NULL;
-    }
   return g_steal_pointer (&by_key);
 }
 
