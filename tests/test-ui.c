@@ -2266,6 +2266,21 @@ test_order_card_draws_its_lines (void)
     g_assert_null (wd_order_card_get_deadline (WD_ORDER_CARD (card)));
     g_assert_false (gtk_widget_has_css_class (card, "overdue"));
   }
+
+  /* A larger font (a setting changed while the card is shown) makes
+   * taller lines. */
+  {
+    GtkSettings *settings = gtk_widget_get_settings (card);
+    g_autofree char *font = NULL;
+    g_autoptr(GBytes) larger = NULL;
+    int larger_height;
+
+    g_object_get (settings, "gtk-font-name", &font, NULL);
+    g_object_set (settings, "gtk-font-name", "Sans 20", NULL);
+    larger = render_card (card, &width, &larger_height);
+    g_object_set (settings, "gtk-font-name", font, NULL);
+    g_assert_cmpint (larger_height, >, height + 4 * 6);
+  }
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
