@@ -728,8 +728,19 @@ test_board_deadlines_count_down (WdUiFixture   *fx,
                                               wd_row_get_string (first, "title"));
     GtkWidget *menu = wd_order_card_get_menu_button (WD_ORDER_CARD (card));
 
+    GtkWidget *popover;
+
     g_assert_true (GTK_IS_BUTTON (menu));
     gtk_test_accessible_assert_property (GTK_ACCESSIBLE (menu), GTK_ACCESSIBLE_PROPERTY_LABEL, label);
+    /* It opens the order's menu, over the card. */
+    g_signal_emit_by_name (menu, "clicked");
+    wd_ui_settle ();
+    popover = gtk_widget_get_last_child (menu);
+    g_assert_true (GTK_IS_POPOVER_MENU (popover));
+    g_assert_true (gtk_widget_get_mapped (popover));
+    gtk_popover_popdown (GTK_POPOVER (popover));
+    wd_ui_settle ();
+    g_assert_false (GTK_IS_POPOVER_MENU (gtk_widget_get_last_child (menu)));
   }
   g_assert_false (gtk_widget_has_css_class (card, "overdue"));
   g_assert_false (gtk_widget_has_css_class (card, "soon"));
