@@ -2292,6 +2292,23 @@ test_order_card_draws_its_lines (void)
     g_object_set (settings, "gtk-font-name", font, NULL);
     g_assert_cmpint (larger_height, >, height + 4 * 6);
   }
+
+  /* Right to left, the menu button is on the left and the lines start
+   * on the right. */
+  {
+    GtkWidget *menu = wd_order_card_get_menu_button (WD_ORDER_CARD (card));
+    g_autoptr(GBytes) ltr = render_card (card, &width, &height);
+    g_autoptr(GBytes) rtl = NULL;
+    graphene_rect_t bounds;
+
+    g_assert_true (gtk_widget_compute_bounds (menu, card, &bounds));
+    g_assert_cmpfloat (bounds.origin.x, >, width / 2);
+    gtk_widget_set_direction (card, GTK_TEXT_DIR_RTL);
+    rtl = render_card (card, &width, &height);
+    g_assert_true (gtk_widget_compute_bounds (menu, card, &bounds));
+    g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <, width / 2);
+    g_assert_false (g_bytes_equal (ltr, rtl));
+  }
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

@@ -142,6 +142,18 @@ wd_order_card_measure (GtkWidget      *widget,
   *natural = *minimum;
 }
 
+/* An inscription keeps its alignment whatever the direction; the lines
+ * drawn start on the right in a right-to-left widget, so it does too. */
+static void
+align_with_lines (GtkWidget *inscription,
+                  gboolean   rtl)
+{
+  float xalign = rtl ? 1 : 0;
+
+  if (gtk_inscription_get_xalign (GTK_INSCRIPTION (inscription)) != xalign)
+    gtk_inscription_set_xalign (GTK_INSCRIPTION (inscription), xalign);
+}
+
 static void
 wd_order_card_size_allocate (GtkWidget *widget,
                              int        width,
@@ -153,6 +165,8 @@ wd_order_card_size_allocate (GtkWidget *widget,
   int menu_width, menu_h, when_width, when_h, top, y;
 
   ensure_line_height (self);
+  align_with_lines (self->when, rtl);
+  align_with_lines (self->deadline, rtl);
   menu_h = child_height (self->menu_button, -1);
   when_h = child_height (self->when, -1);
   top = y = top_row_height (self);
@@ -195,13 +209,13 @@ draw_line (WdOrderCard     *self,
            WdOrderCardLine  line,
            const GdkRGBA   *color)
 {
-  gboolean rtl = gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL;
   GdkRGBA shade = *color;
 
+  /* Left-aligned, which Pango turns to the right in a right-to-left
+   * widget (GTK gives the layout the widget's direction). */
   if (self->layouts[line] == NULL)
     self->layouts[line] = make_layout (self, line, self->lines[line]);
   pango_layout_set_width (self->layouts[line], gtk_widget_get_width (GTK_WIDGET (self)) * PANGO_SCALE);
-  pango_layout_set_alignment (self->layouts[line], rtl ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
   if (line_is_dim (line))
     shade.alpha *= DIM_OPACITY;
 
