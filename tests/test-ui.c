@@ -2194,23 +2194,16 @@ render_card (GtkWidget *card,
              int       *width,
              int       *height)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (card);
-  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
-  g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
   guchar *pixels;
 
   wd_ui_settle ();
-  *width = gtk_widget_get_width (card);
-  *height = gtk_widget_get_height (card);
-  gdk_paintable_snapshot (paintable, snapshot, *width, *height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_true (gsk_renderer_realize (renderer, NULL, NULL));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, *width, *height));
+  texture = wd_ui_render (card);
+  g_assert_nonnull (texture);
+  *width = gdk_texture_get_width (texture);
+  *height = gdk_texture_get_height (texture);
   pixels = g_malloc (*width * *height * 4);
   gdk_texture_download (texture, pixels, *width * 4);
-  gsk_renderer_unrealize (renderer);
   return g_bytes_new_take (pixels, *width * *height * 4);
 }
 

@@ -37,5 +37,6 @@ GtkWidget *wd_ui_find_widget      (GtkWidget     *root,
 void       wd_ui_wait_models      (WdUiFixture   *fx);
 void       wd_ui_show_view        (WdUiFixture   *fx,
                                    const char    *name);
+GdkTexture *wd_ui_render          (GtkWidget     *widget);
 
 G_END_DECLS
