@@ -13,8 +13,8 @@
 #include "wd-search.h"
 #include "wd-store-private.h"
 
-#define ORDER_VIEW \
-  "SELECT o.*, s.name AS subdistrict_name, t.name AS topic_name, v.name AS venue_kind_name," \
+#define ORDER_VIEW_BODY \
+  "o.*, s.name AS subdistrict_name, t.name AS topic_name, v.name AS venue_kind_name," \
   " p.title AS project_title, COALESCE (sp.name, tm.name) AS assignee_name," \
   " r.stars AS rating, r.comment AS rating_comment" \
   " FROM orders o" \
@@ -25,11 +25,12 @@
   " LEFT JOIN speakers sp ON o.assignee_kind = 'speaker' AND sp.id = o.assignee_id" \
   " LEFT JOIN teams tm ON o.assignee_kind = 'team' AND tm.id = o.assignee_id" \
   " LEFT JOIN ratings r ON r.order_id = o.id"
+#define ORDER_VIEW "SELECT " ORDER_VIEW_BODY
 
 /* An order as a list shows it (wd_store_get_list_rows_by_key): half its
  * columns and four of its seven joins. */
-#define ORDER_LIST_VIEW \
-  "SELECT o.id, o.number, o.title, o.project_id, o.topic_id, o.subdistrict_id, o.community, o.venue," \
+#define ORDER_LIST_VIEW_BODY \
+  "o.id, o.number, o.title, o.project_id, o.topic_id, o.subdistrict_id, o.community, o.venue," \
   " o.venue_kind, o.starts_at, o.ends_at, o.requester, o.state, o.assignee_kind, o.assignee_id," \
   " o.accept_deadline, s.name AS subdistrict_name, v.name AS venue_kind_name," \
   " COALESCE (sp.name, tm.name) AS assignee_name" \
@@ -55,8 +56,8 @@
   "   AS hours" \
   " FROM teams tm LEFT JOIN subdistricts s ON s.id = tm.subdistrict_id"
 
-#define SPEAKER_VIEW \
-  "SELECT sp.id, sp.name, sp.title, sp.organisation, sp.subdistrict_id, sp.phone, sp.bio, sp.active," \
+#define SPEAKER_VIEW_BODY \
+  "sp.id, sp.name, sp.title, sp.organisation, sp.subdistrict_id, sp.phone, sp.bio, sp.active," \
   " sp.updated_at, sp.free_days, sp.free_times, sp.photo IS NOT NULL AS has_photo," \
   " s.name AS subdistrict_name," \
   " (SELECT group_concat (ref_id, ',') FROM speaker_topics WHERE owner_id = sp.id) AS topics," \
@@ -72,12 +73,14 @@
   "   AND o.assignee_kind = 'speaker' AND o.state IN ('delivered', 'rated', 'rewarded', 'closed'))" \
   "   AS hours" \
   " FROM speakers sp LEFT JOIN subdistricts s ON s.id = sp.subdistrict_id"
+#define SPEAKER_VIEW "SELECT " SPEAKER_VIEW_BODY
 
-#define PROJECT_VIEW \
-  "SELECT p.*, tm.name AS team_name, t.name AS topic_name," \
+#define PROJECT_VIEW_BODY \
+  "p.*, tm.name AS team_name, t.name AS topic_name," \
   " (SELECT group_concat (ref_id, ',') FROM project_venue_kinds WHERE owner_id = p.id) AS venue_kinds," \
   " (SELECT count (*) FROM orders o WHERE o.project_id = p.id) AS orders" \
   " FROM projects p JOIN teams tm ON tm.id = p.team_id LEFT JOIN topics t ON t.id = p.topic_id"
+#define PROJECT_VIEW "SELECT " PROJECT_VIEW_BODY
 
 typedef struct
 {
@@ -943,6 +946,15 @@ wd_store_project_keys (WdStore                *self,
  * nothing. A list given as a JSON array made SQLite build a table of it
  * at each read, and a keystroke in a search reads five lists' rows. */
 #define KEYS_PER_READ 50
+#define TEN_PLACES "?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+#define KEY_PLACES "(" TEN_PLACES ", " TEN_PLACES ", " TEN_PLACES ", " TEN_PLACES ", " TEN_PLACES ")"
+G_STATIC_ASSERT (sizeof KEY_PLACES == 3 * KEYS_PER_READ + 1);
+
+/* A view's rows by key, the key first. Written out whole, not formatted
+ * at each read: formatting a statement this long took as long as the
+ * read of the rows a search shows. */
+#define ROWS_BY_KEY(alias, view_body) \
+  "SELECT " alias ".rowid AS row_key, " view_body " WHERE " alias ".rowid IN " KEY_PLACES
 
 static gboolean
 read_keys_rows (WdStore        *self,
@@ -975,28 +987,21 @@ read_keys_rows (WdStore        *self,
   return TRUE;
 }
 
-/* The rows of keys through view (a SELECT whose table is aliased alias),
- * as a table from key (gint64 *) to row; a key whose row has gone since
- * the keys were read is not in it. */
+/* The rows of keys through sql (a ROWS_BY_KEY statement), as a table
+ * from key (gint64 *) to row; a key whose row has gone since the keys
+ * were read is not in it. */
 static GHashTable *
 rows_by_key (WdStore        *self,
              const WdEntity *entity,
-             const char     *view,
-             const char     *alias,
+             const char     *sql,
              const gint64   *keys,
              guint           n_keys,
              GError        **error)
 {
-  g_autoptr(GString) sql = g_string_new (NULL);
   g_autoptr(GHashTable) by_key = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                                         (GDestroyNotify) json_object_unref);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(sqlite3_stmt) stmt = wd_store_prepare (self, sql, error);
 
-  g_string_printf (sql, "SELECT %1$s.rowid AS row_key, %2$s WHERE %1$s.rowid IN (?", alias, view + strlen ("SELECT "));
-  for (guint i = 1; i < KEYS_PER_READ; i++)
-    g_string_append (sql, ", ?");
-  g_string_append_c (sql, ')');
-  stmt = wd_store_prepare (self, sql->str, error);
   if (stmt == NULL)
     return NULL;
   for (guint first = 0; first < n_keys; first += KEYS_PER_READ)
@@ -1019,16 +1024,16 @@ wd_store_get_rows_by_key (WdStore       *self,
   g_return_val_if_fail (WD_IS_STORE (self), NULL);
 
   if (entity == &wd_entity_order)
-    return rows_by_key (self, entity, ORDER_VIEW, "o", keys, n_keys, error);
+    return rows_by_key (self, entity, ROWS_BY_KEY ("o", ORDER_VIEW_BODY), keys, n_keys, error);
   if (entity == &wd_entity_speaker)
-    return rows_by_key (self, entity, SPEAKER_VIEW, "sp", keys, n_keys, error);
+    return rows_by_key (self, entity, ROWS_BY_KEY ("sp", SPEAKER_VIEW_BODY), keys, n_keys, error);
   g_return_val_if_fail (entity == &wd_entity_project, NULL);
-  return rows_by_key (self, entity, PROJECT_VIEW, "p", keys, n_keys, error);
+  return rows_by_key (self, entity, ROWS_BY_KEY ("p", PROJECT_VIEW_BODY), keys, n_keys, error);
 }
 
 /* As wd_store_get_rows_by_key, with the columns a list shows of a row:
  * for orders, what the board's cards and the schedule show and what
- * the actions a card offers depend on (ORDER_LIST_VIEW), since a search
+ * the actions a card offers depend on (ORDER_LIST_VIEW_BODY), since a search
  * reads the rows it shows while the user types. */
 GHashTable *
 wd_store_get_list_rows_by_key (WdStore       *self,
@@ -1040,7 +1045,8 @@ wd_store_get_list_rows_by_key (WdStore       *self,
   g_return_val_if_fail (WD_IS_STORE (self), NULL);
 
   if (wd_entity_lookup (kind) == &wd_entity_order)
-    return rows_by_key (self, &wd_entity_order, ORDER_LIST_VIEW, "o", keys, n_keys, error);
+    return rows_by_key (self, &wd_entity_order, ROWS_BY_KEY ("o", ORDER_LIST_VIEW_BODY), keys, n_keys,
+                        error);
   return wd_store_get_rows_by_key (self, kind, keys, n_keys, error);
 }
 
