@@ -2253,6 +2253,12 @@ test_order_card_draws_its_lines (void)
       other = render_card (card, &other_width, &other_height);
       g_assert_cmpint (other_height, ==, height);
       g_assert_false (g_bytes_equal (other, all));
+      /* Screen readers hear of the new line too, once it is drawn. */
+      if (line == WD_ORDER_CARD_TITLE)
+        gtk_test_accessible_assert_property (GTK_ACCESSIBLE (card), GTK_ACCESSIBLE_PROPERTY_LABEL, changed[line]);
+      else
+        gtk_test_accessible_assert_property (GTK_ACCESSIBLE (card), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                             lines[WD_ORDER_CARD_TITLE]);
     }
 
   /* A line with nothing to say takes no room; the deadline neither. */

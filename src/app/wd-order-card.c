@@ -35,8 +35,11 @@ struct _WdOrderCard
   GtkWidget            *menu_button;
   GtkWidget            *deadline;
   char                 *lines[WD_ORDER_CARD_N_LINES];
-  /* of the lines drawn, made when first drawn */
+  /* of the lines drawn, made when first drawn and given a new text
+   * when next drawn: a search binds five cards for each one on screen */
   PangoLayout          *layouts[WD_ORDER_CARD_N_LINES];
+  guint                 stale_layouts;  /* a bit per line */
+  guint                 describe_id;
   PangoFontDescription *font;         /* the font the heights are of */
   int                   line_height;  /* 0 until measured in font */
   int                   line_y[WD_ORDER_CARD_N_LINES];
@@ -215,6 +218,9 @@ draw_line (WdOrderCard     *self,
    * widget (GTK gives the layout the widget's direction). */
   if (self->layouts[line] == NULL)
     self->layouts[line] = make_layout (self, line, self->lines[line]);
+  else if (self->stale_layouts & (1u << line))
+    pango_layout_set_text (self->layouts[line], self->lines[line], -1);
+  self->stale_layouts &= ~(1u << line);
   pango_layout_set_width (self->layouts[line], gtk_widget_get_width (GTK_WIDGET (self)) * PANGO_SCALE);
   if (line_is_dim (line))
     shade.alpha *= DIM_OPACITY;
@@ -272,6 +278,7 @@ wd_order_card_dispose (GObject *object)
   g_clear_pointer (&self->deadline, gtk_widget_unparent);
   for (guint line = 0; line < WD_ORDER_CARD_N_LINES; line++)
     g_clear_object (&self->layouts[line]);
+  g_clear_handle_id (&self->describe_id, g_source_remove);
   G_OBJECT_CLASS (wd_order_card_parent_class)->dispose (object);
 }
 
@@ -327,12 +334,14 @@ wd_order_card_new (void)
 
 /* Tells screen readers what the card says: the title names the card,
  * the other lines describe it, and the menu button says whose it is. */
-static void
-describe_card (WdOrderCard *self)
+static gboolean
+describe_card (gpointer data)
 {
+  WdOrderCard *self = data;
   g_autoptr(GString) description = g_string_new (NULL);
   g_autofree char *actions = g_strdup_printf (_("Actions for %s"), self->lines[WD_ORDER_CARD_TITLE]);
 
+  self->describe_id = 0;
   for (guint line = 0; line < WD_ORDER_CARD_N_LINES; line++)
     if (line != WD_ORDER_CARD_TITLE && line_is_shown (self, line))
       g_string_append_printf (description, "%s%s", description->len ? "; " : "", self->lines[line]);
@@ -341,11 +350,15 @@ describe_card (WdOrderCard *self)
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description->str, -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, actions, -1);
+  return G_SOURCE_REMOVE;
 }
 
 /* lines: WD_ORDER_CARD_N_LINES strings, in the order of WdOrderCardLine.
  * A new text is drawn again; a line shown or hidden changes the card's
- * height and lays the column out again. */
+ * height and lays the column out again. Screen readers hear of the new
+ * lines once the frame that shows them is painted: a keystroke in a
+ * search binds some 160 cards, most of them out of sight, and the frame
+ * waits for every bind. */
 void
 wd_order_card_set_lines (WdOrderCard        *self,
                          const char * const *lines)
@@ -363,15 +376,15 @@ wd_order_card_set_lines (WdOrderCard        *self,
       changed = TRUE;
       g_free (self->lines[line]);
       self->lines[line] = g_strdup (lines[line]);
-      if (self->layouts[line] != NULL)
-        pango_layout_set_text (self->layouts[line], self->lines[line] ? self->lines[line] : "", -1);
+      self->stale_layouts |= 1u << line;
       resized |= was_shown != line_is_shown (self, line);
     }
   if (!changed)
     return;
   gtk_inscription_set_text (GTK_INSCRIPTION (self->when), self->lines[WD_ORDER_CARD_WHEN]);
   gtk_widget_set_visible (self->when, line_is_shown (self, WD_ORDER_CARD_WHEN));
-  describe_card (self);
+  if (self->describe_id == 0)
+    self->describe_id = g_idle_add_full (G_PRIORITY_LOW, describe_card, self, NULL);
   if (resized)
     gtk_widget_queue_resize (GTK_WIDGET (self));
   else
