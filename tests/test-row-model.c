@@ -187,6 +187,18 @@ assert_changes (GArray *changes,
   g_array_set_size (changes, 0);
 }
 
+/* Dispatches an order through the fixture's store: the workspace the
+ * test opens does not hear of it. */
+static void
+dispatch_order (WdFixture  *fx,
+                const char *order_id)
+{
+  g_autofree char *dispatch = g_strdup_printf ("{\"order_id\":\"%s\",\"assignee_kind\":\"team\","
+                                               "\"assignee_id\":\"team-a\"}", order_id);
+
+  json_object_unref (wd_test_apply (fx, fx->centre, "order.dispatch", dispatch));
+}
+
 /* A search or a filter gives the rows a view shows at the top the
  * contents of the rows now in their places, so GTK keeps their widgets
  * rather than building new ones; it adds the rest in a change that
@@ -204,13 +216,8 @@ test_search_keeps_shown_rows (WdFixture     *fx,
 
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     ids[i] = wd_test_create_order (fx, (gint) i * 10);
-  for (guint i = 2; i <= 4; i += 2)
-    {
-      g_autofree char *dispatch = g_strdup_printf ("{\"order_id\":\"%s\",\"assignee_kind\":\"team\","
-                                                   "\"assignee_id\":\"team-a\"}", ids[i]);
-
-      json_object_unref (wd_test_apply (fx, fx->centre, "order.dispatch", dispatch));
-    }
+  dispatch_order (fx, ids[2]);
+  dispatch_order (fx, ids[4]);
   workspace = open_workspace (fx);
   model = wd_row_model_new (workspace, "order");
   wd_row_model_start (model);
@@ -267,6 +274,109 @@ test_search_keeps_shown_rows (WdFixture     *fx,
     g_object_unref (shown[i]);
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     g_free (ids[i]);
+}
+
+/* A view shows the first n rows of model; returns them, bound. */
+static GPtrArray *
+show_first (WdRowModel *model,
+            guint       n)
+{
+  GPtrArray *shown = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    {
+      WdRow *row = g_list_model_get_item (G_LIST_MODEL (model), i);
+
+      wd_row_set_bound (row, TRUE);
+      g_ptr_array_add (shown, row);
+    }
+  return shown;
+}
+
+/* The rows a search takes off the screen stay read: typed back, or
+ * cleared, the search lists them again without reading them, until the
+ * data changes. Seen here by changing an order behind the model's back:
+ * the row keeps what it said until the model is told of the change. */
+static void
+test_search_typed_back_reads_nothing (WdFixture     *fx,
+                                      gconstpointer  data)
+{
+  g_autoptr(WdWorkspace) workspace = NULL;
+  g_autoptr(WdRowModel) model = NULL;
+  g_autoptr(GPtrArray) shown = NULL;
+  char *ids[4] = { NULL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    ids[i] = wd_test_create_order (fx, (gint) i * 10);
+  dispatch_order (fx, ids[2]);
+  workspace = open_workspace (fx);
+  model = wd_row_model_new (workspace, "order");
+  wd_row_model_start (model);
+  wait_ready (model);
+  shown = show_first (model, 2);
+
+  wd_row_model_set_filter (model, "state", "dispatched");
+  wait_ready (model);
+  g_assert_cmpstr (wd_row_get_id (g_ptr_array_index (shown, 0)), ==, ids[2]);
+
+  /* The first order changes; nobody tells the model. */
+  dispatch_order (fx, ids[0]);
+  wd_row_model_set_filter (model, "state", NULL);
+  wait_ready (model);
+  g_assert_cmpstr (wd_row_get_id (g_ptr_array_index (shown, 0)), ==, ids[0]);
+  g_assert_cmpstr (wd_row_get_string (g_ptr_array_index (shown, 0), "state"), ==, "ordered");
+
+  /* Told, it reads the row again. */
+  wd_workspace_changed (workspace);
+  wait_ready (model);
+  {
+    g_autoptr(WdRow) first = g_list_model_get_item (G_LIST_MODEL (model), 0);
+
+    g_assert_cmpstr (wd_row_get_id (first), ==, ids[0]);
+    g_assert_cmpstr (wd_row_get_string (first, "state"), ==, "dispatched");
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    g_free (ids[i]);
+}
+
+/* More rows read than the model keeps: it lets go of those no view
+ * shows, and the next search still finds the rows on screen and keeps
+ * them (and with them their widgets). */
+static void
+test_full_cache_keeps_shown_rows (WdFixture     *fx,
+                                  gconstpointer  data)
+{
+  g_autoptr(WdWorkspace) workspace = NULL;
+  g_autoptr(WdRowModel) model = NULL;
+  g_autoptr(GPtrArray) shown = NULL;
+  g_autoptr(GArray) changes = g_array_new (FALSE, FALSE, sizeof (Change));
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+
+  /* More than a model keeps (MAX_CACHED_ROWS). */
+  for (guint i = 0; i < 450; i++)
+    g_ptr_array_add (ids, wd_test_create_order (fx, (gint) i));
+  dispatch_order (fx, g_ptr_array_index (ids, 10));
+  dispatch_order (fx, g_ptr_array_index (ids, 20));
+  workspace = open_workspace (fx);
+  model = wd_row_model_new (workspace, "order");
+  wd_row_model_start (model);
+  wait_ready (model);
+  shown = show_first (model, 3);
+  /* Scrolled from top to bottom and back: every row read once. */
+  show_all (model);
+  g_signal_connect (model, "items-changed", G_CALLBACK (record_change), changes);
+
+  wd_row_model_set_filter (model, "state", "dispatched");
+  wait_ready (model);
+  assert_changes (changes, 1, 0, 450, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(WdRow) row = g_list_model_get_item (G_LIST_MODEL (model), i);
+
+      g_assert_true (row == g_ptr_array_index (shown, i));
+      g_assert_cmpstr (wd_row_get_id (row), ==, g_ptr_array_index (ids, 10 + 10 * i));
+    }
 }
 
 /* GDK paints at this priority (GDK_PRIORITY_REDRAW); the tests stand in
@@ -392,6 +502,10 @@ main (int    argc,
               wd_fixture_teardown);
   g_test_add ("/row-model/search-keeps-shown-rows", WdFixture, NULL, wd_fixture_setup,
               test_search_keeps_shown_rows, wd_fixture_teardown);
+  g_test_add ("/row-model/search-typed-back-reads-nothing", WdFixture, NULL, wd_fixture_setup,
+              test_search_typed_back_reads_nothing, wd_fixture_teardown);
+  g_test_add ("/row-model/full-cache-keeps-shown-rows", WdFixture, NULL, wd_fixture_setup,
+              test_full_cache_keeps_shown_rows, wd_fixture_teardown);
   g_test_add ("/row-model/search-answered-before-the-frame", WdFixture, NULL, wd_fixture_setup,
               test_search_answered_before_the_frame, wd_fixture_teardown);
   g_test_add ("/row-model/slow-search-does-not-hold-the-frame", WdFixture, NULL, wd_fixture_setup,

@@ -198,6 +198,36 @@ drop_cached_rows (WdRowModel *self)
   free_when_idle (garbage);
 }
 
+/* Makes room in the cache for n rows more by letting go of the rows no
+ * view shows: their contents are still right, and are read again if
+ * asked for. The rows a view shows stay, so that the next search finds
+ * them and keeps their widgets (keep_shown_rows): dropping every row at
+ * the cap, as a change of the data does, lost them every few keystrokes. */
+static void
+make_room (WdRowModel *self,
+           guint       n)
+{
+  GPtrArray *garbage;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (g_hash_table_size (self->rows) + n <= MAX_CACHED_ROWS)
+    return;
+  garbage = g_ptr_array_new_with_free_func ((GDestroyNotify) cached_free);
+  g_hash_table_iter_init (&iter, self->rows);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Cached *cached = value;
+
+      if (wd_row_is_bound (cached->row))
+        continue;
+      g_hash_table_iter_steal (&iter);
+      g_free (key);
+      g_ptr_array_add (garbage, cached);
+    }
+  free_when_idle (garbage);
+}
+
 /* Reads the rows of the page around position that are not cached. */
 static void
 fetch_page (WdRowModel *self,
@@ -214,8 +244,7 @@ fetch_page (WdRowModel *self,
       g_array_append_val (missing, g_array_index (self->keys, gint64, i));
   if (missing->len == 0)
     return;
-  if (g_hash_table_size (self->rows) + missing->len > MAX_CACHED_ROWS)
-    drop_cached_rows (self);
+  make_room (self, missing->len);
 
   rows = wd_store_get_list_rows_by_key (wd_workspace_get_store (self->workspace), self->query.kind,
                                         (const gint64 *) missing->data, missing->len, &error);
@@ -672,6 +701,30 @@ contents_of_keys (WdRowModel *self,
   return g_steal_pointer (&contents);
 }
 
+/* The contents the rows kept gave up, those of the old keys from prefix
+ * on, stay cached as rows no view shows: a search typed back or cleared
+ * lists them again without reading them. */
+static void
+cache_given_up (WdRowModel *self,
+                GArray     *old,
+                guint       prefix,
+                GPtrArray  *contents)
+{
+  make_room (self, contents->len);
+  for (guint i = 0; i < contents->len; i++)
+    {
+      gint64 *key = &g_array_index (old, gint64, prefix + i);
+      Cached *cached;
+
+      if (g_hash_table_contains (self->rows, key))
+        continue;
+      cached = g_new0 (Cached, 1);
+      cached->row = wd_row_new (self->query.kind, g_ptr_array_index (contents, i));
+      cached->position = G_MAXUINT;
+      g_hash_table_insert (self->rows, g_memdup2 (key, sizeof *key), cached);
+    }
+}
+
 /* For a search that replaced the run of rows from prefix, the rows the
  * views show from the start of the run on, still in range, take the
  * contents of the rows now at their places: GTK then keeps their widgets
@@ -711,6 +764,7 @@ keep_shown_rows (WdRowModel *self,
       g_hash_table_replace (self->rows, g_memdup2 (&g_array_index (keys, gint64, prefix + i), sizeof (gint64)),
                             cached);
     }
+  cache_given_up (self, old, prefix, old_contents);
   free_when_idle (old_contents);
   return contents->len;
 }
