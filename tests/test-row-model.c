@@ -2,7 +2,10 @@
  * keys on the worker connection, and after an operation tells the views
  * exactly what changed — a card leaving one column, a card changing in
  * place — not "everything". */
+#define _GNU_SOURCE  /* SCHED_BATCH */
 #include "config.h"
+
+#include <sched.h>
 
 #include "wd-row-model.h"
 #include "wd-row.h"
@@ -492,6 +495,112 @@ test_slow_search_does_not_hold_the_frame (WdFixture     *fx,
   g_assert_cmpint (painted - asked, <, 200 * G_TIME_SPAN_MILLISECOND);
 }
 
+typedef struct
+{
+  GThread *thread;
+  int      policy;
+} ReaderSeen;
+
+static gpointer
+note_reader (WdStore   *store,
+             gpointer   data,
+             GError   **error)
+{
+  ReaderSeen *seen = data;
+
+  seen->thread = g_thread_self ();
+  seen->policy = sched_getscheduler (0);
+  return seen;
+}
+
+static void
+on_reader_seen (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  guint *answers = user_data;
+
+  g_assert_nonnull (wd_workspace_read_finish (WD_WORKSPACE (source), result, NULL));
+  (*answers)++;
+}
+
+/* Every read runs on one thread of the workspace's, which never takes
+ * the CPU from the main thread when it wakes. */
+static void
+test_reader_yields_to_the_main_thread (WdFixture     *fx,
+                                       gconstpointer  data)
+{
+  g_autoptr(WdWorkspace) workspace = open_workspace (fx);
+  ReaderSeen seen[3] = { { NULL, -1 } };
+  guint answers = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (seen); i++)
+    wd_workspace_read_async (workspace, note_reader, &seen[i], NULL, NULL, NULL, on_reader_seen, &answers);
+  while (answers < G_N_ELEMENTS (seen))
+    g_main_context_iteration (NULL, TRUE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (seen); i++)
+    {
+      g_assert_true (seen[i].thread != g_thread_self ());
+      g_assert_true (seen[i].thread == seen[0].thread);
+#ifdef SCHED_BATCH
+      g_assert_cmpint (seen[i].policy, ==, SCHED_BATCH);
+#endif
+    }
+}
+
+static void
+note_finalized_on (gpointer  data,
+                   GObject  *where_the_object_was)
+{
+  *(GThread **) data = g_thread_self ();
+}
+
+static void
+on_answer_counted (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_assert_nonnull (wd_workspace_read_finish (WD_WORKSPACE (source), result, NULL));
+  (*(guint *) user_data)++;
+}
+
+static gpointer
+read_a_little_slowly (WdStore   *store,
+                      gpointer   data,
+                      GError   **error)
+{
+  g_usleep (50 * G_TIME_SPAN_MILLISECOND);
+  return GINT_TO_POINTER (1);
+}
+
+/* A workspace let go while its reads are in flight lives until they
+ * are answered, and then goes on the main thread: gone on the reader,
+ * it would wait for the reader to stop, for ever. */
+static void
+test_workspace_let_go_while_reading (WdFixture     *fx,
+                                     gconstpointer  data)
+{
+  WdWorkspace *workspace = open_workspace (fx);
+  GThread *finalized_on = NULL;
+  guint answers = 0;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  g_object_weak_ref (G_OBJECT (workspace), note_finalized_on, &finalized_on);
+  for (guint i = 0; i < 2; i++)
+    wd_workspace_read_async (workspace, read_a_little_slowly, NULL, NULL, NULL, NULL, on_answer_counted, &answers);
+  g_object_unref (workspace);
+  g_assert_null (finalized_on);
+
+  while (finalized_on == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_cmpuint (answers, ==, 2);
+  g_assert_true (finalized_on == g_thread_self ());
+}
+
 int
 main (int    argc,
       char **argv)
@@ -510,5 +619,9 @@ main (int    argc,
               test_search_answered_before_the_frame, wd_fixture_teardown);
   g_test_add ("/row-model/slow-search-does-not-hold-the-frame", WdFixture, NULL, wd_fixture_setup,
               test_slow_search_does_not_hold_the_frame, wd_fixture_teardown);
+  g_test_add ("/row-model/reader-yields-to-the-main-thread", WdFixture, NULL, wd_fixture_setup,
+              test_reader_yields_to_the_main_thread, wd_fixture_teardown);
+  g_test_add ("/row-model/workspace-let-go-while-reading", WdFixture, NULL, wd_fixture_setup,
+              test_workspace_let_go_while_reading, wd_fixture_teardown);
   return g_test_run ();
 }
