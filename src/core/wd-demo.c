@@ -67,6 +67,7 @@ typedef struct
   GArray              *plans;
   GArray              *steps;
   guint                steps_in_batch;
+  guint                n_ops;   /* applied, for the next one's id */
 } Demo;
 
 static void
@@ -75,6 +76,25 @@ plan_clear (Plan *plan)
   g_clear_pointer (&plan->create_args, json_object_unref);
   g_free (plan->id);
   g_free (plan->subdistrict_id);
+}
+
+/* Applies an operation whose id, and so the ids of the rows it makes,
+ * follow from the seed: the same seed gives the same district down to
+ * its orders' ids (and so the same callback sample, which is drawn by
+ * id). A demo store's operations never reach a server. */
+static gboolean
+apply_seeded (Demo           *demo,
+              const WdActor  *actor,
+              gint64          at,
+              const char     *kind,
+              JsonObject     *args,
+              JsonObject    **result,
+              GError        **error)
+{
+  g_autofree char *name = g_strdup_printf ("wudan-demo/%u/%u", demo->options->seed, demo->n_ops++);
+  g_autofree char *op_id = wd_id_from_name (name);
+
+  return wd_operation_apply (demo->store, actor, at, op_id, kind, args, result, error);
 }
 
 static gboolean
@@ -86,7 +106,7 @@ apply (Demo           *demo,
        JsonObject    **result,
        GError        **error)
 {
-  if (!wd_operation_apply (demo->store, actor, at, NULL, kind, args, result, error))
+  if (!apply_seeded (demo, actor, at, kind, args, result, error))
     {
       g_prefix_error (error, _("The demo district could not be loaded (%s): "), kind);
       return FALSE;
@@ -520,8 +540,7 @@ dispatch (Demo      *demo,
       json_object_set_string_member (args, "order_id", plan->id);
       json_object_set_string_member (args, "assignee_kind", parts[0]);
       json_object_set_string_member (args, "assignee_id", parts[1]);
-      if (wd_operation_apply (demo->store, demo->centre, at, NULL, "order.dispatch", args, NULL,
-                              &refusal))
+      if (apply_seeded (demo, demo->centre, at, "order.dispatch", args, NULL, &refusal))
         return TRUE;
       if (!g_error_matches (refusal, WD_ERROR, WD_ERROR_CLASH))
         {
@@ -695,8 +714,7 @@ reward_period (Demo     *demo,
   json_object_set_string_member (propose, "from", from);
   json_object_set_string_member (propose, "to", to);
   json_object_set_string_member (propose, "fund_id", json_object_get_string_member (fund, "id"));
-  if (!wd_operation_apply (demo->store, demo->centre, demo->now - HOUR, NULL, "reward.propose",
-                           propose, &result, &refusal))
+  if (!apply_seeded (demo, demo->centre, demo->now - HOUR, "reward.propose", propose, &result, &refusal))
     {
       /* A tiny district may have nothing to reward yet. */
       if (g_error_matches (refusal, WD_ERROR, WD_ERROR_INVALID_ARGUMENT))

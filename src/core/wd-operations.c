@@ -91,16 +91,25 @@ wd_operation_allows_role (const char *kind,
   return info != NULL && (info->roles & WD_ROLE_BIT (role)) != 0;
 }
 
+/* An identifier in the form of a name-based UUID (version 5): the same
+ * name always gives the same identifier. */
+char *
+wd_id_from_name (const char *name)
+{
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA1, name, -1);
+
+  return g_strdup_printf ("%.8s-%.4s-5%.3s-a%.3s-%.12s",
+                          hash, hash + 8, hash + 13, hash + 17, hash + 20);
+}
+
 /* Identifiers made by an operation derive from its op_id, so the server
  * replaying a client's operation creates the very rows the client made. */
 char *
 wd_op_new_id (WdOpContext *ctx)
 {
-  g_autofree char *seed = g_strdup_printf ("%s/%u", ctx->op_id, ctx->n_ids++);
-  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA1, seed, -1);
+  g_autofree char *name = g_strdup_printf ("%s/%u", ctx->op_id, ctx->n_ids++);
 
-  return g_strdup_printf ("%.8s-%.4s-5%.3s-a%.3s-%.12s",
-                          hash, hash + 8, hash + 13, hash + 17, hash + 20);
+  return wd_id_from_name (name);
 }
 
 /* The next number of the district year of ctx->now from table (year,

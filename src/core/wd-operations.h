@@ -31,6 +31,7 @@ gboolean            wd_operation_apply_json     (WdStore        *store,
                                                  JsonObject    **result,
                                                  GError        **error);
 
+char               *wd_id_from_name             (const char     *name);
 const char * const *wd_operation_kinds          (void);
 gboolean            wd_operation_is_known       (const char     *kind);
 gboolean            wd_operation_allows_role    (const char     *kind,
