@@ -38,7 +38,6 @@ struct _WdOrderCard
   /* of the lines drawn, made when first drawn and given a new text
    * when next drawn: a search binds five cards for each one on screen */
   PangoLayout          *layouts[WD_ORDER_CARD_N_LINES];
-  guint                 stale_layouts;  /* a bit per line */
   guint                 describe_id;
   PangoFontDescription *font;         /* the font the heights are of */
   int                   line_height;  /* 0 until measured in font */
@@ -218,9 +217,8 @@ draw_line (WdOrderCard     *self,
    * widget (GTK gives the layout the widget's direction). */
   if (self->layouts[line] == NULL)
     self->layouts[line] = make_layout (self, line, self->lines[line]);
-  else if (self->stale_layouts & (1u << line))
+  else if (g_strcmp0 (pango_layout_get_text (self->layouts[line]), self->lines[line]) != 0)
     pango_layout_set_text (self->layouts[line], self->lines[line], -1);
-  self->stale_layouts &= ~(1u << line);
   pango_layout_set_width (self->layouts[line], gtk_widget_get_width (GTK_WIDGET (self)) * PANGO_SCALE);
   if (line_is_dim (line))
     shade.alpha *= DIM_OPACITY;
@@ -376,7 +374,6 @@ wd_order_card_set_lines (WdOrderCard        *self,
       changed = TRUE;
       g_free (self->lines[line]);
       self->lines[line] = g_strdup (lines[line]);
-      self->stale_layouts |= 1u << line;
       resized |= was_shown != line_is_shown (self, line);
     }
   if (!changed)

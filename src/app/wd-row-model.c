@@ -180,9 +180,11 @@ free_when_idle (GPtrArray *garbage)
   g_idle_add_full (G_PRIORITY_LOW, drop_garbage, garbage, NULL);
 }
 
-/* Empties the cache; its rows are freed when the main loop is idle. */
+/* Lets go of the cached rows, or of those no view binds; they are freed
+ * when the main loop is idle. */
 static void
-drop_cached_rows (WdRowModel *self)
+let_go_of_rows (WdRowModel *self,
+                gboolean    bound_too)
 {
   GPtrArray *garbage = g_ptr_array_new_with_free_func ((GDestroyNotify) cached_free);
   GHashTableIter iter;
@@ -191,9 +193,13 @@ drop_cached_rows (WdRowModel *self)
   g_hash_table_iter_init (&iter, self->rows);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
+      Cached *cached = value;
+
+      if (!bound_too && wd_row_is_bound (cached->row))
+        continue;
       g_hash_table_iter_steal (&iter);
       g_free (key);
-      g_ptr_array_add (garbage, value);
+      g_ptr_array_add (garbage, cached);
     }
   free_when_idle (garbage);
 }
@@ -207,25 +213,8 @@ static void
 make_room (WdRowModel *self,
            guint       n)
 {
-  GPtrArray *garbage;
-  GHashTableIter iter;
-  gpointer key, value;
-
-  if (g_hash_table_size (self->rows) + n <= MAX_CACHED_ROWS)
-    return;
-  garbage = g_ptr_array_new_with_free_func ((GDestroyNotify) cached_free);
-  g_hash_table_iter_init (&iter, self->rows);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      Cached *cached = value;
-
-      if (wd_row_is_bound (cached->row))
-        continue;
-      g_hash_table_iter_steal (&iter);
-      g_free (key);
-      g_ptr_array_add (garbage, cached);
-    }
-  free_when_idle (garbage);
+  if (g_hash_table_size (self->rows) + n > MAX_CACHED_ROWS)
+    let_go_of_rows (self, FALSE);
 }
 
 /* Reads the rows of the page around position that are not cached. */
@@ -835,7 +824,7 @@ replace_keys (WdRowModel *self,
   /* A change of the data may change the rows themselves. */
   shown = shown_rows (self, prefix, suffix);
   changed = changed_positions (self, shown, prefix, (gint) keys->len - (gint) old->len);
-  drop_cached_rows (self);
+  let_go_of_rows (self, TRUE);
 
   if (old->len > 0 && keys->len - prefix - suffix > BIG_CHANGE)
     {
