@@ -81,7 +81,8 @@ plan_clear (Plan *plan)
 /* Applies an operation whose id, and so the ids of the rows it makes,
  * follow from the seed: the same seed gives the same district down to
  * its orders' ids (and so the same callback sample, which is drawn by
- * id). A demo store's operations never reach a server. */
+ * id). They are never pushed: a store loaded with the demo has not
+ * signed in, and what it did before is not queued (docs/app.md). */
 static gboolean
 apply_seeded (Demo           *demo,
               const WdActor  *actor,
