@@ -9,6 +9,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "wd-context.h"
 #include "wd-error.h"
 #include "wd-json.h"
 #include "wd-keyring.h"
@@ -490,21 +491,6 @@ return_read (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Queues return_read on the task's main context. Not through
- * g_main_context_invoke(), which runs the function on the calling thread
- * when it can take the context: the reader could, whenever the main
- * thread was between two iterations. */
-static void
-hand_back (GTask *task)
-{
-  g_autoptr(GSource) source = g_idle_source_new ();
-
-  g_source_set_priority (source, g_task_get_priority (task));
-  g_source_set_callback (source, return_read, task, NULL);
-  g_source_set_static_name (source, "[wudan] return_read");
-  g_source_attach (source, g_task_get_context (task));
-}
-
 /* The reader thread's work: a task's job, on the worker's connection.
  * A task cancelled before its turn is not read; GTask tells its caller. */
 static void
@@ -526,7 +512,8 @@ run_read (gpointer task_data,
       g_cond_broadcast (&self->input_ran);
       g_mutex_unlock (&self->input_lock);
     }
-  hand_back (task);
+  wd_context_call_later (g_task_get_context (task), g_task_get_priority (task), "[wudan] read answered",
+                         return_read, task, NULL);
 }
 
 /* Runs before GDK paints (its redraw comes at G_PRIORITY_HIGH_IDLE + 20)

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "wd-context.h"
 #include "wd-sync-client.h"
 #include "wd-sync-engine.h"
 #include "wd-sync-store.h"
@@ -248,14 +249,11 @@ progress_free (gpointer data)
   g_free (progress);
 }
 
-/* Runs on the worker; hands the figures to the owner's thread. Not
- * g_main_context_invoke: a worker whose thread-default context is the
- * owner's runs the function itself whenever it can acquire that context,
- * as between two iterations of the owner's loop, and the handlers of
- * these notifications read the owner's connection to the store, which
- * two threads must never use at once (the window then read "file is not
- * a database" after a sync). A source attached to the context is always
- * dispatched by the context's owner. */
+/* Runs on the worker; hands the figures to the owner's thread, always
+ * (wd_context_call_later): the handlers of these notifications read the
+ * owner's connection to the store, which two threads must never use at
+ * once (the window read "file is not a database" after a sync when the
+ * worker ran them itself). */
 static void
 progress_from_worker (const char *phase,
                       gint64      done,
@@ -264,16 +262,13 @@ progress_from_worker (const char *phase,
 {
   WdSyncEngine *self = data;
   Progress *progress = g_new0 (Progress, 1);
-  g_autoptr(GSource) source = g_idle_source_new ();
 
   progress->engine = g_object_ref (self);
   progress->phase = g_strdup (phase);
   progress->done = done;
   progress->total = total;
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, progress_on_owner, progress, progress_free);
-  g_source_set_static_name (source, "[wudan] sync progress");
-  g_source_attach (source, self->context);
+  wd_context_call_later (self->context, G_PRIORITY_DEFAULT, "[wudan] sync progress", progress_on_owner,
+                         progress, progress_free);
 }
 
 static gboolean
