@@ -150,6 +150,21 @@ test_histories_are_chains (void)
                           " AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at"), ==, 0);
 }
 
+/* An order is placed by an organisation, never by a room or a square:
+ * the sub-district office for its own places, the residents' committee
+ * for the community's, the school or firm for its own. */
+static void
+test_requesters_are_organisations (void)
+{
+  g_assert_cmpint (count ("SELECT count (*) FROM orders WHERE venue_kind IN ('agency', 'subdistrict')"
+                          " AND requester NOT LIKE '%办事处'"), ==, 0);
+  g_assert_cmpint (count ("SELECT count (*) FROM orders WHERE venue_kind = 'community'"
+                          " AND requester NOT LIKE '%居委会'"), ==, 0);
+  g_assert_cmpint (count ("SELECT count (*) FROM orders WHERE venue_kind IN ('school', 'enterprise', 'social-org')"
+                          " AND requester != venue"), ==, 0);
+  g_assert_cmpint (count ("SELECT count (*) FROM orders WHERE venue_kind = 'agency'"), >, 0);
+}
+
 static void
 test_loads_once (void)
 {
@@ -223,6 +238,7 @@ main (int    argc,
   g_test_add_func ("/demo/orders-span-eight-weeks", test_orders_span_eight_weeks);
   g_test_add_func ("/demo/ratings-callbacks-rewards", test_ratings_callbacks_rewards);
   g_test_add_func ("/demo/histories-are-chains", test_histories_are_chains);
+  g_test_add_func ("/demo/requesters-are-organisations", test_requesters_are_organisations);
   g_test_add_func ("/demo/loads-once", test_loads_once);
   g_test_add_func ("/demo/same-seed-same-district", test_same_seed_same_district);
 

@@ -270,6 +270,20 @@ enrol_speakers (Demo     *demo,
   return TRUE;
 }
 
+/* A name of the district's data with the sub-district's and the
+ * community's put in. */
+static char *
+fill_in (const char *template,
+         const char *subdistrict,
+         const char *community)
+{
+  g_autoptr(GString) name = g_string_new (template);
+
+  g_string_replace (name, "{sd}", subdistrict, 0);
+  g_string_replace (name, "{c}", community, 0);
+  return g_string_free (g_steal_pointer (&name), FALSE);
+}
+
 static char *
 venue_for (Demo        *demo,
            const char  *kind,
@@ -277,11 +291,25 @@ venue_for (Demo        *demo,
            const char  *community)
 {
   JsonObject *venues = json_object_get_object_member (demo->district, "venues");
-  g_autoptr(GString) venue = g_string_new (pick (demo, json_object_get_array_member (venues, kind)));
 
-  g_string_replace (venue, "{sd}", subdistrict, 0);
-  g_string_replace (venue, "{c}", community, 0);
-  return g_string_free (g_steal_pointer (&venue), FALSE);
+  return fill_in (pick (demo, json_object_get_array_member (venues, kind)), subdistrict, community);
+}
+
+/* Who orders a service held at a venue of kind: the sub-district office
+ * or the residents' committee for their own places, the school, the
+ * firm or the organisation itself for its own (not "a classroom"). */
+static char *
+requester_for (Demo        *demo,
+               const char  *kind,
+               const char  *venue,
+               const char  *subdistrict,
+               const char  *community)
+{
+  JsonObject *requesters = json_object_get_object_member (demo->district, "requesters");
+
+  if (requesters == NULL || !json_object_has_member (requesters, kind))
+    return g_strdup (venue);
+  return fill_in (json_object_get_string_member (requesters, kind), subdistrict, community);
 }
 
 static void
@@ -310,6 +338,7 @@ plan_order (Demo  *demo,
   static const int start_minutes[] = { 9 * 60, 14 * 60 + 30, 19 * 60 };
   g_autoptr(JsonObject) args = json_object_new ();
   g_autofree char *venue = NULL;
+  g_autofree char *requester = NULL;
   g_autofree char *contact = random_name (demo);
   g_autofree char *phone = random_mobile (demo);
   const char *venue_kind;
@@ -345,6 +374,7 @@ plan_order (Demo  *demo,
     }
 
   venue = venue_for (demo, venue_kind, sd_name, community);
+  requester = requester_for (demo, venue_kind, venue, sd_name, community);
   starts = today + (gint64) g_rand_int_range (demo->rand, -(gint32) demo->options->span_days,
                                               (gint32) demo->options->span_days + 1) * DAY
          + start_minutes[g_rand_int_range (demo->rand, 0, G_N_ELEMENTS (start_minutes))] * 60;
@@ -361,8 +391,7 @@ plan_order (Demo  *demo,
   json_object_set_int_member (args, "starts_at", starts);
   json_object_set_int_member (args, "ends_at", ends);
   json_object_set_int_member (args, "audience", g_rand_int_range (demo->rand, 2, 21) * 10);
-  json_object_set_string_member (args, "requester",
-                                 g_str_equal (venue_kind, "community") ? community : venue);
+  json_object_set_string_member (args, "requester", requester);
   json_object_set_string_member (args, "contact_name", contact);
   json_object_set_string_member (args, "contact_phone", phone);
 
