@@ -60,6 +60,17 @@ open_workspace (WdFixture *fx)
   return workspace;
 }
 
+/* A list of every order on workspace, read. */
+static WdRowModel *
+read_orders (WdWorkspace *workspace)
+{
+  WdRowModel *model = wd_row_model_new (workspace, "order");
+
+  wd_row_model_start (model);
+  wait_ready (model);
+  return model;
+}
+
 static void
 test_changes_are_narrow (WdFixture     *fx,
                          gconstpointer  data)
@@ -222,9 +233,7 @@ test_search_keeps_shown_rows (WdFixture     *fx,
   dispatch_order (fx, ids[2]);
   dispatch_order (fx, ids[4]);
   workspace = open_workspace (fx);
-  model = wd_row_model_new (workspace, "order");
-  wd_row_model_start (model);
-  wait_ready (model);
+  model = read_orders (workspace);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 6);
 
   /* A view shows the first three. */
@@ -313,9 +322,7 @@ test_search_typed_back_reads_nothing (WdFixture     *fx,
     ids[i] = wd_test_create_order (fx, (gint) i * 10);
   dispatch_order (fx, ids[2]);
   workspace = open_workspace (fx);
-  model = wd_row_model_new (workspace, "order");
-  wd_row_model_start (model);
-  wait_ready (model);
+  model = read_orders (workspace);
   shown = show_first (model, 2);
 
   wd_row_model_set_filter (model, "state", "dispatched");
@@ -362,9 +369,7 @@ test_full_cache_keeps_shown_rows (WdFixture     *fx,
   dispatch_order (fx, g_ptr_array_index (ids, 10));
   dispatch_order (fx, g_ptr_array_index (ids, 20));
   workspace = open_workspace (fx);
-  model = wd_row_model_new (workspace, "order");
-  wd_row_model_start (model);
-  wait_ready (model);
+  model = read_orders (workspace);
   shown = show_first (model, 3);
   /* Scrolled from top to bottom and back: every row read once. */
   show_all (model);
@@ -420,9 +425,7 @@ test_search_answered_before_the_frame (WdFixture     *fx,
   for (guint i = 0; i < 3; i++)
     g_free (wd_test_create_order (fx, (gint) i * 10));
   workspace = open_workspace (fx);
-  model = wd_row_model_new (workspace, "order");
-  wd_row_model_start (model);
-  wait_ready (model);
+  model = read_orders (workspace);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 3);
 
   /* The wait is bounded (8 ms): a machine busy elsewhere may let a frame
