@@ -12,6 +12,7 @@
 
 #include "wd-bench-stats.h"
 #include "wd-board-view.h"
+#include "wd-card-column.h"
 #include "wd-market-view.h"
 #include "wd-row-model.h"
 #include "wd-schedule-view.h"
@@ -408,7 +409,7 @@ scroll_board (WdWindow *window)
     {
       GtkWidget *widget = g_queue_pop_head (&queue);
 
-      if (GTK_IS_SCROLLED_WINDOW (widget) && GTK_IS_GRID_VIEW (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (widget))))
+      if (GTK_IS_SCROLLED_WINDOW (widget) && WD_IS_CARD_COLUMN (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (widget))))
         scrolled = g_list_prepend (scrolled, widget);
       for (child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
         g_queue_push_tail (&queue, child);

@@ -10,6 +10,7 @@
 
 #include "wd-application.h"
 #include "wd-board-view.h"
+#include "wd-card-column.h"
 #include "wd-certificate-document.h"
 #include "wd-demo.h"
 #include "wd-certificate-group.h"
@@ -927,6 +928,18 @@ test_search_as_you_type (WdUiFixture   *fx,
   }
 }
 
+static gboolean
+is_column_of (GtkWidget     *widget,
+              gconstpointer  model)
+{
+  GListModel *shown;
+
+  if (!WD_IS_CARD_COLUMN (widget))
+    return FALSE;
+  shown = wd_card_column_get_model (WD_CARD_COLUMN (widget));
+  return GTK_IS_NO_SELECTION (shown) && gtk_no_selection_get_model (GTK_NO_SELECTION (shown)) == model;
+}
+
 /* Each column's cards show, from its top, the orders its list holds. */
 static void
 assert_columns_show_their_lists (WdUiFixture *fx,
@@ -936,13 +949,13 @@ assert_columns_show_their_lists (WdUiFixture *fx,
   for (WdOrderState s = WD_ORDER_ORDERED; s <= WD_ORDER_RATED; s++)
     {
       WdRowModel *model = wd_board_view_get_column_model (board, s);
-      GtkWidget *grid = wd_ui_find_widget (GTK_WIDGET (board), is_grid_of, model);
+      GtkWidget *column = wd_ui_find_widget (GTK_WIDGET (board), is_column_of, model);
       g_autoptr(GArray) keys = wd_row_model_dup_keys (model);
       g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
       g_autoptr(JsonArray) rows = NULL;
 
-      g_assert_nonnull (grid);
-      collect_title_lines (grid, texts);
+      g_assert_nonnull (column);
+      collect_title_lines (column, texts);
       g_assert_cmpuint (texts->len, <=, keys->len);
       g_assert_true (keys->len == 0 || texts->len > 0);
       rows = wd_store_get_rows (store_of (fx), "order", (const gint64 *) keys->data, texts->len, NULL);

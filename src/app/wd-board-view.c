@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "wd-board-view.h"
+#include "wd-card-column.h"
 #include "wd-forms.h"
 #include "wd-order-actions.h"
 #include "wd-order-card.h"
@@ -31,7 +32,7 @@ struct _WdBoardView
 
   WdWorkspace    *workspace;
   WdRowModel     *models[N_COLUMNS];
-  GtkWidget      *grids[N_COLUMNS];
+  WdCardColumn   *columns[N_COLUMNS];
   GtkLabel       *count_labels[N_COLUMNS];
   guint           tick_id;
 };
@@ -244,13 +245,11 @@ show_deadline (WdBoardView *self,
 }
 
 static void
-bind_card (GtkSignalListItemFactory *factory,
-           GtkListItem              *item,
-           WdBoardView              *self)
+bind_card (GtkWidget   *card,
+           WdRow       *row,
+           WdBoardView *self)
 {
-  WdRow *row = gtk_list_item_get_item (item);
   WdStore *store = wd_workspace_get_store (self->workspace);
-  GtkWidget *card = gtk_list_item_get_child (item);
   const char *number = wd_row_get_string (row, "number");
   g_autofree char *when_text = wd_format_span (store, wd_row_get_int (row, "starts_at"), wd_row_get_int (row, "ends_at"));
   g_autofree char *title = g_strdup_printf ("%s · %s", *number ? number : _("(number pending)"),
@@ -273,12 +272,11 @@ bind_card (GtkSignalListItemFactory *factory,
 }
 
 static void
-on_card_activate (GtkGridView *grid_view,
-                  guint        position,
-                  WdBoardView *self)
+on_card_activate (WdCardColumn *column,
+                  guint         position,
+                  WdBoardView  *self)
 {
-  wd_list_show_row (GTK_WIDGET (self), G_LIST_MODEL (gtk_grid_view_get_model (grid_view)), position,
-                    "win.show-order");
+  wd_list_show_row (GTK_WIDGET (self), wd_card_column_get_model (column), position, "win.show-order");
 }
 
 /* Dropping a card on the next column runs the step that moves it there:
@@ -344,8 +342,7 @@ build_column (WdBoardView *self,
   GtkWidget *title = gtk_label_new (wd_order_state_label (state));
   GtkWidget *count = gtk_label_new ("0");
   GtkWidget *scrolled = gtk_scrolled_window_new ();
-  g_autoptr(GtkListItemFactory) factory = wd_recycling_factory_new (make_card, G_CALLBACK (bind_card), self);
-  GtkWidget *list_view;
+  GtkWidget *cards = wd_card_column_new (make_card, (WdCardBinder) bind_card, self);
   GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_STRING, GDK_ACTION_MOVE);
 
   self->models[index] = wd_row_model_new (self->workspace, "order");
@@ -361,15 +358,11 @@ build_column (WdBoardView *self,
   self->count_labels[index] = GTK_LABEL (count);
   g_signal_connect (self->models[index], "notify::n-items", G_CALLBACK (update_count), count);
 
-  /* A one-column grid: GTK 4.8's list view keeps 200 rows alive however
-   * few are on screen, its grid view only the rows it shows. */
-  list_view = gtk_grid_view_new (NULL, g_steal_pointer (&factory));
-  self->grids[index] = list_view;
-  gtk_grid_view_set_max_columns (GTK_GRID_VIEW (list_view), 1);
-  wd_list_attach_on_map (list_view, G_LIST_MODEL (self->models[index]));
-  gtk_widget_add_css_class (list_view, "board-column");
-  g_signal_connect (list_view, "activate", G_CALLBACK (on_card_activate), self);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list_view);
+  self->columns[index] = WD_CARD_COLUMN (cards);
+  wd_list_attach_on_map (cards, G_LIST_MODEL (self->models[index]));
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (cards), GTK_ACCESSIBLE_RELATION_LABELLED_BY, title, NULL, -1);
+  g_signal_connect (cards, "activate", G_CALLBACK (on_card_activate), self);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), cards);
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_widget_set_vexpand (scrolled, TRUE);
   gtk_widget_set_size_request (column, 240, -1);
@@ -384,24 +377,16 @@ build_column (WdBoardView *self,
 }
 
 /* Deadlines count down while the board is open. Only the cards on
- * screen are redrawn: a card scrolled to is bound afresh, and telling the
- * list every row changed made GTK 4.8 read the whole column again (over
- * a second for the 13,000 dispatched orders of a large district). */
+ * screen are bound again: a card scrolled to is bound afresh, and telling
+ * the list every row changed would read the whole column again (over a
+ * second for the 13,000 dispatched orders of a large district). */
 void
 wd_board_view_refresh_deadlines (WdBoardView *self)
 {
   g_return_if_fail (WD_IS_BOARD_VIEW (self));
 
   for (guint i = 0; i < N_COLUMNS; i++)
-    for (GtkWidget *item = gtk_widget_get_first_child (self->grids[i]); item != NULL;
-         item = gtk_widget_get_next_sibling (item))
-      {
-        GtkWidget *card = gtk_widget_get_first_child (item);
-        WdRow *row = card != NULL ? g_object_get_data (G_OBJECT (card), "wd-row") : NULL;
-
-        if (row != NULL)
-          show_deadline (self, card, row);
-      }
+    wd_card_column_rebind (self->columns[i]);
 }
 
 static gboolean

@@ -1,14 +1,12 @@
 /* wd-order-card.c: a card of the dispatch board, which draws its own
  * lines of text.
  *
- * A search on a large district binds some 160 cards again at every
- * keystroke (GTK 4.8's grid view keeps 33 rows alive a column, whatever
- * the screen shows), and a card built of a box, a row and six text
- * widgets was eleven widgets to measure, lay out and, when a column grew
- * back, restyle. Drawn by the card, the lines cost a layout each, made
- * only when the card is first drawn. The time and the deadline stay
- * widgets: their type (a caption, a colour that follows the card's
- * urgency) comes from the stylesheet. */
+ * A search binds every card on screen again at each keystroke, and a
+ * card built of a box, a row and six text widgets was eleven widgets to
+ * measure, lay out and restyle. Drawn by the card, the lines cost a
+ * layout each, made only when the card is first drawn. The time and the
+ * deadline stay widgets: their type (a caption, a colour that follows the
+ * card's urgency) comes from the stylesheet. */
 #define G_LOG_DOMAIN "wudan"
 
 #include "config.h"
@@ -36,7 +34,7 @@ struct _WdOrderCard
   GtkWidget            *deadline;
   char                 *lines[WD_ORDER_CARD_N_LINES];
   /* of the lines drawn, made when first drawn and given a new text
-   * when next drawn: a search binds five cards for each one on screen */
+   * when next drawn: a card bound twice before a frame shapes once */
   PangoLayout          *layouts[WD_ORDER_CARD_N_LINES];
   guint                 describe_id;
   PangoFontDescription *font;         /* the font the heights are of */
@@ -303,7 +301,7 @@ wd_order_card_class_init (WdOrderCardClass *klass)
   widget_class->size_allocate = wd_order_card_size_allocate;
   widget_class->snapshot = wd_order_card_snapshot;
   widget_class->css_changed = wd_order_card_css_changed;
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_LIST_ITEM);
 }
 
 static void
@@ -322,6 +320,9 @@ wd_order_card_init (WdOrderCard *self)
   gtk_widget_set_parent (self->deadline, GTK_WIDGET (self));
   gtk_widget_add_css_class (GTK_WIDGET (self), "card");
   gtk_widget_add_css_class (GTK_WIDGET (self), "order-card");
+  /* A card of a column is a stop of the keyboard: arrows move between
+   * cards, Enter opens the order, Tab goes on to its menu. */
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
 }
 
 GtkWidget *
@@ -355,8 +356,7 @@ describe_card (gpointer data)
  * A new text is drawn again; a line shown or hidden changes the card's
  * height and lays the column out again. Screen readers hear of the new
  * lines once the frame that shows them is painted: a keystroke in a
- * search binds some 160 cards, most of them out of sight, and the frame
- * waits for every bind. */
+ * search binds every card on screen, and the frame waits for every bind. */
 void
 wd_order_card_set_lines (WdOrderCard        *self,
                          const char * const *lines)
