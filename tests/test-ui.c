@@ -697,6 +697,12 @@ test_order_message_copied (WdUiFixture   *fx,
   gtk_window_destroy (page);
 }
 
+static gboolean
+is_labelled (gpointer widget)
+{
+  return gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL);
+}
+
 /* A dispatched card counts down to its acceptance deadline as the clock
  * moves, and turns overdue past it. */
 static void
@@ -723,15 +729,16 @@ test_board_deadlines_count_down (WdUiFixture   *fx,
   g_assert_nonnull (card);
   ahead = deadline_text (card);
   g_assert_nonnull (ahead);
-  /* Its menu button tells a screen reader whose actions it holds. */
+  /* Its menu button tells a screen reader whose actions it holds, once
+   * the main loop is idle. */
   {
     g_autofree char *label = g_strdup_printf ("Actions for %s · %s", wd_row_get_string (first, "number"),
                                               wd_row_get_string (first, "title"));
     GtkWidget *menu = wd_order_card_get_menu_button (WD_ORDER_CARD (card));
-
     GtkWidget *popover;
 
     g_assert_true (GTK_IS_BUTTON (menu));
+    wd_ui_wait (is_labelled, menu, "the card's menu button to be named");
     gtk_test_accessible_assert_property (GTK_ACCESSIBLE (menu), GTK_ACCESSIBLE_PROPERTY_LABEL, label);
     /* It opens the order's menu, over the card. */
     g_signal_emit_by_name (menu, "clicked");
@@ -993,6 +1000,181 @@ test_board_search_shows_what_it_found (WdUiFixture   *fx,
       wd_ui_wait_models (fx);
       assert_columns_show_their_lists (fx, board);
     }
+}
+
+/* Shows the board, and returns its column with the most orders. */
+static WdCardColumn *
+show_longest_column (WdUiFixture *fx)
+{
+  WdBoardView *board = WD_BOARD_VIEW (wd_window_get_view_widget (fx->window, "board"));
+  WdCardColumn *longest = NULL;
+  guint most = 0;
+
+  wd_ui_show_view (fx, "board");
+  wd_ui_wait_models (fx);
+
+  for (WdOrderState s = WD_ORDER_ORDERED; s <= WD_ORDER_RATED; s++)
+    {
+      WdRowModel *model = wd_board_view_get_column_model (board, s);
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (model));
+
+      if (n > most)
+        {
+          most = n;
+          longest = WD_CARD_COLUMN (wd_ui_find_widget (GTK_WIDGET (board), is_column_of, model));
+        }
+    }
+  g_assert_nonnull (longest);
+  return longest;
+}
+
+/* The cards a column shows: each at least partly on screen, below the
+ * one before, all of one height, with nothing spilling out, each showing
+ * the order at its place in the list. Returns how many there are. */
+static guint
+assert_cards_on_screen (WdCardColumn *column)
+{
+  GListModel *model = wd_card_column_get_model (column);
+  int height = gtk_widget_get_height (GTK_WIDGET (column));
+  float bottom = -G_MAXFLOAT, card_height = -1;
+  guint count = 0;
+
+  wd_ui_settle ();
+  for (GtkWidget *card = gtk_widget_get_first_child (GTK_WIDGET (column)); card; card = gtk_widget_get_next_sibling (card))
+    {
+      guint position = wd_card_column_get_position (column, card);
+      g_autoptr(WdRow) row = NULL;
+      g_autofree char *expected = NULL;
+      graphene_rect_t bounds;
+
+      if (!gtk_widget_get_mapped (card))
+        continue;
+      count++;
+      g_assert_cmpuint (position, <, g_list_model_get_n_items (model));
+      g_assert_true (gtk_widget_compute_bounds (card, GTK_WIDGET (column), &bounds));
+      g_assert_cmpfloat (bounds.origin.y, <, height);
+      g_assert_cmpfloat (bounds.origin.y + bounds.size.height, >, 0);
+      g_assert_cmpfloat (bounds.origin.y, >=, bottom);
+      bottom = bounds.origin.y + bounds.size.height;
+      if (card_height < 0)
+        card_height = bounds.size.height;
+      g_assert_cmpfloat (bounds.size.height, ==, card_height);
+      for (GtkWidget *part = gtk_widget_get_first_child (card); part; part = gtk_widget_get_next_sibling (part))
+        {
+          graphene_rect_t inside;
+
+          if (gtk_widget_get_mapped (part) && gtk_widget_compute_bounds (part, card, &inside))
+            g_assert_cmpfloat (inside.origin.y + inside.size.height, <=, bounds.size.height);
+        }
+
+      row = g_list_model_get_item (model, position);
+      expected = g_strdup_printf ("%s · %s", wd_row_get_string (row, "number"), wd_row_get_string (row, "title"));
+      g_assert_cmpstr (wd_order_card_get_line (WD_ORDER_CARD (card), WD_ORDER_CARD_TITLE), ==, expected);
+      /* and the list keeps it while it is shown */
+      g_assert_true (wd_row_is_bound (row));
+    }
+  return count;
+}
+
+/* A column has cards only for the orders on screen, wherever it is
+ * scrolled to; the orders scrolled away are let go. */
+static void
+test_board_cards_only_on_screen (WdUiFixture   *fx,
+                                 gconstpointer  data)
+{
+  WdCardColumn *column = show_longest_column (fx);
+  GListModel *model;
+  GtkAdjustment *adjustment;
+  g_autoptr(WdRow) first = NULL;
+  double bottom;
+  guint n, shown;
+
+  model = wd_card_column_get_model (column);
+  n = g_list_model_get_n_items (model);
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (column));
+  bottom = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+  g_assert_cmpfloat (bottom, >, 0);
+
+  shown = assert_cards_on_screen (column);
+  g_assert_cmpuint (shown, >, 1);
+  g_assert_cmpuint (shown, <, n);
+  g_assert_nonnull (wd_card_column_get_card (column, 0));
+  first = g_list_model_get_item (model, 0);
+
+  gtk_adjustment_set_value (adjustment, bottom / 2);
+  g_assert_cmpuint (assert_cards_on_screen (column), <=, shown + 1);
+  g_assert_null (wd_card_column_get_card (column, 0));
+  g_assert_false (wd_row_is_bound (first));
+
+  gtk_adjustment_set_value (adjustment, bottom);
+  g_assert_cmpuint (assert_cards_on_screen (column), <=, shown + 1);
+  g_assert_nonnull (wd_card_column_get_card (column, n - 1));
+}
+
+static guint
+focused_position (WdUiFixture  *fx,
+                  WdCardColumn *column)
+{
+  return wd_card_column_get_position (column, gtk_root_get_focus (GTK_ROOT (fx->window)));
+}
+
+/* The arrows, Page Down, Home and End move between a column's cards,
+ * scrolling to them, and stop at the first; Tab leaves the column, and
+ * coming back finds the card it left; Enter opens the order. */
+static void
+test_board_keyboard (WdUiFixture   *fx,
+                     gconstpointer  data)
+{
+  WdCardColumn *column = show_longest_column (fx);
+  GListModel *model;
+  GtkAdjustment *adjustment;
+  GtkWindow *page;
+  g_autoptr(WdRow) row = NULL;
+  guint n, paged;
+
+  model = wd_card_column_get_model (column);
+  n = g_list_model_get_n_items (model);
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (column));
+
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (column)));
+  g_assert_cmpuint (focused_position (fx, column), ==, 0);
+  g_assert_true (wd_ui_press_key (GTK_WINDOW (fx->window), GDK_KEY_Down));
+  g_assert_cmpuint (focused_position (fx, column), ==, 1);
+  g_assert_true (wd_ui_press_key (GTK_WINDOW (fx->window), GDK_KEY_Down));
+  g_assert_true (wd_ui_press_key (GTK_WINDOW (fx->window), GDK_KEY_Up));
+  g_assert_cmpuint (focused_position (fx, column), ==, 1);
+  g_assert_true (wd_ui_press_key (GTK_WINDOW (fx->window), GDK_KEY_Up));
+  g_assert_true (wd_ui_press_key (GTK_WINDOW (fx->window), GDK_KEY_Up));
+  g_assert_cmpuint (focused_position (fx, column), ==, 0);
+
+  /* Tab goes to the card's menu, then out of the column; coming back,
+   * the card it left has the focus. */
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (fx->window), GTK_DIR_TAB_FORWARD));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (fx->window))
+                 == wd_order_card_get_menu_button (WD_ORDER_CARD (wd_card_column_get_card (column, 0))));
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (fx->window), GTK_DIR_TAB_FORWARD));
+  g_assert_false (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (fx->window)), GTK_WIDGET (column)));
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (column)));
+  g_assert_cmpuint (focused_position (fx, column), ==, 0);
+  g_assert_true (wd_ui_press_key (GTK_WINDOW (fx->window), GDK_KEY_End));
+  g_assert_cmpuint (focused_position (fx, column), ==, n - 1);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==,
+                     gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment));
+  assert_cards_on_screen (column);
+  g_assert_true (wd_ui_press_key (GTK_WINDOW (fx->window), GDK_KEY_Home));
+  g_assert_cmpuint (focused_position (fx, column), ==, 0);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
+  g_assert_true (wd_ui_press_key (GTK_WINDOW (fx->window), GDK_KEY_Page_Down));
+  paged = focused_position (fx, column);
+  g_assert_cmpuint (paged, >, 1);
+  g_assert_cmpuint (paged, <, n - 1);
+
+  g_assert_true (wd_ui_press_key (GTK_WINDOW (fx->window), GDK_KEY_Return));
+  page = wd_ui_find_window (WD_TYPE_ORDER_WINDOW);
+  g_assert_nonnull (page);
+  row = g_list_model_get_item (model, paged);
+  g_assert_cmpstr (gtk_window_get_title (page), ==, wd_row_get_string (row, "title"));
+  gtk_window_destroy (page);
 }
 
 static gboolean
@@ -2344,6 +2526,8 @@ main (int    argc,
   ADD ("board-deadlines-count-down", test_board_deadlines_count_down);
   ADD ("search-as-you-type", test_search_as_you_type);
   ADD ("board-search-shows-what-it-found", test_board_search_shows_what_it_found);
+  ADD ("board-cards-only-on-screen", test_board_cards_only_on_screen);
+  ADD ("board-keyboard", test_board_keyboard);
   ADD ("callback-recorded", test_callback_recorded);
   ADD ("rewards-follow-changes", test_rewards_follow_changes);
   ADD ("reward-period-lines", test_reward_period_lines);

@@ -189,3 +189,49 @@ wd_ui_render (GtkWidget *widget)
   return gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
                                       &GRAPHENE_RECT_INIT (0, 0, width, height));
 }
+
+static gboolean
+run_key_binding (GListModel *shortcuts,
+                 GtkWidget  *widget,
+                 guint       keyval)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (shortcuts); i++)
+    {
+      g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (shortcuts, i);
+      GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+      if (GTK_IS_KEYVAL_TRIGGER (trigger) && gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval
+          && gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == 0
+          && gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), GTK_SHORTCUT_ACTION_EXCLUSIVE, widget,
+                                           gtk_shortcut_get_arguments (shortcut)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Presses keyval, without modifiers, where window's focus is: the key
+ * bindings of the focus widget, then of each widget it is inside, until
+ * one takes the key, as GTK runs them (X has no public way to send a
+ * key to a GTK 4 widget). Returns whether one took it. */
+gboolean
+wd_ui_press_key (GtkWindow *window,
+                 guint      keyval)
+{
+  for (GtkWidget *widget = gtk_root_get_focus (GTK_ROOT (window)); widget != NULL;
+       widget = gtk_widget_get_parent (widget))
+    {
+      g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+      for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+        {
+          g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+          if (GTK_IS_SHORTCUT_CONTROLLER (controller) && run_key_binding (G_LIST_MODEL (controller), widget, keyval))
+            {
+              wd_ui_settle ();
+              return TRUE;
+            }
+        }
+    }
+  return FALSE;
+}

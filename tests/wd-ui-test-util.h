@@ -38,5 +38,7 @@ void       wd_ui_wait_models      (WdUiFixture   *fx);
 void       wd_ui_show_view        (WdUiFixture   *fx,
                                    const char    *name);
 GdkTexture *wd_ui_render          (GtkWidget     *widget);
+gboolean   wd_ui_press_key        (GtkWindow     *window,
+                                   guint          keyval);
 
 G_END_DECLS

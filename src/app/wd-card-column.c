@@ -421,8 +421,8 @@ focus_row (WdCardColumn *self,
 }
 
 /* Up and Down, Page Up and Page Down, Home and End move between the
- * cards; past the first or last card the key goes on to the window,
- * which moves the focus out of the column. */
+ * cards, and stop at the first and the last, as in GTK's list views:
+ * Tab leaves the column. */
 static gboolean
 move_focus (GtkWidget *widget,
             GVariant  *args,
@@ -440,9 +440,9 @@ move_focus (GtkWidget *widget,
   if (pages != 0 && self->stride > 0)
     rows = pages * MAX (1, self->height / self->stride);
   to = CLAMP ((gint64) from + rows, 0, (gint64) n - 1);
-  if (to == from)
-    return FALSE;
-  return focus_row (self, (guint) to);
+  if (to != from)
+    focus_row (self, (guint) to);
+  return TRUE;
 }
 
 static gboolean
