@@ -1149,9 +1149,11 @@ test_board_keyboard (WdUiFixture   *fx,
 
   /* Tab goes to the card's menu, then out of the column; coming back,
    * the card it left has the focus. */
+  wd_ui_wait_active (GTK_WINDOW (fx->window));
   g_assert_true (gtk_widget_child_focus (GTK_WIDGET (fx->window), GTK_DIR_TAB_FORWARD));
   g_assert_true (gtk_root_get_focus (GTK_ROOT (fx->window))
                  == wd_order_card_get_menu_button (WD_ORDER_CARD (wd_card_column_get_card (column, 0))));
+  wd_ui_wait_active (GTK_WINDOW (fx->window));
   g_assert_true (gtk_widget_child_focus (GTK_WIDGET (fx->window), GTK_DIR_TAB_FORWARD));
   g_assert_false (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (fx->window)), GTK_WIDGET (column)));
   g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (column)));

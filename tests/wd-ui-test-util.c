@@ -191,6 +191,25 @@ wd_ui_render (GtkWidget *widget)
 }
 
 static gboolean
+is_active (gpointer window)
+{
+  return gtk_window_is_active (window);
+}
+
+/* Waits until window is the one the keyboard types in. Keys go to the
+ * active window; and while a window is not active GTK takes its focus out
+ * of the widgets it is in, so that moving the focus goes wrong. Under Xvfb,
+ * with no window manager, the window under the pointer is active, or the
+ * last one presented. */
+void
+wd_ui_wait_active (GtkWindow *window)
+{
+  if (!gtk_window_is_active (window))
+    gtk_window_present (window);
+  wd_ui_wait (is_active, window, "the window to be active");
+}
+
+static gboolean
 run_key_binding (GListModel *shortcuts,
                  GtkWidget  *widget,
                  guint       keyval)
@@ -217,6 +236,7 @@ gboolean
 wd_ui_press_key (GtkWindow *window,
                  guint      keyval)
 {
+  wd_ui_wait_active (window);
   for (GtkWidget *widget = gtk_root_get_focus (GTK_ROOT (window)); widget != NULL;
        widget = gtk_widget_get_parent (widget))
     {

@@ -38,6 +38,7 @@ void       wd_ui_wait_models      (WdUiFixture   *fx);
 void       wd_ui_show_view        (WdUiFixture   *fx,
                                    const char    *name);
 GdkTexture *wd_ui_render          (GtkWidget     *widget);
+void       wd_ui_wait_active      (GtkWindow     *window);
 gboolean   wd_ui_press_key        (GtkWindow     *window,
                                    guint          keyval);
 

@@ -111,11 +111,28 @@ shown_index (WdCardColumn *self,
   return index;
 }
 
-/* The position of the card that holds the focus, G_MAXUINT when none. */
+/* The card the window's focus is in, NULL when none. Asked of the
+ * window: while it is not the active window GTK takes its focus out of
+ * the widgets it is in (gtk_widget_get_focus_child gives NULL), and puts
+ * it back in the same widget when it is active again. */
+static GtkWidget *
+focus_card (WdCardColumn *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self)))
+    return NULL;
+  while (gtk_widget_get_parent (focus) != GTK_WIDGET (self))
+    focus = gtk_widget_get_parent (focus);
+  return focus;
+}
+
+/* The position of the card the focus is in, G_MAXUINT when none. */
 static guint
 focus_position (WdCardColumn *self)
 {
-  GtkWidget *focus = gtk_widget_get_focus_child (GTK_WIDGET (self));
+  GtkWidget *focus = focus_card (self);
 
   return focus != NULL ? wd_card_column_get_position (self, focus) : G_MAXUINT;
 }
@@ -491,7 +508,7 @@ wd_card_column_focus (GtkWidget        *widget,
                       GtkDirectionType  direction)
 {
   WdCardColumn *self = WD_CARD_COLUMN (widget);
-  GtkWidget *focus = gtk_widget_get_focus_child (widget);
+  GtkWidget *focus = focus_card (self);
   guint first, end, position;
 
   if (focus != NULL)
