@@ -1111,6 +1111,29 @@ test_board_cards_only_on_screen (WdUiFixture   *fx,
   g_assert_nonnull (wd_card_column_get_card (column, n - 1));
 }
 
+static gboolean
+is_secondary_click (GtkEventController *controller)
+{
+  return GTK_IS_GESTURE_CLICK (controller)
+      && gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) == GDK_BUTTON_SECONDARY;
+}
+
+static GtkEventController *
+find_controller (GtkWidget *widget,
+                 gboolean (*match) (GtkEventController *controller))
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (match (controller))
+        return controller;
+    }
+  return NULL;
+}
+
 static guint
 focused_position (WdUiFixture  *fx,
                   WdCardColumn *column)
@@ -1120,7 +1143,8 @@ focused_position (WdUiFixture  *fx,
 
 /* The arrows, Page Down, Home and End move between a column's cards,
  * scrolling to them, and stop at the first; Tab leaves the column, and
- * coming back finds the card it left; Enter opens the order. */
+ * coming back finds the card it left; the Menu key opens the card's
+ * menu, and Enter the order. */
 static void
 test_board_keyboard (WdUiFixture   *fx,
                      gconstpointer  data)
@@ -1177,6 +1201,36 @@ test_board_keyboard (WdUiFixture   *fx,
   row = g_list_model_get_item (model, paged);
   g_assert_cmpstr (gtk_window_get_title (page), ==, wd_row_get_string (row, "title"));
   gtk_window_destroy (page);
+
+  /* The Menu key opens the card's menu. */
+  {
+    GtkWidget *menu = wd_order_card_get_menu_button (WD_ORDER_CARD (wd_card_column_get_card (column, paged)));
+
+    g_assert_true (wd_ui_press_key (GTK_WINDOW (fx->window), GDK_KEY_Menu));
+    g_assert_true (GTK_IS_POPOVER_MENU (gtk_widget_get_last_child (menu)));
+    g_assert_true (gtk_widget_get_mapped (gtk_widget_get_last_child (menu)));
+    gtk_popover_popdown (GTK_POPOVER (gtk_widget_get_last_child (menu)));
+    wd_ui_settle ();
+    g_assert_false (GTK_IS_POPOVER_MENU (gtk_widget_get_last_child (menu)));
+  }
+  /* So does a right click, pointing where it was. */
+  {
+    GtkWidget *card = wd_card_column_get_card (column, paged);
+    GtkWidget *menu = wd_order_card_get_menu_button (WD_ORDER_CARD (card));
+    GtkGesture *secondary = GTK_GESTURE (find_controller (card, is_secondary_click));
+    GdkRectangle pointing;
+    double x, y;
+
+    g_signal_emit_by_name (secondary, "pressed", 1, 20.0, 30.0);
+    wd_ui_settle ();
+    g_assert_true (GTK_IS_POPOVER_MENU (gtk_widget_get_last_child (menu)));
+    g_assert_true (gtk_popover_get_pointing_to (GTK_POPOVER (gtk_widget_get_last_child (menu)), &pointing));
+    g_assert_true (gtk_widget_translate_coordinates (card, menu, 20.0, 30.0, &x, &y));
+    g_assert_cmpint (pointing.x, ==, (int) x);
+    g_assert_cmpint (pointing.y, ==, (int) y);
+    gtk_popover_popdown (GTK_POPOVER (gtk_widget_get_last_child (menu)));
+    wd_ui_settle ();
+  }
 }
 
 static gboolean

@@ -99,6 +99,10 @@ act_action (GtkWidget  *widget,
       wd_forms_run_order_action (widget, self->workspace, order, wd_order_action_info (i)->action);
 }
 
+static gboolean open_focused_card_menu (GtkWidget *widget,
+                                        GVariant  *args,
+                                        gpointer   user_data);
+
 static void
 wd_board_view_class_init (WdBoardViewClass *klass)
 {
@@ -113,6 +117,8 @@ wd_board_view_class_init (WdBoardViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WdBoardView, columns_box);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
   gtk_widget_class_install_action (widget_class, "board.act", "(ss)", act_action);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Menu, 0, open_focused_card_menu, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, open_focused_card_menu, NULL);
 }
 
 static void
@@ -151,17 +157,41 @@ on_drag_prepare (GtkDragSource *source,
 
 static void open_card_menu (GtkButton *button,
                             gpointer   user_data);
+static void popup_card_menu (GtkWidget          *card,
+                             const GdkRectangle *at);
+
+/* A right click opens the card's menu where the pointer is. */
+static void
+on_card_secondary_click (GtkGestureClick *gesture,
+                         int              n_press,
+                         double           x,
+                         double           y,
+                         gpointer         user_data)
+{
+  GtkWidget *card = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  GtkWidget *button = wd_order_card_get_menu_button (WD_ORDER_CARD (card));
+  double bx, by;
+
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  if (!gtk_widget_translate_coordinates (card, button, x, y, &bx, &by))
+    return;
+  popup_card_menu (card, &(GdkRectangle) { (int) bx, (int) by, 1, 1 });
+}
 
 static GtkWidget *
 make_card (void)
 {
   GtkWidget *card = wd_order_card_new ();
   GtkDragSource *drag = gtk_drag_source_new ();
+  GtkGesture *secondary = gtk_gesture_click_new ();
 
   g_signal_connect (wd_order_card_get_menu_button (WD_ORDER_CARD (card)), "clicked", G_CALLBACK (open_card_menu), NULL);
   gtk_drag_source_set_actions (drag, GDK_ACTION_MOVE);
   g_signal_connect (drag, "prepare", G_CALLBACK (on_drag_prepare), NULL);
   gtk_widget_add_controller (card, GTK_EVENT_CONTROLLER (drag));
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (secondary), GDK_BUTTON_SECONDARY);
+  g_signal_connect (secondary, "pressed", G_CALLBACK (on_card_secondary_click), NULL);
+  gtk_widget_add_controller (card, GTK_EVENT_CONTROLLER (secondary));
   return card;
 }
 
@@ -210,14 +240,15 @@ on_card_menu_closed (GtkPopover *popover,
 }
 
 /* The menu is built when opened, on a plain button: a menu button per
- * card (and a popover per bind) made cards several times dearer, and
- * the board builds them by the hundred. */
+ * card (and a popover per bind) made cards several times dearer. It
+ * hangs from the card's menu button, pointing at `at` in the button's
+ * coordinates, or at the button when NULL. */
 static void
-open_card_menu (GtkButton *button,
-                gpointer   user_data)
+popup_card_menu (GtkWidget          *card,
+                 const GdkRectangle *at)
 {
-  WdBoardView *self = WD_BOARD_VIEW (gtk_widget_get_ancestor (GTK_WIDGET (button), WD_TYPE_BOARD_VIEW));
-  WdRow *row = card_row (GTK_WIDGET (button));
+  WdBoardView *self = WD_BOARD_VIEW (gtk_widget_get_ancestor (card, WD_TYPE_BOARD_VIEW));
+  WdRow *row = card_row (card);
   g_autoptr(GMenuModel) model = NULL;
   GtkWidget *popover;
 
@@ -225,9 +256,33 @@ open_card_menu (GtkButton *button,
     return;
   model = card_menu (self, row);
   popover = gtk_popover_menu_new_from_model (model);
-  gtk_widget_set_parent (popover, GTK_WIDGET (button));
+  gtk_widget_set_parent (popover, wd_order_card_get_menu_button (WD_ORDER_CARD (card)));
+  if (at != NULL)
+    gtk_popover_set_pointing_to (GTK_POPOVER (popover), at);
   g_signal_connect (popover, "closed", G_CALLBACK (on_card_menu_closed), NULL);
   gtk_popover_popup (GTK_POPOVER (popover));
+}
+
+static void
+open_card_menu (GtkButton *button,
+                gpointer   user_data)
+{
+  popup_card_menu (gtk_widget_get_ancestor (GTK_WIDGET (button), WD_TYPE_ORDER_CARD), NULL);
+}
+
+/* The Menu key and Shift+F10 open the menu of the card with the focus. */
+static gboolean
+open_focused_card_menu (GtkWidget *widget,
+                        GVariant  *args,
+                        gpointer   user_data)
+{
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (widget));
+  GtkWidget *card = focus != NULL ? gtk_widget_get_ancestor (focus, WD_TYPE_ORDER_CARD) : NULL;
+
+  if (card == NULL || !gtk_widget_is_ancestor (card, widget))
+    return FALSE;
+  popup_card_menu (card, NULL);
+  return TRUE;
 }
 
 /* What the clock changes on a card: the time left to accept, and

@@ -468,8 +468,8 @@ wd_inscription_new (const char *css_class)
   return inscription;
 }
 
-/* Spare rows a list keeps; a screenful of the board's longest column,
- * with room to spare. */
+/* Spare rows a list keeps: more than the 33 a one-column grid view
+ * keeps alive, so a list that empties and fills again builds none. */
 #define MAX_SPARE_ROWS 48
 
 typedef void (*RowBinder) (GtkSignalListItemFactory *factory,
