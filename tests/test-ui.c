@@ -1134,6 +1134,17 @@ find_controller (GtkWidget *widget,
   return NULL;
 }
 
+/* The order the card at position shows. */
+static WdRow *
+card_row_of (WdCardColumn *column,
+             guint         position)
+{
+  GtkWidget *card = wd_card_column_get_card (column, position);
+
+  g_assert_nonnull (card);
+  return g_object_get_data (G_OBJECT (card), "wd-row");
+}
+
 static guint
 focused_position (WdUiFixture  *fx,
                   WdCardColumn *column)
@@ -1143,8 +1154,9 @@ focused_position (WdUiFixture  *fx,
 
 /* The arrows, Page Down, Home and End move between a column's cards,
  * scrolling to them, and stop at the first; Tab leaves the column, and
- * coming back finds the card it left; the Menu key opens the card's
- * menu, and Enter the order. */
+ * coming back finds the card it left; Enter opens the order, and the Menu
+ * key the card's menu; an order that leaves the column leaves the focus
+ * on the card in its place. */
 static void
 test_board_keyboard (WdUiFixture   *fx,
                      gconstpointer  data)
@@ -1231,6 +1243,38 @@ test_board_keyboard (WdUiFixture   *fx,
     gtk_popover_popdown (GTK_POPOVER (gtk_widget_get_last_child (menu)));
     wd_ui_settle ();
   }
+
+  /* When its order leaves the column, the focus goes to the card in its
+   * place, the next order's: with the window active, and with another
+   * window in front (a dialog that changed the order). */
+  for (guint in_front = 0; in_front < 2; in_front++)
+    {
+      WdRow *leaving = card_row_of (column, paged);
+      g_autoptr(WdRow) next = g_list_model_get_item (model, paged + 1);
+      g_autoptr(JsonObject) args = json_object_new ();
+      g_autoptr(GError) error = NULL;
+      GtkWindow *other = NULL;
+      CountWait wait = { WD_ROW_MODEL (gtk_no_selection_get_model (GTK_NO_SELECTION (model))),
+                         g_list_model_get_n_items (model) - 1 };
+
+      g_assert_true (gtk_widget_grab_focus (wd_card_column_get_card (column, paged)));
+      if (in_front)
+        {
+          other = GTK_WINDOW (gtk_window_new ());
+          wd_ui_wait_active (other);
+          g_assert_false (gtk_window_is_active (GTK_WINDOW (fx->window)));
+        }
+      json_object_set_string_member (args, "order_id", wd_row_get_id (leaving));
+      json_object_set_string_member (args, "reason", "活动取消");
+      g_assert_true (wd_workspace_apply (fx->workspace, "order.cancel", args, NULL, &error));
+      g_assert_no_error (error);
+      wd_ui_wait (model_has, &wait, "the cancelled order to leave its column");
+      wd_ui_settle ();
+      g_assert_cmpuint (focused_position (fx, column), ==, paged);
+      g_assert_true (gtk_widget_get_mapped (gtk_root_get_focus (GTK_ROOT (fx->window))));
+      g_assert_cmpstr (wd_row_get_id (card_row_of (column, paged)), ==, wd_row_get_id (next));
+      g_clear_pointer (&other, gtk_window_destroy);
+    }
 }
 
 static gboolean

@@ -374,7 +374,10 @@ on_value_changed (WdCardColumn *self)
 }
 
 /* The cards of rows after the change move with their rows; those of
- * rows replaced show the new rows (a search keeps the cards on screen). */
+ * rows replaced show the new rows (a search keeps the cards on screen).
+ * When the row with the focus leaves the list (an order dispatched from
+ * its menu leaves its column), GTK gives the focus of the card hidden to
+ * the column, which gives it to the card now in its place (the cursor). */
 static void
 on_items_changed (GListModel   *model,
                   guint         position,
