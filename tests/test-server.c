@@ -1907,6 +1907,60 @@ login_as (const char *name,
   return g_strdup (json_object_get_string_member (wd_test_reply_object (reply), "token"));
 }
 
+/* The account called name in a directory's answer, or NULL. */
+static JsonObject *
+listed_account (WdTestReply *reply,
+                const char  *name)
+{
+  JsonArray *accounts = json_object_get_array_member (wd_test_reply_object (reply), "accounts");
+
+  for (guint i = 0; i < json_array_get_length (accounts); i++)
+    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (accounts, i), "name"), name))
+      return json_array_get_object_element (accounts, i);
+  return NULL;
+}
+
+/* The directory says who each account is (its role, whom it serves),
+ * to anyone signed in, and nothing an administrator alone should see; a
+ * team sees the staff's accounts and its own, no other team's. */
+static void
+test_account_directory (void)
+{
+  g_autofree char *centre = wd_test_login (&shared, "centre");
+  g_autofree char *team = wd_test_login (&shared, "team");
+  g_autoptr(WdTestReply) all = wd_test_request (&shared, "GET", "/api/v1/accounts", centre, NULL);
+  g_autoptr(WdTestReply) teams = wd_test_request (&shared, "GET", "/api/v1/accounts", team, NULL);
+  g_autoptr(WdTestReply) nobody = wd_test_request (&shared, "GET", "/api/v1/accounts", NULL, NULL);
+  JsonObject *office;
+
+  g_assert_cmpuint (all->status, ==, 200);
+  office = listed_account (all, "office");
+  g_assert_nonnull (office);
+  g_assert_cmpstr (json_object_get_string_member (office, "role"), ==, "office");
+  g_assert_cmpstr (json_object_get_string_member (office, "serves"), ==, "千佛山街道");
+  g_assert_false (json_object_has_member (office, "password_hash"));
+  g_assert_false (json_object_has_member (office, "last_sign_in_at"));
+  g_assert_false (json_object_has_member (office, "disabled"));
+  /* the demo's colleagues, whom its history names */
+  g_assert_nonnull (listed_account (all, "office-baotuquan"));
+  g_assert_nonnull (listed_account (all, "centre-zhang"));
+  g_assert_nonnull (listed_account (all, "team"));
+
+  g_assert_cmpuint (teams->status, ==, 200);
+  g_assert_nonnull (listed_account (teams, "office"));
+  g_assert_nonnull (listed_account (teams, "team"));
+  for (guint i = 0; i < json_array_get_length (json_object_get_array_member (wd_test_reply_object (teams), "accounts"));
+       i++)
+    {
+      JsonObject *account = json_array_get_object_element (
+        json_object_get_array_member (wd_test_reply_object (teams), "accounts"), i);
+
+      g_assert_true (!g_str_equal (json_object_get_string_member (account, "role"), "team")
+                     || g_str_equal (json_object_get_string_member (account, "name"), "team"));
+    }
+  g_assert_cmpuint (nobody->status, ==, 401);
+}
+
 static guint
 me_status (const char *token)
 {
@@ -2002,6 +2056,7 @@ main (int    argc,
   g_test_add_func ("/server/health", test_health);
   g_test_add_func ("/server/closed-connections-released", test_closed_connections_released);
   g_test_add_func ("/server/session", test_session);
+  g_test_add_func ("/server/account-directory", test_account_directory);
   g_test_add_func ("/server/auth-failures", test_auth_failures);
   g_test_add_func ("/server/roles-and-scope", test_roles_and_scope);
   g_test_add_func ("/server/team-scope", test_team_scope);

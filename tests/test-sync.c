@@ -285,6 +285,18 @@ test_offline_edits (void)
   g_assert_cmpstr (o_digest, ==, so_digest);
   g_assert_cmpint (wd_store_get_history (office.store, existing, NULL) == NULL ? 0 : 1, ==, 1);
 
+  /* The pull brings the directory that says who the accounts in the
+   * history are. */
+  {
+    g_autofree char *office_label = wd_store_describe_account (centre.store, "office");
+    g_autofree char *centre_label = wd_store_describe_account (office.store, "centre");
+    g_autofree char *unknown = wd_store_describe_account (office.store, "nobody-we-know");
+
+    g_assert_cmpstr (office_label, ==, "千佛山街道 (office)");
+    g_assert_cmpstr (centre_label, ==, "Guidance centre (centre)");
+    g_assert_cmpstr (unknown, ==, "nobody-we-know");
+  }
+
   client_close (&centre);
   client_close (&office);
 }

@@ -698,6 +698,36 @@ test_order_message_copied (WdUiFixture   *fx,
 }
 
 static gboolean
+row_subtitle_has (GtkWidget     *widget,
+                  gconstpointer  text)
+{
+  const char *subtitle = ADW_IS_ACTION_ROW (widget) ? adw_action_row_get_subtitle (ADW_ACTION_ROW (widget)) : NULL;
+
+  return subtitle != NULL && strstr (subtitle, text) != NULL;
+}
+
+/* An order's history says who acted as the directory of accounts names
+ * them (the demo district's store holds one, as a synced store does):
+ * the centre's clerk as the guidance centre, never the bare account. */
+static void
+test_history_names_accounts (WdUiFixture   *fx,
+                             gconstpointer  data)
+{
+  WdBoardView *board = WD_BOARD_VIEW (wd_window_get_view_widget (fx->window, "board"));
+  GListModel *dispatched = G_LIST_MODEL (wd_board_view_get_column_model (board, WD_ORDER_DISPATCHED));
+  g_autoptr(WdRow) first = NULL;
+  GtkWindow *page;
+
+  wd_ui_wait_models (fx);
+  first = g_list_model_get_item (dispatched, 0);
+  page = wd_window_show_order (fx->window, wd_row_get_id (first));
+  wd_ui_settle ();
+  g_assert_nonnull (wd_ui_find_widget (GTK_WIDGET (page), row_subtitle_has, "Guidance centre (centre-zhang)"));
+  g_assert_null (wd_ui_find_widget (GTK_WIDGET (page), row_subtitle_has, "· centre-zhang"));
+  gtk_window_destroy (page);
+}
+
+static gboolean
 is_labelled (gpointer widget)
 {
   return gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL);
@@ -2624,6 +2654,7 @@ main (int    argc,
   ADD ("speaker-form-warns-of-namesake", test_speaker_form_warns_of_namesake);
   ADD ("order-message-copied", test_order_message_copied);
   ADD ("board-deadlines-count-down", test_board_deadlines_count_down);
+  ADD ("history-names-accounts", test_history_names_accounts);
   ADD ("search-as-you-type", test_search_as_you_type);
   ADD ("board-search-shows-what-it-found", test_board_search_shows_what_it_found);
   ADD ("board-cards-only-on-screen", test_board_cards_only_on_screen);

@@ -415,6 +415,24 @@ test_money_and_ledger (void)
   wd_format_ledger_line (store, deposit, &title, &subtitle);
   g_assert_cmpstr (title, ==, "+¥50,000.00 deposited");
   g_assert_true (g_str_has_suffix (subtitle, "centre-zhang · balance ¥50,000.00 · 区财政拨款"));
+  g_clear_pointer (&title, g_free);
+  g_clear_pointer (&subtitle, g_free);
+
+  /* Once synced, the directory says who the clerk was. */
+  {
+    g_autoptr(JsonNode) accounts = wd_json_parse ("[{\"name\":\"centre-zhang\",\"role\":\"centre\"},"
+                                                  "{\"name\":\"office-a\",\"role\":\"office\","
+                                                  "\"serves\":\"解放路街道\"}]", -1, NULL);
+
+    g_assert_true (wd_store_set_accounts (store, json_node_get_array (accounts), NULL));
+  }
+  wd_format_ledger_line (store, deposit, &title, &subtitle);
+  g_assert_true (g_str_has_suffix (subtitle, " · Guidance centre (centre-zhang) · balance ¥50,000.00 · 区财政拨款"));
+  {
+    g_autofree char *office = wd_store_describe_account (store, "office-a");
+
+    g_assert_cmpstr (office, ==, "解放路街道 (office-a)");
+  }
   remove_temp_store (store, path);
 }
 

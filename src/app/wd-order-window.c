@@ -390,9 +390,10 @@ fill_history (WdOrderWindow *self,
       const char *reason = corrected ? corrected
         : detail ? json_object_get_string_member_with_default (detail, "reason", NULL) : NULL;
       g_autofree char *at = wd_format_time (store, wd_json_int (entry, "at"), "%Y-%m-%d %H:%M");
+      g_autofree char *who = wd_store_describe_account (store, wd_json_text (entry, "actor"));
       g_autofree char *subtitle = reason && *reason
-        ? g_strdup_printf ("%s · %s · %s", at, wd_json_text (entry, "actor"), reason)
-        : g_strdup_printf ("%s · %s", at, wd_json_text (entry, "actor"));
+        ? g_strdup_printf ("%s · %s · %s", at, who, reason)
+        : g_strdup_printf ("%s · %s", at, who);
 
       add_row (group, history_label (wd_json_text (entry, "action")), subtitle);
     }

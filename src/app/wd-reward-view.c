@@ -225,9 +225,9 @@ period_row (WdRewardView *self,
   g_autofree char *from = wd_format_time (store, json_object_get_int_member (summary, "starts_at"), "%Y-%m-%d");
   g_autofree char *to = wd_format_time (store, json_object_get_int_member (summary, "ends_at") - 1, "%Y-%m-%d");
   g_autofree char *total = wd_format_money (json_object_get_int_member (summary, "total_cents"));
+  g_autofree char *proposer = wd_store_describe_account (store, wd_json_text (summary, "proposed_by"));
   g_autofree char *subtitle = g_strdup_printf ("%s – %s · %s · %s · %s", from, to, total,
-                                               period_state_label (wd_json_text (summary, "state")),
-                                               wd_json_text (summary, "proposed_by"));
+                                               period_state_label (wd_json_text (summary, "state")), proposer);
   const WdActor *actor = wd_workspace_get_actor (self->workspace);
   gboolean proposed = g_str_equal (wd_json_text (summary, "state"), "proposed");
   g_autoptr(GError) stale = NULL;

@@ -142,12 +142,11 @@ wd_format_ledger_line (WdStore     *store,
   const char *reference = payout ? "" : wd_json_text (line, "reference");
   const char *note = wd_json_text (line, "note");
   g_autofree char *what = g_strjoin (*reference && *note ? " " : "", reference, note, NULL);
+  g_autofree char *who = wd_store_describe_account (store, wd_json_text (line, "recorded_by"));
 
   *title = g_strdup_printf ("%s%s %s", payout ? "" : "+", money, payout ? _("paid out") : _("deposited"));
-  *subtitle = *what ? g_strdup_printf (_("%1$s · %2$s · balance %3$s · %4$s"), at, wd_json_text (line, "recorded_by"),
-                                       balance, what)
-                    : g_strdup_printf (_("%1$s · %2$s · balance %3$s"), at, wd_json_text (line, "recorded_by"),
-                                       balance);
+  *subtitle = *what ? g_strdup_printf (_("%1$s · %2$s · balance %3$s · %4$s"), at, who, balance, what)
+                    : g_strdup_printf (_("%1$s · %2$s · balance %3$s"), at, who, balance);
 }
 
 /* Loads the app's stylesheet for the default display, once, as
@@ -822,9 +821,10 @@ wd_format_certificate (WdStore     *store,
     g_string_append_printf (text, " · %s", purpose);
   if (!json_object_get_null_member (certificate, "revoked_at"))
     {
+      g_autofree char *revoker = wd_store_describe_account (store, wd_json_text (certificate, "revoked_by"));
+
       g_string_append_c (text, '\n');
-      g_string_append_printf (text, _("Revoked by %s: %s"), wd_json_text (certificate, "revoked_by"),
-                              wd_json_text (certificate, "revoke_reason"));
+      g_string_append_printf (text, _("Revoked by %s: %s"), revoker, wd_json_text (certificate, "revoke_reason"));
     }
   *title = *number ? g_strdup_printf (_("No. %s"), number) : g_strdup (_("Waiting for its number from the server"));
   *subtitle = g_string_free (text, FALSE);
@@ -944,7 +944,8 @@ wd_box_add_changes (GtkBox      *box,
       JsonObject *entry = json_array_get_object_element (history, i - 1);
       g_autofree char *what = describe_catalogue_change (kind, entry);
       g_autofree char *at = wd_format_time (store, wd_json_int (entry, "at"), "%Y-%m-%d %H:%M");
-      g_autofree char *who = g_strdup_printf ("%s · %s", at, wd_json_text (entry, "actor"));
+      g_autofree char *actor = wd_store_describe_account (store, wd_json_text (entry, "actor"));
+      g_autofree char *who = g_strdup_printf ("%s · %s", at, actor);
 
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), wd_action_row_new (what, who));
     }

@@ -14,6 +14,7 @@
 #include "wd-json.h"
 #include "wd-matching.h"
 #include "wd-operations.h"
+#include "wd-store-private.h"
 #include "wd-time.h"
 
 #define HOUR 3600
@@ -830,6 +831,9 @@ demo_clear (Demo *demo)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Demo, demo_clear)
 
+static gboolean list_accounts (Demo    *demo,
+                               GError **error);
+
 gboolean
 wd_demo_load (WdStore              *store,
               const char           *district_path,
@@ -898,10 +902,88 @@ wd_demo_load (WdStore              *store,
     return FALSE;
   if (!set_up_catalogues (&demo, now - 60 * DAY, error)
       || !live_through (&demo, error)
-      || (options->rewards && !reward_period (&demo, error)))
+      || (options->rewards && !reward_period (&demo, error))
+      || !list_accounts (&demo, error))
     {
       wd_store_rollback (store);
       return FALSE;
     }
   return wd_store_commit (store, error);
+}
+
+/* What the account called name serves, by the demo's naming: "office-ID"
+ * a sub-district's office, "ID-account" a team's or a speaker's. */
+static gboolean
+describe_demo_account (WdStore    *store,
+                       const char *name,
+                       JsonObject *account)
+{
+  g_autofree char *assignee = NULL;
+  g_autoptr(JsonObject) served = NULL;
+  const char *kind = NULL;
+
+  if (g_str_equal (name, WD_DEMO_ADMIN_USER) || g_str_equal (name, WD_DEMO_CENTRE_USER))
+    {
+      json_object_set_string_member (account, "role", g_str_equal (name, WD_DEMO_ADMIN_USER) ? "admin" : "centre");
+      return TRUE;
+    }
+  if (g_str_has_prefix (name, "office-")
+      && (served = wd_store_get (store, "subdistrict", name + strlen ("office-"), NULL)) != NULL)
+    {
+      json_object_set_string_member (account, "role", "office");
+      json_object_set_string_member (account, "subdistrict_id", name + strlen ("office-"));
+      json_object_set_string_member (account, "serves", json_object_get_string_member (served, "name"));
+      return TRUE;
+    }
+  if (!g_str_has_suffix (name, "-account"))
+    return FALSE;
+  assignee = g_strndup (name, strlen (name) - strlen ("-account"));
+  if ((served = wd_store_get (store, "team", assignee, NULL)) != NULL)
+    kind = "team";
+  else if ((served = wd_store_get (store, "speaker", assignee, NULL)) != NULL)
+    kind = "speaker";
+  else
+    return FALSE;
+  json_object_set_string_member (account, "role", "team");
+  json_object_set_string_member (account, "assignee_kind", kind);
+  json_object_set_string_member (account, "assignee_id", assignee);
+  json_object_set_string_member (account, "serves", json_object_get_string_member (served, "name"));
+  return TRUE;
+}
+
+/* The accounts the demo district's history names (the centre's clerk,
+ * each sub-district office, each team and speaker that acted), as a
+ * server's directory lists them, with what a server's account holds. */
+JsonArray *
+wd_demo_list_accounts (WdStore  *store,
+                       GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(JsonArray) accounts = json_array_new ();
+
+  g_return_val_if_fail (WD_IS_STORE (store), NULL);
+
+  stmt = wd_store_prepare (store, "SELECT DISTINCT actor FROM history ORDER BY actor", error);
+  if (stmt == NULL)
+    return NULL;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *name = (const char *) sqlite3_column_text (stmt, 0);
+      g_autoptr(JsonObject) account = json_object_new ();
+
+      json_object_set_string_member (account, "name", name);
+      if (describe_demo_account (store, name, account))
+        json_array_add_object_element (accounts, g_steal_pointer (&account));
+    }
+  return g_steal_pointer (&accounts);
+}
+
+/* The store names its accounts as a synced one would (wd_store_set_accounts). */
+static gboolean
+list_accounts (Demo    *demo,
+               GError **error)
+{
+  g_autoptr(JsonArray) accounts = wd_demo_list_accounts (demo->store, error);
+
+  return accounts != NULL && wd_store_set_accounts (demo->store, accounts, error);
 }

@@ -21,12 +21,14 @@ typedef struct
 #define WD_DEMO_CENTRE_USER "centre-zhang"
 #define WD_DEMO_ADMIN_USER "admin"
 
-void      wd_demo_options_init  (WdDemoOptions        *options);
-char     *wd_demo_find_data     (void);
-gboolean  wd_demo_load          (WdStore              *store,
-                                 const char           *district_path,
-                                 gint64                now,
-                                 const WdDemoOptions  *options,
-                                 GError              **error);
+void       wd_demo_options_init  (WdDemoOptions        *options);
+char      *wd_demo_find_data     (void);
+gboolean   wd_demo_load          (WdStore              *store,
+                                  const char           *district_path,
+                                  gint64                now,
+                                  const WdDemoOptions  *options,
+                                  GError              **error);
+JsonArray *wd_demo_list_accounts (WdStore              *store,
+                                  GError              **error);
 
 G_END_DECLS

@@ -40,6 +40,8 @@ struct _WdStore
   int          authoritative;  /* cached setting: -1 unknown */
   int          schema_version;
   int          users_fd;       /* STORE-users, read-locked while open */
+  char        *accounts_text;  /* the account directory account_labels was made from */
+  GHashTable  *account_labels; /* account name → who it is, for a person */
 };
 
 /* What the store held when a cache of its contents was filled. */
@@ -126,6 +128,8 @@ wd_store_finalize (GObject *object)
   g_clear_pointer (&self->exists_sql, g_hash_table_unref);
   g_clear_pointer (&self->hits, g_hash_table_unref);
   g_clear_pointer (&self->listed, g_hash_table_unref);
+  g_clear_pointer (&self->account_labels, g_hash_table_unref);
+  g_free (self->accounts_text);
   if (self->db != NULL)
     sqlite3_close (self->db);
   if (self->users_fd >= 0)
@@ -1029,6 +1033,86 @@ wd_store_set_setting (WdStore     *self,
   wd_stmt_bind_text (stmt, 1, key);
   wd_stmt_bind_text (stmt, 2, value);
   return wd_store_run (self, stmt, error);
+}
+
+/* The server's directory of accounts (GET /api/v1/accounts), which
+ * names the accounts the data says acted: a history entry's actor, a
+ * ledger line's clerk. */
+#define ACCOUNTS_KEY "accounts"
+
+gboolean
+wd_store_set_accounts (WdStore    *self,
+                       JsonArray  *accounts,
+                       GError    **error)
+{
+  g_autoptr(JsonObject) directory = json_object_new ();
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (WD_IS_STORE (self), FALSE);
+
+  json_object_set_array_member (directory, "accounts", json_array_ref (accounts));
+  text = wd_json_object_to_string (directory, FALSE);
+  return wd_store_set_setting (self, ACCOUNTS_KEY, text, error);
+}
+
+static char *
+account_label (JsonObject *account)
+{
+  const char *name = json_object_get_string_member_with_default (account, "name", "");
+  const char *serves = json_object_get_string_member_with_default (account, "serves", "");
+  WdRole role;
+
+  if (*serves == '\0' && wd_role_from_string (json_object_get_string_member_with_default (account, "role", ""),
+                                               &role))
+    serves = wd_role_label (role);
+  if (*serves == '\0')
+    return g_strdup (name);
+  /* TRANSLATORS: whom an account serves, then the account's name:
+   * "Jiefanglu sub-district (office-jiefanglu)" */
+  return g_strdup_printf (_("%s (%s)"), serves, name);
+}
+
+static void
+read_account_labels (WdStore    *self,
+                     const char *text)
+{
+  g_autoptr(JsonObject) directory = text != NULL ? wd_json_parse_object (text, -1, NULL) : NULL;
+  JsonArray *accounts = directory != NULL ? json_object_get_array_member (directory, "accounts") : NULL;
+
+  g_clear_pointer (&self->account_labels, g_hash_table_unref);
+  g_free (self->accounts_text);
+  self->accounts_text = g_strdup (text);
+  self->account_labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; accounts != NULL && i < json_array_get_length (accounts); i++)
+    {
+      JsonObject *account = json_array_get_object_element (accounts, i);
+
+      if (account != NULL && json_object_has_member (account, "name"))
+        g_hash_table_insert (self->account_labels, g_strdup (json_object_get_string_member (account, "name")),
+                             account_label (account));
+    }
+}
+
+/* Who the account called name is, for a person: whom it serves (a
+ * sub-district, a team) or its role, then its name. The name alone when
+ * the directory does not list it (not synced yet, or a team's view of
+ * another team). */
+char *
+wd_store_describe_account (WdStore    *self,
+                           const char *name)
+{
+  g_autofree char *text = NULL;
+  const char *label;
+
+  g_return_val_if_fail (WD_IS_STORE (self), NULL);
+
+  if (name == NULL || *name == '\0')
+    return g_strdup ("");
+  text = wd_store_get_setting (self, ACCOUNTS_KEY);
+  if (self->account_labels == NULL || g_strcmp0 (text, self->accounts_text) != 0)
+    read_account_labels (self, text);
+  label = g_hash_table_lookup (self->account_labels, name);
+  return g_strdup (label != NULL ? label : name);
 }
 
 gboolean

@@ -80,6 +80,11 @@ char       *wd_store_get_setting        (WdStore              *self,
 gint64      wd_store_get_setting_int    (WdStore              *self,
                                          const char           *key,
                                          gint64                fallback);
+gboolean    wd_store_set_accounts       (WdStore              *self,
+                                         JsonArray            *accounts,
+                                         GError              **error);
+char       *wd_store_describe_account   (WdStore              *self,
+                                         const char           *name);
 
 JsonObject *wd_store_get                (WdStore              *self,
                                          const char           *kind,

@@ -273,11 +273,12 @@ describe_issuer (WdStore    *store,
     ? g_strdup_printf (_("%s Volunteer Service Guidance Centre"), district)
     : g_strdup (_("Volunteer Service Guidance Centre"));
   g_autofree char *issued = wd_time_format_local (wd_json_int (certificate, "issued_at"), tz, "%Y-%m-%d");
+  g_autofree char *clerk = wd_store_describe_account (store, wd_json_text (certificate, "issued_by"));
   g_autoptr(GString) text = g_string_new (NULL);
 
   g_string_append_printf (text, _("Issued by: %s (seal)"), centre);
   g_string_append_c (text, '\n');
-  g_string_append_printf (text, _("Clerk: %s"), wd_json_text (certificate, "issued_by"));
+  g_string_append_printf (text, _("Clerk: %s"), clerk);
   g_string_append_c (text, '\n');
   g_string_append_printf (text, _("Date: %s"), issued);
   return g_string_free (g_steal_pointer (&text), FALSE);

@@ -119,6 +119,45 @@ add_user (WdStore       *store,
   return wd_server_store_add_user (store, &user, now_seconds (), error);
 }
 
+/* The staff, teams and speakers the demo's history names get accounts
+ * that no one signs in to (disabled, and a password hash no password
+ * matches: hashing one each made the demo server start seconds later),
+ * so that the directory of accounts says who they are. */
+#define LOCKED_PASSWORD_HASH "!"
+
+static gboolean
+add_demo_colleagues (WdStore  *store,
+                     GError  **error)
+{
+  g_autoptr(JsonArray) colleagues = wd_demo_list_accounts (store, error);
+
+  if (colleagues == NULL)
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (colleagues); i++)
+    {
+      JsonObject *account = json_array_get_object_element (colleagues, i);
+      WdUser user = {
+        .name = (char *) json_object_get_string_member (account, "name"),
+        .password_hash = (char *) LOCKED_PASSWORD_HASH,
+        .subdistrict_id = (char *) json_object_get_string_member_with_default (account, "subdistrict_id", NULL),
+        .assignee_id = (char *) json_object_get_string_member_with_default (account, "assignee_id", NULL),
+      };
+      g_autoptr(WdUser) existing = wd_server_store_find_user (store, user.name, NULL);
+
+      if (existing != NULL)
+        continue;
+      if (!wd_role_from_string (json_object_get_string_member (account, "role"), &user.role)
+          || (user.assignee_id != NULL
+              && !wd_assignee_kind_from_string (json_object_get_string_member (account, "assignee_kind"),
+                                                &user.assignee_kind)))
+        continue;
+      if (!wd_server_store_add_user (store, &user, now_seconds (), error)
+          || !wd_server_store_set_disabled (store, user.name, TRUE, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* On an empty database: the demo district and one account per role. */
 static gboolean
 seed_demo (WdStore   *store,
@@ -161,7 +200,7 @@ seed_demo (WdStore   *store,
         return FALSE;
       g_print ("  %-8s %s  (%s)\n", accounts[i].name, password, wd_role_label (accounts[i].role));
     }
-  return TRUE;
+  return add_demo_colleagues (store, error);
 }
 
 typedef struct

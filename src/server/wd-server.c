@@ -714,6 +714,58 @@ strip_members (JsonArray          *rows,
       json_object_remove_member (json_array_get_object_element (rows, i), members[m]);
 }
 
+/* Whether user may see account in the directory: the staff's accounts
+ * act on everyone's orders, but a team sees no other team's account. */
+static gboolean
+account_is_listed_for (const WdUser *user,
+                       JsonObject   *account)
+{
+  WdRole role = WD_ROLE_TEAM;
+
+  wd_role_from_string (json_object_get_string_member (account, "role"), &role);
+  return user->role != WD_ROLE_TEAM || role != WD_ROLE_TEAM
+      || g_str_equal (json_object_get_string_member (account, "name"), user->name);
+}
+
+/* GET /api/v1/accounts: who the accounts named in the data are (an
+ * order's history, a ledger line, a certificate's clerk name the account
+ * that acted): each account's name, role and whom it serves. */
+static void
+handle_accounts (SoupServer        *soup,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           data)
+{
+  static const char * const private_members[] = {
+    "subdistrict_id", "assignee_kind", "assignee_id", "disabled", "last_sign_in_at", NULL
+  };
+  WdServer *self = data;
+  g_autoptr(WdUser) user = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) accounts = NULL;
+  g_autoptr(JsonArray) listed = json_array_new ();
+  g_autoptr(JsonObject) reply = json_object_new ();
+
+  if (!allow_methods (msg, "GET", NULL))
+    return;
+  user = authenticate (self, msg);
+  if (user == NULL)
+    return;
+  accounts = wd_server_store_describe_users (self->store, &error);
+  if (accounts == NULL)
+    {
+      respond_gerror (msg, error);
+      return;
+    }
+  for (guint i = 0; i < json_array_get_length (accounts); i++)
+    if (account_is_listed_for (user, json_array_get_object_element (accounts, i)))
+      json_array_add_element (listed, json_node_copy (json_array_get_element (accounts, i)));
+  strip_members (listed, private_members);
+  json_object_set_array_member (reply, "accounts", g_steal_pointer (&listed));
+  respond_json (msg, SOUP_STATUS_OK, reply);
+}
+
 static void
 respond_page (SoupServerMessage *msg,
               JsonArray         *rows,
@@ -1356,6 +1408,7 @@ wd_server_new (WdStore         *store,
     { "/api/v1/snapshot", handle_snapshot },
     { "/api/v1/health", handle_health },
     { "/api/v1/me", handle_me },
+    { "/api/v1/accounts", handle_accounts },
     { "/api/v1/projects", handle_projects },
     { "/api/v1/speakers", handle_speakers },
     { "/api/v1/schedule", handle_schedule },

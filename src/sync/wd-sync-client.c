@@ -834,9 +834,40 @@ pull_page (WdSyncClient  *self,
   return TRUE;
 }
 
+/* The directory that says who the accounts named in the data are. A
+ * server older than the directory answers 404: the names stay bare. */
+static gboolean
+pull_accounts (WdSyncClient  *self,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  JsonNode *accounts;
+  guint status = 0;
+
+  reply = request (self, "GET", "/api/v1/accounts", NULL, TRUE, &status, cancellable, &local);
+  if (status == SOUP_STATUS_NOT_FOUND)
+    return TRUE;
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  accounts = json_object_get_member (json_node_get_object (reply), "accounts");
+  if (accounts == NULL || !JSON_NODE_HOLDS_ARRAY (accounts))
+    {
+      g_set_error (error, WD_SYNC_CLIENT_ERROR, WD_SYNC_CLIENT_ERROR_SERVER,
+                   _("The server's answer was not understood: its directory lists no accounts"));
+      return FALSE;
+    }
+  return wd_store_set_accounts (self->store, json_node_get_array (accounts), error);
+}
+
 /* Brings the store up to date: an empty copy (a first sync, or one after
  * a reset) from a snapshot, then pages of changes until the server has no
- * more, each applied with the outbox lifted off and replayed. */
+ * more, each applied with the outbox lifted off and replayed, and the
+ * directory of accounts. */
 gboolean
 wd_sync_client_pull (WdSyncClient  *self,
                      GCancellable  *cancellable,
@@ -891,7 +922,7 @@ wd_sync_client_pull (WdSyncClient  *self,
       if (!wd_store_rebuild_search_index (self->store, failed ? NULL : error))
         return FALSE;
     }
-  if (failed)
+  if (failed || !pull_accounts (self, cancellable, error))
     return FALSE;
 
   {
