@@ -1183,7 +1183,8 @@ focused_position (WdUiFixture  *fx,
 }
 
 /* The arrows, Page Down, Home and End move between a column's cards,
- * scrolling to them, and stop at the first; Tab leaves the column, and
+ * scrolling to them, and stop at the first; Left and Right go to the
+ * columns beside; Tab leaves the column, and
  * coming back finds the card it left; Enter opens the order, and the Menu
  * key the card's menu; an order that leaves the column leaves the focus
  * on the card in its place. */
@@ -1236,6 +1237,28 @@ test_board_keyboard (WdUiFixture   *fx,
   paged = focused_position (fx, column);
   g_assert_cmpuint (paged, >, 1);
   g_assert_cmpuint (paged, <, n - 1);
+
+  /* Right goes to the card beside it in the next column, on the same
+   * line of the screen; Left comes back to the card it left. */
+  {
+    GtkWidget *left = wd_card_column_get_card (column, paged);
+    GtkWidget *right, *beside;
+    graphene_rect_t from, to;
+
+    g_assert_true (wd_ui_press_key (GTK_WINDOW (fx->window), GDK_KEY_Right));
+    right = gtk_root_get_focus (GTK_ROOT (fx->window));
+    beside = gtk_widget_get_ancestor (right, WD_TYPE_CARD_COLUMN);
+    g_assert_true (WD_IS_ORDER_CARD (right));
+    g_assert_nonnull (beside);
+    g_assert_true (beside != GTK_WIDGET (column));
+    g_assert_true (gtk_widget_compute_bounds (left, GTK_WIDGET (fx->window), &from));
+    g_assert_true (gtk_widget_compute_bounds (right, GTK_WIDGET (fx->window), &to));
+    g_assert_cmpfloat (to.origin.x, >, from.origin.x);
+    g_assert_cmpfloat (to.origin.y, <=, from.origin.y + from.size.height / 2);
+    g_assert_cmpfloat (to.origin.y + to.size.height, >=, from.origin.y + from.size.height / 2);
+    g_assert_true (wd_ui_press_key (GTK_WINDOW (fx->window), GDK_KEY_Left));
+    g_assert_cmpuint (focused_position (fx, column), ==, paged);
+  }
 
   g_assert_true (wd_ui_press_key (GTK_WINDOW (fx->window), GDK_KEY_Return));
   page = wd_ui_find_window (WD_TYPE_ORDER_WINDOW);

@@ -102,6 +102,9 @@ act_action (GtkWidget  *widget,
 static gboolean open_focused_card_menu (GtkWidget *widget,
                                         GVariant  *args,
                                         gpointer   user_data);
+static gboolean move_across_columns    (GtkWidget *widget,
+                                        GVariant  *args,
+                                        gpointer   user_data);
 
 static void
 wd_board_view_class_init (WdBoardViewClass *klass)
@@ -119,6 +122,10 @@ wd_board_view_class_init (WdBoardViewClass *klass)
   gtk_widget_class_install_action (widget_class, "board.act", "(ss)", act_action);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Menu, 0, open_focused_card_menu, NULL);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, open_focused_card_menu, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Left, 0, move_across_columns, "i", -1);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_KP_Left, 0, move_across_columns, "i", -1);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Right, 0, move_across_columns, "i", 1);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_KP_Right, 0, move_across_columns, "i", 1);
 }
 
 static void
@@ -270,18 +277,57 @@ open_card_menu (GtkButton *button,
   popup_card_menu (gtk_widget_get_ancestor (GTK_WIDGET (button), WD_TYPE_ORDER_CARD), NULL);
 }
 
+/* The card the focus is in, when it is on the board, or NULL. */
+static GtkWidget *
+focused_card (GtkWidget *board)
+{
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (board));
+  GtkWidget *card = focus != NULL ? gtk_widget_get_ancestor (focus, WD_TYPE_ORDER_CARD) : NULL;
+
+  return card != NULL && gtk_widget_is_ancestor (card, board) ? card : NULL;
+}
+
 /* The Menu key and Shift+F10 open the menu of the card with the focus. */
 static gboolean
 open_focused_card_menu (GtkWidget *widget,
                         GVariant  *args,
                         gpointer   user_data)
 {
-  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (widget));
-  GtkWidget *card = focus != NULL ? gtk_widget_get_ancestor (focus, WD_TYPE_ORDER_CARD) : NULL;
+  GtkWidget *card = focused_card (widget);
 
-  if (card == NULL || !gtk_widget_is_ancestor (card, widget))
+  if (card == NULL)
     return FALSE;
   popup_card_menu (card, NULL);
+  return TRUE;
+}
+
+/* Left and Right move from a card to the card beside it, in the next
+ * column with any on the same line of the screen, as on a paper board;
+ * GTK's own moves stopped at the card's menu button first. */
+static gboolean
+move_across_columns (GtkWidget *widget,
+                     GVariant  *args,
+                     gpointer   user_data)
+{
+  WdBoardView *self = WD_BOARD_VIEW (widget);
+  GtkWidget *card = focused_card (widget);
+  int step = g_variant_get_int32 (args);
+  double x, y;
+  int from = -1;
+
+  if (card == NULL)
+    return FALSE;
+  if (gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL)
+    step = -step;
+  for (guint i = 0; i < N_COLUMNS; i++)
+    if (gtk_widget_is_ancestor (card, GTK_WIDGET (self->columns[i])))
+      from = (int) i;
+  if (from < 0 || !gtk_widget_translate_coordinates (card, GTK_WIDGET (self->columns[from]), 0,
+                                                     gtk_widget_get_height (card) / 2.0, &x, &y))
+    return FALSE;
+  for (int i = from + step; i >= 0 && i < (int) N_COLUMNS; i += step)
+    if (wd_card_column_focus_at (self->columns[i], y))
+      return TRUE;
   return TRUE;
 }
 

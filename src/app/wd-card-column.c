@@ -870,6 +870,28 @@ wd_card_column_get_position (WdCardColumn *self,
   return G_MAXUINT;
 }
 
+/* Gives the focus to the card at y (in the column's coordinates), or the
+ * nearest card on screen: for a key that moves from a column to the one
+ * beside it on the same line of the screen. FALSE when the column has
+ * no card. */
+gboolean
+wd_card_column_focus_at (WdCardColumn *self,
+                         double        y)
+{
+  guint n, first, end;
+  gint64 position;
+
+  g_return_val_if_fail (WD_IS_CARD_COLUMN (self), FALSE);
+
+  n = n_items (self);
+  if (n == 0 || self->stride <= 0)
+    return FALSE;
+  visible_rows (self, &first, &end);
+  position = (gint64) floor ((scrolled_to (self) + y) / self->stride);
+  position = CLAMP (position, first, (gint64) MAX (end, first + 1) - 1);
+  return focus_row (self, (guint) MIN (position, (gint64) n - 1));
+}
+
 /* The card that shows the row at position, NULL when none does. */
 GtkWidget *
 wd_card_column_get_card (WdCardColumn *self,

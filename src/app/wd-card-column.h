@@ -29,5 +29,7 @@ guint       wd_card_column_get_position (WdCardColumn *self,
                                          GtkWidget    *card);
 GtkWidget  *wd_card_column_get_card     (WdCardColumn *self,
                                          guint         position);
+gboolean    wd_card_column_focus_at     (WdCardColumn *self,
+                                         double        y);
 
 G_END_DECLS
