@@ -899,16 +899,20 @@ assert_rows_show (GtkWidget *view,
                                    json_object_get_string_member (json_array_get_object_element (rows, 0), "name")));
 }
 
+/* Whether a list widget's model is model, as wd_list_attach_on_map
+ * gives it: inside a GtkNoSelection. */
+static gboolean
+shows_model (gpointer      shown,
+             gconstpointer model)
+{
+  return GTK_IS_NO_SELECTION (shown) && gtk_no_selection_get_model (GTK_NO_SELECTION (shown)) == model;
+}
+
 static gboolean
 is_grid_of (GtkWidget     *widget,
             gconstpointer  model)
 {
-  GtkSelectionModel *selection;
-
-  if (!GTK_IS_GRID_VIEW (widget))
-    return FALSE;
-  selection = gtk_grid_view_get_model (GTK_GRID_VIEW (widget));
-  return GTK_IS_NO_SELECTION (selection) && gtk_no_selection_get_model (GTK_NO_SELECTION (selection)) == model;
+  return GTK_IS_GRID_VIEW (widget) && shows_model (gtk_grid_view_get_model (GTK_GRID_VIEW (widget)), model);
 }
 
 /* Ctrl+F puts the cursor in the view's search; typing narrows the list
@@ -969,12 +973,7 @@ static gboolean
 is_column_of (GtkWidget     *widget,
               gconstpointer  model)
 {
-  GListModel *shown;
-
-  if (!WD_IS_CARD_COLUMN (widget))
-    return FALSE;
-  shown = wd_card_column_get_model (WD_CARD_COLUMN (widget));
-  return GTK_IS_NO_SELECTION (shown) && gtk_no_selection_get_model (GTK_NO_SELECTION (shown)) == model;
+  return WD_IS_CARD_COLUMN (widget) && shows_model (wd_card_column_get_model (WD_CARD_COLUMN (widget)), model);
 }
 
 /* Each column's cards show, from its top, the orders its list holds. */
